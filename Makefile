@@ -1,0 +1,52 @@
+# Lianxin: `make up` starts everything, `make test` runs the whole suite.
+SHELL := /bin/bash
+PY := .venv/bin/python
+ENV := . scripts/env.sh &&
+ARGS ?=
+
+.PHONY: up down logs test test-unit test-service test-e2e migrate topology token demo bench deadletters venv
+
+up:            ## install what is missing, migrate, start everything, wait until ready
+	@bash scripts/up.sh
+
+down:          ## stop the services and the gateway
+	@bash scripts/down.sh
+
+logs:          ## follow every process's log
+	@$(ENV) tail -n 20 -F $$RUN_DIR/*.log
+
+venv:
+	@bash scripts/system.sh
+
+migrate: venv  ## create the databases and run every service's migrations
+	@$(ENV) $(PY) -m services.common.migrate
+
+topology: venv ## declare every exchange, queue and binding
+	@$(ENV) $(PY) -m services.common.topology
+
+test: venv     ## the whole suite: unit, service (real PostgreSQL/RabbitMQ), end-to-end
+	@$(ENV) $(PY) -m pytest tests $(ARGS)
+
+test-unit: venv
+	@$(ENV) $(PY) -m pytest tests/unit $(ARGS)
+
+test-service: venv
+	@$(ENV) $(PY) -m pytest tests/service $(ARGS)
+
+test-e2e: venv
+	@$(ENV) $(PY) -m pytest tests/e2e $(ARGS)
+
+ROLE ?= office
+token:         ## make token ROLE=unit UNIT_ID=3 — a development JWT
+	@$(ENV) $(PY) -m gateway.tokens --role $(ROLE) $(if $(UNIT_ID),--unit-id $(UNIT_ID)) \
+	  $(if $(DEPUTY_ID),--deputy-id $(DEPUTY_ID)) $(if $(STATION_ID),--station-id $(STATION_ID))
+
+demo:          ## load realistic demo data through the gateway (after make up)
+	@$(ENV) $(PY) -m scripts.demo $(ARGS)
+
+bench:         ## submit a burst of suggestions through the gateway (after make up)
+	@$(ENV) $(PY) -m bench.submit $(ARGS)
+
+SERVICE ?= notify
+deadletters:   ## make deadletters SERVICE=notify [ARGS="replay"] — list or replay dead letters
+	@$(ENV) $(PY) -m services.common.deadletters $(SERVICE) $(or $(ARGS),list)

@@ -1,0 +1,43 @@
+"""The HTTP gateway: stores nothing, turns HTTP into RPC (run GatewayService)."""
+import eventlet
+
+from gateway.http import ApiError, api, json_response
+from gateway.routes.assignments import AssignmentRoutes
+from gateway.routes.evaluation import EvaluationRoutes
+from gateway.routes.notifications import NotificationRoutes
+from gateway.routes.reference import ReferenceRoutes
+from gateway.routes.suggestions import SuggestionRoutes
+from services.common.settings import SERVICES
+
+READY_TIMEOUT = 2.0
+
+
+class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
+                     NotificationRoutes):
+    name = "gateway"
+
+    @api("GET", "/healthz")
+    def healthz(self, request):
+        return {"status": "ok"}
+
+    @api("GET", "/readyz")
+    def readyz(self, request):
+        """200 when RabbitMQ and every service answer; 503 naming what is down."""
+        down = []
+        try:
+            replies = {s: getattr(self, s).ping.call_async() for s in SERVICES}
+        except Exception as exc:  # noqa: BLE001 - the broker itself is down
+            return json_response(503, {"status": "down", "down": ["rabbitmq"], "error": str(exc)})
+        for service, reply in replies.items():
+            try:
+                with eventlet.Timeout(READY_TIMEOUT):
+                    reply.result()
+            except (Exception, eventlet.Timeout):  # noqa: BLE001 - any failure means not ready
+                down.append(service)
+        if down:
+            return json_response(503, {"status": "down", "down": down})
+        return {"status": "ready", "services": list(SERVICES)}
+
+    @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    def not_found(self, request, path):
+        raise ApiError(404, "not_found", f"no such path: /{path}")

@@ -1,0 +1,29 @@
+# Sourced by the scripts: every setting has a default and can be overridden from the environment.
+export RUN_DIR="${RUN_DIR:-.run}"
+export DB_PREFIX="${DB_PREFIX:-lianxin}"
+export AMQP_VHOST="${AMQP_VHOST:-/}"
+if [ "$AMQP_VHOST" = "/" ]; then _vh="/"; else _vh="$AMQP_VHOST"; fi
+export AMQP_URI="${AMQP_URI:-pyamqp://guest:guest@127.0.0.1:5672/$_vh}"
+export PG_URL="${PG_URL:-postgresql+psycopg://root@127.0.0.1:5432}"
+export GATEWAY_ADDRESS="${GATEWAY_ADDRESS:-0.0.0.0:8000}"
+export SUGGESTION_METRICS_ADDRESS="${SUGGESTION_METRICS_ADDRESS:-0.0.0.0:9101}"
+export ASSIGNMENT_METRICS_ADDRESS="${ASSIGNMENT_METRICS_ADDRESS:-0.0.0.0:9102}"
+export STATION_METRICS_ADDRESS="${STATION_METRICS_ADDRESS:-0.0.0.0:9103}"
+export EVALUATION_METRICS_ADDRESS="${EVALUATION_METRICS_ADDRESS:-0.0.0.0:9104}"
+export NOTIFY_METRICS_ADDRESS="${NOTIFY_METRICS_ADDRESS:-0.0.0.0:9105}"
+export GATEWAY_JWT_SECRET="${GATEWAY_JWT_SECRET:-dev-secret-change-me}"
+export PSYCOPG_WAIT_FUNC=wait_select
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
+VENV="${VENV:-.venv}"
+PY="$VENV/bin/python"
+SERVICES="suggestion assignment station evaluation notify"
+# process name -> nameko service path
+svc_target() {
+  case "$1" in
+    gateway) echo "--config gateway/config.yml gateway.service:GatewayService" ;;
+    *) local cls="$(echo "${1:0:1}" | tr a-z A-Z)${1:1}Service"
+       echo "--config services/$1/config.yml services.$1.service:$cls" ;;
+  esac
+}
+gateway_url() { echo "http://127.0.0.1:${GATEWAY_ADDRESS##*:}"; }

@@ -1,0 +1,33 @@
+"""Writes services/<svc>/config.yml from one template (run once when a service is added)."""
+import sys
+from pathlib import Path
+
+from services.common.settings import METRICS_PORTS
+
+TEMPLATE = """\
+# nameko config of the {svc} service; every value can be set from the environment.
+AMQP_URI: ${{AMQP_URI:pyamqp://guest:guest@127.0.0.1:5672//}}
+WEB_SERVER_ADDRESS: ${{{upper}_METRICS_ADDRESS:0.0.0.0:{port}}}
+DB_URL: ${{PG_URL:postgresql+psycopg://root@127.0.0.1:5432}}/${{DB_PREFIX:lianxin}}_{svc}
+max_workers: ${{MAX_WORKERS:10}}
+HEARTBEAT: ${{AMQP_HEARTBEAT:15}}
+serializer: json
+LOGGING:
+  version: 1
+  disable_existing_loggers: false
+  formatters:
+    json:
+      (): services.common.logs.JsonFormatter
+  handlers:
+    console:
+      class: logging.StreamHandler
+      formatter: json
+  root:
+    level: ${{LOG_LEVEL:INFO}}
+    handlers: [console]
+"""
+
+if __name__ == "__main__":
+    for svc in sys.argv[1:] or METRICS_PORTS:
+        path = Path("services") / svc / "config.yml"
+        path.write_text(TEMPLATE.format(svc=svc, upper=svc.upper(), port=METRICS_PORTS[svc]))

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Make sure PostgreSQL and RabbitMQ are installed (apt-get, as root) and running, and the venv exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+say() { echo "[system] $*"; }
+as_root() { [ "$(id -u)" = 0 ] || { echo "need root to $*" >&2; exit 1; }; }
+apt_updated=""
+apt_install() {
+  as_root "install $*"
+  [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null; then say "installing postgresql"; apt_install postgresql; fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    say "starting postgresql"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+    for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  pg_isready -q -h 127.0.0.1 -p 5432 || { echo "postgresql did not come up" >&2; exit 1; }
+  # a fresh Debian install has no role for root: create it (the machine's convention is trust for root)
+  if ! psql -h 127.0.0.1 -U root -d postgres -Atc "select 1" >/dev/null 2>&1; then
+    as_root "create the root role"
+    su postgres -c "psql -Atc \"DO \\\$\\\$BEGIN CREATE ROLE root SUPERUSER LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END\\\$\\\$\"" >/dev/null
+    hba="$(su postgres -c "psql -Atc 'show hba_file'")"
+    if ! grep -q "lianxin-trust" "$hba"; then
+      sed -i "1i host all root 127.0.0.1/32 trust # lianxin-trust\nhost all root ::1/128 trust # lianxin-trust" "$hba"
+      su postgres -c "psql -Atc 'select pg_reload_conf()'" >/dev/null
+    fi
+  fi
+}
+
+ensure_rabbitmq() {
+  if ! command -v rabbitmqctl >/dev/null; then say "installing rabbitmq-server"; apt_install rabbitmq-server; fi
+  if ! rabbitmqctl -q status >/dev/null 2>&1; then
+    say "starting rabbitmq"
+    rabbitmq-server -detached >/dev/null 2>&1 || true
+    rabbitmqctl -q await_startup --timeout 60 >/dev/null 2>&1 || sleep 5
+  fi
+  rabbitmqctl -q status >/dev/null 2>&1 || { echo "rabbitmq did not come up" >&2; exit 1; }
+  if [ "$AMQP_VHOST" != "/" ]; then
+    rabbitmqctl -q add_vhost "$AMQP_VHOST" >/dev/null 2>&1 || true
+    rabbitmqctl -q set_permissions -p "$AMQP_VHOST" guest ".*" ".*" ".*" >/dev/null
+  fi
+}
+
+ensure_venv() {
+  local stamp="$VENV/.installed"
+  if [ ! -x "$PY" ]; then
+    local python; python="$(command -v python3.11 || command -v python3)"
+    say "creating $VENV with $python"
+    "$python" -m venv "$VENV"
+  fi
+  if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
+    say "installing requirements.lock"
+    "$PY" -m pip install -q --disable-pip-version-check -r requirements.lock
+    touch "$stamp"
+  fi
+}
+
+ensure_postgres
+ensure_rabbitmq
+ensure_venv

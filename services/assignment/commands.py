@@ -1,0 +1,160 @@
+"""Use cases of the assignment service (交办, 签收, 答复)."""
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from services.assignment import domain
+from services.assignment.models import Assignment, AssignmentUnit, Reply, SuggestionFacts, Unit
+from services.assignment.schemas import AssignIn, ReplyIn, UnitIn
+from services.common.clock import now
+from services.common.errors import Conflict, Forbidden, NotFound, field_error
+from services.common.validation import parse
+
+
+def unit_dict(u: Unit) -> dict:
+    return {"id": u.id, "name": u.name, "code": u.code, "duties": u.duties, "keywords": u.keywords,
+            "categories": u.categories, "email": u.email, "webhook_url": u.webhook_url}
+
+
+def register_unit(tx, data: dict) -> dict:
+    form = parse(UnitIn, data)
+    if tx.scalar(select(Unit.id).where(Unit.code == form.code)) is not None:
+        raise Conflict(f"a unit with code {form.code} already exists", [{"field": "code", "message": "duplicate"}])
+    unit = Unit(**form.model_dump())
+    tx.add(unit)
+    tx.flush()
+    result = unit_dict(unit)
+    tx.publish("unit_registered", result)
+    return result
+
+
+def upsert_facts(tx, payload: dict, status: str) -> None:
+    values = {"suggestion_id": payload["suggestion_id"], "number_label": payload.get("number_label"),
+              "session": payload["session"], "title": payload["title"], "category": payload["category"],
+              "lead_deputy_id": payload["lead_deputy_id"], "co_signer_ids": payload.get("co_signer_ids", []),
+              "status": status}
+    stmt = pg_insert(SuggestionFacts).values(**values)
+    tx.execute(stmt.on_conflict_do_update(index_elements=[SuggestionFacts.suggestion_id], set_=values))
+
+
+def event_payload(tx, a: Assignment, **extra) -> dict:
+    """Every assignment event carries what its consumers need to act and to notify."""
+    facts = tx.get(SuggestionFacts, a.suggestion_id)
+    units = {u.id: u.name for u in tx.scalars(select(Unit).where(Unit.id.in_([a.lead_unit_id, *a.co_unit_ids])))}
+    payload = {
+        "assignment_id": a.id, "suggestion_id": a.suggestion_id, "state": a.state, "round": a.round,
+        "lead_unit_id": a.lead_unit_id, "lead_unit_name": units.get(a.lead_unit_id),
+        "co_unit_ids": a.co_unit_ids, "due_at": a.due_at.isoformat(),
+        "number": facts.number_label if facts else None, "title": facts.title if facts else None,
+        "session": facts.session if facts else None, "category": facts.category if facts else None,
+        "lead_deputy_id": facts.lead_deputy_id if facts else None,
+        "co_signer_ids": facts.co_signer_ids if facts else [],
+    }
+    payload.update(extra)
+    return payload
+
+
+def assign(tx, actor: dict, suggestion_id: int, data: dict, fetch_facts) -> Assignment:
+    form = parse(AssignIn, data)
+    domain.check_units(form.lead_unit_id, form.co_unit_ids)
+    wanted = [form.lead_unit_id, *form.co_unit_ids]
+    found = set(tx.scalars(select(Unit.id).where(Unit.id.in_(wanted))))
+    if form.lead_unit_id not in found:
+        raise field_error("lead_unit_id", f"unit {form.lead_unit_id} does not exist")
+    missing = [u for u in form.co_unit_ids if u not in found]
+    if missing:
+        raise field_error("co_unit_ids", f"units do not exist: {missing}")
+    facts = tx.get(SuggestionFacts, suggestion_id)
+    if facts is None:  # the accepted event may still be on its way
+        fetched = fetch_facts(suggestion_id)
+        if fetched is None:
+            raise NotFound(f"suggestion {suggestion_id} not found")
+        if fetched["status"] != "accepted":
+            raise Conflict(f"suggestion {suggestion_id} is {fetched['status']}, not accepted")
+        upsert_facts(tx, fetched, "accepted")
+        facts = tx.get(SuggestionFacts, suggestion_id)
+    if facts.status != "accepted":
+        raise Conflict(f"suggestion {suggestion_id} is {facts.status}, not accepted")
+    if tx.scalar(select(Assignment.id).where(Assignment.suggestion_id == suggestion_id)):
+        raise Conflict(f"suggestion {suggestion_id} is already assigned")
+    at = now()
+    a = Assignment(suggestion_id=suggestion_id, lead_unit_id=form.lead_unit_id, co_unit_ids=form.co_unit_ids,
+                   state="assigned", round=1, due_at=form.due_at or domain.reply_due(at), created_at=at)
+    tx.add(a)
+    tx.flush()
+    for unit_id in wanted:
+        tx.add(AssignmentUnit(assignment_id=a.id, unit_id=unit_id, is_lead=unit_id == form.lead_unit_id))
+    facts.status = "assigned"
+    tx.flush()
+    tx.publish("assigned", event_payload(tx, a, actor=actor.get("sub"), note=None))
+    return a
+
+
+def load(tx, assignment_id: int, lock: bool = False) -> Assignment:
+    query = select(Assignment).where(Assignment.id == assignment_id)
+    a = tx.scalar(query.with_for_update() if lock else query)
+    if a is None:
+        raise NotFound(f"assignment {assignment_id} not found")
+    return a
+
+
+def my_unit(tx, actor: dict, a: Assignment) -> AssignmentUnit:
+    """The acting unit's place on the assignment; 404 if it has none (not visible to it)."""
+    place = tx.get(AssignmentUnit, (a.id, actor.get("unit_id")))
+    if place is None:
+        raise NotFound(f"assignment {a.id} not found")
+    return place
+
+
+def sign(tx, actor: dict, assignment_id: int) -> Assignment:
+    a = load(tx, assignment_id, lock=True)
+    place = my_unit(tx, actor, a)
+    if place.signed_at is not None:
+        raise Conflict("already signed")
+    if a.state == "closed":
+        raise Conflict("the assignment is closed")
+    place.signed_at = now()
+    a.state = domain.state_after_sign(a.state, place.is_lead)
+    unit = tx.get(Unit, place.unit_id)
+    tx.flush()
+    tx.publish("signed", event_payload(tx, a, unit_id=place.unit_id, is_lead=place.is_lead,
+                                       actor=unit.name, note=f"{unit.name} 签收"))
+    return a
+
+
+def reply(tx, actor: dict, assignment_id: int, data: dict) -> Reply:
+    form = parse(ReplyIn, data)
+    a = load(tx, assignment_id, lock=True)
+    place = my_unit(tx, actor, a)
+    try:
+        domain.check_reply(a.state, place.is_lead, place.signed_at is not None)
+    except Forbidden as exc:
+        raise Conflict(exc.message) from None
+    at = now()
+    r = Reply(assignment_id=a.id, unit_id=place.unit_id, round=a.round, result_class=form.result_class,
+              content=form.content, signed_by=form.signed_by, on_time=at <= a.due_at, at=at)
+    tx.add(r)
+    a.state = "replied"
+    a.replied_at = at
+    tx.flush()
+    unit = tx.get(Unit, place.unit_id)
+    tx.publish("replied", event_payload(
+        tx, a, reply_id=r.id, result_class=r.result_class, on_time=r.on_time, replied_at=at.isoformat(),
+        actor=unit.name, note=f"{unit.name} 答复（{r.result_class}类）"))
+    return r
+
+
+def apply_evaluation(tx, payload: dict) -> None:
+    a = tx.scalar(select(Assignment).where(Assignment.id == payload["assignment_id"]).with_for_update())
+    if a is None or a.round != payload.get("round", a.round) or a.state != "replied":
+        return  # a stale or repeated rating changes nothing
+    a.state = domain.after_evaluation(payload["satisfaction"], payload.get("final", False))
+    at = now()
+    if a.state == "rehandling":
+        a.round += 1
+        a.due_at = domain.rehandling_due(at)
+        tx.flush()
+        tx.publish("rehandling_opened", event_payload(tx, a, note="不满意，重新办理"))
+    else:
+        a.closed_at = at
+        tx.flush()
+        tx.publish("closed", event_payload(tx, a, note="办结"))

@@ -1,0 +1,23 @@
+"""Event handlers of the assignment service."""
+from services.assignment.commands import apply_evaluation, upsert_facts
+from services.common.db import Transaction
+from services.common.envelope import Envelope
+
+
+def on_accepted(tx: Transaction, event: Envelope) -> None:
+    upsert_facts(tx, event.payload, "accepted")
+
+
+def on_withdrawn(tx: Transaction, event: Envelope) -> None:
+    upsert_facts(tx, event.payload, "withdrawn")
+
+
+def on_evaluated(tx: Transaction, event: Envelope) -> None:
+    apply_evaluation(tx, event.payload)
+
+
+HANDLERS = {
+    "suggestion.accepted": on_accepted,
+    "suggestion.withdrawn": on_withdrawn,
+    "evaluation.evaluated": on_evaluated,
+}

@@ -1,0 +1,138 @@
+"""SQLAlchemy 2 for nameko: an engine per service, a transaction per unit of work.
+
+psycopg 3's compiled wait function blocks the eventlet hub (five concurrent
+queries run one after another), so the pure-Python ``wait_select`` is chosen
+before psycopg is first imported, and start-up fails if that did not hold.
+"""
+import os
+
+os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+
+import json  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+
+import psycopg.waiting  # noqa: E402
+from nameko.extensions import DependencyProvider  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from services.common.envelope import make_envelope  # noqa: E402
+
+
+def assert_cooperative_psycopg() -> None:
+    import eventlet.patcher
+
+    if eventlet.patcher.is_monkey_patched("socket") and psycopg.waiting.wait.__name__ == "wait_c":
+        raise RuntimeError(
+            "psycopg uses wait_c, which blocks the eventlet hub: import services.common.db "
+            "(or set PSYCOPG_WAIT_FUNC=wait_select) before anything imports psycopg"
+        )
+
+
+def make_engine(url: str, pool_size: int = 12):
+    return create_engine(url, pool_size=pool_size, max_overflow=4, pool_pre_ping=True,
+                         pool_recycle=1800, json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+class Transaction:
+    """A session plus the outbox: state and events commit together or not at all."""
+
+    def __init__(self, session: Session, producer: str):
+        self.session = session
+        self.producer = producer
+        self.published: list = []
+
+    def publish(self, name: str, payload) -> None:
+        envelope = make_envelope(self.producer, name, payload)
+        self.session.execute(
+            text("INSERT INTO outbox (event_id, type, envelope) VALUES (:id, :type, CAST(:env AS jsonb))"),
+            {"id": str(envelope.event_id), "type": envelope.type,
+             "env": envelope.model_dump_json()},
+        )
+        self.published.append(envelope)
+
+    # convenience pass-throughs
+    def execute(self, *args, **kwargs):
+        return self.session.execute(*args, **kwargs)
+
+    def scalar(self, *args, **kwargs):
+        return self.session.scalar(*args, **kwargs)
+
+    def scalars(self, *args, **kwargs):
+        return self.session.scalars(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self.session.get(*args, **kwargs)
+
+    def add(self, obj) -> None:
+        self.session.add(obj)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+
+class Db:
+    """What a worker gets: ``with self.db.transaction() as tx: ...``."""
+
+    def __init__(self, engine, producer: str, on_commit=None):
+        self.engine = engine
+        self.producer = producer
+        self.on_commit = on_commit
+
+    @contextmanager
+    def transaction(self):
+        session = Session(self.engine, expire_on_commit=False)
+        tx = Transaction(session, self.producer)
+        try:
+            yield tx
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        if tx.published and self.on_commit:
+            self.on_commit()
+
+    @contextmanager
+    def read(self):
+        session = Session(self.engine)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+
+class Database(DependencyProvider):
+    """Engine in setup(); the outbox relay runs beside the service's workers.
+
+    Config: DB_URL, max_workers, AMQP_URI (for the relay), OUTBOX_RELAY (bool).
+    """
+
+    def setup(self):
+        from services.common.relay import OutboxRelay
+
+        assert_cooperative_psycopg()
+        config = self.container.config
+        workers = int(config.get("max_workers", 10))
+        self.engine = make_engine(config["DB_URL"], pool_size=workers + 4)
+        self.relay = None
+        if config.get("OUTBOX_RELAY", True):
+            self.relay = OutboxRelay(self.engine, config["AMQP_URI"], self.container.service_name,
+                                     heartbeat=int(config.get("HEARTBEAT", 15)))
+
+    def start(self):
+        if self.relay:
+            self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
+
+    def stop(self):
+        if self.relay:
+            self.relay.stop()
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return Db(self.engine, self.container.service_name,
+                  on_commit=self.relay.wake if self.relay else None)

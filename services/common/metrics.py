@@ -1,0 +1,34 @@
+"""Prometheus metrics: nameko-prometheus times every entrypoint; helpers for our own.
+
+prometheus_client's default registry refuses a metric name twice, and tests
+start a service container many times in one process, so metrics are created
+once per name and reused.
+"""
+from nameko_prometheus import PrometheusMetrics
+from prometheus_client import REGISTRY
+
+_created: dict = {}
+_provider_metrics: dict = {}
+
+
+def get_or_create(kind, name: str, documentation: str, labels=(), **kwargs):
+    if name not in _created:
+        _created[name] = kind(name, documentation, labels, **kwargs)
+    return _created[name]
+
+
+class Metrics(PrometheusMetrics):
+    """nameko-prometheus, safe to set up more than once per process."""
+
+    def setup(self) -> None:
+        prefix = self.container.service_name
+        if prefix in _provider_metrics:
+            self.__dict__.update(_provider_metrics[prefix])
+            return
+        before = set(self.__dict__)
+        super().setup()
+        _provider_metrics[prefix] = {k: v for k, v in self.__dict__.items() if k not in before}
+
+
+def registry():
+    return REGISTRY

@@ -1,0 +1,42 @@
+"""What every service has: metrics and health on its metrics port, a ping RPC.
+
+A service subclasses ``ServiceBase`` and adds its own entrypoints; nameko finds
+entrypoints and dependencies declared on base classes too.
+"""
+import json
+from functools import partial
+
+from nameko.rpc import rpc as nameko_rpc
+from nameko.web.handlers import http
+from sqlalchemy import text
+
+from services.common.context import RequestContext
+from services.common.db import Database
+from services.common.errors import LianxinError
+from services.common.metrics import Metrics
+
+# Domain errors are answers, not faults: nameko logs them without a traceback.
+rpc = partial(nameko_rpc, expected_exceptions=LianxinError)
+
+
+class ServiceBase:
+    name = "base"
+
+    db = Database()
+    metrics = Metrics()
+    request_id = RequestContext()
+
+    @http("GET", "/metrics")
+    def http_metrics(self, request):
+        return self.metrics.expose_metrics(request)
+
+    @http("GET", "/healthz")
+    def http_healthz(self, request):
+        return 200, json.dumps({"status": "ok", "service": self.name})
+
+    @rpc
+    def ping(self):
+        """Readiness: the service answers over RabbitMQ and reaches its database."""
+        with self.db.read() as session:
+            session.execute(text("SELECT 1"))
+        return {"service": self.name, "ok": True}

@@ -1,0 +1,68 @@
+"""Every exchange, queue and binding of the system, declared before any service starts.
+
+An event published before its consumer's queue exists is dropped silently, so
+`make up` (and Kubernetes' topology Job) runs ``python -m services.common.topology``
+first; each consumer also declares its own queue when it starts.
+
+All events go to one durable topic exchange, routing key = event type
+("assignment.replied"). Each consuming service has one durable queue.
+"""
+import sys
+
+from kombu import Connection, Exchange, Queue, binding
+
+EVENTS_EXCHANGE = Exchange("lianxin.events", type="topic", durable=True)
+
+# consumer service -> the event types (topic patterns) it receives
+SUBSCRIPTIONS: dict[str, list[str]] = {
+    "suggestion": [
+        "station.deputy_registered", "station.deputy_updated", "station.opinion_escalated",
+        "assignment.#", "evaluation.evaluated",
+    ],
+    "assignment": ["suggestion.accepted", "suggestion.withdrawn", "evaluation.evaluated"],
+    "evaluation": [
+        "suggestion.#", "assignment.#", "station.deputy_registered", "station.deputy_updated",
+    ],
+    "station": ["suggestion.submitted", "suggestion.accepted"],
+    "notify": [
+        "suggestion.#", "assignment.#", "evaluation.#", "station.deputy_registered",
+        "station.deputy_updated", "station.opinion_escalated",
+    ],
+}
+
+
+def queue_name(service: str) -> str:
+    return f"lianxin.{service}.events"
+
+
+def event_queue(service: str) -> Queue:
+    return Queue(
+        queue_name(service),
+        bindings=[binding(EVENTS_EXCHANGE, routing_key=key) for key in SUBSCRIPTIONS[service]],
+        durable=True,
+    )
+
+
+def declare_all(amqp_uri: str) -> list[str]:
+    with Connection(amqp_uri) as conn:
+        channel = conn.channel()
+        EVENTS_EXCHANGE(channel).declare()
+        names = []
+        for service in SUBSCRIPTIONS:
+            queue = event_queue(service)(channel)
+            queue.declare()
+            names.append(queue.name)
+        return names
+
+
+def main(argv: list[str]) -> int:
+    import os
+
+    uri = argv[1] if len(argv) > 1 else os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672//")
+    for name in declare_all(uri):
+        print(f"declared {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,26 @@
+"""Evaluation service entrypoints (评)."""
+from nameko.messaging import consume
+from nameko.rpc import RpcProxy
+
+from services.common.inbox import handle_event
+from services.common.rpc import call
+from services.common.service_base import ServiceBase, rpc
+from services.common.topology import event_queue
+from services.evaluation import commands
+from services.evaluation.handlers import HANDLERS
+
+
+class EvaluationService(ServiceBase):
+    name = "evaluation"
+    assignment = RpcProxy("assignment")
+
+    @consume(event_queue("evaluation"))
+    def on_event(self, body):
+        handle_event(self.db, self.name, body, HANDLERS)
+
+    @rpc
+    def evaluate(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            rating = commands.evaluate(tx, actor, assignment_id, data,
+                                       lambda aid: call(self.assignment.get_for_evaluation, aid, timeout=3))
+            return commands.rating_dict(rating)

@@ -1,0 +1,54 @@
+"""Request and event payload models of the suggestion service."""
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Kind = Literal["session", "recess"]
+Source = Literal["research", "inspection", "group", "visit", "station", "other"]
+
+
+class SuggestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=5, max_length=100)
+    body: str = Field(min_length=1, max_length=20000)
+    category: str
+    kind: Kind
+    session: str = Field(min_length=1, max_length=50)
+    co_signer_ids: list[int] = Field(default_factory=list, max_length=200)
+    source: Source = "other"
+    station_opinion_id: int | None = None
+    draft: bool = False
+    lead_deputy_id: int | None = None  # office submitting on a deputy's behalf
+
+    @field_validator("co_signer_ids")
+    @classmethod
+    def distinct(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("co-signers must be distinct")
+        return value
+
+
+class ScreeningIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision: Literal["accept", "return", "merge"]
+    reason: str | None = Field(default=None, max_length=2000)
+    merge_into_id: int | None = None
+
+
+class SuggestionEvent(BaseModel):
+    """Payload of suggestion.submitted / accepted / returned."""
+    suggestion_id: int
+    number: int | None
+    number_label: str | None
+    session: str
+    title: str
+    category: str
+    kind: str
+    lead_deputy_id: int
+    co_signer_ids: list[int]
+    status: str
+    reason: str | None = None
+    at: datetime

@@ -1,0 +1,326 @@
+"""Static checks of the deployment files: Dockerfile, docker-compose.yml, deploy/k8s.
+
+No Docker engine or cluster is needed; `kubectl kustomize` renders offline.
+"""
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+K8S = ROOT / "deploy" / "k8s"
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+
+SERVICES = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation": 9104, "notify": 9105}
+GATEWAY_PORT = 8000
+APPS = [*SERVICES, "gateway"]
+REQUIRED_ENV = {"AMQP_URI", "PG_URL", "DB_PREFIX", "GATEWAY_JWT_SECRET", "MAX_WORKERS", "PSYCOPG_WAIT_FUNC"}
+METRICS_ENV = {f"{svc.upper()}_METRICS_ADDRESS": port for svc, port in SERVICES.items()}
+IMAGE = "lianxin"  # repository name used by every project container
+INFRA_IMAGES = ("rabbitmq:", "postgres:")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def app_command(app: str) -> tuple[str, str]:
+    """(module, config path) that `nameko run` must be given for an app."""
+    if app == "gateway":
+        return "gateway.service", "gateway/config.yml"
+    return f"services.{app}.service", f"services/{app}/config.yml"
+
+
+def check_nameko_command(cmd, app: str, where: str) -> None:
+    if isinstance(cmd, str):
+        cmd = cmd.split()
+    assert cmd, f"{where}: no command for {app}"
+    module, config = app_command(app)
+    assert cmd[:2] == ["nameko", "run"], f"{where}: {app} must start with `nameko run`, got {cmd}"
+    assert cmd[-1] == module, f"{where}: {app} must run {module}, got {cmd}"
+    assert "--config" in cmd and cmd[cmd.index("--config") + 1] == config, (
+        f"{where}: {app} must use --config {config}, got {cmd}"
+    )
+    assert not any("migrate" in part for part in cmd), f"{where}: {app} runs migrations at start: {cmd}"
+
+
+def load_k8s() -> dict[str, list[dict]]:
+    docs = {}
+    for path in sorted(K8S.glob("*.yaml")):
+        docs[path.name] = [d for d in yaml.safe_load_all(path.read_text()) if d]
+    return docs
+
+
+def all_k8s_docs() -> list[dict]:
+    return [d for docs in load_k8s().values() for d in docs]
+
+
+def by_kind(docs: list[dict], kind: str) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for d in docs if d.get("kind") == kind}
+
+
+def pod_spec(workload: dict) -> dict:
+    return workload["spec"]["template"]["spec"]
+
+
+def k8s_env_names() -> set[str]:
+    docs = all_k8s_docs()
+    names = set()
+    for cm in by_kind(docs, "ConfigMap").values():
+        names |= set(cm.get("data", {}))
+    for secret in by_kind(docs, "Secret").values():
+        names |= set(secret.get("stringData", {})) | set(secret.get("data", {}))
+    return names
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+@pytest.fixture(scope="module")
+def k8s() -> dict[str, list[dict]]:
+    return load_k8s()
+
+
+# ---------------------------------------------------------------- Dockerfile
+
+
+def test_dockerfile_base_user_env_and_no_migrations():
+    text = DOCKERFILE.read_text()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert lines[0] == "FROM python:3.11-slim", f"first instruction must be FROM python:3.11-slim, got {lines[0]}"
+    user_lines = [ln for ln in lines if ln.upper().startswith("USER ")]
+    assert user_lines and user_lines[-1].split()[1].split(":")[0] == "10001", f"must end as USER 10001, got {user_lines}"
+    assert re.search(r"pip install[^\n]*-r\s+\S*requirements\.lock", text), "must pip install -r requirements.lock"
+    assert re.search(r"PYTHONPATH=/app\b", text), "ENV PYTHONPATH=/app missing"
+    assert re.search(r"PSYCOPG_WAIT_FUNC=wait_select\b", text), "ENV PSYCOPG_WAIT_FUNC=wait_select missing"
+    for ln in lines:
+        if ln.upper().startswith(("CMD", "ENTRYPOINT")):
+            assert "migrat" not in ln and "alembic" not in ln, f"migrations in the image start command: {ln}"
+
+
+# ---------------------------------------------------------------- compose
+
+
+def test_compose_has_every_app_with_command_and_port(compose):
+    services = compose["services"]
+    for app in APPS:
+        assert app in services, f"docker-compose.yml lacks service {app}"
+        svc = services[app]
+        check_nameko_command(svc.get("command"), app, "compose")
+        port = SERVICES.get(app, GATEWAY_PORT)
+        published = {str(p).split(":")[-1] for p in svc.get("ports", [])}
+        assert str(port) in published, f"compose: {app} must publish port {port}, has {svc.get('ports')}"
+
+
+def test_compose_infra_has_healthchecks(compose):
+    services = compose["services"]
+    for name, prefix in (("rabbitmq", "rabbitmq:3-management"), ("postgres", "postgres:15")):
+        assert name in services, f"compose lacks {name}"
+        assert str(services[name]["image"]).startswith(prefix), f"{name} image must be {prefix}*"
+        assert services[name].get("healthcheck", {}).get("test"), f"{name} needs a healthcheck"
+
+
+def test_compose_one_shots_and_dependencies(compose):
+    services = compose["services"]
+    topo = services.get("topology")
+    assert topo, "compose lacks the topology one-shot"
+    assert "services.common.topology" in " ".join(topo["command"]), topo["command"]
+    assert topo.get("restart", "no") == "no", "topology must not restart"
+    for svc in SERVICES:
+        mig = services.get(f"migrate-{svc}")
+        assert mig, f"compose lacks migrate-{svc}"
+        assert mig["command"][-3:] == ["services.common.migrate", svc] or \
+            " ".join(mig["command"]).endswith(f"services.common.migrate {svc}"), mig["command"]
+        assert mig.get("restart", "no") == "no", f"migrate-{svc} must not restart"
+        deps = services[svc].get("depends_on", {})
+        assert isinstance(deps, dict), f"{svc}: depends_on must use conditions"
+        for one_shot in (f"migrate-{svc}", "topology"):
+            assert deps.get(one_shot, {}).get("condition") == "service_completed_successfully", (
+                f"{svc} must wait for {one_shot} with condition service_completed_successfully"
+            )
+    gw_deps = services["gateway"].get("depends_on", {})
+    assert gw_deps.get("topology", {}).get("condition") == "service_completed_successfully"
+
+
+def test_compose_env_and_single_image(compose):
+    services = compose["services"]
+    images = set()
+    for name, svc in services.items():
+        image = str(svc.get("image", ""))
+        if image.startswith(INFRA_IMAGES):
+            continue
+        images.add(image)
+        env = svc.get("environment") or {}
+        if isinstance(env, list):
+            env = dict(item.split("=", 1) for item in env)
+        missing = (REQUIRED_ENV | set(METRICS_ENV)) - set(env)
+        assert not missing, f"compose service {name} lacks env {sorted(missing)}"
+        assert env["PSYCOPG_WAIT_FUNC"] == "wait_select"
+        assert "/" not in env["PG_URL"].split("@", 1)[-1], f"PG_URL must carry no database name: {env['PG_URL']}"
+        for var, port in METRICS_ENV.items():
+            assert env[var].endswith(f":{port}"), f"{var}={env[var]} must use port {port}"
+    assert len(images) == 1, f"all project containers must share one image, got {images}"
+    assert images.pop().split(":")[0] == IMAGE
+
+
+# ---------------------------------------------------------------- k8s
+
+
+def test_k8s_namespace_and_one_file_per_app(k8s):
+    namespaces = by_kind(all_k8s_docs(), "Namespace")
+    assert "lianxin" in namespaces, "namespace lianxin missing"
+    for app in APPS:
+        assert f"{app}.yaml" in k8s, f"deploy/k8s/{app}.yaml missing"
+        kinds = {d["kind"] for d in k8s[f"{app}.yaml"]}
+        assert {"Deployment", "Service"} <= kinds, f"{app}.yaml needs Deployment and Service, has {kinds}"
+    assert "Ingress" in {d["kind"] for d in k8s["gateway.yaml"]}, "gateway.yaml needs an Ingress"
+
+
+def test_k8s_deployments_commands_ports_and_services(k8s):
+    for app in APPS:
+        docs = k8s[f"{app}.yaml"]
+        deployments = by_kind(docs, "Deployment")
+        assert app in deployments, f"{app}.yaml: Deployment named {app} missing"
+        [container] = pod_spec(deployments[app])["containers"]
+        check_nameko_command(container.get("command", []) + container.get("args", []), app, f"k8s {app}")
+        port = SERVICES.get(app, GATEWAY_PORT)
+        container_ports = {p["containerPort"] for p in container.get("ports", [])}
+        assert port in container_ports, f"k8s {app}: containerPort {port} missing ({container_ports})"
+        labels = deployments[app]["spec"]["template"]["metadata"]["labels"]
+        services = [s for s in by_kind(docs, "Service").values()
+                    if s["spec"]["selector"].items() <= labels.items()]
+        assert services, f"k8s {app}: no Service selects the Deployment's pods"
+        target_ports = {p.get("targetPort") for s in services for p in s["spec"]["ports"]}
+        named = {p.get("name") for p in container["ports"] if p["containerPort"] == port}
+        assert target_ports & ({port} | named), f"k8s {app}: no Service targets port {port}"
+        if app in SERVICES:
+            ann = services[0]["metadata"].get("annotations", {})
+            assert ann.get("prometheus.io/scrape") == "true", f"{app} Service lacks prometheus.io/scrape"
+            assert ann.get("prometheus.io/port") == str(port), f"{app} Service scrape port must be {port}"
+
+
+def _resolve_port(container: dict, port) -> int:
+    if isinstance(port, int):
+        return port
+    for p in container.get("ports", []):
+        if p.get("name") == port:
+            return p["containerPort"]
+    raise AssertionError(f"probe port {port!r} is not a named container port")
+
+
+def test_k8s_probes(k8s):
+    for app in APPS:
+        deployment = by_kind(k8s[f"{app}.yaml"], "Deployment")[app]
+        [container] = pod_spec(deployment)["containers"]
+        port = SERVICES.get(app, GATEWAY_PORT)
+        expected = {"livenessProbe": "/healthz", "readinessProbe": "/readyz" if app == "gateway" else "/healthz"}
+        for probe, path in expected.items():
+            get = container.get(probe, {}).get("httpGet")
+            assert get, f"{app}: {probe} (httpGet) missing"
+            assert get["path"] == path, f"{app}: {probe} must GET {path}, got {get['path']}"
+            assert _resolve_port(container, get["port"]) == port, f"{app}: {probe} must hit port {port}"
+
+
+def _workloads() -> list[dict]:
+    docs = all_k8s_docs()
+    return [d for d in docs if d.get("kind") in ("Deployment", "Job")]
+
+
+def test_k8s_resources_security_env_and_image():
+    workloads = _workloads()
+    assert len(workloads) >= 12, f"expected 6 Deployments and 6 Jobs, found {len(workloads)} workloads"
+    images = set()
+    for w in workloads:
+        name = f"{w['kind']} {w['metadata']['name']}"
+        spec = pod_spec(w)
+        pod_sc = spec.get("securityContext", {})
+        for c in spec.get("initContainers", []) + spec["containers"]:
+            sc = {**pod_sc, **c.get("securityContext", {})}
+            assert sc.get("runAsNonRoot") is True, f"{name}: runAsNonRoot must be true"
+            assert sc.get("runAsUser") == 10001, f"{name}: runAsUser must be 10001"
+            assert c.get("securityContext", {}).get("allowPrivilegeEscalation") is False, (
+                f"{name}: allowPrivilegeEscalation must be false"
+            )
+            res = c.get("resources", {})
+            for kind in ("requests", "limits"):
+                assert {"cpu", "memory"} <= set(res.get(kind, {})), f"{name}: resources.{kind} cpu/memory missing"
+            refs = {("cm", e["configMapRef"]["name"]) for e in c.get("envFrom", []) if "configMapRef" in e}
+            refs |= {("secret", e["secretRef"]["name"]) for e in c.get("envFrom", []) if "secretRef" in e}
+            assert refs == {("cm", "lianxin-config"), ("secret", "lianxin-secrets")}, (
+                f"{name}: envFrom must use the ConfigMap lianxin-config and Secret lianxin-secrets, got {refs}"
+            )
+            images.add(c["image"])
+        if w["kind"] == "Deployment":
+            assert all(c.get("securityContext", {}).get("readOnlyRootFilesystem") for c in spec["containers"]), (
+                f"{name}: readOnlyRootFilesystem should be true"
+            )
+    assert len(images) == 1, f"every container must use the same image, got {images}"
+    assert images.pop().split(":")[0] == IMAGE
+
+
+def test_k8s_env_consistent_with_compose(compose):
+    names = k8s_env_names()
+    missing = (REQUIRED_ENV | set(METRICS_ENV)) - names
+    assert not missing, f"ConfigMap/Secret lack {sorted(missing)}"
+    env = compose["services"]["suggestion"]["environment"]
+    compose_only = set(env) - names
+    assert not compose_only, f"env vars in compose but not in the ConfigMap/Secret: {sorted(compose_only)}"
+    docs = all_k8s_docs()
+    [cm] = by_kind(docs, "ConfigMap").values()
+    [secret] = by_kind(docs, "Secret").values()
+    secret_keys = set(secret.get("stringData", {})) | set(secret.get("data", {}))
+    assert "GATEWAY_JWT_SECRET" in secret_keys and "GATEWAY_JWT_SECRET" not in cm["data"], (
+        "GATEWAY_JWT_SECRET must be in the Secret, not the ConfigMap"
+    )
+    for var, port in METRICS_ENV.items():
+        assert cm["data"].get(var, "").endswith(f":{port}"), f"ConfigMap {var} must use port {port}"
+    pg = cm["data"].get("PG_URL") or secret.get("stringData", {}).get("PG_URL", "")
+    assert pg.startswith("postgresql+psycopg://") and "/" not in pg.split("@", 1)[-1], f"bad PG_URL {pg}"
+
+
+def test_k8s_migration_and_topology_jobs(k8s):
+    jobs = by_kind(k8s["migrations.yaml"], "Job")
+    commands = {name: " ".join(pod_spec(j)["containers"][0]["command"]) for name, j in jobs.items()}
+    for svc in SERVICES:
+        assert any(cmd.endswith(f"services.common.migrate {svc}") for cmd in commands.values()), (
+            f"no Job runs `python -m services.common.migrate {svc}`: {commands}"
+        )
+    assert any(cmd.endswith("services.common.topology") for cmd in commands.values()), "topology Job missing"
+    for name, job in jobs.items():
+        assert pod_spec(job)["restartPolicy"] in ("Never", "OnFailure"), f"Job {name}: bad restartPolicy"
+
+
+def test_kustomization_lists_every_manifest():
+    kust = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    manifests = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+    assert set(kust["resources"]) == manifests, (
+        f"kustomization resources {sorted(kust['resources'])} != files {sorted(manifests)}"
+    )
+    assert kust.get("namespace") == "lianxin"
+    assert any(img["name"] == IMAGE for img in kust.get("images", [])), "kustomization must set the lianxin image"
+
+
+def test_kubectl_kustomize_renders():
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.fail("kubectl not found: install Debian's `kubernetes-client` package (apt-get install kubernetes-client)")
+    proc = subprocess.run([kubectl, "kustomize", str(K8S)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"kubectl kustomize failed: {proc.stderr}"
+    docs = [d for d in yaml.safe_load_all(proc.stdout) if d]
+    deployments = by_kind(docs, "Deployment")
+    assert set(APPS) <= set(deployments), f"rendered Deployments {sorted(deployments)} lack some of {APPS}"
+    jobs = by_kind(docs, "Job")
+    rendered_cmds = [" ".join(pod_spec(j)["containers"][0]["command"]) for j in jobs.values()]
+    for svc in SERVICES:
+        assert any(c.endswith(f"services.common.migrate {svc}") for c in rendered_cmds), f"rendered: no migrate {svc} Job"
+    assert any(c.endswith("services.common.topology") for c in rendered_cmds), "rendered: no topology Job"
+    for d in docs:
+        if d["kind"] != "Namespace":
+            assert d["metadata"].get("namespace") == "lianxin", f"{d['kind']} {d['metadata']['name']} not in lianxin"
+    images = {c["image"] for w in [*deployments.values(), *jobs.values()] for c in pod_spec(w)["containers"]}
+    assert images == {f"{IMAGE}:latest"}, f"rendered images must all be {IMAGE}:latest, got {images}"
