@@ -10,7 +10,7 @@ import time
 import jwt
 
 ROLES = ("admin", "office", "leader", "deputy", "unit", "station")
-DEFAULT_SECRET = "dev-secret-change-me"
+DEFAULT_SECRET = "dev-secret-change-me-0123456789abcdef"
 
 
 def secret() -> str:

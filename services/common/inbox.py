@@ -27,11 +27,12 @@ handled_total = get_or_create(Counter, "lianxin_events_handled_total",
 
 
 def handle_event(db: Db, consumer: str, body: dict, handlers: dict[str, Handler],
-                 retry_delays=RETRY_DELAYS) -> str:
+                 retry_delays: tuple | None = None) -> str:
     """Run the handler for ``body`` at most once per (consumer, event_id).
 
     Returns the outcome: handled, duplicate, ignored or dead_lettered.
     """
+    retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
     envelope = Envelope.model_validate(body)
     set_request_id(envelope.request_id)
     handler = handlers.get(envelope.type) or handlers.get("*")

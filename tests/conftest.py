@@ -1,0 +1,55 @@
+"""Test-wide set-up: eventlet first, and test-only databases, vhost and ports.
+
+Service tests and end-to-end tests each get their own database prefix and
+RabbitMQ vhost, so neither touches the development system of `make up`.
+"""
+import os
+
+os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+
+import eventlet  # noqa: E402
+
+# nameko's pytest plugin no longer patches (since 2.13); HTTP and AMQP hang without it
+eventlet.monkey_patch()
+
+import pathlib  # noqa: E402
+import subprocess  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def test_env(name: str, port_base: int) -> dict:
+    """Environment of an isolated copy of the system: DB prefix, vhost, run dir, ports."""
+    env = dict(os.environ)
+    env.update({
+        "DB_PREFIX": f"lianxin_{name}", "AMQP_VHOST": f"lianxin_{name}",
+        "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/lianxin_{name}",
+        "RUN_DIR": str(ROOT / ".run" / name), "GATEWAY_ADDRESS": f"127.0.0.1:{port_base}",
+        "PYTHONPATH": str(ROOT),
+    })
+    for i, svc in enumerate(("suggestion", "assignment", "station", "evaluation", "notify"), start=1):
+        env[f"{svc.upper()}_METRICS_ADDRESS"] = f"127.0.0.1:{port_base + i}"
+    return env
+
+
+def reset(env: dict) -> None:
+    """Drop the copy's databases and vhost, so every run starts clean."""
+    subprocess.run(["bash", "scripts/system.sh"], cwd=ROOT, env=env, check=True)
+    prefix = env["DB_PREFIX"]
+    dbs = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "root", "-d", "postgres", "-Atc",
+                          f"select datname from pg_database where datname like '{prefix}\\_%'"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    for db in dbs:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "root", "-d", "postgres", "-qc",
+                        f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'], check=True)
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", env["AMQP_VHOST"]], capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", env["AMQP_VHOST"]], check=True, capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", env["AMQP_VHOST"], "guest", ".*", ".*", ".*"],
+                   check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def root():
+    return ROOT

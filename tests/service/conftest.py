@@ -1,0 +1,86 @@
+"""Service tests: one service in a nameko container against real PostgreSQL and RabbitMQ."""
+import subprocess
+
+import pytest
+from kombu import Connection
+from nameko.containers import ServiceContainer
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import create_engine, text
+
+from tests.conftest import ROOT, reset, test_env
+
+ENV = test_env("svctest", 19200)
+
+
+@pytest.fixture(scope="session")
+def svc_env():
+    """Clean databases (migrated) and vhost (topology declared) for service tests."""
+    reset(ENV)
+    py = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([py, "-m", "services.common.migrate"], cwd=ROOT, env=ENV, check=True, capture_output=True)
+    subprocess.run([py, "-m", "services.common.topology"], cwd=ROOT, env=ENV, check=True, capture_output=True)
+    return ENV
+
+
+def service_config(service: str, **overrides) -> dict:
+    config = {
+        "AMQP_URI": ENV["AMQP_URI"],
+        "DB_URL": f"{ENV.get('PG_URL', 'postgresql+psycopg://root@127.0.0.1:5432')}/{ENV['DB_PREFIX']}_{service}",
+        "WEB_SERVER_ADDRESS": "127.0.0.1:0",
+        "max_workers": 10,
+        "serializer": "json",
+        "HEARTBEAT": 15,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def start_service(svc_env):
+    """start_service(ServiceClass, **config) -> a running container; all are stopped after the test."""
+    containers = []
+
+    def start(cls, **overrides):
+        container = ServiceContainer(cls, service_config(cls.name, **overrides))
+        container.start()
+        containers.append(container)
+        return container
+
+    yield start
+    for container in containers:
+        container.stop()
+
+
+@pytest.fixture
+def rpc(svc_env):
+    with ClusterRpcProxy({"AMQP_URI": ENV["AMQP_URI"], "serializer": "json"}, timeout=10) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def db(svc_env):
+    """db(service) -> an engine on that service's test database."""
+    engines = {}
+
+    def get(service: str):
+        if service not in engines:
+            engines[service] = create_engine(
+                f"{ENV.get('PG_URL', 'postgresql+psycopg://root@127.0.0.1:5432')}/{ENV['DB_PREFIX']}_{service}")
+        return engines[service]
+
+    yield get
+    for engine in engines.values():
+        engine.dispose()
+
+
+@pytest.fixture
+def amqp(svc_env):
+    with Connection(ENV["AMQP_URI"]) as conn:
+        yield conn
+
+
+def truncate(engine, *tables: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+

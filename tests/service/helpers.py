@@ -1,0 +1,61 @@
+"""Small helpers for service tests: publish envelopes, wait for conditions, listen to events."""
+import time
+import uuid
+from datetime import datetime, timezone
+
+from kombu import Queue, binding
+
+from services.common.topology import EVENTS_EXCHANGE
+
+
+def envelope(type_: str, payload: dict, event_id: str | None = None) -> dict:
+    return {"event_id": event_id or str(uuid.uuid4()), "type": type_, "version": 1,
+            "occurred_at": datetime.now(timezone.utc).isoformat(), "producer": type_.split(".")[0],
+            "payload": payload, "request_id": "test-req"}
+
+
+def publish(conn, body: dict) -> None:
+    with conn.Producer(exchange=EVENTS_EXCHANGE, serializer="json") as producer:
+        producer.publish(body, routing_key=body["type"], declare=[EVENTS_EXCHANGE])
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class EventListener:
+    """A private queue bound to the events exchange, to see what a service published."""
+
+    def __init__(self, conn, *patterns: str):
+        self.conn = conn
+        self.queue = Queue(f"test-listener-{uuid.uuid4().hex[:8]}", exclusive=True, auto_delete=True,
+                           bindings=[binding(EVENTS_EXCHANGE, routing_key=p) for p in patterns])
+        self.received: list[dict] = []
+        self.consumer = conn.Consumer([self.queue], callbacks=[self._on], accept=["json"])
+        self.consumer.consume()
+
+    def _on(self, body, message):
+        self.received.append(body)
+        message.ack()
+
+    def wait(self, type_: str, count: int = 1, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            matching = [e for e in self.received if e["type"] == type_]
+            if len(matching) >= count:
+                return matching
+            try:
+                self.conn.drain_events(timeout=0.2)
+            except TimeoutError:
+                pass
+            except OSError:
+                pass
+        raise AssertionError(f"did not receive {count} x {type_}; got {[e['type'] for e in self.received]}")
+
+

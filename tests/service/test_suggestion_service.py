@@ -1,0 +1,119 @@
+"""The suggestion service on real PostgreSQL and RabbitMQ: outbox, relay, idempotent consumer."""
+import pytest
+from sqlalchemy import text
+
+from services.common.errors import ValidationFailed
+from services.suggestion.service import SuggestionService
+from tests.service.conftest import truncate
+from tests.service.helpers import EventListener, envelope, publish, wait_for
+
+SUGGESTION = {"title": "关于解决某小区居民公交出行问题的建议", "body": "建议增开公交线路。",
+              "category": "transport", "kind": "session", "session": "十六届三次", "source": "research"}
+
+
+@pytest.fixture
+def suggestion_db(db):
+    engine = db("suggestion")
+    truncate(engine, "suggestions", "co_signers", "timeline", "deputies", "number_sequences", "outbox",
+             "processed_events", "dead_letters")
+    return engine
+
+
+def register_deputy(amqp, engine, deputy_id: int, name: str = "张三") -> dict:
+    event = envelope("station.deputy_registered", {"deputy_id": deputy_id, "name": name, "level": "city",
+                                                    "delegation": "东城", "active": True})
+    publish(amqp, event)
+    wait_for(lambda: engine.connect().execute(text("select 1 from deputies where id=:i"), {"i": deputy_id}).first(),
+             what=f"deputy {deputy_id} projected")
+    return event
+
+
+def test_submit_writes_state_and_event_together(start_service, rpc, amqp, suggestion_db):
+    start_service(SuggestionService)
+    listener = EventListener(amqp, "suggestion.#")
+    register_deputy(amqp, suggestion_db, 7)
+
+    created = rpc.suggestion.submit({"role": "deputy", "deputy_id": 7, "sub": "d7"}, SUGGESTION)
+
+    assert created["status"] == "submitted" and created["number"] == "第0001号"
+    [event] = listener.wait("suggestion.submitted")
+    assert event["payload"]["suggestion_id"] == created["id"]
+    assert event["producer"] == "suggestion" and event["payload"]["lead_deputy_id"] == 7
+    def unsent():
+        with suggestion_db.connect() as conn:
+            return conn.execute(text("select count(*) from outbox where sent_at is null")).scalar()
+    wait_for(lambda: unsent() == 0, what="outbox row marked sent")
+
+
+def test_numbers_have_no_gaps_under_concurrency(start_service, rpc, amqp, suggestion_db):
+    start_service(SuggestionService)
+    register_deputy(amqp, suggestion_db, 8)
+    actor = {"role": "deputy", "deputy_id": 8, "sub": "d8"}
+    # all 20 requests are in flight at once; the service runs them on 10 workers
+    replies = [rpc.suggestion.submit.call_async(actor, {**SUGGESTION, "title": f"关于第{i}号问题的建议"})
+               for i in range(20)]
+    results = [reply.result() for reply in replies]
+    numbers = sorted(r["seq"] for r in results)
+    assert numbers == list(range(1, 21))
+
+
+def test_invalid_input_names_fields_and_writes_nothing(start_service, rpc, amqp, suggestion_db):
+    start_service(SuggestionService)
+    register_deputy(amqp, suggestion_db, 9)
+    with pytest.raises(ValidationFailed) as err:
+        rpc.suggestion.submit({"role": "deputy", "deputy_id": 9}, {**SUGGESTION, "title": "短", "category": "x"})
+    assert {d["field"] for d in err.value.details} == {"title"}
+    with pytest.raises(ValidationFailed) as err:
+        rpc.suggestion.submit({"role": "deputy", "deputy_id": 9}, {**SUGGESTION, "category": "nope"})
+    assert err.value.details[0]["field"] == "category"
+    with suggestion_db.connect() as conn:
+        assert conn.execute(text("select count(*) from suggestions")).scalar() == 0
+        assert conn.execute(text("select count(*) from outbox")).scalar() == 0
+
+
+def test_duplicate_event_is_processed_once(start_service, rpc, amqp, suggestion_db):
+    start_service(SuggestionService)
+    register_deputy(amqp, suggestion_db, 10)
+    s = rpc.suggestion.submit({"role": "deputy", "deputy_id": 10}, SUGGESTION)
+    signed = envelope("assignment.signed", {"suggestion_id": s["id"], "assignment_id": 1, "is_lead": True,
+                                            "note": "市交通运输局 签收"})
+    publish(amqp, signed)
+    publish(amqp, signed)  # at-least-once delivery: the same event again
+
+    def entries():
+        with suggestion_db.connect() as conn:
+            return conn.execute(text("select count(*) from processed_events where event_id=:e"),
+                                {"e": signed["event_id"]}).scalar()
+    wait_for(entries, what="signed event processed")
+    wait_for(lambda: rpc.suggestion.get({"role": "office"}, s["id"])["status"] == "signed", what="status signed")
+    import time
+    time.sleep(0.5)
+    timeline = rpc.suggestion.get({"role": "office"}, s["id"])["timeline"]
+    assert [t["type"] for t in timeline].count("signed") == 1
+
+
+def test_failing_handler_is_dead_lettered_and_replayable(start_service, rpc, amqp, suggestion_db, monkeypatch):
+    from services.common import deadletters, inbox
+    from services.suggestion import handlers
+
+    monkeypatch.setattr(inbox, "RETRY_DELAYS", (0.01, 0.01))
+    calls = []
+
+    def broken(tx, event):
+        calls.append(event.event_id)
+        raise RuntimeError("boom")
+    monkeypatch.setitem(handlers.HANDLERS, "station.deputy_updated", broken)
+    start_service(SuggestionService)
+    event = envelope("station.deputy_updated", {"deputy_id": 11, "name": "李四", "level": "city",
+                                                 "delegation": "西城", "active": True})
+    publish(amqp, event)
+    letters = wait_for(lambda: deadletters.list_letters(suggestion_db), what="dead letter")
+    assert str(letters[0]["event_id"]) == event["event_id"] and "boom" in letters[0]["error"]
+    assert len(calls) == 3  # first try + two retries
+
+    monkeypatch.setitem(handlers.HANDLERS, "station.deputy_updated", handlers.on_deputy)
+    from tests.service.conftest import ENV
+    assert deadletters.replay(suggestion_db, ENV["AMQP_URI"], "suggestion") == 1
+    wait_for(lambda: suggestion_db.connect().execute(text("select 1 from deputies where id=11")).first(),
+             what="replayed event handled")
+    assert deadletters.list_letters(suggestion_db) == []
