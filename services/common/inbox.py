@@ -54,6 +54,8 @@ def handle_event(db: Db, consumer: str, body: dict, handlers: dict[str, Handler]
                         extra={"event_type": envelope.type, "event_id": str(envelope.event_id)})
             eventlet.sleep(retry_delays[attempts - 1])
     handled_total.labels(consumer, envelope.type, outcome).inc()
+    log.info("event %s", outcome, extra={"event_type": envelope.type, "event_id": str(envelope.event_id),
+                                         "consumer": consumer})
     return outcome
 
 

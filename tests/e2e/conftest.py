@@ -1,0 +1,40 @@
+"""End-to-end: the whole system started as `make up` starts it, on its own DBs, vhost and ports."""
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT, reset, test_env
+from tests.e2e.client import Api
+
+ENV = test_env("e2e", 18000)
+
+
+class System:
+    def __init__(self, env: dict):
+        self.env = env
+        self.url = f"http://{env['GATEWAY_ADDRESS']}"
+        self.api = Api(self.url)
+
+    def svc(self, action: str, name: str) -> None:
+        subprocess.run(["bash", "scripts/svc.sh", action, name], cwd=ROOT, env=self.env, check=True,
+                       capture_output=True)
+
+    def log(self, name: str) -> str:
+        return (ROOT / ".run" / "e2e" / f"{name}.log").read_text(errors="replace")
+
+    def metrics_url(self, service: str) -> str:
+        return f"http://{self.env[service.upper() + '_METRICS_ADDRESS']}/metrics"
+
+
+@pytest.fixture(scope="session")
+def system():
+    reset(ENV)
+    up = subprocess.run(["bash", "scripts/up.sh"], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    assert up.returncode == 0, f"make up failed:\n{up.stdout}\n{up.stderr}"
+    yield System(ENV)
+    subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=ENV, capture_output=True)
+
+
+@pytest.fixture
+def api(system):
+    return system.api

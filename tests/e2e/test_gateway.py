@@ -1,0 +1,64 @@
+"""Gateway core: auth and roles, the error format, request ids, health, readiness, metrics."""
+import json
+import uuid
+
+import requests
+
+from tests.e2e.client import OFFICE, World, token, wait_until
+
+
+def test_health_and_readiness(system):
+    assert requests.get(system.url + "/healthz", timeout=5).status_code == 200
+    ready = requests.get(system.url + "/readyz", timeout=10)
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
+def test_auth_errors_and_roles(api):
+    assert api.get("/units").status_code == 401
+    assert api.get("/units", "not-a-jwt").status_code == 401
+    expired = token("office")
+    forged = expired[:-4] + ("AAAA" if not expired.endswith("AAAA") else "BBBB")
+    assert api.get("/units", forged).status_code == 401
+    deputy = token("deputy", deputy_id=1)
+    denied = api.post("/units", deputy, {"name": "x", "code": "y"})
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
+    assert api.get("/units", token("deputy")).status_code == 401  # a deputy token needs deputy_id
+
+
+def test_error_format(api):
+    bad = api.post("/deputies", OFFICE, {"name": "", "level": "galactic", "delegation": "x"})
+    assert bad.status_code == 422
+    fields = {d["field"] for d in bad.json()["error"]["details"]}
+    assert fields == {"name", "level"}
+    malformed = api.call("POST", "/api/v1/deputies", OFFICE, data=b"{not json",
+                         headers={"Content-Type": "application/json"})
+    assert malformed.status_code == 400 and malformed.json()["error"]["code"] == "malformed"
+    missing = api.get("/suggestions/999999999", OFFICE)
+    assert missing.status_code == 404 and "error" in missing.json()
+    assert api.get("/no/such/route", OFFICE).status_code == 404
+    assert api.get("/suggestions?limit=1000", OFFICE).status_code == 422
+
+
+def test_request_id_travels_through_rpc_and_events(system, api):
+    world = World(api)
+    request_id = f"e2e-{uuid.uuid4().hex}"
+    response = api.post("/suggestions", world.deputy_token, {
+        "title": "关于加大城区幼儿园建设力度的建议", "body": "幼儿园学位紧张。", "category": "edu",
+        "kind": "session", "session": "十六届三次"}, headers={"X-Request-Id": request_id})
+    assert response.status_code == 201 and response.headers["X-Request-Id"] == request_id
+
+    def logged(name):
+        lines = [json.loads(line) for line in system.log(name).splitlines() if line.startswith("{")]
+        return any(line.get("request_id") == request_id for line in lines)
+    wait_until(lambda: logged("suggestion"), what="request id in the suggestion service's log")
+    wait_until(lambda: logged("notify"), what="request id in the notify log, carried by the event")
+
+
+def test_every_service_serves_metrics(system, api):
+    api.get("/categories", OFFICE, expect=200)
+    for service in ("suggestion", "assignment", "station", "evaluation", "notify"):
+        text = requests.get(system.metrics_url(service), timeout=5).text
+        assert f"{service}_rpc_requests_total" in text, service
+        assert f'lianxin_outbox_backlog{{service="{service}"}}' in text, service
+    assert 'suggestion_rpc_requests_total{method_name="categories"}' in \
+        requests.get(system.metrics_url("suggestion"), timeout=5).text

@@ -1,0 +1,185 @@
+"""Pure rules of notify: who is told of what (API.md, "Who is told"), the texts, inbox keys."""
+import re
+
+import pytest
+
+from services.notify import domain
+
+TEMPLATES = domain.load_templates()
+
+# an assignment event as the assignment service publishes it
+ASSIGNMENT = {"assignment_id": 3, "suggestion_id": 11, "state": "assigned", "round": 1,
+              "lead_unit_id": 5, "lead_unit_name": "市交通运输局", "co_unit_ids": [6, 7],
+              "due_at": "2024-06-08T09:30:00+00:00", "number": "第0011号",
+              "title": "关于增开公交线路的建议", "session": "十六届三次", "category": "transport",
+              "lead_deputy_id": 21, "co_signer_ids": [22, 23]}
+SUGGESTION = {"suggestion_id": 11, "number": 11, "number_label": "第0011号", "session": "十六届三次",
+              "title": "关于增开公交线路的建议", "category": "transport", "kind": "session",
+              "lead_deputy_id": 21, "co_signer_ids": [22, 23], "status": "accepted", "reason": None,
+              "at": "2024-03-10T09:30:00+00:00"}
+EVALUATED = {"assignment_id": 3, "suggestion_id": 11, "round": 1, "satisfaction": "dissatisfied",
+             "final": False, "deputy_id": 21, "lead_unit_id": 5, "number": "第0011号",
+             "title": "关于增开公交线路的建议"}
+
+LEAD_UNIT, CO_UNITS, LEAD_DEPUTY = "unit:5", ["unit:6", "unit:7"], "deputy:21"
+CO_SIGNERS = ["deputy:22", "deputy:23"]
+
+
+def who(event_type: str, payload: dict) -> list[str]:
+    return domain.recipients(event_type, payload)
+
+
+def test_units_and_lead_deputy_hear_of_an_assignment():
+    assert set(who("assignment.assigned", ASSIGNMENT)) == {LEAD_UNIT, *CO_UNITS, LEAD_DEPUTY}
+
+
+def test_units_hear_of_a_reroute():
+    assert {LEAD_UNIT, *CO_UNITS} <= set(who("assignment.rerouted", ASSIGNMENT))
+
+
+@pytest.mark.parametrize("event_type", ["assignment.urged", "assignment.due_soon"])
+def test_lead_unit_hears_of_urging_and_due_soon(event_type):
+    assert LEAD_UNIT in who(event_type, ASSIGNMENT)
+    assert domain.OFFICE not in who(event_type, ASSIGNMENT)
+
+
+def test_lead_unit_and_office_hear_of_overdue():
+    assert {LEAD_UNIT, domain.OFFICE} <= set(who("assignment.overdue", ASSIGNMENT))
+
+
+def test_office_hears_of_a_dispute():
+    assert domain.OFFICE in who("assignment.disputed", {**ASSIGNMENT, "reason": "不属于本单位职责"})
+
+
+def test_lead_deputy_and_co_signers_hear_of_a_reply():
+    recipients = who("assignment.replied", {**ASSIGNMENT, "result_class": "A", "on_time": True})
+    assert set(recipients) == {LEAD_DEPUTY, *CO_SIGNERS}
+
+
+@pytest.mark.parametrize("event_type", ["suggestion.accepted", "suggestion.returned"])
+def test_lead_deputy_hears_of_screening(event_type):
+    assert LEAD_DEPUTY in who(event_type, SUGGESTION)
+
+
+def test_office_hears_of_a_new_suggestion():
+    assert who("suggestion.submitted", SUGGESTION) == [domain.OFFICE]
+
+
+def test_office_and_lead_unit_hear_of_dissatisfaction():
+    assert {domain.OFFICE, LEAD_UNIT} <= set(who("evaluation.evaluated", EVALUATED))
+
+
+@pytest.mark.parametrize("satisfaction", ["satisfied", "basic"])
+def test_nobody_is_told_of_a_satisfied_rating(satisfaction):
+    assert who("evaluation.evaluated", {**EVALUATED, "satisfaction": satisfaction}) == []
+
+
+def test_deputy_hears_of_an_escalated_opinion():
+    assert who("station.opinion_escalated", {"opinion_id": 4, "station_id": 2, "deputy_id": 31}) \
+        == ["deputy:31"]
+    assert who("station.opinion_escalated", {"opinion_id": 4, "station_id": 2}) == []
+
+
+def test_unknown_events_tell_nobody():
+    assert who("station.activity_logged", {"station_id": 2}) == []
+
+
+def test_assignment_without_units_tells_only_the_deputy():
+    assert who("assignment.assigned", {**ASSIGNMENT, "lead_unit_id": None, "co_unit_ids": []}) == [LEAD_DEPUTY]
+
+
+def test_no_recipient_is_told_twice():
+    payload = {**ASSIGNMENT, "co_unit_ids": [6, 5, 6], "co_signer_ids": [21, 22, 22]}
+    for event_type in ("assignment.assigned", "assignment.replied", "assignment.overdue"):
+        recipients = who(event_type, payload)
+        assert len(recipients) == len(set(recipients)), event_type
+    assert sorted(who("assignment.assigned", payload)) == sorted([LEAD_UNIT, "unit:6", LEAD_DEPUTY])
+
+
+PAYLOADS = {
+    "suggestion.submitted": SUGGESTION,
+    "suggestion.accepted": SUGGESTION,
+    "suggestion.returned": {**SUGGESTION, "status": "returned", "reason": "不属于建议范围"},
+    "assignment.assigned": ASSIGNMENT,
+    "assignment.rerouted": ASSIGNMENT,
+    "assignment.urged": {**ASSIGNMENT, "note": "请于本周内答复"},
+    "assignment.due_soon": ASSIGNMENT,
+    "assignment.overdue": ASSIGNMENT,
+    "assignment.disputed": {**ASSIGNMENT, "reason": "不属于本单位职责"},
+    "assignment.replied": {**ASSIGNMENT, "result_class": "A", "on_time": True},
+    "evaluation.evaluated": EVALUATED,
+    "station.opinion_escalated": {"opinion_id": 4, "station_id": 2, "deputy_id": 31},
+}
+
+PLACEHOLDER = re.compile(r"[{}]")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_template_has_a_sample_here():
+    assert set(TEMPLATES) == set(PAYLOADS)
+
+
+@pytest.mark.parametrize("event_type", sorted(PAYLOADS))
+def test_render_fills_every_placeholder_in_chinese(event_type):
+    title, body = domain.render(TEMPLATES, event_type, PAYLOADS[event_type])
+    for text in (title, body):
+        assert not PLACEHOLDER.search(text), text
+        assert CHINESE.search(text), text
+        assert "None" not in text
+
+
+@pytest.mark.parametrize("event_type", sorted(PAYLOADS))
+def test_render_leaves_no_placeholder_when_fields_are_missing(event_type):
+    title, body = domain.render(TEMPLATES, event_type, {"suggestion_id": 11})
+    assert not PLACEHOLDER.search(title + body)
+
+
+def test_assigned_text_carries_number_title_unit_and_due_date():
+    title, body = domain.render(TEMPLATES, "assignment.assigned", ASSIGNMENT)
+    assert title == "交办通知：第0011号"
+    assert body == "建议第0011号《关于增开公交线路的建议》已交由市交通运输局主办，答复期限2024-06-08。"
+
+
+def test_suggestion_events_use_the_number_label_not_the_integer():
+    title, body = domain.render(TEMPLATES, "suggestion.accepted", SUGGESTION)
+    assert "第0011号" in title and "第0011号" in body and "编号11" not in body
+
+
+def test_replied_text_names_the_result_class():
+    _, body = domain.render(TEMPLATES, "assignment.replied", PAYLOADS["assignment.replied"])
+    assert "A类" in body and "市交通运输局" in body
+
+
+def test_returned_text_gives_the_reason():
+    _, body = domain.render(TEMPLATES, "suggestion.returned", PAYLOADS["suggestion.returned"])
+    assert "不属于建议范围" in body
+
+
+def test_none_values_render_blank():
+    _, body = domain.render(TEMPLATES, "assignment.urged", {**ASSIGNMENT, "note": None})
+    assert "None" not in body and body.endswith("请抓紧办理。")
+
+
+def test_event_without_template_renders_its_type():
+    assert domain.render(TEMPLATES, "station.activity_logged", {}) == ("station.activity_logged", "")
+
+
+@pytest.mark.parametrize("actor, keys", [
+    ({"role": "deputy", "deputy_id": 21}, ["deputy:21"]),
+    ({"role": "unit", "unit_id": 5}, ["unit:5"]),
+    ({"role": "station", "station_id": 2}, ["station:2"]),
+    ({"role": "office", "sub": "o1"}, [domain.OFFICE]),
+    ({"role": "leader"}, ["role:leader"]),
+    ({"role": "admin"}, ["role:admin"]),
+    ({"role": "public"}, []),
+    ({}, []),
+])
+def test_inbox_keys_per_role(actor, keys):
+    assert domain.inbox_keys(actor) == keys
+
+
+def test_recipient_keys_match_the_inbox_keys_of_whom_they_name():
+    recipients = who("assignment.assigned", ASSIGNMENT)
+    assert domain.inbox_keys({"role": "unit", "unit_id": 6})[0] in recipients
+    assert domain.inbox_keys({"role": "deputy", "deputy_id": 21})[0] in recipients
+    assert domain.inbox_keys({"role": "office"})[0] in who("assignment.disputed", ASSIGNMENT)

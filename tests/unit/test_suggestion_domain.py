@@ -1,0 +1,87 @@
+"""Pure rules of suggestions: numbering, screening, visibility, status from events."""
+import pytest
+
+from services.common.errors import Conflict
+from services.suggestion import domain
+
+
+@pytest.mark.parametrize("number, label", [(1, "第0001号"), (42, "第0042号"), (9999, "第9999号"),
+                                           (12345, "第12345号"), (None, None)])
+def test_number_label(number, label):
+    assert domain.number_label(number) == label
+
+
+@pytest.mark.parametrize("decision, status", [("accept", "accepted"), ("return", "returned"),
+                                              ("merge", "merged")])
+def test_screening_a_submitted_suggestion(decision, status):
+    assert domain.screening_status("submitted", decision) == status
+
+
+@pytest.mark.parametrize("current", ["draft", "accepted", "returned", "merged", "withdrawn", "assigned"])
+def test_only_a_submitted_suggestion_is_screened(current):
+    with pytest.raises(Conflict, match=current):
+        domain.screening_status(current, "accept")
+
+
+@pytest.mark.parametrize("status, allowed", [("draft", True), ("submitted", True), ("accepted", True),
+                                             ("assigned", False), ("returned", False), ("closed", False)])
+def test_withdraw_only_before_assignment(status, allowed):
+    assert domain.can_withdraw(status) is allowed
+
+
+@pytest.mark.parametrize("role", ["office", "leader", "admin"])
+def test_office_leader_and_admin_see_everything(role):
+    assert domain.visible_to({"role": role}, 1, [2], public=False)
+
+
+def test_deputy_sees_what_they_lead_or_co_signed():
+    assert domain.visible_to({"role": "deputy", "deputy_id": 1}, 1, [2, 3], public=False)
+    assert domain.visible_to({"role": "deputy", "deputy_id": 3}, 1, [2, 3], public=False)
+    assert not domain.visible_to({"role": "deputy", "deputy_id": 4}, 1, [2, 3], public=False)
+    assert domain.visible_to({"role": "deputy", "deputy_id": 4}, 1, [2, 3], public=True)
+
+
+@pytest.mark.parametrize("actor", [{"role": "unit", "unit_id": 1}, {"role": "station", "station_id": 1},
+                                   {"role": "public"}, {}])
+def test_others_see_only_public_suggestions(actor):
+    assert not domain.visible_to(actor, 1, [], public=False)
+    assert domain.visible_to(actor, 1, [], public=True)
+
+
+def test_unit_id_equal_to_lead_deputy_id_does_not_grant_sight():
+    assert not domain.visible_to({"role": "unit", "unit_id": 1, "deputy_id": 1}, 1, [], public=False)
+
+
+@pytest.mark.parametrize("event_type, status", [
+    ("assignment.assigned", "assigned"), ("assignment.rerouted", "assigned"),
+    ("assignment.replied", "replied"), ("assignment.rehandling_opened", "rehandling"),
+    ("assignment.closed", "closed")])
+def test_lifecycle_events_set_the_status(event_type, status):
+    assert domain.status_after_event(event_type, {}) == status
+
+
+def test_lead_unit_sign_sets_signed_co_unit_sign_does_not():
+    assert domain.status_after_event("assignment.signed", {"is_lead": True}) == "signed"
+    assert domain.status_after_event("assignment.signed", {"is_lead": False}) is None
+
+
+def test_first_dissatisfied_rating_means_rehandling():
+    payload = {"satisfaction": "dissatisfied", "final": False}
+    assert domain.status_after_event("evaluation.evaluated", payload) == "rehandling"
+
+
+@pytest.mark.parametrize("payload", [{"satisfaction": "dissatisfied", "final": True},
+                                     {"satisfaction": "satisfied", "final": False},
+                                     {"satisfaction": "basic", "final": True}])
+def test_other_ratings_mean_evaluated(payload):
+    assert domain.status_after_event("evaluation.evaluated", payload) == "evaluated"
+
+
+@pytest.mark.parametrize("event_type", ["assignment.urged", "assignment.contact_added", "assignment.disputed",
+                                        "assignment.co_opinion_added", "suggestion.submitted"])
+def test_other_events_leave_the_status(event_type):
+    assert domain.status_after_event(event_type, {"is_lead": True}) is None
+
+
+def test_every_status_an_event_implies_is_a_known_status():
+    assert set(domain.STATUS_BY_EVENT.values()) <= set(domain.STATUSES)
