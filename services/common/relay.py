@@ -114,6 +114,6 @@ class OutboxRelay:
                     published_total.labels(self.service, row.type).inc()
                 conn.execute(text("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 "
                                   "WHERE id = ANY(:ids)"), {"ids": [r.id for r in rows]})
-            backlog = conn.execute(text("SELECT count(*) FROM outbox WHERE sent_at IS NULL")).scalar()
-            backlog_gauge.labels(self.service).set(backlog)
+            # a full batch means more is waiting; the next empty poll resets the gauge to 0
+            backlog_gauge.labels(self.service).set(len(rows) if len(rows) == BATCH else 0)
             return len(rows)

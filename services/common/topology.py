@@ -21,7 +21,8 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
     ],
     "assignment": ["suggestion.accepted", "suggestion.withdrawn", "evaluation.evaluated"],
     "evaluation": [
-        "suggestion.#", "assignment.#", "station.deputy_registered", "station.deputy_updated",
+        "assignment.assigned", "assignment.rerouted", "assignment.signed", "assignment.replied",
+        "assignment.rehandling_opened", "assignment.closed",
     ],
     "station": ["suggestion.submitted", "suggestion.accepted"],
     "notify": [

@@ -33,17 +33,22 @@ def add_timeline(tx, suggestion_id: int, type_: str, actor: str | None, note: st
                          note=note, event_id=event_id))
 
 
-def event_payload(tx, s: Suggestion, reason: str | None = None) -> SuggestionEvent:
+def event_payload(tx, s: Suggestion, reason: str | None = None,
+                  co_signers: list[int] | None = None) -> SuggestionEvent:
     return SuggestionEvent(
         suggestion_id=s.id, number=s.number, number_label=domain.number_label(s.number),
         session=s.session, title=s.title, category=s.category, kind=s.kind,
-        lead_deputy_id=s.lead_deputy_id, co_signer_ids=co_signer_ids(tx, s.id), status=s.status,
+        lead_deputy_id=s.lead_deputy_id, status=s.status,
+        co_signer_ids=co_signer_ids(tx, s.id) if co_signers is None else co_signers,
         reason=reason, at=s.status_at,
     )
 
 
-def submit(tx, actor: dict, data: dict, categories: dict, known_deputies) -> Suggestion:
-    """Create a suggestion (or a draft). ``known_deputies(ids)`` returns the active ids."""
+def submit(tx, actor: dict, data: dict, categories: dict, known_deputies) -> tuple[Suggestion, list[int]]:
+    """Create a suggestion (or a draft) and return it with its co-signers.
+
+    ``known_deputies(ids)`` returns which of the ids are active deputies.
+    """
     form = parse(SuggestionIn, data)
     if actor.get("role") == "deputy":
         lead = actor.get("deputy_id")
@@ -76,9 +81,10 @@ def submit(tx, actor: dict, data: dict, categories: dict, known_deputies) -> Sug
         tx.add(CoSigner(suggestion_id=s.id, deputy_id=deputy_id))
     tx.flush()
     add_timeline(tx, s.id, status, actor_name(actor), at=s.status_at)
+    co_signers = sorted(form.co_signer_ids)
     if not form.draft:
-        tx.publish("submitted", event_payload(tx, s))
-    return s
+        tx.publish("submitted", event_payload(tx, s, co_signers=co_signers))
+    return s, co_signers
 
 
 def load(tx, suggestion_id: int, lock: bool = False) -> Suggestion:

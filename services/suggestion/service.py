@@ -26,9 +26,9 @@ class SuggestionService(ServiceBase):
     @rpc
     def submit(self, actor, data):
         with self.db.transaction() as tx:
-            s = commands.submit(tx, actor, data, domain.DEFAULT_CATEGORIES,
-                                lambda ids: self._known_deputies(tx, ids))
-            return views.to_dict(s, commands.co_signer_ids(tx, s.id))
+            s, co_signers = commands.submit(tx, actor, data, domain.DEFAULT_CATEGORIES,
+                                            lambda ids: self._known_deputies(tx, ids))
+            return views.to_dict(s, co_signers)
 
     def _known_deputies(self, tx, ids):
         """Projection first; a deputy registered a moment ago is asked of the station service."""

@@ -45,3 +45,25 @@ def test_first_round_rating_is_not_final_later_ones_are():
 
 def test_satisfaction_labels_are_chinese():
     assert domain.SATISFACTION == {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
+
+
+@pytest.mark.parametrize("state", ["assigned", "signed", "rehandling"])
+def test_projection_before_a_reply_may_lag_the_assignment_service(state):
+    assert domain.reply_may_be_pending(state) is True
+
+
+@pytest.mark.parametrize("state", ["replied", "closed"])
+def test_projection_showing_a_reply_or_closed_is_trusted(state):
+    assert domain.reply_may_be_pending(state) is False
+
+
+def test_rated_projection_is_trusted_unless_the_rating_reopened_handling():
+    assert domain.reply_may_be_pending("evaluated", reopened=False) is False
+    assert domain.reply_may_be_pending("evaluated", reopened=True) is True
+
+
+@pytest.mark.parametrize("satisfaction, final, expected", [
+    ("dissatisfied", False, True), ("dissatisfied", True, False), ("satisfied", False, False),
+    ("basic", False, False)])
+def test_only_a_first_dissatisfied_rating_reopens(satisfaction, final, expected):
+    assert domain.reopens(satisfaction, final) is expected
