@@ -31,7 +31,10 @@ def upsert_facts(tx, payload: dict, at: datetime) -> None:
 def evaluate(tx, actor: dict, assignment_id: int, data: dict, fetch_facts) -> Rating:
     form = parse(RatingIn, data)
     facts = tx.get(AssignmentFacts, assignment_id)
-    if facts is None or facts.state != "replied":  # the replied event may still be on its way
+    last = facts and tx.scalar(select(Rating).where(Rating.assignment_id == assignment_id,
+                                                    Rating.round == facts.round))
+    reopened = bool(last) and domain.reopens(last.satisfaction, last.final)
+    if facts is None or domain.reply_may_be_pending(facts.state, reopened):  # its event may be on its way
         fetched = fetch_facts(assignment_id)
         if fetched is None:
             raise NotFound(f"assignment {assignment_id} not found")

@@ -14,6 +14,22 @@ def check_rating(actor_deputy_id: int | None, lead_deputy_id: int | None, state:
         raise Conflict("this reply has already been rated")
 
 
+def reply_may_be_pending(state: str, reopened: bool = False) -> bool:
+    """Whether the projection may lag a reply the assignment service already has.
+
+    Not while it shows a reply, nor after a rating that closes the assignment: asking
+    then would make a repeated rating wait on (or fail with) the assignment service.
+    """
+    if state == "evaluated":
+        return reopened
+    return state not in ("replied", "closed")
+
+
+def reopens(satisfaction: str, final: bool) -> bool:
+    """A first dissatisfied rating opens rehandling (a new round to rate)."""
+    return satisfaction == "dissatisfied" and not final
+
+
 def is_final(round_: int) -> bool:
     """The rating after rehandling (round 2 and later) is final."""
     return round_ >= 2

@@ -30,8 +30,17 @@ INFRA_IMAGES = ("rabbitmq:", "postgres:")
 def app_command(app: str) -> tuple[str, str]:
     """(module, config path) that `nameko run` must be given for an app."""
     if app == "gateway":
-        return "gateway.service", "gateway/config.yml"
-    return f"services.{app}.service", f"services/{app}/config.yml"
+        return "gateway.service:GatewayService", "gateway/config.yml"
+    return f"services.{app}.service:{app.capitalize()}Service", f"services/{app}/config.yml"
+
+
+def test_every_command_target_is_a_nameko_service_of_that_name():
+    import importlib
+
+    for app in APPS:
+        module, cls = app_command(app)[0].split(":")
+        service = getattr(importlib.import_module(module), cls)
+        assert service.name == app, f"{module}:{cls} is named {service.name}, not {app}"
 
 
 def check_nameko_command(cmd, app: str, where: str) -> None:
