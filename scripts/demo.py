@@ -24,7 +24,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections import Counter, defaultdict
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -329,7 +329,7 @@ def make_body(category: str, rng: random.Random) -> str:
     proposals = rng.sample(PROPOSALS[category], k=len(PROPOSALS[category]))
     lines = ["一、基本情况", PROBLEMS[category].format(place=place), "", "二、具体建议"]
     lines += [f"{i}. {p}。" for i, p in enumerate(proposals, 1)]
-    lines += ["", f"以上建议请有关部门研究办理，并及时向代表反馈办理情况。"]
+    lines += ["", "以上建议请有关部门研究办理，并及时向代表反馈办理情况。"]
     return "\n".join(lines)
 
 

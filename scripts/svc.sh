@@ -21,7 +21,7 @@ case "$action" in
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     rm -f "$pidfile"
-    echo "${action}ed $name" ;;
+    echo "$name: $action done" ;;
   status)
     if alive; then echo "$name running (pid $(cat "$pidfile"))"; else echo "$name stopped"; exit 1; fi ;;
   *) echo "usage: $0 start|stop|kill|status NAME" >&2; exit 2 ;;

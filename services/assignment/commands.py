@@ -63,7 +63,7 @@ def assign(tx, actor: dict, suggestion_id: int, data: dict, fetch_facts) -> Assi
     missing = [u for u in form.co_unit_ids if u not in found]
     if missing:
         raise field_error("co_unit_ids", f"units do not exist: {missing}")
-    facts = tx.get(SuggestionFacts, suggestion_id)
+    facts = tx.get(SuggestionFacts, suggestion_id, with_for_update=True)  # one assign at a time
     if facts is None:  # the accepted event may still be on its way
         fetched = fetch_facts(suggestion_id)
         if fetched is None:

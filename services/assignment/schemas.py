@@ -1,8 +1,7 @@
 """Request models of the assignment service."""
-from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class UnitIn(BaseModel):
@@ -22,7 +21,7 @@ class AssignIn(BaseModel):
 
     lead_unit_id: int
     co_unit_ids: list[int] = Field(default_factory=list, max_length=50)
-    due_at: datetime | None = None
+    due_at: AwareDatetime | None = None  # with an offset: a naive time is ambiguous
 
 
 class ReplyIn(BaseModel):

@@ -1,18 +1,17 @@
 """Assignment service entrypoints (交办 and 办)."""
 from nameko.messaging import consume
-from nameko.rpc import RpcProxy
 
 from services.assignment import commands, views
 from services.assignment.handlers import HANDLERS
 from services.common.inbox import handle_event
-from services.common.rpc import call
+from services.common.rpc import call, timed_proxy
 from services.common.service_base import ServiceBase, rpc
 from services.common.topology import event_queue
 
 
 class AssignmentService(ServiceBase):
     name = "assignment"
-    suggestion = RpcProxy("suggestion")
+    suggestion = timed_proxy("suggestion", timeout=3)
 
     @consume(event_queue("assignment"))
     def on_event(self, body):

@@ -14,9 +14,13 @@ from contextlib import contextmanager  # noqa: E402
 import psycopg.waiting  # noqa: E402
 from nameko.extensions import DependencyProvider  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.exc import IntegrityError  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from services.common.envelope import make_envelope  # noqa: E402
+from services.common.errors import Conflict  # noqa: E402
+
+UNIQUE_VIOLATION = "23505"
 
 
 def assert_cooperative_psycopg() -> None:
@@ -42,7 +46,8 @@ class Transaction:
         self.producer = producer
         self.published: list = []
 
-    def publish(self, name: str, payload) -> None:
+    def publish(self, name: str, payload):
+        """Write the event to the outbox in this transaction; returns its envelope."""
         envelope = make_envelope(self.producer, name, payload)
         self.session.execute(
             text("INSERT INTO outbox (event_id, type, envelope) VALUES (:id, :type, CAST(:env AS jsonb))"),
@@ -50,6 +55,7 @@ class Transaction:
              "env": envelope.model_dump_json()},
         )
         self.published.append(envelope)
+        return envelope
 
     # convenience pass-throughs
     def execute(self, *args, **kwargs):
@@ -86,6 +92,13 @@ class Db:
         try:
             yield tx
             session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            # two requests raced past the same check (e.g. the same unit code at once):
+            # the unique index decided, and the loser gets a 409, not a 500
+            if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
+                raise Conflict("a duplicate of something that already exists") from exc
+            raise
         except BaseException:
             session.rollback()
             raise

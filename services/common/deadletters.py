@@ -8,7 +8,6 @@ shared exchange), so only the consumer that failed sees it again.
 """
 import argparse
 import json
-import os
 import sys
 
 from kombu import Connection, Exchange

@@ -1,9 +1,8 @@
 """Evaluation service entrypoints (评)."""
 from nameko.messaging import consume
-from nameko.rpc import RpcProxy
 
 from services.common.inbox import handle_event
-from services.common.rpc import call
+from services.common.rpc import call, timed_proxy
 from services.common.service_base import ServiceBase, rpc
 from services.common.topology import event_queue
 from services.evaluation import commands
@@ -12,7 +11,7 @@ from services.evaluation.handlers import HANDLERS
 
 class EvaluationService(ServiceBase):
     name = "evaluation"
-    assignment = RpcProxy("assignment")
+    assignment = timed_proxy("assignment", timeout=3)
 
     @consume(event_queue("evaluation"))
     def on_event(self, body):

@@ -34,7 +34,7 @@ def recipients(event_type: str, p: dict) -> list[str]:
         "assignment.overdue": units[:1] + [OFFICE],
         "assignment.disputed": [OFFICE],
         "assignment.replied": lead + [deputy(d) for d in p.get("co_signer_ids") or []],
-        "evaluation.evaluated": [OFFICE, unit(p.get("lead_unit_id"))]
+        "evaluation.evaluated": [OFFICE] + ([unit(p["lead_unit_id"])] if p.get("lead_unit_id") else [])
         if p.get("satisfaction") == "dissatisfied" else [],
         "station.opinion_escalated": [deputy(p["deputy_id"])] if p.get("deputy_id") else [],
     }
@@ -67,8 +67,15 @@ def load_templates(path: Path = TEMPLATES_FILE) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def template_key(event_type: str, payload: dict) -> str:
+    """A final dissatisfied rating closes the assignment: its text must not promise rehandling."""
+    if event_type == "evaluation.evaluated" and payload.get("final"):
+        return "evaluation.evaluated_final"
+    return event_type
+
+
 def render(templates: dict, event_type: str, payload: dict) -> tuple[str, str]:
-    template = templates.get(event_type) or {"title": event_type, "body": ""}
+    template = templates.get(template_key(event_type, payload)) or {"title": event_type, "body": ""}
     values = _Blank({k: ("" if v is None else v) for k, v in payload.items()})
     values["due_date"] = (payload.get("due_at") or "")[:10]
     values["number"] = payload.get("number_label") or payload.get("number") or ""

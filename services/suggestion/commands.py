@@ -16,6 +16,8 @@ def actor_name(actor: dict) -> str:
 
 
 def next_number(tx, session: str) -> int:
+    """The session's next number. Its counter row stays locked until commit, so
+    numbers are gapless and unique; callers take it last to keep the wait short."""
     return tx.execute(text(
         "INSERT INTO number_sequences (session, last) VALUES (:s, 1) "
         "ON CONFLICT (session) DO UPDATE SET last = number_sequences.last + 1 RETURNING last"),
@@ -73,16 +75,17 @@ def submit(tx, actor: dict, data: dict, categories: dict, known_deputies) -> tup
         station_opinion_id=form.station_opinion_id, created_by=actor_name(actor),
     )
     if not form.draft:
-        s.number = next_number(tx, form.session)
         s.submitted_at = s.status_at
     tx.add(s)
     tx.flush()
     for deputy_id in form.co_signer_ids:
         tx.add(CoSigner(suggestion_id=s.id, deputy_id=deputy_id))
-    tx.flush()
     add_timeline(tx, s.id, status, actor_name(actor), at=s.status_at)
+    tx.flush()
     co_signers = sorted(form.co_signer_ids)
     if not form.draft:
+        # concurrent submissions of a session queue on its counter: take it last
+        s.number = next_number(tx, s.session)
         tx.publish("submitted", event_payload(tx, s, co_signers=co_signers))
     return s, co_signers
 

@@ -1,9 +1,8 @@
 """Suggestion service entrypoints (提): intake, screening, lists, timeline."""
 from nameko.messaging import consume
-from nameko.rpc import RpcProxy
 
 from services.common.inbox import handle_event
-from services.common.rpc import call
+from services.common.rpc import call, timed_proxy
 from services.common.service_base import ServiceBase, rpc
 from services.common.topology import event_queue
 from services.suggestion import commands, domain, views
@@ -13,7 +12,7 @@ from services.suggestion.models import Suggestion
 
 class SuggestionService(ServiceBase):
     name = "suggestion"
-    station = RpcProxy("station")
+    station = timed_proxy("station", timeout=3)
 
     @consume(event_queue("suggestion"))
     def on_event(self, body):

@@ -48,7 +48,7 @@ def test_sigkill_mid_flow_loses_and_doubles_nothing(system, api):
     wait_until(lambda: requests.get(system.url + "/readyz", timeout=10).status_code == 200, timeout=30,
                what="ready again")
     wait_until(lambda: office_total(api) >= before + len(created), timeout=60, what="all 40 notifications")
-    items = api.get(f"/notifications?limit=200", OFFICE, expect=200).json()["items"]
+    items = api.get("/notifications?limit=200", OFFICE, expect=200).json()["items"]
     per_suggestion = Counter(n["suggestion_id"] for n in items if n["type"] == "suggestion.submitted")
     for s in created:
         assert per_suggestion[s["id"]] == 1, s["id"]

@@ -41,6 +41,7 @@ def start_service(svc_env):
     containers = []
 
     def start(cls, **overrides):
+        purge_queue(cls.name)  # events left over from earlier tests are not this test's
         container = ServiceContainer(cls, service_config(cls.name, **overrides))
         container.start()
         containers.append(container)
@@ -77,6 +78,16 @@ def db(svc_env):
 def amqp(svc_env):
     with Connection(ENV["AMQP_URI"]) as conn:
         yield conn
+
+
+def purge_queue(service: str) -> None:
+    from services.common.topology import SUBSCRIPTIONS, event_queue
+
+    if service in SUBSCRIPTIONS:
+        with Connection(ENV["AMQP_URI"]) as conn:
+            queue = event_queue(service)(conn.channel())
+            queue.declare()
+            queue.purge()
 
 
 def truncate(engine, *tables: str) -> None:

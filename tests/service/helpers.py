@@ -19,6 +19,17 @@ def publish(conn, body: dict) -> None:
         producer.publish(body, routing_key=body["type"], declare=[EVENTS_EXCHANGE])
 
 
+def scalar(engine, sql: str, params: dict | None = None):
+    """One value from a test database, on a connection that is closed at once.
+
+    A connection left open holds its locks and makes the next test's TRUNCATE wait.
+    """
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return conn.execute(text(sql), params or {}).scalar()
+
+
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -1,17 +1,17 @@
 """The assignment service on real PostgreSQL and RabbitMQ: units, 交办, 签收, 答复, rehandling."""
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from kombu import Queue
 from nameko.rpc import get_rpc_exchange
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from services.assignment.service import AssignmentService
 from services.common.errors import Conflict, NotFound, Unavailable, ValidationFailed
-from services.common.inbox import handled_total
 from services.common.service_base import rpc as service_rpc
-from services.common.topology import queue_name
-from tests.service.conftest import ENV, truncate
+from tests.service.conftest import truncate
 from tests.service.helpers import EventListener, envelope, publish, wait_for
 
 OFFICE = {"role": "office", "sub": "office1"}
@@ -38,7 +38,6 @@ def assignment_db(db, amqp):
     engine = db("assignment")
     truncate(engine, "units", "suggestion_facts", "assignments", "assignment_units", "replies", "outbox",
              "processed_events", "dead_letters")
-    amqp.default_channel.queue_purge(queue_name("assignment"))  # events left by other tests
     return engine
 
 
@@ -90,6 +89,26 @@ def test_register_unit_rejects_a_duplicate_code_and_a_bad_email(start_service, r
     assert rpc.assignment.list_units(OFFICE)["total"] == 1
 
 
+def test_the_same_code_registered_at_once_is_one_unit_and_conflicts(start_service, rpc, assignment_db):
+    start_service(AssignmentService)
+    replies = [rpc.assignment.register_unit.call_async(OFFICE, {"name": f"市水务局{i}", "code": "SW"})
+               for i in range(6)]
+    outcomes = []
+    for reply in replies:
+        try:
+            outcomes.append(reply.result()["code"])
+        except Conflict:
+            outcomes.append("conflict")
+    assert sorted(outcomes) == ["SW"] + ["conflict"] * 5
+    assert rpc.assignment.list_units(OFFICE)["total"] == 1
+
+
+def test_assign_with_no_suggestion_service_ever_started_is_unavailable(rpc, amqp, assignment_db, units):
+    amqp.default_channel.queue_delete("rpc-suggestion")  # as on a system where it never ran
+    with pytest.raises(Unavailable):
+        rpc.assignment.assign(OFFICE, SID + 4, {"lead_unit_id": units[0]})
+
+
 def test_assign_after_accepted_event_publishes_assigned(rpc, amqp, assignment_db, units):
     listener = EventListener(amqp, "assignment.assigned")
     lead, co1, co2 = units
@@ -123,6 +142,36 @@ def test_assign_rejects_bad_units_and_a_second_assignment(rpc, amqp, assignment_
         rpc.assignment.assign(OFFICE, SID, {"lead_unit_id": co1, "co_unit_ids": []})
     with assignment_db.connect() as conn:
         assert conn.execute(text("select count(*) from assignments")).scalar() == 1
+
+
+def test_assign_takes_a_due_date_with_offset_only(rpc, amqp, assignment_db, units):
+    accept(amqp, assignment_db)
+    with pytest.raises(ValidationFailed) as err:  # naive: which time zone?
+        rpc.assignment.assign(OFFICE, SID, {"lead_unit_id": units[0], "due_at": "2030-01-01T00:00:00"})
+    assert [d["field"] for d in err.value.details] == ["due_at"]
+
+    a = rpc.assignment.assign(OFFICE, SID, {"lead_unit_id": units[0], "due_at": "2030-01-01T00:00:00+08:00"})
+
+    assert datetime.fromisoformat(a["due_at"]) == datetime(2029, 12, 31, 16, tzinfo=timezone.utc)
+    assert a["overdue"] is False
+
+
+def test_default_due_date_is_three_months_on(rpc, amqp, assignment_db, units):
+    a = assigned(rpc, amqp, assignment_db, units)
+    due = datetime.fromisoformat(a["due_at"]) - datetime.fromisoformat(a["created_at"])
+    assert due == timedelta(days=90)
+
+
+def test_concurrent_assigns_give_one_assignment_and_conflicts(rpc, amqp, assignment_db, units):
+    accept(amqp, assignment_db)
+    calls = [rpc.assignment.assign.call_async(OFFICE, SID, {"lead_unit_id": units[i % 3]}) for i in range(6)]
+    outcomes = []
+    for call in calls:
+        try:
+            outcomes.append(call.result()["state"])
+        except Conflict:  # not a RemoteError from a unique-key violation
+            outcomes.append("conflict")
+    assert sorted(outcomes) == ["assigned"] + ["conflict"] * 5
 
 
 class FakeSuggestionService:
@@ -244,7 +293,8 @@ def test_dissatisfied_rating_opens_rehandling_then_final_rating_closes(rpc, amqp
 
 def handled(outcome: str) -> float:
     """The in-process counter of evaluated events the assignment consumer handled with ``outcome``."""
-    return handled_total.labels("assignment", "evaluation.evaluated", outcome)._value.get()
+    labels = {"consumer": "assignment", "type": "evaluation.evaluated", "outcome": outcome}
+    return REGISTRY.get_sample_value("lianxin_events_handled_total", labels) or 0.0
 
 
 def processed(engine) -> int:

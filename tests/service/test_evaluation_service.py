@@ -6,7 +6,6 @@ from sqlalchemy import text
 
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.service_base import rpc as service_rpc
-from services.common.topology import queue_name
 from services.evaluation.service import EvaluationService
 from tests.service.conftest import truncate
 from tests.service.helpers import EventListener, envelope, publish, wait_for
@@ -34,7 +33,6 @@ def replied(**extra) -> dict:
 def evaluation_db(db, amqp):
     engine = db("evaluation")
     truncate(engine, "assignment_facts", "ratings", "outbox", "processed_events", "dead_letters")
-    amqp.default_channel.queue_purge(queue_name("evaluation"))  # events left by other tests
     return engine
 
 
@@ -115,7 +113,8 @@ def test_second_round_rating_is_final(start_service, rpc, amqp, evaluation_db):
     rpc.evaluation.evaluate(LEAD_DEPUTY, AID, {"satisfaction": "dissatisfied"})
     with pytest.raises(Conflict):  # rehandling (as the assignment service says): nothing to rate yet
         rpc.evaluation.evaluate(LEAD_DEPUTY, AID, {"satisfaction": "satisfied"})
-    project(amqp, evaluation_db, envelope("assignment.rehandling_opened", assignment_payload("rehandling", round=2)))
+    reopened = envelope("assignment.rehandling_opened", assignment_payload("rehandling", round=2))
+    project(amqp, evaluation_db, reopened)
     assert (facts(evaluation_db)["state"], facts(evaluation_db)["round"]) == ("rehandling", 2)
 
     project(amqp, evaluation_db, replied(round=2))

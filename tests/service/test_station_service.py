@@ -1,12 +1,12 @@
 """The station service on real PostgreSQL and RabbitMQ: the deputy roster and the station registry."""
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from services.common.errors import ValidationFailed
-from services.common.topology import queue_name
 from services.station.service import StationService
 from tests.service.conftest import truncate
-from tests.service.helpers import EventListener
+from tests.service.helpers import EventListener, envelope, publish, wait_for
 
 OFFICE = {"role": "office", "sub": "office1"}
 DEPUTY = {"name": "张三", "level": "city", "delegation": "东城代表团", "phone": "13800000000",
@@ -18,7 +18,6 @@ def station(start_service, db, amqp):
     engine = db("station")
     truncate(engine, "stations", "deputies", "memberships", "points", "outbox", "processed_events",
              "dead_letters")
-    amqp.default_channel.queue_purge(queue_name("station"))  # events left by other tests
     start_service(StationService)
     return engine
 
@@ -95,3 +94,32 @@ def test_list_stations_filters_by_region_prefix_and_type(rpc, station):
     assert ids({"region": "上海市"}) == []
     page = rpc.station.list_stations(OFFICE, {"region": "北京市"}, limit=2, offset=0)
     assert page["total"] == 4 and len(page["items"]) == 2
+
+
+def test_suggestion_events_earn_points_once(rpc, amqp, station):
+    deputy = rpc.station.register_deputy(OFFICE, DEPUTY)
+    payload = {"suggestion_id": 9001, "number": 1, "number_label": "第0001号", "session": "十六届三次",
+               "title": "关于增开公交线路的建议", "category": "transport", "kind": "session",
+               "lead_deputy_id": deputy["id"], "co_signer_ids": [], "status": "submitted",
+               "at": "2024-03-10T09:30:00+00:00"}
+    submitted = envelope("suggestion.submitted", payload)
+    skipped = duplicates()
+    publish(amqp, submitted)
+    publish(amqp, envelope("suggestion.accepted", {**payload, "status": "accepted"}))
+    publish(amqp, submitted)  # delivered again
+
+    def points():
+        with station.connect() as conn:
+            return conn.execute(text("select reason, points, source from points where deputy_id=:d "
+                                     "order by reason"), {"d": deputy["id"]}).all()
+    wait_for(lambda: len(points()) == 2, what="two point entries")
+    wait_for(lambda: duplicates() == skipped + 1, what="the copy skipped")
+    assert [tuple(p) for p in points()] == [("suggestion_accepted", 5, "suggestion:9001"),
+                                            ("suggestion_submitted", 5, "suggestion:9001")]
+
+
+
+def duplicates() -> float:
+    """The in-process counter of submitted events the station consumer skipped as already handled."""
+    labels = {"consumer": "station", "type": "suggestion.submitted", "outcome": "duplicate"}
+    return REGISTRY.get_sample_value("lianxin_events_handled_total", labels) or 0.0

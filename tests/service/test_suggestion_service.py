@@ -5,7 +5,7 @@ from sqlalchemy import text
 from services.common.errors import ValidationFailed
 from services.suggestion.service import SuggestionService
 from tests.service.conftest import truncate
-from tests.service.helpers import EventListener, envelope, publish, wait_for
+from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
 
 SUGGESTION = {"title": "关于解决某小区居民公交出行问题的建议", "body": "建议增开公交线路。",
               "category": "transport", "kind": "session", "session": "十六届三次", "source": "research"}
@@ -23,7 +23,7 @@ def register_deputy(amqp, engine, deputy_id: int, name: str = "张三") -> dict:
     event = envelope("station.deputy_registered", {"deputy_id": deputy_id, "name": name, "level": "city",
                                                     "delegation": "东城", "active": True})
     publish(amqp, event)
-    wait_for(lambda: engine.connect().execute(text("select 1 from deputies where id=:i"), {"i": deputy_id}).first(),
+    wait_for(lambda: scalar(engine, "select 1 from deputies where id=:i", {"i": deputy_id}),
              what=f"deputy {deputy_id} projected")
     return event
 
@@ -114,6 +114,5 @@ def test_failing_handler_is_dead_lettered_and_replayable(start_service, rpc, amq
     monkeypatch.setitem(handlers.HANDLERS, "station.deputy_updated", handlers.on_deputy)
     from tests.service.conftest import ENV
     assert deadletters.replay(suggestion_db, ENV["AMQP_URI"], "suggestion") == 1
-    wait_for(lambda: suggestion_db.connect().execute(text("select 1 from deputies where id=11")).first(),
-             what="replayed event handled")
+    wait_for(lambda: scalar(suggestion_db, "select 1 from deputies where id=11"), what="replayed event handled")
     assert deadletters.list_letters(suggestion_db) == []

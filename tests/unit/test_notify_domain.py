@@ -96,42 +96,51 @@ def test_no_recipient_is_told_twice():
     assert sorted(who("assignment.assigned", payload)) == sorted([LEAD_UNIT, "unit:6", LEAD_DEPUTY])
 
 
-PAYLOADS = {
-    "suggestion.submitted": SUGGESTION,
-    "suggestion.accepted": SUGGESTION,
-    "suggestion.returned": {**SUGGESTION, "status": "returned", "reason": "不属于建议范围"},
-    "assignment.assigned": ASSIGNMENT,
-    "assignment.rerouted": ASSIGNMENT,
-    "assignment.urged": {**ASSIGNMENT, "note": "请于本周内答复"},
-    "assignment.due_soon": ASSIGNMENT,
-    "assignment.overdue": ASSIGNMENT,
-    "assignment.disputed": {**ASSIGNMENT, "reason": "不属于本单位职责"},
-    "assignment.replied": {**ASSIGNMENT, "result_class": "A", "on_time": True},
-    "evaluation.evaluated": EVALUATED,
-    "station.opinion_escalated": {"opinion_id": 4, "station_id": 2, "deputy_id": 31},
-}
+SAMPLES = [  # (event type, payload) of every template
+    ("suggestion.submitted", SUGGESTION),
+    ("suggestion.accepted", SUGGESTION),
+    ("suggestion.returned", {**SUGGESTION, "status": "returned", "reason": "不属于建议范围"}),
+    ("assignment.assigned", ASSIGNMENT),
+    ("assignment.rerouted", ASSIGNMENT),
+    ("assignment.urged", {**ASSIGNMENT, "note": "请于本周内答复"}),
+    ("assignment.due_soon", ASSIGNMENT),
+    ("assignment.overdue", ASSIGNMENT),
+    ("assignment.disputed", {**ASSIGNMENT, "reason": "不属于本单位职责"}),
+    ("assignment.replied", {**ASSIGNMENT, "result_class": "A", "on_time": True}),
+    ("evaluation.evaluated", EVALUATED),
+    ("evaluation.evaluated", {**EVALUATED, "round": 2, "final": True}),
+    ("station.opinion_escalated", {"opinion_id": 4, "station_id": 2, "deputy_id": 31}),
+]
+PAYLOADS = dict(SAMPLES)  # one sample per event type
 
 PLACEHOLDER = re.compile(r"[{}]")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_template_has_a_sample_here():
-    assert set(TEMPLATES) == set(PAYLOADS)
+    assert set(TEMPLATES) == {domain.template_key(t, p) for t, p in SAMPLES}
 
 
-@pytest.mark.parametrize("event_type", sorted(PAYLOADS))
-def test_render_fills_every_placeholder_in_chinese(event_type):
-    title, body = domain.render(TEMPLATES, event_type, PAYLOADS[event_type])
+@pytest.mark.parametrize("event_type, payload", SAMPLES)
+def test_render_fills_every_placeholder_in_chinese(event_type, payload):
+    title, body = domain.render(TEMPLATES, event_type, payload)
     for text in (title, body):
         assert not PLACEHOLDER.search(text), text
         assert CHINESE.search(text), text
         assert "None" not in text
 
 
-@pytest.mark.parametrize("event_type", sorted(PAYLOADS))
-def test_render_leaves_no_placeholder_when_fields_are_missing(event_type):
-    title, body = domain.render(TEMPLATES, event_type, {"suggestion_id": 11})
+@pytest.mark.parametrize("event_type, payload", SAMPLES)
+def test_render_leaves_no_placeholder_when_fields_are_missing(event_type, payload):
+    title, body = domain.render(TEMPLATES, event_type, {"suggestion_id": 11, "final": payload.get("final")})
     assert not PLACEHOLDER.search(title + body)
+
+
+def test_only_a_first_dissatisfied_rating_promises_rehandling():
+    _, first = domain.render(TEMPLATES, "evaluation.evaluated", EVALUATED)
+    _, final = domain.render(TEMPLATES, "evaluation.evaluated", {**EVALUATED, "round": 2, "final": True})
+    assert "重新办理" in first and "第0011号" in first
+    assert "将重新办理" not in final and "办结" in final and "第0011号" in final
 
 
 def test_assigned_text_carries_number_title_unit_and_due_date():
