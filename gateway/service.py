@@ -7,6 +7,7 @@ from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.notifications import NotificationRoutes
 from gateway.routes.reference import ReferenceRoutes
 from gateway.routes.suggestions import SuggestionRoutes
+from services.common.metrics import Metrics
 from services.common.settings import SERVICES
 
 READY_TIMEOUT = 2.0
@@ -15,6 +16,12 @@ READY_TIMEOUT = 2.0
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
                      NotificationRoutes):
     name = "gateway"
+    metrics = Metrics()
+
+    @api("GET", "/metrics")
+    def http_metrics(self, request):
+        """Prometheus text: request counts and latency per route and status."""
+        return self.metrics.expose_metrics(request)
 
     @api("GET", "/healthz")
     def healthz(self, request):

@@ -1,21 +1,16 @@
 """Assignment service entrypoints (交办 and 办)."""
-from nameko.messaging import consume
 
 from services.assignment import commands, views
 from services.assignment.handlers import HANDLERS
-from services.common.inbox import handle_event
 from services.common.rpc import call, timed_proxy
-from services.common.service_base import ServiceBase, rpc
-from services.common.topology import event_queue
+from services.common.service_base import ServiceBase, event_consumer, rpc
 
 
 class AssignmentService(ServiceBase):
     name = "assignment"
     suggestion = timed_proxy("suggestion", timeout=3)
 
-    @consume(event_queue("assignment"))
-    def on_event(self, body):
-        handle_event(self.db, self.name, body, HANDLERS)
+    on_event = event_consumer("assignment", HANDLERS)
 
     @rpc
     def register_unit(self, actor, data):

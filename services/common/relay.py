@@ -72,6 +72,11 @@ class OutboxRelay:
         with eventlet.Timeout(seconds, False):
             self._wakeup.wait()
         self._wakeup = Event()
+        if self._connection is not None:
+            try:  # keep an idle connection alive: the broker drops it after two missed heartbeats
+                self._connection.heartbeat_check()
+            except Exception:  # noqa: BLE001 - reconnects on the next publish
+                self._close()
 
     def _ensure_producer(self):
         if self._producer is None:

@@ -6,6 +6,7 @@ entrypoints and dependencies declared on base classes too.
 import json
 from functools import partial
 
+from nameko.messaging import consume
 from nameko.rpc import rpc as nameko_rpc
 from nameko.web.handlers import http
 from sqlalchemy import text
@@ -13,10 +14,23 @@ from sqlalchemy import text
 from services.common.context import RequestContext
 from services.common.db import Database
 from services.common.errors import LianxinError
+from services.common.inbox import handle_event
 from services.common.metrics import Metrics
+from services.common.topology import event_queue
 
 # Domain errors are answers, not faults: nameko logs them without a traceback.
 rpc = partial(nameko_rpc, expected_exceptions=LianxinError)
+
+
+def event_consumer(service: str, handlers: dict):
+    """The entrypoint taking a service's events off its queue, each handled at most once.
+
+    Use as ``on_event = event_consumer("notify", HANDLERS)`` in the service class.
+    """
+    @consume(event_queue(service))
+    def on_event(self, body):
+        handle_event(self.db, service, body, handlers)
+    return on_event
 
 
 class ServiceBase:

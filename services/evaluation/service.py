@@ -1,10 +1,7 @@
 """Evaluation service entrypoints (评)."""
-from nameko.messaging import consume
 
-from services.common.inbox import handle_event
 from services.common.rpc import call, timed_proxy
-from services.common.service_base import ServiceBase, rpc
-from services.common.topology import event_queue
+from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.evaluation import commands
 from services.evaluation.handlers import HANDLERS
 
@@ -13,9 +10,7 @@ class EvaluationService(ServiceBase):
     name = "evaluation"
     assignment = timed_proxy("assignment", timeout=3)
 
-    @consume(event_queue("evaluation"))
-    def on_event(self, body):
-        handle_event(self.db, self.name, body, HANDLERS)
+    on_event = event_consumer("evaluation", HANDLERS)
 
     @rpc
     def evaluate(self, actor, assignment_id, data):

@@ -1,22 +1,13 @@
 """Notify service entrypoints: events in, inbox notifications out."""
-from nameko.messaging import consume
 
-from services.common.inbox import handle_event
-from services.common.service_base import ServiceBase, rpc
-from services.common.topology import event_queue
-from services.notify import commands, domain
+from services.common.service_base import ServiceBase, event_consumer, rpc
+from services.notify import commands
+from services.notify.handlers import HANDLERS
 
 
 class NotifyService(ServiceBase):
     name = "notify"
-    templates = domain.load_templates()
-
-    @consume(event_queue("notify"))
-    def on_event(self, body):
-        handle_event(self.db, self.name, body, {"*": self._notify})
-
-    def _notify(self, tx, event):
-        commands.notify(tx, self.templates, event)
+    on_event = event_consumer("notify", HANDLERS)
 
     @rpc
     def inbox(self, actor, filters, limit=50, offset=0):

@@ -1,10 +1,7 @@
 """Station service entrypoints: the deputy roster and the station registry."""
-from nameko.messaging import consume
 from sqlalchemy import select
 
-from services.common.inbox import handle_event
-from services.common.service_base import ServiceBase, rpc
-from services.common.topology import event_queue
+from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.station import commands
 from services.station.handlers import HANDLERS
 from services.station.models import Deputy
@@ -13,9 +10,7 @@ from services.station.models import Deputy
 class StationService(ServiceBase):
     name = "station"
 
-    @consume(event_queue("station"))
-    def on_event(self, body):
-        handle_event(self.db, self.name, body, HANDLERS)
+    on_event = event_consumer("station", HANDLERS)
 
     @rpc
     def register_deputy(self, actor, data):

@@ -1,10 +1,7 @@
 """Suggestion service entrypoints (提): intake, screening, lists, timeline."""
-from nameko.messaging import consume
 
-from services.common.inbox import handle_event
 from services.common.rpc import call, timed_proxy
-from services.common.service_base import ServiceBase, rpc
-from services.common.topology import event_queue
+from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.suggestion import commands, domain, views
 from services.suggestion.handlers import HANDLERS
 from services.suggestion.models import Suggestion
@@ -14,9 +11,7 @@ class SuggestionService(ServiceBase):
     name = "suggestion"
     station = timed_proxy("station", timeout=3)
 
-    @consume(event_queue("suggestion"))
-    def on_event(self, body):
-        handle_event(self.db, self.name, body, HANDLERS)
+    on_event = event_consumer("suggestion", HANDLERS)
 
     @rpc
     def categories(self):

@@ -1,5 +1,4 @@
 """A small HTTP client for end-to-end tests, and the lifecycle steps they share."""
-import time
 import uuid
 
 import requests
@@ -31,17 +30,6 @@ class Api:
 
     def get(self, path, tok=None, expect=None, **kw):
         return self.call("GET", "/api/v1" + path, tok, None, expect, **kw)
-
-
-def wait_until(check, timeout: float = 20.0, interval: float = 0.1, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what}; last: {last!r}")
 
 
 OFFICE = token("office", sub="office-1")

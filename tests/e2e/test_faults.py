@@ -3,7 +3,8 @@ from collections import Counter
 
 import requests
 
-from tests.e2e.client import OFFICE, World, wait_until
+from tests.e2e.client import OFFICE, World
+from tests.polling import wait_for
 
 
 def office_total(api) -> int:
@@ -25,14 +26,14 @@ def test_notifications_arrive_once_after_notify_was_down(system, api):
     def counts(tok):
         return Counter(n["type"] for n in world.inbox(tok) if n["suggestion_id"] == sid)
     expected = Counter({"suggestion.accepted": 1, "assignment.assigned": 1, "assignment.replied": 1})
-    wait_until(lambda: counts(world.deputy_token) == expected, timeout=30, what="deputy's notifications")
-    wait_until(lambda: counts(world.unit_token) == Counter({"assignment.assigned": 1}), what="unit's notification")
-    wait_until(lambda: counts(world.cosigner_token) == Counter({"assignment.replied": 1}), what="co-signer's")
+    wait_for(lambda: counts(world.deputy_token) == expected, timeout=30, what="deputy's notifications")
+    wait_for(lambda: counts(world.unit_token) == Counter({"assignment.assigned": 1}), what="unit's notification")
+    wait_for(lambda: counts(world.cosigner_token) == Counter({"assignment.replied": 1}), what="co-signer's")
 
 
 def test_sigkill_mid_flow_loses_and_doubles_nothing(system, api):
     world = World(api)
-    wait_until(lambda: requests.get(system.url + "/readyz", timeout=10).status_code == 200, what="ready")
+    wait_for(lambda: requests.get(system.url + "/readyz", timeout=10).status_code == 200, what="ready")
     before = office_total(api)
     system.svc("stop", "notify")
     try:
@@ -42,12 +43,12 @@ def test_sigkill_mid_flow_loses_and_doubles_nothing(system, api):
         system.svc("start", "suggestion")
         system.svc("start", "notify")
     # kill notify while it works through the backlog, then bring it back
-    wait_until(lambda: office_total(api) > before, timeout=30, what="notify to start on the backlog")
+    wait_for(lambda: office_total(api) > before, timeout=30, what="notify to start on the backlog")
     system.svc("kill", "notify")
     system.svc("start", "notify")
-    wait_until(lambda: requests.get(system.url + "/readyz", timeout=10).status_code == 200, timeout=30,
+    wait_for(lambda: requests.get(system.url + "/readyz", timeout=10).status_code == 200, timeout=30,
                what="ready again")
-    wait_until(lambda: office_total(api) >= before + len(created), timeout=60, what="all 40 notifications")
+    wait_for(lambda: office_total(api) >= before + len(created), timeout=60, what="all 40 notifications")
     items = api.get("/notifications?limit=200", OFFICE, expect=200).json()["items"]
     per_suggestion = Counter(n["suggestion_id"] for n in items if n["type"] == "suggestion.submitted")
     for s in created:

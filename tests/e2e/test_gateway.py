@@ -4,7 +4,8 @@ import uuid
 
 import requests
 
-from tests.e2e.client import OFFICE, World, token, wait_until
+from tests.e2e.client import OFFICE, World, token
+from tests.polling import wait_for
 
 
 def test_health_and_readiness(system):
@@ -50,8 +51,8 @@ def test_request_id_travels_through_rpc_and_events(system, api):
     def logged(name):
         lines = [json.loads(line) for line in system.log(name).splitlines() if line.startswith("{")]
         return any(line.get("request_id") == request_id for line in lines)
-    wait_until(lambda: logged("suggestion"), what="request id in the suggestion service's log")
-    wait_until(lambda: logged("notify"), what="request id in the notify log, carried by the event")
+    wait_for(lambda: logged("suggestion"), what="request id in the suggestion service's log")
+    wait_for(lambda: logged("notify"), what="request id in the notify log, carried by the event")
 
 
 def test_every_service_serves_metrics(system, api):
@@ -62,3 +63,10 @@ def test_every_service_serves_metrics(system, api):
         assert f'lianxin_outbox_backlog{{service="{service}"}}' in text, service
     assert 'suggestion_rpc_requests_total{method_name="categories"}' in \
         requests.get(system.metrics_url("suggestion"), timeout=5).text
+    from prometheus_client.parser import text_string_to_metric_families
+
+    gateway = requests.get(system.url + "/metrics", timeout=5).text
+    samples = [s for family in text_string_to_metric_families(gateway) for s in family.samples
+               if s.name == "gateway_http_requests_total"]
+    assert any(s.labels == {"http_method": "GET", "endpoint": "/api/v1/categories", "status_code": "200"}
+               and s.value >= 1 for s in samples), samples

@@ -1,7 +1,8 @@
 """The walking skeleton over HTTP: 提, 交, 办, 评 across all five services."""
 from collections import Counter
 
-from tests.e2e.client import OFFICE, World, wait_until
+from tests.e2e.client import OFFICE, World
+from tests.polling import wait_for
 
 
 def types_for(world, tok, suggestion_id):
@@ -13,7 +14,7 @@ def test_whole_lifecycle_through_the_gateway(api):
     ids = world.lifecycle()
     sid = ids["suggestion_id"]
 
-    final = wait_until(lambda: (s := api.get(f"/suggestions/{sid}", world.deputy_token, expect=200).json())
+    final = wait_for(lambda: (s := api.get(f"/suggestions/{sid}", world.deputy_token, expect=200).json())
                        ["status"] == "closed" and s, what="suggestion closed")
     steps = [t["type"] for t in final["timeline"]]
     for step in ("submitted", "accepted", "assigned", "signed", "replied", "evaluated", "closed"):
@@ -23,12 +24,12 @@ def test_whole_lifecycle_through_the_gateway(api):
     assert final["assignment"]["lead_unit_id"] == world.unit["id"]
     assert final["number"].startswith("第") and final["number"].endswith("号")
 
-    wait_until(lambda: types_for(world, world.deputy_token, sid) ==
+    wait_for(lambda: types_for(world, world.deputy_token, sid) ==
                Counter({"suggestion.accepted": 1, "assignment.assigned": 1, "assignment.replied": 1}),
                what="lead deputy notified once of accepted, assigned, replied")
-    wait_until(lambda: types_for(world, world.unit_token, sid) == Counter({"assignment.assigned": 1}),
+    wait_for(lambda: types_for(world, world.unit_token, sid) == Counter({"assignment.assigned": 1}),
                what="lead unit notified of the assignment")
-    wait_until(lambda: types_for(world, world.cosigner_token, sid) == Counter({"assignment.replied": 1}),
+    wait_for(lambda: types_for(world, world.cosigner_token, sid) == Counter({"assignment.replied": 1}),
                what="co-signer notified of the reply")
     note = [n for n in world.inbox(world.unit_token) if n["suggestion_id"] == sid][0]
     assert ids["number"] in note["title"] and "交办" in note["title"]

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from kombu import Queue, binding
 
 from services.common.topology import EVENTS_EXCHANGE
+from tests.polling import wait_for  # noqa: F401 - re-exported for the service tests
 
 
 def envelope(type_: str, payload: dict, event_id: str | None = None) -> dict:
@@ -28,16 +29,6 @@ def scalar(engine, sql: str, params: dict | None = None):
 
     with engine.connect() as conn:
         return conn.execute(text(sql), params or {}).scalar()
-
-
-def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class EventListener:
