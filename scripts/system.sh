@@ -47,6 +47,14 @@ ensure_rabbitmq() {
   fi
 }
 
+ensure_tools() {
+  command -v curl >/dev/null || { say "installing curl"; apt_install curl; }
+  local python; python="$(command -v python3.11 || command -v python3 || true)"
+  if [ -z "$python" ]; then say "installing python3"; apt_install python3 python3-venv python3-dev; fi
+  # Debian splits venv (and ensurepip) out of python3
+  python3 -c "import venv, ensurepip" 2>/dev/null || { say "installing python3-venv"; apt_install python3-venv; }
+}
+
 ensure_venv() {
   local stamp="$VENV/.installed"
   if [ ! -x "$PY" ]; then
@@ -61,6 +69,7 @@ ensure_venv() {
   fi
 }
 
+ensure_tools
 ensure_postgres
 ensure_rabbitmq
 ensure_venv

@@ -112,7 +112,18 @@ def test_failing_handler_is_dead_lettered_and_replayable(start_service, rpc, amq
     assert len(calls) == 3  # first try + two retries
 
     monkeypatch.setitem(handlers.HANDLERS, "station.deputy_updated", handlers.on_deputy)
-    from tests.service.conftest import ENV
-    assert deadletters.replay(suggestion_db, ENV["AMQP_URI"], "suggestion") == 1
+    # the operator's command: `make deadletters SERVICE=suggestion [ARGS=replay]`
+    listed = deadletters_cli("list")
+    assert event["event_id"] in listed and "boom" in listed
+    assert deadletters_cli("replay").strip() == "replayed 1"
     wait_for(lambda: scalar(suggestion_db, "select 1 from deputies where id=11"), what="replayed event handled")
     assert deadletters.list_letters(suggestion_db) == []
+    assert deadletters_cli("list").strip() == ""
+
+
+def deadletters_cli(*args: str) -> str:
+    import subprocess
+
+    from tests.service.conftest import ENV, ROOT
+    return subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "services.common.deadletters", "suggestion",
+                           *args], cwd=ROOT, env=ENV, capture_output=True, text=True, check=True).stdout
