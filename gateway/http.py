@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
+from services.common.schemas import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,13 @@ class ApiEntrypoint(HttpRequestHandler):
     makes (and every event those services publish) carries the same id.
     """
 
+    def get_entrypoint_parameters(self, request):
+        args, kwargs = super().get_entrypoint_parameters(request)
+        for name, value in kwargs.items():
+            if isinstance(value, int) and value > MAX_ID:  # an id no row can have
+                raise ApiError(404, "not_found", f"no such {name.removesuffix('_id')}: {value}")
+        return args, kwargs
+
     def handle_request(self, request):
         request.shallow = False
         request_id = request.headers.get(REQUEST_ID_HEADER) or new_request_id()
@@ -83,4 +91,7 @@ class ApiEntrypoint(HttpRequestHandler):
         return response_for(exc)
 
 
-api = ApiEntrypoint.decorator
+def api(method: str, url: str, **kwargs):
+    """Route decorator; errors that are answers (4xx, 503) are logged without a traceback."""
+    kwargs.setdefault("expected_exceptions", (ApiError, LianxinError))
+    return ApiEntrypoint.decorator(method, url, **kwargs)

@@ -2,9 +2,28 @@
 import json
 
 from gateway.http import ApiError
+from services.common.schemas import MAX_ID
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+
+
+def _invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, "validation_failed", f"{field}: {message}", [{"field": field, "message": message}])
+
+
+def check_text(value, path: str = "body") -> None:
+    """PostgreSQL cannot store NUL in text: refuse it here, naming where it was."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise _invalid(path, "must not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, path)
+            check_text(item, f"{path}.{key}" if path != "body" else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_text(item, f"{path}.{index}")
 
 
 def body(request) -> dict:
@@ -17,6 +36,7 @@ def body(request) -> dict:
         raise ApiError(400, "malformed", f"body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ApiError(400, "malformed", "body must be a JSON object")
+    check_text(data)
     return data
 
 
@@ -27,12 +47,9 @@ def _int(request, name: str, default: int | None, low: int, high: int | None = N
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(422, "validation_failed", f"{name} must be an integer",
-                       [{"field": name, "message": "must be an integer"}]) from None
+        raise _invalid(name, "must be an integer") from None
     if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise ApiError(422, "validation_failed", f"{name} must be {bound}",
-                       [{"field": name, "message": f"must be {bound}"}])
+        raise _invalid(name, f"must be between {low} and {high}" if high is not None else f"must be at least {low}")
     return value
 
 
@@ -41,11 +58,13 @@ def paging(request) -> tuple[int, int]:
 
 
 def int_arg(request, name: str) -> int | None:
-    return _int(request, name, None, 1, 2**63 - 1)
+    return _int(request, name, None, 1, MAX_ID)
 
 
 def filters(request, *names: str, ints: tuple = (), bools: tuple = ()) -> dict:
     result = {n: request.args.get(n) for n in names if request.args.get(n)}
+    for name, value in result.items():
+        check_text(value, name)
     for name in ints:
         value = int_arg(request, name)
         if value is not None:
@@ -54,7 +73,6 @@ def filters(request, *names: str, ints: tuple = (), bools: tuple = ()) -> dict:
         raw = request.args.get(name)
         if raw is not None:
             if raw.lower() not in ("true", "false", "1", "0"):
-                raise ApiError(422, "validation_failed", f"{name} must be true or false",
-                               [{"field": name, "message": "must be true or false"}])
+                raise _invalid(name, "must be true or false")
             result[name] = raw.lower() in ("true", "1")
     return result

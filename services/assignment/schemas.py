@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from services.common.schemas import Id
+
 
 class UnitIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -19,8 +21,8 @@ class UnitIn(BaseModel):
 class AssignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lead_unit_id: int
-    co_unit_ids: list[int] = Field(default_factory=list, max_length=50)
+    lead_unit_id: Id
+    co_unit_ids: list[Id] = Field(default_factory=list, max_length=50)
     due_at: AwareDatetime | None = None  # with an offset: a naive time is ambiguous
 
 

@@ -14,11 +14,11 @@ from contextlib import contextmanager  # noqa: E402
 import psycopg.waiting  # noqa: E402
 from nameko.extensions import DependencyProvider  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.exc import IntegrityError  # noqa: E402
+from sqlalchemy.exc import DataError, IntegrityError  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from services.common.envelope import make_envelope  # noqa: E402
-from services.common.errors import Conflict  # noqa: E402
+from services.common.errors import Conflict, ValidationFailed  # noqa: E402
 
 UNIQUE_VIOLATION = "23505"
 
@@ -90,15 +90,9 @@ class Db:
         session = Session(self.engine, expire_on_commit=False)
         tx = Transaction(session, self.producer)
         try:
-            yield tx
-            session.commit()
-        except IntegrityError as exc:
-            session.rollback()
-            # two requests raced past the same check (e.g. the same unit code at once):
-            # the unique index decided, and the loser gets a 409, not a 500
-            if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
-                raise Conflict("a duplicate of something that already exists") from exc
-            raise
+            with refusals_as_answers():
+                yield tx
+                session.commit()
         except BaseException:
             session.rollback()
             raise
@@ -111,10 +105,28 @@ class Db:
     def read(self):
         session = Session(self.engine)
         try:
-            yield session
+            with refusals_as_answers():
+                yield session
         finally:
             session.rollback()
             session.close()
+
+
+@contextmanager
+def refusals_as_answers():
+    """What PostgreSQL refuses becomes a 409 or 422 for the caller, never a 500."""
+    try:
+        yield
+    except IntegrityError as exc:
+        # two requests raced past the same check (e.g. the same unit code at once):
+        # the unique index decided, and the loser gets a 409
+        if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
+            raise Conflict("a duplicate of something that already exists") from exc
+        raise
+    except DataError as exc:
+        # a value out of range or badly encoded: the checks that name the field
+        # should have caught it; if one did not, it is still the caller's 422
+        raise ValidationFailed(f"a value was refused by the database: {exc.orig}") from exc
 
 
 class Database(DependencyProvider):

@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.schemas import Id
+
 Level = Literal["national", "provincial", "city", "county", "township"]
 
 
@@ -14,7 +16,7 @@ class DeputyIn(BaseModel):
     delegation: str = Field(min_length=1, max_length=100)
     phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ]{5,30}$")
     email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    station_id: int | None = None
+    station_id: Id | None = None
 
 
 class StationIn(BaseModel):
@@ -24,7 +26,7 @@ class StationIn(BaseModel):
     type: Literal["home", "station", "point"]
     region: str = Field(min_length=1, max_length=200)
     address: str = Field(min_length=1, max_length=300)
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class DeputyEvent(BaseModel):

@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.common.schemas import Id
+
 Kind = Literal["session", "recess"]
 Source = Literal["research", "inspection", "group", "visit", "station", "other"]
 
@@ -16,11 +18,11 @@ class SuggestionIn(BaseModel):
     category: str
     kind: Kind
     session: str = Field(min_length=1, max_length=50)
-    co_signer_ids: list[int] = Field(default_factory=list, max_length=200)
+    co_signer_ids: list[Id] = Field(default_factory=list, max_length=200)
     source: Source = "other"
-    station_opinion_id: int | None = None
+    station_opinion_id: Id | None = None
     draft: bool = False
-    lead_deputy_id: int | None = None  # office submitting on a deputy's behalf
+    lead_deputy_id: Id | None = None  # office submitting on a deputy's behalf
 
     @field_validator("co_signer_ids")
     @classmethod
@@ -35,7 +37,7 @@ class ScreeningIn(BaseModel):
 
     decision: Literal["accept", "return", "merge"]
     reason: str | None = Field(default=None, max_length=2000)
-    merge_into_id: int | None = None
+    merge_into_id: Id | None = None
 
 
 class SuggestionEvent(BaseModel):

@@ -40,6 +40,22 @@ def test_error_format(api):
     assert api.get("/suggestions?limit=1000", OFFICE).status_code == 422
 
 
+def test_hostile_values_are_answered_never_500(api):
+    too_big = 2**64
+    assert api.get(f"/suggestions/{too_big}", OFFICE).status_code == 404
+    assert api.get(f"/suggestions?deputy_id={too_big}", OFFICE).status_code == 422
+    nul = api.post("/deputies", OFFICE, {"name": "王\u0000五", "level": "city", "delegation": "东城"})
+    assert nul.status_code == 422 and nul.json()["error"]["details"][0]["field"] == "name"
+    assert api.get("/suggestions?q=%00", OFFICE).status_code == 422
+    big = api.post("/suggestions", OFFICE, {"title": "关于测试超大编号的建议", "body": "x", "category": "other",
+                                            "kind": "session", "session": "s", "lead_deputy_id": too_big})
+    assert big.status_code == 422 and big.json()["error"]["details"][0]["field"] == "lead_deputy_id"
+    unit = api.post("/suggestions/1/assignment", OFFICE, {"lead_unit_id": 1, "co_unit_ids": [too_big]})
+    assert unit.status_code == 422 and unit.json()["error"]["details"][0]["field"].startswith("co_unit_ids")
+    for body in ([], "x", 5):
+        assert api.post("/deputies", OFFICE, body).status_code == 400
+
+
 def test_request_id_travels_through_rpc_and_events(system, api):
     world = World(api)
     request_id = f"e2e-{uuid.uuid4().hex}"
