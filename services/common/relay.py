@@ -56,7 +56,7 @@ class OutboxRelay:
                 backoff = 0.5
             except Exception:
                 log.exception("outbox relay failed; retrying in %.1fs", backoff)
-                self._close()
+                self.close()
                 eventlet.sleep(backoff)
                 backoff = min(backoff * 2, 10)
                 continue
@@ -66,7 +66,7 @@ class OutboxRelay:
             self.publish_batch()  # drain what committed before stop
         except Exception:
             log.exception("outbox relay: final drain failed; rows stay unsent for the next start")
-        self._close()
+        self.close()
 
     def _wait(self, seconds: float) -> None:
         with eventlet.Timeout(seconds, False):
@@ -76,7 +76,7 @@ class OutboxRelay:
             try:  # keep an idle connection alive: the broker drops it after two missed heartbeats
                 self._connection.heartbeat_check()
             except Exception:  # noqa: BLE001 - reconnects on the next publish
-                self._close()
+                self.close()
 
     def _ensure_producer(self):
         if self._producer is None:
@@ -90,7 +90,7 @@ class OutboxRelay:
         unroutable_total.labels(self.service, routing_key).inc()
         log.warning("event %s returned unroutable: no queue bound", routing_key)
 
-    def _close(self) -> None:
+    def close(self) -> None:
         if self._connection is not None:
             try:
                 self._connection.release()
