@@ -28,6 +28,8 @@ class System:
 
 @pytest.fixture(scope="session")
 def system():
+    # processes left by an interrupted run would serve old code on these ports
+    subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=ENV, capture_output=True)
     reset(ENV)
     up = subprocess.run(["bash", "scripts/up.sh"], cwd=ROOT, env=ENV, capture_output=True, text=True)
     assert up.returncode == 0, f"make up failed:\n{up.stdout}\n{up.stderr}"
