@@ -1,15 +1,24 @@
 """Idempotent event handling: processed-events, retries with backoff, dead letters.
 
-nameko acks a message whose handler raised, so nothing may escape: a handler
-that keeps failing is parked in ``dead_letters`` (list and replay them with
-``python -m services.common.deadletters``).
+nameko acks a message once its worker ends, even if the handler raised, so
+nothing may escape this function:
+- a handler that keeps failing is parked in ``dead_letters`` (list and replay
+  them with ``python -m services.common.deadletters``);
+- a database that cannot be reached is not the handler's fault: the worker keeps
+  the message (unacked) and retries until the database is back, so a crash in the
+  meantime only means RabbitMQ delivers it again;
+- a body that is not an envelope at all is parked as ``malformed``.
 """
+import json
 import logging
+import uuid
 from typing import Callable
 
 import eventlet
 from prometheus_client import Counter
+from pydantic import ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.common.context import set_request_id
 from services.common.db import Db, Transaction
@@ -18,7 +27,9 @@ from services.common.metrics import get_or_create
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAYS = (0.2, 1.0, 3.0)
+RETRY_DELAYS = (0.2, 1.0, 3.0)  # a failing handler: three more tries, then a dead letter
+UNREACHABLE_MAX_DELAY = 30.0  # the database is down: wait and retry, never give up
+UNREACHABLE = (OperationalError, InterfaceError)
 
 Handler = Callable[[Transaction, Envelope], None]
 
@@ -26,37 +37,49 @@ handled_total = get_or_create(Counter, "lianxin_events_handled_total",
                               "Events handled by outcome", ["consumer", "type", "outcome"])
 
 
-def handle_event(db: Db, consumer: str, body: dict, handlers: dict[str, Handler],
+def handle_event(db: Db, consumer: str, body, handlers: dict[str, Handler],
                  retry_delays: tuple | None = None) -> str:
     """Run the handler for ``body`` at most once per (consumer, event_id).
 
-    Returns the outcome: handled, duplicate, ignored or dead_lettered.
+    Returns the outcome: handled, duplicate, ignored, dead_lettered or malformed.
     """
     retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
-    envelope = Envelope.model_validate(body)
+    try:
+        envelope = Envelope.model_validate(body)
+    except ValidationError as exc:
+        return _park_malformed(db, consumer, body, exc)
     set_request_id(envelope.request_id)
     handler = handlers.get(envelope.type) or handlers.get("*")
-    attempts = 0
+    context = {"event_type": envelope.type, "event_id": str(envelope.event_id), "consumer": consumer}
+    failures = 0
     while True:
-        attempts += 1
         try:
-            outcome = _run_once(db, consumer, envelope, handler)
+            outcome = _until_reachable(lambda: _run_once(db, consumer, envelope, handler), context)
             break
         except Exception as exc:  # noqa: BLE001 - every failure is retried, then parked
-            if attempts > len(retry_delays):
-                log.exception("handler failed %d times; dead-lettered", attempts,
-                              extra={"event_type": envelope.type, "event_id": str(envelope.event_id),
-                                     "consumer": consumer})
-                _dead_letter(db, consumer, envelope, repr(exc), attempts)
+            failures += 1
+            if failures > len(retry_delays):
+                log.exception("handler failed %d times; dead-lettered", failures, extra=context)
+                _until_reachable(lambda: _dead_letter(db, consumer, envelope, repr(exc), failures), context)
                 outcome = "dead_lettered"
                 break
-            log.warning("handler failed (attempt %d): %r", attempts, exc,
-                        extra={"event_type": envelope.type, "event_id": str(envelope.event_id)})
-            eventlet.sleep(retry_delays[attempts - 1])
+            log.warning("handler failed (attempt %d): %r", failures, exc, extra=context)
+            eventlet.sleep(retry_delays[failures - 1])
     handled_total.labels(consumer, envelope.type, outcome).inc()
-    log.info("event %s", outcome, extra={"event_type": envelope.type, "event_id": str(envelope.event_id),
-                                         "consumer": consumer})
+    log.info("event %s", outcome, extra=context)
     return outcome
+
+
+def _until_reachable(work: Callable, context: dict):
+    """Run ``work``; while the database cannot be reached, wait (backing off) and run it again."""
+    delay = 0.5
+    while True:
+        try:
+            return work()
+        except UNREACHABLE as exc:
+            log.warning("database unreachable, retrying in %.1fs: %s", delay, exc.orig, extra=context)
+            eventlet.sleep(delay)
+            delay = min(delay * 2, UNREACHABLE_MAX_DELAY)
 
 
 def _run_once(db: Db, consumer: str, envelope: Envelope, handler: Handler | None) -> str:
@@ -75,10 +98,25 @@ def _run_once(db: Db, consumer: str, envelope: Envelope, handler: Handler | None
 
 
 def _dead_letter(db: Db, consumer: str, envelope: Envelope, error: str, attempts: int) -> None:
+    _insert_dead_letter(db, consumer, str(envelope.event_id), envelope.type, envelope.model_dump_json(),
+                        error, attempts)
+
+
+def _park_malformed(db: Db, consumer: str, body, exc: ValidationError) -> str:
+    log.error("malformed event parked: %s", exc, extra={"consumer": consumer})
+    raw = json.dumps(body, ensure_ascii=False, default=str)
+    _until_reachable(lambda: _insert_dead_letter(db, consumer, str(uuid.uuid4()), "malformed", raw,
+                                                 str(exc), 1), {"consumer": consumer})
+    handled_total.labels(consumer, "malformed", "malformed").inc()
+    return "malformed"
+
+
+def _insert_dead_letter(db: Db, consumer: str, event_id: str, type_: str, envelope_json: str,
+                        error: str, attempts: int) -> None:
     with db.transaction() as tx:
         tx.execute(
             text("INSERT INTO dead_letters (consumer, event_id, type, envelope, error, attempts) "
                  "VALUES (:c, :e, :t, CAST(:env AS jsonb), :err, :a)"),
-            {"c": consumer, "e": str(envelope.event_id), "t": envelope.type,
-             "env": envelope.model_dump_json(), "err": error[:4000], "a": attempts},
+            {"c": consumer, "e": event_id, "t": type_[:100], "env": envelope_json, "err": error[:4000],
+             "a": attempts},
         )
