@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 200
 IDLE_POLL_SECONDS = 1.0
+PUBLISH_TIMEOUT_SECONDS = 30
 
 published_total = get_or_create(Counter, "lianxin_outbox_published_total",
                                  "Events published from the outbox", ["service", "type"])
@@ -54,7 +55,7 @@ class OutboxRelay:
             try:
                 sent = self.publish_batch()
                 backoff = 0.5
-            except Exception:
+            except (Exception, eventlet.Timeout):
                 log.exception("outbox relay failed; retrying in %.1fs", backoff)
                 self.close()
                 eventlet.sleep(backoff)
@@ -64,7 +65,7 @@ class OutboxRelay:
                 self._wait(IDLE_POLL_SECONDS)
         try:
             self.publish_batch()  # drain what committed before stop
-        except Exception:
+        except (Exception, eventlet.Timeout):
             log.exception("outbox relay: final drain failed; rows stay unsent for the next start")
         self.close()
 
@@ -108,15 +109,18 @@ class OutboxRelay:
                     backlog_gauge.labels(self.service).set(0)
                     return 0
                 producer = self._ensure_producer()
-                for row in rows:
-                    envelope = row.envelope
-                    producer.publish(
-                        envelope, routing_key=row.type, mandatory=True, delivery_mode=2,
-                        message_id=envelope["event_id"], content_encoding="utf-8",
-                        headers={"nameko.request_id": envelope.get("request_id") or ""},
-                        retry=True, retry_policy={"max_retries": 3},
-                    )
-                    published_total.labels(self.service, row.type).inc()
+                # a broker that stops confirming (e.g. a memory alarm) must not hold these
+                # rows locked forever: give up, roll back, reconnect and try again later
+                with eventlet.Timeout(PUBLISH_TIMEOUT_SECONDS):
+                    for row in rows:
+                        envelope = row.envelope
+                        producer.publish(
+                            envelope, routing_key=row.type, mandatory=True, delivery_mode=2,
+                            message_id=envelope["event_id"], content_encoding="utf-8",
+                            headers={"nameko.request_id": envelope.get("request_id") or ""},
+                            retry=True, retry_policy={"max_retries": 3},
+                        )
+                        published_total.labels(self.service, row.type).inc()
                 conn.execute(text("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 "
                                   "WHERE id = ANY(:ids)"), {"ids": [r.id for r in rows]})
             # a full batch means more is waiting; the next empty poll resets the gauge to 0
