@@ -46,6 +46,16 @@ class EventListener:
         self.received.append(body)
         message.ack()
 
+    def settle(self, seconds: float = 0.5) -> list[dict]:
+        """Take in whatever else arrives within ``seconds`` (to catch late duplicates)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                self.conn.drain_events(timeout=0.1)
+            except (TimeoutError, OSError):
+                pass
+        return self.received
+
     def wait(self, type_: str, count: int = 1, timeout: float = 10.0) -> list[dict]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

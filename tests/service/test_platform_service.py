@@ -3,17 +3,19 @@ import json
 import time
 import uuid
 
+import eventlet
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from kombu import Queue
 from sqlalchemy import text
 
+from services.common import relay as relay_module
 from services.common.relay import OutboxRelay, published_total, unroutable_total
 from services.common.settings import SERVICES
 from services.common.topology import SUBSCRIPTIONS, declare_all, queue_name
 from tests.service.conftest import ENV, truncate
-from tests.service.helpers import envelope, publish, scalar
+from tests.service.helpers import EventListener, envelope, publish, scalar
 
 
 def queue_depth(conn, service: str) -> int:
@@ -76,3 +78,31 @@ def test_migrations_match_the_models(db, service):
     with db(service).connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == []
+
+
+def test_two_relays_share_the_outbox_without_publishing_twice(outbox, amqp):
+    """Two replicas of a service each run a relay; SKIP LOCKED gives every row to one of them."""
+    declare_all(ENV["AMQP_URI"])
+    listener = EventListener(amqp, "relaytest.#")
+    ids = {insert_outbox(outbox, "relaytest.ping") for _ in range(300)}
+    relays = [OutboxRelay(outbox, ENV["AMQP_URI"], f"replica-{i}") for i in range(2)]
+    sizes = []
+    original = relay_module.BATCH
+    relay_module.BATCH = 25  # small batches, so the two really interleave
+    try:
+        def drain(relay):
+            while (n := relay.publish_batch()):
+                sizes.append((relay.service, n))
+                eventlet.sleep(0)
+        pool = eventlet.GreenPool()
+        for relay in relays:
+            pool.spawn(drain, relay)
+        pool.waitall()
+    finally:
+        relay_module.BATCH = original
+        for relay in relays:
+            relay.close()
+    listener.wait("relaytest.ping", count=300)
+    received = [e["event_id"] for e in listener.settle(0.5)]
+    assert sorted(received) == sorted(ids)  # every row once, none twice
+    assert {service for service, _ in sizes} == {"replica-0", "replica-1"}
