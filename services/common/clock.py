@@ -1,4 +1,4 @@
-"""The current time; a single place so tests can move it (LIANXIN_CLOCK_OFFSET seconds)."""
+"""The current time, in one place: LIANXIN_CLOCK_OFFSET (seconds) moves it for tests and demos."""
 import os
 from datetime import datetime, timedelta, timezone
 
@@ -8,7 +8,3 @@ _offset = timedelta(seconds=float(os.environ.get("LIANXIN_CLOCK_OFFSET", "0")))
 def now() -> datetime:
     return datetime.now(timezone.utc) + _offset
 
-
-def set_offset(seconds: float) -> None:
-    global _offset
-    _offset = timedelta(seconds=seconds)

@@ -60,7 +60,8 @@ def handle_event(db: Db, consumer: str, body, handlers: dict[str, Handler],
             failures += 1
             if failures > len(retry_delays):
                 log.exception("handler failed %d times; dead-lettered", failures, extra=context)
-                _until_reachable(lambda: _dead_letter(db, consumer, envelope, repr(exc), failures), context)
+                error = repr(exc)
+                _until_reachable(lambda: _dead_letter(db, consumer, envelope, error, failures), context)
                 outcome = "dead_lettered"
                 break
             log.warning("handler failed (attempt %d): %r", failures, exc, extra=context)

@@ -23,13 +23,3 @@ class JsonFormatter(logging.Formatter):
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
-
-def logging_config(level: str = "INFO") -> dict:
-    """dictConfig for services run outside nameko's LOGGING key (scripts)."""
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "services.common.logs.JsonFormatter"}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-        "root": {"level": level, "handlers": ["console"]},
-    }

@@ -5,7 +5,6 @@ start a service container many times in one process, so metrics are created
 once per name and reused.
 """
 from nameko_prometheus import PrometheusMetrics
-from prometheus_client import REGISTRY
 
 _created: dict = {}
 _provider_metrics: dict = {}
@@ -29,6 +28,3 @@ class Metrics(PrometheusMetrics):
         super().setup()
         _provider_metrics[prefix] = {k: v for k, v in self.__dict__.items() if k not in before}
 
-
-def registry():
-    return REGISTRY
