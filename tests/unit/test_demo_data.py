@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from scripts.demo import (CATEGORIES, TITLES, best_unit, co_unit, make_body, make_deputies,
+from scripts.demo_data import (CATEGORIES, TITLES, best_unit, co_unit, make_body, make_deputies,
                           make_stations, make_title, person_names, plan_suggestions, unit_table)
 
 LEVELS = {"national", "provincial", "city", "county", "township"}
