@@ -2,21 +2,18 @@
 import json
 
 from gateway.http import ApiError
+from services.common.errors import field_error
 from services.common.schemas import MAX_ID
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 
 
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "validation_failed", f"{field}: {message}", [{"field": field, "message": message}])
-
-
 def check_text(value, path: str = "body") -> None:
     """PostgreSQL cannot store NUL in text: refuse it here, naming where it was."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise _invalid(path, "must not contain NUL characters")
+            raise field_error(path, "must not contain NUL characters")
     elif isinstance(value, dict):
         for key, item in value.items():
             check_text(key, path)
@@ -47,9 +44,9 @@ def _int(request, name: str, default: int | None, low: int, high: int | None = N
     try:
         value = int(raw)
     except ValueError:
-        raise _invalid(name, "must be an integer") from None
+        raise field_error(name, "must be an integer") from None
     if value < low or (high is not None and value > high):
-        raise _invalid(name, f"must be between {low} and {high}" if high is not None else f"must be at least {low}")
+        raise field_error(name, f"must be between {low} and {high}" if high is not None else f"must be at least {low}")
     return value
 
 
@@ -73,6 +70,6 @@ def filters(request, *names: str, ints: tuple = (), bools: tuple = ()) -> dict:
         raw = request.args.get(name)
         if raw is not None:
             if raw.lower() not in ("true", "false", "1", "0"):
-                raise _invalid(name, "must be true or false")
+                raise field_error(name, "must be true or false")
             result[name] = raw.lower() in ("true", "1")
     return result

@@ -2,13 +2,13 @@
 
 from services.assignment import commands, views
 from services.assignment.handlers import HANDLERS
-from services.common.rpc import call, timed_proxy
+from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
 
 
 class AssignmentService(ServiceBase):
     name = "assignment"
-    suggestion = timed_proxy("suggestion", timeout=3)
+    suggestion = timed_proxy("suggestion", timeout=FALLBACK_TIMEOUT)
 
     on_event = event_consumer("assignment", HANDLERS)
 
@@ -26,7 +26,7 @@ class AssignmentService(ServiceBase):
     def assign(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             a = commands.assign(tx, actor, suggestion_id, data,
-                                lambda sid: call(self.suggestion.get_for_assignment, sid, timeout=3))
+                                lambda sid: call(self.suggestion.get_for_assignment, sid, timeout=FALLBACK_TIMEOUT))
             return views.to_dict(a)
 
     @rpc

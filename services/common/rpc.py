@@ -6,6 +6,9 @@ from nameko.rpc import RpcProxy
 from services.common.errors import Unavailable
 
 DEFAULT_TIMEOUT = 5.0
+# A service asking another to fill a lagging projection: shorter than the gateway's 5 s,
+# so the caller's own deadline still holds.
+FALLBACK_TIMEOUT = 3.0
 
 
 def timed_proxy(service: str, timeout: float = DEFAULT_TIMEOUT) -> RpcProxy:

@@ -1,6 +1,6 @@
 """Suggestion service entrypoints (提): intake, screening, lists, timeline."""
 
-from services.common.rpc import call, timed_proxy
+from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.suggestion import commands, domain, views
 from services.suggestion.handlers import HANDLERS
@@ -9,7 +9,7 @@ from services.suggestion.models import Suggestion
 
 class SuggestionService(ServiceBase):
     name = "suggestion"
-    station = timed_proxy("station", timeout=3)
+    station = timed_proxy("station", timeout=FALLBACK_TIMEOUT)
 
     on_event = event_consumer("suggestion", HANDLERS)
 
@@ -29,7 +29,7 @@ class SuggestionService(ServiceBase):
         known = commands.known_from_projection(tx, ids)
         missing = [i for i in ids if i not in known]
         if missing:
-            for deputy in call(self.station.get_deputies, missing, timeout=3):
+            for deputy in call(self.station.get_deputies, missing, timeout=FALLBACK_TIMEOUT):
                 commands.upsert_deputy(tx, deputy)
                 if deputy.get("active", True):
                     known.add(deputy["deputy_id"])

@@ -22,10 +22,14 @@ def svc_env():
     return ENV
 
 
+def database_url(service: str) -> str:
+    return f"{ENV.get('PG_URL', 'postgresql+psycopg://root@127.0.0.1:5432')}/{ENV['DB_PREFIX']}_{service}"
+
+
 def service_config(service: str, **overrides) -> dict:
     config = {
         "AMQP_URI": ENV["AMQP_URI"],
-        "DB_URL": f"{ENV.get('PG_URL', 'postgresql+psycopg://root@127.0.0.1:5432')}/{ENV['DB_PREFIX']}_{service}",
+        "DB_URL": database_url(service),
         "WEB_SERVER_ADDRESS": "127.0.0.1:0",
         "max_workers": 10,
         "serializer": "json",
@@ -65,8 +69,7 @@ def db(svc_env):
 
     def get(service: str):
         if service not in engines:
-            engines[service] = create_engine(
-                f"{ENV.get('PG_URL', 'postgresql+psycopg://root@127.0.0.1:5432')}/{ENV['DB_PREFIX']}_{service}")
+            engines[service] = create_engine(database_url(service))
         return engines[service]
 
     yield get
