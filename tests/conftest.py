@@ -20,8 +20,15 @@ import pytest  # noqa: E402
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
+# LIANXIN_TEST_ID=N gives a second checkout its own copies (names suffixed, ports
+# shifted by N*300), so two suites can run on one machine at once.
+TEST_ID = int(os.environ.get("LIANXIN_TEST_ID", "0") or 0)
+
+
 def test_env(name: str, port_base: int) -> dict:
     """Environment of an isolated copy of the system: DB prefix, vhost, run dir, ports."""
+    if TEST_ID:
+        name, port_base = f"{name}{TEST_ID}", port_base + 300 * TEST_ID
     env = dict(os.environ)
     env.update({
         "DB_PREFIX": f"lianxin_{name}", "AMQP_VHOST": f"lianxin_{name}",

@@ -1,4 +1,5 @@
 """End-to-end: the whole system started as `make up` starts it, on its own DBs, vhost and ports."""
+import pathlib
 import subprocess
 
 import pytest
@@ -20,7 +21,7 @@ class System:
                        capture_output=True)
 
     def log(self, name: str) -> str:
-        return (ROOT / ".run" / "e2e" / f"{name}.log").read_text(errors="replace")
+        return (pathlib.Path(self.env["RUN_DIR"]) / f"{name}.log").read_text(errors="replace")
 
     def metrics_url(self, service: str) -> str:
         return f"http://{self.env[service.upper() + '_METRICS_ADDRESS']}/metrics"
