@@ -1,14 +1,18 @@
-"""Use cases of the suggestion service: each runs inside one transaction."""
+"""Use cases of the suggestion service (提): intake, drafts, withdrawal, disclosure.
+
+Each runs inside the caller's transaction; events go to the outbox with it.
+"""
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from services.common.clock import now
-from services.common.errors import NotFound, field_error
+from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.validation import parse
-from services.suggestion import domain
-from services.suggestion.models import CoSigner, Deputy, Suggestion, TimelineEntry
-from services.suggestion.schemas import ScreeningIn, SuggestionEvent, SuggestionIn
+from services.suggestion import domain, taxonomy
+from services.suggestion.models import CoSigner, Suggestion, TimelineEntry
+from services.suggestion.schemas import DraftUpdate, PublishIn, SuggestionEvent, SuggestionIn, WithdrawIn
+from services.suggestion.text import search_terms
 
 
 def actor_name(actor: dict) -> str:
@@ -29,6 +33,12 @@ def co_signer_ids(tx, suggestion_id: int) -> list[int]:
                            .order_by(CoSigner.deputy_id)))
 
 
+def set_co_signers(tx, suggestion_id: int, deputy_ids: list[int]) -> None:
+    tx.execute(delete(CoSigner).where(CoSigner.suggestion_id == suggestion_id))
+    for deputy_id in sorted(set(deputy_ids)):
+        tx.add(CoSigner(suggestion_id=suggestion_id, deputy_id=deputy_id))
+
+
 def add_timeline(tx, suggestion_id: int, type_: str, actor: str | None, note: str | None = None,
                  at: datetime | None = None, event_id: str | None = None) -> None:
     tx.add(TimelineEntry(suggestion_id=suggestion_id, type=type_, at=at or now(), actor=actor,
@@ -36,58 +46,63 @@ def add_timeline(tx, suggestion_id: int, type_: str, actor: str | None, note: st
 
 
 def event_payload(tx, s: Suggestion, reason: str | None = None,
-                  co_signers: list[int] | None = None) -> SuggestionEvent:
+                  co_signers: list[int] | None = None, **extra) -> SuggestionEvent:
     return SuggestionEvent(
         suggestion_id=s.id, number=s.number, number_label=domain.number_label(s.number),
-        session=s.session, title=s.title, category=s.category, kind=s.kind,
+        session=s.session, title=s.title, category=s.category, kind=s.kind, source=s.source,
         lead_deputy_id=s.lead_deputy_id, status=s.status,
         co_signer_ids=co_signer_ids(tx, s.id) if co_signers is None else co_signers,
-        reason=reason, at=s.status_at,
+        station_opinion_id=s.station_opinion_id, reason=reason, at=s.status_at, **extra,
     )
 
 
-def submit(tx, actor: dict, data: dict, categories: dict, known_deputies) -> tuple[Suggestion, list[int]]:
-    """Create a suggestion (or a draft) and return it with its co-signers.
+def check_form(form, lead: int | None, known_deputies) -> None:
+    """The rules a pydantic model cannot check alone: taxonomy and the roster."""
+    errors = []
+    if lead is None:
+        errors.append(("lead_deputy_id", "required when the office submits on a deputy's behalf"))
+    if form.category not in taxonomy.categories():
+        errors.append(("category", f"unknown category; one of {', '.join(taxonomy.categories())}"))
+    if lead is not None:
+        errors.extend(domain.people_errors(lead, form.co_signer_ids, known_deputies([lead, *form.co_signer_ids])))
+    if errors:
+        raise ValidationFailed("validation failed", [{"field": f, "message": m} for f, m in errors])
 
-    ``known_deputies(ids)`` returns which of the ids are active deputies.
-    """
+
+def lead_of(actor: dict, requested: int | None) -> int | None:
+    return actor.get("deputy_id") if actor.get("role") == "deputy" else requested
+
+
+def give_number(tx, s: Suggestion, actor: str) -> None:
+    """Draft or new → submitted: the number, the timeline step and the event."""
+    s.status, s.status_at = "submitted", now()
+    s.submitted_at = s.status_at
+    add_timeline(tx, s.id, "submitted", actor, at=s.status_at)
+    tx.flush()
+    # concurrent submissions of a session queue on its counter: take it last
+    s.number = next_number(tx, s.session)
+    tx.publish("submitted", event_payload(tx, s))
+
+
+def submit(tx, actor: dict, data: dict, known_deputies) -> Suggestion:
+    """Create a suggestion (or a draft). ``known_deputies(ids)`` says which ids are active deputies."""
     form = parse(SuggestionIn, data)
-    if actor.get("role") == "deputy":
-        lead = actor.get("deputy_id")
-    else:
-        lead = form.lead_deputy_id
-        if lead is None:
-            raise field_error("lead_deputy_id", "required when the office submits on a deputy's behalf")
-    if form.category not in categories:
-        raise field_error("category", f"unknown category; one of {', '.join(categories)}")
-    if lead in form.co_signer_ids:
-        raise field_error("co_signer_ids", "the lead deputy cannot also be a co-signer")
-    known = known_deputies([lead, *form.co_signer_ids])
-    if lead not in known:
-        raise field_error("lead_deputy_id", "not a registered, active deputy")
-    unknown = [d for d in form.co_signer_ids if d not in known]
-    if unknown:
-        raise field_error("co_signer_ids", f"not registered deputies: {unknown}")
-    status = "draft" if form.draft else "submitted"
+    lead = lead_of(actor, form.lead_deputy_id)
+    check_form(form, lead, known_deputies)
     s = Suggestion(
         session=form.session, title=form.title, body=form.body, category=form.category,
-        kind=form.kind, source=form.source, lead_deputy_id=lead, status=status, status_at=now(),
+        kind=form.kind, source=form.source, lead_deputy_id=lead, status="draft", status_at=now(),
         station_opinion_id=form.station_opinion_id, created_by=actor_name(actor),
+        search_terms=search_terms(form.title, form.body),
     )
-    if not form.draft:
-        s.submitted_at = s.status_at
     tx.add(s)
     tx.flush()
-    for deputy_id in form.co_signer_ids:
-        tx.add(CoSigner(suggestion_id=s.id, deputy_id=deputy_id))
-    add_timeline(tx, s.id, status, actor_name(actor), at=s.status_at)
-    tx.flush()
-    co_signers = sorted(form.co_signer_ids)
-    if not form.draft:
-        # concurrent submissions of a session queue on its counter: take it last
-        s.number = next_number(tx, s.session)
-        tx.publish("submitted", event_payload(tx, s, co_signers=co_signers))
-    return s, co_signers
+    set_co_signers(tx, s.id, form.co_signer_ids)
+    if form.draft:
+        add_timeline(tx, s.id, "draft", actor_name(actor), at=s.status_at)
+    else:
+        give_number(tx, s, actor_name(actor))
+    return s
 
 
 def load(tx, suggestion_id: int, lock: bool = False) -> Suggestion:
@@ -100,45 +115,77 @@ def load(tx, suggestion_id: int, lock: bool = False) -> Suggestion:
     return s
 
 
-def screen(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
-    form = parse(ScreeningIn, data)
-    if form.decision == "return" and not form.reason:
-        raise field_error("reason", "a reason is required to return a suggestion")
-    if form.decision == "merge" and not form.merge_into_id:
-        raise field_error("merge_into_id", "required to merge")
+def load_own(tx, actor: dict, suggestion_id: int) -> Suggestion:
+    """The suggestion, locked, if the caller is its lead deputy (or staff acting for them)."""
     s = load(tx, suggestion_id, lock=True)
-    s.status = domain.screening_status(s.status, form.decision)
-    s.status_at = now()
-    note = form.reason
-    if form.decision == "return":
-        s.return_reason = form.reason
-    if form.decision == "merge":
-        if form.merge_into_id == s.id:
-            raise field_error("merge_into_id", "cannot merge a suggestion into itself")
-        target = load(tx, form.merge_into_id, lock=True)
-        s.merged_into_id = target.id
-        note = f"并入 {domain.number_label(target.number)}"
-        add_timeline(tx, target.id, "merged_in", actor_name(actor),
-                     f"{domain.number_label(s.number)} 并入本件")
-    add_timeline(tx, s.id, s.status, actor_name(actor), note, at=s.status_at)
-    tx.publish(s.status, event_payload(tx, s, reason=form.reason))
+    if actor.get("role") == "deputy" and actor.get("deputy_id") != s.lead_deputy_id:
+        visible = domain.visible_to(actor, s.lead_deputy_id, co_signer_ids(tx, s.id), s.public, s.status)
+        if not visible:
+            raise NotFound(f"suggestion {suggestion_id} not found")
+        raise Forbidden("only the lead deputy may do this")
     return s
 
 
-def known_from_projection(tx, ids: list[int]) -> set[int]:
-    rows = tx.scalars(select(Deputy.id).where(Deputy.id.in_(ids), Deputy.active.is_(True)))
-    return set(rows)
+def submit_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies) -> Suggestion:
+    """A draft (perhaps from a station opinion) is completed and submitted: it gets its number."""
+    s = load_own(tx, actor, suggestion_id)
+    domain.check_draft(s.status)
+    current = {"title": s.title, "body": s.body, "category": s.category, "kind": s.kind,
+               "session": s.session, "source": s.source, "co_signer_ids": co_signer_ids(tx, s.id)}
+    form = parse(SuggestionIn, {**current, **parse(DraftUpdate, data).model_dump(exclude_unset=True)})
+    check_form(form, s.lead_deputy_id, known_deputies)
+    for field in ("title", "body", "category", "kind", "session", "source"):
+        setattr(s, field, getattr(form, field))
+    s.search_terms = search_terms(form.title, form.body)
+    set_co_signers(tx, s.id, form.co_signer_ids)
+    give_number(tx, s, actor_name(actor))
+    return s
 
 
-def upsert_deputy(tx, deputy: dict) -> None:
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
+def withdraw(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
+    form = parse(WithdrawIn, data)
+    s = load_own(tx, actor, suggestion_id)
+    domain.check_withdraw(s.status)
+    was_draft = s.status == "draft"
+    s.status, s.status_at, s.withdraw_reason = "withdrawn", now(), form.reason
+    add_timeline(tx, s.id, "withdrawn", actor_name(actor), form.reason, at=s.status_at)
+    if not was_draft:  # nobody else has heard of a draft
+        tx.publish("withdrawn", event_payload(tx, s, reason=form.reason))
+    return s
 
-    values = {"id": deputy["deputy_id"], "name": deputy["name"], "level": deputy["level"],
-              "delegation": deputy.get("delegation"), "active": deputy.get("active", True)}
-    stmt = pg_insert(Deputy).values(**values)
-    tx.execute(stmt.on_conflict_do_update(index_elements=[Deputy.id], set_=values))
+
+def publish(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
+    parse(PublishIn, data)
+    s = load(tx, suggestion_id, lock=True)
+    domain.check_publish(s.status)
+    if not s.public:
+        s.public, s.published_at = True, now()
+        add_timeline(tx, s.id, "published", actor_name(actor), "公开", at=s.published_at)
+        tx.publish("published", event_payload(tx, s))
+    return s
+
+
+def create_draft_from_opinion(tx, payload: dict) -> Suggestion | None:
+    """station.opinion_escalated: a draft owned by the deputy, linked to the opinion (once)."""
+    opinion_id = payload.get("opinion_id")
+    if opinion_id is not None and tx.scalar(
+            select(Suggestion.id).where(Suggestion.station_opinion_id == opinion_id)) is not None:
+        return None
+    title = domain.draft_title(payload.get("title"), payload.get("content") or "")
+    category = payload.get("category") if payload.get("category") in taxonomy.categories() else "other"
+    s = Suggestion(
+        session=payload.get("session") or "待定", title=title, body=payload.get("content") or title,
+        category=category, kind="recess", source="station", lead_deputy_id=payload["deputy_id"],
+        status="draft", status_at=now(), station_opinion_id=opinion_id,
+        created_by=payload.get("actor") or "station", search_terms=[],
+    )
+    s.search_terms = search_terms(s.title, s.body)
+    tx.add(s)
+    tx.flush()
+    note = f"{payload.get('station_name') or '联络站'}群众意见转为建议草稿"
+    add_timeline(tx, s.id, "draft", payload.get("actor"), note, at=s.status_at)
+    return s
 
 
 def count(tx, query) -> int:
     return tx.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-

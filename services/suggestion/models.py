@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.models import make_base
@@ -44,8 +44,15 @@ class Suggestion(Base):
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     return_reason: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # summary of the current assignment, projected from assignment events
     assignment: Mapped[dict | None] = mapped_column(JSONB)
+    lead_unit_id: Mapped[int | None] = mapped_column(BigInteger)
+    co_unit_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), default=list, server_default="{}")
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # character bigrams and Latin words of title and body (text.search_terms), GIN-indexed for q=
+    search_terms: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -53,6 +60,12 @@ class Suggestion(Base):
         Index("uq_suggestion_number", "session", "number", unique=True),
         Index("ix_suggestions_lead", "lead_deputy_id"),
         Index("ix_suggestions_status", "status"),
+        Index("ix_suggestions_session_status", "session", "status"),
+        Index("ix_suggestions_lead_unit", "lead_unit_id"),
+        Index("ix_suggestions_co_units", "co_unit_ids", postgresql_using="gin"),
+        Index("ix_suggestions_merged_into", "merged_into_id"),
+        Index("ix_suggestions_public", "id", postgresql_where="public"),
+        Index("ix_suggestions_search", "search_terms", postgresql_using="gin"),
     )
 
 
@@ -73,3 +86,24 @@ class TimelineEntry(Base):
     actor: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     event_id: Mapped[str | None] = mapped_column(UUID(as_uuid=False), unique=True)
+
+
+class ReplyEntry(Base):
+    """A unit's reply as the public disclosure shows it (projected from assignment.replied)."""
+    __tablename__ = "replies"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(BigInteger)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    unit_name: Mapped[str | None] = mapped_column(String(200))
+    result_class: Mapped[str] = mapped_column(String(10))
+    content: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), unique=True)
+
+
+class UnitName(Base):
+    """Handling units' names, projected from assignment.unit_registered (for the export)."""
+    __tablename__ = "unit_names"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))

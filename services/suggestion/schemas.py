@@ -32,6 +32,29 @@ class SuggestionIn(BaseModel):
         return value
 
 
+class DraftUpdate(BaseModel):
+    """Fields a deputy may change when submitting a draft (all optional)."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = None
+    body: str | None = None
+    category: str | None = None
+    kind: Kind | None = None
+    session: str | None = None
+    co_signer_ids: list[Id] | None = None
+    source: Source | None = None
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class PublishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
 class ScreeningIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -41,7 +64,7 @@ class ScreeningIn(BaseModel):
 
 
 class SuggestionEvent(BaseModel):
-    """Payload of suggestion.submitted / accepted / returned."""
+    """Payload of every suggestion.* event (submitted, accepted, returned, merged, withdrawn, published)."""
     suggestion_id: int
     number: int | None
     number_label: str | None
@@ -49,8 +72,11 @@ class SuggestionEvent(BaseModel):
     title: str
     category: str
     kind: str
+    source: str | None = None
     lead_deputy_id: int
     co_signer_ids: list[int]
     status: str
     reason: str | None = None
+    station_opinion_id: int | None = None
+    merged_into_id: int | None = None
     at: datetime

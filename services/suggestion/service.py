@@ -1,10 +1,15 @@
-"""Suggestion service entrypoints (提): intake, screening, lists, timeline."""
+"""Suggestion service entrypoints (提): intake, drafts, screening, lists, timeline, disclosure."""
+import base64
+
+from sqlalchemy import select
 
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
-from services.suggestion import commands, domain, views
+from services.suggestion import batch, commands, roster, screening, taxonomy, views
 from services.suggestion.handlers import HANDLERS
-from services.suggestion.models import Suggestion
+from services.suggestion.models import Suggestion, UnitName
+
+EXPORT_LIMIT = 20000
 
 
 class SuggestionService(ServiceBase):
@@ -15,31 +20,45 @@ class SuggestionService(ServiceBase):
 
     @rpc
     def categories(self):
-        return [{"code": c, "name": n} for c, n in domain.DEFAULT_CATEGORIES.items()]
+        return [{"code": c, "name": n} for c, n in taxonomy.categories().items()]
+
+    def _known(self, tx):
+        """Active deputies: the projection, or the station service for one registered a moment ago."""
+        return lambda ids: roster.known_deputies(
+            tx, ids, lambda missing: call(self.station.get_deputies, missing, timeout=FALLBACK_TIMEOUT))
+
+    def _answer(self, tx, s: Suggestion) -> dict:
+        return views.to_dict(s, commands.co_signer_ids(tx, s.id))
 
     @rpc
     def submit(self, actor, data):
         with self.db.transaction() as tx:
-            s, co_signers = commands.submit(tx, actor, data, domain.DEFAULT_CATEGORIES,
-                                            lambda ids: self._known_deputies(tx, ids))
-            return views.to_dict(s, co_signers)
+            return self._answer(tx, commands.submit(tx, actor, data, self._known(tx)))
 
-    def _known_deputies(self, tx, ids):
-        """Projection first; a deputy registered a moment ago is asked of the station service."""
-        known = commands.known_from_projection(tx, ids)
-        missing = [i for i in ids if i not in known]
-        if missing:
-            for deputy in call(self.station.get_deputies, missing, timeout=FALLBACK_TIMEOUT):
-                commands.upsert_deputy(tx, deputy)
-                if deputy.get("active", True):
-                    known.add(deputy["deputy_id"])
-        return known
+    @rpc
+    def submit_draft(self, actor, suggestion_id, data):
+        with self.db.transaction() as tx:
+            return self._answer(tx, commands.submit_draft(tx, actor, suggestion_id, data, self._known(tx)))
+
+    @rpc
+    def withdraw(self, actor, suggestion_id, data):
+        with self.db.transaction() as tx:
+            return self._answer(tx, commands.withdraw(tx, actor, suggestion_id, data))
+
+    @rpc
+    def publish(self, actor, suggestion_id, data):
+        with self.db.transaction() as tx:
+            return self._answer(tx, commands.publish(tx, actor, suggestion_id, data))
 
     @rpc
     def screen(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
-            s = commands.screen(tx, actor, suggestion_id, data)
-            return views.to_dict(s, commands.co_signer_ids(tx, s.id))
+            return self._answer(tx, screening.screen(tx, actor, suggestion_id, data))
+
+    @rpc
+    def import_batch(self, actor, filename, content_b64):
+        with self.db.transaction() as tx:
+            return batch.import_rows(tx, actor, filename, base64.b64decode(content_b64), self._known(tx))
 
     @rpc
     def get(self, actor, suggestion_id):
@@ -50,6 +69,26 @@ class SuggestionService(ServiceBase):
     def list(self, actor, filters, limit=50, offset=0):
         with self.db.read() as session:
             return views.list_(session, actor, filters or {}, limit, offset)
+
+    @rpc
+    def public_list(self, filters, limit=50, offset=0):
+        with self.db.read() as session:
+            return views.public_list(session, filters or {}, limit, offset)
+
+    @rpc
+    def public_get(self, suggestion_id):
+        with self.db.read() as session:
+            return views.public_get(session, suggestion_id)
+
+    @rpc
+    def export(self, actor, filters):
+        """The list with its filters as an .xlsx workbook (base64)."""
+        with self.db.read() as session:
+            rows = views.list_(session, actor, filters or {}, EXPORT_LIMIT, 0, cap=EXPORT_LIMIT)["items"]
+            people = {d for s in rows for d in (s["lead_deputy_id"], *s["co_signer_ids"])}
+            units = dict(session.execute(select(UnitName.id, UnitName.name)).all())
+            content = batch.workbook(rows, roster.names_of(session, list(people)), units)
+        return base64.b64encode(content).decode()
 
     @rpc
     def get_for_assignment(self, suggestion_id):

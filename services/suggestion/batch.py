@@ -1,0 +1,82 @@
+"""Batch import (all-or-nothing per row, with a report) and the Excel export."""
+import io
+
+from openpyxl import Workbook
+
+from services.common.errors import LianxinError, ValidationFailed
+from services.suggestion import commands, domain, importing, roster, taxonomy
+from services.suggestion.importing import BadFile
+
+EXPORT_HEADERS = ("编号", "届次", "标题", "类别", "类型", "来源", "领衔代表", "联名代表", "状态",
+                  "主办单位", "会办单位", "答复期限", "是否逾期", "是否公开", "提交时间")
+STATUS_LABELS = {"draft": "草稿", "submitted": "待审查", "accepted": "已立案", "returned": "退回",
+                 "merged": "并案", "withdrawn": "已撤回", "assigned": "已交办", "signed": "已签收",
+                 "replied": "已答复", "evaluated": "已评价", "rehandling": "重新办理", "closed": "已办结"}
+
+
+def resolve_people(tx, names: list[str]) -> tuple[list[int], list[str]]:
+    """Ids for deputies given as ids or names; errors for unknown or ambiguous names."""
+    ids, errors = [], []
+    by_name = roster.ids_by_name(tx, [n for n in names if not n.isdigit()])
+    for name in names:
+        if name.isdigit():
+            ids.append(int(name))
+        elif len(by_name[name]) == 1:
+            ids.append(by_name[name][0])
+        else:
+            errors.append(f"{name}: " + ("no such deputy" if not by_name[name] else "several deputies have this name; give the id"))
+    return ids, errors
+
+
+def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies) -> dict:
+    try:
+        rows = importing.rows_of(importing.read_table(filename, content))
+    except BadFile as exc:
+        raise ValidationFailed(str(exc), [{"field": "file", "message": str(exc)}]) from None
+    imported, rejected = [], []
+    for number, values in rows:
+        lead, lead_errors = resolve_people(tx, importing.split_people(values.get("lead_deputy", ""))[:1] or [""])
+        co, co_errors = resolve_people(tx, importing.split_people(values.get("co_signers", "")))
+        errors = [{"field": "lead_deputy", "message": m} for m in lead_errors]
+        errors += [{"field": "co_signers", "message": m} for m in co_errors]
+        if errors:
+            rejected.append({"row": number, "errors": errors})
+            continue
+        data = {**importing.to_fields(values), "lead_deputy_id": lead[0], "co_signer_ids": co}
+        try:
+            with tx.session.begin_nested():  # a rejected row leaves nothing behind
+                s = commands.submit(tx, {**actor, "role": "office"}, data, known_deputies)
+            imported.append({"row": number, "id": s.id, "number": domain.number_label(s.number)})
+        except LianxinError as exc:
+            rejected.append({"row": number, "errors": exc.details or [{"field": "row", "message": exc.message}]})
+    return {"imported": len(imported), "items": imported, "rejected": rejected}
+
+
+def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]) -> bytes:
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "代表建议"
+    sheet.append(EXPORT_HEADERS)
+    categories = taxonomy.categories()
+    for s in rows:
+        a = s["assignment"] or {}
+        sheet.append([
+            s["number"] or "", s["session"], s["title"], categories.get(s["category"], s["category"]),
+            "大会" if s["kind"] == "session" else "闭会", importing_label(s["source"]),
+            names.get(s["lead_deputy_id"], str(s["lead_deputy_id"])),
+            "、".join(names.get(d, str(d)) for d in s["co_signer_ids"]),
+            STATUS_LABELS.get(s["status"], s["status"]), a.get("lead_unit_name") or "",
+            "、".join(unit_names.get(u, str(u)) for u in (a.get("co_unit_ids") or [])),
+            (s["due_at"] or "")[:10], "是" if s["overdue"] else "否", "是" if s["public"] else "否",
+            (s["submitted_at"] or "")[:19].replace("T", " "),
+        ])
+    for column, width in zip("ABCDEFGHIJKLMNO", (12, 12, 40, 14, 6, 8, 10, 24, 10, 18, 24, 12, 8, 8, 20)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def importing_label(source: str) -> str:
+    return {v: k for k, v in importing.SOURCES.items()}.get(source, source)

@@ -1,0 +1,57 @@
+"""Screening by the office (筛选把关): accept, return with a reason, or merge (并案)."""
+from sqlalchemy import select
+
+from services.common.clock import now
+from services.common.errors import field_error
+from services.common.validation import parse
+from services.suggestion import domain
+from services.suggestion.commands import actor_name, add_timeline, co_signer_ids, event_payload, load, set_co_signers
+from services.suggestion.models import Suggestion
+from services.suggestion.schemas import ScreeningIn
+from services.suggestion.text import most_similar
+
+
+def screen(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
+    form = parse(ScreeningIn, data)
+    if form.decision == "return" and not form.reason:
+        raise field_error("reason", "a reason is required to return a suggestion")
+    if form.decision == "merge" and not form.merge_into_id:
+        raise field_error("merge_into_id", "required to merge")
+    # lock in id order, so two merges of the same pair cannot deadlock
+    ids = sorted({suggestion_id, form.merge_into_id or suggestion_id})
+    rows = {i: load(tx, i, lock=True) for i in ids}
+    s = rows[suggestion_id]
+    s.status = domain.screening_status(s.status, form.decision)
+    s.status_at = now()
+    note = form.reason
+    if form.decision == "return":
+        s.return_reason = form.reason
+    if form.decision == "merge":
+        target = rows[form.merge_into_id]
+        domain.check_merge(s.id, s.session, target.id, target.session, target.status)
+        note = merge(tx, actor, s, target)
+    add_timeline(tx, s.id, s.status, actor_name(actor), note, at=s.status_at)
+    tx.publish(s.status, event_payload(tx, s, reason=form.reason, merged_into_id=s.merged_into_id))
+    return s
+
+
+def merge(tx, actor: dict, s: Suggestion, target: Suggestion) -> str:
+    """The co-signers of ``s`` (and its lead) join ``target``; both timelines point to each other."""
+    s.merged_into_id = target.id
+    joined = domain.merged_co_signers(target.lead_deputy_id, co_signer_ids(tx, target.id),
+                                      s.lead_deputy_id, co_signer_ids(tx, s.id))
+    set_co_signers(tx, target.id, joined)
+    add_timeline(tx, target.id, "merged_in", actor_name(actor),
+                 f"{domain.number_label(s.number)}《{s.title}》并入本件", at=s.status_at)
+    return f"并入{domain.number_label(target.number)}《{target.title}》"
+
+
+def similar(tx, s: Suggestion, limit: int = 5) -> list[dict]:
+    """Suggestions of the same session whose titles look alike: the hint shown at screening."""
+    rows = tx.execute(select(Suggestion.id, Suggestion.title, Suggestion.number, Suggestion.status)
+                      .where(Suggestion.session == s.session, Suggestion.id != s.id,
+                             Suggestion.status.notin_(("draft", "withdrawn")))).all()
+    by_id = {r.id: r for r in rows}
+    hits = most_similar(s.title, [(r.id, r.title) for r in rows], limit=limit)
+    return [{"id": i, "number": domain.number_label(by_id[i].number), "title": by_id[i].title,
+             "status": by_id[i].status, "similarity": score} for i, score in hits]
