@@ -71,10 +71,10 @@ def check_merge(source_id: int, source_session: str, target_id: int, target_sess
                 target_status: str) -> None:
     if source_id == target_id:
         raise field_error("merge_into_id", "cannot merge a suggestion into itself")
-    if source_session != target_session:
-        raise field_error("merge_into_id", "can only merge into a suggestion of the same session")
     if target_status not in MERGE_TARGETS:
         raise Conflict(f"cannot merge into a suggestion whose status is {target_status}")
+    if source_session != target_session:
+        raise field_error("merge_into_id", "can only merge into a suggestion of the same session")
 
 
 def merged_co_signers(target_lead: int, target_co: list[int], source_lead: int,

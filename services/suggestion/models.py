@@ -66,6 +66,9 @@ class Suggestion(Base):
         Index("ix_suggestions_merged_into", "merged_into_id"),
         Index("ix_suggestions_public", "id", postgresql_where="public"),
         Index("ix_suggestions_search", "search_terms", postgresql_using="gin"),
+        # one suggestion per escalated opinion, however often the event is delivered
+        Index("uq_suggestions_station_opinion", "station_opinion_id", unique=True,
+              postgresql_where="station_opinion_id IS NOT NULL"),
     )
 
 

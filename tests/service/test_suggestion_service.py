@@ -4,28 +4,13 @@ from sqlalchemy import text
 
 from services.common.errors import ValidationFailed
 from services.suggestion.service import SuggestionService
-from tests.service.conftest import truncate
 from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
 
 SUGGESTION = {"title": "关于解决某小区居民公交出行问题的建议", "body": "建议增开公交线路。",
               "category": "transport", "kind": "session", "session": "十六届三次", "source": "research"}
 
 
-@pytest.fixture
-def suggestion_db(db):
-    engine = db("suggestion")
-    truncate(engine, "suggestions", "co_signers", "timeline", "deputies", "number_sequences", "outbox",
-             "processed_events", "dead_letters")
-    return engine
-
-
-def register_deputy(amqp, engine, deputy_id: int, name: str = "张三") -> dict:
-    event = envelope("station.deputy_registered", {"deputy_id": deputy_id, "name": name, "level": "city",
-                                                    "delegation": "东城", "active": True})
-    publish(amqp, event)
-    wait_for(lambda: scalar(engine, "select 1 from deputies where id=:i", {"i": deputy_id}),
-             what=f"deputy {deputy_id} projected")
-    return event
+from tests.service.suggestion_support import register_deputy, suggestion_db  # noqa: F401,E402 - fixture
 
 
 def test_submit_writes_state_and_event_together(start_service, rpc, amqp, suggestion_db):

@@ -1,7 +1,7 @@
 """Pure rules of suggestions: numbering, screening, visibility, status from events."""
 import pytest
 
-from services.common.errors import Conflict
+from services.common.errors import Conflict, ValidationFailed
 from services.suggestion import domain
 
 
@@ -85,3 +85,67 @@ def test_other_events_leave_the_status(event_type):
 
 def test_every_status_an_event_implies_is_a_known_status():
     assert set(domain.STATUS_BY_EVENT.values()) <= set(domain.STATUSES)
+
+
+def test_people_rules_name_each_field():
+    assert domain.people_errors(1, [2, 3], {1, 2, 3}) == []
+    assert domain.people_errors(1, [1], {1}) == [("co_signer_ids", "the lead deputy cannot also be a co-signer")]
+    errors = dict(domain.people_errors(5, [2, 9], {2}))
+    assert "lead_deputy_id" in errors and "[9]" in errors["co_signer_ids"]
+
+
+def test_merge_joins_lead_and_co_signers_without_the_target_lead():
+    assert domain.merged_co_signers(1, [2], 3, [1, 4]) == [2, 3, 4]
+
+
+@pytest.mark.parametrize("target_status,ok", [("submitted", True), ("assigned", True), ("merged", False),
+                                              ("withdrawn", False), ("returned", False), ("draft", False)])
+def test_merge_target_must_be_alive(target_status, ok):
+    if ok:
+        domain.check_merge(1, "十六届三次", 2, "十六届三次", target_status)
+    else:
+        with pytest.raises(Conflict):
+            domain.check_merge(1, "十六届三次", 2, "十六届三次", target_status)
+
+
+def test_merge_only_within_a_session_and_not_into_itself():
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_merge(1, "十六届三次", 2, "十六届四次", "accepted")
+    assert err.value.details[0]["field"] == "merge_into_id"
+    with pytest.raises(ValidationFailed):
+        domain.check_merge(1, "s", 1, "s", "accepted")
+
+
+@pytest.mark.parametrize("status,ok", [("accepted", True), ("replied", True), ("closed", True),
+                                       ("submitted", False), ("returned", False), ("draft", False)])
+def test_only_accepted_suggestions_are_published(status, ok):
+    if ok:
+        domain.check_publish(status)
+    else:
+        with pytest.raises(Conflict):
+            domain.check_publish(status)
+
+
+def test_a_draft_is_seen_by_its_lead_deputy_and_staff_only():
+    lead = {"role": "deputy", "deputy_id": 1}
+    cosigner = {"role": "deputy", "deputy_id": 2}
+    assert domain.visible_to(lead, 1, [2], False, "draft")
+    assert not domain.visible_to(cosigner, 1, [2], False, "draft")
+    assert domain.visible_to({"role": "office"}, 1, [2], False, "draft")
+    assert not domain.visible_to({"role": "public"}, 1, [], True, "draft")
+
+
+def test_only_a_draft_is_submitted_again():
+    domain.check_draft("draft")
+    with pytest.raises(Conflict):
+        domain.check_draft("submitted")
+
+
+@pytest.mark.parametrize("suggested,content,expected", [
+    ("关于增设公交站点的建议", "", "关于增设公交站点的建议"),
+    ("短", "小区门口没有公交站", "关于小区门口没有公交站的建议"),
+    (None, "", "关于群众意见的建议"),
+])
+def test_draft_title_from_an_opinion_is_a_valid_title(suggested, content, expected):
+    title = domain.draft_title(suggested, content)
+    assert title == expected and 5 <= len(title) <= 100

@@ -1,0 +1,24 @@
+"""What the suggestion service tests share: a clean database and registered deputies."""
+import pytest
+
+from tests.service.conftest import truncate
+from tests.service.helpers import envelope, publish, scalar, wait_for
+
+SUGGESTION_TABLES = ("suggestions", "co_signers", "timeline", "deputies", "number_sequences", "replies",
+                     "unit_names", "outbox", "processed_events", "dead_letters")
+
+
+@pytest.fixture
+def suggestion_db(db):
+    engine = db("suggestion")
+    truncate(engine, *SUGGESTION_TABLES)
+    return engine
+
+
+def register_deputy(amqp, engine, deputy_id: int, name: str = "张三") -> dict:
+    event = envelope("station.deputy_registered", {"deputy_id": deputy_id, "name": name, "level": "city",
+                                                    "delegation": "东城", "active": True})
+    publish(amqp, event)
+    wait_for(lambda: scalar(engine, "select 1 from deputies where id=:i", {"i": deputy_id}),
+             what=f"deputy {deputy_id} projected")
+    return event

@@ -1,0 +1,63 @@
+"""Reading a secretariat's batch file, and the export workbook."""
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from services.suggestion import batch, importing
+
+HEADER = ["标题", "内容", "类别", "类型", "届次", "领衔代表", "联名代表", "来源"]
+ROW = ["关于增设公交站点的建议", "小区距公交站两公里。", "交通邮电", "大会", "十六届三次", "王建国", "李红梅、3", "调研"]
+
+
+def xlsx(*rows) -> bytes:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_rows_keep_their_spreadsheet_numbers_and_skip_blank_rows():
+    table = importing.read_table("batch.xlsx", xlsx(HEADER, ROW, [None] * 8, ROW))
+    rows = importing.rows_of(table)
+    assert [n for n, _ in rows] == [2, 4]
+    assert rows[0][1]["lead_deputy"] == "王建国"
+
+
+def test_csv_in_gbk_as_excel_saves_it_is_read():
+    content = ("\n".join(",".join(r) for r in (HEADER, ROW))).encode("gb18030")
+    [(number, values)] = importing.rows_of(importing.read_table("batch.CSV", content))
+    assert number == 2 and values["title"] == "关于增设公交站点的建议"
+
+
+def test_spreadsheet_words_become_codes():
+    fields = importing.to_fields(dict(zip(["title", "body", "category", "kind", "session", "source"],
+                                          ["t", "b", "交通邮电", "闭会", "s", "走访"])))
+    assert (fields["category"], fields["kind"], fields["source"]) == ("transport", "recess", "visit")
+    assert importing.split_people("李红梅、3，张三; 王五 ") == ["李红梅", "3", "张三", "王五"]
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("batch.txt", b"x", ".xlsx or .csv"),
+    ("batch.xlsx", b"not a zip", "not a readable"),
+    ("batch.csv", "标题,内容\nx,y".encode(), "missing columns"),
+    ("batch.csv", b"", "empty"),
+])
+def test_unreadable_files_are_refused_as_a_whole(name, content, message):
+    with pytest.raises(importing.BadFile, match=message):
+        importing.rows_of(importing.read_table(name, content))
+
+
+def test_export_has_chinese_headers_and_one_row_per_suggestion():
+    rows = [{"number": "第0001号", "session": "十六届三次", "title": "关于增设公交站点的建议", "category": "transport",
+             "kind": "session", "source": "research", "lead_deputy_id": 1, "co_signer_ids": [2], "status": "assigned",
+             "assignment": {"lead_unit_name": "市交通运输局", "co_unit_ids": [9]}, "due_at": "2027-03-01T00:00:00+08:00",
+             "overdue": False, "public": True, "submitted_at": "2026-11-23T10:00:00+08:00"}]
+    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国", 2: "李红梅"}, {9: "市公安局"}))).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == batch.EXPORT_HEADERS
+    assert values[1][:9] == ("第0001号", "十六届三次", "关于增设公交站点的建议", "交通邮电", "大会", "调研", "王建国",
+                             "李红梅", "已交办")
+    assert values[1][9:12] == ("市交通运输局", "市公安局", "2027-03-01")
