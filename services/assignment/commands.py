@@ -138,7 +138,8 @@ def reply(tx, actor: dict, assignment_id: int, data: dict) -> Reply:
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
     tx.publish("replied", event_payload(
-        tx, a, reply_id=r.id, result_class=r.result_class, on_time=r.on_time, replied_at=at.isoformat(),
+        tx, a, reply_id=r.id, result_class=r.result_class, content=r.content, on_time=r.on_time,
+        replied_at=at.isoformat(),
         actor=unit.name, note=f"{unit.name} 答复（{r.result_class}类）"))
     return r
 
