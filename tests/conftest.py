@@ -19,6 +19,9 @@ import pytest  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
+# fixtures shared by several test modules of one service
+pytest_plugins = ["tests.service.suggestion_support"]
+
 
 # LIANXIN_TEST_ID=N gives a second checkout its own copies (names suffixed, ports
 # shifted by N*300), so two suites can run on one machine at once.

@@ -1,4 +1,5 @@
-"""What the suggestion service tests share: a clean database and registered deputies."""
+"""What the suggestion service tests share: a clean database, registered deputies and a
+running service. A pytest plugin (tests/conftest.py), so test modules need no imports."""
 import pytest
 
 from tests.service.conftest import truncate
@@ -22,3 +23,16 @@ def register_deputy(amqp, engine, deputy_id: int, name: str = "张三") -> dict:
     wait_for(lambda: scalar(engine, "select 1 from deputies where id=:i", {"i": deputy_id}),
              what=f"deputy {deputy_id} projected")
     return event
+
+
+@pytest.fixture
+def service(start_service, amqp, suggestion_db):
+    """The suggestion service (and the station service, which answers for deputies the
+    projection lacks) with four deputies registered: 1 王建国, 2 李红梅, 3 张伟, 4 刘洋."""
+    from services.station.service import StationService
+    from services.suggestion.service import SuggestionService
+
+    start_service(StationService)
+    start_service(SuggestionService)
+    for i, name in ((1, "王建国"), (2, "李红梅"), (3, "张伟"), (4, "刘洋")):
+        register_deputy(amqp, suggestion_db, i, name)

@@ -6,7 +6,6 @@ from services.common.errors import Conflict, Forbidden, NotFound, Unavailable, V
 from services.station.service import StationService
 from services.suggestion.service import SuggestionService
 from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
-from tests.service.suggestion_support import register_deputy, suggestion_db  # noqa: F401 - fixture
 
 BASE = {"body": "该小区距最近公交站两公里，居民出行不便。", "category": "transport", "kind": "session",
         "session": "十六届三次", "source": "research"}
@@ -19,14 +18,6 @@ def deputy(i: int) -> dict:
 
 def submit(rpc, lead: int, title: str, **fields) -> dict:
     return rpc.suggestion.submit(deputy(lead), {**BASE, "title": title, **fields})
-
-
-@pytest.fixture
-def service(start_service, amqp, suggestion_db):
-    start_service(StationService)  # answers for deputies the projection lacks
-    start_service(SuggestionService)
-    for i, name in ((1, "王建国"), (2, "李红梅"), (3, "张伟"), (4, "刘洋")):
-        register_deputy(amqp, suggestion_db, i, name)
 
 
 def test_every_invalid_field_is_named_and_nothing_is_written(service, rpc, suggestion_db):

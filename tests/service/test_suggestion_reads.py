@@ -9,8 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from tests.service.helpers import envelope, publish, scalar, wait_for
-from tests.service.suggestion_support import suggestion_db  # noqa: F401 - fixture
-from tests.service.test_suggestion_intake import OFFICE, deputy, service, submit  # noqa: F401 - fixture
+from tests.service.test_suggestion_intake import OFFICE, deputy, submit
 
 
 def ids(page: dict) -> list[int]:

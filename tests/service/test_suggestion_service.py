@@ -10,7 +10,7 @@ SUGGESTION = {"title": "关于解决某小区居民公交出行问题的建议",
               "category": "transport", "kind": "session", "session": "十六届三次", "source": "research"}
 
 
-from tests.service.suggestion_support import register_deputy, suggestion_db  # noqa: F401,E402 - fixture
+from tests.service.suggestion_support import register_deputy
 
 
 def test_submit_writes_state_and_event_together(start_service, rpc, amqp, suggestion_db):
