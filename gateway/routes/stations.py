@@ -141,9 +141,10 @@ class StationRoutes(Proxies):
             raise ApiError(401, "unauthorized", "sign in, or send the station's qr_token")
         try:
             return self.rpc("station", "receive_public_opinion", station_id, data, client_address(request))
-        except RateLimited as exc:
-            wait = str(exc.details[0].get("retry_after", 60)) if exc.details else "60"
-            raise ApiError(429, "rate_limited", exc.message, exc.details, headers={"Retry-After": wait}) from None
+        except RateLimited as exc:  # RPC carries the details' numbers as text
+            wait = int(exc.details[0].get("retry_after", 60)) if exc.details else 60
+            raise ApiError(429, "rate_limited", exc.message, [{"field": "qr_token", "retry_after": wait}],
+                           headers={"Retry-After": str(wait)}) from None
 
     @api("GET", "/api/v1/public/stations/<token>")
     def public_station(self, request, token):

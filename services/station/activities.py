@@ -91,7 +91,7 @@ def parse_dates(filters: dict) -> dict:
     """from/to query values (YYYY-MM-DD) as dates, else a 422 naming them."""
     result = dict(filters)
     for key in ("from", "to"):
-        if result.get(key):
+        if result.get(key) and not isinstance(result[key], date):
             try:
                 result[key] = date.fromisoformat(result[key])
             except (TypeError, ValueError):
