@@ -13,7 +13,8 @@ from services.station.models import Activity, Membership, Station
 from services.station.points import award
 from services.station.registry import region_clause
 from services.station.rules import Rules
-from services.station.schemas import ActivityIn, ActivityLogged
+from services.station.events import ActivityLogged
+from services.station.schemas import ActivityIn
 
 TYPE_LABELS = {"reception": "接待选民", "research": "调研", "inspection": "视察", "training": "培训",
                "visit": "走访"}

@@ -11,7 +11,8 @@ from services.station.access import acting_station, page, sub, visible_station
 from services.station.intake import check_rate
 from services.station.models import Activity, Deputy, Opinion, Station
 from services.station.rules import Rules
-from services.station.schemas import DispositionIn, OpinionEscalated, OpinionIn, OpinionReceived, PublicOpinionIn
+from services.station.events import OpinionEscalated, OpinionReceived
+from services.station.schemas import DispositionIn, OpinionIn, PublicOpinionIn
 
 CHANNEL_NOTES = {"qr": "群众扫码提交意见", "staff": "联络站登记群众意见", "deputy": "代表登记群众意见"}
 

@@ -10,7 +10,8 @@ from services.common.validation import parse
 from services.station import domain
 from services.station.access import acting_station, page, sub, visible_station
 from services.station.models import Deputy, Inspection, Membership, Station
-from services.station.schemas import InspectionIn, RatingChanged, StandardsIn, StationEvent, StationIn
+from services.station.events import RatingChanged, StationEvent
+from services.station.schemas import InspectionIn, StandardsIn, StationIn
 
 
 def station_dict(s: Station) -> dict:

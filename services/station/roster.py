@@ -6,7 +6,8 @@ from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.validation import parse
 from services.station.access import OVERSEERS, acting_station, is_member, page
 from services.station.models import Deputy, Membership, Station
-from services.station.schemas import DeputyEvent, DeputyIn, DeputyUpdate, MembershipIn
+from services.station.events import DeputyEvent
+from services.station.schemas import DeputyIn, DeputyUpdate, MembershipIn
 
 
 def station_ids(session, deputy_id: int) -> list[int]:
