@@ -10,13 +10,19 @@ from services.station.errors import RateLimited
 
 PUBLIC_BODY_MAX = 16 * 1024  # bytes: a public submission is content (2,000 characters) and a contact
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-TRUST_FORWARDED = os.environ.get("GATEWAY_TRUST_FORWARDED_FOR", "").lower() in ("1", "true", "yes")
+TRUSTED_PROXIES = int(os.environ.get("GATEWAY_TRUSTED_PROXIES", "0") or 0)
 
 
-def client_address(request) -> str:
-    """The caller's address for the public intake limit (X-Forwarded-For only behind a trusted proxy)."""
-    if TRUST_FORWARDED and request.access_route:
-        return request.access_route[0]
+def client_address(request, trusted_proxies: int = TRUSTED_PROXIES) -> str:
+    """The caller's address, for the public intake limit.
+
+    With no trusted proxy it is the connection's peer. Behind N proxies that each append the
+    address they saw to X-Forwarded-For, it is the N-th entry from the right: entries further
+    left were written by the client and prove nothing (as werkzeug's ProxyFix x_for=N).
+    """
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    if trusted_proxies and len(forwarded) >= trusted_proxies:
+        return forwarded[-trusted_proxies]
     return request.remote_addr or "unknown"
 
 

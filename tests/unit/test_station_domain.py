@@ -178,3 +178,21 @@ def test_qr_png_is_the_code_of_the_url():
     assert image.size == (len(expected) * qr.BOX,) * 2
     assert png_modules(data) == expected
     assert png_modules(data) != qr.matrix(url + "x")
+
+
+def test_client_address_trusts_only_the_configured_proxies():
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from gateway.routes.opinions import client_address
+
+    def request(xff=None):
+        headers = {"X-Forwarded-For": xff} if xff else {}
+        return Request(EnvironBuilder(headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.5"}).get_environ())
+
+    spoofed = "1.1.1.1, 203.0.113.7"  # the client wrote 1.1.1.1; the one proxy appended 203.0.113.7
+    assert client_address(request(spoofed), 0) == "10.0.0.5"
+    assert client_address(request(spoofed), 1) == "203.0.113.7"
+    assert client_address(request(spoofed), 2) == "1.1.1.1"
+    assert client_address(request(), 1) == "10.0.0.5"  # no header: the peer
+    assert client_address(request("203.0.113.7"), 2) == "10.0.0.5"  # fewer entries than proxies
