@@ -57,7 +57,8 @@ def receive_public(tx, station_id: int, data: dict, client: str, rules: Rules) -
     """
     form = parse(PublicOpinionIn, data)
     station = tx.get(Station, station_id)
-    if station is None or not form.qr_token or not hmac.compare_digest(station.qr_token, form.qr_token):
+    if station is None or not form.qr_token or not hmac.compare_digest(station.qr_token.encode(),
+                                                                       form.qr_token.encode()):
         raise NotFound(f"station {station_id} not found (or the link is not this station's)")
     check_rate(tx, domain.intake_key(rules.intake_secret, form.qr_token, client or "?"),
                rules.intake_limit, rules.intake_window)

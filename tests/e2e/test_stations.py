@@ -168,6 +168,9 @@ def test_public_qr_intake_and_its_rate_limit(system, api):
 
     assert api.post(f"/stations/{site.id}/opinions", None, {"content": "x"}).status_code == 401
     assert api.post(f"/stations/{site.id}/opinions", None, {"content": "x", "qr_token": "wrong"}).status_code == 404
+    assert api.post(f"/stations/{site.id}/opinions?qr_token=令牌", None, {"content": "x"}).status_code == 404
+    assert api.post(f"/stations/{site.id}/opinions?qr_token=%00", None, {"content": "x"}).status_code in (404, 422)
+    assert api.post(f"/stations/{2**64}/opinions", None, {"content": "x", "qr_token": qr_token}).status_code == 404
     long = api.post(f"/stations/{site.id}/opinions", None, {"content": "长" * 2001, "qr_token": qr_token})
     assert long.status_code == 422 and long.json()["error"]["details"][0]["field"] == "content"
     extra = api.post(f"/stations/{site.id}/opinions", None, {"content": "x", "name": "张三", "qr_token": qr_token})

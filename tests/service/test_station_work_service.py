@@ -180,8 +180,9 @@ def test_public_intake_keeps_only_what_was_sent_and_is_rate_limited(rpc, site, s
     rpc.station.receive_public_opinion(site["id"], {"content": "五", "qr_token": token}, "198.51.100.1")
     assert scalar(station, "SELECT count(*) FROM opinions WHERE channel = 'qr'") == 4
 
-    with pytest.raises(NotFound):
-        rpc.station.receive_public_opinion(site["id"], {"content": "x", "qr_token": "wrong"}, "192.0.2.1")
+    for wrong in ("wrong", "令牌", token[:-1]):
+        with pytest.raises(NotFound):
+            rpc.station.receive_public_opinion(site["id"], {"content": "x", "qr_token": wrong}, "192.0.2.1")
     other = register_station(rpc, "渝中区联络站", "station", "渝中区/解放碑街道")
     with pytest.raises(NotFound):  # a link works only for its own station
         rpc.station.receive_public_opinion(other["id"], {"content": "x", "qr_token": token}, "192.0.2.1")
