@@ -2,17 +2,23 @@
 import base64
 
 from nameko.messaging import consume
+from prometheus_client import Counter
 from sqlalchemy import select
 
 from services.common.errors import NotFound
 from services.common.inbox import handle_event
+from services.common.metrics import get_or_create
 from services.common.service_base import ServiceBase, rpc
 from services.common.topology import event_queue
 from services.station import activities, opinions, points, qr, registry, roster, stats
 from services.station.access import visible_station
+from services.station.errors import RateLimited
 from services.station.handlers import make_handlers
 from services.station.models import Deputy
 from services.station.rules import StationRules
+
+intake_total = get_or_create(Counter, "lianxin_station_public_intake_total",
+                             "Opinions sent through a station's QR link, by outcome", ["outcome"])
 
 
 class StationService(ServiceBase):
@@ -139,8 +145,14 @@ class StationService(ServiceBase):
     @rpc
     def receive_public_opinion(self, station_id, data, client):
         """The QR path: no actor; ``client`` (the caller's address) only keys the rate limit."""
-        with self.db.transaction() as tx:
-            return opinions.receive_public(tx, station_id, data, client, self.rules)
+        try:
+            with self.db.transaction() as tx:
+                result = opinions.receive_public(tx, station_id, data, client, self.rules)
+        except RateLimited:
+            intake_total.labels("rate_limited").inc()
+            raise
+        intake_total.labels("accepted").inc()
+        return result
 
     @rpc
     def list_opinions(self, actor, station_id, filters, limit=50, offset=0):

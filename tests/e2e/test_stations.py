@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import requests
 from PIL import Image
 
 from services.station import qr
@@ -183,6 +184,8 @@ def test_public_qr_intake_and_its_rate_limit(system, api):
     limited = api.post(f"/stations/{site.id}/opinions", None, {"content": "又一条", "qr_token": qr_token})
     assert limited.status_code == 429 and limited.json()["error"]["code"] == "rate_limited"
     assert 0 < int(limited.headers["Retry-After"]) <= 600
+    metrics = requests.get(system.metrics_url("station"), timeout=5).text
+    assert 'lianxin_station_public_intake_total{outcome="rate_limited"}' in metrics
     # another station's link is counted on its own
     other = Site(api, name="五里店街道代表联络站")
     api.post(f"/stations/{other.id}/opinions", None, {"content": "意见", "qr_token": other.station["qr_token"]},
