@@ -79,6 +79,12 @@ class StationRoutes(OpinionRoutes):
         return Response(base64.b64decode(answer["png_base64"]), mimetype="image/png",
                         headers={"X-Qr-Url": answer["url"], "Cache-Control": "private, max-age=300"})
 
+    @api("POST", "/api/v1/stations/<int:station_id>/qr-token")
+    def rotate_qr_token(self, request, station_id):
+        """A new public link; the old QR code stops working."""
+        actor = require(actor_from(request), "office", "admin", "station")
+        return self.rpc("station", "rotate_qr_token", actor, station_id)
+
     @api("GET", "/api/v1/stations/<int:station_id>/stats")
     def station_stats(self, request, station_id):
         actor = require(actor_from(request), *SIGNED_IN)

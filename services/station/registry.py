@@ -87,6 +87,14 @@ def by_token(session, token: str) -> dict:
             "address": station.address}
 
 
+def rotate_token(tx, actor: dict, station_id: int) -> dict:
+    """A new QR link (the old one stops working at once), e.g. when the old one is abused."""
+    station = acting_station(tx, actor, station_id, deputies=False, lock=True)
+    station.qr_token = secrets.token_urlsafe(24)
+    tx.flush()
+    return station_dict(station)
+
+
 def set_standards(tx, actor: dict, station_id: int, data: dict) -> dict:
     form = parse(StandardsIn, data)
     station = acting_station(tx, actor, station_id, deputies=False, lock=True)

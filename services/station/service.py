@@ -97,6 +97,11 @@ class StationService(ServiceBase):
             return registry.by_token(session, token)
 
     @rpc
+    def rotate_qr_token(self, actor, station_id):
+        with self.db.transaction() as tx:
+            return registry.rotate_token(tx, actor, station_id)
+
+    @rpc
     def set_standards(self, actor, station_id, data):
         with self.db.transaction() as tx:
             return registry.set_standards(tx, actor, station_id, data)

@@ -191,6 +191,12 @@ def test_public_qr_intake_and_its_rate_limit(system, api):
     api.post(f"/stations/{other.id}/opinions", None, {"content": "意见", "qr_token": other.station["qr_token"]},
              expect=201)
     assert api.get(f"/stations/{site.id}/opinions?status=open", site.staff).json()["total"] == 5
+    # a new link: the old one stops working, the new one has its own count
+    fresh = api.post(f"/stations/{site.id}/qr-token", site.staff, expect=200).json()["qr_token"]
+    assert fresh != qr_token
+    assert api.post(f"/stations/{site.id}/opinions", None, {"content": "x", "qr_token": qr_token}).status_code == 404
+    api.post(f"/stations/{site.id}/opinions", None, {"content": "新链接", "qr_token": fresh}, expect=201)
+    assert api.post(f"/stations/{site.id}/qr-token", site.one_tok).status_code == 403
 
 
 def test_qr_png_is_the_code_of_the_public_link(api):
