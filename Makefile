@@ -50,3 +50,6 @@ bench:         ## submit a burst of suggestions through the gateway (after make 
 SERVICE ?= notify
 deadletters:   ## make deadletters SERVICE=notify [ARGS="replay"] — list or replay dead letters
 	@$(ENV) $(PY) -m services.common.deadletters $(SERVICE) $(or $(ARGS),list)
+
+bench-stations: ## public QR intake under load (its limit must hold) and region lists (after make up)
+	@$(ENV) $(PY) -m bench.stations $(ARGS)

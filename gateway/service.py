@@ -6,6 +6,7 @@ from gateway.routes.assignments import AssignmentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.notifications import NotificationRoutes
 from gateway.routes.reference import ReferenceRoutes
+from gateway.routes.stations import StationRoutes
 from gateway.routes.suggestions import SuggestionRoutes
 from services.common.metrics import Metrics
 from services.common.settings import SERVICES
@@ -14,7 +15,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes):
+                     NotificationRoutes, StationRoutes):
     name = "gateway"
     metrics = Metrics()
 

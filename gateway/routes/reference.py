@@ -1,4 +1,4 @@
-"""Reference data: deputies, units, categories, stations."""
+"""Reference data: deputies, units, categories (station routes: gateway/routes/stations.py)."""
 from gateway.auth import STAFF, actor_from, require
 from gateway.http import api
 from gateway.params import body, filters, paging
@@ -37,20 +37,3 @@ class ReferenceRoutes(Proxies):
         require(actor_from(request), *SIGNED_IN)
         items = self.rpc("suggestion", "categories")
         return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
-
-    @api("POST", "/api/v1/stations")
-    def create_station(self, request):
-        actor = require(actor_from(request), "admin", "office")
-        return 201, self.rpc("station", "register_station", actor, body(request))
-
-    @api("GET", "/api/v1/stations")
-    def list_stations(self, request):
-        actor = require(actor_from(request), *SIGNED_IN)
-        limit, offset = paging(request)
-        return self.rpc("station", "list_stations", actor,
-                        filters(request, "region", "type", ints=("stars",)), limit, offset)
-
-    @api("GET", "/api/v1/stations/<int:station_id>")
-    def get_station(self, request, station_id):
-        actor = require(actor_from(request), *SIGNED_IN)
-        return self.rpc("station", "get_station", actor, station_id)

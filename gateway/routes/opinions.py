@@ -1,0 +1,76 @@
+"""Constituents' opinions at stations, the public QR intake (no login) and dispositions."""
+import os
+import re
+
+from gateway.auth import STAFF, actor_from, require
+from gateway.http import ApiError, api
+from gateway.params import body, filters, paging
+from gateway.routes.base import Proxies
+from services.station.errors import RateLimited
+
+PUBLIC_BODY_MAX = 16 * 1024  # bytes: a public submission is content (2,000 characters) and a contact
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+TRUSTED_PROXIES = int(os.environ.get("GATEWAY_TRUSTED_PROXIES", "0") or 0)
+
+
+def client_address(request, trusted_proxies: int = TRUSTED_PROXIES) -> str:
+    """The caller's address, for the public intake limit.
+
+    With no trusted proxy it is the connection's peer. Behind N proxies that each append the
+    address they saw to X-Forwarded-For, it is the N-th entry from the right: entries further
+    left were written by the client and prove nothing (as werkzeug's ProxyFix x_for=N).
+    """
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    if trusted_proxies and len(forwarded) >= trusted_proxies:
+        return forwarded[-trusted_proxies]
+    return request.remote_addr or "unknown"
+
+
+class OpinionRoutes(Proxies):
+
+    @api("POST", "/api/v1/stations/<int:station_id>/opinions")
+    def create_opinion(self, request, station_id):
+        actor = actor_from(request)
+        if actor["role"] != "public":
+            require(actor, "station", "deputy", "office", "admin")
+            return 201, self.rpc("station", "record_opinion", actor, station_id, body(request))
+        return 201, self.public_opinion(request, station_id)
+
+    def public_opinion(self, request, station_id):
+        """No login: the station's qr_token (body or ?qr_token=) is the key; limited per token and client."""
+        if (request.content_length or 0) > PUBLIC_BODY_MAX or len(request.get_data(cache=True)) > PUBLIC_BODY_MAX:
+            raise ApiError(413, "too_large", f"a submission is at most {PUBLIC_BODY_MAX} bytes")
+        data = body(request)
+        if "qr_token" not in data and request.args.get("qr_token"):
+            data["qr_token"] = request.args["qr_token"]
+        if not data.get("qr_token"):
+            raise ApiError(401, "unauthorized", "sign in, or send the station's qr_token")
+        try:
+            return self.rpc("station", "receive_public_opinion", station_id, data, client_address(request))
+        except RateLimited as exc:  # RPC carries the details' numbers as text
+            wait = int(exc.details[0].get("retry_after", 60)) if exc.details else 60
+            raise ApiError(429, "rate_limited", exc.message, [{"field": "qr_token", "retry_after": wait}],
+                           headers={"Retry-After": str(wait)}) from None
+
+    @api("GET", "/api/v1/public/stations/<token>")
+    def public_station(self, request, token):
+        """What the page behind the QR link (PUBLIC_BASE_URL/s/<token>) needs: the station's id and name."""
+        if not TOKEN.fullmatch(token):
+            raise ApiError(404, "not_found", "no station has this link")
+        return self.rpc("station", "station_by_token", token)
+
+    @api("GET", "/api/v1/stations/<int:station_id>/opinions")
+    def list_opinions(self, request, station_id):
+        actor = require(actor_from(request), *STAFF, "station", "deputy")
+        limit, offset = paging(request)
+        return self.rpc("station", "list_opinions", actor, station_id, filters(request, "status"), limit, offset)
+
+    @api("GET", "/api/v1/opinions/<int:opinion_id>")
+    def get_opinion(self, request, opinion_id):
+        actor = require(actor_from(request), *STAFF, "station", "deputy")
+        return self.rpc("station", "get_opinion", actor, opinion_id)
+
+    @api("POST", "/api/v1/opinions/<int:opinion_id>/disposition")
+    def dispose_opinion(self, request, opinion_id):
+        actor = require(actor_from(request), "station", "deputy", "office", "admin")
+        return self.rpc("station", "dispose_opinion", actor, opinion_id, body(request))

@@ -1,0 +1,120 @@
+"""The deputy roster and station membership; every change is a deputy_* event."""
+from sqlalchemy import delete, select
+
+from services.common.clock import now
+from services.common.errors import Conflict, Forbidden, NotFound, field_error
+from services.common.validation import parse
+from services.station.access import OVERSEERS, acting_station, is_member, page
+from services.station.models import Deputy, Membership, Station
+from services.station.events import DeputyEvent
+from services.station.schemas import DeputyIn, DeputyUpdate, MembershipIn
+
+
+def station_ids(session, deputy_id: int) -> list[int]:
+    return list(session.scalars(select(Membership.station_id).where(Membership.deputy_id == deputy_id)
+                                .order_by(Membership.station_id)))
+
+
+def deputy_dict(session, d: Deputy) -> dict:
+    return {"id": d.id, "deputy_id": d.id, "name": d.name, "level": d.level,
+            "delegation": d.delegation, "phone": d.phone, "email": d.email, "active": d.active,
+            "station_ids": station_ids(session, d.id)}
+
+
+def publish_deputy(tx, deputy: Deputy, kind: str) -> dict:
+    result = deputy_dict(tx, deputy)
+    tx.publish(kind, DeputyEvent.model_validate(result))
+    return result
+
+
+def register_deputy(tx, data: dict) -> dict:
+    form = parse(DeputyIn, data)
+    if form.station_id is not None and tx.get(Station, form.station_id) is None:
+        raise field_error("station_id", f"station {form.station_id} does not exist")
+    deputy = Deputy(name=form.name, level=form.level, delegation=form.delegation,
+                    phone=form.phone, email=form.email, active=True)
+    tx.add(deputy)
+    tx.flush()
+    if form.station_id is not None:
+        tx.add(Membership(station_id=form.station_id, deputy_id=deputy.id))
+        tx.flush()
+    return publish_deputy(tx, deputy, "deputy_registered")
+
+
+def update_deputy(tx, deputy_id: int, data: dict) -> dict:
+    form = parse(DeputyUpdate, data)
+    changes = {k: getattr(form, k) for k in form.model_fields_set}
+    for key in ("name", "level", "delegation", "active"):
+        if key in changes and changes[key] is None:
+            raise field_error(key, "may not be null")
+    if not changes:
+        raise field_error("body", "name, level, delegation, phone, email or active")
+    deputy = tx.scalar(select(Deputy).where(Deputy.id == deputy_id).with_for_update())
+    if deputy is None:
+        raise NotFound(f"deputy {deputy_id} not found")
+    if all(getattr(deputy, k) == v for k, v in changes.items()):
+        return deputy_dict(tx, deputy)  # nothing changed: no event
+    for key, value in changes.items():
+        setattr(deputy, key, value)
+    tx.flush()
+    return publish_deputy(tx, deputy, "deputy_updated")
+
+
+def get_deputy(session, actor: dict, deputy_id: int) -> dict:
+    deputy = session.get(Deputy, deputy_id)
+    role = actor.get("role")
+    visible = deputy is not None and (
+        role in OVERSEERS or (role == "deputy" and actor.get("deputy_id") == deputy_id)
+        or (role == "station" and is_member(session, actor.get("station_id"), deputy_id)))
+    if not visible:
+        raise NotFound(f"deputy {deputy_id} not found")
+    return deputy_dict(session, deputy)
+
+
+def list_deputies(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:
+    query = select(Deputy)
+    if actor.get("role") == "station":  # station staff see their own station's deputies
+        if filters.get("station_id") not in (None, actor.get("station_id")):
+            return {"items": [], "total": 0, "limit": limit, "offset": offset}
+        filters = {**filters, "station_id": actor.get("station_id")}
+    if filters.get("level"):
+        query = query.where(Deputy.level == filters["level"])
+    if filters.get("q"):
+        query = query.where(Deputy.name.ilike(f"%{filters['q']}%"))
+    if filters.get("station_id"):
+        members = select(Membership.deputy_id).where(Membership.station_id == filters["station_id"])
+        query = query.where(Deputy.id.in_(members))
+    return page(session, query, Deputy.id, limit, offset, lambda d: deputy_dict(session, d))
+
+
+def add_member(tx, actor: dict, station_id: int, data: dict) -> dict:
+    form = parse(MembershipIn, data)
+    acting_station(tx, actor, station_id, deputies=False)
+    deputy = tx.scalar(select(Deputy).where(Deputy.id == form.deputy_id).with_for_update())
+    if deputy is None:
+        raise field_error("deputy_id", f"deputy {form.deputy_id} does not exist")
+    if is_member(tx, station_id, deputy.id):
+        raise Conflict(f"deputy {deputy.id} is already a member of station {station_id}")
+    membership = Membership(station_id=station_id, deputy_id=deputy.id, joined_at=now())
+    tx.add(membership)
+    tx.flush()
+    result = publish_deputy(tx, deputy, "deputy_updated")
+    return {"station_id": station_id, "deputy_id": deputy.id, "joined_at": membership.joined_at,
+            "deputy": result}
+
+
+def remove_member(tx, actor: dict, station_id: int, deputy_id: int) -> dict:
+    acting_station(tx, actor, station_id, deputies=False)
+    deputy = tx.scalar(select(Deputy).where(Deputy.id == deputy_id).with_for_update())
+    if deputy is None or not is_member(tx, station_id, deputy_id):
+        raise NotFound(f"deputy {deputy_id} is not a member of station {station_id}")
+    tx.execute(delete(Membership).where(Membership.station_id == station_id, Membership.deputy_id == deputy_id))
+    return publish_deputy(tx, deputy, "deputy_updated")
+
+
+def check_may_see_points(actor: dict, deputy_id: int) -> None:
+    if actor.get("role") in OVERSEERS:
+        return
+    if actor.get("role") == "deputy" and actor.get("deputy_id") == deputy_id:
+        return
+    raise Forbidden("only the deputy themself or the office may see a deputy's points")
