@@ -14,60 +14,60 @@ from collections import Counter, defaultdict
 from services.assignment.routing_text import grams
 
 NEIGHBOURS = 8          # precedents that vote
-MIN_SIMILARITY = 0.35   # below this a precedent is not "the same kind" of suggestion
+MIN_SIMILARITY = 0.3    # below this a precedent is not "the same kind" of suggestion
 
 
 class History:
     def __init__(self, precedents, known_units: set[int], base_idf: dict[str, float] | None = None):
-        rows = [(p, Counter(grams(p.title))) for p in precedents if p.unit_id in known_units]
-        self.size = len(rows)
+        rows = [(p, frozenset(grams(p.title))) for p in precedents if p.unit_id in known_units]
+        self.size = n = len(rows)
         df: Counter = Counter()
-        for _, tf in rows:
-            df.update(tf.keys())
-        n = self.size
+        for _, gs in rows:
+            df.update(gs)
         # a gram common in the units' own texts (安全, 监管, 服务) says little about which one it is
         base_idf = base_idf or {}
         top = max(base_idf.values(), default=1.0)
         self.idf = {g: math.log(1 + (n + 1) / (d + 0.5)) * base_idf.get(g, top) / top for g, d in df.items()}
-        self.titles: list[str] = []
-        self.units: list[int] = []
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for pid, (p, tf) in enumerate(rows):
-            vec = {g: (1 + math.log(c)) * self.idf[g] for g, c in tf.items()}
-            norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-            for g, w in vec.items():
-                self.postings[g].append((pid, w / norm))
-            self.titles.append(p.title)
-            self.units.append(p.unit_id)
+        idf = self.idf
+        self.titles = [p.title for p, _ in rows]
+        self.units = [p.unit_id for p, _ in rows]
+        self.norms = [math.sqrt(sum(idf[g] ** 2 for g in gs)) or 1.0 for _, gs in rows]
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for pid, (_, gs) in enumerate(rows):
+            for g in gs:
+                self.postings[g].append(pid)
         self.by_category: dict[str | None, Counter] = defaultdict(Counter)
         for p, _ in rows:
-            self.by_category[p.category].update([p.unit_id])
+            self.by_category[p.category][p.unit_id] += 1
 
     def neighbours(self, query_grams: list[str]) -> list[tuple[float, int]]:
-        """(similarity, precedent index) of the closest precedents, best first."""
-        if not self.size or not query_grams:
+        """(cosine similarity, precedent index) of the closest precedents, best first
+        (binary TF-IDF vectors: a title rarely repeats a bigram)."""
+        q = {g for g in query_grams if g in self.idf}
+        if not q:
             return []
-        tf = Counter(g for g in query_grams if g in self.idf)
-        if not tf:
-            return []
-        q = {g: (1 + math.log(c)) * self.idf[g] for g, c in tf.items()}
-        qn = math.sqrt(sum(w * w for w in q.values()))
+        qn = math.sqrt(sum(self.idf[g] ** 2 for g in q))
         acc: dict[int, float] = defaultdict(float)
-        for g, w in q.items():
-            for pid, pw in self.postings[g]:
-                acc[pid] += w * pw
-        best = heapq.nlargest(NEIGHBOURS, ((s / qn, -pid) for pid, s in acc.items()))
+        for g in q:
+            w = self.idf[g] ** 2
+            for pid in self.postings[g]:
+                acc[pid] += w
+        norms = self.norms
+        best = heapq.nlargest(NEIGHBOURS, ((s / (qn * norms[pid]), -pid) for pid, s in acc.items()))
         return [(s, -npid) for s, npid in best if s >= MIN_SIMILARITY]
 
     def votes(self, query_grams: list[str]) -> dict[int, tuple[float, int, str]]:
-        """unit id -> (vote in [0, 1], how many close precedents, the closest one's title)."""
-        near = self.neighbours(query_grams)
-        out: dict[int, tuple[float, int, str]] = {}
-        for s, pid in near:
-            unit = self.units[pid]
-            vote, count, example = out.get(unit, (0.0, 0, self.titles[pid]))
-            out[unit] = (min(1.0, vote + s * s), count + 1, example)
-        return out
+        """unit id -> (vote in [0, 1], how many close precedents, the closest one's title).
+
+        The vote is the summed similarity of the unit's close precedents (capped at 1), damped
+        by count/(count+1): one look-alike is a hint, several agreeing ones are a habit."""
+        sums: dict[int, list] = {}
+        for s, pid in self.neighbours(query_grams):
+            entry = sums.setdefault(self.units[pid], [0.0, 0, self.titles[pid]])
+            entry[0] += s
+            entry[1] += 1
+        return {uid: (min(1.0, total) * count / (count + 1), count, example)
+                for uid, (total, count, example) in sums.items()}
 
     def category_shares(self, category: str | None) -> dict[int, tuple[float, int]]:
         """unit id -> (share of this category's precedents given to the unit, how many)."""
