@@ -1,6 +1,6 @@
 """The office's past confirmed assignments as a nearest-neighbour index.
 
-Each precedent title becomes a TF-IDF vector of its grams (IDF over the precedents); a
+Each precedent title becomes a binary TF-IDF vector of its grams (IDF of the units' texts); a
 query finds its most similar precedents through an inverted index (cosine), and each
 neighbour votes for the unit it was given to. Also counts, per category, which units the
 office chose (a prior when the suggestion's category is known). Pure standard library.
@@ -14,20 +14,20 @@ from collections import Counter, defaultdict
 from services.assignment.routing_text import grams
 
 NEIGHBOURS = 8          # precedents that vote
-MIN_SIMILARITY = 0.3    # below this a precedent is not "the same kind" of suggestion
+MIN_SIMILARITY = 0.4    # below this a precedent is not "the same kind" of suggestion
 
 
 class History:
     def __init__(self, precedents, known_units: set[int], base_idf: dict[str, float] | None = None):
         rows = [(p, frozenset(grams(p.title))) for p in precedents if p.unit_id in known_units]
-        self.size = n = len(rows)
-        df: Counter = Counter()
-        for _, gs in rows:
-            df.update(gs)
-        # a gram common in the units' own texts (安全, 监管, 服务) says little about which one it is
+        self.size = len(rows)
+        # Gram weights come from the units' own texts, not from the precedents: a gram common
+        # there (安全, 监管, 服务) says little about which unit it is, one the units never use
+        # (外卖, 骑手) gets the top weight; and a subject the office saw many times (so common
+        # among the precedents) keeps its weight instead of fading as history grows.
         base_idf = base_idf or {}
         top = max(base_idf.values(), default=1.0)
-        self.idf = {g: math.log(1 + (n + 1) / (d + 0.5)) * base_idf.get(g, top) / top for g, d in df.items()}
+        self.idf = {g: base_idf.get(g, top) for _, gs in rows for g in gs}
         idf = self.idf
         self.titles = [p.title for p, _ in rows]
         self.units = [p.unit_id for p, _ in rows]
@@ -59,12 +59,14 @@ class History:
     def votes(self, query_grams: list[str]) -> dict[int, tuple[float, int, str]]:
         """unit id -> (vote in [0, 1], how many close precedents, the closest one's title).
 
-        The vote is the summed similarity of the unit's close precedents (capped at 1), damped
-        by count/(count+1): one look-alike is a hint, several agreeing ones are a habit."""
+        Each close precedent adds its similarity s, scaled by (s / best s)² so that the
+        closest precedents speak loudest; the sum is capped at 1 and damped by
+        count/(count+1): one look-alike is a hint, several agreeing ones are a habit."""
+        near = self.neighbours(query_grams)
         sums: dict[int, list] = {}
-        for s, pid in self.neighbours(query_grams):
+        for s, pid in near:
             entry = sums.setdefault(self.units[pid], [0.0, 0, self.titles[pid]])
-            entry[0] += s
+            entry[0] += s * (s / near[0][0]) ** 2
             entry[1] += 1
         return {uid: (min(1.0, total) * count / (count + 1), count, example)
                 for uid, (total, count, example) in sums.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import add
 
 CATEGORY_LABELS = {
     "edu": "教科文卫体", "transport": "交通邮电", "agri": "农林水利", "industry": "工业经济",
@@ -45,27 +46,26 @@ def runs(text: str) -> list[str]:
     return _RUN_RE.findall(text)
 
 
-def grams(text: str, already_clean: bool = False) -> list[str]:
-    """Bigrams of every Chinese run (unigram for a single character), ASCII tokens whole."""
+def _bigrams(text: str) -> list[str]:
     out: list[str] = []
-    for run in runs(text if already_clean else clean(text)):
+    for run in runs(text):
         if run.isascii() or len(run) == 1:
             out.append(run)
         else:
-            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+            out.extend(map(add, run, run[1:]))
     return out
+
+
+def grams(text: str) -> list[str]:
+    """Bigrams of every Chinese run of the cleaned text (unigram for a single character),
+    ASCII tokens whole."""
+    return _bigrams(clean(text))
 
 
 def doc_grams(text: str) -> list[str]:
     """Grams of a unit's own text (duties, name, keywords): only normalised, nothing cut,
     so that what a title keeps after cleaning can still be found in it."""
-    out: list[str] = []
-    for run in runs(normalise(text)):
-        if run.isascii() or len(run) == 1:
-            out.append(run)
-        else:
-            out.extend(run[i:i + 2] for i in range(len(run) - 1))
-    return out
+    return _bigrams(normalise(text))
 
 
 def clauses(text: str) -> list[str]:
