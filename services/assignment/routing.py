@@ -65,12 +65,15 @@ class RoutingModel:
         self.history = history
         self.keyword_weight = keyword_weight    # keyword -> weight (rarer among units = heavier)
         self.keyword_units = keyword_units      # keyword -> unit ids listing it
-        self.doc_tf = doc_tf                    # unit id -> Counter of weighted grams
-        self.doc_len, self.idf, self.avg_len = doc_len, idf, avg_len
-        self.postings: dict[str, list[int]] = {}
+        self.idf = idf
+        self.postings: dict[str, list[tuple[int, float]]] = {}   # gram -> (unit id, BM25 term weight)
         for uid, tf in doc_tf.items():
-            for g in tf:
-                self.postings.setdefault(g, []).append(uid)
+            norm = K1 * (1 - B + B * doc_len[uid] / avg_len)
+            for g, c in tf.items():
+                self.postings.setdefault(g, []).append((uid, idf[g] * c * (K1 + 1) / (c + norm)))
+        self.by_prefix: dict[str, list[str]] = {}               # first two characters -> keywords
+        for k in keyword_units:
+            self.by_prefix.setdefault(k[:2], []).append(k)
         self.clauses = {u.unit_id: [(c, set(doc_grams(c))) for c in clauses(u.duties)] for u in units.values()}
         self.by_category: dict[str, dict[int, float]] = {}   # category -> unit id -> 1 (main) / 0.6 (other)
         for u in units.values():
@@ -83,7 +86,7 @@ class RoutingModel:
         keyword_units: dict[str, list[int]] = {}
         for u in units.values():
             for k in dict.fromkeys(normalise(k).strip() for k in u.keywords):
-                if k:
+                if len(k) >= 2:   # a one-character keyword would match everywhere
                     keyword_units.setdefault(k, []).append(u.unit_id)
         n = max(len(units), 1)
         keyword_weight = {k: (1 + 0.25 * (len(k) - 2)) * math.log(1 + n / len(us)) / math.log(1 + n)
@@ -103,12 +106,16 @@ class RoutingModel:
         history = History(precedents, set(units), idf)
         return cls(units, history, keyword_weight, keyword_units, doc_tf, doc_len, idf, avg_len)
 
+    def _find_keywords(self, text: str) -> set[str]:
+        return {k for i in range(len(text)) for k in self.by_prefix.get(text[i:i + 2], ()) if text.startswith(k, i)}
+
     def _keywords(self, title: str, body: str) -> dict[int, tuple[float, list[str]]]:
-        text_t, text_b = normalise(title), normalise(body)
+        in_title = self._find_keywords(normalise(title))
+        in_body = self._find_keywords(normalise(body)) - in_title if body else set()
         found: dict[int, tuple[float, list[str]]] = {}
-        for k, uids in self.keyword_units.items():
-            w = self.keyword_weight[k] if k in text_t else BODY_WEIGHT * self.keyword_weight[k] if k in text_b else 0
-            for uid in uids if w else ():
+        for k in sorted(in_title | in_body):
+            w = self.keyword_weight[k] * (1 if k in in_title else BODY_WEIGHT)
+            for uid in self.keyword_units[k]:
                 total, names = found.get(uid, (0.0, []))
                 found[uid] = (total + w, names + [k])
         return found
@@ -116,10 +123,8 @@ class RoutingModel:
     def _bm25(self, query: Counter) -> dict[int, float]:
         scores: dict[int, float] = {}
         for g, qw in query.items():
-            for uid in self.postings.get(g, ()):
-                tf = self.doc_tf[uid][g]
-                norm = tf + K1 * (1 - B + B * self.doc_len[uid] / self.avg_len)
-                scores[uid] = scores.get(uid, 0.0) + qw * self.idf[g] * tf * (K1 + 1) / norm
+            for uid, w in self.postings.get(g, ()):
+                scores[uid] = scores.get(uid, 0.0) + qw * w
         return scores
 
     def _duty_reason(self, uid: int, query: Counter) -> str | None:

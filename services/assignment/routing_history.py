@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from services.assignment.routing_text import grams
 
 NEIGHBOURS = 8          # precedents that vote
+MIN_SHARE = 0.05        # a unit given less of a category than this has no habit there
 MIN_SIMILARITY = 0.4    # below this a precedent is not "the same kind" of suggestion
 
 
@@ -77,4 +78,4 @@ class History:
         if not counts:
             return {}
         total = sum(counts.values())
-        return {uid: (n / total, n) for uid, n in counts.items()}
+        return {uid: (n / total, n) for uid, n in counts.items() if n / total >= MIN_SHARE}
