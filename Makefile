@@ -51,5 +51,6 @@ SERVICE ?= notify
 deadletters:   ## make deadletters SERVICE=notify [ARGS="replay"] — list or replay dead letters
 	@$(ENV) $(PY) -m services.common.deadletters $(SERVICE) $(or $(ARGS),list)
 
+.PHONY: bench-routing
 bench-routing: ## routing recommendation: top-1/top-3 accuracy (cold, learning) and timing; no system needed
 	@$(ENV) PYTHONPATH=. $(PY) -m bench.routing $(ARGS)
