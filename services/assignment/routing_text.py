@@ -30,7 +30,8 @@ BOILERPLATE = sorted({
 }, key=len, reverse=True)
 _BOILERPLATE_RE = re.compile("|".join(re.escape(p) for p in BOILERPLATE))
 _RUN_RE = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+")
-_CLAUSE_RE = re.compile(r"[，。；、：,.;:（）()“”\"\s]+")
+_CLAUSE_RE = re.compile(r"[，。；、：,.;:（）()“”\"]+")
+_WRAPPED_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
 def normalise(text: str) -> str:
@@ -70,7 +71,8 @@ def doc_grams(text: str) -> list[str]:
 
 def clauses(text: str) -> list[str]:
     """A duty statement cut into its clauses, for the 职责相近 reason."""
-    return [c for c in _CLAUSE_RE.split(normalise(text)) if len(c) >= 2]
+    joined = _WRAPPED_RE.sub("", normalise(text))       # a line wrapped inside a clause
+    return [c.strip() for c in _CLAUSE_RE.split(joined) if len(c.strip()) >= 2]
 
 
 def short(text: str, limit: int = 24) -> str:
