@@ -59,6 +59,8 @@ def test_reasons_are_human_readable_chinese(cold):
     assert "类别匹配：交通邮电" in best.reasons
     assert any(r.startswith("职责相近：") for r in best.reasons)
     assert all(c.reasons for c in cold.rank("关于加强社区周边治安巡逻的建议"))
+    # the duty clause is shown whole even where units.yml wraps the duty text over lines
+    assert "职责相近：幼儿园的布局规划和学位供给" in cold.rank("关于加大城区幼儿园建设力度的建议")[0].reasons
 
 
 def test_a_confused_title_type_is_learned_from_a_few_confirmed_precedents(cold):
