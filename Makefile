@@ -53,3 +53,7 @@ deadletters:   ## make deadletters SERVICE=notify [ARGS="replay"] — list or re
 
 bench-stations: ## public QR intake under load (its limit must hold) and region lists (after make up)
 	@$(ENV) $(PY) -m bench.stations $(ARGS)
+
+.PHONY: bench-routing
+bench-routing: ## routing recommendation: top-1/top-3 accuracy (cold, learning) and timing; no system needed
+	@$(ENV) PYTHONPATH=. $(PY) -m bench.routing $(ARGS)
