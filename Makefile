@@ -50,3 +50,7 @@ bench:         ## submit a burst of suggestions through the gateway (after make 
 SERVICE ?= notify
 deadletters:   ## make deadletters SERVICE=notify [ARGS="replay"] — list or replay dead letters
 	@$(ENV) $(PY) -m services.common.deadletters $(SERVICE) $(or $(ARGS),list)
+
+.PHONY: bench-read
+bench-read:    ## list and keyword search over 100,000 suggestions on an isolated copy (starts it itself)
+	@$(ENV) $(PY) -m bench.read $(ARGS)
