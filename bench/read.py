@@ -9,7 +9,8 @@ suggestions straight into its suggestion database with COPY (bench/read_data.py)
 then times GET /api/v1/suggestions and /api/v1/public/suggestions through the gateway
 in scenarios (office lists, filters, keyword searches, a deputy's scoped list, the
 public list), each from --concurrency threads. --keep leaves the system running and
-its data loaded, and a later --keep run reuses both. --explain also runs EXPLAIN
+its data loaded; a later --keep run with the same --rows reuses the data (and starts
+the system again if it was stopped since: `bash scripts/down.sh` with the same env). --explain also runs EXPLAIN
 ANALYZE on the SQL views.py builds for each scenario.
 
 Writes bench/results/<YYYY-MM-DD>-read.json (and bench/results/read.json, the latest)
@@ -114,7 +115,8 @@ def format_table(report: dict, target_ms: float = 100.0) -> str:
         total = s.get("total")
         solo = (s.get("solo") or {}).get("p50")
         cpu = s.get("cpu_ms_per_request")
-        cpu_text = "/".join(f"{cpu[k]:.0f}" for k in ("gateway", "suggestion", "postgres")) if cpu else ""
+        cpu_text = "/".join("?" if cpu.get(k) is None else f"{cpu[k]:.0f}"
+                            for k in ("gateway", "suggestion", "postgres")) if cpu else ""
         lines.append(f"{name:<22} {s['count']:>5} {s['errors']:>3} {s['rps'] or 0:>6.1f} {s['p50'] or 0:>7.1f} "
                      f"{s['p95'] or 0:>7.1f} {s['p99'] or 0:>7.1f} {'' if solo is None else f'{solo:.1f}':>7} "
                      f"{'' if total is None else total:>7} {cpu_text:>17}  {flag}")
@@ -330,9 +332,12 @@ class Client:
         return self.session().get(self.base + scenario["path"], params=params, headers=headers, timeout=60)
 
 
-def measure(client: Client, scenario: dict, count: int, concurrency: int) -> tuple[dict, list[float]]:
-    """count GETs of one scenario from concurrency threads (cycling its parameters)."""
+def measure(client: Client, scenario: dict, count: int, concurrency: int,
+            max_seconds: float = 1e9) -> tuple[dict, list[float]]:
+    """count GETs of one scenario from concurrency threads (cycling its parameters);
+    no new GET starts after max_seconds."""
     params = itertools.cycle(scenario["params"])
+    deadline = time.perf_counter() + max_seconds
     lock = threading.Lock()
     latencies: list[float] = []
     statuses: list = []
@@ -342,7 +347,7 @@ def measure(client: Client, scenario: dict, count: int, concurrency: int) -> tup
     def worker():
         while True:
             with lock:
-                if left[0] <= 0:
+                if left[0] <= 0 or time.perf_counter() > deadline:
                     return
                 left[0] -= 1
                 p = next(params)
@@ -404,9 +409,13 @@ def explain(env: dict, scenario_list: list[dict], limit: int) -> dict[str, list[
                 for kind, stmt in (
                         ("count", select(func.count()).select_from(query.order_by(None).subquery())),
                         ("page", query.order_by(Suggestion.id.desc()).limit(limit).offset(offset))):
-                    compiled = stmt.compile(dialect=dialect)
-                    rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled), compiled.params).fetchall()
-                    plan = "\n".join(r[0] for r in rows)
+                    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+                    try:
+                        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled),
+                                            compiled.params).fetchall()
+                        plan = "\n".join(r[0] for r in rows)
+                    except psycopg.Error as exc:
+                        plan = f"EXPLAIN failed: {exc}"
                     ms = next((float(line.split(":")[1].split()[0]) for line in reversed(plan.splitlines())
                                if line.strip().startswith("Execution Time")), None)
                     seen.append({"params": params, "query": kind, "execution_ms": ms, "sql": str(compiled),
@@ -429,6 +438,9 @@ def main(argv=None) -> int:
     parser.add_argument("--explain", action="store_true", help="also EXPLAIN ANALYZE each scenario's SQL")
     parser.add_argument("--solo", type=int, default=20,
                         help="also time this many GETs per scenario one at a time (0: skip)")
+    parser.add_argument("--only", help="comma-separated scenario names (default: all)")
+    parser.add_argument("--max-seconds", type=float, default=60.0,
+                        help="per scenario: no new GET after this long (default 60; the warm-up gets a quarter)")
     parser.add_argument("--port-base", type=int, default=17000)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
@@ -443,10 +455,12 @@ def main(argv=None) -> int:
         "GATEWAY_JWT_SECRET", "dev-secret-change-me-0123456789abcdef")
     url = gateway_url(env)
     started_at = dt.datetime.now().astimezone()
-    reuse = args.keep and ready(env) and loaded_rows(env) == args.rows
+    reuse = args.keep and loaded_rows(env) == args.rows
     load_timing = None
     if reuse:
-        print(f"bench.read: reusing the running system at {url} ({args.rows} rows loaded)")
+        print(f"bench.read: reusing the data of an earlier --keep run ({args.rows} rows) at {url}")
+        if not ready(env):  # stopped since: start it again on the same databases
+            run(["bash", "scripts/up.sh"], env)
     else:
         print(f"bench.read: starting an isolated system ({env['DB_PREFIX']}_*, {url})")
         t = time.perf_counter()
@@ -463,18 +477,28 @@ def main(argv=None) -> int:
         units = max(u for us in UNITS_BY_CATEGORY.values() for u in us)
         scenario_list = scenarios(args.limit, [s for s, _ in SESSIONS], list(UNITS_BY_CATEGORY),
                                   ["submitted", "assigned", "replied", "evaluated"], units, N_DEPUTIES)
+        if args.only:
+            wanted = set(args.only.split(","))
+            unknown = wanted - {sc["name"] for sc in scenario_list}
+            if unknown:
+                parser.error(f"unknown scenarios: {sorted(unknown)}")
+            scenario_list = [sc for sc in scenario_list if sc["name"] in wanted]
         per = max(20, args.requests // len(scenario_list))
         client = Client(url)
         results, everything = {}, []
         t_all = time.perf_counter()
         for scenario in scenario_list:
-            measure(client, scenario, min(per, 2 * args.concurrency), args.concurrency)  # warm-up
+            cap = args.max_seconds
+            measure(client, scenario, min(per, 2 * args.concurrency), args.concurrency, cap / 4)  # warm-up
             if args.solo:
-                solo, _ = measure(client, scenario, args.solo, 1)
+                solo, _ = measure(client, scenario, args.solo, 1, cap / 2)
             before = cpu_seconds(env)
-            result, latencies = measure(client, scenario, per, args.concurrency)
+            result, latencies = measure(client, scenario, per, args.concurrency, cap)
             after = cpu_seconds(env)
-            result["cpu_ms_per_request"] = {k: round((after[k] - before[k]) * 1000 / per, 1) for k in after}
+            done = max(result["count"], 1)
+            # a PostgreSQL backend that ends during the run takes its CPU time with it: None then
+            result["cpu_ms_per_request"] = {k: round((after[k] - before[k]) * 1000 / done, 1)
+                                            if after[k] >= before[k] else None for k in after}
             if args.solo:
                 result["solo"] = {k: solo[k] for k in ("count", "p50", "p95", "max", "mean")}
             results[scenario["name"]] = result
@@ -493,10 +517,16 @@ def main(argv=None) -> int:
         report = {
             "benchmark": "read", "started_at": started_at.isoformat(timespec="seconds"), "url": url,
             "rows": args.rows, "concurrency": args.concurrency, "requests_per_scenario": per,
+            "max_seconds_per_scenario": args.max_seconds,
             "page_limit": args.limit, "reused_data": reuse and not args.reload, "load": load_timing,
             "scenarios": results, "overall": overall,
             "keywords": KEYWORDS, "machine": {**machine_info(), "loadavg": os.getloadavg()},
         }
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+        path = result_path(args.out_dir, started_at, "read")
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        path.write_text(text, encoding="utf-8")
+        (args.out_dir / "read.json").write_text(text, encoding="utf-8")
         if args.explain:
             plans = explain(env, scenario_list, args.limit)
             report["explain_ms"] = {name: [{"params": p["params"], "query": p["query"], "ms": p["execution_ms"]}
@@ -509,11 +539,9 @@ def main(argv=None) -> int:
                         f.write(f"=== {name} {p['query']} {json.dumps(p['params'], ensure_ascii=False)} "
                                 f"{p['execution_ms']} ms\n{p['sql']}\n{p['bind']}\n{p['plan']}\n\n")
             print(f"plans written to {plan_path}")
-        args.out_dir.mkdir(parents=True, exist_ok=True)
-        path = result_path(args.out_dir, started_at, "read")
-        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-        path.write_text(text, encoding="utf-8")
-        (args.out_dir / "read.json").write_text(text, encoding="utf-8")
+            text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+            path.write_text(text, encoding="utf-8")
+            (args.out_dir / "read.json").write_text(text, encoding="utf-8")
         print(format_table(report))
         print(f"written to {path} (and {args.out_dir / 'read.json'})")
         return 0 if overall["errors"] == 0 else 1
