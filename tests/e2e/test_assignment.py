@@ -32,15 +32,18 @@ def steps(api, world: World, suggestion_id: int) -> list[str]:
 
 def test_routing_is_for_the_office_and_ranks_best_first(api):
     world = World(api)
-    s = accepted(world, "关于增开夜间公交线路方便市民出行的建议")
+    ferry = api.post("/units", OFFICE, {"name": "市港航管理局", "code": f"GA-{uuid.uuid4().hex[:6]}",
+                                        "duties": "轮渡码头的规划建设与运营管理", "keywords": ["轮渡", "码头"],
+                                        "categories": ["transport"]}, expect=201).json()
+    s = accepted(world, "关于新建轮渡码头方便两岸居民通行的建议")
     answer = api.get(f"/suggestions/{s['id']}/routing", OFFICE, expect=200).json()
     candidates = answer["candidates"]
     assert candidates and {"unit_id", "unit_name", "score", "reasons"} <= set(candidates[0])
     scores = [c["score"] for c in candidates]
     assert scores == sorted(scores, reverse=True)
-    # this world's 交通 unit matches the category and the keyword 公交; others from earlier tests may tie
-    top = [c["unit_id"] for c in candidates if c["score"] == scores[0]]
-    assert world.unit["id"] in top
+    # the only unit whose category, keywords and duties all match comes first
+    assert candidates[0]["unit_id"] == ferry["id"] and candidates[0]["unit_name"] == "市港航管理局"
+    assert candidates[0]["reasons"]
     api.get(f"/suggestions/{s['id']}/routing", world.unit_token, expect=403)
     api.get(f"/suggestions/{s['id']}/routing", world.deputy_token, expect=403)
     api.get("/suggestions/987654321/routing", OFFICE, expect=404)
