@@ -50,3 +50,6 @@ bench:         ## submit a burst of suggestions through the gateway (after make 
 SERVICE ?= notify
 deadletters:   ## make deadletters SERVICE=notify [ARGS="replay"] — list or replay dead letters
 	@$(ENV) $(PY) -m services.common.deadletters $(SERVICE) $(or $(ARGS),list)
+
+bench-deadlines: ## the deadline scheduler and routing cache on N assignments (own database)
+	@$(ENV) $(PY) -m bench.deadlines $(ARGS)

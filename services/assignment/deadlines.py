@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.assignment import domain, schedule
 from services.assignment.commands import DEFAULTS, event_payload
-from services.assignment.models import Assignment, DeadlineMark
+from services.assignment.models import Assignment, DeadlineMark, SuggestionFacts
 from services.assignment.settings import Settings
 from services.common.clock import now
 
@@ -28,10 +28,16 @@ def run(db, settings: Settings = DEFAULTS, at: datetime | None = None, batch: in
         with db.transaction() as tx:
             rows = tx.scalars(pending_query(at, settings.due_soon_days).limit(batch)
                               .with_for_update(skip_locked=True)).all()
+            marks = marked(tx, rows)
+            # the events name the suggestion: load the batch's facts at once; while referenced here,
+            # the session's identity map answers event_payload's tx.get() without a query
+            ids = [a.suggestion_id for a in rows]
+            facts = tx.scalars(select(SuggestionFacts).where(SuggestionFacts.suggestion_id.in_(ids))).all()
             for a in rows:
-                for kind in remind(tx, a, at, settings):
+                for kind in remind(tx, a, at, settings, marks.get(a.id, set())):
                     counts[kind] += 1
             counts["checked"] += len(rows)
+            del facts
         if len(rows) < batch:
             break
     return counts
@@ -51,16 +57,30 @@ def pending_query(at: datetime, thresholds: tuple):
             .order_by(Assignment.due_at, Assignment.id))
 
 
-def remind(tx, a: Assignment, at: datetime, settings: Settings) -> list[str]:
+def marked(tx, rows: list) -> dict[int, set]:
+    """The reminders already recorded for these assignments' current due dates."""
+    due = {a.id: a.due_at for a in rows}
+    result: dict[int, set] = {}
+    if due:
+        for m in tx.scalars(select(DeadlineMark).where(DeadlineMark.assignment_id.in_(list(due)))):
+            if m.due_at == due[m.assignment_id]:
+                result.setdefault(m.assignment_id, set()).add((m.kind, m.threshold))
+    return result
+
+
+def remind(tx, a: Assignment, at: datetime, settings: Settings, marks: set) -> list[str]:
     """Claim and publish this assignment's due reminders; returns the kinds published."""
-    marked = {(m.kind, m.threshold) for m in tx.scalars(
-        select(DeadlineMark).where(DeadlineMark.assignment_id == a.id, DeadlineMark.due_at == a.due_at))}
+    todo = schedule.due_reminders(a.due_at, at, marks, settings.due_soon_days)
+    if not todo:
+        return []
+    # whoever inserts a mark owns it; a replica that lost the race gets nothing back
+    claimed = {(c.kind, c.threshold) for c in tx.execute(
+        pg_insert(DeadlineMark).values([{"assignment_id": a.id, "due_at": a.due_at, "kind": r.kind,
+                                         "threshold": r.threshold, "published": r.publish, "at": at} for r in todo])
+        .on_conflict_do_nothing().returning(DeadlineMark.kind, DeadlineMark.threshold))}
     published = []
-    for r in schedule.due_reminders(a.due_at, at, marked, settings.due_soon_days):
-        claimed = tx.execute(pg_insert(DeadlineMark).values(
-            assignment_id=a.id, due_at=a.due_at, kind=r.kind, threshold=r.threshold, published=r.publish, at=at)
-            .on_conflict_do_nothing().returning(DeadlineMark.kind)).first()
-        if claimed is None or not r.publish:
+    for r in todo:
+        if (r.kind, r.threshold) not in claimed or not r.publish:
             continue
         if r.kind == "overdue":
             late = domain.days_late(a.due_at, at)
