@@ -85,6 +85,7 @@ def record_precedent(tx, a: Assignment, source: str, at) -> None:
 
 def assign(tx, actor: dict, suggestion_id: int, data: dict, fetch_facts, settings: Settings = DEFAULTS) -> Assignment:
     form = parse(AssignIn, data)
+    domain.check_due_at(form.due_at, now())
     check_units_exist(tx, form.lead_unit_id, form.co_unit_ids)
     facts = tx.get(SuggestionFacts, suggestion_id, with_for_update=True)  # one assign at a time
     if facts is None:  # the accepted event may still be on its way

@@ -30,6 +30,15 @@ def dispute_until(routed_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> d
     return routed_at + timedelta(days=deadlines["dispute"])
 
 
+DUE_AT_RANGE = timedelta(days=3660)  # a given due date lies within ten years of now, either way
+
+
+def check_due_at(due_at: datetime | None, at: datetime) -> None:
+    """An explicit due date (a past one is allowed: assignments entered after the fact)."""
+    if due_at is not None and not (at - DUE_AT_RANGE <= due_at <= at + DUE_AT_RANGE):
+        raise field_error("due_at", "must be within ten years of now")
+
+
 def is_overdue(state: str, due_at: datetime, at: datetime) -> bool:
     return state in HANDLING and due_at < at
 

@@ -41,6 +41,7 @@ def dispute_dict(d: Dispute) -> dict:
 def reroute(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS):
     """改办: new lead and co-units; the history is kept, open disputes are resolved."""
     form = parse(RerouteIn, data)
+    domain.check_due_at(form.due_at, now())
     check_units_exist(tx, form.lead_unit_id, form.co_unit_ids)
     a = load(tx, assignment_id, lock=True)
     domain.check_reroute(a.state)

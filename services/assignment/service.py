@@ -20,6 +20,8 @@ def parse_time(value: str) -> datetime:
         raise field_error("at", "must be an ISO 8601 time") from None
     if at.tzinfo is None:
         raise field_error("at", "must have an offset")
+    if not 1900 <= at.year <= 9000:
+        raise field_error("at", "must be a plausible time")
     return at
 
 

@@ -217,3 +217,13 @@ def test_days_late_counts_whole_days():
 def test_nothing_to_urge_once_replied(state):
     with pytest.raises(Conflict):
         domain.check_urge(state)
+
+
+def test_a_given_due_date_lies_within_ten_years_either_way():
+    assert domain.check_due_at(None, AT) is None
+    assert domain.check_due_at(AT - timedelta(days=30), AT) is None  # entered after the fact
+    assert domain.check_due_at(AT + timedelta(days=3000), AT) is None
+    for far in (AT + timedelta(days=4000), AT - timedelta(days=4000), datetime(9999, 12, 31, tzinfo=timezone.utc)):
+        with pytest.raises(ValidationFailed) as err:
+            domain.check_due_at(far, AT)
+        assert err.value.details[0]["field"] == "due_at"
