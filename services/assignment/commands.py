@@ -9,30 +9,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from services.assignment import domain
 from services.assignment.models import (Assignment, AssignmentUnit, Contact, Precedent, Reply, SuggestionFacts,
                                         Unit)
-from services.assignment.schemas import AssignIn, ReplyIn, UnitIn
+from services.assignment.schemas import AssignIn, ReplyIn
+from services.assignment.units import register_unit, unit_dict  # noqa: F401 - the service's entry points
 from services.assignment.settings import Settings
 from services.common.clock import now
 from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.validation import parse
 
 DEFAULTS = Settings()
-
-
-def unit_dict(u: Unit) -> dict:
-    return {"id": u.id, "name": u.name, "code": u.code, "duties": u.duties, "keywords": u.keywords,
-            "categories": u.categories, "email": u.email, "webhook_url": u.webhook_url}
-
-
-def register_unit(tx, data: dict) -> dict:
-    form = parse(UnitIn, data)
-    if tx.scalar(select(Unit.id).where(Unit.code == form.code)) is not None:
-        raise Conflict(f"a unit with code {form.code} already exists", [{"field": "code", "message": "duplicate"}])
-    unit = Unit(**form.model_dump())
-    tx.add(unit)
-    tx.flush()
-    result = unit_dict(unit)
-    tx.publish("unit_registered", result)
-    return result
 
 
 def upsert_facts(tx, payload: dict, status: str) -> None:

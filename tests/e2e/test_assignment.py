@@ -107,6 +107,18 @@ def test_extension_urging_letter_and_key_supervision(api):
     s, a = assigned(world)
     path = f"/assignments/{a['id']}"
     api.post(path + "/sign", world.unit_token, expect=200)
+    # bad input is a 422 naming the field (or a 404 for an id no row can have), never a 500
+    for route, tok, payload, field in (
+            ("/extension", world.unit_token, {"days": 0, "reason": "x"}, "days"),
+            ("/extension", OFFICE, {"approve": "perhaps"}, "approve"),
+            ("/urge", OFFICE, {"method": "fax"}, "method"),
+            ("/contacts", world.unit_token, {"stage": "before", "method": "pigeon"}, "method"),
+            ("/reroute", OFFICE, {"lead_unit_id": world.unit["id"], "due_at": "9999-12-31T00:00:00+00:00"},
+             "due_at")):
+        bad = api.post(path + route, tok, payload, expect=422).json()["error"]["details"]
+        assert [d["field"] for d in bad] == [field], (route, bad)
+    api.post(f"/suggestions/{s['id']}/supervision", OFFICE, {"reason": "x"}, expect=422)
+    api.post("/assignments/99999999999999999999/urge", OFFICE, {"method": "phone"}, expect=404)
     api.post(path + "/extension", world.co_unit_token, {"days": 30, "reason": "x"}, expect=409)
     api.post(path + "/extension", world.unit_token, {"days": 30, "reason": "需协调资金"}, expect=201)
     api.post(path + "/extension", LEADER, {"approve": True}, expect=403)
