@@ -61,3 +61,6 @@ bench-routing: ## routing recommendation: top-1/top-3 accuracy (cold, learning) 
 .PHONY: bench-read
 bench-read:    ## list and keyword search over 100,000 suggestions on an isolated copy (starts it itself)
 	@$(ENV) $(PY) -m bench.read $(ARGS)
+
+bench-deadlines: ## the deadline scheduler and routing cache on N assignments (own database)
+	@$(ENV) $(PY) -m bench.deadlines $(ARGS)

@@ -1,14 +1,17 @@
 """Pure rules of assignment: deadlines, states, who may do what."""
 from datetime import datetime, timedelta
 
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import Conflict, Forbidden, field_error
 
 # DESIGN.md defaults, in days; overridable with DEADLINES in config.yml.
 DEFAULT_DEADLINES = {"reply": 90, "co_opinion": 30, "dispute": 10, "rehandling": 30, "max_extension": 180}
 RESULT_CLASSES = {"A": "已解决或基本解决", "B": "正在解决或列入计划解决", "C": "因条件限制或其他原因暂不能解决"}
+FOLLOW_UP_CLASSES = ("B",)  # replies that get a follow-up reply once solved (跟踪办理)
 
 STATES = ("assigned", "signed", "replied", "evaluated", "rehandling", "closed")
 REPLYABLE = ("signed", "rehandling")
+HANDLING = ("assigned", "signed", "rehandling")  # no reply yet in this round: the due date runs
+REROUTABLE = ("assigned", "signed")
 
 
 def reply_due(assigned_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> datetime:
@@ -19,9 +22,33 @@ def rehandling_due(opened_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> 
     return opened_at + timedelta(days=deadlines["rehandling"])
 
 
-def check_units(lead_unit_id: int, co_unit_ids: list[int]) -> None:
-    from services.common.errors import field_error
+def co_opinion_due(routed_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> datetime:
+    return routed_at + timedelta(days=deadlines["co_opinion"])
 
+
+def dispute_until(routed_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> datetime:
+    return routed_at + timedelta(days=deadlines["dispute"])
+
+
+DUE_AT_RANGE = timedelta(days=3660)  # a given due date lies within ten years of now, either way
+
+
+def check_due_at(due_at: datetime | None, at: datetime) -> None:
+    """An explicit due date (a past one is allowed: assignments entered after the fact)."""
+    if due_at is not None and not (at - DUE_AT_RANGE <= due_at <= at + DUE_AT_RANGE):
+        raise field_error("due_at", "must be within ten years of now")
+
+
+def is_overdue(state: str, due_at: datetime, at: datetime) -> bool:
+    return state in HANDLING and due_at < at
+
+
+def days_late(due_at: datetime, at: datetime) -> int:
+    """Whole days past the due date (0 when not late)."""
+    return max((at - due_at).days, 0) if at > due_at else 0
+
+
+def check_units(lead_unit_id: int, co_unit_ids: list[int]) -> None:
     if lead_unit_id in co_unit_ids:
         raise field_error("co_unit_ids", "the lead unit cannot also be a co-unit")
     if len(set(co_unit_ids)) != len(co_unit_ids):
@@ -37,10 +64,73 @@ def check_reply(state: str, is_lead: bool, lead_signed: bool) -> None:
         raise Conflict(f"cannot reply in state {state}")
 
 
+def check_result_class(result_class: str, classes: dict) -> None:
+    if result_class not in classes:
+        raise field_error("result_class", f"must be one of {', '.join(classes)}")
+
+
+def check_follow_up(state: str, is_lead: bool, last_class: str | None, followed_up: bool,
+                    follow_up_classes=FOLLOW_UP_CLASSES) -> None:
+    """A follow-up reply: by the lead unit, on a reply of a follow-up class, once."""
+    if not is_lead:
+        raise Conflict("only the lead unit gives the follow-up reply")
+    if state not in ("replied", "evaluated", "closed") or last_class is None:
+        raise Conflict("there is no reply to follow up yet")
+    if last_class not in follow_up_classes:
+        raise Conflict(f"a {last_class}-class reply needs no follow-up "
+                       f"(only {', '.join(follow_up_classes)})")
+    if followed_up:
+        raise Conflict("this reply was already followed up")
+
+
+def check_dispute(state: str, at: datetime, until: datetime, already_open: bool) -> None:
+    if state not in REROUTABLE:
+        raise Conflict(f"cannot dispute in state {state}")
+    if at > until:
+        raise Conflict(f"the dispute window ended at {until.isoformat()}")
+    if already_open:
+        raise Conflict("this unit already has an open dispute")
+
+
+def check_reroute(state: str) -> None:
+    if state not in REROUTABLE:
+        raise Conflict(f"cannot reroute in state {state}")
+
+
+def check_co_opinion(state: str, is_lead: bool) -> None:
+    if is_lead:
+        raise Conflict("the lead unit replies; co-units give opinions")
+    if state not in HANDLING:
+        raise Conflict(f"opinions go to the lead unit before it replies (state {state})")
+
+
+def check_extension_request(state: str, is_lead: bool, days: int, granted_days: int, pending: bool,
+                            deadlines: dict = DEFAULT_DEADLINES) -> None:
+    if not is_lead:
+        raise Conflict("only the lead unit asks for an extension")
+    if state not in HANDLING:
+        raise Conflict(f"cannot ask for an extension in state {state}")
+    if pending:
+        raise Conflict("an extension request is already waiting for the office")
+    room = deadlines["max_extension"] - granted_days
+    if days > room:
+        raise field_error("days", f"at most {room} more days (extensions total up to "
+                                  f"{deadlines['max_extension']} days)")
+
+
+def check_urge(state: str) -> None:
+    if state not in HANDLING:
+        raise Conflict(f"nothing to urge in state {state}")
+
+
 def state_after_sign(state: str, is_lead: bool) -> str:
     if state == "assigned" and is_lead:
         return "signed"
     return state
+
+
+def state_after_reroute(lead_signed: bool) -> str:
+    return "signed" if lead_signed else "assigned"
 
 
 def after_evaluation(satisfaction: str, final: bool) -> str:

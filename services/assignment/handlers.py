@@ -1,4 +1,5 @@
 """Event handlers of the assignment service."""
+from services.assignment import settings
 from services.assignment.commands import apply_evaluation, upsert_facts
 from services.common.db import Transaction
 from services.common.envelope import Envelope
@@ -13,7 +14,7 @@ def on_withdrawn(tx: Transaction, event: Envelope) -> None:
 
 
 def on_evaluated(tx: Transaction, event: Envelope) -> None:
-    apply_evaluation(tx, event.payload)
+    apply_evaluation(tx, event.payload, settings.active())
 
 
 HANDLERS = {

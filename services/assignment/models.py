@@ -1,7 +1,8 @@
 """Tables of the assignment service (database lianxin_assignment)."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import (BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, PrimaryKeyConstraint, String,
+                        Text, UniqueConstraint, func, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +33,7 @@ class SuggestionFacts(Base):
     session: Mapped[str] = mapped_column(String(50))
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(30))
+    body: Mapped[str | None] = mapped_column(Text)  # if the accepted event carries it (routing)
     lead_deputy_id: Mapped[int] = mapped_column(BigInteger)
     co_signer_ids: Mapped[list] = mapped_column(JSONB, default=list)
     status: Mapped[str] = mapped_column(String(20))
@@ -47,8 +49,14 @@ class Assignment(Base):
     round: Mapped[int] = mapped_column(Integer, default=1)
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # when the current units got it (assignment or the latest reroute): dispute window, co-unit opinions
+    routed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    supervised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # what the deadline scheduler scans: assignments still waiting for a reply, by due date
+    __table_args__ = (Index("ix_assignments_handling_due", "due_at",
+                            postgresql_where=text("state IN ('assigned', 'signed', 'rehandling')")),)
 
 
 class AssignmentUnit(Base):
@@ -71,4 +79,129 @@ class Reply(Base):
     content: Mapped[str] = mapped_column(Text)
     signed_by: Mapped[str] = mapped_column(String(100))
     on_time: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    contact_before: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # a follow-up reply (跟踪办理) names the B-class reply it follows up
+    follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("replies.id", name="fk_replies_follow_up_of"))
+    __table_args__ = (UniqueConstraint("follow_up_of", name="uq_replies_follow_up_of"),)
+
+
+
+class Dispute(Base):
+    """A unit says "not our duty" (申请退回); the office's reroute resolves it."""
+    __tablename__ = "disputes"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Reroute(Base):
+    """History of 改办: who had it before and who has it after."""
+    __tablename__ = "reroutes"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    previous_lead_unit_id: Mapped[int] = mapped_column(BigInteger)
+    previous_co_unit_ids: Mapped[list] = mapped_column(JSONB, default=list)
+    lead_unit_id: Mapped[int] = mapped_column(BigInteger)
+    co_unit_ids: Mapped[list] = mapped_column(JSONB, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Contact(Base):
+    """三见面: a unit meets the deputy before, during or after handling."""
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger)
+    stage: Mapped[str] = mapped_column(String(10))
+    method: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CoOpinion(Base):
+    """会办意见: a co-unit's written input to the lead unit."""
+    __tablename__ = "co_opinions"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger)
+    round: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    on_time: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Urging(Base):
+    """督办: a phone call or a letter (督办函, its text kept as sent)."""
+    __tablename__ = "urgings"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    method: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    days_late: Mapped[int] = mapped_column(Integer)
+    letter: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Extension(Base):
+    """The lead unit asks for more time; the office approves (the due date moves) or refuses."""
+    __tablename__ = "extensions"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger)
+    days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))  # pending, approved, refused
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    previous_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    new_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # at most one request waits for the office at a time
+    __table_args__ = (Index("uq_extensions_pending", "assignment_id", unique=True,
+                            postgresql_where=text("status = 'pending'")),)
+
+
+class Supervision(Base):
+    """重点督办: a named leader (and committee) supervises the suggestion's handling."""
+    __tablename__ = "supervisions"
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    leader: Mapped[str] = mapped_column(String(100))
+    committee: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeadlineMark(Base):
+    """A reminder sent (or passed over): the unique key makes each one happen once, whatever the replicas."""
+    __tablename__ = "deadline_marks"
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(10))
+    threshold: Mapped[int] = mapped_column(Integer)
+    published: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (PrimaryKeyConstraint("assignment_id", "due_at", "kind", "threshold"),)
+
+
+class Precedent(Base):
+    """A lead unit the office chose (assign or reroute): what routing learns from."""
+    __tablename__ = "precedents"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    suggestion_id: Mapped[int] = mapped_column(BigInteger)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(30))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    source: Mapped[str] = mapped_column(String(10))  # assigned, rerouted
+    # a reroute says the earlier choice was wrong: it stops teaching the model
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -26,9 +26,70 @@ class AssignIn(BaseModel):
     due_at: AwareDatetime | None = None  # with an offset: a naive time is ambiguous
 
 
+class RerouteIn(AssignIn):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    result_class: Literal["A", "B", "C"]
+    result_class: str = Field(min_length=1, max_length=5)  # checked against RESULT_CLASSES (config)
     content: str = Field(min_length=1, max_length=20000)
     signed_by: str = Field(min_length=1, max_length=100)
+
+
+class FollowUpIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    content: str = Field(min_length=1, max_length=20000)
+    signed_by: str = Field(min_length=1, max_length=100)
+    result_class: str | None = Field(default=None, min_length=1, max_length=5)  # default: the first class
+
+
+class DisputeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ContactIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    stage: Literal["before", "during", "after"]
+    method: Literal["visit", "phone", "meeting", "online"]
+    note: str = Field(default="", max_length=5000)
+
+
+class OpinionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    content: str = Field(min_length=1, max_length=20000)
+
+
+class UrgeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    method: Literal["phone", "letter"]
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ExtensionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    days: int = Field(ge=1, le=3650)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ExtensionDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    approve: bool
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class SupervisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    leader: str = Field(min_length=1, max_length=100)
+    committee: str | None = Field(default=None, max_length=200)
+    reason: str = Field(min_length=1, max_length=2000)

@@ -1,17 +1,42 @@
-"""Assignment service entrypoints (交办 and 办)."""
+"""Assignment service entrypoints (交办, 办, 督)."""
+import logging
+from datetime import datetime
 
-from services.assignment import commands, views
+from services.assignment import commands, deadlines, handling, oversight, recommend, views
 from services.assignment.handlers import HANDLERS
+from services.assignment.settings import AssignmentSettings
+from services.assignment.timer import configured_timer
+from services.common.errors import field_error
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
+
+log = logging.getLogger(__name__)
+
+
+def parse_time(value: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise field_error("at", "must be an ISO 8601 time") from None
+    if at.tzinfo is None:
+        raise field_error("at", "must have an offset")
+    if not 1900 <= at.year <= 9000:
+        raise field_error("at", "must be a plausible time")
+    return at
 
 
 class AssignmentService(ServiceBase):
     name = "assignment"
     suggestion = timed_proxy("suggestion", timeout=FALLBACK_TIMEOUT)
+    settings = AssignmentSettings()
+    routing_models = recommend.RoutingModels()
 
     on_event = event_consumer("assignment", HANDLERS)
 
+    def _suggestion_facts(self, suggestion_id):
+        return call(self.suggestion.get_for_assignment, suggestion_id, timeout=FALLBACK_TIMEOUT)
+
+    # -- units and routing --------------------------------------------------------------
     @rpc
     def register_unit(self, actor, data):
         with self.db.transaction() as tx:
@@ -23,29 +48,100 @@ class AssignmentService(ServiceBase):
             return views.list_units(session, limit, offset)
 
     @rpc
+    def routing(self, actor, suggestion_id, limit=5):
+        with self.db.read() as session:
+            return recommend.recommend(session, self.routing_models, suggestion_id, self._suggestion_facts, limit)
+
+    # -- 交办 ---------------------------------------------------------------------------
+    @rpc
     def assign(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
-            a = commands.assign(tx, actor, suggestion_id, data,
-                                lambda sid: call(self.suggestion.get_for_assignment, sid, timeout=FALLBACK_TIMEOUT))
+            a = commands.assign(tx, actor, suggestion_id, data, self._suggestion_facts, self.settings)
             return views.to_dict(a)
 
+    @rpc
+    def reroute(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            return views.to_dict(handling.reroute(tx, actor, assignment_id, data, self.settings))
+
+    # -- 办 -----------------------------------------------------------------------------
     @rpc
     def sign(self, actor, assignment_id):
         with self.db.transaction() as tx:
             return views.to_dict(commands.sign(tx, actor, assignment_id))
 
     @rpc
+    def dispute(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            return handling.dispute(tx, actor, assignment_id, data, self.settings)
+
+    @rpc
+    def add_contact(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            return handling.add_contact(tx, actor, assignment_id, data)
+
+    @rpc
+    def add_opinion(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            return handling.add_opinion(tx, actor, assignment_id, data, self.settings)
+
+    @rpc
     def reply(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            r = commands.reply(tx, actor, assignment_id, data)
-            return {"id": r.id, "assignment_id": r.assignment_id, "round": r.round,
-                    "result_class": r.result_class, "content": r.content, "signed_by": r.signed_by,
-                    "on_time": r.on_time, "at": r.at.isoformat()}
+            return commands.reply_dict(commands.reply(tx, actor, assignment_id, data, self.settings))
 
+    @rpc
+    def follow_up(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            return commands.reply_dict(handling.follow_up(tx, actor, assignment_id, data, self.settings))
+
+    @rpc
+    def request_extension(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            return oversight.request_extension(tx, actor, assignment_id, data, self.settings)
+
+    # -- 督 -----------------------------------------------------------------------------
+    @rpc
+    def decide_extension(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            return oversight.decide_extension(tx, actor, assignment_id, data)
+
+    @rpc
+    def urge(self, actor, assignment_id, data):
+        with self.db.transaction() as tx:
+            return oversight.urge(tx, actor, assignment_id, data, self.settings)
+
+    @rpc
+    def letter(self, actor, assignment_id):
+        """A preview of the urging letter as it would be sent now (nothing recorded)."""
+        with self.db.read() as session:
+            a = session.get(commands.Assignment, assignment_id)
+            if a is None:
+                raise commands.NotFound(f"assignment {assignment_id} not found")
+            return {"assignment_id": a.id,
+                    "letter": oversight.letter_text(session, a, commands.now(), settings=self.settings)}
+
+    @rpc
+    def set_supervision(self, actor, suggestion_id, data):
+        with self.db.transaction() as tx:
+            return oversight.set_supervision(tx, actor, suggestion_id, data)
+
+    @configured_timer("DEADLINE_INTERVAL", default=60)
+    def deadline_tick(self):
+        counts = deadlines.run(self.db, self.settings)
+        if counts["due_soon"] or counts["overdue"]:
+            log.info("deadline reminders published", extra=counts)
+
+    @rpc
+    def run_deadlines(self, at=None):
+        """One scheduler pass now (or as if at ``at``, ISO 8601 with offset); for tests and operators."""
+        return deadlines.run(self.db, self.settings, parse_time(at) if at else None)
+
+    # -- reads --------------------------------------------------------------------------
     @rpc
     def get(self, actor, assignment_id):
         with self.db.read() as session:
-            return views.get(session, actor, assignment_id)
+            return views.get(session, actor, assignment_id, self.settings)
 
     @rpc
     def list(self, actor, filters, limit=50, offset=0):

@@ -1,16 +1,26 @@
 """Read side of the assignment service; a unit sees only its own assignments."""
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
-from services.assignment.models import Assignment, AssignmentUnit, Reply, Unit
+from services.assignment import domain
+from services.assignment.commands import DEFAULTS, reply_dict, unit_dict
+from services.assignment.handling import contact_dict, dispute_dict, opinion_dict
+from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Contact, Dispute, Extension, Reply,
+                                        Reroute, SuggestionFacts, Supervision, Unit, Urging)
+from services.assignment.oversight import extension_dict, supervision_dict, urging_dict
+from services.assignment.settings import Settings
 from services.common.clock import now
 from services.common.errors import NotFound
 
 
-def to_dict(a: Assignment) -> dict:
+def _iso(t):
+    return t.isoformat() if t else None
+
+
+def to_dict(a: Assignment, at=None) -> dict:
     return {"id": a.id, "suggestion_id": a.suggestion_id, "lead_unit_id": a.lead_unit_id,
             "co_unit_ids": a.co_unit_ids, "due_at": a.due_at.isoformat(), "state": a.state,
-            "round": a.round, "overdue": a.state in ("assigned", "signed", "rehandling") and a.due_at < now(),
-            "created_at": a.created_at.isoformat() if a.created_at else None}
+            "round": a.round, "overdue": domain.is_overdue(a.state, a.due_at, at or now()),
+            "supervised": bool(a.supervised), "created_at": _iso(a.created_at)}
 
 
 def visible(session, actor: dict, a: Assignment) -> bool:
@@ -21,40 +31,71 @@ def visible(session, actor: dict, a: Assignment) -> bool:
     return False
 
 
-def get(session, actor: dict, assignment_id: int) -> dict:
+def _rows(session, model, assignment_id: int, order=None):
+    return session.scalars(select(model).where(model.assignment_id == assignment_id)
+                           .order_by(order if order is not None else model.id))
+
+
+def get(session, actor: dict, assignment_id: int, settings: Settings = DEFAULTS) -> dict:
     a = session.get(Assignment, assignment_id)
     if a is None or not visible(session, actor, a):
         raise NotFound(f"assignment {assignment_id} not found")
-    result = to_dict(a)
-    units = session.scalars(select(AssignmentUnit).where(AssignmentUnit.assignment_id == a.id))
-    result["units"] = [{"unit_id": u.unit_id, "is_lead": u.is_lead,
-                        "signed_at": u.signed_at.isoformat() if u.signed_at else None} for u in units]
-    replies = session.scalars(select(Reply).where(Reply.assignment_id == a.id).order_by(Reply.id))
-    result["replies"] = [{"id": r.id, "round": r.round, "result_class": r.result_class, "content": r.content,
-                          "signed_by": r.signed_by, "on_time": r.on_time, "at": r.at.isoformat()}
-                         for r in replies]
+    at = now()
+    result = to_dict(a, at)
+    facts = session.get(SuggestionFacts, a.suggestion_id)
+    result.update(number=facts.number_label if facts else None, title=facts.title if facts else None,
+                  category=facts.category if facts else None)
+    places = list(_rows(session, AssignmentUnit, a.id, AssignmentUnit.is_lead.desc()))
+    names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_([p.unit_id for p in places]))).all())
+    open_disputes = {d.unit_id for d in _rows(session, Dispute, a.id) if d.resolved_at is None}
+    result["lead_unit_name"] = names.get(a.lead_unit_id)
+    result["units"] = [{"unit_id": p.unit_id, "unit_name": names.get(p.unit_id), "is_lead": p.is_lead,
+                        "signed": p.signed_at is not None, "signed_at": _iso(p.signed_at),
+                        "disputed": p.unit_id in open_disputes} for p in places]
+    replies = [reply_dict(r) for r in _rows(session, Reply, a.id)]
+    result["replies"] = replies
+    result["contacts"] = [contact_dict(c) for c in _rows(session, Contact, a.id)]
+    result["opinions"] = [opinion_dict(o) for o in _rows(session, CoOpinion, a.id)]
+    result["urgings"] = [urging_dict(u) for u in _rows(session, Urging, a.id)]
+    result["extensions"] = [extension_dict(e) for e in _rows(session, Extension, a.id)]
+    result["disputes"] = [dispute_dict(d) for d in _rows(session, Dispute, a.id)]
+    result["reroutes"] = [{"id": r.id, "previous_lead_unit_id": r.previous_lead_unit_id,
+                           "previous_co_unit_ids": r.previous_co_unit_ids, "lead_unit_id": r.lead_unit_id,
+                           "co_unit_ids": r.co_unit_ids, "reason": r.reason, "actor": r.actor,
+                           "at": r.at.isoformat()} for r in _rows(session, Reroute, a.id)]
+    supervision = session.get(Supervision, a.id)
+    result["supervision"] = supervision_dict(supervision) if supervision else None
+    result["no_contact_before"] = any(not r["contact_before"] for r in replies if r["follow_up_of"] is None)
+    routed = a.routed_at or a.created_at
+    result["routed_at"] = _iso(routed)
+    result["dispute_until"] = _iso(domain.dispute_until(routed, settings.deadlines))
+    result["co_opinion_due_at"] = _iso(domain.co_opinion_due(routed, settings.deadlines))
+    result["days_late"] = domain.days_late(a.due_at, at) if result["overdue"] else 0
     return result
 
 
 def list_(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:
     query = select(Assignment)
     unit_id = actor.get("unit_id") if actor.get("role") == "unit" else filters.get("unit_id")
+    if actor.get("role") == "unit" and filters.get("unit_id") not in (None, unit_id):
+        unit_id = -1  # another unit's list: nothing a unit may see
     if unit_id:
-        query = query.where(Assignment.id.in_(select(AssignmentUnit.assignment_id)
-                                              .where(AssignmentUnit.unit_id == unit_id)))
+        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
+                                           AssignmentUnit.unit_id == unit_id))
     if filters.get("state"):
         query = query.where(Assignment.state == filters["state"])
     if filters.get("overdue") is not None:
-        late = Assignment.state.in_(("assigned", "signed", "rehandling")) & (Assignment.due_at < now())
+        late = Assignment.state.in_(domain.HANDLING) & (Assignment.due_at < now())
         query = query.where(late if filters["overdue"] else ~late)
+    if filters.get("supervised") is not None:
+        query = query.where(Assignment.supervised.is_(bool(filters["supervised"])))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(Assignment.id.desc()).limit(limit).offset(offset))
-    return {"items": [to_dict(a) for a in rows], "total": total, "limit": limit, "offset": offset}
+    at = now()
+    return {"items": [to_dict(a, at) for a in rows], "total": total, "limit": limit, "offset": offset}
 
 
 def list_units(session, limit: int, offset: int) -> dict:
-    from services.assignment.commands import unit_dict
-
     total = session.scalar(select(func.count(Unit.id)))
     rows = session.scalars(select(Unit).order_by(Unit.id).limit(limit).offset(offset))
     return {"items": [unit_dict(u) for u in rows], "total": total, "limit": limit, "offset": offset}

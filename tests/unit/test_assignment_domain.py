@@ -89,3 +89,141 @@ def test_first_dissatisfied_rating_opens_rehandling():
     ("dissatisfied", True), ("satisfied", False), ("satisfied", True), ("basic", False), ("basic", True)])
 def test_other_ratings_close_the_assignment(satisfaction, final):
     assert domain.after_evaluation(satisfaction, final) == "closed"
+
+
+# -- issue 4: windows, reroutes, opinions, follow-up, extensions, urging ------------------
+
+def test_dispute_window_and_co_opinion_due_follow_the_deadlines():
+    assert domain.dispute_until(AT) == AT + timedelta(days=10)
+    assert domain.co_opinion_due(AT) == AT + timedelta(days=30)
+    deadlines = {**domain.DEFAULT_DEADLINES, "dispute": 5}
+    assert domain.dispute_until(AT, deadlines) == AT + timedelta(days=5)
+
+
+def test_dispute_allowed_within_the_window_before_reply():
+    until = domain.dispute_until(AT)
+    assert domain.check_dispute("assigned", until, until, already_open=False) is None
+    assert domain.check_dispute("signed", AT, until, already_open=False) is None
+
+
+def test_dispute_after_the_window_is_a_conflict():
+    until = domain.dispute_until(AT)
+    with pytest.raises(Conflict, match="window"):
+        domain.check_dispute("assigned", until + timedelta(seconds=1), until, already_open=False)
+
+
+@pytest.mark.parametrize("state", ["replied", "evaluated", "rehandling", "closed"])
+def test_no_dispute_once_replied(state):
+    with pytest.raises(Conflict):
+        domain.check_dispute(state, AT, domain.dispute_until(AT), already_open=False)
+
+
+def test_one_open_dispute_per_unit():
+    with pytest.raises(Conflict, match="open dispute"):
+        domain.check_dispute("assigned", AT, domain.dispute_until(AT), already_open=True)
+
+
+@pytest.mark.parametrize("state, ok", [("assigned", True), ("signed", True), ("replied", False),
+                                       ("rehandling", False), ("closed", False)])
+def test_reroute_only_before_the_reply(state, ok):
+    if ok:
+        assert domain.check_reroute(state) is None
+    else:
+        with pytest.raises(Conflict):
+            domain.check_reroute(state)
+
+
+def test_state_after_reroute_depends_on_the_new_lead_signature():
+    assert domain.state_after_reroute(lead_signed=True) == "signed"
+    assert domain.state_after_reroute(lead_signed=False) == "assigned"
+
+
+@pytest.mark.parametrize("state", domain.HANDLING)
+def test_co_unit_gives_opinions_before_the_lead_replies(state):
+    assert domain.check_co_opinion(state, is_lead=False) is None
+
+
+def test_lead_unit_gives_no_co_opinion_and_none_after_the_reply():
+    with pytest.raises(Conflict, match="lead"):
+        domain.check_co_opinion("signed", is_lead=True)
+    with pytest.raises(Conflict, match="before it replies"):
+        domain.check_co_opinion("replied", is_lead=False)
+
+
+def test_result_class_must_be_in_the_configured_scheme():
+    assert domain.check_result_class("B", domain.RESULT_CLASSES) is None
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_result_class("D", domain.RESULT_CLASSES)
+    assert err.value.details[0]["field"] == "result_class"
+    assert domain.check_result_class("丙", {"甲": "", "乙": "", "丙": ""}) is None
+
+
+@pytest.mark.parametrize("state", ["replied", "evaluated", "closed"])
+def test_follow_up_on_a_b_class_reply_once(state):
+    assert domain.check_follow_up(state, True, "B", followed_up=False) is None
+    with pytest.raises(Conflict, match="already"):
+        domain.check_follow_up(state, True, "B", followed_up=True)
+
+
+@pytest.mark.parametrize("last_class", ["A", "C"])
+def test_no_follow_up_on_other_classes(last_class):
+    with pytest.raises(Conflict, match="needs no follow-up"):
+        domain.check_follow_up("replied", True, last_class, followed_up=False)
+
+
+def test_follow_up_needs_a_reply_and_the_lead_unit():
+    with pytest.raises(Conflict, match="no reply"):
+        domain.check_follow_up("signed", True, None, followed_up=False)
+    with pytest.raises(Conflict, match="lead"):
+        domain.check_follow_up("replied", False, "B", followed_up=False)
+
+
+def test_follow_up_classes_are_configurable():
+    assert domain.check_follow_up("closed", True, "乙", False, follow_up_classes=("乙",)) is None
+
+
+def test_extension_within_the_six_months_in_total():
+    assert domain.check_extension_request("signed", True, 180, 0, False) is None
+    assert domain.check_extension_request("assigned", True, 60, 120, False) is None
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_extension_request("signed", True, 61, 120, False)
+    assert err.value.details[0]["field"] == "days" and "60" in err.value.details[0]["message"]
+
+
+def test_extension_only_by_the_lead_before_reply_one_at_a_time():
+    with pytest.raises(Conflict, match="lead"):
+        domain.check_extension_request("signed", False, 10, 0, False)
+    with pytest.raises(Conflict, match="state"):
+        domain.check_extension_request("replied", True, 10, 0, False)
+    with pytest.raises(Conflict, match="already"):
+        domain.check_extension_request("signed", True, 10, 0, True)
+
+
+def test_overdue_only_while_waiting_for_a_reply():
+    late = AT + timedelta(days=1)
+    assert domain.is_overdue("signed", AT, late) and domain.is_overdue("rehandling", AT, late)
+    assert not domain.is_overdue("replied", AT, late) and not domain.is_overdue("closed", AT, late)
+    assert not domain.is_overdue("signed", late, AT)
+
+
+def test_days_late_counts_whole_days():
+    assert domain.days_late(AT, AT) == 0
+    assert domain.days_late(AT, AT - timedelta(days=3)) == 0
+    assert domain.days_late(AT, AT + timedelta(days=2, hours=23)) == 2
+    assert domain.days_late(AT, AT + timedelta(days=3)) == 3
+
+
+@pytest.mark.parametrize("state", ["replied", "evaluated", "closed"])
+def test_nothing_to_urge_once_replied(state):
+    with pytest.raises(Conflict):
+        domain.check_urge(state)
+
+
+def test_a_given_due_date_lies_within_ten_years_either_way():
+    assert domain.check_due_at(None, AT) is None
+    assert domain.check_due_at(AT - timedelta(days=30), AT) is None  # entered after the fact
+    assert domain.check_due_at(AT + timedelta(days=3000), AT) is None
+    for far in (AT + timedelta(days=4000), AT - timedelta(days=4000), datetime(9999, 12, 31, tzinfo=timezone.utc)):
+        with pytest.raises(ValidationFailed) as err:
+            domain.check_due_at(far, AT)
+        assert err.value.details[0]["field"] == "due_at"

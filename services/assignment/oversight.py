@@ -1,0 +1,132 @@
+"""Use cases of supervision (督): urging and the urging letter, key supervision, extensions."""
+import logging
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from services.assignment import domain, letter, schedule
+from services.assignment.commands import DEFAULTS, event_payload, load, my_unit
+from services.assignment.models import Assignment, Extension, SuggestionFacts, Supervision, Unit, Urging
+from services.assignment.schemas import ExtensionDecisionIn, ExtensionIn, SupervisionIn, UrgeIn
+from services.assignment.settings import LETTER_TEMPLATE, Settings
+from services.common.clock import now
+from services.common.errors import Conflict, NotFound
+from services.common.validation import parse
+
+log = logging.getLogger(__name__)
+
+
+def letter_text(tx, a: Assignment, at, note: str | None = None, settings: Settings = DEFAULTS) -> str:
+    """The urging letter (督办函) for the lead unit, from the operator's template."""
+    facts = tx.get(SuggestionFacts, a.suggestion_id)
+    unit = tx.get(Unit, a.lead_unit_id)
+    values = dict(number=facts.number_label if facts else None, title=facts.title if facts else None,
+                  unit_name=unit.name, assigned_at=a.routed_at or a.created_at, due_at=a.due_at, at=at,
+                  days_late=domain.days_late(a.due_at, at), days_left=schedule.days_left(a.due_at, at),
+                  note=note)
+    try:
+        return letter.render(letter.load(settings.letter_template), **values)
+    except (OSError, ValueError, IndexError) as exc:  # an unreadable or broken edit: the shipped template
+        log.error("urging letter template %s unusable (%r); using the default", settings.letter_template, exc)
+        return letter.render(letter.load(LETTER_TEMPLATE), **values)
+
+
+def urge(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS) -> dict:
+    form = parse(UrgeIn, data)
+    a = load(tx, assignment_id, lock=True)
+    domain.check_urge(a.state)
+    at = now()
+    late = domain.days_late(a.due_at, at)
+    text = letter_text(tx, a, at, form.note, settings) if form.method == "letter" else None
+    u = Urging(assignment_id=a.id, method=form.method, note=form.note, days_late=late, letter=text,
+               actor=actor.get("sub"), at=at)
+    tx.add(u)
+    tx.flush()
+    how = "督办函" if form.method == "letter" else "电话督办"
+    tx.publish("urged", event_payload(tx, a, method=form.method, days_late=late, urging_id=u.id,
+                                      actor=actor.get("sub"),
+                                      note=f"{how}" + (f"（已逾期{late}天）" if late else "")
+                                      + (f"：{form.note}" if form.note else "")))
+    return urging_dict(u)
+
+
+def urging_dict(u: Urging) -> dict:
+    return {"id": u.id, "method": u.method, "note": u.note, "days_late": u.days_late, "letter": u.letter,
+            "actor": u.actor, "at": u.at.isoformat()}
+
+
+def set_supervision(tx, actor: dict, suggestion_id: int, data: dict) -> dict:
+    """重点督办 of a suggestion's assignment by a named leader (and committee)."""
+    form = parse(SupervisionIn, data)
+    a = tx.scalar(select(Assignment).where(Assignment.suggestion_id == suggestion_id).with_for_update())
+    if a is None:
+        if tx.get(SuggestionFacts, suggestion_id) is None:
+            raise NotFound(f"suggestion {suggestion_id} not found")
+        raise Conflict(f"suggestion {suggestion_id} is not assigned yet")
+    if a.supervised:
+        raise Conflict(f"suggestion {suggestion_id} is already under key supervision")
+    s = Supervision(assignment_id=a.id, suggestion_id=suggestion_id, leader=form.leader, committee=form.committee,
+                    reason=form.reason, actor=actor.get("sub"), at=now())
+    tx.add(s)
+    a.supervised = True
+    tx.flush()
+    tx.publish("supervision_set", event_payload(
+        tx, a, leader=s.leader, committee=s.committee, reason=s.reason, actor=actor.get("sub"),
+        note=f"列为重点督办，{s.leader}领衔督办" + (f"（{s.committee}）" if s.committee else "")))
+    return supervision_dict(s)
+
+
+def supervision_dict(s: Supervision) -> dict:
+    return {"assignment_id": s.assignment_id, "suggestion_id": s.suggestion_id, "leader": s.leader,
+            "committee": s.committee, "reason": s.reason, "actor": s.actor, "at": s.at.isoformat()}
+
+
+def request_extension(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS) -> dict:
+    form = parse(ExtensionIn, data)
+    a = load(tx, assignment_id, lock=True)
+    place = my_unit(tx, actor, a)
+    granted = tx.scalar(select(func.coalesce(func.sum(Extension.days), 0))
+                        .where(Extension.assignment_id == a.id, Extension.status == "approved"))
+    pending = tx.scalar(select(Extension.id).where(Extension.assignment_id == a.id, Extension.status == "pending"))
+    domain.check_extension_request(a.state, place.is_lead, form.days, granted, pending is not None,
+                                   settings.deadlines)
+    e = Extension(assignment_id=a.id, unit_id=place.unit_id, days=form.days, reason=form.reason,
+                  status="pending", requested_at=now())
+    tx.add(e)
+    tx.flush()
+    unit = tx.get(Unit, place.unit_id)
+    tx.publish("extension_requested", event_payload(
+        tx, a, extension_id=e.id, days=e.days, reason=e.reason, unit_id=unit.id, actor=unit.name,
+        note=f"{unit.name} 申请延期{e.days}天：{e.reason}"))
+    return extension_dict(e)
+
+
+def decide_extension(tx, actor: dict, assignment_id: int, data: dict) -> dict:
+    form = parse(ExtensionDecisionIn, data)
+    a = load(tx, assignment_id, lock=True)
+    e = tx.scalar(select(Extension).where(Extension.assignment_id == a.id, Extension.status == "pending"))
+    if e is None:
+        raise Conflict("no extension request is waiting for a decision")
+    if form.approve and a.state not in domain.HANDLING:
+        raise Conflict(f"cannot extend the due date in state {a.state}; refuse the request instead")
+    e.decided_at, e.decided_by = now(), actor.get("sub")
+    e.previous_due_at = a.due_at
+    if form.approve:
+        e.status = "approved"
+        a.due_at = a.due_at + timedelta(days=e.days)
+    else:
+        e.status = "refused"
+    e.new_due_at = a.due_at
+    tx.flush()
+    verdict = f"同意延期{e.days}天" if form.approve else "不同意延期"
+    tx.publish("extension_decided", event_payload(
+        tx, a, extension_id=e.id, approved=form.approve, days=e.days, actor=actor.get("sub"),
+        note=verdict + (f"：{form.note}" if form.note else "")))
+    return extension_dict(e)
+
+
+def extension_dict(e: Extension) -> dict:
+    iso = lambda t: t.isoformat() if t else None  # noqa: E731
+    return {"id": e.id, "unit_id": e.unit_id, "days": e.days, "reason": e.reason, "status": e.status,
+            "requested_at": iso(e.requested_at), "decided_at": iso(e.decided_at), "decided_by": e.decided_by,
+            "previous_due_at": iso(e.previous_due_at), "new_due_at": iso(e.new_due_at)}

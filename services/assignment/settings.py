@@ -1,0 +1,57 @@
+"""The assignment service's configurable rules, read from its nameko config (config.yml)."""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nameko.extensions import DependencyProvider
+
+from services.assignment import domain, schedule
+
+LETTER_TEMPLATE = Path(__file__).with_name("templates") / "urging_letter.txt"
+
+
+@dataclass(frozen=True)
+class Settings:
+    deadlines: dict = field(default_factory=lambda: dict(domain.DEFAULT_DEADLINES))
+    result_classes: dict = field(default_factory=lambda: dict(domain.RESULT_CLASSES))
+    follow_up_classes: tuple = domain.FOLLOW_UP_CLASSES
+    due_soon_days: tuple = schedule.DUE_SOON_DAYS
+    letter_template: Path = LETTER_TEMPLATE
+
+
+def from_config(config: dict) -> Settings:
+    """DEADLINES (days), RESULT_CLASSES ({code: label}), FOLLOW_UP_CLASSES, DUE_SOON_DAYS,
+    URGING_LETTER_TEMPLATE; anything missing takes the DESIGN.md default."""
+    deadlines = dict(domain.DEFAULT_DEADLINES)
+    for key, value in (config.get("DEADLINES") or {}).items():
+        if key not in deadlines:
+            raise ValueError(f"DEADLINES: unknown key {key!r} (known: {', '.join(deadlines)})")
+        deadlines[key] = int(value)
+    classes = {str(k): str(v) for k, v in (config.get("RESULT_CLASSES") or domain.RESULT_CLASSES).items()}
+    follow_up = tuple(str(c) for c in (config.get("FOLLOW_UP_CLASSES") or domain.FOLLOW_UP_CLASSES))
+    unknown = [c for c in follow_up if c not in classes]
+    if unknown:
+        raise ValueError(f"FOLLOW_UP_CLASSES {unknown} are not in RESULT_CLASSES {list(classes)}")
+    due_soon = tuple(int(d) for d in (config.get("DUE_SOON_DAYS") or schedule.DUE_SOON_DAYS))
+    template = Path(config.get("URGING_LETTER_TEMPLATE") or LETTER_TEMPLATE)
+    if not template.is_absolute():  # relative to the repository, wherever the process runs
+        template = LETTER_TEMPLATE.parents[3] / template
+    return Settings(deadlines, classes, follow_up, due_soon, template)
+
+
+_active = Settings()
+
+
+def active() -> Settings:
+    """The settings of the running service (event handlers have no other way to them)."""
+    return _active
+
+
+class AssignmentSettings(DependencyProvider):
+    """Parses the config once at start-up (a bad value fails the start, not a request)."""
+
+    def setup(self):
+        global _active
+        self.settings = _active = from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.settings

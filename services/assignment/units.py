@@ -1,0 +1,24 @@
+"""The handling units registry (承办单位): name, code, duties, keywords, categories, contacts."""
+from sqlalchemy import select
+
+from services.assignment.models import Unit
+from services.assignment.schemas import UnitIn
+from services.common.errors import Conflict
+from services.common.validation import parse
+
+
+def unit_dict(u: Unit) -> dict:
+    return {"id": u.id, "name": u.name, "code": u.code, "duties": u.duties, "keywords": u.keywords,
+            "categories": u.categories, "email": u.email, "webhook_url": u.webhook_url}
+
+
+def register_unit(tx, data: dict) -> dict:
+    form = parse(UnitIn, data)
+    if tx.scalar(select(Unit.id).where(Unit.code == form.code)) is not None:
+        raise Conflict(f"a unit with code {form.code} already exists", [{"field": "code", "message": "duplicate"}])
+    unit = Unit(**form.model_dump())
+    tx.add(unit)
+    tx.flush()
+    result = unit_dict(unit)
+    tx.publish("unit_registered", result)
+    return result

@@ -1,0 +1,185 @@
+"""Assignment over HTTP (issue 4): routing, 交办 and 改办, 办 (sign, contacts, opinions, reply,
+follow-up, extension), 督 (urging letter, key supervision, deadlines), rehandling, scoping."""
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from tests.e2e.client import OFFICE, World, token
+from tests.polling import wait_for
+
+LEADER = token("leader", sub="leader-1")
+
+
+def accepted(world: World, title: str = "关于解决某小区居民公交出行问题的建议") -> dict:
+    s = world.submit(title)
+    world.api.post(f"/suggestions/{s['id']}/screening", OFFICE, {"decision": "accept"}, expect=200)
+    return s
+
+
+def assigned(world: World, **extra) -> tuple[dict, dict]:
+    s = accepted(world)
+    a = world.api.post(f"/suggestions/{s['id']}/assignment", OFFICE,
+                       {"lead_unit_id": world.unit["id"], "co_unit_ids": [world.co_unit["id"]], **extra},
+                       expect=201).json()
+    return s, a
+
+
+def steps(api, world: World, suggestion_id: int) -> list[str]:
+    return [t["type"] for t in api.get(f"/suggestions/{suggestion_id}", world.deputy_token,
+                                       expect=200).json()["timeline"]]
+
+
+def test_routing_is_for_the_office_and_ranks_best_first(api):
+    world = World(api)
+    ferry = api.post("/units", OFFICE, {"name": "市港航管理局", "code": f"GA-{uuid.uuid4().hex[:6]}",
+                                        "duties": "轮渡码头的规划建设与运营管理", "keywords": ["轮渡", "码头"],
+                                        "categories": ["transport"]}, expect=201).json()
+    s = accepted(world, "关于新建轮渡码头方便两岸居民通行的建议")
+    answer = api.get(f"/suggestions/{s['id']}/routing", OFFICE, expect=200).json()
+    candidates = answer["candidates"]
+    assert candidates and {"unit_id", "unit_name", "score", "reasons"} <= set(candidates[0])
+    scores = [c["score"] for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+    # the only unit whose category, keywords and duties all match comes first
+    assert candidates[0]["unit_id"] == ferry["id"] and candidates[0]["unit_name"] == "市港航管理局"
+    assert candidates[0]["reasons"]
+    api.get(f"/suggestions/{s['id']}/routing", world.unit_token, expect=403)
+    api.get(f"/suggestions/{s['id']}/routing", world.deputy_token, expect=403)
+    api.get("/suggestions/987654321/routing", OFFICE, expect=404)
+
+
+def test_handling_through_the_gateway(api):
+    world = World(api)
+    tag = uuid.uuid4().hex[:6]
+    planning = api.post("/units", OFFICE, {"name": "市规划和自然资源委员会", "code": f"GH-{tag}", "duties": "规划",
+                                           "keywords": ["规划"], "categories": ["urban"]}, expect=201).json()
+    planning_token = token("unit", sub=f"unit-{planning['id']}", unit_id=planning["id"])
+    s = accepted(world)
+    bad = api.post(f"/suggestions/{s['id']}/assignment", OFFICE,
+                   {"lead_unit_id": world.unit["id"], "co_unit_ids": [world.unit["id"]]}, expect=422)
+    assert bad.json()["error"]["details"][0]["field"] == "co_unit_ids"
+    api.post(f"/suggestions/{s['id']}/assignment", OFFICE, {"lead_unit_id": 987654321}, expect=422)
+    a = api.post(f"/suggestions/{s['id']}/assignment", OFFICE, {"lead_unit_id": planning["id"],
+                 "co_unit_ids": [world.co_unit["id"]]}, expect=201).json()
+    path = f"/assignments/{a['id']}"
+
+    # the planning unit says it is not its duty; the office reroutes to 交通
+    api.post(path + "/dispute", planning_token, {"reason": "不属于我委职责"}, expect=200)
+    api.post(path + "/reroute", world.unit_token, {"lead_unit_id": world.unit["id"]}, expect=403)
+    moved = api.post(path + "/reroute", OFFICE, {"lead_unit_id": world.unit["id"],
+                                                 "co_unit_ids": [world.co_unit["id"]]}, expect=200).json()
+    assert moved["lead_unit_id"] == world.unit["id"]
+    api.get(path, planning_token, expect=404)  # no longer its assignment
+
+    api.post(path + "/reply", world.unit_token, {"result_class": "B", "content": "x", "signed_by": "张"},
+             expect=409)  # not signed
+    api.post(path + "/sign", world.unit_token, expect=200)
+    api.post(path + "/contacts", world.unit_token, {"stage": "before", "method": "visit", "note": "上门走访"},
+             expect=201)
+    api.post(path + "/opinions", world.co_unit_token, {"content": "同意增设站点。"}, expect=201)
+    api.post(path + "/opinions", world.unit_token, {"content": "x"}, expect=409)  # the lead replies instead
+    api.post(path + "/reply", world.co_unit_token, {"result_class": "B", "content": "x", "signed_by": "李"},
+             expect=409)
+    api.post(path + "/reply", world.unit_token, {"result_class": "Z", "content": "x", "signed_by": "张"},
+             expect=422)
+    api.post(path + "/reply", world.unit_token,
+             {"result_class": "B", "content": "已列入明年计划。", "signed_by": "张局长"}, expect=201)
+    api.post(path + "/opinions", world.co_unit_token, {"content": "晚了"}, expect=409)
+    api.post(path + "/follow-up", world.unit_token, {"content": "站点已建成。", "signed_by": "张局长"}, expect=201)
+    api.post(path + "/follow-up", world.unit_token, {"content": "again", "signed_by": "张局长"}, expect=409)
+
+    detail = api.get(path, world.unit_token, expect=200).json()
+    assert detail["state"] == "replied" and detail["no_contact_before"] is False
+    assert [r["result_class"] for r in detail["replies"]] == ["B", "A"]
+    assert detail["reroutes"][0]["previous_lead_unit_id"] == planning["id"]
+    assert detail["disputes"][0]["resolved_at"] and detail["opinions"][0]["unit_id"] == world.co_unit["id"]
+    assert {u["unit_id"]: u["signed"] for u in detail["units"]} == {world.unit["id"]: True,
+                                                                     world.co_unit["id"]: False}
+    wait_for(lambda: {"disputed", "rerouted", "contact_added", "co_opinion_added", "replied"}
+             <= set(steps(api, world, s["id"])), what="handling steps in the suggestion's timeline")
+    wait_for(lambda: any(n["type"] == "assignment.disputed" and n["suggestion_id"] == s["id"]
+                         for n in world.inbox(OFFICE)), what="the office told of the dispute")
+
+
+def test_extension_urging_letter_and_key_supervision(api):
+    world = World(api)
+    s, a = assigned(world)
+    path = f"/assignments/{a['id']}"
+    api.post(path + "/sign", world.unit_token, expect=200)
+    # bad input is a 422 naming the field (or a 404 for an id no row can have), never a 500
+    for route, tok, payload, field in (
+            ("/extension", world.unit_token, {"days": 0, "reason": "x"}, "days"),
+            ("/extension", OFFICE, {"approve": "perhaps"}, "approve"),
+            ("/urge", OFFICE, {"method": "fax"}, "method"),
+            ("/contacts", world.unit_token, {"stage": "before", "method": "pigeon"}, "method"),
+            ("/reroute", OFFICE, {"lead_unit_id": world.unit["id"], "due_at": "9999-12-31T00:00:00+00:00"},
+             "due_at")):
+        bad = api.post(path + route, tok, payload, expect=422).json()["error"]["details"]
+        assert [d["field"] for d in bad] == [field], (route, bad)
+    api.post(f"/suggestions/{s['id']}/supervision", OFFICE, {"reason": "x"}, expect=422)
+    api.post("/assignments/99999999999999999999/urge", OFFICE, {"method": "phone"}, expect=404)
+    api.post(path + "/extension", world.co_unit_token, {"days": 30, "reason": "x"}, expect=409)
+    api.post(path + "/extension", world.unit_token, {"days": 30, "reason": "需协调资金"}, expect=201)
+    api.post(path + "/extension", LEADER, {"approve": True}, expect=403)
+    decided = api.post(path + "/extension", OFFICE, {"approve": True}, expect=200).json()
+    assert decided["status"] == "approved"
+    due = datetime.fromisoformat(api.get(path, OFFICE, expect=200).json()["due_at"])
+    assert due == datetime.fromisoformat(a["due_at"]) + timedelta(days=30)
+
+    api.post(path + "/urge", world.deputy_token, {"method": "phone"}, expect=403)
+    api.post(path + "/urge", LEADER, {"method": "phone", "note": "请加快"}, expect=201)
+    letter = api.post(path + "/urge", OFFICE, {"method": "letter"}, expect=201).json()
+    assert s["number"] in letter["letter"] and world.unit["name"] in letter["letter"]
+    assert "督办函" in letter["letter"] and "距答复期限还有" in letter["letter"]
+    assert api.get(path + "/letter", OFFICE, expect=200).json()["letter"] == letter["letter"]
+
+    api.post(f"/suggestions/{s['id']}/supervision", world.unit_token, {"leader": "张", "reason": "x"}, expect=403)
+    api.post(f"/suggestions/{s['id']}/supervision", OFFICE,
+             {"leader": "张副主任", "committee": "城建环保委", "reason": "群众关注"}, expect=201)
+    api.post(f"/suggestions/{s['id']}/supervision", OFFICE, {"leader": "李", "reason": "x"}, expect=409)
+    supervised = api.get("/assignments?supervised=true&limit=200", OFFICE, expect=200).json()["items"]
+    assert a["id"] in [x["id"] for x in supervised] and all(x["supervised"] for x in supervised)
+    wait_for(lambda: [n for n in world.inbox(world.unit_token)
+                      if n["type"] == "assignment.urged" and n["suggestion_id"] == s["id"]],
+             what="the lead unit told of the urging")
+
+
+def test_overdue_flag_filter_and_one_reminder_per_due_date(api, system):
+    world = World(api)
+    past = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()
+    s, a = assigned(world, due_at=past)
+    detail = api.get(f"/assignments/{a['id']}", world.unit_token, expect=200).json()
+    assert detail["overdue"] is True and detail["days_late"] == 3
+    mine = api.get("/assignments?overdue=true", world.unit_token, expect=200).json()["items"]
+    assert [x["id"] for x in mine] == [a["id"]]  # the unit sees its own only
+    assert api.get("/assignments?overdue=false", world.unit_token, expect=200).json()["total"] == 0
+
+    with ClusterRpcProxy({"AMQP_URI": system.env["AMQP_URI"], "serializer": "json"}, timeout=10) as rpc:
+        for _ in range(3):
+            rpc.assignment.run_deadlines()
+
+    def overdue_notes():
+        return [n for n in world.inbox(world.unit_token)
+                if n["type"] == "assignment.overdue" and n["suggestion_id"] == s["id"]]
+    wait_for(overdue_notes, what="the lead unit told it is overdue")
+    wait_for(lambda: "overdue" in steps(api, world, s["id"]), what="overdue in the timeline")
+    assert len(overdue_notes()) == 1
+
+
+def test_dissatisfied_rating_reopens_with_a_month_then_closes(api):
+    world = World(api)
+    s, a = assigned(world)
+    path = f"/assignments/{a['id']}"
+    reply = {"result_class": "C", "content": "暂不具备条件。", "signed_by": "张局长"}
+    api.post(path + "/sign", world.unit_token, expect=200)
+    api.post(path + "/reply", world.unit_token, reply, expect=201)
+    api.post(path + "/evaluation", world.deputy_token, {"satisfaction": "dissatisfied"}, expect=201)
+    reopened = wait_for(lambda: (d := api.get(path, OFFICE, expect=200).json())["state"] == "rehandling" and d,
+                        what="rehandling")
+    due = datetime.fromisoformat(reopened["due_at"])
+    assert abs(due - (datetime.now(timezone.utc) + timedelta(days=30))) < timedelta(minutes=5)
+    api.post(path + "/reply", world.unit_token, {**reply, "result_class": "A"}, expect=201)
+    wait_for(lambda: api.post(path + "/evaluation", world.deputy_token,
+                              {"satisfaction": "basic"}).status_code == 201, what="second rating accepted")
+    wait_for(lambda: api.get(path, OFFICE, expect=200).json()["state"] == "closed", what="closed")
