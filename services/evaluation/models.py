@@ -1,7 +1,13 @@
-"""Tables of the evaluation service (database lianxin_evaluation)."""
+"""Tables of the evaluation service (database lianxin_evaluation).
+
+Projections (rebuilt from ``event_log`` by services.evaluation.rebuild): assignment_facts,
+units, deputies, suggestion_facts. Owned data: ratings, satisfaction tests and ballots,
+assessments and their scores.
+"""
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.models import make_base
@@ -9,22 +15,77 @@ from services.common.models import make_base
 Base = make_base()
 
 
+class EventLog(Base):
+    """Every event the projections were fed, in the order they were applied (for rebuild)."""
+    __tablename__ = "event_log"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), unique=True)
+    type: Mapped[str] = mapped_column(String(100))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict] = mapped_column(JSONB)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class AssignmentFacts(Base):
-    """Projection of assignments from assignment.* events (the statistics source)."""
+    """One row per assignment: the statistics source, fed by assignment.* and evaluation.evaluated."""
     __tablename__ = "assignment_facts"
     assignment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     suggestion_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    lead_deputy_id: Mapped[int | None] = mapped_column(BigInteger)
+    lead_deputy_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     lead_unit_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    session: Mapped[str | None] = mapped_column(String(50))
-    category: Mapped[str | None] = mapped_column(String(30))
+    session: Mapped[str | None] = mapped_column(String(50), index=True)
+    category: Mapped[str | None] = mapped_column(String(30), index=True)
     number: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(20))
     round: Mapped[int] = mapped_column(Integer, default=1)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the latest reply (any round)
     result_class: Mapped[str | None] = mapped_column(String(5))
     on_time: Mapped[bool | None] = mapped_column(Boolean)
+    reply_round: Mapped[int | None] = mapped_column(Integer)
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the latest rating (any round)
+    satisfaction: Mapped[str | None] = mapped_column(String(20))
+    rating_round: Mapped[int | None] = mapped_column(Integer)
+    rating_final: Mapped[bool | None] = mapped_column(Boolean)
+    # the latest assignment.overdue of the current round
+    overdue_round: Mapped[int | None] = mapped_column(Integer)
+    days_late: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UnitName(Base):
+    """Units (from assignment.unit_registered, else the lead_unit_name of assignment events)."""
+    __tablename__ = "units"
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str | None] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(50))
+
+
+class DeputyLevel(Base):
+    """Deputies' levels (from station.deputy_registered / deputy_updated)."""
+    __tablename__ = "deputies"
+    deputy_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(20), index=True)
+    delegation: Mapped[str | None] = mapped_column(String(100))
+
+
+class SuggestionFacts(Base):
+    """Suggestions (from suggestion.*): number, title, session, category, status."""
+    __tablename__ = "suggestion_facts"
+    suggestion_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    number: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    session: Mapped[str | None] = mapped_column(String(50))
+    category: Mapped[str | None] = mapped_column(String(30))
+    lead_deputy_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+PROJECTIONS = (AssignmentFacts, UnitName, DeputyLevel, SuggestionFacts)
 
 
 class Rating(Base):
@@ -39,3 +100,54 @@ class Rating(Base):
     final: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     __table_args__ = (Index("uq_rating_round", "assignment_id", "round", unique=True),)
+
+
+class SatisfactionTest(Base):
+    """满意度测评: the standing committee's ballot on units' handling."""
+    __tablename__ = "satisfaction_tests"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    unit_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    voter_count: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    ballots: Mapped[int] = mapped_column(Integer, default=0)
+    tallies: Mapped[list | None] = mapped_column(JSONB)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Ballot(Base):
+    """One voter's ballot; ``voter`` (optional) names the voter, once per test."""
+    __tablename__ = "ballots"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    test_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    voter: Mapped[str | None] = mapped_column(String(100))
+    votes: Mapped[list] = mapped_column(JSONB)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("uq_ballot_voter", "test_id", "voter", unique=True),)
+
+
+class Assessment(Base):
+    """第三方评估: a reproducible random sample of replied suggestions."""
+    __tablename__ = "assessments"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    session: Mapped[str | None] = mapped_column(String(50))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    population: Mapped[int] = mapped_column(Integer)
+    suggestion_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AssessmentScore(Base):
+    """An assessor's score (0–100) of one sampled suggestion; once per assessor and item."""
+    __tablename__ = "assessment_scores"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(BigInteger)
+    suggestion_id: Mapped[int] = mapped_column(BigInteger)
+    assessor: Mapped[str] = mapped_column(String(100))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("uq_assessment_score", "assessment_id", "suggestion_id", "assessor", unique=True),)
