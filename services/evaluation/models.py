@@ -70,6 +70,7 @@ class DeputyLevel(Base):
     name: Mapped[str | None] = mapped_column(String(100))
     level: Mapped[str | None] = mapped_column(String(20), index=True)
     delegation: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SuggestionFacts(Base):

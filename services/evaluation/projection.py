@@ -2,7 +2,9 @@
 
 ``record`` writes the event to ``event_log`` and applies it in the caller's transaction,
 so the projection is exactly the replay of the log (see rebuild.py). ``apply`` uses only
-the event (never the clock), so a replay in log order gives the same rows.
+the event (never the clock), and every field it sets is guarded by the event's time or
+handling round, so events applied concurrently (the consumer runs several workers) or
+out of order give the same rows as a replay in log order.
 
 Events applied (others are logged and ignored):
 - assignment.* with an assignment_id: the assignment's current facts (state, round, units,
@@ -50,7 +52,7 @@ def apply(conn, type_: str, payload: dict, at: datetime) -> None:
     elif type_ == "evaluation.evaluated":
         _rating(conn, payload, at)
     elif type_ in ("station.deputy_registered", "station.deputy_updated"):
-        _deputy(conn, payload)
+        _deputy(conn, payload, at)
     elif producer == "suggestion" and payload.get("suggestion_id") is not None:
         _suggestion(conn, payload, at)
 
@@ -126,13 +128,14 @@ def _unit(conn, unit_id, name, code, authoritative: bool) -> None:
     conn.execute(stmt)
 
 
-def _deputy(conn, payload: dict) -> None:
+def _deputy(conn, payload: dict, at: datetime) -> None:
     deputy_id = payload.get("deputy_id") or payload.get("id")
     if deputy_id is None:
         return
-    values = {k: payload.get(k) for k in ("name", "level", "delegation")}
+    values = {**{k: payload.get(k) for k in ("name", "level", "delegation")}, "updated_at": at}
     stmt = pg_insert(DeputyLevel).values(deputy_id=deputy_id, **values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=[DeputyLevel.deputy_id], set_=values))
+    conn.execute(stmt.on_conflict_do_update(index_elements=[DeputyLevel.deputy_id], set_=values,
+                                            where=DeputyLevel.updated_at <= stmt.excluded.updated_at))
 
 
 def _suggestion(conn, payload: dict, at: datetime) -> None:

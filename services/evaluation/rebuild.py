@@ -8,12 +8,15 @@ in the same order must give the same rows (projection.apply never reads the cloc
 """
 import sys
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
 from services.evaluation import projection
-from services.evaluation.models import PROJECTIONS, EventLog
+from services.evaluation.models import PROJECTIONS
 
 BATCH = 5000
+# plain SQL: not subject to the schema_translate_map that sends the replay to the rebuilt tables
+LOG_BATCH = text("SELECT seq, type, payload, occurred_at FROM public.event_log WHERE seq > :last "
+                 "ORDER BY seq LIMIT :batch")
 
 
 def rebuild(engine, schema: str = "rebuild") -> int:
@@ -25,11 +28,11 @@ def rebuild(engine, schema: str = "rebuild") -> int:
         for model in PROJECTIONS:
             name = model.__tablename__
             conn.execute(text(f'CREATE TABLE "{schema}".{name} (LIKE public.{name} INCLUDING ALL)'))
+        # (in place: a Connection's execution options apply to everything it runs from now on)
         target = conn.execution_options(schema_translate_map={None: schema})
         last = 0
         while True:
-            rows = conn.execute(select(EventLog.seq, EventLog.type, EventLog.payload, EventLog.occurred_at)
-                                .where(EventLog.seq > last).order_by(EventLog.seq).limit(BATCH)).all()
+            rows = target.execute(LOG_BATCH, {"last": last, "batch": BATCH}).all()
             if not rows:
                 break
             for row in rows:
