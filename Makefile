@@ -50,3 +50,6 @@ bench:         ## submit a burst of suggestions through the gateway (after make 
 SERVICE ?= notify
 deadletters:   ## make deadletters SERVICE=notify [ARGS="replay"] — list or replay dead letters
 	@$(ENV) $(PY) -m services.common.deadletters $(SERVICE) $(or $(ARGS),list)
+
+bench-stats:   ## rates over 100,000 replied assignments: SQL and over the gateway (own DB, vhost, ports)
+	@$(ENV) $(PY) -m bench.stats $(ARGS)

@@ -6,7 +6,7 @@ assessments and their scores.
 """
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +35,7 @@ class AssignmentFacts(Base):
     lead_unit_id: Mapped[int] = mapped_column(BigInteger, index=True)
     session: Mapped[str | None] = mapped_column(String(50), index=True)
     category: Mapped[str | None] = mapped_column(String(30), index=True)
+    level: Mapped[str | None] = mapped_column(String(20))  # the lead deputy's, from the deputies table
     number: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(20))
@@ -53,6 +54,33 @@ class AssignmentFacts(Base):
     overdue_round: Mapped[int | None] = mapped_column(Integer)
     days_late: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        # overdue is counted by the clock: only unreplied assignments can be, found by this index
+        Index("ix_facts_unreplied", "due_at", postgresql_where=text("state IN ('assigned', 'signed', 'rehandling')")),
+    )
+
+
+class RateCell(Base):
+    """Counters of assignment_facts per (session, lead unit, category, deputy level, result class).
+
+    Kept by the trigger ``rate_cells_sync`` on assignment_facts (migration 7c1e...), in the
+    same transaction as every change of a facts row; the rates are sums over these cells.
+    NULL keys are stored as ''.
+    """
+    __tablename__ = "rate_cells"
+    session: Mapped[str] = mapped_column(String(50), primary_key=True)
+    lead_unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    result_class: Mapped[str] = mapped_column(String(5), primary_key=True)
+    assigned: Mapped[int] = mapped_column(Integer)
+    replied: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    on_time: Mapped[int] = mapped_column(Integer)
+    evaluated: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    basic: Mapped[int] = mapped_column(Integer)
+    dissatisfied: Mapped[int] = mapped_column(Integer)
 
 
 class UnitName(Base):

@@ -18,7 +18,7 @@ Events applied (others are logged and ignored):
 import uuid
 from datetime import datetime
 
-from sqlalchemy import case, func, insert, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.evaluation.models import AssignmentFacts, DeputyLevel, EventLog, SuggestionFacts, UnitName
@@ -70,6 +70,9 @@ def _facts(conn, payload: dict, at: datetime) -> None:
     values = {k: payload[k] for k in FACT_FIELDS if payload.get(k) is not None}
     if "due_at" in values:
         values["due_at"] = _when(values["due_at"])
+    if "lead_deputy_id" in values:  # the level the deputy has now (_deputy updates it when it changes)
+        values["level"] = (select(DeputyLevel.level).where(DeputyLevel.deputy_id == values["lead_deputy_id"])
+                           .scalar_subquery())
     values["updated_at"] = at
     aid = payload["assignment_id"]
     if all(k in values for k in REQUIRED):
@@ -136,6 +139,9 @@ def _deputy(conn, payload: dict, at: datetime) -> None:
     stmt = pg_insert(DeputyLevel).values(deputy_id=deputy_id, **values)
     conn.execute(stmt.on_conflict_do_update(index_elements=[DeputyLevel.deputy_id], set_=values,
                                             where=DeputyLevel.updated_at <= stmt.excluded.updated_at))
+    f, d = AssignmentFacts, DeputyLevel
+    conn.execute(update(f).where(f.lead_deputy_id == deputy_id, d.deputy_id == deputy_id,
+                                 f.level.is_distinct_from(d.level)).values(level=d.level))
 
 
 def _suggestion(conn, payload: dict, at: datetime) -> None:

@@ -10,10 +10,11 @@ import sys
 
 from sqlalchemy import create_engine, text
 
-from services.evaluation import projection
-from services.evaluation.models import PROJECTIONS
+from services.evaluation import projection, stats
+from services.evaluation.models import PROJECTIONS, RateCell
 
 BATCH = 5000
+TABLES = [m.__tablename__ for m in (*PROJECTIONS, RateCell)]
 # plain SQL: not subject to the schema_translate_map that sends the replay to the rebuilt tables
 LOG_BATCH = text("SELECT seq, type, payload, occurred_at FROM public.event_log WHERE seq > :last "
                  "ORDER BY seq LIMIT :batch")
@@ -25,8 +26,7 @@ def rebuild(engine, schema: str = "rebuild") -> int:
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        for model in PROJECTIONS:
-            name = model.__tablename__
+        for name in TABLES:
             conn.execute(text(f'CREATE TABLE "{schema}".{name} (LIKE public.{name} INCLUDING ALL)'))
         # (in place: a Connection's execution options apply to everything it runs from now on)
         target = conn.execution_options(schema_translate_map={None: schema})
@@ -39,6 +39,10 @@ def rebuild(engine, schema: str = "rebuild") -> int:
                 projection.apply(target, row.type, row.payload, row.occurred_at)
             last = rows[-1].seq
             replayed += len(rows)
+        # the counters the live trigger keeps, computed here from the rebuilt facts
+        counts = ", ".join(stats.CELL_COUNTS.values())
+        conn.execute(text(f'INSERT INTO "{schema}".rate_cells SELECT {stats.CELL_KEYS}, {counts} '
+                          f'FROM "{schema}".assignment_facts GROUP BY {stats.CELL_KEYS}'))
     return replayed
 
 
@@ -46,8 +50,7 @@ def compare(engine, schema: str = "rebuild") -> dict[str, int]:
     """Rows that differ between the live and the rebuilt tables, per table (0 everywhere = equal)."""
     differences = {}
     with engine.connect() as conn:
-        for model in PROJECTIONS:
-            name = model.__tablename__
+        for name in TABLES:
             differences[name] = conn.execute(text(
                 f'SELECT (SELECT count(*) FROM (SELECT * FROM public.{name} EXCEPT ALL '
                 f'SELECT * FROM "{schema}".{name}) a) + (SELECT count(*) FROM (SELECT * FROM "{schema}".{name} '
@@ -56,7 +59,8 @@ def compare(engine, schema: str = "rebuild") -> dict[str, int]:
 
 
 def swap(engine, schema: str = "rebuild") -> None:
-    """Replace the live projection's rows by the rebuilt ones, in one transaction."""
+    """Replace the live projection's rows by the rebuilt ones, in one transaction (the trigger
+    moves the live counters along)."""
     with engine.begin() as conn:
         for model in PROJECTIONS:
             name = model.__tablename__

@@ -21,18 +21,21 @@ from services.evaluation.schemas import StatsFilter
 UNREPLIED = "state IN ('assigned', 'signed', 'rehandling')"
 OVERDUE = f"{UNREPLIED} AND (due_at < :now OR overdue_round = round)"
 REOPENED = "coalesce(satisfaction = 'dissatisfied' AND NOT rating_final AND rating_round = round, false)"
-COUNTS = f"""
-    count(*) AS assigned,
-    count(*) FILTER (WHERE result_class IS NOT NULL) AS replied,
-    count(*) FILTER (WHERE state IN ('replied', 'evaluated', 'closed') AND NOT {REOPENED}) AS completed,
-    count(*) FILTER (WHERE on_time AND result_class IS NOT NULL) AS on_time,
-    count(*) FILTER (WHERE satisfaction IS NOT NULL) AS evaluated,
-    count(*) FILTER (WHERE satisfaction = 'satisfied') AS satisfied,
-    count(*) FILTER (WHERE satisfaction = 'basic') AS basic,
-    count(*) FILTER (WHERE satisfaction = 'dissatisfied') AS dissatisfied,
-    count(*) FILTER (WHERE {OVERDUE}) AS overdue"""
-SUMMED = ("assigned", "replied", "completed", "on_time", "evaluated", "satisfied", "basic", "dissatisfied",
-          "overdue")
+# What a facts row counts for; the trigger rate_cells_sync (migration 6b9869a7d538) keeps the same
+# definitions in rate_cells, and rebuild.py recomputes the cells with these (the test compares them).
+CELL_COUNTS = {
+    "assigned": "count(*)",
+    "replied": "count(*) FILTER (WHERE result_class IS NOT NULL)",
+    "completed": f"count(*) FILTER (WHERE state IN ('replied', 'evaluated', 'closed') AND NOT {REOPENED})",
+    "on_time": "count(*) FILTER (WHERE on_time AND result_class IS NOT NULL)",
+    "evaluated": "count(*) FILTER (WHERE satisfaction IS NOT NULL)",
+    "satisfied": "count(*) FILTER (WHERE satisfaction = 'satisfied')",
+    "basic": "count(*) FILTER (WHERE satisfaction = 'basic')",
+    "dissatisfied": "count(*) FILTER (WHERE satisfaction = 'dissatisfied')",
+}
+CELL_KEYS = "coalesce(session, ''), lead_unit_id, coalesce(category, ''), coalesce(level, ''), " \
+            "coalesce(result_class, '')"
+SUMMED = (*CELL_COUNTS, "overdue")
 GROUPS = {"unit": "lead_unit_id", "category": "category", "session": "session"}
 
 
@@ -48,31 +51,43 @@ def scoped_filters(actor: dict, filters: dict | None) -> dict:
 
 
 def _where(filters: dict) -> str:
+    """Filters on rate_cells or assignment_facts (same column names; NULL keys are '' in the cells)."""
     parts = ["true"]
-    if "session" in filters:
-        parts.append("session = :session")
-    if "unit_id" in filters:
-        parts.append("lead_unit_id = :unit_id")
-    if "category" in filters:
-        parts.append("category = :category")
-    if "level" in filters:
-        parts.append("lead_deputy_id IN (SELECT deputy_id FROM deputies WHERE level = :level)")
+    for name, column in (("session", "session"), ("unit_id", "lead_unit_id"), ("category", "category"),
+                         ("level", "level")):
+        if name in filters:
+            parts.append(f"{column} = :{name}")
     return " AND ".join(parts)
 
 
 def counts(session, filters: dict, now: datetime, group: str | None = None) -> dict:
-    """{group value (None when not grouped): counts} with counts per result class folded in."""
+    """{group value (None when not grouped): counts, with counts per result class folded in}.
+
+    Sums of the trigger-kept cells (a few per unit and category, not one per assignment);
+    overdue depends on the clock, so it is counted on the unreplied facts (a partial index).
+    """
     key = GROUPS[group] if group else "NULL"
+    params = {**filters, "now": now}
+    sums = ", ".join(f"sum({k})::int AS {k}" for k in CELL_COUNTS)
     rows = session.execute(text(
-        f"SELECT {key} AS grp, result_class, {COUNTS} FROM assignment_facts "
-        f"WHERE {_where(filters)} GROUP BY 1, 2"), {**filters, "now": now}).mappings()
+        f"SELECT {key} AS grp, result_class, {sums} FROM rate_cells WHERE {_where(filters)} GROUP BY 1, 2"),
+        params).mappings()
     result: dict = {}
+
+    def acc(grp):
+        grp = None if grp == "" else grp
+        return result.setdefault(grp, {**{k: 0 for k in SUMMED}, "classes": {}})
     for row in rows:
-        acc = result.setdefault(row["grp"], {**{k: 0 for k in SUMMED}, "classes": {}})
-        for k in SUMMED:
-            acc[k] += row[k]
-        if row["result_class"] is not None:
-            acc["classes"][row["result_class"]] = acc["classes"].get(row["result_class"], 0) + row["replied"]
+        a = acc(row["grp"])
+        for k in CELL_COUNTS:
+            a[k] += row[k]
+        if row["result_class"]:
+            a["classes"][row["result_class"]] = a["classes"].get(row["result_class"], 0) + row["replied"]
+    late = session.execute(text(
+        f"SELECT {key} AS grp, count(*) AS overdue FROM assignment_facts WHERE {OVERDUE} AND {_where(filters)} "
+        f"GROUP BY 1"), params)
+    for grp, overdue in late:
+        acc(grp)["overdue"] += overdue
     return result
 
 
