@@ -4,8 +4,9 @@
 
 1. creates (or reuses) the bench database ``lianxin_bench_evaluation`` (``--db-prefix``),
    runs the evaluation migrations, and loads ``--rows`` replied assignments straight into
-   the projection (assignment_facts) with one INSERT ... SELECT generate_series, plus 100
-   units and 400 deputies (levels), then ANALYZE — unless that many rows are already there;
+   the projection (assignment_facts) with one INSERT ... SELECT generate_series (the trigger
+   fills the counters, rate_cells, as live events do), plus 100 units (each handling 3 of
+   the 10 categories) and 400 deputies of 5 levels, then ANALYZE — unless already there;
 2. ``sql``: times the service's own view functions (services.evaluation.stats.rates / units)
    on a SQLAlchemy session against that database, ``--requests`` calls per query;
 3. ``http``: starts the evaluation service and the gateway on their own ports
@@ -42,7 +43,8 @@ INSERT INTO assignment_facts (assignment_id, suggestion_id, lead_deputy_id, lead
     rating_final, updated_at)
 SELECT g, g, 1 + (g * 7) % 400, 1 + (g * 13) % 100,
        CASE WHEN g % 3 = 0 THEN '十六届二次' ELSE '十六届三次' END,
-       (ARRAY['edu','transport','agri','industry','urban','finance','law','civil','eco','other'])[1 + (g / 3) % 10],
+       (ARRAY['edu','transport','agri','industry','urban','finance','law','civil','eco','other'])
+           [1 + ((g * 13) % 100 + (g / 3) % 3) % 10],
        '第' || g || '号', '关于第' || g || '号事项的建议',
        (ARRAY['closed','closed','closed','closed','closed','closed','evaluated','evaluated','replied',
               'rehandling'])[1 + g % 10],
@@ -90,9 +92,11 @@ def load(env: dict, rows: int) -> int:
             for statement in filter(str.strip, LOAD.split(";")):
                 conn.execute(text(statement), {"rows": rows})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("ANALYZE assignment_facts"))
+        conn.execute(text("VACUUM ANALYZE assignment_facts"))  # as autovacuum would, soon after a load
+        conn.execute(text("VACUUM ANALYZE rate_cells"))
+        cells = conn.execute(text("SELECT count(*) FROM rate_cells")).scalar()
     engine.dispose()
-    return url
+    return url, cells
 
 
 def summarise(latencies: list[float]) -> dict:
@@ -181,9 +185,10 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     env = bench_env(args.db_prefix)
     started = time.perf_counter()
-    url = load(env, args.rows)
+    url, cells = load(env, args.rows)
     loaded_s = round(time.perf_counter() - started, 1)
     result = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "rows": args.rows,
+              "rate_cells": cells,
               "requests_per_query": args.requests, "load_s": loaded_s,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "target_p95_ms": 100}
     if args.mode in ("both", "sql"):

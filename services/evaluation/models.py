@@ -56,7 +56,9 @@ class AssignmentFacts(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         # overdue is counted by the clock: only unreplied assignments can be, found by this index
-        Index("ix_facts_unreplied", "due_at", postgresql_where=text("state IN ('assigned', 'signed', 'rehandling')")),
+        # (covering, so the count is an index-only scan)
+        Index("ix_facts_unreplied", "due_at", postgresql_where=text("state IN ('assigned', 'signed', 'rehandling')"),
+              postgresql_include=["lead_unit_id", "session", "category", "level", "round", "overdue_round"]),
     )
 
 
@@ -68,6 +70,9 @@ class RateCell(Base):
     NULL keys are stored as ''.
     """
     __tablename__ = "rate_cells"
+    # every change of a facts row updates a cell: room for HOT updates, and vacuumed often
+    __table_args__ = {"postgresql_with": {"fillfactor": "50", "autovacuum_vacuum_scale_factor": "0",
+                                          "autovacuum_vacuum_threshold": "2000"}}
     session: Mapped[str] = mapped_column(String(50), primary_key=True)
     lead_unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     category: Mapped[str] = mapped_column(String(30), primary_key=True)

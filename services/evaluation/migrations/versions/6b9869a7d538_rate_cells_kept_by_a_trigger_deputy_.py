@@ -86,10 +86,14 @@ def upgrade() -> None:
     sa.Column('satisfied', sa.Integer(), nullable=False),
     sa.Column('basic', sa.Integer(), nullable=False),
     sa.Column('dissatisfied', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('session', 'lead_unit_id', 'category', 'level', 'result_class')
+    sa.PrimaryKeyConstraint('session', 'lead_unit_id', 'category', 'level', 'result_class'),
+    postgresql_with={"fillfactor": "50", "autovacuum_vacuum_scale_factor": "0",
+                     "autovacuum_vacuum_threshold": "2000"}
     )
     op.add_column('assignment_facts', sa.Column('level', sa.String(length=20), nullable=True))
-    op.create_index('ix_facts_unreplied', 'assignment_facts', ['due_at'], unique=False, postgresql_where=sa.text("state IN ('assigned', 'signed', 'rehandling')"))
+    op.create_index('ix_facts_unreplied', 'assignment_facts', ['due_at'], unique=False,
+                    postgresql_where=sa.text("state IN ('assigned', 'signed', 'rehandling')"),
+                    postgresql_include=["lead_unit_id", "session", "category", "level", "round", "overdue_round"])
     op.execute("UPDATE assignment_facts f SET level = d.level FROM deputies d WHERE d.deputy_id = f.lead_deputy_id")
     op.execute(ADD_FUNCTION)
     op.execute(SYNC_FUNCTION)
