@@ -150,3 +150,31 @@ def test_unit_gauges_on_the_metrics_port(system, api):
         return next((s.value for f in families for s in f.samples
                      if s.name == "lianxin_unit_completion_rate" and s.labels.get("unit_id") == unit), None)
     assert wait_for(gauge, timeout=45, interval=1, what="completion gauge of the unit") == 1.0
+
+
+def test_projection_rebuilt_from_the_real_event_history_matches(system, api):
+    """The events the real services published (not hand-made ones) replay to the same projection."""
+    from sqlalchemy import create_engine
+
+    from services.evaluation import rebuild
+
+    world = World(api)
+    a = assigned(world)
+    api.post(f"/assignments/{a['id']}/reply", world.unit_token, REPLY, expect=201)
+    api.post(f"/assignments/{a['id']}/evaluation", world.deputy_token, {"satisfaction": "dissatisfied"}, expect=201)
+    state_of(world, a["id"], "rehandling")
+    engine = create_engine(f"{system.env.get('PG_URL', 'postgresql+psycopg://root@127.0.0.1:5432')}/"
+                           f"{system.env['DB_PREFIX']}_evaluation")
+    try:
+        def equal():  # events of the steps above may still be landing: compare until quiet
+            rebuild.rebuild(engine, schema="rebuild_e2e")
+            differences = rebuild.compare(engine, schema="rebuild_e2e")
+            return set(differences.values()) == {0} and differences
+        wait_for(equal, timeout=30, interval=0.5, what="rebuilt projection equal to the live one")
+        with engine.connect() as conn:
+            from sqlalchemy import text
+            row = conn.execute(text("select state, round from rebuild_e2e.assignment_facts where assignment_id = :a"),
+                               {"a": a["id"]}).one()
+        assert tuple(row) == ("rehandling", 2)
+    finally:
+        engine.dispose()
