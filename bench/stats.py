@@ -93,7 +93,9 @@ def load(env: dict, rows: int) -> int:
                 conn.execute(text(statement), {"rows": rows})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE assignment_facts"))  # as autovacuum would, soon after a load
-        conn.execute(text("VACUUM ANALYZE rate_cells"))
+        # the load updated each counter row ~50 times in one transaction; live, each event's
+        # transaction updates one or two and autovacuum (threshold 2000) keeps the table small
+        conn.execute(text("VACUUM FULL ANALYZE rate_cells"))
         cells = conn.execute(text("SELECT count(*) FROM rate_cells")).scalar()
     engine.dispose()
     return url, cells
@@ -131,6 +133,12 @@ def run_sql(url: str, requests_: int) -> dict:
     return results
 
 
+def cpu_seconds(pid: str) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_http(env: dict, requests_: int) -> dict:
     import requests
 
@@ -156,7 +164,9 @@ def run_http(env: dict, requests_: int) -> dict:
                 raise RuntimeError("the bench gateway/evaluation did not answer within 60 s")
             time.sleep(0.5)
         results = {}
+        pids = {n: (Path(env["RUN_DIR"]) / f"{n}.pid").read_text().strip() for n in ("evaluation", "gateway")}
         for name, path, _, _ in QUERIES:
+            cpu_before = {n: cpu_seconds(pid) for n, pid in pids.items()}
             timings = []
             for i in range(requests_ + 5):
                 start = time.perf_counter()
@@ -166,6 +176,9 @@ def run_http(env: dict, requests_: int) -> dict:
                 if i >= 5:
                     timings.append(elapsed)
             results[name] = summarise(timings)
+            for n, pid in pids.items():  # CPU per request: what the latency would be on an idle machine
+                results[name][f"{n}_cpu_ms_per_request"] = round(
+                    (cpu_seconds(pid) - cpu_before[n]) * 1000 / (requests_ + 5), 2)
         start = time.perf_counter()
         http.get(url + "/api/v1/reports/rates.xlsx", headers=headers, timeout=30).raise_for_status()
         results["rates.xlsx (once)"] = {"n": 1, "ms": round((time.perf_counter() - start) * 1000, 1)}
@@ -184,17 +197,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", default=str(RESULTS))
     args = parser.parse_args(argv)
     env = bench_env(args.db_prefix)
+    load_before = [round(x, 1) for x in os.getloadavg()]
     started = time.perf_counter()
     url, cells = load(env, args.rows)
     loaded_s = round(time.perf_counter() - started, 1)
     result = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "rows": args.rows,
               "rate_cells": cells,
               "requests_per_query": args.requests, "load_s": loaded_s,
-              "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "target_p95_ms": 100}
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "target_p95_ms": 100,
+              "load_average_before": load_before}
     if args.mode in ("both", "sql"):
         result["sql_view_functions"] = run_sql(url, args.requests)
     if args.mode in ("both", "http"):
         result["http_gateway"] = run_http(env, args.requests)
+    result["load_average_1_5_15"] = [round(x, 1) for x in os.getloadavg()]  # other work on the machine
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     for section in ("sql_view_functions", "http_gateway"):
         for name, figures in result.get(section, {}).items():
