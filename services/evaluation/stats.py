@@ -68,26 +68,21 @@ def counts(session, filters: dict, now: datetime, group: str | None = None) -> d
     """
     key = GROUPS[group] if group else "NULL"
     params = {**filters, "now": now}
-    sums = ", ".join(f"sum({k})::int AS {k}" for k in CELL_COUNTS)
+    inner = ", ".join(f"sum({k}) AS {k}" for k in CELL_COUNTS)
+    outer = ", ".join(f"sum({k})::int" for k in CELL_COUNTS)
     rows = session.execute(text(
-        f"SELECT {key} AS grp, result_class, {sums} FROM rate_cells WHERE {_where(filters)} GROUP BY 1, 2"),
-        params).mappings()
+        f"SELECT grp, {outer}, jsonb_object_agg(result_class, replied) FILTER (WHERE result_class <> '') "
+        f"FROM (SELECT {key} AS grp, result_class, {inner} FROM rate_cells WHERE {_where(filters)} "
+        f"GROUP BY 1, 2) cells GROUP BY grp"), params).all()
     result: dict = {}
-
-    def acc(grp):
-        grp = None if grp == "" else grp
-        return result.setdefault(grp, {**{k: 0 for k in SUMMED}, "classes": {}})
-    for row in rows:
-        a = acc(row["grp"])
-        for k in CELL_COUNTS:
-            a[k] += row[k]
-        if row["result_class"]:
-            a["classes"][row["result_class"]] = a["classes"].get(row["result_class"], 0) + row["replied"]
+    for grp, *values, classes in rows:
+        result[None if grp == "" else grp] = {**dict(zip(CELL_COUNTS, values)), "overdue": 0,
+                                              "classes": {c: int(n) for c, n in (classes or {}).items()}}
     late = session.execute(text(
         f"SELECT {key} AS grp, count(*) AS overdue FROM assignment_facts WHERE {OVERDUE} AND {_where(filters)} "
         f"GROUP BY 1"), params)
     for grp, overdue in late:
-        acc(grp)["overdue"] += overdue
+        result.setdefault(grp, {**{k: 0 for k in SUMMED}, "classes": {}})["overdue"] = overdue
     return result
 
 
