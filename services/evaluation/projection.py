@@ -66,8 +66,21 @@ def _when(value) -> datetime | None:
         return None
 
 
+# column widths: a longer text from an event is cut, never a handler failure (and a dead letter)
+WIDTHS = {"session": 50, "category": 30, "number": 20, "title": 200, "name": 100, "level": 20, "delegation": 100,
+          "status": 20, "code": 50}
+
+
+def _fit(values: dict) -> dict:
+    for key, width in WIDTHS.items():
+        if isinstance(values.get(key), str):
+            values[key] = values[key][:width]
+    return values
+
+
 def _facts(conn, payload: dict, at: datetime) -> None:
     values = {k: payload[k] for k in FACT_FIELDS if payload.get(k) is not None}
+    _fit(values)
     if "due_at" in values:
         values["due_at"] = _when(values["due_at"])
     if "lead_deputy_id" in values:  # the level the deputy has now (_deputy updates it when it changes)
@@ -122,7 +135,8 @@ def _rating(conn, payload: dict, at: datetime) -> None:
 def _unit(conn, unit_id, name, code, authoritative: bool) -> None:
     if unit_id is None or (name is None and not authoritative):
         return
-    stmt = pg_insert(UnitName).values(unit_id=unit_id, name=name, code=code)
+    stmt = pg_insert(UnitName).values(unit_id=unit_id, name=name[:200] if isinstance(name, str) else None,
+                                      code=code[:50] if isinstance(code, str) else None)
     if authoritative:
         stmt = stmt.on_conflict_do_update(index_elements=[UnitName.unit_id],
                                           set_={"name": stmt.excluded.name, "code": stmt.excluded.code})
@@ -135,7 +149,7 @@ def _deputy(conn, payload: dict, at: datetime) -> None:
     deputy_id = payload.get("deputy_id") or payload.get("id")
     if deputy_id is None:
         return
-    values = {**{k: payload.get(k) for k in ("name", "level", "delegation")}, "updated_at": at}
+    values = _fit({**{k: payload.get(k) for k in ("name", "level", "delegation")}, "updated_at": at})
     stmt = pg_insert(DeputyLevel).values(deputy_id=deputy_id, **values)
     conn.execute(stmt.on_conflict_do_update(index_elements=[DeputyLevel.deputy_id], set_=values,
                                             where=DeputyLevel.updated_at <= stmt.excluded.updated_at))
@@ -151,6 +165,7 @@ def _suggestion(conn, payload: dict, at: datetime) -> None:
               "updated_at": at}
     if not isinstance(values["number"], (str, type(None))):
         values["number"] = str(values["number"])
+    _fit(values)
     stmt = pg_insert(SuggestionFacts).values(suggestion_id=payload["suggestion_id"], **values)
     conn.execute(stmt.on_conflict_do_update(
         index_elements=[SuggestionFacts.suggestion_id], set_={k: stmt.excluded[k] for k in values},

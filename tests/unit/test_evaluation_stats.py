@@ -42,3 +42,8 @@ def test_filters_become_bound_parameters_only():
 def test_event_times_are_read_leniently():
     assert projection._when("2024-06-08T09:30:00+00:00") == datetime(2024, 6, 8, 9, 30, tzinfo=timezone.utc)
     assert projection._when(None) is None and projection._when("not a date") is None
+
+
+def test_long_texts_from_events_are_cut_to_the_columns():
+    values = projection._fit({"title": "长" * 300, "number": "第1号", "session": None, "round": 2})
+    assert len(values["title"]) == 200 and values["number"] == "第1号" and values["round"] == 2
