@@ -64,3 +64,6 @@ bench-read:    ## list and keyword search over 100,000 suggestions on an isolate
 
 bench-deadlines: ## the deadline scheduler and routing cache on N assignments (own database)
 	@$(ENV) $(PY) -m bench.deadlines $(ARGS)
+
+bench-stats:   ## rates over 100,000 replied assignments: SQL and over the gateway (own DB, vhost, ports)
+	@$(ENV) $(PY) -m bench.stats $(ARGS)

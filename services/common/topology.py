@@ -20,10 +20,7 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
         "assignment.#", "evaluation.evaluated",
     ],
     "assignment": ["suggestion.accepted", "suggestion.withdrawn", "evaluation.evaluated"],
-    "evaluation": [
-        "assignment.assigned", "assignment.rerouted", "assignment.signed", "assignment.replied",
-        "assignment.rehandling_opened", "assignment.closed",
-    ],
+    "evaluation": ["assignment.#", "suggestion.#", "station.deputy_registered", "station.deputy_updated"],
     "station": ["suggestion.submitted", "suggestion.accepted"],
     "notify": [
         "suggestion.#", "assignment.#", "evaluation.#", "station.deputy_registered",

@@ -1,31 +1,12 @@
-"""Use cases of the evaluation service."""
-from datetime import datetime
-
+"""Use cases of the evaluation service: the deputy's rating of a reply."""
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common.clock import now
 from services.common.errors import NotFound
 from services.common.validation import parse
-from services.evaluation import domain
+from services.evaluation import domain, projection
 from services.evaluation.models import AssignmentFacts, Rating
 from services.evaluation.schemas import RatingIn
-
-FACT_FIELDS = ("suggestion_id", "lead_deputy_id", "lead_unit_id", "session", "category", "number", "title",
-               "state", "round")
-
-
-def upsert_facts(tx, payload: dict, at: datetime) -> None:
-    """Apply an assignment event's facts unless a later event already did."""
-    values = {k: payload.get(k) for k in FACT_FIELDS}
-    values.update(assignment_id=payload["assignment_id"], updated_at=at)
-    if payload.get("result_class"):
-        values.update(result_class=payload["result_class"], on_time=payload.get("on_time"))
-    stmt = pg_insert(AssignmentFacts).values(**values)
-    tx.execute(stmt.on_conflict_do_update(
-        index_elements=[AssignmentFacts.assignment_id],
-        set_={k: stmt.excluded[k] for k in values if k != "assignment_id"},
-        where=AssignmentFacts.updated_at <= stmt.excluded.updated_at))
 
 
 def evaluate(tx, actor: dict, assignment_id: int, data: dict, fetch_facts) -> Rating:
@@ -38,25 +19,29 @@ def evaluate(tx, actor: dict, assignment_id: int, data: dict, fetch_facts) -> Ra
         fetched = fetch_facts(assignment_id)
         if fetched is None:
             raise NotFound(f"assignment {assignment_id} not found")
-        upsert_facts(tx, fetched, now())
+        # logged like a consumed event, so a rebuild from the log gives the same projection
+        projection.record(tx, "evaluation.facts_fetched", fetched, now())
         tx.session.expire_all()
         facts = tx.get(AssignmentFacts, assignment_id)
+        if facts is None:
+            raise NotFound(f"assignment {assignment_id} not found")
     already = tx.scalar(select(Rating.id).where(Rating.assignment_id == assignment_id,
                                                 Rating.round == facts.round)) is not None
     domain.check_rating(actor.get("deputy_id"), facts.lead_deputy_id, facts.state, already)
+    at = now()
     rating = Rating(assignment_id=assignment_id, round=facts.round, deputy_id=actor["deputy_id"],
                     satisfaction=form.satisfaction, comment=form.comment, final=domain.is_final(facts.round),
-                    at=now())
+                    at=at)
     tx.add(rating)
-    facts.state = "evaluated"
     tx.flush()
-    tx.publish("evaluated", {
+    envelope = tx.publish("evaluated", {
         "assignment_id": assignment_id, "suggestion_id": facts.suggestion_id, "round": rating.round,
         "satisfaction": rating.satisfaction, "final": rating.final, "deputy_id": rating.deputy_id,
-        "lead_unit_id": facts.lead_unit_id, "number": facts.number, "title": facts.title,
-        "actor": f"deputy:{rating.deputy_id}",
+        "lead_deputy_id": facts.lead_deputy_id, "lead_unit_id": facts.lead_unit_id, "number": facts.number,
+        "title": facts.title, "actor": f"deputy:{rating.deputy_id}",
         "note": f"{domain.SATISFACTION[rating.satisfaction]}" + (f"：{rating.comment}" if rating.comment else ""),
     })
+    projection.record(tx, envelope.type, envelope.payload, envelope.occurred_at, str(envelope.event_id))
     return rating
 
 

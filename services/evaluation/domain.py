@@ -33,3 +33,94 @@ def reopens(satisfaction: str, final: bool) -> bool:
 def is_final(round_: int) -> bool:
     """The rating after rehandling (round 2 and later) is final."""
     return round_ >= 2
+
+
+CHOICES = tuple(SATISFACTION)
+LEVELS = ("national", "provincial", "city", "county", "township")
+RESULT_CLASSES = ("A", "B", "C")
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A rate as a fraction 0..1 rounded to 4 places; None when there is nothing to divide by."""
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def rates(counts: dict) -> dict:
+    """DESIGN.md "Rates" from the counts of one group of assignments (stats.COUNT_COLUMNS)."""
+    replied, evaluated = counts["replied"], counts["evaluated"]
+    classes = {c: 0 for c in RESULT_CLASSES}
+    classes.update(counts.get("classes", {}))
+    return {
+        "assigned": counts["assigned"], "replied": replied, "completed": counts["completed"],
+        "evaluated": evaluated, "satisfied": counts["satisfied"], "basic": counts["basic"],
+        "dissatisfied": counts["dissatisfied"], "on_time": counts["on_time"], "overdue": counts["overdue"],
+        "classes": classes,
+        "completion_rate": rate(counts["completed"], counts["assigned"]),
+        "resolution_rate": rate(classes.get("A", 0), replied),
+        "solved_or_planned_rate": rate(classes.get("A", 0) + classes.get("B", 0), replied),
+        "satisfaction_rate": rate(counts["satisfied"], evaluated),
+        "satisfied_or_basic_rate": rate(counts["satisfied"] + counts["basic"], evaluated),
+        "on_time_rate": rate(counts["on_time"], replied),
+    }
+
+
+def ranking_key(row: dict):
+    """Units ranked by satisfaction, then completion, resolution, on-time rate (higher first;
+    a unit with no rating/reply yet after those with one), then fewer overdue, then unit id."""
+    def desc(value):
+        return (value is None, -(value or 0))
+    return (*desc(row["satisfaction_rate"]), *desc(row["completion_rate"]), *desc(row["resolution_rate"]),
+            *desc(row["on_time_rate"]), row["overdue"], row["unit_id"])
+
+
+def check_ballot(unit_ids: list[int], votes: list[dict]) -> None:
+    """A ballot names units of the test, each at most once (ValidationFailed naming the vote)."""
+    from services.common.errors import field_error
+
+    seen = set()
+    for i, vote in enumerate(votes):
+        if vote["unit_id"] not in unit_ids:
+            raise field_error(f"votes.{i}.unit_id", f"unit {vote['unit_id']} is not in this test")
+        if vote["unit_id"] in seen:
+            raise field_error(f"votes.{i}.unit_id", f"unit {vote['unit_id']} is voted on twice")
+        seen.add(vote["unit_id"])
+
+
+def check_ballot_allowed(status: str, ballots: int, voter_count: int) -> None:
+    if status != "open":
+        raise Conflict("the test is closed")
+    if ballots >= voter_count:
+        raise Conflict(f"all {voter_count} voters have voted")
+
+
+def tally(unit_ids: list[int], ballots: list[list[dict]], names: dict | None = None) -> list[dict]:
+    """Per-unit counts of each choice and the rates (satisfied / votes, satisfied+basic / votes)."""
+    names = names or {}
+    counts = {u: {c: 0 for c in CHOICES} for u in unit_ids}
+    for votes in ballots:
+        for vote in votes:
+            if vote["unit_id"] in counts:
+                counts[vote["unit_id"]][vote["choice"]] += 1
+    result = []
+    for unit_id in unit_ids:
+        c = counts[unit_id]
+        votes = sum(c.values())
+        result.append({"unit_id": unit_id, "unit_name": names.get(unit_id), **c, "votes": votes,
+                       "satisfaction_rate": rate(c["satisfied"], votes),
+                       "satisfied_or_basic_rate": rate(c["satisfied"] + c["basic"], votes)})
+    return result
+
+
+def sample(population: list[int], size: int, seed: int) -> list[int]:
+    """A reproducible random sample: the same population (any order) and seed give the same ids."""
+    import random
+
+    ordered = sorted(set(population))
+    return sorted(random.Random(seed).sample(ordered, min(size, len(ordered))))
+
+
+def summary(scores: list[int]) -> dict:
+    if not scores:
+        return {"count": 0, "mean": None, "min": None, "max": None}
+    return {"count": len(scores), "mean": round(sum(scores) / len(scores), 2), "min": min(scores),
+            "max": max(scores)}

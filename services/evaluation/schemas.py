@@ -3,9 +3,51 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.schemas import Id
 
-class RatingIn(BaseModel):
+Choice = Literal["satisfied", "basic", "dissatisfied"]
+Level = Literal["national", "provincial", "city", "county", "township"]
+
+
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    satisfaction: Literal["satisfied", "basic", "dissatisfied"]
+
+class RatingIn(Strict):
+    satisfaction: Choice
     comment: str | None = Field(default=None, max_length=5000)
+
+
+class TestIn(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    unit_ids: list[Id] = Field(min_length=1, max_length=1000)
+    voter_count: int = Field(ge=1, le=100000)
+
+
+class VoteIn(Strict):
+    unit_id: Id
+    choice: Choice
+
+
+class BallotIn(Strict):
+    votes: list[VoteIn] = Field(min_length=1, max_length=1000)
+    voter: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class AssessmentIn(Strict):
+    sample_size: int = Field(ge=1, le=10000)
+    session: str | None = Field(default=None, min_length=1, max_length=50)
+    seed: int | None = Field(default=None, ge=0, le=2**62)
+
+
+class ScoreIn(Strict):
+    suggestion_id: Id
+    score: int = Field(ge=0, le=100)
+    comment: str | None = Field(default=None, max_length=5000)
+
+
+class StatsFilter(Strict):
+    session: str | None = Field(default=None, max_length=50)
+    unit_id: Id | None = None
+    category: str | None = Field(default=None, max_length=30)
+    level: Level | None = None

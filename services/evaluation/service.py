@@ -1,9 +1,18 @@
-"""Evaluation service entrypoints (评)."""
+"""Evaluation service entrypoints (评): ratings, satisfaction tests, assessments, rates."""
+import base64
+import logging
+import os
 
+from nameko.timer import timer
+
+from services.common.clock import now
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
-from services.evaluation import commands
+from services.evaluation import assessment, commands, gauges, report, satisfaction, stats
 from services.evaluation.handlers import HANDLERS
+
+log = logging.getLogger(__name__)
+GAUGE_INTERVAL = float(os.environ.get("EVALUATION_GAUGE_INTERVAL", "15"))
 
 
 class EvaluationService(ServiceBase):
@@ -18,3 +27,65 @@ class EvaluationService(ServiceBase):
             rating = commands.evaluate(tx, actor, assignment_id, data,
                                        lambda aid: call(self.assignment.get_for_evaluation, aid, timeout=FALLBACK_TIMEOUT))
             return commands.rating_dict(rating)
+
+    @rpc
+    def create_test(self, actor, data):
+        with self.db.transaction() as tx:
+            return satisfaction.create(tx, actor, data)
+
+    @rpc
+    def record_ballot(self, actor, test_id, data):
+        with self.db.transaction() as tx:
+            return satisfaction.record_ballot(tx, actor, test_id, data)
+
+    @rpc
+    def close_test(self, actor, test_id):
+        with self.db.transaction() as tx:
+            return satisfaction.close(tx, actor, test_id)
+
+    @rpc
+    def get_test(self, actor, test_id):
+        with self.db.read() as session:
+            return satisfaction.get(session, test_id)
+
+    @rpc
+    def create_assessment(self, actor, data):
+        with self.db.transaction() as tx:
+            return assessment.create(tx, actor, data)
+
+    @rpc
+    def add_score(self, actor, assessment_id, data):
+        with self.db.transaction() as tx:
+            return assessment.add_score(tx, actor, assessment_id, data)
+
+    @rpc
+    def get_assessment(self, actor, assessment_id):
+        with self.db.read() as session:
+            return assessment.get(session, assessment_id)
+
+    @rpc
+    def rates(self, actor, filters=None):
+        with self.db.read() as session:
+            return stats.rates(session, actor, filters, now())
+
+    @rpc
+    def unit_ranking(self, actor, filters=None):
+        with self.db.read() as session:
+            return stats.units(session, actor, filters, now())
+
+    @rpc
+    def overdue(self, actor, filters=None, limit=200):
+        with self.db.read() as session:
+            return stats.overdue(session, stats.scoped_filters(actor, filters), now(), limit)
+
+    @rpc
+    def rates_report(self, actor, filters=None):
+        """The rates workbook, base64 (RPC bodies are JSON)."""
+        with self.db.read() as session:
+            return base64.b64encode(report.workbook(session, actor, filters or {}, now())).decode()
+
+    @timer(interval=GAUGE_INTERVAL, eager=True)
+    def refresh_gauges(self):
+        with self.db.read() as session:
+            units = gauges.refresh(session, now())
+        log.debug("unit gauges refreshed for %d units", units)

@@ -29,10 +29,15 @@ def replied(**extra) -> dict:
     return envelope("assignment.replied", assignment_payload("replied", result_class="A", on_time=True, **extra))
 
 
+EVALUATION_TABLES = ("assignment_facts", "ratings", "outbox", "processed_events", "dead_letters", "event_log",
+                     "units", "deputies", "suggestion_facts", "satisfaction_tests", "ballots", "assessments",
+                     "assessment_scores", "rate_cells")
+
+
 @pytest.fixture
 def evaluation_db(db, amqp):
     engine = db("evaluation")
-    truncate(engine, "assignment_facts", "ratings", "outbox", "processed_events", "dead_letters")
+    truncate(engine, *EVALUATION_TABLES)
     return engine
 
 

@@ -30,8 +30,9 @@ def test_topology_routes_each_event_type_to_every_subscriber(amqp):
     publish(amqp, envelope("assignment.replied", {"assignment_id": 1}))
     time.sleep(0.3)
     depths = {s: queue_depth(amqp, s) for s in SUBSCRIPTIONS}
-    # suggestion.submitted: station (points) and notify; assignment.replied: suggestion, evaluation, notify
-    assert depths == {"suggestion": 1, "assignment": 0, "evaluation": 1, "station": 1, "notify": 2}
+    # suggestion.submitted: station (points), evaluation and notify; assignment.replied: suggestion,
+    # evaluation, notify
+    assert depths == {"suggestion": 1, "assignment": 0, "evaluation": 2, "station": 1, "notify": 2}
     for service in SUBSCRIPTIONS:
         amqp.default_channel.queue_purge(queue_name(service))
 

@@ -1,7 +1,7 @@
 """Pure rules of evaluation: who may rate a reply, when, and which rating is final."""
 import pytest
 
-from services.common.errors import Conflict, Forbidden
+from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.evaluation import domain
 
 
@@ -67,3 +67,90 @@ def test_rated_projection_is_trusted_unless_the_rating_reopened_handling():
     ("basic", False, False)])
 def test_only_a_first_dissatisfied_rating_reopens(satisfaction, final, expected):
     assert domain.reopens(satisfaction, final) is expected
+
+
+def counts(**kw) -> dict:
+    base = {"assigned": 0, "replied": 0, "completed": 0, "on_time": 0, "evaluated": 0, "satisfied": 0,
+            "basic": 0, "dissatisfied": 0, "overdue": 0, "classes": {}}
+    base.update(kw)
+    return base
+
+
+def test_rates_follow_design_definitions():
+    r = domain.rates(counts(assigned=8, replied=6, completed=5, on_time=3, evaluated=4, satisfied=2, basic=1,
+                            dissatisfied=1, overdue=2, classes={"A": 3, "B": 2, "C": 1}))
+    assert r["completion_rate"] == 0.625  # 5 / 8
+    assert r["resolution_rate"] == 0.5  # A 3 / replies 6
+    assert r["solved_or_planned_rate"] == 0.8333  # (3 + 2) / 6
+    assert r["satisfaction_rate"] == 0.5  # 2 / 4
+    assert r["satisfied_or_basic_rate"] == 0.75  # 3 / 4
+    assert r["on_time_rate"] == 0.5  # 3 / 6
+    assert r["classes"] == {"A": 3, "B": 2, "C": 1} and r["overdue"] == 2
+
+
+def test_rates_without_a_denominator_are_none_and_classes_always_listed():
+    r = domain.rates(counts())
+    assert r["completion_rate"] is None and r["satisfaction_rate"] is None and r["on_time_rate"] is None
+    assert r["classes"] == {"A": 0, "B": 0, "C": 0}
+
+
+def ranked(**kw):
+    row = {"unit_id": 1, "satisfaction_rate": None, "completion_rate": None, "resolution_rate": None,
+           "on_time_rate": None, "overdue": 0}
+    row.update(kw)
+    return row
+
+
+def test_units_rank_by_satisfaction_then_completion_then_unrated_last():
+    rows = [ranked(unit_id=1, satisfaction_rate=0.9, completion_rate=0.5),
+            ranked(unit_id=2, satisfaction_rate=0.9, completion_rate=0.8),
+            ranked(unit_id=3, satisfaction_rate=None, completion_rate=1.0),
+            ranked(unit_id=4, satisfaction_rate=0.95, completion_rate=0.1)]
+    assert [r["unit_id"] for r in sorted(rows, key=domain.ranking_key)] == [4, 2, 1, 3]
+
+
+def test_ties_go_to_fewer_overdue_then_lower_id():
+    rows = [ranked(unit_id=5, overdue=2), ranked(unit_id=7, overdue=0), ranked(unit_id=6, overdue=0)]
+    assert [r["unit_id"] for r in sorted(rows, key=domain.ranking_key)] == [6, 7, 5]
+
+
+def test_ballot_names_only_units_of_the_test_once():
+    domain.check_ballot([1, 2], [{"unit_id": 1, "choice": "basic"}])
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_ballot([1, 2], [{"unit_id": 1, "choice": "basic"}, {"unit_id": 3, "choice": "basic"}])
+    assert err.value.details[0]["field"] == "votes.1.unit_id"
+    with pytest.raises(ValidationFailed):
+        domain.check_ballot([1, 2], [{"unit_id": 1, "choice": "basic"}, {"unit_id": 1, "choice": "satisfied"}])
+
+
+def test_never_more_ballots_than_voters_nor_after_closing():
+    domain.check_ballot_allowed("open", 2, 3)
+    with pytest.raises(Conflict):
+        domain.check_ballot_allowed("open", 3, 3)
+    with pytest.raises(Conflict):
+        domain.check_ballot_allowed("closed", 0, 3)
+
+
+def test_tally_counts_choices_and_rates_per_unit():
+    ballots = [[{"unit_id": 1, "choice": "satisfied"}, {"unit_id": 2, "choice": "dissatisfied"}],
+               [{"unit_id": 1, "choice": "basic"}],
+               [{"unit_id": 1, "choice": "satisfied"}, {"unit_id": 2, "choice": "basic"}]]
+    t = domain.tally([1, 2, 3], ballots, {1: "甲局"})
+    assert t[0] == {"unit_id": 1, "unit_name": "甲局", "satisfied": 2, "basic": 1, "dissatisfied": 0, "votes": 3,
+                    "satisfaction_rate": 0.6667, "satisfied_or_basic_rate": 1.0}
+    assert (t[1]["votes"], t[1]["satisfaction_rate"], t[1]["satisfied_or_basic_rate"]) == (2, 0.0, 0.5)
+    assert t[2]["votes"] == 0 and t[2]["satisfaction_rate"] is None
+
+
+def test_sample_is_reproducible_whatever_the_population_order():
+    population = list(range(1, 101))
+    first = domain.sample(population, 10, seed=42)
+    assert first == domain.sample(list(reversed(population)), 10, seed=42)
+    assert len(first) == 10 and len(set(first)) == 10 and set(first) <= set(population)
+    assert first != domain.sample(population, 10, seed=43)
+    assert domain.sample([5, 3], 10, seed=1) == [3, 5]  # never more than there are
+
+
+def test_score_summary():
+    assert domain.summary([80, 90, 70, 65]) == {"count": 4, "mean": 76.25, "min": 65, "max": 90}
+    assert domain.summary([]) == {"count": 0, "mean": None, "min": None, "max": None}

@@ -1,0 +1,4 @@
+"""The declarative base of every evaluation table (models.py and records.py)."""
+from services.common.models import make_base
+
+Base = make_base()

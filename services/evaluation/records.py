@@ -1,0 +1,73 @@
+"""The evaluation service's own records: ratings, satisfaction tests and ballots, assessments."""
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.evaluation.base import Base
+
+
+class Rating(Base):
+    """The lead deputy's rating of a reply, one per handling round."""
+    __tablename__ = "ratings"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(BigInteger)
+    round: Mapped[int] = mapped_column(Integer)
+    deputy_id: Mapped[int] = mapped_column(BigInteger)
+    satisfaction: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    final: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    __table_args__ = (Index("uq_rating_round", "assignment_id", "round", unique=True),)
+
+
+class SatisfactionTest(Base):
+    """满意度测评: the standing committee's ballot on units' handling."""
+    __tablename__ = "satisfaction_tests"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    unit_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    voter_count: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    ballots: Mapped[int] = mapped_column(Integer, default=0)
+    tallies: Mapped[list | None] = mapped_column(JSONB)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Ballot(Base):
+    """One voter's ballot; ``voter`` (optional) names the voter, once per test."""
+    __tablename__ = "ballots"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    test_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    voter: Mapped[str | None] = mapped_column(String(100))
+    votes: Mapped[list] = mapped_column(JSONB)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("uq_ballot_voter", "test_id", "voter", unique=True),)
+
+
+class Assessment(Base):
+    """第三方评估: a reproducible random sample of replied suggestions."""
+    __tablename__ = "assessments"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    session: Mapped[str | None] = mapped_column(String(50))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    population: Mapped[int] = mapped_column(Integer)
+    suggestion_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AssessmentScore(Base):
+    """An assessor's score (0–100) of one sampled suggestion; once per assessor and item."""
+    __tablename__ = "assessment_scores"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(BigInteger)
+    suggestion_id: Mapped[int] = mapped_column(BigInteger)
+    assessor: Mapped[str] = mapped_column(String(100))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("uq_assessment_score", "assessment_id", "suggestion_id", "assessor", unique=True),)

@@ -1,0 +1,78 @@
+"""The rates workbook (GET /reports/rates.xlsx): overall, per unit, per category, overdue list."""
+import io
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from services.evaluation import stats
+
+# the suggestion service's taxonomy (codes are the contract; names only label the sheet)
+CATEGORY_NAMES = {
+    "edu": "教科文卫体", "transport": "交通邮电", "agri": "农林水利", "industry": "工业经济",
+    "urban": "城乡建设与管理", "finance": "财政金融", "law": "政治法律", "civil": "民政社会",
+    "eco": "生态环境", "other": "其他",
+}
+RATE_COLUMNS = [("assigned", "交办件数"), ("replied", "答复件数"), ("completed", "办结件数"),
+                ("evaluated", "测评件数"), ("overdue", "逾期件数"),
+                ("completion_rate", "办结率"), ("resolution_rate", "办成率（A类）"),
+                ("solved_or_planned_rate", "解决或列入计划率（A+B类）"), ("satisfaction_rate", "满意率"),
+                ("satisfied_or_basic_rate", "满意和基本满意率"), ("on_time_rate", "按时答复率")]
+CLASS_COLUMNS = [("A", "A类"), ("B", "B类"), ("C", "C类")]
+SHEETS = ("总体情况", "各单位", "各类别", "逾期清单")
+PERCENT = "0.00%"
+
+
+def _header(ws, titles: list[str]) -> None:
+    ws.append(titles)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+
+
+def _rate_cells(row: dict) -> list:
+    return [row[k] for k, _ in RATE_COLUMNS] + [row["classes"].get(c, 0) for c, _ in CLASS_COLUMNS]
+
+
+def _format(ws, first_col: int) -> None:
+    """Rates as percentages (the rate columns follow ``first_col`` leading columns)."""
+    rate_cols = [first_col + i + 1 for i, (k, _) in enumerate(RATE_COLUMNS) if k.endswith("_rate")]
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column in rate_cols and cell.value is not None:
+                cell.number_format = PERCENT
+
+
+def workbook(session, actor: dict, filters: dict, now: datetime) -> bytes:
+    overall = stats.rates(session, actor, filters, now)
+    wanted = overall["filters"]
+    ranked = stats.units(session, actor, wanted, now)["items"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEETS[0]
+    _header(ws, ["届次"] + [t for _, t in RATE_COLUMNS] + [t for _, t in CLASS_COLUMNS])
+    ws.append([wanted.get("session", "全部")] + _rate_cells(overall))
+    _format(ws, 1)
+
+    ws = wb.create_sheet(SHEETS[1])
+    _header(ws, ["排名", "单位编号", "承办单位"] + [t for _, t in RATE_COLUMNS] + [t for _, t in CLASS_COLUMNS])
+    for item in ranked:
+        ws.append([item["rank"], item["unit_id"], item["unit_name"] or f"单位{item['unit_id']}"]
+                  + _rate_cells(item))
+    _format(ws, 3)
+
+    ws = wb.create_sheet(SHEETS[2])
+    _header(ws, ["类别代码", "类别"] + [t for _, t in RATE_COLUMNS] + [t for _, t in CLASS_COLUMNS])
+    for item in stats.categories(session, wanted, now):
+        code = item["category"]
+        ws.append([code, CATEGORY_NAMES.get(code, code or "未分类")] + _rate_cells(item))
+    _format(ws, 2)
+
+    ws = wb.create_sheet(SHEETS[3])
+    _header(ws, ["交办编号", "建议编号", "标题", "届次", "承办单位", "状态", "办理轮次", "答复期限", "逾期天数"])
+    for row in stats.overdue(session, wanted, now):
+        ws.append([row["assignment_id"], row["number"], row["title"], row["session"],
+                   row["unit_name"] or f"单位{row['lead_unit_id']}", row["state"], row["round"],
+                   row["due_at"], row["days_late"]])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

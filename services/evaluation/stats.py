@@ -1,0 +1,132 @@
+"""Rates from the projection (DESIGN.md "Rates"), aggregated in SQL with FILTER clauses.
+
+One row per assignment (assignment_facts); an assignment counts for its current lead
+unit, its suggestion's session and category, and its lead deputy's level.
+- replied: it has a reply (its latest reply counts: result class, on time);
+- completed (a final reply): state replied/evaluated/closed and no rehandling pending
+  (its latest rating is not a first-round "dissatisfied" of the current round);
+- evaluated: it has a rating (its latest rating counts: after rehandling, the final one);
+- overdue: no reply in the current round (assigned/signed/rehandling) and its due date has
+  passed by ``now`` or an assignment.overdue event of this round said so.
+"""
+from datetime import datetime
+
+from sqlalchemy import text
+
+from services.common.errors import Forbidden
+from services.common.validation import parse
+from services.evaluation import domain
+from services.evaluation.schemas import StatsFilter
+
+UNREPLIED = "state IN ('assigned', 'signed', 'rehandling')"
+OVERDUE = f"{UNREPLIED} AND (due_at < :now OR overdue_round = round)"
+REOPENED = "coalesce(satisfaction = 'dissatisfied' AND NOT rating_final AND rating_round = round, false)"
+# What a facts row counts for; the trigger rate_cells_sync (migration 6b9869a7d538) keeps the same
+# definitions in rate_cells, and rebuild.py recomputes the cells with these (the test compares them).
+CELL_COUNTS = {
+    "assigned": "count(*)",
+    "replied": "count(*) FILTER (WHERE result_class IS NOT NULL)",
+    "completed": f"count(*) FILTER (WHERE state IN ('replied', 'evaluated', 'closed') AND NOT {REOPENED})",
+    "on_time": "count(*) FILTER (WHERE on_time AND result_class IS NOT NULL)",
+    "evaluated": "count(*) FILTER (WHERE satisfaction IS NOT NULL)",
+    "satisfied": "count(*) FILTER (WHERE satisfaction = 'satisfied')",
+    "basic": "count(*) FILTER (WHERE satisfaction = 'basic')",
+    "dissatisfied": "count(*) FILTER (WHERE satisfaction = 'dissatisfied')",
+}
+CELL_KEYS = "coalesce(session, ''), lead_unit_id, coalesce(category, ''), coalesce(level, ''), " \
+            "coalesce(result_class, '')"
+SUMMED = (*CELL_COUNTS, "overdue")
+GROUPS = {"unit": "lead_unit_id", "category": "category", "session": "session"}
+
+
+def scoped_filters(actor: dict, filters: dict | None) -> dict:
+    """The filters a caller may use: a unit sees only its own unit's rates."""
+    wanted = parse(StatsFilter, filters or {}).model_dump(exclude_none=True)
+    role = actor.get("role")
+    if role == "unit":
+        wanted["unit_id"] = actor.get("unit_id")
+    elif role not in ("office", "leader", "admin"):
+        raise Forbidden(f"role {role} may not see the rates")
+    return wanted
+
+
+def _where(filters: dict) -> str:
+    """Filters on rate_cells or assignment_facts (same column names; NULL keys are '' in the cells)."""
+    parts = ["true"]
+    for name, column in (("session", "session"), ("unit_id", "lead_unit_id"), ("category", "category"),
+                         ("level", "level")):
+        if name in filters:
+            parts.append(f"{column} = :{name}")
+    return " AND ".join(parts)
+
+
+def counts(session, filters: dict, now: datetime, group: str | None = None) -> dict:
+    """{group value (None when not grouped): counts, with counts per result class folded in}.
+
+    Sums of the trigger-kept cells (a few per unit and category, not one per assignment);
+    overdue depends on the clock, so it is counted on the unreplied facts (a partial index).
+    """
+    key = GROUPS[group] if group else "NULL"
+    params = {**filters, "now": now}
+    inner = ", ".join(f"sum({k}) AS {k}" for k in CELL_COUNTS)
+    outer = ", ".join(f"sum({k})::int" for k in CELL_COUNTS)
+    rows = session.execute(text(
+        f"SELECT grp, {outer}, jsonb_object_agg(result_class, replied) FILTER (WHERE result_class <> '') "
+        f"FROM (SELECT {key} AS grp, result_class, {inner} FROM rate_cells WHERE {_where(filters)} "
+        f"GROUP BY 1, 2) cells GROUP BY grp"), params).all()
+    result: dict = {}
+    for grp, *values, classes in rows:
+        result[None if grp == "" else grp] = {**dict(zip(CELL_COUNTS, values)), "overdue": 0,
+                                              "classes": {c: int(n) for c, n in (classes or {}).items()}}
+    late = session.execute(text(
+        f"SELECT {key} AS grp, count(*) AS overdue FROM assignment_facts WHERE {OVERDUE} AND {_where(filters)} "
+        f"GROUP BY 1"), params)
+    for grp, overdue in late:
+        result.setdefault(grp, {**{k: 0 for k in SUMMED}, "classes": {}})["overdue"] = overdue
+    return result
+
+
+def rates(session, actor: dict, filters: dict | None, now: datetime) -> dict:
+    wanted = scoped_filters(actor, filters)
+    grouped = counts(session, wanted, now)
+    empty = {**{k: 0 for k in SUMMED}, "classes": {}}
+    return {**domain.rates(grouped.get(None, empty)), "filters": wanted}
+
+
+def unit_names(session) -> dict:
+    return dict(session.execute(text("SELECT unit_id, name FROM units")).all())
+
+
+def units(session, actor: dict, filters: dict | None, now: datetime) -> dict:
+    """Units ranked (domain.ranking_key), each with the rates; ``rank`` from 1."""
+    wanted = scoped_filters(actor, filters)
+    names = unit_names(session)
+    items = [{"unit_id": unit_id, "unit_name": names.get(unit_id), **domain.rates(c)}
+             for unit_id, c in counts(session, wanted, now, "unit").items()]
+    items.sort(key=domain.ranking_key)
+    for rank, item in enumerate(items, start=1):
+        item["rank"] = rank
+    return {"items": items, "total": len(items), "filters": wanted}
+
+
+def categories(session, filters: dict, now: datetime) -> list[dict]:
+    grouped = counts(session, filters, now, "category")
+    return [{"category": c, **domain.rates(grouped[c])} for c in sorted(grouped, key=lambda c: c or "")]
+
+
+def overdue(session, filters: dict, now: datetime, limit: int | None = None) -> list[dict]:
+    """Overdue assignments, most late first, with their days late."""
+    rows = session.execute(text(
+        f"SELECT assignment_id, suggestion_id, number, title, session, category, lead_unit_id, state, round, "
+        f"due_at, CASE WHEN overdue_round = round THEN days_late END AS reported_days "
+        f"FROM assignment_facts WHERE {_where(filters)} AND {OVERDUE} ORDER BY due_at, assignment_id"
+        + (" LIMIT :limit" if limit else "")), {**filters, "now": now, "limit": limit}).mappings()
+    names = unit_names(session)
+    result = []
+    for row in rows:
+        by_clock = max(0, (now - row["due_at"]).days) if row["due_at"] else 0
+        days = max(by_clock, row["reported_days"] or 0)
+        result.append({**{k: v for k, v in row.items() if k != "reported_days"},
+                       "due_at": row["due_at"].isoformat() if row["due_at"] else None,
+                       "unit_name": names.get(row["lead_unit_id"]), "days_late": days})
+    return result

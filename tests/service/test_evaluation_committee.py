@@ -1,0 +1,149 @@
+"""Satisfaction tests (满意度测评) and third-party assessments (第三方评估) on real PostgreSQL and RabbitMQ."""
+import eventlet
+import pytest
+from sqlalchemy import text
+
+from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.evaluation.service import EvaluationService
+from tests.service.helpers import EventListener, envelope, publish, wait_for
+from tests.service.test_evaluation_service import EVALUATION_TABLES
+from tests.service.conftest import truncate
+
+OFFICE = {"role": "office", "sub": "office-1"}
+ASSESSOR_2 = {"role": "office", "sub": "assessor-2"}
+
+
+@pytest.fixture
+def evaluation_db(db, amqp):
+    engine = db("evaluation")
+    truncate(engine, *EVALUATION_TABLES)
+    return engine
+
+
+def vote(unit_id: int, choice: str) -> dict:
+    return {"unit_id": unit_id, "choice": choice}
+
+
+def test_satisfaction_test_ballots_and_tallies(start_service, rpc, amqp, evaluation_db):
+    start_service(EvaluationService)
+    listener = EventListener(amqp, "evaluation.test_closed")
+    publish(amqp, envelope("assignment.unit_registered", {"id": 41, "name": "市教育局", "code": "JY"}))
+    wait_for(lambda: _count(evaluation_db, "units") == 1, what="unit projected")
+    test = rpc.evaluation.create_test(OFFICE, {"title": "2026年度承办单位满意度测评", "unit_ids": [41, 42],
+                                               "voter_count": 3})
+    assert test["status"] == "open" and test["ballots"] == 0
+    assert test["units"] == [{"unit_id": 41, "unit_name": "市教育局"}, {"unit_id": 42, "unit_name": None}]
+
+    rpc.evaluation.record_ballot(OFFICE, test["id"], {"voter": "委员1", "votes": [vote(41, "satisfied"),
+                                                                                  vote(42, "basic")]})
+    with pytest.raises(Conflict):  # each voter one ballot
+        rpc.evaluation.record_ballot(OFFICE, test["id"], {"voter": "委员1", "votes": [vote(41, "basic")]})
+    with pytest.raises(ValidationFailed) as err:  # a unit not in the test
+        rpc.evaluation.record_ballot(OFFICE, test["id"], {"votes": [vote(41, "basic"), vote(43, "basic")]})
+    assert err.value.details[0]["field"] == "votes.1.unit_id"
+    with pytest.raises(ValidationFailed):
+        rpc.evaluation.record_ballot(OFFICE, test["id"], {"votes": [vote(41, "so-so")]})
+    rpc.evaluation.record_ballot(OFFICE, test["id"], {"voter": "委员2", "votes": [vote(41, "satisfied"),
+                                                                                  vote(42, "dissatisfied")]})
+    rpc.evaluation.record_ballot(OFFICE, test["id"], {"votes": [vote(41, "basic")]})  # abstains on 42
+    with pytest.raises(Conflict):  # never more ballots than voters
+        rpc.evaluation.record_ballot(OFFICE, test["id"], {"votes": [vote(41, "basic")]})
+
+    closed = rpc.evaluation.close_test(OFFICE, test["id"])
+
+    assert closed["status"] == "closed" and closed["ballots"] == 3
+    t41, t42 = closed["tallies"]
+    assert (t41["satisfied"], t41["basic"], t41["dissatisfied"], t41["satisfaction_rate"]) == (2, 1, 0, 0.6667)
+    assert (t42["votes"], t42["satisfaction_rate"], t42["satisfied_or_basic_rate"]) == (2, 0.0, 0.5)
+    [event] = listener.wait("evaluation.test_closed")
+    assert event["payload"]["test_id"] == test["id"] and event["payload"]["tallies"] == closed["tallies"]
+    assert rpc.evaluation.get_test(OFFICE, test["id"])["tallies"] == closed["tallies"]  # kept
+    with pytest.raises(Conflict):
+        rpc.evaluation.close_test(OFFICE, test["id"])
+    with pytest.raises(Conflict):
+        rpc.evaluation.record_ballot(OFFICE, test["id"], {"votes": [vote(41, "basic")]})
+    with pytest.raises(NotFound):
+        rpc.evaluation.get_test(OFFICE, 999999)
+
+
+def test_concurrent_ballots_never_exceed_the_voters(start_service, rpc, evaluation_db):
+    start_service(EvaluationService)
+    test = rpc.evaluation.create_test(OFFICE, {"title": "测评", "unit_ids": [41], "voter_count": 5})
+    pending = [rpc.evaluation.record_ballot.call_async(OFFICE, test["id"], {"votes": [vote(41, "satisfied")]})
+               for _ in range(12)]
+    outcomes = []
+    for reply in pending:
+        try:
+            reply.result()
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+    assert outcomes.count("ok") == 5 and outcomes.count("conflict") == 7
+    assert _count(evaluation_db, "ballots") == 5
+
+
+def test_satisfaction_test_input_is_validated(start_service, rpc, evaluation_db):
+    start_service(EvaluationService)
+    for bad, field in [({"title": "x", "unit_ids": [], "voter_count": 3}, "unit_ids"),
+                       ({"title": "x", "unit_ids": [1, 1], "voter_count": 3}, "unit_ids"),
+                       ({"title": "x", "unit_ids": [1], "voter_count": 0}, "voter_count"),
+                       ({"unit_ids": [1], "voter_count": 2}, "title")]:
+        with pytest.raises(ValidationFailed) as err:
+            rpc.evaluation.create_test(OFFICE, bad)
+        assert err.value.details[0]["field"] == field
+
+
+def replied(n: int, session: str) -> dict:
+    return envelope("assignment.replied", {
+        "assignment_id": 9000 + n, "suggestion_id": 9000 + n, "state": "replied", "round": 1, "lead_unit_id": 41,
+        "lead_unit_name": "市教育局", "co_unit_ids": [], "due_at": "2030-01-01T00:00:00+00:00",
+        "number": f"第{9000 + n}号", "title": f"建议{n}", "session": session, "category": "edu",
+        "lead_deputy_id": 1, "co_signer_ids": [], "result_class": "A", "on_time": True})
+
+
+def test_assessment_samples_reproducibly_and_summarises_scores(start_service, rpc, amqp, evaluation_db):
+    start_service(EvaluationService)
+    events = [replied(n, "十六届三次") for n in range(1, 21)] + [replied(n, "十六届二次") for n in range(21, 26)]
+    for event in events:
+        publish(amqp, event)
+    wait_for(lambda: _count(evaluation_db, "assignment_facts") == 25, what="replies projected")
+
+    first = rpc.evaluation.create_assessment(OFFICE, {"sample_size": 5, "session": "十六届三次", "seed": 7})
+    again = rpc.evaluation.create_assessment(OFFICE, {"sample_size": 5, "session": "十六届三次", "seed": 7})
+    other = rpc.evaluation.create_assessment(OFFICE, {"sample_size": 5, "session": "十六届三次"})
+
+    assert first["suggestion_ids"] == again["suggestion_ids"] and len(first["suggestion_ids"]) == 5
+    assert all(9001 <= s <= 9020 for s in first["suggestion_ids"]) and first["population"] == 20
+    assert isinstance(other["seed"], int)
+    assert first["items"][0]["number"] == f"第{first['suggestion_ids'][0]}号"
+    everything = rpc.evaluation.create_assessment(OFFICE, {"sample_size": 100, "seed": 1})
+    assert everything["sample_size"] == 25 and everything["requested"] == 100
+
+    sid, sid2 = first["suggestion_ids"][:2]
+    rpc.evaluation.add_score(OFFICE, first["id"], {"suggestion_id": sid, "score": 90, "comment": "答复详实"})
+    rpc.evaluation.add_score(ASSESSOR_2, first["id"], {"suggestion_id": sid, "score": 70})
+    rpc.evaluation.add_score(OFFICE, first["id"], {"suggestion_id": sid2, "score": 62})
+    with pytest.raises(Conflict):  # an assessor scores an item once
+        rpc.evaluation.add_score(OFFICE, first["id"], {"suggestion_id": sid, "score": 10})
+    outside = next(s for s in range(9001, 9021) if s not in first["suggestion_ids"])
+    with pytest.raises(ValidationFailed) as err:
+        rpc.evaluation.add_score(OFFICE, first["id"], {"suggestion_id": outside, "score": 50})
+    assert err.value.details[0]["field"] == "suggestion_id"
+    with pytest.raises(ValidationFailed) as err:
+        rpc.evaluation.add_score(OFFICE, first["id"], {"suggestion_id": sid, "score": 101})
+    assert err.value.details[0]["field"] == "score"
+
+    got = rpc.evaluation.get_assessment(OFFICE, first["id"])
+    assert got["summary"] == {"count": 3, "mean": 74.0, "min": 62, "max": 90}
+    item = next(i for i in got["items"] if i["suggestion_id"] == sid)
+    assert item["summary"] == {"count": 2, "mean": 80.0, "min": 70, "max": 90}
+    with pytest.raises(ValidationFailed):  # nothing replied in that session
+        rpc.evaluation.create_assessment(OFFICE, {"sample_size": 5, "session": "十五届一次"})
+    with pytest.raises(NotFound):
+        rpc.evaluation.get_assessment(OFFICE, 999999)
+
+
+def _count(engine, table: str) -> int:
+    eventlet.sleep(0)
+    with engine.connect() as conn:
+        return conn.execute(text(f"select count(*) from {table}")).scalar()
