@@ -36,13 +36,23 @@ def email_message(settings: Settings, item: dict) -> EmailMessage:
     return msg
 
 
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=settings.smtp_ca_file or None)
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    if settings.smtp_tls == "ssl":
+        return smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout,
+                                context=tls_context(settings))
+    return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
+
+
 def send_email(settings: Settings, item: dict) -> None:
     msg = email_message(settings, item)
-    smtp_class = smtplib.SMTP_SSL if settings.smtp_tls == "ssl" else smtplib.SMTP
     try:
-        with smtp_class(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout) as smtp:
+        with _connect(settings) as smtp:
             if settings.smtp_tls == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=tls_context(settings))
             if settings.smtp_user:
                 smtp.login(settings.smtp_user, settings.smtp_password)
             refused = smtp.send_message(msg)

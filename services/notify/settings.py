@@ -15,6 +15,7 @@ class Settings:
     smtp_password: str = ""
     smtp_from: str = "lianxin@localhost"
     smtp_timeout: float = 10.0
+    smtp_ca_file: str = ""  # a private CA to trust for TLS (empty: the system's)
     webhook_secret: str = "dev-webhook-secret-change-me"
     webhook_timeout: float = 5.0
     office_emails: list = field(default_factory=list)
@@ -47,6 +48,7 @@ def from_config(config: dict) -> Settings:
         smtp_password=_str(config, "SMTP_PASSWORD", ""),
         smtp_from=_str(config, "SMTP_FROM", d.smtp_from),
         smtp_timeout=float(_str(config, "SMTP_TIMEOUT", "10")),
+        smtp_ca_file=_str(config, "SMTP_CA_FILE", ""),
         webhook_secret=_str(config, "WEBHOOK_SECRET", d.webhook_secret),
         webhook_timeout=float(_str(config, "WEBHOOK_TIMEOUT", "5")),
         office_emails=policy.split_list(config.get("OFFICE_EMAILS")),
