@@ -133,3 +133,43 @@ def rows(engine, sql: str, **params) -> list[dict]:
 def value(engine, sql: str, **params):
     with engine.connect() as conn:
         return conn.execute(text(sql), params).scalar()
+
+
+class NotifyProcess:
+    """notify as `nameko run` starts it, in its own process (so SIGKILL is a real crash)."""
+
+    def __init__(self, log_path: pathlib.Path, **settings):
+        import os
+
+        from tests.service.conftest import ENV
+
+        port = free_port()
+        env = {**ENV, "NOTIFY_METRICS_ADDRESS": f"127.0.0.1:{port}", "PSYCOPG_WAIT_FUNC": "wait_select",
+               **{k: str(v) for k, v in settings.items()}}
+        self.log = open(log_path, "ab")
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "nameko"), "run", "--config", "services/notify/config.yml",
+             "services.notify.service:NotifyService"], cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
+        self.healthz = f"http://127.0.0.1:{port}/healthz"
+        self.os = os
+
+    def wait_ready(self) -> None:
+        import requests
+
+        from tests.polling import wait_for
+
+        def up():
+            assert self.process.poll() is None, "notify exited"
+            try:
+                return requests.get(self.healthz, timeout=1).status_code == 200
+            except requests.RequestException:
+                return False
+        wait_for(up, timeout=30, what="notify process ready")
+
+    def kill(self) -> None:
+        import signal
+
+        if self.process.poll() is None:
+            self.os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.close()
