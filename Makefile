@@ -50,3 +50,7 @@ bench:         ## submit a burst of suggestions through the gateway (after make 
 SERVICE ?= notify
 deadletters:   ## make deadletters SERVICE=notify [ARGS="replay"] — list or replay dead letters
 	@$(ENV) $(PY) -m services.common.deadletters $(SERVICE) $(or $(ARGS),list)
+
+.PHONY: deliveries
+deliveries:    ## make deliveries [ARGS="replay"] — list or replay notify's dead e-mail/webhook deliveries
+	@$(ENV) $(PY) -m services.notify.deliveries $(or $(ARGS),list)

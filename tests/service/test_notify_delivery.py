@@ -121,6 +121,7 @@ def cli(*args: str) -> str:
 def test_webhook_is_signed_and_retried_until_the_receiver_takes_it(rpc, amqp, start_service, clean_notify,
                                                                    webhook):
     webhook.fail = True
+    before = {o: delivered_metric("webhook", o) for o in ("delivered", "failed")}
     start_service(NotifyService, **FAST)
     register(amqp, clean_notify, webhook_url=webhook.url)
     publish(amqp, envelope("assignment.assigned", ASSIGNED))
@@ -136,6 +137,15 @@ def test_webhook_is_signed_and_retried_until_the_receiver_takes_it(rpc, amqp, st
     wait_for(lambda: rows(clean_notify, "select state from deliveries")[0]["state"] == "delivered", what="logged")
     [d] = rows(clean_notify, "select * from deliveries")
     assert d["channel"] == "webhook" and d["attempts"] == webhook.failed + 1 and d["delivered_at"]
+    assert delivered_metric("webhook", "delivered") == before["delivered"] + 1
+    assert delivered_metric("webhook", "failed") == before["failed"] + webhook.failed
+
+
+def delivered_metric(channel: str, outcome: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("lianxin_notify_deliveries_total",
+                                     {"channel": channel, "outcome": outcome}) or 0.0
 
 
 def test_a_receiver_with_another_secret_rejects_and_the_delivery_dies(rpc, amqp, start_service, clean_notify,
