@@ -19,7 +19,7 @@ from services.notify.views import preferences_dict, to_dict
 def notify(tx, settings: Settings, event: Envelope) -> int:
     """One notification per recipient, each with its deliveries; a repeated event adds nothing."""
     supervised = projections.apply(tx, event)
-    title, body = domain.render(settings.templates, event.type, event.payload)
+    title, body = domain.render(settings.templates, event.type, event.payload, settings.timezone)
     suggestion_id = event.payload.get("suggestion_id")
     created = 0
     for recipient in domain.recipients(event.type, event.payload, supervised):

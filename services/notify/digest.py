@@ -29,7 +29,7 @@ UNITS_WITH_OPEN_ITEMS = text("""
 def run_digest(db, settings: Settings, at=None) -> int:
     """Send today's digests not sent yet (once the local hour has reached DIGEST_HOUR); returns how many."""
     at = at or now()
-    day, hour = policy.local_day(at, settings.digest_timezone)
+    day, hour = policy.local_day(at, settings.timezone)
     if hour < settings.digest_hour:
         return 0
     with db.read() as session:
@@ -63,8 +63,10 @@ def render(settings: Settings, rows, unit_id: int, unit_name: str, day, at) -> t
     raw = [{"number": r.number, "title": r.title, "due_at": r.due_at,
             "role": "主办" if r.lead_unit_id == unit_id else "会办"} for r in rows]
     counts, items = policy.digest_items(raw, at, settings.digest_due_soon_days)
-    lines = [domain.render(settings.templates, "digest.item",
-                           {**item, "due_at": item["due_at"].isoformat() if item["due_at"] else None})[1]
-             for item in items]
+    lines = [domain.render(settings.templates, "digest.item", item, settings.timezone)[1]
+             for item in items[:settings.digest_max_items]]
+    if len(items) > settings.digest_max_items:
+        lines.append(f"……另有{len(items) - settings.digest_max_items}件")
     return domain.render(settings.templates, DIGEST_TYPE,
-                         {**counts, "unit_name": unit_name, "day": day.isoformat(), "items": "\n".join(lines)})
+                         {**counts, "unit_name": unit_name, "day": day.isoformat(), "items": "\n".join(lines)},
+                         settings.timezone)

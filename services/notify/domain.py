@@ -1,11 +1,14 @@
 """Pure rules of notify: who is told of what, and the text they get."""
+from datetime import datetime
 from pathlib import Path
 from string import Formatter
+from zoneinfo import ZoneInfo
 
 import yaml
 
 TEMPLATES_FILE = Path(__file__).with_name("templates.yml")
 MISSING = ""  # what a variable the event did not carry renders as
+TIMEZONE = "Asia/Shanghai"  # dates in texts are local dates
 
 
 def deputy(i) -> str:
@@ -91,17 +94,29 @@ def template_key(event_type: str, payload: dict) -> str:
     return event_type
 
 
-def variables(payload: dict) -> dict:
+def local_date(value, tz: str = TIMEZONE) -> str:
+    """"2024-06-08T16:30:00+00:00" -> "2024-06-09" in Asia/Shanghai; what is not a time stays as given."""
+    if not value:
+        return MISSING
+    try:
+        at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return (at.astimezone(ZoneInfo(tz)) if at.tzinfo else at).date().isoformat()
+    except (ValueError, TypeError):
+        return str(value)[:10]
+
+
+def variables(payload: dict, tz: str = TIMEZONE) -> dict:
     """The values a template may name: the payload's fields plus a few derived ones."""
     values = _Blank({k: (MISSING if v is None else v) for k, v in payload.items()})
-    values["due_date"] = str(payload.get("due_at") or "")[:10] or MISSING
+    values["due_date"] = local_date(payload.get("due_at"), tz)
     values["number"] = payload.get("number_label") or payload.get("number") or MISSING
+    values.setdefault("unit_name", payload.get("lead_unit_name") or MISSING)
     return values
 
 
-def render(templates: dict, event_type: str, payload: dict) -> tuple[str, str]:
+def render(templates: dict, event_type: str, payload: dict, tz: str = TIMEZONE) -> tuple[str, str]:
     template = templates.get(template_key(event_type, payload)) or {"title": event_type, "body": ""}
-    values = variables(payload)
+    values = variables(payload, tz)
     return _fill(template.get("title", event_type), values), _fill(template.get("body", ""), values)
 
 

@@ -24,7 +24,8 @@ class Settings:
     lease_seconds: float = 60.0  # a claimed delivery is retried after this if its sender died
     batch: int = 50
     digest_hour: int = 8
-    digest_timezone: str = "Asia/Shanghai"
+    timezone: str = "Asia/Shanghai"  # local dates in texts, the digest's day and hour
+    digest_max_items: int = 50
     digest_due_soon_days: int = 7
     templates: dict = field(default_factory=dict)
 
@@ -57,7 +58,8 @@ def from_config(config: dict) -> Settings:
         lease_seconds=float(_str(config, "DELIVERY_LEASE", "60")),
         batch=int(_str(config, "DELIVERY_BATCH", "50")),
         digest_hour=int(_str(config, "DIGEST_HOUR", "8")),
-        digest_timezone=_str(config, "DIGEST_TIMEZONE", d.digest_timezone),
+        timezone=_str(config, "TIMEZONE", d.timezone),
+        digest_max_items=int(_str(config, "DIGEST_MAX_ITEMS", "50")),
         digest_due_soon_days=int(_str(config, "DIGEST_DUE_SOON_DAYS", "7")),
         templates=domain.load_templates(config.get("NOTIFY_TEMPLATES") or None),
     )

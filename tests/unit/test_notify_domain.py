@@ -244,3 +244,23 @@ def test_recipient_keys_match_the_inbox_keys_of_whom_they_name():
     assert domain.inbox_keys({"role": "unit", "unit_id": 6})[0] in recipients
     assert domain.inbox_keys({"role": "deputy", "deputy_id": 21})[0] in recipients
     assert domain.inbox_keys({"role": "office"})[0] in who("assignment.disputed", ASSIGNMENT)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-06-08T09:30:00+00:00", "2024-06-08"),
+    ("2024-06-08T16:30:00+00:00", "2024-06-09"),  # already the 9th in Beijing
+    ("2024-06-08", "2024-06-08"), ("not a date at all", "not a dat"), (None, ""), ("", ""),
+])
+def test_due_date_is_the_local_date(value, expected):
+    assert domain.local_date(value) == expected
+
+
+def test_due_date_follows_the_configured_timezone():
+    assert domain.local_date("2024-06-08T16:30:00+00:00", "UTC") == "2024-06-08"
+    _, body = domain.render(TEMPLATES, "assignment.assigned", {**ASSIGNMENT, "due_at": "2024-06-08T16:30:00+00:00"})
+    assert "答复期限2024-06-09" in body
+
+
+def test_unit_name_is_a_name_for_the_lead_unit():
+    assert domain.variables(ASSIGNMENT)["unit_name"] == "市交通运输局"
+    assert domain.variables({})["unit_name"] == ""

@@ -62,7 +62,7 @@ def test_settings_from_config_strings_as_nameko_gives_them():
                               "DELIVERY_BACKOFF": "0.1,0.2", "DIGEST_HOUR": 7})
     assert s.email_enabled and s.smtp_port == 2525 and s.smtp_tls == "starttls"
     assert s.office_emails == ["a@x.cn", "b@x.cn"] and s.leader_emails == []
-    assert s.backoff == (0.1, 0.2) and s.digest_hour == 7 and s.digest_timezone == "Asia/Shanghai"
+    assert s.backoff == (0.1, 0.2) and s.digest_hour == 7 and s.timezone == "Asia/Shanghai"
     assert "assignment.assigned" in s.templates
     assert not settings.from_config({}).email_enabled  # no SMTP_HOST: no e-mail channel
 
@@ -104,3 +104,12 @@ def test_digest_text_lists_items_with_their_status():
     assert "市交通运输局" in title and "2024-06-01" in title
     assert "在办建议2件" in body and "已逾期1件" in body and "即将到期0件" in body
     assert body.index("第0001号") < body.index("第0002号") and "已逾期" in body
+
+
+def test_a_long_digest_is_cut_with_a_count_of_the_rest():
+    class Row:
+        def __init__(self, i):
+            self.number, self.title, self.due_at, self.lead_unit_id = f"第{i:04d}号", "建议", T0 + timedelta(days=i), 5
+    s = settings.from_config({"DIGEST_MAX_ITEMS": "3"})
+    _, body = render_digest(s, [Row(i) for i in range(1, 11)], 5, "单位", date(2024, 6, 1), T0)
+    assert "在办建议10件" in body and "第0003号" in body and "第0004号" not in body and "另有7件" in body
