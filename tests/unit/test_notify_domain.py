@@ -249,7 +249,7 @@ def test_recipient_keys_match_the_inbox_keys_of_whom_they_name():
 @pytest.mark.parametrize("value, expected", [
     ("2024-06-08T09:30:00+00:00", "2024-06-08"),
     ("2024-06-08T16:30:00+00:00", "2024-06-09"),  # already the 9th in Beijing
-    ("2024-06-08", "2024-06-08"), ("not a date at all", "not a dat"), (None, ""), ("", ""),
+    ("2024-06-08", "2024-06-08"), ("not a date at all", "not a date"), (None, ""), ("", ""),
 ])
 def test_due_date_is_the_local_date(value, expected):
     assert domain.local_date(value) == expected
