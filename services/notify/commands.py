@@ -3,6 +3,7 @@
 Nothing here sends anything: a notification and its delivery rows are written in
 the event's transaction; the dispatcher sends them afterwards (dispatcher.py).
 """
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common.clock import now
@@ -10,7 +11,7 @@ from services.common.envelope import Envelope
 from services.common.errors import NotFound
 from services.common.validation import parse
 from services.notify import domain, projections
-from services.notify.models import Contact, Delivery, Notification, Preference
+from services.notify.models import Delivery, Notification, Preference
 from services.notify.schemas import PreferencesIn
 from services.notify.settings import Settings
 from services.notify.views import preferences_dict, to_dict
@@ -41,25 +42,28 @@ def create(tx, settings: Settings, recipient: str, event_id: str, type_: str, ti
     return notification_id
 
 
+# a recipient's preferences and contact in one round trip (either may be missing)
+REACH = text("""
+    SELECT coalesce(p.email, true) AS wants_email, coalesce(p.webhook, true) AS wants_webhook,
+           c.email, c.webhook_url, coalesce(c.active, false) AS active
+    FROM (SELECT CAST(:r AS varchar) AS r) k
+    LEFT JOIN preferences p ON p.recipient = k.r LEFT JOIN contacts c ON c.recipient = k.r""")
+
+
 def addresses(tx, settings: Settings, recipient: str) -> dict[str, str]:
     """channel -> address for this recipient, as far as the projections and preferences allow."""
-    prefs = tx.get(Preference, recipient)
-    wants_email = prefs is None or prefs.email
-    wants_webhook = prefs is None or prefs.webhook
-    result = {}
+    reach = tx.execute(REACH, {"r": recipient}).one()
     if recipient == domain.OFFICE:
         emails = settings.office_emails
-        contact = None
     elif recipient == domain.LEADER:
         emails = settings.leader_emails
-        contact = None
     else:
-        contact = tx.get(Contact, recipient)
-        emails = [contact.email] if contact is not None and contact.active and contact.email else []
-    if wants_email and settings.email_enabled and emails:
+        emails = [reach.email] if reach.active and reach.email else []
+    result = {}
+    if reach.wants_email and settings.email_enabled and emails:
         result["email"] = ", ".join(emails)
-    if wants_webhook and contact is not None and contact.webhook_url:
-        result["webhook"] = contact.webhook_url
+    if reach.wants_webhook and reach.active and reach.webhook_url:
+        result["webhook"] = reach.webhook_url
     return result
 
 

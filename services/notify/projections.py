@@ -42,10 +42,13 @@ def _upsert_assignment(tx, p: dict, at: datetime) -> bool:
               "state": str(p.get("state") or "assigned")[:30], "due_at": _when(p.get("due_at")), "event_at": at}
     stmt = pg_insert(OpenAssignment).values(**values)
     changed = {k: v for k, v in values.items() if k != "assignment_id" and (v is not None or k == "due_at")}
-    tx.execute(stmt.on_conflict_do_update(index_elements=[OpenAssignment.assignment_id], set_=changed,
-                                          where=OpenAssignment.event_at <= stmt.excluded.event_at))
-    return bool(tx.scalar(select(OpenAssignment.supervised)
-                          .where(OpenAssignment.assignment_id == p["assignment_id"])))
+    supervised = tx.scalar(stmt.on_conflict_do_update(
+        index_elements=[OpenAssignment.assignment_id], set_=changed,
+        where=OpenAssignment.event_at <= stmt.excluded.event_at).returning(OpenAssignment.supervised))
+    if supervised is None:  # an older event than the one applied: nothing written, nothing returned
+        supervised = tx.scalar(select(OpenAssignment.supervised)
+                               .where(OpenAssignment.assignment_id == p["assignment_id"]))
+    return bool(supervised)
 
 
 def apply(tx, event: Envelope) -> bool:
