@@ -1,10 +1,14 @@
 """Pure rules of notify: who is told of what, and the text they get."""
+from datetime import datetime
 from pathlib import Path
 from string import Formatter
+from zoneinfo import ZoneInfo
 
 import yaml
 
 TEMPLATES_FILE = Path(__file__).with_name("templates.yml")
+MISSING = ""  # what a variable the event did not carry renders as
+TIMEZONE = "Asia/Shanghai"  # dates in texts are local dates
 
 
 def deputy(i) -> str:
@@ -16,26 +20,39 @@ def unit(i) -> str:
 
 
 OFFICE = "role:office"
+LEADER = "role:leader"
 
 
-def recipients(event_type: str, p: dict) -> list[str]:
-    """Recipient keys for an event (API.md, Notifications: who is told, at least)."""
-    units = [unit(p["lead_unit_id"])] + [unit(u) for u in p.get("co_unit_ids") or []] \
-        if p.get("lead_unit_id") else []
+def recipients(event_type: str, p: dict, supervised: bool = False) -> list[str]:
+    """Recipient keys for an event (API.md, Notifications: who is told, at least).
+
+    ``supervised``: the assignment is under key supervision (from notify's own
+    projection, or the event says so): its leaders hear when it is overdue.
+    """
+    lead_unit = [unit(p["lead_unit_id"])] if p.get("lead_unit_id") else []
+    units = lead_unit + [unit(u) for u in p.get("co_unit_ids") or []] if lead_unit else []
     lead = [deputy(p["lead_deputy_id"])] if p.get("lead_deputy_id") else []
+    co_signers = [deputy(d) for d in p.get("co_signer_ids") or []]
+    supervised = supervised or bool(p.get("supervised") or p.get("key_supervision"))
+    dissatisfied = p.get("satisfaction") == "dissatisfied"
     rules = {
         "suggestion.submitted": [OFFICE],
         "suggestion.accepted": lead,
         "suggestion.returned": lead,
+        "suggestion.merged": lead,
+        "suggestion.withdrawn": [OFFICE],
         "assignment.assigned": units + lead,
         "assignment.rerouted": units,
-        "assignment.urged": units[:1],
-        "assignment.due_soon": units[:1],
-        "assignment.overdue": units[:1] + [OFFICE],
+        "assignment.urged": lead_unit,
+        "assignment.due_soon": lead_unit,
+        "assignment.overdue": lead_unit + [OFFICE] + ([LEADER] if supervised else []),
         "assignment.disputed": [OFFICE],
-        "assignment.replied": lead + [deputy(d) for d in p.get("co_signer_ids") or []],
-        "evaluation.evaluated": [OFFICE] + ([unit(p["lead_unit_id"])] if p.get("lead_unit_id") else [])
-        if p.get("satisfaction") == "dissatisfied" else [],
+        "assignment.replied": lead + co_signers,
+        "assignment.extension_requested": [OFFICE],
+        "assignment.extension_decided": lead_unit,
+        "assignment.supervision_set": lead_unit + [LEADER],
+        "assignment.rehandling_opened": lead_unit,
+        "evaluation.evaluated": ([OFFICE] + lead_unit) if dissatisfied else [],
         "station.opinion_escalated": [deputy(p["deputy_id"])] if p.get("deputy_id") else [],
     }
     seen: list[str] = []
@@ -47,11 +64,11 @@ def recipients(event_type: str, p: dict) -> list[str]:
 
 def inbox_keys(actor: dict) -> list[str]:
     role = actor.get("role")
-    if role == "deputy":
+    if role == "deputy" and actor.get("deputy_id") is not None:
         return [deputy(actor["deputy_id"])]
-    if role == "unit":
+    if role == "unit" and actor.get("unit_id") is not None:
         return [unit(actor["unit_id"])]
-    if role == "station":
+    if role == "station" and actor.get("station_id") is not None:
         return [f"station:{actor['station_id']}"]
     if role in ("office", "leader", "admin"):
         return [f"role:{role}"]
@@ -60,24 +77,52 @@ def inbox_keys(actor: dict) -> list[str]:
 
 class _Blank(dict):
     def __missing__(self, key):
-        return ""
+        return MISSING
 
 
-def load_templates(path: Path = TEMPLATES_FILE) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def load_templates(path: Path | str | None = None) -> dict:
+    return yaml.safe_load(Path(path or TEMPLATES_FILE).read_text(encoding="utf-8")) or {}
 
 
 def template_key(event_type: str, payload: dict) -> str:
-    """A final dissatisfied rating closes the assignment: its text must not promise rehandling."""
+    """Variants of one event type: a final dissatisfied rating closes the assignment (its text
+    must not promise rehandling); an extension is approved or refused."""
     if event_type == "evaluation.evaluated" and payload.get("final"):
         return "evaluation.evaluated_final"
+    if event_type == "assignment.extension_decided":
+        return event_type + ("_approved" if payload.get("approved") else "_refused")
     return event_type
 
 
-def render(templates: dict, event_type: str, payload: dict) -> tuple[str, str]:
+def local_date(value, tz: str = TIMEZONE) -> str:
+    """"2024-06-08T16:30:00+00:00" -> "2024-06-09" in Asia/Shanghai; what is not a time stays as given."""
+    if not value:
+        return MISSING
+    try:
+        at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return (at.astimezone(ZoneInfo(tz)) if at.tzinfo else at).date().isoformat()
+    except (ValueError, TypeError):
+        return str(value)[:10]
+
+
+def variables(payload: dict, tz: str = TIMEZONE) -> dict:
+    """The values a template may name: the payload's fields plus a few derived ones."""
+    values = _Blank({k: (MISSING if v is None else v) for k, v in payload.items()})
+    values["due_date"] = local_date(payload.get("due_at"), tz)
+    values["number"] = payload.get("number_label") or payload.get("number") or MISSING
+    values.setdefault("unit_name", payload.get("lead_unit_name") or MISSING)
+    return values
+
+
+def render(templates: dict, event_type: str, payload: dict, tz: str = TIMEZONE) -> tuple[str, str]:
     template = templates.get(template_key(event_type, payload)) or {"title": event_type, "body": ""}
-    values = _Blank({k: ("" if v is None else v) for k, v in payload.items()})
-    values["due_date"] = (payload.get("due_at") or "")[:10]
-    values["number"] = payload.get("number_label") or payload.get("number") or ""
-    formatter = Formatter()
-    return formatter.vformat(template["title"], (), values), formatter.vformat(template["body"], (), values)
+    values = variables(payload, tz)
+    return _fill(template.get("title", event_type), values), _fill(template.get("body", ""), values)
+
+
+def _fill(text: str, values: dict) -> str:
+    """Fill {variables}; a template an operator broke (a stray brace) shows as written, never fails."""
+    try:
+        return Formatter().vformat(text, (), values)
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+        return text

@@ -11,6 +11,12 @@ def office_total(api) -> int:
     return api.get("/notifications?limit=1", OFFICE, expect=200).json()["total"]
 
 
+def wait_ready(system) -> None:
+    """A restarted process may take seconds to import on a loaded machine: wait until all answer."""
+    wait_for(lambda: requests.get(system.url + "/readyz", timeout=10).status_code == 200, timeout=60,
+             what="ready")
+
+
 def test_notifications_arrive_once_after_notify_was_down(system, api):
     world = World(api)
     system.svc("stop", "notify")
@@ -21,6 +27,7 @@ def test_notifications_arrive_once_after_notify_was_down(system, api):
         assert api.get("/notifications", world.deputy_token).status_code == 503
     finally:
         system.svc("start", "notify")
+    wait_ready(system)
     sid = ids["suggestion_id"]
 
     def counts(tok):
@@ -42,6 +49,7 @@ def test_sigkill_mid_flow_loses_and_doubles_nothing(system, api):
     finally:
         system.svc("start", "suggestion")
         system.svc("start", "notify")
+    wait_ready(system)
     # kill notify while it works through the backlog, then bring it back
     wait_for(lambda: office_total(api) > before, timeout=30, what="notify to start on the backlog")
     system.svc("kill", "notify")

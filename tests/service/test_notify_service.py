@@ -7,6 +7,7 @@ from services.common.errors import NotFound
 from services.notify.service import NotifyService
 from tests.service.conftest import truncate
 from tests.service.helpers import envelope, publish, wait_for
+from tests.service.notify_support import NOTIFY_TABLES
 
 # ids far from those other service tests use, as events outlive a test in shared queues
 LEAD_UNIT, CO_UNITS, LEAD_DEPUTY = 8101, [8102, 8103], 8201
@@ -28,8 +29,8 @@ EVERYONE_TOLD = [unit(LEAD_UNIT), *(unit(u) for u in CO_UNITS), LEAD_DEPUTY_ACTO
 @pytest.fixture
 def notify_db(start_service, db, amqp):
     engine = db("notify")
-    truncate(engine, "notifications", "outbox", "processed_events", "dead_letters")
-    start_service(NotifyService)
+    truncate(engine, *NOTIFY_TABLES)
+    start_service(NotifyService, DIGEST_INTERVAL=0)
     return engine
 
 

@@ -80,6 +80,21 @@ def test_deputy_hears_of_an_escalated_opinion():
     assert who("station.opinion_escalated", {"opinion_id": 4, "station_id": 2}) == []
 
 
+def test_office_hears_of_an_extension_request_and_the_unit_of_the_decision():
+    assert who("assignment.extension_requested", {**ASSIGNMENT, "days": 30}) == [domain.OFFICE]
+    assert who("assignment.extension_decided", {**ASSIGNMENT, "approved": True}) == [LEAD_UNIT]
+
+
+def test_leaders_hear_of_overdue_key_supervised_items_only():
+    assert domain.LEADER not in who("assignment.overdue", ASSIGNMENT)
+    assert domain.LEADER in domain.recipients("assignment.overdue", ASSIGNMENT, supervised=True)
+    assert domain.LEADER in who("assignment.overdue", {**ASSIGNMENT, "supervised": True})
+
+
+def test_supervision_tells_the_unit_and_the_leaders():
+    assert set(who("assignment.supervision_set", {**ASSIGNMENT, "leader": "张"})) == {LEAD_UNIT, domain.LEADER}
+
+
 def test_unknown_events_tell_nobody():
     assert who("station.activity_logged", {"station_id": 2}) == []
 
@@ -109,7 +124,17 @@ SAMPLES = [  # (event type, payload) of every template
     ("assignment.replied", {**ASSIGNMENT, "result_class": "A", "on_time": True}),
     ("evaluation.evaluated", EVALUATED),
     ("evaluation.evaluated", {**EVALUATED, "round": 2, "final": True}),
-    ("station.opinion_escalated", {"opinion_id": 4, "station_id": 2, "deputy_id": 31}),
+    ("station.opinion_escalated", {"opinion_id": 4, "station_id": 2, "deputy_id": 31, "station_name": "东华门联络站"}),
+    ("suggestion.merged", {**SUGGESTION, "status": "merged", "reason": "与第0012号内容相同"}),
+    ("suggestion.withdrawn", {**SUGGESTION, "status": "withdrawn", "reason": "已解决"}),
+    ("assignment.extension_requested", {**ASSIGNMENT, "days": 30, "reason": "需跨部门协调"}),
+    ("assignment.extension_decided", {**ASSIGNMENT, "approved": True, "due_at": "2024-07-08T09:30:00+00:00"}),
+    ("assignment.extension_decided", {**ASSIGNMENT, "approved": False}),
+    ("assignment.supervision_set", {**ASSIGNMENT, "leader": "张副主任", "committee": "城建环保委"}),
+    ("assignment.rehandling_opened", {**ASSIGNMENT, "state": "rehandling"}),
+    ("digest.daily", {"unit_name": "市交通运输局", "day": "2024-06-01", "pending": 3, "due_soon": 1,
+                      "overdue": 1, "items": "· 第0011号"}),
+    ("digest.item", {**ASSIGNMENT, "status": "已逾期"}),
 ]
 PAYLOADS = dict(SAMPLES)  # one sample per event type
 
@@ -119,6 +144,32 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 def test_every_template_has_a_sample_here():
     assert set(TEMPLATES) == {domain.template_key(t, p) for t, p in SAMPLES}
+
+
+@pytest.mark.parametrize("event_type, payload", SAMPLES)
+def test_templates_of_a_broken_payload_never_fail(event_type, payload):
+    """Odd values (lists, numbers, nested objects) where text is expected still render."""
+    odd = {k: ([1, 2] if isinstance(v, str) else v) for k, v in payload.items()}
+    title, body = domain.render(TEMPLATES, event_type, odd)
+    assert isinstance(title, str) and isinstance(body, str)
+
+
+def test_a_template_an_operator_broke_shows_as_written():
+    broken = {"assignment.urged": {"title": "督办{number", "body": "请{0}办理{title.x}"}}
+    assert domain.render(broken, "assignment.urged", ASSIGNMENT) == ("督办{number", "请{0}办理{title.x}")
+
+
+def test_extension_decided_text_says_approved_or_refused():
+    _, yes = domain.render(TEMPLATES, "assignment.extension_decided",
+                           {**ASSIGNMENT, "approved": True, "due_at": "2024-07-08T09:30:00+00:00"})
+    _, no = domain.render(TEMPLATES, "assignment.extension_decided", {**ASSIGNMENT, "approved": False})
+    assert "已批准" in yes and "2024-07-08" in yes
+    assert "未获批准" in no
+
+
+def test_overdue_text_gives_days_late():
+    _, body = domain.render(TEMPLATES, "assignment.overdue", {**ASSIGNMENT, "days_late": 12})
+    assert "12天" in body and "2024-06-08" in body
 
 
 @pytest.mark.parametrize("event_type, payload", SAMPLES)
@@ -181,6 +232,7 @@ def test_event_without_template_renders_its_type():
     ({"role": "leader"}, ["role:leader"]),
     ({"role": "admin"}, ["role:admin"]),
     ({"role": "public"}, []),
+    ({"role": "unit"}, []),
     ({}, []),
 ])
 def test_inbox_keys_per_role(actor, keys):
@@ -192,3 +244,23 @@ def test_recipient_keys_match_the_inbox_keys_of_whom_they_name():
     assert domain.inbox_keys({"role": "unit", "unit_id": 6})[0] in recipients
     assert domain.inbox_keys({"role": "deputy", "deputy_id": 21})[0] in recipients
     assert domain.inbox_keys({"role": "office"})[0] in who("assignment.disputed", ASSIGNMENT)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-06-08T09:30:00+00:00", "2024-06-08"),
+    ("2024-06-08T16:30:00+00:00", "2024-06-09"),  # already the 9th in Beijing
+    ("2024-06-08", "2024-06-08"), ("not a date at all", "not a date"), (None, ""), ("", ""),
+])
+def test_due_date_is_the_local_date(value, expected):
+    assert domain.local_date(value) == expected
+
+
+def test_due_date_follows_the_configured_timezone():
+    assert domain.local_date("2024-06-08T16:30:00+00:00", "UTC") == "2024-06-08"
+    _, body = domain.render(TEMPLATES, "assignment.assigned", {**ASSIGNMENT, "due_at": "2024-06-08T16:30:00+00:00"})
+    assert "答复期限2024-06-09" in body
+
+
+def test_unit_name_is_a_name_for_the_lead_unit():
+    assert domain.variables(ASSIGNMENT)["unit_name"] == "市交通运输局"
+    assert domain.variables({})["unit_name"] == ""

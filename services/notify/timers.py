@@ -1,0 +1,26 @@
+"""A timer whose interval comes from the service's config; an interval of 0 turns it off."""
+from nameko.timer import Timer
+
+
+class ConfigTimer(Timer):
+    def __init__(self, key: str, default: float, **kwargs):
+        super().__init__(interval=default, **kwargs)
+        self.key = key
+
+    def setup(self):
+        self.interval = float(self.container.config.get(self.key, self.interval) or 0)
+
+    def start(self):
+        if self.interval > 0:
+            super().start()
+
+    def stop(self):
+        if self.gt is not None:
+            super().stop()
+
+    def kill(self):
+        if self.gt is not None:
+            super().kill()
+
+
+config_timer = ConfigTimer.decorator
