@@ -4,7 +4,6 @@ A service subclasses ``ServiceBase`` and adds its own entrypoints; nameko finds
 entrypoints and dependencies declared on base classes too.
 """
 import json
-from functools import partial
 
 from nameko.messaging import consume
 from nameko.rpc import rpc as nameko_rpc
@@ -18,8 +17,14 @@ from services.common.inbox import handle_event
 from services.common.metrics import Metrics
 from services.common.topology import event_queue
 
-# Domain errors are answers, not faults: nameko logs them without a traceback.
-rpc = partial(nameko_rpc, expected_exceptions=LianxinError)
+def rpc(fn=None, **kwargs):
+    """nameko's @rpc where domain errors are answers, not faults (logged without a traceback).
+
+    (``partial(nameko_rpc, expected_exceptions=...)`` used bare as ``@rpc`` loses the keyword:
+    nameko's decorator only keeps keywords when called without the function.)
+    """
+    kwargs.setdefault("expected_exceptions", LianxinError)
+    return nameko_rpc(**kwargs) if fn is None else nameko_rpc(**kwargs)(fn)
 
 
 def event_consumer(service: str, handlers: dict):

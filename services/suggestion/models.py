@@ -52,7 +52,8 @@ class Suggestion(Base):
     co_unit_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), default=list, server_default="{}")
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # character bigrams and Latin words of title and body (text.search_terms), GIN-indexed for q=
-    search_terms: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}")
+    search_terms: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list, server_default="{}",
+                                                    deferred=True)  # ~500 terms a row: never read back
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -60,7 +61,8 @@ class Suggestion(Base):
         Index("uq_suggestion_number", "session", "number", unique=True),
         Index("ix_suggestions_lead", "lead_deputy_id"),
         Index("ix_suggestions_status", "status"),
-        Index("ix_suggestions_session_status", "session", "status"),
+        Index("ix_suggestions_session_status", "session", "status", "id"),
+        Index("ix_suggestions_category", "category", "id"),
         Index("ix_suggestions_lead_unit", "lead_unit_id"),
         Index("ix_suggestions_co_units", "co_unit_ids", postgresql_using="gin"),
         Index("ix_suggestions_merged_into", "merged_into_id"),

@@ -22,6 +22,15 @@ def _runs(text: str) -> list[str]:
     return _TOKENS.findall(text or "")
 
 
+def token_runs(text: str) -> list[str]:
+    """Runs of Chinese characters or of Latin letters and digits, in order."""
+    return _runs(text)
+
+
+def cjk_runs(text: str) -> list[str]:
+    return [run for run in _runs(text) if _IS_CJK.match(run)]
+
+
 def bigrams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
 

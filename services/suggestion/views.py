@@ -8,7 +8,7 @@ from services.suggestion.commands import count
 from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
 from services.suggestion.roster import names_of
 from services.suggestion.screening import similar
-from services.suggestion.text import query_terms
+from services.suggestion.text import cjk_runs, query_terms, token_runs
 
 MAX_LIMIT = 200
 STAFF = ("office", "leader", "admin")
@@ -82,17 +82,36 @@ def get(session, actor: dict, suggestion_id: int) -> dict:
 def keyword_condition(q: str):
     """Every whitespace-separated keyword must occur in the title or the body.
 
-    Bigrams (and Latin words) narrow the rows through the GIN index; the substring
-    test makes the match exact. A lone Chinese character has no bigram: a scan.
+    The GIN index on bigrams (and Latin words) finds the rows. For a two-character word
+    or a Latin word the index answer is already exact; a longer Chinese word also needs
+    its bigrams in a row, so a substring test confirms those (LIKE: Chinese has no case).
+    A lone Chinese character has no bigram: it is looked for in titles only, since a
+    scan of every body would take seconds.
     """
     conditions = []
     for word in q.split():
         exact, latin = query_terms(word)
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        substring = or_(Suggestion.title.ilike(pattern), Suggestion.body.ilike(pattern))
         terms = exact + latin
-        conditions.append(and_(Suggestion.search_terms.contains(terms), substring) if terms else substring)
+        if not terms:
+            conditions.append(Suggestion.title.like(_pattern(word)))
+            continue
+        condition = Suggestion.search_terms.contains(terms)
+        if _needs_recheck(word):
+            like = Suggestion.title.ilike if latin else Suggestion.title.like
+            body_like = Suggestion.body.ilike if latin else Suggestion.body.like
+            condition = and_(condition, or_(like(_pattern(word)), body_like(_pattern(word))))
+        conditions.append(condition)
     return and_(*conditions) if conditions else None
+
+
+def _needs_recheck(word: str) -> bool:
+    """Only one indexed term that is the whole word (公交, 5G) answers exactly without a recheck."""
+    runs = token_runs(word)
+    return len(runs) != 1 or runs[0] != word or (len(cjk_runs(word)) == 1 and len(word) > 2)
+
+
+def _pattern(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def scope(query, actor: dict, filters: dict):
@@ -130,16 +149,23 @@ def filtered(actor: dict, filters: dict):
     return query
 
 
-def page(session, query, limit: int, offset: int) -> tuple[list[Suggestion], int]:
-    total = count(session, query)
+# A keyword search counts its matches only up to here ("total_exact": false beyond):
+# counting every row that has a common word costs more than the page itself.
+SEARCH_COUNT_CAP = 1000
+
+
+def page(session, query, limit: int, offset: int, count_cap: int | None = None) -> tuple[list[Suggestion], int]:
+    total = count(session, query.limit(count_cap + 1) if count_cap else query)
     rows = list(session.scalars(query.order_by(Suggestion.id.desc()).limit(limit).offset(offset)))
     return rows, total
 
 
 def list_(session, actor: dict, filters: dict, limit: int, offset: int, cap: int = MAX_LIMIT) -> dict:
-    rows, total = page(session, filtered(actor, filters), min(limit, cap), offset)
+    count_cap = SEARCH_COUNT_CAP if filters.get("q") else None
+    rows, total = page(session, filtered(actor, filters), min(limit, cap), offset, count_cap)
     co = co_signers_of(session, [s.id for s in rows])
-    return {"items": [to_dict(s, co[s.id]) for s in rows], "total": total, "limit": limit, "offset": offset}
+    return {"items": [to_dict(s, co[s.id]) for s in rows], "total": min(total, count_cap or total),
+            "total_exact": not count_cap or total <= count_cap, "limit": limit, "offset": offset}
 
 
 def public_dict(s: Suggestion, names: dict, replies_: list[dict]) -> dict:
@@ -153,10 +179,12 @@ def public_dict(s: Suggestion, names: dict, replies_: list[dict]) -> dict:
 def public_list(session, filters: dict, limit: int, offset: int) -> dict:
     wanted = {k: filters[k] for k in ("session", "q", "category") if filters.get(k)}
     query = filtered({"role": "public"}, wanted).where(Suggestion.status.in_(domain.PUBLISHABLE))
-    rows, total = page(session, query, min(limit, MAX_LIMIT), offset)
+    count_cap = SEARCH_COUNT_CAP if wanted.get("q") else None
+    rows, total = page(session, query, min(limit, MAX_LIMIT), offset, count_cap)
     names = names_of(session, list({s.lead_deputy_id for s in rows}))
     answers = replies(session, [s.id for s in rows])
-    return {"items": [public_dict(s, names, answers[s.id]) for s in rows], "total": total,
+    return {"items": [public_dict(s, names, answers[s.id]) for s in rows],
+            "total": min(total, count_cap or total), "total_exact": not count_cap or total <= count_cap,
             "limit": limit, "offset": offset}
 
 

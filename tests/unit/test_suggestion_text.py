@@ -35,3 +35,10 @@ def test_most_similar_ranks_above_a_threshold():
     hits = most_similar("关于加大城区幼儿园建设力度的建议", candidates)
     assert [i for i, _ in hits] == [1, 3]
     assert hits[0][1] >= hits[1][1]
+
+
+def test_only_a_word_that_is_one_whole_term_skips_the_substring_check():
+    from services.suggestion.views import _needs_recheck
+
+    assert [w for w in ("公交", "5G", "幼儿园", "5G网络", "PM2.5", "公交-出行") if _needs_recheck(w)] == [
+        "幼儿园", "5G网络", "PM2.5", "公交-出行"]
