@@ -34,8 +34,12 @@ def test_keyword_search_finds_chinese_words_anywhere_newest_first(service, rpc):
     assert ids(rpc.suggestion.list(OFFICE, {"q": "出行"})) == [lift["id"], bus["id"]]  # newest first
     assert ids(rpc.suggestion.list(OFFICE, {"q": "老旧小区 电梯"})) == [lift["id"]]
     assert ids(rpc.suggestion.list(OFFICE, {"q": "5g"})) == [lift["id"]]
-    assert ids(rpc.suggestion.list(OFFICE, {"q": "梯"})) == [lift["id"]]  # one character: a scan
-    assert rpc.suggestion.list(OFFICE, {"q": "公园交"})["total"] == 0  # all bigrams present is not enough
+    assert ids(rpc.suggestion.list(OFFICE, {"q": "梯"})) == [lift["id"]]  # one character: titles only
+    # all bigrams present (公交, 交通) is not enough: the page is exact, the count an upper bound
+    submit(rpc, 3, "关于优化线路的建议", body="公交线路少，交通不便。")
+    apart = rpc.suggestion.list(OFFICE, {"q": "公交通"})
+    assert apart["items"] == [] and apart["total_exact"] is False
+    assert rpc.suggestion.list(OFFICE, {"q": "公交"})["total_exact"] is True
     assert rpc.suggestion.list(OFFICE, {"q": "%"})["total"] == 0
 
 
