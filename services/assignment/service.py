@@ -5,7 +5,7 @@ from datetime import datetime
 from services.assignment import commands, deadlines, handling, oversight, recommend, views
 from services.assignment.handlers import HANDLERS
 from services.assignment.settings import AssignmentSettings
-from services.assignment.timer import configured_timer
+from services.common.timers import config_timer
 from services.common.errors import field_error
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
@@ -126,7 +126,7 @@ class AssignmentService(ServiceBase):
         with self.db.transaction() as tx:
             return oversight.set_supervision(tx, actor, suggestion_id, data)
 
-    @configured_timer("DEADLINE_INTERVAL", default=60)
+    @config_timer("DEADLINE_INTERVAL", 60)
     def deadline_tick(self):
         counts = deadlines.run(self.db, self.settings)
         if counts["due_soon"] or counts["overdue"]:

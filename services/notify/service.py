@@ -7,7 +7,7 @@ from services.common.topology import event_queue
 from services.notify import commands, digest, dispatcher, views
 from services.notify.handlers import make_handlers
 from services.notify.settings import NotifySettings
-from services.notify.timers import config_timer
+from services.common.timers import config_timer
 
 
 class NotifyService(ServiceBase):

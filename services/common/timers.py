@@ -1,4 +1,8 @@
-"""A timer whose interval comes from the service's config; an interval of 0 turns it off."""
+"""A nameko timer whose interval comes from the service's config; 0 (or empty) turns it off.
+
+``@config_timer("DEADLINE_INTERVAL", 60)`` on an entrypoint; used by assignment's deadline
+scheduler and notify's dispatcher and digest.
+"""
 from nameko.timer import Timer
 
 
