@@ -32,6 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.submit import machine_info, percentile, result_path
+from scripts.isolation import drop_databases, reset, test_env
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -48,24 +49,6 @@ KEYWORDS = {
 
 
 # --------------------------------------------------------------------------- pure
-
-def bench_env(name: str, port_base: int) -> dict:
-    """The same isolated environment tests/conftest.py test_env builds (that module
-    monkey-patches with eventlet on import, which a threaded client must not have)."""
-    test_id = int(os.environ.get("LIANXIN_TEST_ID", "0") or 0)
-    if test_id:
-        name, port_base = f"{name}{test_id}", port_base + 300 * test_id
-    env = dict(os.environ)
-    env.update({
-        "DB_PREFIX": f"lianxin_{name}", "AMQP_VHOST": f"lianxin_{name}",
-        "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/lianxin_{name}",
-        "RUN_DIR": str(ROOT / ".run" / name), "GATEWAY_ADDRESS": f"127.0.0.1:{port_base}",
-        "PYTHONPATH": str(ROOT),
-    })
-    for i, svc in enumerate(("suggestion", "assignment", "station", "evaluation", "notify"), start=1):
-        env[f"{svc.upper()}_METRICS_ADDRESS"] = f"127.0.0.1:{port_base + i}"
-    return env
-
 
 def scenarios(limit: int, sessions: list[str], categories: list[str], statuses: list[str],
               n_units: int, n_deputies: int) -> list[dict]:
@@ -131,24 +114,6 @@ def run(args: list[str], env: dict, check: bool = True) -> subprocess.CompletedP
     if check and done.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return done
-
-
-def drop_databases(env: dict) -> None:
-    prefix = env["DB_PREFIX"]
-    dbs = run(["psql", "-h", "127.0.0.1", "-U", "root", "-d", "postgres", "-Atc",
-               f"select datname from pg_database where datname like '{prefix}\\_%'"], env).stdout.split()
-    for db in dbs:
-        run(["psql", "-h", "127.0.0.1", "-U", "root", "-d", "postgres", "-qc",
-             f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'], env)
-
-
-def reset(env: dict) -> None:
-    """Drop the copy's databases and vhost (as tests/conftest.py reset does)."""
-    run(["bash", "scripts/system.sh"], env)
-    drop_databases(env)
-    run(["rabbitmqctl", "-q", "delete_vhost", env["AMQP_VHOST"]], env, check=False)
-    run(["rabbitmqctl", "-q", "add_vhost", env["AMQP_VHOST"]], env)
-    run(["rabbitmqctl", "-q", "set_permissions", "-p", env["AMQP_VHOST"], "guest", ".*", ".*", ".*"], env)
 
 
 def gateway_url(env: dict) -> str:
@@ -450,7 +415,7 @@ def main(argv=None) -> int:
         parser.error("--rows must be ≥ 1000, --requests and --concurrency positive")
     warnings.filterwarnings("ignore", message="The HMAC key")
 
-    env = bench_env("benchread", args.port_base)
+    env = test_env("benchread", args.port_base)
     os.environ["GATEWAY_JWT_SECRET"] = env.get("GATEWAY_JWT_SECRET") or os.environ.get(
         "GATEWAY_JWT_SECRET", "dev-secret-change-me-0123456789abcdef")
     url = gateway_url(env)

@@ -12,52 +12,12 @@ import eventlet  # noqa: E402
 # nameko's pytest plugin no longer patches (since 2.13); HTTP and AMQP hang without it
 eventlet.monkey_patch()
 
-import pathlib  # noqa: E402
-import subprocess  # noqa: E402
-
 import pytest  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from scripts.isolation import ROOT, reset, test_env  # noqa: E402,F401 - the suites' shared helpers
 
 # fixtures shared by several test modules of one service
 pytest_plugins = ["tests.service.suggestion_support"]
-
-
-# LIANXIN_TEST_ID=N gives a second checkout its own copies (names suffixed, ports
-# shifted by N*300), so two suites can run on one machine at once.
-TEST_ID = int(os.environ.get("LIANXIN_TEST_ID", "0") or 0)
-
-
-def test_env(name: str, port_base: int) -> dict:
-    """Environment of an isolated copy of the system: DB prefix, vhost, run dir, ports."""
-    if TEST_ID:
-        name, port_base = f"{name}{TEST_ID}", port_base + 300 * TEST_ID
-    env = dict(os.environ)
-    env.update({
-        "DB_PREFIX": f"lianxin_{name}", "AMQP_VHOST": f"lianxin_{name}",
-        "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/lianxin_{name}",
-        "RUN_DIR": str(ROOT / ".run" / name), "GATEWAY_ADDRESS": f"127.0.0.1:{port_base}",
-        "PYTHONPATH": str(ROOT),
-    })
-    for i, svc in enumerate(("suggestion", "assignment", "station", "evaluation", "notify"), start=1):
-        env[f"{svc.upper()}_METRICS_ADDRESS"] = f"127.0.0.1:{port_base + i}"
-    return env
-
-
-def reset(env: dict) -> None:
-    """Drop the copy's databases and vhost, so every run starts clean."""
-    subprocess.run(["bash", "scripts/system.sh"], cwd=ROOT, env=env, check=True)
-    prefix = env["DB_PREFIX"]
-    dbs = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "root", "-d", "postgres", "-Atc",
-                          f"select datname from pg_database where datname like '{prefix}\\_%'"],
-                         capture_output=True, text=True, check=True).stdout.split()
-    for db in dbs:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "root", "-d", "postgres", "-qc",
-                        f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'], check=True)
-    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", env["AMQP_VHOST"]], capture_output=True)
-    subprocess.run(["rabbitmqctl", "-q", "add_vhost", env["AMQP_VHOST"]], check=True, capture_output=True)
-    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", env["AMQP_VHOST"], "guest", ".*", ".*", ".*"],
-                   check=True, capture_output=True)
 
 
 @pytest.fixture(scope="session")
