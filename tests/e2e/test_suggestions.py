@@ -3,10 +3,11 @@ batch import and export."""
 import io
 import uuid
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from tests.e2e.client import OFFICE, World, token
 from tests.polling import wait_for
+from tests.sheets import xlsx
 
 
 def new_session() -> str:
@@ -94,15 +95,6 @@ def test_keyword_search_and_public_disclosure_with_replies(api):
     assert public["replies"][0]["content"] == "已增设公交站点。" and public["lead_deputy_name"] == "王建国"
     assert "lead_deputy_id" not in public and "co_signer_ids" not in public
     api.get(f"/public/suggestions/{unique['id']}", expect=404)
-
-
-def xlsx(*rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def test_batch_import_reports_rejected_rows_and_export_downloads_the_list(api):

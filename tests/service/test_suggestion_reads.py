@@ -5,11 +5,12 @@ import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from tests.service.helpers import envelope, publish, scalar, wait_for
 from tests.service.test_suggestion_intake import OFFICE, deputy, submit
+from tests.sheets import xlsx
 
 
 def ids(page: dict) -> list[int]:
@@ -105,23 +106,14 @@ def test_timeline_shows_every_step_in_order_and_public_page_shows_replies(servic
         rpc.suggestion.public_get(hidden["id"])
 
 
-def workbook(*rows) -> str:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
 def test_import_takes_good_rows_and_reports_each_rejected_one(service, rpc, suggestion_db):
-    content = workbook(
+    content = base64.b64encode(xlsx(
         ["标题", "内容", "类别", "类型", "届次", "领衔代表", "联名代表", "来源"],
         ["关于增设公交站点的建议", "小区距公交站两公里。", "交通邮电", "大会", "十六届三次", "王建国", "李红梅、3", "调研"],
         ["关于治理河道污染的建议", "河道发黑发臭。", "天文", "大会", "十六届三次", "王建国", "", ""],
         ["关于规范停车的建议", "乱停车严重。", "urban", "闭会", "十六届三次", "查无此人", "", ""],
         ["短", "内容", "其他", "大会", "十六届三次", "4", "4", ""],
-    )
+    )).decode()
     report = rpc.suggestion.import_batch(OFFICE, "十六届三次.xlsx", content)
     assert report["imported"] == 1 and report["items"][0]["number"] == "第0001号"
     rejected = {r["row"]: {e["field"] for e in r["errors"]} for r in report["rejected"]}

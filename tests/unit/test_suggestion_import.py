@@ -2,21 +2,13 @@
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from services.suggestion import batch, importing
+from tests.sheets import xlsx
 
 HEADER = ["标题", "内容", "类别", "类型", "届次", "领衔代表", "联名代表", "来源"]
 ROW = ["关于增设公交站点的建议", "小区距公交站两公里。", "交通邮电", "大会", "十六届三次", "王建国", "李红梅、3", "调研"]
-
-
-def xlsx(*rows) -> bytes:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def test_xlsx_rows_keep_their_spreadsheet_numbers_and_skip_blank_rows():
