@@ -1,6 +1,6 @@
 """Request and event payload models of the suggestion service."""
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -8,17 +8,23 @@ from services.common.schemas import Id
 
 Kind = Literal["session", "recess"]
 Source = Literal["research", "inspection", "group", "visit", "station", "other"]
+# the bounds of a suggestion's fields, the same for a new suggestion and a draft's update
+Title = Annotated[str, Field(min_length=5, max_length=100)]
+Body = Annotated[str, Field(min_length=1, max_length=20000)]
+Category = Annotated[str, Field(min_length=1, max_length=30, description="a code of GET /api/v1/categories")]
+Session = Annotated[str, Field(min_length=1, max_length=50)]
+MAX_CO_SIGNERS = 200
 
 
 class SuggestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=5, max_length=100)
-    body: str = Field(min_length=1, max_length=20000)
-    category: str
+    title: Title = Field(examples=["关于增设社区公交站点的建议"])
+    body: Body = Field(examples=["该小区距最近公交站两公里，建议增设站点。"])
+    category: Category = Field(examples=["transport"])
     kind: Kind
-    session: str = Field(min_length=1, max_length=50)
-    co_signer_ids: list[Id] = Field(default_factory=list, max_length=200)
+    session: Session = Field(examples=["十六届三次"])
+    co_signer_ids: list[Id] = Field(default_factory=list, max_length=MAX_CO_SIGNERS)
     source: Source = "other"
     station_opinion_id: Id | None = None
     draft: bool = False
@@ -36,12 +42,12 @@ class DraftUpdate(BaseModel):
     """Fields a deputy may change when submitting a draft (all optional)."""
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str | None = None
-    body: str | None = None
-    category: str | None = None
+    title: Title | None = None
+    body: Body | None = None
+    category: Category | None = None
     kind: Kind | None = None
-    session: str | None = None
-    co_signer_ids: list[Id] | None = None
+    session: Session | None = None
+    co_signer_ids: list[Id] | None = Field(default=None, max_length=MAX_CO_SIGNERS)
     source: Source | None = None
 
 
