@@ -2,6 +2,7 @@
 import eventlet
 
 from gateway import openapi
+from gateway.answers.operations import HealthAnswer, ReadinessAnswer
 from gateway.auth import EVERYONE
 from gateway.contract import TEXT
 from gateway.errors import ApiError, json_response
@@ -36,12 +37,12 @@ class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, Evalua
             GatewayService._openapi = openapi.document(GatewayService)
         return GatewayService._openapi
 
-    @api("GET", "/healthz", tags=("operations",))
+    @api("GET", "/healthz", answer=HealthAnswer, tags=("operations",))
     def healthz(self, request):
         """200 when the gateway is up."""
         return {"status": "ok"}
 
-    @api("GET", "/readyz", status=(200, 503), tags=("operations",))
+    @api("GET", "/readyz", status=(200, 503), answer=ReadinessAnswer, tags=("operations",))
     def readyz(self, request):
         """200 when RabbitMQ and every service answer; 503 naming what is down."""
         down = []

@@ -3,6 +3,14 @@ import base64
 
 from werkzeug.wrappers import Response
 
+from gateway.answers.suggestions import (
+    PublicSuggestionAnswer,
+    PublicSuggestionPage,
+    SuggestionAnswer,
+    SuggestionDetailAnswer,
+    SuggestionImportAnswer,
+    SuggestionPage,
+)
 from gateway.auth import EVERYONE, STAFF
 from gateway.contract import XLSX
 from gateway.errors import ApiError
@@ -32,7 +40,7 @@ TAGS = ("suggestions",)
 class SuggestionRoutes(Proxies):
 
     @api("POST", "/api/v1/suggestions", roles=("deputy", "office"), body=SuggestionIn, status=201,
-         creates=True, tags=TAGS)
+         creates=True, answer=SuggestionAnswer, tags=TAGS)
     def create_suggestion(self, request):
         """Submit a suggestion (or save a draft with `draft: true`).
 
@@ -40,7 +48,7 @@ class SuggestionRoutes(Proxies):
         `lead_deputy_id`. A submitted suggestion gets its number; a draft gets none."""
         return 201, self.rpc("suggestion", "submit", request.actor, body(request))
 
-    @api("GET", "/api/v1/suggestions", roles=SCOPED, query=SuggestionList, tags=TAGS)
+    @api("GET", "/api/v1/suggestions", roles=SCOPED, query=SuggestionList, answer=SuggestionPage, tags=TAGS)
     def list_suggestions(self, request):
         """List suggestions the caller may see, newest first.
 
@@ -49,47 +57,51 @@ class SuggestionRoutes(Proxies):
         wanted, limit, offset = page(request)
         return self.rpc("suggestion", "list", request.actor, wanted, limit, offset)
 
-    @api("GET", "/api/v1/suggestions/<int:suggestion_id>", roles=SCOPED, tags=TAGS)
+    @api("GET", "/api/v1/suggestions/<int:suggestion_id>", roles=SCOPED, answer=SuggestionDetailAnswer,
+         tags=TAGS)
     def get_suggestion(self, request, suggestion_id):
         """One suggestion with its assignment summary and timeline."""
         return self.rpc("suggestion", "get", request.actor, suggestion_id)
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/submit", roles=("deputy", "office"),
-         body=DraftUpdate, tags=TAGS)
+         body=DraftUpdate, answer=SuggestionAnswer, tags=TAGS)
     def submit_draft(self, request, suggestion_id):
         """Submit a draft (optionally changing its fields): it becomes submitted and gets its number."""
         return self.rpc("suggestion", "submit_draft", request.actor, suggestion_id, body(request))
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/screening", roles=("office",), body=ScreeningIn,
-         tags=TAGS)
+         answer=SuggestionAnswer, tags=TAGS)
     def screen_suggestion(self, request, suggestion_id):
         """Screen a submitted suggestion: accept, return (with a reason) or merge into another."""
         return self.rpc("suggestion", "screen", request.actor, suggestion_id, body(request))
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/withdraw", roles=("deputy", "office"),
-         body=WithdrawIn, tags=TAGS)
+         body=WithdrawIn, answer=SuggestionAnswer, tags=TAGS)
     def withdraw_suggestion(self, request, suggestion_id):
         """Withdraw a suggestion before it is assigned (the lead deputy, or the office)."""
         return self.rpc("suggestion", "withdraw", request.actor, suggestion_id, body(request))
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/publish", roles=("office",), body=PublishIn,
-         tags=TAGS)
+         answer=SuggestionAnswer, tags=TAGS)
     def publish_suggestion(self, request, suggestion_id):
         """Make an accepted suggestion and its replies public."""
         return self.rpc("suggestion", "publish", request.actor, suggestion_id, body(request))
 
-    @api("GET", "/api/v1/public/suggestions", roles=EVERYONE, query=PublicSuggestionList, tags=("public",))
+    @api("GET", "/api/v1/public/suggestions", roles=EVERYONE, query=PublicSuggestionList,
+         answer=PublicSuggestionPage, tags=("public",))
     def public_suggestions(self, request):
         """Published suggestions with their replies, without contact data (no sign-in needed)."""
         wanted, limit, offset = page(request)
         return self.rpc("suggestion", "public_list", wanted, limit, offset)
 
-    @api("GET", "/api/v1/public/suggestions/<int:suggestion_id>", roles=EVERYONE, tags=("public",))
+    @api("GET", "/api/v1/public/suggestions/<int:suggestion_id>", roles=EVERYONE,
+         answer=PublicSuggestionAnswer, tags=("public",))
     def public_suggestion(self, request, suggestion_id):
         """One published suggestion with its replies (no sign-in needed)."""
         return self.rpc("suggestion", "public_get", suggestion_id)
 
-    @api("POST", "/api/v1/suggestions/import", roles=("office",), upload=True, creates=True, tags=TAGS)
+    @api("POST", "/api/v1/suggestions/import", roles=("office",), upload=True, creates=True,
+         answer=SuggestionImportAnswer, tags=TAGS)
     def import_suggestions(self, request):
         """Import suggestions from an .xlsx or .csv file (multipart field `file`, at most 10 MB).
 

@@ -1,0 +1,137 @@
+"""Answers of the suggestion service (提): a suggestion, its detail, lists, disclosure, import.
+
+Built by services/suggestion (views.py, batch.py). The category is a code of the configurable
+taxonomy (GET /api/v1/categories), so it is a string, not an enum.
+"""
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from gateway.answers.common import Answer, ErrorDetail, page_of
+
+Status = Literal["draft", "submitted", "accepted", "returned", "merged", "withdrawn", "assigned", "signed",
+                 "replied", "evaluated", "rehandling", "closed"]
+# the statuses of a suggestion that may be public (accepted, wherever it is in handling)
+PublicStatus = Literal["accepted", "assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
+Kind = Literal["session", "recess"]
+Source = Literal["research", "inspection", "group", "visit", "station", "other"]
+NUMBER = "the session's number label, e.g. 第0001号; null for a draft"
+
+
+class SuggestionAssignmentSummary(Answer):
+    """The current assignment, as the suggestion service has heard of it from assignment events."""
+    assignment_id: int | None
+    lead_unit_id: int | None
+    lead_unit_name: str | None
+    co_unit_ids: list[int] | None
+    due_at: datetime | None
+
+
+class SuggestionAnswer(Answer):
+    """A suggestion (代表建议) as lists and every command answer it."""
+    id: int
+    number: str | None = Field(description=NUMBER)
+    seq: int | None = Field(description="the number as an integer; null for a draft")
+    session: str
+    title: str
+    body: str
+    category: str = Field(description="a category code (GET /api/v1/categories)")
+    category_name: str | None = Field(description="the category's name; null if the code left the taxonomy")
+    kind: Kind
+    source: Source
+    lead_deputy_id: int
+    co_signer_ids: list[int]
+    status: Status
+    public: bool
+    return_reason: str | None
+    withdraw_reason: str | None
+    merged_into_id: int | None
+    station_opinion_id: int | None = Field(description="the station opinion this suggestion came from")
+    assignment: SuggestionAssignmentSummary | None
+    due_at: datetime | None = Field(description="when the lead unit's reply is due")
+    overdue: bool
+    created_at: datetime
+    submitted_at: datetime | None
+    published_at: datetime | None
+
+
+class SuggestionPage(page_of(SuggestionAnswer, "SuggestionAnswerPage")):
+    """Suggestions, newest first."""
+    total_exact: bool = Field(description="false when a keyword search's count was capped or is an upper bound")
+
+
+class SuggestionTimelineStep(Answer):
+    """One step of a suggestion's life (submitted, accepted, assigned, signed, replied, evaluated...)."""
+    type: str = Field(description="the step: a suggestion status or the assignment/evaluation event's name")
+    at: datetime
+    actor: str | None
+    note: str | None
+
+
+class SuggestionReply(Answer):
+    """A unit's reply, as disclosed with the suggestion."""
+    unit_name: str | None
+    result_class: str = Field(description="the reply's result class (configurable: A, B, C by default)")
+    round: int = Field(description="1, or 2 and more after rehandling")
+    content: str | None
+    at: datetime
+
+
+class SimilarSuggestion(Answer):
+    """A suggestion of the same session whose title looks alike (the hint shown at screening)."""
+    id: int
+    number: str | None
+    title: str
+    status: Status
+    similarity: float = Field(ge=0, le=1)
+
+
+class SuggestionDetailAnswer(SuggestionAnswer):
+    """One suggestion with its timeline, replies and people."""
+    timeline: list[SuggestionTimelineStep]
+    replies: list[SuggestionReply]
+    merged_from_ids: list[int] = Field(description="suggestions merged into this one")
+    lead_deputy_name: str | None
+    co_signer_names: list[str | None]
+    similar: list[SimilarSuggestion] = Field(
+        default_factory=list, description="only for office, leader and admin, while the suggestion is submitted")
+
+
+class PublicSuggestionAnswer(Answer):
+    """A published suggestion as the public site shows it: no contact data, no internal notes."""
+    id: int
+    number: str = Field(description="the session's number label, e.g. 第0001号")
+    session: str
+    title: str
+    body: str
+    category: str
+    category_name: str | None
+    kind: Kind
+    status: PublicStatus
+    lead_deputy_name: str | None
+    published_at: datetime
+    replies: list[SuggestionReply]
+
+
+class PublicSuggestionPage(page_of(PublicSuggestionAnswer, "PublicSuggestionAnswerPage")):
+    """Published suggestions, newest first."""
+    total_exact: bool = Field(description="false when a keyword search's count was capped or is an upper bound")
+
+
+class SuggestionImportedRow(Answer):
+    row: int = Field(description="the spreadsheet row (the header is row 1)")
+    id: int
+    number: str = Field(description="the number the imported suggestion got, e.g. 第0001号")
+
+
+class SuggestionRejectedRow(Answer):
+    row: int = Field(description="the spreadsheet row (the header is row 1)")
+    errors: list[ErrorDetail]
+
+
+class SuggestionImportAnswer(Answer):
+    """What a batch import did: each row is imported or rejected on its own."""
+    imported: int
+    items: list[SuggestionImportedRow]
+    rejected: list[SuggestionRejectedRow]

@@ -1,0 +1,124 @@
+"""The answers of suggestions, reference data, notifications and health match the models their
+routes declare (`answer=`, and so the OpenAPI document), read strictly from the wire.
+
+Schemathesis rarely reaches the rich answers (a timeline with replies, a merge, the screening hint,
+an import report, a delivery log), so this walks a lifecycle that produces them.
+"""
+import uuid
+
+from gateway.openapi import routes_of
+from gateway.service import GatewayService
+from tests.e2e.client import OFFICE, World, token
+from tests.polling import wait_for
+from tests.sheets import xlsx
+
+ROUTES = {(method, route.url): route for route in routes_of(GatewayService) for method in route.methods}
+
+
+def conforms(response, method: str, url: str, status: int = 200) -> dict:
+    """The answer, after checking it against the route's declared model (strict: no coercion)."""
+    assert response.status_code == status, f"{method} {url}: {response.status_code} {response.text}"
+    model = ROUTES[(method, url)].answer
+    assert model is not None, f"{method} {url} declares no answer model"
+    model.model_validate_json(response.content, strict=True)
+    return response.json()
+
+
+def test_suggestion_answers_match_their_models(api):
+    world = World(api)
+    session = f"answers-{uuid.uuid4().hex[:6]}"
+    form = {"title": "关于解决某小区居民公交出行问题的建议", "body": "建议增设公交站点。", "category": "transport",
+            "kind": "session", "session": session, "source": "research", "co_signer_ids": [world.cosigner["id"]]}
+    one = "/api/v1/suggestions/<int:suggestion_id>"
+
+    s = conforms(api.post("/suggestions", world.deputy_token, form), "POST", "/api/v1/suggestions", 201)
+    twin = conforms(api.post("/suggestions", world.deputy_token, {**form, "title": form["title"] + "（二）"}),
+                    "POST", "/api/v1/suggestions", 201)
+    draft = conforms(api.post("/suggestions", world.deputy_token, {**form, "draft": True}),
+                     "POST", "/api/v1/suggestions", 201)
+    assert draft["number"] is None and draft["seq"] is None and s["number"]
+
+    # the screening hint (similar titles) is only shown to staff while submitted
+    detail = conforms(api.get(f"/suggestions/{twin['id']}", OFFICE), "GET", one)
+    assert [h["id"] for h in detail["similar"]] == [s["id"]]
+    merged = conforms(api.post(f"/suggestions/{twin['id']}/screening", OFFICE,
+                               {"decision": "merge", "merge_into_id": s["id"]}), "POST", one + "/screening")
+    assert merged["status"] == "merged" and merged["merged_into_id"] == s["id"]
+    submitted = conforms(api.post(f"/suggestions/{draft['id']}/submit", world.deputy_token, {}),
+                         "POST", one + "/submit")
+    withdrawn = conforms(api.post(f"/suggestions/{submitted['id']}/withdraw", world.deputy_token,
+                                  {"reason": "另行提出"}), "POST", one + "/withdraw")
+    assert withdrawn["withdraw_reason"] == "另行提出"
+
+    # handled to the end, then made public: assignment summary, timeline, replies
+    api.post(f"/suggestions/{s['id']}/screening", OFFICE, {"decision": "accept"}, expect=200)
+    a = api.post(f"/suggestions/{s['id']}/assignment", OFFICE, {"lead_unit_id": world.unit["id"]}, expect=201).json()
+    api.post(f"/assignments/{a['id']}/sign", world.unit_token, expect=200)
+    api.post(f"/assignments/{a['id']}/reply", world.unit_token,
+             {"result_class": "A", "content": "已增设站点。", "signed_by": "张局长"}, expect=201)
+    wait_for(lambda: api.get(f"/suggestions/{s['id']}", OFFICE).json()["replies"], what="the reply projected")
+    published = conforms(api.post(f"/suggestions/{s['id']}/publish", OFFICE, {}), "POST", one + "/publish")
+    assert published["public"] is True and published["published_at"]
+    detail = conforms(api.get(f"/suggestions/{s['id']}", world.cosigner_token), "GET", one)
+    assert detail["assignment"]["lead_unit_id"] == world.unit["id"] and detail["merged_from_ids"] == [twin["id"]]
+    assert {"submitted", "accepted", "assigned", "replied", "published"} <= {t["type"] for t in detail["timeline"]}
+
+    listed = conforms(api.get(f"/suggestions?session={session}&limit=200", OFFICE), "GET", "/api/v1/suggestions")
+    assert listed["total"] == 3 and listed["total_exact"] is True
+    searched = conforms(api.get(f"/suggestions?session={session}&q=公交出行", OFFICE), "GET", "/api/v1/suggestions")
+    assert s["id"] in [i["id"] for i in searched["items"]]
+    public = conforms(api.get(f"/public/suggestions?session={session}"), "GET", "/api/v1/public/suggestions")
+    assert [i["id"] for i in public["items"]] == [s["id"]] and public["items"][0]["replies"]
+    conforms(api.get(f"/public/suggestions/{s['id']}"), "GET", "/api/v1/public/suggestions/<int:suggestion_id>")
+
+    sheet = xlsx(["标题", "内容", "类别", "类型", "届次", "领衔代表"],
+                 ["关于导入一条建议的标题", "内容", "交通邮电", "大会", session, str(world.lead["id"])],
+                 ["短", "内容", "交通邮电", "大会", session, "无此人"])
+    report = conforms(api.post("/suggestions/import", OFFICE, files={"file": ("batch.xlsx", sheet)}),
+                      "POST", "/api/v1/suggestions/import")
+    assert report["imported"] == 1 and [r["row"] for r in report["rejected"]] == [3]
+
+
+def test_reference_notification_and_health_answers_match_their_models(api, system):
+    deputy = conforms(api.post("/deputies", OFFICE, {"name": "赵代表", "level": "county", "delegation": "南区代表团",
+                                                     "phone": "13800000000"}), "POST", "/api/v1/deputies", 201)
+    conforms(api.get("/deputies?limit=200", OFFICE), "GET", "/api/v1/deputies")
+    # an unreachable webhook: the delivery log then has a pending (retried) entry
+    unit = conforms(api.post("/units", OFFICE, {"name": "测试单位", "code": f"T-{uuid.uuid4().hex[:6]}",
+                                                "keywords": ["测试"], "categories": ["transport"],
+                                                "webhook_url": "http://127.0.0.1:9/hook"}),
+                    "POST", "/api/v1/units", 201)
+    deputy_token = token("deputy", sub=f"deputy-{deputy['id']}", deputy_id=deputy["id"])
+    conforms(api.get("/units", deputy_token), "GET", "/api/v1/units")
+    categories = conforms(api.get("/categories", deputy_token), "GET", "/api/v1/categories")
+    assert {"code": "transport", "name": "交通邮电"} in categories["items"]
+
+    s = api.post("/suggestions", deputy_token, {"title": "关于测试通知答复格式的建议", "body": "内容", "category": "transport",
+                                                "kind": "recess", "session": "S"}, expect=201).json()
+    api.post(f"/suggestions/{s['id']}/screening", OFFICE, {"decision": "accept"}, expect=200)
+    api.post(f"/suggestions/{s['id']}/assignment", OFFICE, {"lead_unit_id": unit["id"]}, expect=201)
+    unit_token = token("unit", sub=f"unit-{unit['id']}", unit_id=unit["id"])
+    inbox = wait_for(lambda: conforms(api.get("/notifications", unit_token), "GET", "/api/v1/notifications")["items"],
+                     what="the unit's notification")
+    n = inbox[0]
+    read = conforms(api.post(f"/notifications/{n['id']}/read", unit_token),
+                    "POST", "/api/v1/notifications/<int:notification_id>/read")
+    assert read["read"] is True and read["read_at"]
+    log = wait_for(lambda: conforms(api.get(f"/notifications/{n['id']}/deliveries", unit_token),
+                                    "GET", "/api/v1/notifications/<int:notification_id>/deliveries")["items"],
+                   what="a delivery attempt")
+    assert log[0]["channel"] == "webhook"
+    prefs = "/api/v1/notifications/preferences"
+    assert conforms(api.get("/notifications/preferences", unit_token), "GET", prefs)["recipient"] == f"unit:{unit['id']}"
+    changed = conforms(api.call("PUT", prefs, unit_token, {"email": False, "webhook": True}), "PUT", prefs)
+    assert changed["email"] is False
+
+    assert conforms(api.call("GET", "/healthz"), "GET", "/healthz")["status"] == "ok"
+    assert conforms(api.call("GET", "/readyz"), "GET", "/readyz")["status"] == "ready"
+    system.svc("stop", "notify")
+    try:
+        down = conforms(api.call("GET", "/readyz"), "GET", "/readyz", 503)
+        assert down["down"] == ["notify"]
+    finally:
+        system.svc("start", "notify")
+        wait_for(lambda: api.call("GET", "/readyz").status_code == 200, timeout=60, what="notify back")
