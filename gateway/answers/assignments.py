@@ -6,7 +6,7 @@ from pydantic import Field
 
 from gateway.answers.common import Answer, page_of
 
-# services/assignment/domain.py STATES (tests/unit/test_answers_assignments.py keeps them equal)
+# services/assignment/domain.py STATES (tests/unit/test_answers_assignment.py keeps them equal)
 AssignmentState = Literal["assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
 
 

@@ -9,10 +9,19 @@ from pydantic import Field
 
 from gateway.answers.common import Answer
 
-# services/evaluation/domain.py CHOICES and LEVELS (tests/unit/test_answers_evaluation.py keeps them equal)
+# services/evaluation/domain.py CHOICES and LEVELS (tests/unit/test_answers_assignment.py keeps them equal)
 Satisfaction = Literal["satisfied", "basic", "dissatisfied"]
 Level = Literal["national", "provincial", "city", "county", "township"]
 Rate = Annotated[float, Field(ge=0, le=1)] | None
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def absent(description: str | None = None):
+    """A field the service leaves out rather than sending null (documented as optional, never null)."""
+    return Field(None, description=description, json_schema_extra=_no_default)
 
 
 class ReplyRating(Answer):
@@ -107,7 +116,7 @@ class Assessment(Answer):
     seed: int = Field(description="the same population and seed give the same sample")
     population: int = Field(description="replied suggestions sampled from")
     sample_size: int
-    requested: int = Field(None, description="the sample size asked for (in the creating answer only)")
+    requested: int = absent("the sample size asked for (in the creating answer only)")
     suggestion_ids: list[int]
     items: list[AssessmentItem]
     scores: list[AssessmentScore]
@@ -144,10 +153,10 @@ class RateCounts(Answer):
 
 class RatesFilters(Answer):
     """The filters applied: a unit caller always gets its own unit_id."""
-    session: str = None
-    unit_id: int = None
-    category: str = None
-    level: Level = None
+    session: str = absent()
+    unit_id: int = absent()
+    category: str = absent()
+    level: Level = absent()
 
 
 class Rates(RateCounts):
