@@ -1,6 +1,7 @@
 """The HTTP gateway: stores nothing, turns HTTP into RPC (run GatewayService)."""
 import eventlet
 
+from gateway.docs import DocsRoutes
 from gateway.http import ApiError, api, json_response
 from gateway.routes.assignments import AssignmentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
@@ -15,7 +16,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes):
+                     NotificationRoutes, StationRoutes, DocsRoutes):
     name = "gateway"
     metrics = Metrics()
 
