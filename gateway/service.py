@@ -3,6 +3,7 @@ import eventlet
 
 from gateway.docs import DocsRoutes
 from gateway.http import ApiError, api, json_response
+from gateway.openapi_placeholder import OpenApiPlaceholder
 from gateway.routes.assignments import AssignmentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.notifications import NotificationRoutes
@@ -16,7 +17,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes, DocsRoutes):
+                     NotificationRoutes, StationRoutes, DocsRoutes, OpenApiPlaceholder):
     name = "gateway"
     metrics = Metrics()
 
