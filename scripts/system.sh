@@ -73,6 +73,8 @@ ensure_venv() {
 ensure_browser() {
   # tests/e2e/test_docs.py renders /docs in Debian's Chromium (no browser download of its own)
   command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
+  # a small Chinese font, so screenshots show the Chinese text instead of empty boxes
+  [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || { say "installing fonts-wqy-microhei"; apt_install fonts-wqy-microhei; }
 }
 
 ensure_tools

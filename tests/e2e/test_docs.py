@@ -1,19 +1,19 @@
 """GET /docs: Swagger UI served by the gateway from its own assets, rendered in headless Chromium."""
+import base64
 import http.client
+import json
 import pathlib
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
 
-# Headless and offline: without the background-networking flags Chromium calls home.
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage", "--virtual-time-budget=15000"]
+from tests.e2e import browser
+from tests.e2e.client import OFFICE
+
 CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 WIDTH, HEIGHT = 1280, 2000
 
@@ -45,14 +45,6 @@ def raw_get(system, path: str) -> tuple[int, bytes]:
         return answer.status, answer.read()
     finally:
         conn.close()
-
-
-def chromium(tmp_path: pathlib.Path, url: str, *args: str) -> subprocess.CompletedProcess:
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert binary, "headless Chromium is missing: `make test-tools` (bash scripts/system.sh browser) installs it"
-    profile = tmp_path / "profile"
-    return subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, url],
-                          capture_output=True, text=True, timeout=120, check=True)
 
 
 def test_page_loads_only_its_own_assets(system, api):
@@ -98,7 +90,7 @@ def test_assets_refuse_anything_else(system, path):
 
 def test_docs_render_in_headless_chromium(system, tmp_path):
     url = system.url + "/docs"
-    dom = chromium(tmp_path, url, "--dump-dom").stdout
+    dom = browser.run(tmp_path / "profile", url, "--virtual-time-budget=15000", "--dump-dom")
     assert 'class="swagger-ui' in dom, dom[:2000]
     assert "Failed to load API definition" not in dom
     operations = re.findall(r'class="opblock opblock-(get|post|put|patch|delete)', dom)
@@ -107,10 +99,64 @@ def test_docs_render_in_headless_chromium(system, tmp_path):
     assert "btn authorize" in dom, "no Authorize button: the document declares no bearer scheme"
 
     shot = tmp_path / "docs.png"
-    chromium(tmp_path, url, f"--screenshot={shot}", f"--window-size={WIDTH},{HEIGHT}", "--hide-scrollbars")
+    browser.run(tmp_path / "profile", url, "--virtual-time-budget=15000", f"--screenshot={shot}",
+                f"--window-size={WIDTH},{HEIGHT}", "--hide-scrollbars")
     with Image.open(shot) as image:
         assert image.format == "PNG" and image.size == (WIDTH, HEIGHT)
         colours = image.convert("RGB").getcolors(maxcolors=WIDTH * HEIGHT)
     assert len(colours) > 50, f"a blank page: {len(colours)} colours"
     kept = pathlib.Path(system.env["RUN_DIR"]) / "docs.png"  # for a person to look at
     shutil.copyfile(shot, kept)
+
+
+# Drives the page as a person would: open GET /api/v1/categories, Try it out, Execute (no token: 401),
+# then Authorize with a pasted bearer token and Execute again. React inputs need the native setter.
+TRY_IT = r"""(async () => {
+  const PATH = "/api/v1/categories", TOKEN = %s;
+  const sleep = ms => new Promise(done => setTimeout(done, ms));
+  const until = async (find, what) => {
+    for (let i = 0; i < 300; i++) { const found = find(); if (found) return found; await sleep(100); }
+    throw new Error("timed out waiting for " + what);
+  };
+  const text = node => (node ? node.textContent : "").replace(/\u200b/g, "").trim();
+  const block = await until(() => [...document.querySelectorAll(".opblock.opblock-get")]
+    .find(b => text(b.querySelector(".opblock-summary-path")) === PATH), PATH);
+  block.querySelector(".opblock-summary-control").click();
+  (await until(() => block.querySelector(".try-out__btn"), "Try it out")).click();
+  const execute = async () => {
+    block.querySelector(".btn-clear")?.click();
+    await until(() => !block.querySelector(".live-responses-table"), "the old response to go");
+    (await until(() => block.querySelector(".btn.execute"), "Execute")).click();
+    const status = await until(() => block.querySelector(".live-responses-table tr.response .response-col_status"), "a response");
+    return {status: text(status.firstChild), curl: text(block.querySelector(".curl-command")),
+            body: text(block.querySelector(".live-responses-table tr.response .response-col_description"))};
+  };
+  const before = await execute();
+  document.querySelector(".btn.authorize").click();
+  const field = await until(() => document.querySelector(".dialog-ux input[type=text], .dialog-ux input:not([type])"), "the token field");
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(field, TOKEN);
+  field.dispatchEvent(new Event("input", {bubbles: true}));
+  document.querySelector(".dialog-ux .modal-btn.authorize").click();
+  await until(() => [...document.querySelectorAll(".dialog-ux button")].find(b => text(b) === "Logout"), "Logout");
+  document.querySelector(".dialog-ux .btn-done").click();
+  await until(() => !document.querySelector(".dialog-ux"), "the dialog to close");
+  const after = await execute();
+  return {before, after};
+})()"""
+
+
+def test_docs_authorize_and_try_a_request(system, tmp_path):
+    page = browser.Page(tmp_path / "profile", system.url + "/docs")
+    try:
+        page.send("Emulation.setDeviceMetricsOverride", page.session, width=WIDTH, height=1400,
+                  deviceScaleFactor=1, mobile=False)
+        tried = page.evaluate(TRY_IT % json.dumps(OFFICE))
+        shot = page.send("Page.captureScreenshot", page.session, format="png")["data"]
+    finally:
+        page.close()
+    assert tried["before"]["status"] == "401", tried
+    assert "Authorization" not in tried["before"]["curl"]
+    assert tried["after"]["status"] == "200", tried
+    assert f"Authorization: Bearer {OFFICE}" in tried["after"]["curl"], tried["after"]["curl"]
+    assert "transport" in tried["after"]["body"]  # the categories themselves, as the gateway answered
+    (pathlib.Path(system.env["RUN_DIR"]) / "docs-try.png").write_bytes(base64.b64decode(shot))
