@@ -3,7 +3,6 @@ import eventlet
 
 from gateway.docs import DocsRoutes
 from gateway.http import ApiError, api, json_response
-from gateway.openapi_placeholder import OpenApiPlaceholder
 from gateway.routes.assignments import AssignmentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.notifications import NotificationRoutes
@@ -17,7 +16,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes, DocsRoutes, OpenApiPlaceholder):
+                     NotificationRoutes, StationRoutes, DocsRoutes):
     name = "gateway"
     metrics = Metrics()
 
