@@ -11,7 +11,9 @@ from functools import lru_cache
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.wrappers import Response
 
-from gateway.http import ApiError, api
+from gateway.contract import HTML
+from gateway.errors import ApiError
+from gateway.http import api
 
 OPENAPI_URL = "/api/v1/openapi.json"
 ASSETS_URL = "/docs/assets/"
@@ -95,14 +97,15 @@ def page() -> bytes:
 
 class DocsRoutes:
 
-    @api("GET", "/docs")
+    # hidden: the page and its files are not part of the API document; no roles: no token read
+    @api("GET", "/docs", media=HTML, hidden=True)
     def docs_page(self, request):
         """The interactive API page (Swagger UI)."""
         return Response(page(), mimetype="text/html", headers={
             "Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY,
             "X-Content-Type-Options": "nosniff"})
 
-    @api("GET", "/docs/assets/<path:name>")
+    @api("GET", "/docs/assets/<path:name>", hidden=True)
     def docs_asset(self, request, name):
         found = asset(name)
         if found is None:
