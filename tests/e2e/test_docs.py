@@ -141,6 +141,7 @@ TRY_IT = r"""(async () => {
   document.querySelector(".dialog-ux .btn-done").click();
   await until(() => !document.querySelector(".dialog-ux"), "the dialog to close");
   const after = await execute();
+  block.scrollIntoView();  // for the screenshot
   return {before, after};
 })()"""
 
