@@ -22,11 +22,11 @@ class StationOpinionReceipt(Answer):
 
 class StationOpinionDisposition(Answer):
     action: Disposition
-    note: str | None
+    note: str
     unit_name: str | None = Field(description="forwarded: the unit it went to")
     deputy_id: int | None = Field(description="escalated: the deputy whose suggestion draft it became")
     by: str | None = Field(description="who disposed of it (the token's sub)")
-    at: datetime | None
+    at: datetime
 
 
 class StationOpinionAnswer(Answer):
