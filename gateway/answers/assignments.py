@@ -17,12 +17,12 @@ class RoutingCandidate(Answer):
     reasons: list[str] = Field(description="why this unit, in Chinese")
 
 
-class RoutingRecommendation(Answer):
+class RoutingAnswer(Answer):
     suggestion_id: int
     candidates: list[RoutingCandidate]
 
 
-class Assignment(Answer):
+class AssignmentAnswer(Answer):
     """An assignment: who leads, who helps, by when, and where it stands."""
     id: int
     suggestion_id: int
@@ -36,7 +36,7 @@ class Assignment(Answer):
     created_at: datetime
 
 
-AssignmentPage = page_of(Assignment)
+AssignmentPage = page_of(AssignmentAnswer, "AssignmentPage")
 
 
 class AssignmentUnitPlace(Answer):
@@ -49,7 +49,7 @@ class AssignmentUnitPlace(Answer):
     disputed: bool = Field(description="the unit has an open dispute (申请退回)")
 
 
-class AssignmentReply(Answer):
+class UnitReplyAnswer(Answer):
     """The lead unit's reply (答复), or a follow-up reply on a B-class item (跟踪办理)."""
     id: int
     assignment_id: int
@@ -64,7 +64,7 @@ class AssignmentReply(Answer):
     follow_up_of: int | None = Field(description="the reply this one follows up; null for a reply")
 
 
-class AssignmentContact(Answer):
+class ContactAnswer(Answer):
     """A contact with the deputy (三见面)."""
     id: int
     unit_id: int
@@ -74,7 +74,7 @@ class AssignmentContact(Answer):
     at: datetime
 
 
-class CoOpinion(Answer):
+class CoOpinionAnswer(Answer):
     """A co-unit's opinion for the lead unit (会办意见)."""
     id: int
     unit_id: int
@@ -84,7 +84,7 @@ class CoOpinion(Answer):
     at: datetime
 
 
-class Urging(Answer):
+class UrgingAnswer(Answer):
     """An urging (督办) by phone or by letter (督办函, its text as sent)."""
     id: int
     method: Literal["phone", "letter"]
@@ -95,7 +95,7 @@ class Urging(Answer):
     at: datetime
 
 
-class ExtensionRequest(Answer):
+class ExtensionAnswer(Answer):
     """The lead unit's request for more days and the office's decision."""
     id: int
     unit_id: int
@@ -109,7 +109,7 @@ class ExtensionRequest(Answer):
     new_due_at: datetime | None
 
 
-class AssignmentDispute(Answer):
+class DisputeAnswer(Answer):
     """A unit says the assignment is not its duty (申请退回); a reroute resolves it."""
     id: int
     unit_id: int
@@ -130,7 +130,7 @@ class AssignmentReroute(Answer):
     at: datetime
 
 
-class KeySupervision(Answer):
+class SupervisionAnswer(Answer):
     """Key supervision (重点督办) of a suggestion by a named leader."""
     assignment_id: int
     suggestion_id: int
@@ -141,21 +141,21 @@ class KeySupervision(Answer):
     at: datetime
 
 
-class AssignmentDetail(Assignment):
+class AssignmentDetailAnswer(AssignmentAnswer):
     """One assignment with its suggestion, units, and everything done on it, oldest first."""
     number: str | None = Field(description="the suggestion's number label, e.g. 第0001号")
     title: str | None
     category: str | None
     lead_unit_name: str | None
     units: list[AssignmentUnitPlace] = Field(description="the lead unit first")
-    replies: list[AssignmentReply]
-    contacts: list[AssignmentContact]
-    opinions: list[CoOpinion]
-    urgings: list[Urging]
-    extensions: list[ExtensionRequest]
-    disputes: list[AssignmentDispute]
+    replies: list[UnitReplyAnswer]
+    contacts: list[ContactAnswer]
+    opinions: list[CoOpinionAnswer]
+    urgings: list[UrgingAnswer]
+    extensions: list[ExtensionAnswer]
+    disputes: list[DisputeAnswer]
     reroutes: list[AssignmentReroute]
-    supervision: KeySupervision | None
+    supervision: SupervisionAnswer | None
     no_contact_before: bool = Field(description="a reply was given without meeting the deputy first")
     routed_at: datetime = Field(description="when the current units got it (assignment or latest reroute)")
     dispute_until: datetime
@@ -163,7 +163,7 @@ class AssignmentDetail(Assignment):
     days_late: int
 
 
-class UrgingLetter(Answer):
+class UrgingLetterAnswer(Answer):
     """A preview of the urging letter (督办函) as it would be sent now."""
     assignment_id: int
     letter: str

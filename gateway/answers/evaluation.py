@@ -24,7 +24,7 @@ def absent(description: str | None = None):
     return Field(None, description=description, json_schema_extra=_no_default)
 
 
-class ReplyRating(Answer):
+class RatingAnswer(Answer):
     """The lead deputy's rating of a reply; a first dissatisfied one opens rehandling."""
     id: int
     assignment_id: int
@@ -52,7 +52,7 @@ class SatisfactionTally(Answer):
     satisfied_or_basic_rate: Rate
 
 
-class SatisfactionTest(Answer):
+class SatisfactionTestAnswer(Answer):
     """A standing-committee satisfaction test (满意度测评) of units."""
     id: int
     title: str
@@ -71,7 +71,7 @@ class BallotVote(Answer):
     choice: Satisfaction
 
 
-class SatisfactionBallot(Answer):
+class BallotAnswer(Answer):
     """A recorded ballot, with the test's ballot count so far."""
     id: int
     test_id: int
@@ -88,7 +88,7 @@ class ScoreSummary(Answer):
     max: int | None
 
 
-class AssessmentScore(Answer):
+class AssessmentScoreAnswer(Answer):
     """An assessor's score (0–100) of one sampled suggestion."""
     id: int
     suggestion_id: int
@@ -109,7 +109,7 @@ class AssessmentItem(Answer):
     summary: ScoreSummary
 
 
-class Assessment(Answer):
+class AssessmentAnswer(Answer):
     """A third-party assessment (第三方评估): a reproducible random sample of replied suggestions."""
     id: int
     session: str | None
@@ -119,7 +119,7 @@ class Assessment(Answer):
     requested: int = absent("the sample size asked for (in the creating answer only)")
     suggestion_ids: list[int]
     items: list[AssessmentItem]
-    scores: list[AssessmentScore]
+    scores: list[AssessmentScoreAnswer]
     summary: ScoreSummary
     created_at: datetime
 
@@ -159,7 +159,7 @@ class RatesFilters(Answer):
     level: Level = absent()
 
 
-class Rates(RateCounts):
+class RatesAnswer(RateCounts):
     filters: RatesFilters
 
 
@@ -169,7 +169,7 @@ class UnitRates(RateCounts):
     rank: int = Field(ge=1, description="by satisfaction, completion, resolution, on-time rate, then fewer overdue")
 
 
-class UnitRanking(Answer):
+class UnitRankingAnswer(Answer):
     items: list[UnitRates]
     total: int
     filters: RatesFilters
@@ -190,7 +190,7 @@ class OverdueAssignment(Answer):
     days_late: int
 
 
-class OverdueList(Answer):
+class OverdueAnswer(Answer):
     """Overdue assignments, most late first; at most ``limit`` of them."""
     items: list[OverdueAssignment]
     limit: int

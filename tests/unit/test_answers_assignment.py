@@ -20,16 +20,16 @@ def enum(model, field: str) -> set:
 
 
 def test_assignment_states_and_handling_enums_are_the_services():
-    assert enum(A.Assignment, "state") == set(assignment_domain.STATES)
-    assert enum(A.AssignmentContact, "stage") == set(STAGES)
-    assert enum(A.AssignmentContact, "method") == set(METHODS)
+    assert enum(A.AssignmentAnswer, "state") == set(assignment_domain.STATES)
+    assert enum(A.ContactAnswer, "stage") == set(STAGES)
+    assert enum(A.ContactAnswer, "method") == set(METHODS)
     # overdue rows are assignments without a reply in this round
     assert enum(E.OverdueAssignment, "state") == set(assignment_domain.HANDLING)
     assert all(f"'{s}'" in UNREPLIED for s in assignment_domain.HANDLING)
 
 
 def test_evaluation_enums_are_the_services():
-    assert enum(E.ReplyRating, "satisfaction") == set(evaluation_domain.CHOICES)
+    assert enum(E.RatingAnswer, "satisfaction") == set(evaluation_domain.CHOICES)
     assert enum(E.BallotVote, "choice") == set(evaluation_domain.CHOICES)
     assert enum(E.RatesFilters, "level") == set(evaluation_domain.LEVELS)
     assert set(E.ResultClassCounts.model_fields) == set(evaluation_domain.RESULT_CLASSES)
@@ -39,7 +39,7 @@ def test_rates_are_fractions_or_null():
     rates = evaluation_domain.rates({"assigned": 2, "replied": 1, "completed": 1, "evaluated": 0, "satisfied": 0,
                                      "basic": 0, "dissatisfied": 0, "on_time": 1, "overdue": 1,
                                      "classes": {"A": 1, "D": 0}})
-    parsed = E.Rates.model_validate({**rates, "filters": {}})
+    parsed = E.RatesAnswer.model_validate({**rates, "filters": {}})
     assert parsed.completion_rate == 0.5 and parsed.satisfaction_rate is None
     assert parsed.classes.model_extra == {"D": 0}  # a configured class beyond A-C
 
