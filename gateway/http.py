@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
+from services.common.idempotency import HEADER as IDEMPOTENCY_HEADER
 from services.common.schemas import MAX_ID
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ class ApiEntrypoint(HttpRequestHandler):
     makes (and every event those services publish) carries the same id.
     """
 
+    def __init__(self, method, url, creates: bool = False, **kwargs):
+        super().__init__(method, url, **kwargs)
+        self.creates = creates  # honours Idempotency-Key (gateway/idempotency.py)
+
     def get_entrypoint_parameters(self, request):
         args, kwargs = super().get_entrypoint_parameters(request)
         for name, value in kwargs.items():
@@ -72,8 +77,13 @@ class ApiEntrypoint(HttpRequestHandler):
         try:
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
+            context = {"request_id": request_id}
+            if self.creates and IDEMPOTENCY_HEADER in request.headers:
+                from gateway.auth import actor_from  # both import this module
+                from gateway.idempotency import context_for
+                context.update(context_for(request, actor_from(request)))
             event = Event()
-            self.container.spawn_worker(self, args, kwargs, context_data={"request_id": request_id},
+            self.container.spawn_worker(self, args, kwargs, context_data=context,
                                         handle_result=partial(self.handle_result, event))
             response = self.response_from_result(event.wait())
         except Exception as exc:  # noqa: BLE001 - turned into the error format

@@ -15,12 +15,12 @@ class AssignmentRoutes(Proxies):
         limit = _int(request, "limit", 5, 1, 20)
         return self.rpc("assignment", "routing", actor, suggestion_id, limit)
 
-    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/assignment")
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/assignment", creates=True)
     def assign(self, request, suggestion_id):
         actor = require(actor_from(request), "office")
         return 201, self.rpc("assignment", "assign", actor, suggestion_id, body(request))
 
-    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/supervision")
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/supervision", creates=True)
     def supervise(self, request, suggestion_id):
         actor = require(actor_from(request), "office")
         return 201, self.rpc("assignment", "set_supervision", actor, suggestion_id, body(request))
@@ -52,27 +52,27 @@ class AssignmentRoutes(Proxies):
         actor = require(actor_from(request), "office")
         return self.rpc("assignment", "reroute", actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/contacts")
+    @api("POST", ASSIGNMENT + "/contacts", creates=True)
     def add_contact(self, request, assignment_id):
         actor = require(actor_from(request), "unit")
         return 201, self.rpc("assignment", "add_contact", actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/opinions")
+    @api("POST", ASSIGNMENT + "/opinions", creates=True)
     def add_opinion(self, request, assignment_id):
         actor = require(actor_from(request), "unit")
         return 201, self.rpc("assignment", "add_opinion", actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/reply")
+    @api("POST", ASSIGNMENT + "/reply", creates=True)
     def reply(self, request, assignment_id):
         actor = require(actor_from(request), "unit")
         return 201, self.rpc("assignment", "reply", actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/follow-up")
+    @api("POST", ASSIGNMENT + "/follow-up", creates=True)
     def follow_up(self, request, assignment_id):
         actor = require(actor_from(request), "unit")
         return 201, self.rpc("assignment", "follow_up", actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/extension")
+    @api("POST", ASSIGNMENT + "/extension", creates=True)
     def extension(self, request, assignment_id):
         """The lead unit asks ({days, reason} → 201); the office decides ({approve} → 200)."""
         actor = require(actor_from(request), "unit", "office")
@@ -80,7 +80,7 @@ class AssignmentRoutes(Proxies):
             return 201, self.rpc("assignment", "request_extension", actor, assignment_id, body(request))
         return self.rpc("assignment", "decide_extension", actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/urge")
+    @api("POST", ASSIGNMENT + "/urge", creates=True)
     def urge(self, request, assignment_id):
         actor = require(actor_from(request), "office", "leader")
         return 201, self.rpc("assignment", "urge", actor, assignment_id, body(request))

@@ -18,12 +18,12 @@ def stats_filters(request) -> dict:
 
 class EvaluationRoutes(Proxies):
 
-    @api("POST", "/api/v1/assignments/<int:assignment_id>/evaluation")
+    @api("POST", "/api/v1/assignments/<int:assignment_id>/evaluation", creates=True)
     def evaluate(self, request, assignment_id):
         actor = require(actor_from(request), "deputy")
         return 201, self.rpc("evaluation", "evaluate", actor, assignment_id, body(request))
 
-    @api("POST", "/api/v1/satisfaction-tests")
+    @api("POST", "/api/v1/satisfaction-tests", creates=True)
     def create_test(self, request):
         actor = require(actor_from(request), "office")
         return 201, self.rpc("evaluation", "create_test", actor, body(request))
@@ -33,7 +33,7 @@ class EvaluationRoutes(Proxies):
         actor = require(actor_from(request), *STAFF)
         return self.rpc("evaluation", "get_test", actor, test_id)
 
-    @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/ballots")
+    @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/ballots", creates=True)
     def record_ballot(self, request, test_id):
         actor = require(actor_from(request), "office")
         return 201, self.rpc("evaluation", "record_ballot", actor, test_id, body(request))
@@ -43,7 +43,7 @@ class EvaluationRoutes(Proxies):
         actor = require(actor_from(request), "office")
         return self.rpc("evaluation", "close_test", actor, test_id)
 
-    @api("POST", "/api/v1/assessments")
+    @api("POST", "/api/v1/assessments", creates=True)
     def create_assessment(self, request):
         actor = require(actor_from(request), "office")
         return 201, self.rpc("evaluation", "create_assessment", actor, body(request))
@@ -53,7 +53,7 @@ class EvaluationRoutes(Proxies):
         actor = require(actor_from(request), *STAFF)
         return self.rpc("evaluation", "get_assessment", actor, assessment_id)
 
-    @api("POST", "/api/v1/assessments/<int:assessment_id>/scores")
+    @api("POST", "/api/v1/assessments/<int:assessment_id>/scores", creates=True)
     def add_score(self, request, assessment_id):
         actor = require(actor_from(request), "office")
         return 201, self.rpc("evaluation", "add_score", actor, assessment_id, body(request))

@@ -28,7 +28,7 @@ def client_address(request, trusted_proxies: int = TRUSTED_PROXIES) -> str:
 
 class OpinionRoutes(Proxies):
 
-    @api("POST", "/api/v1/stations/<int:station_id>/opinions")
+    @api("POST", "/api/v1/stations/<int:station_id>/opinions", creates=True)
     def create_opinion(self, request, station_id):
         actor = actor_from(request)
         if actor["role"] != "public":

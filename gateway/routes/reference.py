@@ -9,7 +9,7 @@ SIGNED_IN = ("admin", "office", "leader", "deputy", "unit", "station")
 
 class ReferenceRoutes(Proxies):
 
-    @api("POST", "/api/v1/deputies")
+    @api("POST", "/api/v1/deputies", creates=True)
     def create_deputy(self, request):
         actor = require(actor_from(request), "admin", "office")
         return 201, self.rpc("station", "register_deputy", actor, body(request))
@@ -21,7 +21,7 @@ class ReferenceRoutes(Proxies):
         return self.rpc("station", "list_deputies", actor,
                         filters(request, "level", "q", ints=("station_id",)), limit, offset)
 
-    @api("POST", "/api/v1/units")
+    @api("POST", "/api/v1/units", creates=True)
     def create_unit(self, request):
         actor = require(actor_from(request), "admin", "office")
         return 201, self.rpc("assignment", "register_unit", actor, body(request))

@@ -26,7 +26,7 @@ class StationRoutes(OpinionRoutes):
     """Includes the opinion routes (gateway/routes/opinions.py)."""
 
     # ---- registry --------------------------------------------------------------------
-    @api("POST", "/api/v1/stations")
+    @api("POST", "/api/v1/stations", creates=True)
     def create_station(self, request):
         actor = require(actor_from(request), "admin", "office")
         return 201, self.rpc("station", "register_station", actor, body(request))
@@ -61,7 +61,7 @@ class StationRoutes(OpinionRoutes):
         actor = require(actor_from(request), "office", "admin", "station")
         return self.rpc("station", "set_standards", actor, station_id, body(request))
 
-    @api("POST", "/api/v1/stations/<int:station_id>/inspections")
+    @api("POST", "/api/v1/stations/<int:station_id>/inspections", creates=True)
     def record_inspection(self, request, station_id):
         actor = require(actor_from(request), "office", "admin")
         return 201, self.rpc("station", "record_inspection", actor, station_id, body(request))
@@ -91,7 +91,7 @@ class StationRoutes(OpinionRoutes):
         return self.rpc("station", "station_stats", actor, station_id, filters(request, "from", "to"))
 
     # ---- members ---------------------------------------------------------------------
-    @api("POST", "/api/v1/stations/<int:station_id>/deputies")
+    @api("POST", "/api/v1/stations/<int:station_id>/deputies", creates=True)
     def add_member(self, request, station_id):
         actor = require(actor_from(request), "office", "admin", "station")
         return 201, self.rpc("station", "add_member", actor, station_id, body(request))
@@ -102,7 +102,7 @@ class StationRoutes(OpinionRoutes):
         return self.rpc("station", "remove_member", actor, station_id, deputy_id)
 
     # ---- activities ------------------------------------------------------------------
-    @api("POST", "/api/v1/stations/<int:station_id>/activities")
+    @api("POST", "/api/v1/stations/<int:station_id>/activities", creates=True)
     def log_activity(self, request, station_id):
         actor = require(actor_from(request), "station", "deputy", "office", "admin")
         return 201, self.rpc("station", "log_activity", actor, station_id, body(request))

@@ -20,7 +20,7 @@ def list_filters(request) -> dict:
 
 class SuggestionRoutes(Proxies):
 
-    @api("POST", "/api/v1/suggestions")
+    @api("POST", "/api/v1/suggestions", creates=True)
     def create_suggestion(self, request):
         actor = require(actor_from(request), "deputy", "office")
         return 201, self.rpc("suggestion", "submit", actor, body(request))
@@ -65,7 +65,7 @@ class SuggestionRoutes(Proxies):
     def public_suggestion(self, request, suggestion_id):
         return self.rpc("suggestion", "public_get", suggestion_id)
 
-    @api("POST", "/api/v1/suggestions/import")
+    @api("POST", "/api/v1/suggestions/import", creates=True)
     def import_suggestions(self, request):
         actor = require(actor_from(request), "office")
         if request.content_length and request.content_length > MAX_IMPORT_BYTES:
