@@ -8,11 +8,11 @@ import hashlib
 import json
 import re
 
-from gateway.http import ApiError
+from gateway.errors import ApiError
 from gateway.routes.opinions import client_address
 from services.common.idempotency import FINGERPRINT, HEADER, KEY, SCOPE
 
-KEY_PATTERN = re.compile(r"[\x20-\x7e]{1,255}")  # printable ASCII
+KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, no spaces (as openapi.py)
 CHUNK = 64 * 1024
 
 
@@ -28,8 +28,8 @@ def context_for(request, actor: dict) -> dict:
 def check_key(key: str) -> None:
     if not KEY_PATTERN.fullmatch(key):
         raise ApiError(400, "invalid_idempotency_key",
-                       f"the {HEADER} header must be 1 to 255 printable ASCII characters",
-                       [{"field": HEADER, "message": "1 to 255 printable ASCII characters"}])
+                       f"the {HEADER} header must be 1 to 255 printable ASCII characters, no spaces",
+                       [{"field": HEADER, "message": "1 to 255 printable ASCII characters, no spaces"}])
 
 
 def scope_of(actor: dict, request) -> str:
