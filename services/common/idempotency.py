@@ -66,7 +66,7 @@ class IdempotencyKeys(DependencyProvider):
         self.ttl_hours = float(self.container.config.get("IDEMPOTENCY_TTL_HOURS") or DEFAULT_TTL_HOURS)
 
     def get_dependency(self, worker_ctx):
-        data = worker_ctx.context_data
+        data = worker_ctx.data  # (``context_data`` is a copy: popping from it would change nothing)
         return Request(data.pop(KEY, None), data.pop(SCOPE, None), data.pop(FINGERPRINT, None), self.ttl_hours)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import eventlet
 import pytest
+from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import text
 
@@ -19,8 +20,16 @@ from tests.service.helpers import scalar
 OFFICE = "office:office-1"
 
 
+class PassedOn(DependencyProvider):
+    """What this worker's RPCs would carry as context data (nameko sends ``context_data``)."""
+
+    def get_dependency(self, worker_ctx):
+        return lambda: sorted(worker_ctx.context_data)
+
+
 class IdemProbe(ServiceBase):
     name = "idemprobe"
+    passed_on = PassedOn()
 
     @rpc(idempotent=True)
     def create(self, label, fail=False, pause=0.0):
@@ -33,7 +42,7 @@ class IdemProbe(ServiceBase):
             seen = session.scalar(text("SELECT count(*) FROM outbox WHERE event_id = :e"),
                                   {"e": str(envelope.event_id)})
         return {"event_id": str(envelope.event_id), "label": label, "seen": seen,
-                "at": datetime.now(timezone.utc)}
+                "at": datetime.now(timezone.utc), "passed_on": self.passed_on()}
 
 
 @pytest.fixture
@@ -64,6 +73,8 @@ def test_the_same_key_returns_the_first_answer_and_creates_nothing_new(probe):
     again = call("a", key="k-1")
     assert first["seen"] == 1  # the method's own read saw its write before the commit
     assert again == first and isinstance(again["at"], datetime)  # stored as sent, datetimes too
+    assert not [k for k in first["passed_on"] if k.startswith("idempotency")]  # the key is not passed on
+    assert "call_id_stack" in first["passed_on"]  # (it does see what it passes on)
     assert created(probe, "a") == 1 and keys(probe) == 1
 
 
