@@ -148,6 +148,9 @@ ACTIVITY = {"type": "research", "date": TODAY, "deputy_ids": [], "visitors": 3, 
 ROWS: list[Row] = [
     # ---- operations (API.md "Operations") ---------------------------------------------
     Row("GET", "/healthz", EVERYONE),
+    Row("GET", V + "/openapi.json", EVERYONE),
+    Row("GET", "/docs", EVERYONE, note="API.md: the interactive page; its assets are public like it"),
+    Row("GET", "/docs/assets/{name}", EVERYONE, ids={"name": lambda world, role: "swagger-ui.css"}),
     Row("GET", "/readyz", EVERYONE),
     Row("GET", "/metrics", EVERYONE, note="not in API.md: the gateway's Prometheus text, scraped without a token "
                                           "like every service's metrics port"),
@@ -273,8 +276,8 @@ ROWS: list[Row] = [
         body={"name": "新联络站", "type": "point", "region": "渝北区/新区", "address": "新路1号"}),
     Row("GET", V + "/stations", SIGNED_IN, note="station staff: their station only (test_access_lists)"),
     Row("GET", V + "/stations/stats", STAFF, note="not in API.md: the region's figures, for those who see all"),
-    Row("GET", V + "/stations/missed-receptions", roles("office", "admin"), query="?month=2025-01",
-        note="API.md: office; admin too (sees all). Leader is refused though it also 'sees all': reported"),
+    Row("GET", V + "/stations/missed-receptions", STAFF, query="?month=2025-01",
+        note="API.md: office; a report, so leader and admin too, who see all (fixed: leader was 403)"),
     Row("GET", ST, SIGNED_IN, others=station_others()),
     Row("PUT", ST + "/standards", roles("office", "station", "admin"), body=EIGHT,
         note="API.md: office, station; admin too (decided, see above)", others=station_others()),

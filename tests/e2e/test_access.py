@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.e2e.access_matrix import ROLES, ROWS, Row
+from tests.e2e.access_matrix import EVERYONE, ROLES, ROWS, Row
 
 PLACEHOLDER = re.compile(r"<(?:[^:>]+:)?([^>]+)>|\{([^}]+)\}")
 LET_IN = {"GET": {200}, "write": {200, 201}}
@@ -83,3 +83,16 @@ def test_every_gateway_route_has_a_matrix_row():
     assert len(routes) > 70
     assert sorted(routes - rows) == [], "routes without a row in tests/e2e/access_matrix.py"
     assert sorted(rows - routes) == [], "rows of tests/e2e/access_matrix.py for routes the gateway lacks"
+
+
+def test_the_openapi_document_states_the_same_roles(api):
+    """What front ends read (x-roles of GET /api/v1/openapi.json) is what the matrix enforces."""
+    rows = {(row.method, shape(row.url)): row for row in ROWS}
+    document = api.get("/openapi.json", expect=200).json()
+    stated = {(method.upper(), shape(path)): set(operation["x-roles"]) or set(EVERYONE)
+              for path, item in document["paths"].items() for method, operation in item.items()
+              if method in ("get", "post", "put", "patch", "delete")}
+    assert len(stated) > 70
+    differ = {f"{m} {p}": (sorted(roles), sorted(rows[(m, p)].who)) for (m, p), roles in stated.items()
+              if (m, p) not in rows or roles != rows[(m, p)].who}
+    assert differ == {}, "documented roles (left) differ from the matrix (right)"
