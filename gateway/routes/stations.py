@@ -68,10 +68,12 @@ class StationRoutes(OpinionRoutes):
         """Activity and opinion figures per region."""
         return self.rpc("station", "region_stats", request.actor, request.query)
 
-    @api("GET", "/api/v1/stations/missed-receptions", roles=("office", "admin"), query=MissedReceptions,
+    @api("GET", "/api/v1/stations/missed-receptions", roles=STAFF, query=MissedReceptions,
          answer=MissedReceptionsAnswer, tags=TAGS)
     def missed_receptions(self, request):
-        """Stations with no reception activity on the month's reception day."""
+        """Stations with no reception activity on the month's reception day.
+
+        API.md names the office; a report read by all who "see all" (leader and admin too)."""
         wanted, limit, offset = page(request)
         month = wanted.pop("month")
         return self.rpc("station", "missed_receptions", request.actor, month, wanted, limit, offset)
