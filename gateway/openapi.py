@@ -19,6 +19,17 @@ DESCRIPTION = (
     "Creating POSTs honour `Idempotency-Key`. Request bodies reject unknown fields (422); "
     "unknown query parameters are ignored."
 )
+TAGS = [  # in the order a reader meets them: 提 → 交 → 办 → 评, then stations and the rest
+    {"name": "suggestions", "description": "提: intake, drafts, screening, withdrawal, import and export"},
+    {"name": "assignments", "description": "交办, 办, 督: routing, assignment, handling, replies, urging"},
+    {"name": "evaluation", "description": "评: ratings, satisfaction tests, assessments, rates"},
+    {"name": "stations", "description": "代表联络站: registry, standards, members, activities, stats"},
+    {"name": "opinions", "description": "constituents' opinions collected at stations"},
+    {"name": "reference", "description": "deputies, units and the category taxonomy"},
+    {"name": "notifications", "description": "each person's inbox and delivery preferences"},
+    {"name": "public", "description": "what anyone may read without signing in"},
+    {"name": "operations", "description": "health and readiness"},
+]
 RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 BINARY = {"type": "string", "contentMediaType": "application/octet-stream"}
 
@@ -29,6 +40,7 @@ ERRORS = {
     404: "not found, or not visible to the caller",
     409: "not allowed in the current state, or a duplicate",
     413: "the body is too large",
+    414: "the URL with its query is longer than 8 KiB (the HTTP server's limit; no body)",
     415: "unsupported content type",
     422: "validation failed; details name each field",
     429: "rate limited; retry after Retry-After seconds",
@@ -79,6 +91,8 @@ def error_codes(route: Route, method: str) -> list[int]:
         codes += [409, 413, 415]
     if route.public:
         codes.append(429)
+    if route.query is not None:  # only a query string can make the URL too long
+        codes.append(414)
     return sorted(codes)
 
 
@@ -129,6 +143,9 @@ class Builder:
         for code in error_codes(route, method):
             if str(code) in answers:
                 continue
+            if code == 414:  # answered by eventlet's HTTP server before the gateway sees the request
+                answers[str(code)] = {"description": ERRORS[code]}
+                continue
             headers = dict(request_id)
             if code == 429:
                 headers["Retry-After"] = {"schema": {"type": "integer"}, "description": "seconds to wait"}
@@ -173,6 +190,7 @@ class Builder:
             "openapi": "3.1.0",
             "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
             "servers": [{"url": "/"}],
+            "tags": TAGS,
             "paths": paths,
             "components": {
                 "schemas": self.schemas,

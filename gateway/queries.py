@@ -2,11 +2,13 @@
 
 Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters are optional.
 """
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.common.schemas import Id
+from services.station.schemas import Level
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -20,7 +22,7 @@ def _printable(value: str) -> str:
 
 # a free-text filter: bounded, and nothing PostgreSQL cannot store
 Text = Annotated[str, Field(max_length=200), AfterValidator(_printable)]
-Date = Annotated[str, Field(max_length=40, description="ISO 8601 date or date-time"), AfterValidator(_printable)]
+Date = Annotated[date, Field(description="a calendar date, YYYY-MM-DD")]
 
 
 class Query(BaseModel):
@@ -66,7 +68,7 @@ class AssignmentList(Page):
 class StatsFilters(Query):
     session: Text | None = None
     category: Text | None = None
-    level: Text | None = None
+    level: Level | None = Field(None, description="the deputies' level")
     unit_id: Id | None = None
 
 
@@ -75,7 +77,7 @@ class NotificationList(Page):
 
 
 class DeputyList(Page):
-    level: Text | None = None
+    level: Level | None = None
     q: Text | None = None
     station_id: Id | None = None
 
@@ -89,7 +91,7 @@ class StationFilters(Period):
     region: Text | None = None
     type: Text | None = None
     parent_id: Id | None = None
-    stars: Literal[0, 1, 2, 3] | None = None
+    stars: int | None = Field(None, ge=0, le=3)
 
 
 class StationList(StationFilters, Page):

@@ -5,6 +5,7 @@ from gateway import openapi
 from gateway.answers.operations import HealthAnswer, ReadinessAnswer
 from gateway.auth import EVERYONE
 from gateway.contract import TEXT
+from gateway.docs import DocsRoutes
 from gateway.errors import ApiError, json_response
 from gateway.http import api
 from gateway.routes.assignments import AssignmentRoutes
@@ -20,7 +21,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes):
+                     NotificationRoutes, StationRoutes, DocsRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()
