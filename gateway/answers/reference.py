@@ -1,28 +1,9 @@
-"""Answers of the reference data: the deputies' roster (station service), the handling units
-(assignment service) and the category taxonomy (suggestion service)."""
-from typing import Literal
-
+"""Answers of the reference data: the handling units (assignment service) and the category
+taxonomy (suggestion service). The roster's deputies are answered with DeputyAnswer and
+DeputyPage of gateway/answers/stations.py (the station service owns the roster)."""
 from pydantic import Field
 
 from gateway.answers.common import Answer, page_of
-
-Level = Literal["national", "provincial", "city", "county", "township"]
-
-
-class DeputyAnswer(Answer):
-    """A deputy (代表) of the roster."""
-    id: int
-    deputy_id: int = Field(description="the same as id")
-    name: str
-    level: Level
-    delegation: str
-    phone: str | None
-    email: str | None
-    active: bool
-    station_ids: list[int] = Field(description="the stations the deputy is a member of")
-
-
-DeputyPage = page_of(DeputyAnswer, "DeputyPage")
 
 
 class UnitAnswer(Answer):

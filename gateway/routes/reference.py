@@ -1,5 +1,6 @@
 """Reference data: deputies, units, categories (station routes: gateway/routes/stations.py)."""
-from gateway.answers.reference import CategoryPage, DeputyAnswer, DeputyPage, UnitAnswer, UnitPage
+from gateway.answers.reference import CategoryPage, UnitAnswer, UnitPage
+from gateway.answers.stations import DeputyAnswer, DeputyPage
 from gateway.auth import SIGNED_IN, STAFF
 from gateway.http import api
 from gateway.params import body

@@ -1,0 +1,27 @@
+"""Answers checked against the OpenAPI document the running gateway serves (issue 8)."""
+import jsonschema_rs
+import requests
+
+
+class Contract:
+    """Validates each answer (types, nullability, enums, date and date-time formats) against the schema
+    the document gives for its operation and status; records which operations were checked."""
+
+    def __init__(self, url: str):
+        self.document = requests.get(url + "/api/v1/openapi.json", timeout=10).json()
+        self.checked: set[tuple[str, str]] = set()
+
+    def __call__(self, response, method: str, path: str, status: int = 200) -> dict:
+        """The answer's JSON; ``path`` is the document's template, e.g. /api/v1/suggestions/{suggestion_id}."""
+        assert response.status_code == status, f"{method} {path}: {response.status_code} {response.text}"
+        answers = self.document["paths"][path][method.lower()]["responses"]
+        assert str(status) in answers, f"{method} {path}: {status} is not documented"
+        schema = answers[str(status)]["content"]["application/json"]["schema"]
+        assert "$ref" in schema, f"{method} {path}: the answer has no model"
+        validator = jsonschema_rs.validator_for({**schema, "components": self.document["components"]},
+                                                validate_formats=True)
+        body = response.json()
+        errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(body)]
+        assert not errors, f"{method} {path} answered {body}\nwhich breaks its schema: {errors}"
+        self.checked.add((method, path))
+        return body
