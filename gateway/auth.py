@@ -1,10 +1,12 @@
 """JWT bearer auth and the six roles of API.md (no token: the public role)."""
 import jwt
 
-from gateway.http import ApiError
+from gateway.errors import ApiError
 from gateway.tokens import ROLES, secret
 
 STAFF = ("office", "leader", "admin")
+SIGNED_IN = ("admin", "office", "leader", "deputy", "unit", "station")
+EVERYONE = ("public", *SIGNED_IN)  # no token needed; a token, if sent, must be valid
 
 
 def actor_from(request) -> dict:

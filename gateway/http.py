@@ -1,5 +1,5 @@
 """The gateway's HTTP entrypoint: request ids, JSON answers, one error-mapping table."""
-import json
+import functools
 import logging
 from functools import partial
 
@@ -9,6 +9,8 @@ from nameko.web.handlers import HttpRequestHandler
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from gateway.contract import JSON, Route, authorize, describe, parse_query
+from gateway.errors import ApiError, error_body, json_response  # noqa: F401 - re-exported
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
 from services.common.schemas import MAX_ID
@@ -16,26 +18,6 @@ from services.common.schemas import MAX_ID
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-Id"
-
-
-class ApiError(Exception):
-    """An HTTP-level error raised by the gateway itself (400, 401, 403, 404, 413, 415, 429)."""
-
-    def __init__(self, status: int, code: str, message: str, details: list | None = None,
-                 headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.details = details or []
-        self.headers = headers or {}
-
-
-def json_response(status: int, data, headers: dict | None = None) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, default=str), status=status,
-                    headers=headers, mimetype="application/json")
-
-
-def error_body(code: str, message: str, details: list | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "details": details or []}}
 
 
 def response_for(exc: Exception) -> Response:
@@ -58,6 +40,10 @@ class ApiEntrypoint(HttpRequestHandler):
     nameko propagates context data as message headers, so every RPC the worker
     makes (and every event those services publish) carries the same id.
     """
+
+    def __init__(self, method, url, route: Route | None = None, **kwargs):
+        super().__init__(method, url, **kwargs)
+        self.route = route
 
     def get_entrypoint_parameters(self, request):
         args, kwargs = super().get_entrypoint_parameters(request)
@@ -91,7 +77,29 @@ class ApiEntrypoint(HttpRequestHandler):
         return response_for(exc)
 
 
-def api(method: str, url: str, **kwargs):
-    """Route decorator; errors that are answers (4xx, 503) are logged without a traceback."""
-    kwargs.setdefault("expected_exceptions", (ApiError, LianxinError))
-    return ApiEntrypoint.decorator(method, url, **kwargs)
+def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=None, query=None,
+        status: int | tuple[int, ...] = 200, creates: bool = False, media: str = JSON, upload: bool = False,
+        hidden: bool = False, tags: tuple[str, ...] = ()):
+    """Declare a route: the handler runs only for callers whose role is in ``roles`` (401/403
+    otherwise), with ``request.actor`` and, given a ``query`` model, ``request.query`` (parsed,
+    422 naming the parameter) set. The same declaration feeds the OpenAPI document; errors that
+    are answers (4xx, 503) are logged without a traceback."""
+    def decorate(fn):
+        summary, description = describe(fn)
+        route = Route(method=method, url=url, name=fn.__name__, roles=tuple(roles),
+                      body=body if isinstance(body, tuple) else (body,), answer=answer, query=query,
+                      status=status if isinstance(status, tuple) else (status,), creates=creates,
+                      media=media, upload=upload, hidden=hidden, summary=summary,
+                      description=description, tags=tags)
+
+        @functools.wraps(fn)
+        def handler(self, request, *args, **kwargs):
+            request.actor = authorize(request, route)
+            if query is not None:
+                request.query = parse_query(request, query)
+            return fn(self, request, *args, **kwargs)
+
+        handler.route = route
+        return ApiEntrypoint.decorator(method, url, expected_exceptions=(ApiError, LianxinError),
+                                       route=route)(handler)
+    return decorate

@@ -1,7 +1,11 @@
 """The HTTP gateway: stores nothing, turns HTTP into RPC (run GatewayService)."""
 import eventlet
 
-from gateway.http import ApiError, api, json_response
+from gateway import openapi
+from gateway.auth import EVERYONE
+from gateway.contract import TEXT
+from gateway.errors import ApiError, json_response
+from gateway.http import api
 from gateway.routes.assignments import AssignmentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.notifications import NotificationRoutes
@@ -17,18 +21,27 @@ READY_TIMEOUT = 2.0
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
                      NotificationRoutes, StationRoutes):
     name = "gateway"
+    _openapi = None
     metrics = Metrics()
 
-    @api("GET", "/metrics")
+    @api("GET", "/metrics", media=TEXT, hidden=True)
     def http_metrics(self, request):
         """Prometheus text: request counts and latency per route and status."""
         return self.metrics.expose_metrics(request)
 
-    @api("GET", "/healthz")
+    @api("GET", "/api/v1/openapi.json", roles=EVERYONE, hidden=True)
+    def openapi_document(self, request):
+        """The OpenAPI 3.1 document of every route (built once per process)."""
+        if GatewayService._openapi is None:
+            GatewayService._openapi = openapi.document(GatewayService)
+        return GatewayService._openapi
+
+    @api("GET", "/healthz", tags=("operations",))
     def healthz(self, request):
+        """200 when the gateway is up."""
         return {"status": "ok"}
 
-    @api("GET", "/readyz")
+    @api("GET", "/readyz", status=(200, 503), tags=("operations",))
     def readyz(self, request):
         """200 when RabbitMQ and every service answer; 503 naming what is down."""
         down = []
@@ -46,6 +59,6 @@ class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, Evalua
             return json_response(503, {"status": "down", "down": down})
         return {"status": "ready", "services": list(SERVICES)}
 
-    @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>", hidden=True)
     def not_found(self, request, path):
         raise ApiError(404, "not_found", f"no such path: /{path}")

@@ -1,91 +1,111 @@
 """Assignment (交办), handling (办) and supervision (督)."""
-from gateway.auth import STAFF, actor_from, require
+from gateway.auth import STAFF
 from gateway.http import api
-from gateway.params import _int, body, filters, paging
+from gateway.params import body
+from gateway.queries import AssignmentList, RoutingQuery, page
 from gateway.routes.base import Proxies
+from services.assignment.schemas import (
+    AssignIn,
+    ContactIn,
+    DisputeIn,
+    ExtensionDecisionIn,
+    ExtensionIn,
+    FollowUpIn,
+    OpinionIn,
+    ReplyIn,
+    RerouteIn,
+    SupervisionIn,
+    UrgeIn,
+)
 
 ASSIGNMENT = "/api/v1/assignments/<int:assignment_id>"
+TAGS = ("assignments",)
 
 
 class AssignmentRoutes(Proxies):
 
-    @api("GET", "/api/v1/suggestions/<int:suggestion_id>/routing")
+    @api("GET", "/api/v1/suggestions/<int:suggestion_id>/routing", roles=("office",), query=RoutingQuery,
+         tags=TAGS)
     def routing(self, request, suggestion_id):
-        actor = require(actor_from(request), "office")
-        limit = _int(request, "limit", 5, 1, 20)
-        return self.rpc("assignment", "routing", actor, suggestion_id, limit)
+        """Recommended lead units for a suggestion, best first, with the reasons."""
+        return self.rpc("assignment", "routing", request.actor, suggestion_id, request.query["limit"])
 
-    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/assignment")
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/assignment", roles=("office",), body=AssignIn,
+         status=201, creates=True, tags=TAGS)
     def assign(self, request, suggestion_id):
-        actor = require(actor_from(request), "office")
-        return 201, self.rpc("assignment", "assign", actor, suggestion_id, body(request))
+        """Assign an accepted suggestion to a lead unit and co-units, with a deadline."""
+        return 201, self.rpc("assignment", "assign", request.actor, suggestion_id, body(request))
 
-    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/supervision")
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/supervision", roles=("office",), body=SupervisionIn,
+         status=201, creates=True, tags=TAGS)
     def supervise(self, request, suggestion_id):
-        actor = require(actor_from(request), "office")
-        return 201, self.rpc("assignment", "set_supervision", actor, suggestion_id, body(request))
+        """Put a suggestion under key supervision (重点督办) by a named leader."""
+        return 201, self.rpc("assignment", "set_supervision", request.actor, suggestion_id, body(request))
 
-    @api("GET", "/api/v1/assignments")
+    @api("GET", "/api/v1/assignments", roles=(*STAFF, "unit"), query=AssignmentList, tags=TAGS)
     def list_assignments(self, request):
-        actor = require(actor_from(request), *STAFF, "unit")
-        limit, offset = paging(request)
-        wanted = filters(request, "state", ints=("unit_id",), bools=("overdue", "supervised"))
-        return self.rpc("assignment", "list", actor, wanted, limit, offset)
+        """Assignments the caller may see: a unit those where it is lead or co-unit."""
+        wanted, limit, offset = page(request)
+        return self.rpc("assignment", "list", request.actor, wanted, limit, offset)
 
-    @api("GET", ASSIGNMENT)
+    @api("GET", ASSIGNMENT, roles=(*STAFF, "unit"), tags=TAGS)
     def get_assignment(self, request, assignment_id):
-        actor = require(actor_from(request), *STAFF, "unit")
-        return self.rpc("assignment", "get", actor, assignment_id)
+        """One assignment with units' sign state, contacts, opinions, replies and urgings."""
+        return self.rpc("assignment", "get", request.actor, assignment_id)
 
-    @api("POST", ASSIGNMENT + "/sign")
+    @api("POST", ASSIGNMENT + "/sign", roles=("unit",), tags=TAGS)
     def sign(self, request, assignment_id):
-        actor = require(actor_from(request), "unit")
-        return self.rpc("assignment", "sign", actor, assignment_id)
+        """The calling unit (lead or co-unit) signs for the assignment."""
+        return self.rpc("assignment", "sign", request.actor, assignment_id)
 
-    @api("POST", ASSIGNMENT + "/dispute")
+    @api("POST", ASSIGNMENT + "/dispute", roles=("unit",), body=DisputeIn, tags=TAGS)
     def dispute(self, request, assignment_id):
-        actor = require(actor_from(request), "unit")
-        return self.rpc("assignment", "dispute", actor, assignment_id, body(request))
+        """The calling unit disputes the assignment, within the dispute window (409 after it)."""
+        return self.rpc("assignment", "dispute", request.actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/reroute")
+    @api("POST", ASSIGNMENT + "/reroute", roles=("office",), body=RerouteIn, tags=TAGS)
     def reroute(self, request, assignment_id):
-        actor = require(actor_from(request), "office")
-        return self.rpc("assignment", "reroute", actor, assignment_id, body(request))
+        """Give the assignment other units; the history is kept."""
+        return self.rpc("assignment", "reroute", request.actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/contacts")
+    @api("POST", ASSIGNMENT + "/contacts", roles=("unit",), body=ContactIn, status=201, creates=True,
+         tags=TAGS)
     def add_contact(self, request, assignment_id):
-        actor = require(actor_from(request), "unit")
-        return 201, self.rpc("assignment", "add_contact", actor, assignment_id, body(request))
+        """Record a contact with the deputy (before, during or after handling)."""
+        return 201, self.rpc("assignment", "add_contact", request.actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/opinions")
+    @api("POST", ASSIGNMENT + "/opinions", roles=("unit",), body=OpinionIn, status=201, creates=True,
+         tags=TAGS)
     def add_opinion(self, request, assignment_id):
-        actor = require(actor_from(request), "unit")
-        return 201, self.rpc("assignment", "add_opinion", actor, assignment_id, body(request))
+        """A co-unit's opinion for the lead unit."""
+        return 201, self.rpc("assignment", "add_opinion", request.actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/reply")
+    @api("POST", ASSIGNMENT + "/reply", roles=("unit",), body=ReplyIn, status=201, creates=True, tags=TAGS)
     def reply(self, request, assignment_id):
-        actor = require(actor_from(request), "unit")
-        return 201, self.rpc("assignment", "reply", actor, assignment_id, body(request))
+        """The lead unit's reply with its result class (A/B/C), only after signing."""
+        return 201, self.rpc("assignment", "reply", request.actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/follow-up")
+    @api("POST", ASSIGNMENT + "/follow-up", roles=("unit",), body=FollowUpIn, status=201, creates=True,
+         tags=TAGS)
     def follow_up(self, request, assignment_id):
-        actor = require(actor_from(request), "unit")
-        return 201, self.rpc("assignment", "follow_up", actor, assignment_id, body(request))
+        """Progress on a B-class (planned) reply."""
+        return 201, self.rpc("assignment", "follow_up", request.actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/extension")
+    @api("POST", ASSIGNMENT + "/extension", roles=("unit", "office"), body=(ExtensionIn, ExtensionDecisionIn),
+         status=(201, 200), creates=True, tags=TAGS)
     def extension(self, request, assignment_id):
-        """The lead unit asks ({days, reason} → 201); the office decides ({approve} → 200)."""
-        actor = require(actor_from(request), "unit", "office")
-        if actor["role"] == "unit":
-            return 201, self.rpc("assignment", "request_extension", actor, assignment_id, body(request))
-        return self.rpc("assignment", "decide_extension", actor, assignment_id, body(request))
+        """The lead unit asks for more days ({days, reason} → 201); the office decides ({approve} → 200)."""
+        if request.actor["role"] == "unit":
+            return 201, self.rpc("assignment", "request_extension", request.actor, assignment_id, body(request))
+        return self.rpc("assignment", "decide_extension", request.actor, assignment_id, body(request))
 
-    @api("POST", ASSIGNMENT + "/urge")
+    @api("POST", ASSIGNMENT + "/urge", roles=("office", "leader"), body=UrgeIn, status=201, creates=True,
+         tags=TAGS)
     def urge(self, request, assignment_id):
-        actor = require(actor_from(request), "office", "leader")
-        return 201, self.rpc("assignment", "urge", actor, assignment_id, body(request))
+        """Urge a slow unit by phone or by letter (督办函)."""
+        return 201, self.rpc("assignment", "urge", request.actor, assignment_id, body(request))
 
-    @api("GET", ASSIGNMENT + "/letter")
+    @api("GET", ASSIGNMENT + "/letter", roles=("office", "leader"), tags=TAGS)
     def letter(self, request, assignment_id):
-        actor = require(actor_from(request), "office", "leader")
-        return self.rpc("assignment", "letter", actor, assignment_id)
+        """The urging letter (督办函) for this assignment, filled in from its template."""
+        return self.rpc("assignment", "letter", request.actor, assignment_id)

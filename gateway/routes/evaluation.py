@@ -3,80 +3,90 @@ import base64
 
 from werkzeug.wrappers import Response
 
-from gateway.auth import STAFF, actor_from, require
+from gateway.auth import STAFF
+from gateway.contract import XLSX
 from gateway.http import api
-from gateway.params import body, filters
+from gateway.params import body
+from gateway.queries import StatsFilters
 from gateway.routes.base import Proxies
+from services.evaluation.schemas import (
+    AssessmentIn,
+    BallotIn,
+    RatingIn,
+    ScoreIn,
+    TestIn,
+)
 
 OVERDUE_LIMIT = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def stats_filters(request) -> dict:
-    return filters(request, "session", "category", "level", ints=("unit_id",))
+TAGS = ("evaluation",)
 
 
 class EvaluationRoutes(Proxies):
 
-    @api("POST", "/api/v1/assignments/<int:assignment_id>/evaluation")
+    @api("POST", "/api/v1/assignments/<int:assignment_id>/evaluation", roles=("deputy",), body=RatingIn,
+         status=201, creates=True, tags=TAGS)
     def evaluate(self, request, assignment_id):
-        actor = require(actor_from(request), "deputy")
-        return 201, self.rpc("evaluation", "evaluate", actor, assignment_id, body(request))
+        """The lead deputy rates the reply; dissatisfied opens rehandling."""
+        return 201, self.rpc("evaluation", "evaluate", request.actor, assignment_id, body(request))
 
-    @api("POST", "/api/v1/satisfaction-tests")
+    @api("POST", "/api/v1/satisfaction-tests", roles=("office",), body=TestIn, status=201, creates=True,
+         tags=TAGS)
     def create_test(self, request):
-        actor = require(actor_from(request), "office")
-        return 201, self.rpc("evaluation", "create_test", actor, body(request))
+        """Open a standing-committee satisfaction test (满意度测评) of units."""
+        return 201, self.rpc("evaluation", "create_test", request.actor, body(request))
 
-    @api("GET", "/api/v1/satisfaction-tests/<int:test_id>")
+    @api("GET", "/api/v1/satisfaction-tests/<int:test_id>", roles=STAFF, tags=TAGS)
     def get_test(self, request, test_id):
-        actor = require(actor_from(request), *STAFF)
-        return self.rpc("evaluation", "get_test", actor, test_id)
+        """A satisfaction test with its ballots so far (tallies once closed)."""
+        return self.rpc("evaluation", "get_test", request.actor, test_id)
 
-    @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/ballots")
+    @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/ballots", roles=("office",), body=BallotIn,
+         status=201, creates=True, tags=TAGS)
     def record_ballot(self, request, test_id):
-        actor = require(actor_from(request), "office")
-        return 201, self.rpc("evaluation", "record_ballot", actor, test_id, body(request))
+        """Record one voter's ballot."""
+        return 201, self.rpc("evaluation", "record_ballot", request.actor, test_id, body(request))
 
-    @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/close")
+    @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/close", roles=("office",), tags=TAGS)
     def close_test(self, request, test_id):
-        actor = require(actor_from(request), "office")
-        return self.rpc("evaluation", "close_test", actor, test_id)
+        """Close a test: per-unit tallies."""
+        return self.rpc("evaluation", "close_test", request.actor, test_id)
 
-    @api("POST", "/api/v1/assessments")
+    @api("POST", "/api/v1/assessments", roles=("office",), body=AssessmentIn, status=201, creates=True,
+         tags=TAGS)
     def create_assessment(self, request):
-        actor = require(actor_from(request), "office")
-        return 201, self.rpc("evaluation", "create_assessment", actor, body(request))
+        """A third-party assessment: a random sample of suggestions to score."""
+        return 201, self.rpc("evaluation", "create_assessment", request.actor, body(request))
 
-    @api("GET", "/api/v1/assessments/<int:assessment_id>")
+    @api("GET", "/api/v1/assessments/<int:assessment_id>", roles=STAFF, tags=TAGS)
     def get_assessment(self, request, assessment_id):
-        actor = require(actor_from(request), *STAFF)
-        return self.rpc("evaluation", "get_assessment", actor, assessment_id)
+        """An assessment with its sample and scores."""
+        return self.rpc("evaluation", "get_assessment", request.actor, assessment_id)
 
-    @api("POST", "/api/v1/assessments/<int:assessment_id>/scores")
+    @api("POST", "/api/v1/assessments/<int:assessment_id>/scores", roles=("office",), body=ScoreIn,
+         status=201, creates=True, tags=TAGS)
     def add_score(self, request, assessment_id):
-        actor = require(actor_from(request), "office")
-        return 201, self.rpc("evaluation", "add_score", actor, assessment_id, body(request))
+        """Score one sampled suggestion."""
+        return 201, self.rpc("evaluation", "add_score", request.actor, assessment_id, body(request))
 
-    @api("GET", "/api/v1/stats/rates")
+    @api("GET", "/api/v1/stats/rates", roles=(*STAFF, "unit"), query=StatsFilters, tags=TAGS)
     def rates(self, request):
-        actor = require(actor_from(request), *STAFF, "unit")  # a unit: its own rates only
-        return self.rpc("evaluation", "rates", actor, stats_filters(request))
+        """Completion, resolution, satisfaction and on-time rates; a unit sees only its own."""
+        return self.rpc("evaluation", "rates", request.actor, request.query)
 
-    @api("GET", "/api/v1/stats/units")
+    @api("GET", "/api/v1/stats/units", roles=STAFF, query=StatsFilters, tags=TAGS)
     def unit_ranking(self, request):
-        actor = require(actor_from(request), *STAFF)
-        return self.rpc("evaluation", "unit_ranking", actor, stats_filters(request))
+        """Units ranked, each with its rates."""
+        return self.rpc("evaluation", "unit_ranking", request.actor, request.query)
 
-    @api("GET", "/api/v1/stats/overdue")
+    @api("GET", "/api/v1/stats/overdue", roles=(*STAFF, "unit"), query=StatsFilters, tags=TAGS)
     def overdue(self, request):
-        actor = require(actor_from(request), *STAFF, "unit")
-        items = self.rpc("evaluation", "overdue", actor, stats_filters(request), OVERDUE_LIMIT)
-        return {"items": items, "limit": OVERDUE_LIMIT}  # most late first
+        """Overdue assignments, most late first (at most 200); a unit sees only its own."""
+        items = self.rpc("evaluation", "overdue", request.actor, request.query, OVERDUE_LIMIT)
+        return {"items": items, "limit": OVERDUE_LIMIT}
 
-    @api("GET", "/api/v1/reports/rates.xlsx")
+    @api("GET", "/api/v1/reports/rates.xlsx", roles=STAFF, query=StatsFilters, media=XLSX, tags=TAGS)
     def rates_report(self, request):
-        actor = require(actor_from(request), *STAFF)
-        data = base64.b64decode(self.rpc("evaluation", "rates_report", actor, stats_filters(request)))
+        """The rates and the unit ranking as an Excel workbook."""
+        data = base64.b64decode(self.rpc("evaluation", "rates_report", request.actor, request.query))
         return Response(data, status=200, mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="rates.xlsx"'})

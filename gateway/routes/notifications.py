@@ -1,36 +1,38 @@
 """Each signed-in person's inbox, its delivery log and their channel preferences."""
-from gateway.auth import actor_from, require
+from gateway.auth import SIGNED_IN
 from gateway.http import api
-from gateway.params import body, filters, paging
+from gateway.params import body
+from gateway.queries import NotificationList, page
 from gateway.routes.base import Proxies
-from gateway.routes.reference import SIGNED_IN
+from services.notify.schemas import PreferencesIn
+
+TAGS = ("notifications",)
 
 
 class NotificationRoutes(Proxies):
 
-    @api("GET", "/api/v1/notifications")
+    @api("GET", "/api/v1/notifications", roles=SIGNED_IN, query=NotificationList, tags=TAGS)
     def list_notifications(self, request):
-        actor = require(actor_from(request), *SIGNED_IN)
-        limit, offset = paging(request)
-        return self.rpc("notify", "inbox", actor, filters(request, bools=("unread",)), limit, offset)
+        """The caller's own inbox, newest first."""
+        wanted, limit, offset = page(request)
+        return self.rpc("notify", "inbox", request.actor, wanted, limit, offset)
 
-    @api("POST", "/api/v1/notifications/<int:notification_id>/read")
+    @api("POST", "/api/v1/notifications/<int:notification_id>/read", roles=SIGNED_IN, tags=TAGS)
     def mark_read(self, request, notification_id):
-        actor = require(actor_from(request), *SIGNED_IN)
-        return self.rpc("notify", "mark_read", actor, notification_id)
+        """Mark one of the caller's notifications read."""
+        return self.rpc("notify", "mark_read", request.actor, notification_id)
 
-    @api("GET", "/api/v1/notifications/<int:notification_id>/deliveries")
+    @api("GET", "/api/v1/notifications/<int:notification_id>/deliveries", roles=SIGNED_IN, tags=TAGS)
     def notification_deliveries(self, request, notification_id):
         """The delivery log (channel, attempts, last error, delivered at): owner, office, admin."""
-        actor = require(actor_from(request), *SIGNED_IN)
-        return self.rpc("notify", "deliveries", actor, notification_id)
+        return self.rpc("notify", "deliveries", request.actor, notification_id)
 
-    @api("GET", "/api/v1/notifications/preferences")
+    @api("GET", "/api/v1/notifications/preferences", roles=SIGNED_IN, tags=TAGS)
     def get_notification_preferences(self, request):
-        actor = require(actor_from(request), *SIGNED_IN)
-        return self.rpc("notify", "preferences", actor)
+        """The caller's delivery channels (email, webhook)."""
+        return self.rpc("notify", "preferences", request.actor)
 
-    @api("PUT", "/api/v1/notifications/preferences")
+    @api("PUT", "/api/v1/notifications/preferences", roles=SIGNED_IN, body=PreferencesIn, tags=TAGS)
     def put_notification_preferences(self, request):
-        actor = require(actor_from(request), *SIGNED_IN)
-        return self.rpc("notify", "set_preferences", actor, body(request))
+        """Choose delivery channels; the inbox always gets everything."""
+        return self.rpc("notify", "set_preferences", request.actor, body(request))

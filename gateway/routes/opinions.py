@@ -2,14 +2,18 @@
 import os
 import re
 
-from gateway.auth import STAFF, actor_from, require
-from gateway.http import ApiError, api
-from gateway.params import body, filters, paging
+from gateway.auth import EVERYONE, STAFF
+from gateway.errors import ApiError
+from gateway.http import api
+from gateway.params import body
+from gateway.queries import OpinionList, page
 from gateway.routes.base import Proxies
 from services.station.errors import RateLimited
+from services.station.schemas import DispositionIn, OpinionIn, PublicOpinionIn
 
 PUBLIC_BODY_MAX = 16 * 1024  # bytes: a public submission is content (2,000 characters) and a contact
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+TAGS = ("opinions",)
 TRUSTED_PROXIES = int(os.environ.get("GATEWAY_TRUSTED_PROXIES", "0") or 0)
 
 
@@ -28,11 +32,14 @@ def client_address(request, trusted_proxies: int = TRUSTED_PROXIES) -> str:
 
 class OpinionRoutes(Proxies):
 
-    @api("POST", "/api/v1/stations/<int:station_id>/opinions")
+    @api("POST", "/api/v1/stations/<int:station_id>/opinions",
+         roles=("public", "station", "deputy", "office", "admin"), body=(OpinionIn, PublicOpinionIn),
+         status=201, creates=True, tags=TAGS)
     def create_opinion(self, request, station_id):
-        actor = actor_from(request)
+        """Record a constituent's opinion: by station staff or a deputy, or by anyone with the
+        station's `qr_token` (the public QR intake, limited per token and client)."""
+        actor = request.actor
         if actor["role"] != "public":
-            require(actor, "station", "deputy", "office", "admin")
             return 201, self.rpc("station", "record_opinion", actor, station_id, body(request))
         return 201, self.public_opinion(request, station_id)
 
@@ -52,25 +59,27 @@ class OpinionRoutes(Proxies):
             raise ApiError(429, "rate_limited", exc.message, [{"field": "qr_token", "retry_after": wait}],
                            headers={"Retry-After": str(wait)}) from None
 
-    @api("GET", "/api/v1/public/stations/<token>")
+    @api("GET", "/api/v1/public/stations/<token>", roles=EVERYONE, tags=("public",))
     def public_station(self, request, token):
         """What the page behind the QR link (PUBLIC_BASE_URL/s/<token>) needs: the station's id and name."""
         if not TOKEN.fullmatch(token):
             raise ApiError(404, "not_found", "no station has this link")
         return self.rpc("station", "station_by_token", token)
 
-    @api("GET", "/api/v1/stations/<int:station_id>/opinions")
+    @api("GET", "/api/v1/stations/<int:station_id>/opinions", roles=(*STAFF, "station", "deputy"),
+         query=OpinionList, tags=TAGS)
     def list_opinions(self, request, station_id):
-        actor = require(actor_from(request), *STAFF, "station", "deputy")
-        limit, offset = paging(request)
-        return self.rpc("station", "list_opinions", actor, station_id, filters(request, "status"), limit, offset)
+        """A station's opinions, newest first."""
+        wanted, limit, offset = page(request)
+        return self.rpc("station", "list_opinions", request.actor, station_id, wanted, limit, offset)
 
-    @api("GET", "/api/v1/opinions/<int:opinion_id>")
+    @api("GET", "/api/v1/opinions/<int:opinion_id>", roles=(*STAFF, "station", "deputy"), tags=TAGS)
     def get_opinion(self, request, opinion_id):
-        actor = require(actor_from(request), *STAFF, "station", "deputy")
-        return self.rpc("station", "get_opinion", actor, opinion_id)
+        """One opinion with its disposition."""
+        return self.rpc("station", "get_opinion", request.actor, opinion_id)
 
-    @api("POST", "/api/v1/opinions/<int:opinion_id>/disposition")
+    @api("POST", "/api/v1/opinions/<int:opinion_id>/disposition", roles=("station", "deputy", "office", "admin"),
+         body=DispositionIn, tags=TAGS)
     def dispose_opinion(self, request, opinion_id):
-        actor = require(actor_from(request), "station", "deputy", "office", "admin")
-        return self.rpc("station", "dispose_opinion", actor, opinion_id, body(request))
+        """Settle, forward or escalate an opinion; escalated creates a suggestion draft for the deputy."""
+        return self.rpc("station", "dispose_opinion", request.actor, opinion_id, body(request))

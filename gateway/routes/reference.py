@@ -1,39 +1,42 @@
 """Reference data: deputies, units, categories (station routes: gateway/routes/stations.py)."""
-from gateway.auth import STAFF, actor_from, require
+from gateway.auth import SIGNED_IN, STAFF
 from gateway.http import api
-from gateway.params import body, filters, paging
+from gateway.params import body
+from gateway.queries import DeputyList, Page, page
 from gateway.routes.base import Proxies
+from services.assignment.schemas import UnitIn
+from services.station.schemas import DeputyIn
 
-SIGNED_IN = ("admin", "office", "leader", "deputy", "unit", "station")
+TAGS = ("reference",)
 
 
 class ReferenceRoutes(Proxies):
 
-    @api("POST", "/api/v1/deputies")
+    @api("POST", "/api/v1/deputies", roles=("admin", "office"), body=DeputyIn, status=201, creates=True,
+         tags=TAGS)
     def create_deputy(self, request):
-        actor = require(actor_from(request), "admin", "office")
-        return 201, self.rpc("station", "register_deputy", actor, body(request))
+        """Register a deputy (代表) on the roster."""
+        return 201, self.rpc("station", "register_deputy", request.actor, body(request))
 
-    @api("GET", "/api/v1/deputies")
+    @api("GET", "/api/v1/deputies", roles=(*STAFF, "station"), query=DeputyList, tags=TAGS)
     def list_deputies(self, request):
-        actor = require(actor_from(request), *STAFF, "station")
-        limit, offset = paging(request)
-        return self.rpc("station", "list_deputies", actor,
-                        filters(request, "level", "q", ints=("station_id",)), limit, offset)
+        """The roster; station staff see their own station's deputies."""
+        wanted, limit, offset = page(request)
+        return self.rpc("station", "list_deputies", request.actor, wanted, limit, offset)
 
-    @api("POST", "/api/v1/units")
+    @api("POST", "/api/v1/units", roles=("admin", "office"), body=UnitIn, status=201, creates=True, tags=TAGS)
     def create_unit(self, request):
-        actor = require(actor_from(request), "admin", "office")
-        return 201, self.rpc("assignment", "register_unit", actor, body(request))
+        """Register a handling unit (承办单位) with its duties, keywords and categories."""
+        return 201, self.rpc("assignment", "register_unit", request.actor, body(request))
 
-    @api("GET", "/api/v1/units")
+    @api("GET", "/api/v1/units", roles=SIGNED_IN, query=Page, tags=TAGS)
     def list_units(self, request):
-        actor = require(actor_from(request), *SIGNED_IN)
-        limit, offset = paging(request)
-        return self.rpc("assignment", "list_units", actor, limit, offset)
+        """The handling units."""
+        _, limit, offset = page(request)
+        return self.rpc("assignment", "list_units", request.actor, limit, offset)
 
-    @api("GET", "/api/v1/categories")
+    @api("GET", "/api/v1/categories", roles=SIGNED_IN, tags=TAGS)
     def list_categories(self, request):
-        require(actor_from(request), *SIGNED_IN)
+        """The suggestion taxonomy: `{code, name}` pairs."""
         items = self.rpc("suggestion", "categories")
         return {"items": items, "total": len(items), "limit": len(items), "offset": 0}

@@ -4,129 +4,141 @@ import base64
 
 from werkzeug.wrappers import Response
 
-from gateway.auth import STAFF, actor_from, require
+from gateway.auth import SIGNED_IN, STAFF
+from gateway.contract import PNG
 from gateway.http import api
-from gateway.params import body, filters, paging
+from gateway.params import body
+from gateway.queries import (
+    ActivityList,
+    MissedReceptions,
+    Page,
+    Period,
+    StationFilters,
+    StationList,
+    page,
+)
 from gateway.routes.opinions import OpinionRoutes
-from gateway.routes.reference import SIGNED_IN
-from services.common.errors import field_error
+from services.station.schemas import (
+    ActivityIn,
+    DeputyUpdate,
+    InspectionIn,
+    MembershipIn,
+    StandardsIn,
+    StationIn,
+)
 
-
-def station_filters(request) -> dict:
-    wanted = filters(request, "region", "type", "from", "to", ints=("parent_id",))
-    raw = request.args.get("stars")
-    if raw not in (None, ""):
-        if raw not in ("0", "1", "2", "3"):
-            raise field_error("stars", "must be 0, 1, 2 or 3")
-        wanted["stars"] = int(raw)
-    return wanted
+TAGS = ("stations",)
+STATION = "/api/v1/stations/<int:station_id>"
 
 
 class StationRoutes(OpinionRoutes):
     """Includes the opinion routes (gateway/routes/opinions.py)."""
 
     # ---- registry --------------------------------------------------------------------
-    @api("POST", "/api/v1/stations")
+    @api("POST", "/api/v1/stations", roles=("admin", "office"), body=StationIn, status=201, creates=True,
+         tags=TAGS)
     def create_station(self, request):
-        actor = require(actor_from(request), "admin", "office")
-        return 201, self.rpc("station", "register_station", actor, body(request))
+        """Register a station (home, station or point) with its public QR token."""
+        return 201, self.rpc("station", "register_station", request.actor, body(request))
 
-    @api("GET", "/api/v1/stations")
+    @api("GET", "/api/v1/stations", roles=SIGNED_IN, query=StationList, tags=TAGS)
     def list_stations(self, request):
-        actor = require(actor_from(request), *SIGNED_IN)
-        limit, offset = paging(request)
-        return self.rpc("station", "list_stations", actor, station_filters(request), limit, offset)
+        """Stations, filtered by region, type, stars or parent."""
+        wanted, limit, offset = page(request)
+        return self.rpc("station", "list_stations", request.actor, wanted, limit, offset)
 
-    @api("GET", "/api/v1/stations/stats")
+    @api("GET", "/api/v1/stations/stats", roles=STAFF, query=StationFilters, tags=TAGS)
     def region_stats(self, request):
-        actor = require(actor_from(request), *STAFF)
-        return self.rpc("station", "region_stats", actor, station_filters(request))
+        """Activity and opinion figures per region."""
+        return self.rpc("station", "region_stats", request.actor, request.query)
 
-    @api("GET", "/api/v1/stations/missed-receptions")
+    @api("GET", "/api/v1/stations/missed-receptions", roles=("office", "admin"), query=MissedReceptions,
+         tags=TAGS)
     def missed_receptions(self, request):
-        actor = require(actor_from(request), "office", "admin")
-        limit, offset = paging(request)
-        month = request.args.get("month")
-        if not month:
-            raise field_error("month", "required, as YYYY-MM")
-        return self.rpc("station", "missed_receptions", actor, month, station_filters(request), limit, offset)
+        """Stations with no reception activity on the month's reception day."""
+        wanted, limit, offset = page(request)
+        month = wanted.pop("month")
+        return self.rpc("station", "missed_receptions", request.actor, month, wanted, limit, offset)
 
-    @api("GET", "/api/v1/stations/<int:station_id>")
+    @api("GET", STATION, roles=SIGNED_IN, tags=TAGS)
     def get_station(self, request, station_id):
-        actor = require(actor_from(request), *SIGNED_IN)
-        return self.rpc("station", "get_station", actor, station_id)
+        """A station with its standards, stars and deputies."""
+        return self.rpc("station", "get_station", request.actor, station_id)
 
-    @api("PUT", "/api/v1/stations/<int:station_id>/standards")
+    @api("PUT", STATION + "/standards", roles=("office", "admin", "station"), body=StandardsIn, tags=TAGS)
     def set_standards(self, request, station_id):
-        actor = require(actor_from(request), "office", "admin", "station")
-        return self.rpc("station", "set_standards", actor, station_id, body(request))
+        """The eight standards (site, sign, staff, rules, funds, activities, records, results)."""
+        return self.rpc("station", "set_standards", request.actor, station_id, body(request))
 
-    @api("POST", "/api/v1/stations/<int:station_id>/inspections")
+    @api("POST", STATION + "/inspections", roles=("office", "admin"), body=InspectionIn, status=201,
+         creates=True, tags=TAGS)
     def record_inspection(self, request, station_id):
-        actor = require(actor_from(request), "office", "admin")
-        return 201, self.rpc("station", "record_inspection", actor, station_id, body(request))
+        """Record an inspection; the station's stars follow the latest."""
+        return 201, self.rpc("station", "record_inspection", request.actor, station_id, body(request))
 
-    @api("GET", "/api/v1/stations/<int:station_id>/inspections")
+    @api("GET", STATION + "/inspections", roles=SIGNED_IN, query=Page, tags=TAGS)
     def list_inspections(self, request, station_id):
-        actor = require(actor_from(request), *SIGNED_IN)
-        limit, offset = paging(request)
-        return self.rpc("station", "list_inspections", actor, station_id, limit, offset)
+        """A station's inspections, newest first."""
+        _, limit, offset = page(request)
+        return self.rpc("station", "list_inspections", request.actor, station_id, limit, offset)
 
-    @api("GET", "/api/v1/stations/<int:station_id>/qr.png")
+    @api("GET", STATION + "/qr.png", roles=SIGNED_IN, media=PNG, tags=TAGS)
     def station_qr(self, request, station_id):
-        actor = require(actor_from(request), *SIGNED_IN)
-        answer = self.rpc("station", "qr_png", actor, station_id)
+        """The QR code (PNG) of the station's public intake link; the link is in X-Qr-Url."""
+        answer = self.rpc("station", "qr_png", request.actor, station_id)
         return Response(base64.b64decode(answer["png_base64"]), mimetype="image/png",
                         headers={"X-Qr-Url": answer["url"], "Cache-Control": "private, max-age=300"})
 
-    @api("POST", "/api/v1/stations/<int:station_id>/qr-token")
+    @api("POST", STATION + "/qr-token", roles=("office", "admin", "station"), tags=TAGS)
     def rotate_qr_token(self, request, station_id):
         """A new public link; the old QR code stops working."""
-        actor = require(actor_from(request), "office", "admin", "station")
-        return self.rpc("station", "rotate_qr_token", actor, station_id)
+        return self.rpc("station", "rotate_qr_token", request.actor, station_id)
 
-    @api("GET", "/api/v1/stations/<int:station_id>/stats")
+    @api("GET", STATION + "/stats", roles=SIGNED_IN, query=Period, tags=TAGS)
     def station_stats(self, request, station_id):
-        actor = require(actor_from(request), *SIGNED_IN)
-        return self.rpc("station", "station_stats", actor, station_id, filters(request, "from", "to"))
+        """Activities, receptions, visitors, opinions and the handling rate of a station."""
+        return self.rpc("station", "station_stats", request.actor, station_id, request.query)
 
     # ---- members ---------------------------------------------------------------------
-    @api("POST", "/api/v1/stations/<int:station_id>/deputies")
+    @api("POST", STATION + "/deputies", roles=("office", "admin", "station"), body=MembershipIn, status=201,
+         creates=True, tags=TAGS)
     def add_member(self, request, station_id):
-        actor = require(actor_from(request), "office", "admin", "station")
-        return 201, self.rpc("station", "add_member", actor, station_id, body(request))
+        """Make a deputy a member of the station."""
+        return 201, self.rpc("station", "add_member", request.actor, station_id, body(request))
 
-    @api("DELETE", "/api/v1/stations/<int:station_id>/deputies/<int:deputy_id>")
+    @api("DELETE", STATION + "/deputies/<int:deputy_id>", roles=("office", "admin", "station"), tags=TAGS)
     def remove_member(self, request, station_id, deputy_id):
-        actor = require(actor_from(request), "office", "admin", "station")
-        return self.rpc("station", "remove_member", actor, station_id, deputy_id)
+        """End a deputy's membership of the station."""
+        return self.rpc("station", "remove_member", request.actor, station_id, deputy_id)
 
     # ---- activities ------------------------------------------------------------------
-    @api("POST", "/api/v1/stations/<int:station_id>/activities")
+    @api("POST", STATION + "/activities", roles=("station", "deputy", "office", "admin"), body=ActivityIn,
+         status=201, creates=True, tags=TAGS)
     def log_activity(self, request, station_id):
-        actor = require(actor_from(request), "station", "deputy", "office", "admin")
-        return 201, self.rpc("station", "log_activity", actor, station_id, body(request))
+        """Log an activity (reception, research, inspection, training, visit)."""
+        return 201, self.rpc("station", "log_activity", request.actor, station_id, body(request))
 
-    @api("GET", "/api/v1/stations/<int:station_id>/activities")
+    @api("GET", STATION + "/activities", roles=SIGNED_IN, query=ActivityList, tags=TAGS)
     def list_activities(self, request, station_id):
-        actor = require(actor_from(request), *SIGNED_IN)
-        limit, offset = paging(request)
-        return self.rpc("station", "list_activities", actor, station_id, filters(request, "from", "to", "type"),
-                        limit, offset)
+        """A station's activities, newest first."""
+        wanted, limit, offset = page(request)
+        return self.rpc("station", "list_activities", request.actor, station_id, wanted, limit, offset)
 
     # ---- deputies (the roster's per-deputy routes) -----------------------------------
-    @api("GET", "/api/v1/deputies/<int:deputy_id>")
+    @api("GET", "/api/v1/deputies/<int:deputy_id>", roles=(*STAFF, "station", "deputy"), tags=("reference",))
     def get_deputy(self, request, deputy_id):
-        actor = require(actor_from(request), *STAFF, "station", "deputy")
-        return self.rpc("station", "get_deputy", actor, deputy_id)
+        """One deputy of the roster."""
+        return self.rpc("station", "get_deputy", request.actor, deputy_id)
 
-    @api("PUT,PATCH", "/api/v1/deputies/<int:deputy_id>")
+    @api("PUT,PATCH", "/api/v1/deputies/<int:deputy_id>", roles=("office", "admin"), body=DeputyUpdate,
+         tags=("reference",))
     def update_deputy(self, request, deputy_id):
-        actor = require(actor_from(request), "office", "admin")
-        return self.rpc("station", "update_deputy", actor, deputy_id, body(request))
+        """Change a deputy's roster entry (only the fields sent)."""
+        return self.rpc("station", "update_deputy", request.actor, deputy_id, body(request))
 
-    @api("GET", "/api/v1/deputies/<int:deputy_id>/points")
+    @api("GET", "/api/v1/deputies/<int:deputy_id>/points", roles=(*STAFF, "deputy"), query=Page,
+         tags=("reference",))
     def deputy_points(self, request, deputy_id):
-        actor = require(actor_from(request), *STAFF, "deputy")
-        limit, offset = paging(request)
-        return self.rpc("station", "deputy_points", actor, deputy_id, limit, offset)
+        """A deputy's performance points with their sources."""
+        _, limit, offset = page(request)
+        return self.rpc("station", "deputy_points", request.actor, deputy_id, limit, offset)

@@ -3,71 +3,97 @@ import base64
 
 from werkzeug.wrappers import Response
 
-from gateway.auth import STAFF, actor_from, require
-from gateway.http import ApiError, api
-from gateway.params import body, filters, paging
+from gateway.auth import EVERYONE, STAFF
+from gateway.contract import XLSX
+from gateway.errors import ApiError
+from gateway.http import api
+from gateway.params import body
+from gateway.queries import (
+    PublicSuggestionList,
+    SuggestionFilters,
+    SuggestionList,
+    page,
+)
 from gateway.routes.base import Proxies
 from services.common.errors import field_error
+from services.suggestion.schemas import (
+    DraftUpdate,
+    PublishIn,
+    ScreeningIn,
+    SuggestionIn,
+    WithdrawIn,
+)
 
 SCOPED = (*STAFF, "deputy", "unit", "station")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def list_filters(request) -> dict:
-    return filters(request, "status", "category", "session", "q", ints=("unit_id", "deputy_id"), bools=("overdue",))
+TAGS = ("suggestions",)
 
 
 class SuggestionRoutes(Proxies):
 
-    @api("POST", "/api/v1/suggestions")
+    @api("POST", "/api/v1/suggestions", roles=("deputy", "office"), body=SuggestionIn, status=201,
+         creates=True, tags=TAGS)
     def create_suggestion(self, request):
-        actor = require(actor_from(request), "deputy", "office")
-        return 201, self.rpc("suggestion", "submit", actor, body(request))
+        """Submit a suggestion (or save a draft with `draft: true`).
 
-    @api("GET", "/api/v1/suggestions")
+        A deputy submits as the lead deputy; the office submits on a deputy's behalf with
+        `lead_deputy_id`. A submitted suggestion gets its number; a draft gets none."""
+        return 201, self.rpc("suggestion", "submit", request.actor, body(request))
+
+    @api("GET", "/api/v1/suggestions", roles=SCOPED, query=SuggestionList, tags=TAGS)
     def list_suggestions(self, request):
-        actor = require(actor_from(request), *SCOPED)
-        limit, offset = paging(request)
-        return self.rpc("suggestion", "list", actor, list_filters(request), limit, offset)
+        """List suggestions the caller may see, newest first.
 
-    @api("GET", "/api/v1/suggestions/<int:suggestion_id>")
+        A deputy sees those they lead or co-signed and public ones; a unit those assigned to it;
+        office, leader and admin see all. `total_exact` is false when a keyword count was capped."""
+        wanted, limit, offset = page(request)
+        return self.rpc("suggestion", "list", request.actor, wanted, limit, offset)
+
+    @api("GET", "/api/v1/suggestions/<int:suggestion_id>", roles=SCOPED, tags=TAGS)
     def get_suggestion(self, request, suggestion_id):
-        actor = require(actor_from(request), *SCOPED)
-        return self.rpc("suggestion", "get", actor, suggestion_id)
+        """One suggestion with its assignment summary and timeline."""
+        return self.rpc("suggestion", "get", request.actor, suggestion_id)
 
-    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/submit")
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/submit", roles=("deputy", "office"),
+         body=DraftUpdate, tags=TAGS)
     def submit_draft(self, request, suggestion_id):
-        actor = require(actor_from(request), "deputy", "office")
-        return self.rpc("suggestion", "submit_draft", actor, suggestion_id, body(request))
+        """Submit a draft (optionally changing its fields): it becomes submitted and gets its number."""
+        return self.rpc("suggestion", "submit_draft", request.actor, suggestion_id, body(request))
 
-    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/screening")
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/screening", roles=("office",), body=ScreeningIn,
+         tags=TAGS)
     def screen_suggestion(self, request, suggestion_id):
-        actor = require(actor_from(request), "office")
-        return self.rpc("suggestion", "screen", actor, suggestion_id, body(request))
+        """Screen a submitted suggestion: accept, return (with a reason) or merge into another."""
+        return self.rpc("suggestion", "screen", request.actor, suggestion_id, body(request))
 
-    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/withdraw")
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/withdraw", roles=("deputy", "office"),
+         body=WithdrawIn, tags=TAGS)
     def withdraw_suggestion(self, request, suggestion_id):
-        actor = require(actor_from(request), "deputy", "office")
-        return self.rpc("suggestion", "withdraw", actor, suggestion_id, body(request))
+        """Withdraw a suggestion before it is assigned (the lead deputy, or the office)."""
+        return self.rpc("suggestion", "withdraw", request.actor, suggestion_id, body(request))
 
-    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/publish")
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/publish", roles=("office",), body=PublishIn,
+         tags=TAGS)
     def publish_suggestion(self, request, suggestion_id):
-        actor = require(actor_from(request), "office")
-        return self.rpc("suggestion", "publish", actor, suggestion_id, body(request))
+        """Make an accepted suggestion and its replies public."""
+        return self.rpc("suggestion", "publish", request.actor, suggestion_id, body(request))
 
-    @api("GET", "/api/v1/public/suggestions")
+    @api("GET", "/api/v1/public/suggestions", roles=EVERYONE, query=PublicSuggestionList, tags=("public",))
     def public_suggestions(self, request):
-        limit, offset = paging(request)
-        return self.rpc("suggestion", "public_list", filters(request, "session", "q", "category"), limit, offset)
+        """Published suggestions with their replies, without contact data (no sign-in needed)."""
+        wanted, limit, offset = page(request)
+        return self.rpc("suggestion", "public_list", wanted, limit, offset)
 
-    @api("GET", "/api/v1/public/suggestions/<int:suggestion_id>")
+    @api("GET", "/api/v1/public/suggestions/<int:suggestion_id>", roles=EVERYONE, tags=("public",))
     def public_suggestion(self, request, suggestion_id):
+        """One published suggestion with its replies (no sign-in needed)."""
         return self.rpc("suggestion", "public_get", suggestion_id)
 
-    @api("POST", "/api/v1/suggestions/import")
+    @api("POST", "/api/v1/suggestions/import", roles=("office",), upload=True, creates=True, tags=TAGS)
     def import_suggestions(self, request):
-        actor = require(actor_from(request), "office")
+        """Import suggestions from an .xlsx or .csv file (multipart field `file`, at most 10 MB).
+
+        Each row is checked on its own: good rows are imported, the others reported with their errors."""
         if request.content_length and request.content_length > MAX_IMPORT_BYTES:
             raise ApiError(413, "too_large", f"the file may be at most {MAX_IMPORT_BYTES // 1024 // 1024} MB")
         upload = request.files.get("file")
@@ -77,11 +103,11 @@ class SuggestionRoutes(Proxies):
         if len(content) > MAX_IMPORT_BYTES:
             raise ApiError(413, "too_large", "the file is too large")
         encoded = base64.b64encode(content).decode()
-        return self.rpc("suggestion", "import_batch", actor, upload.filename or "", encoded, timeout=60)
+        return self.rpc("suggestion", "import_batch", request.actor, upload.filename or "", encoded, timeout=60)
 
-    @api("GET", "/api/v1/suggestions/export.xlsx")
+    @api("GET", "/api/v1/suggestions/export.xlsx", roles=STAFF, query=SuggestionFilters, media=XLSX, tags=TAGS)
     def export_suggestions(self, request):
-        actor = require(actor_from(request), *STAFF)
-        content = base64.b64decode(self.rpc("suggestion", "export", actor, list_filters(request), timeout=60))
+        """The filtered suggestions as an Excel workbook."""
+        content = base64.b64decode(self.rpc("suggestion", "export", request.actor, request.query, timeout=60))
         return Response(content, status=200, mimetype=XLSX,
                         headers={"Content-Disposition": "attachment; filename=suggestions.xlsx"})

@@ -1,0 +1,114 @@
+"""Query-string models of the routes: parsed by the route registry, documented in OpenAPI.
+
+Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters are optional.
+"""
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from services.common.schemas import Id
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+def _printable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# a free-text filter: bounded, and nothing PostgreSQL cannot store
+Text = Annotated[str, Field(max_length=200), AfterValidator(_printable)]
+Date = Annotated[str, Field(max_length=40, description="ISO 8601 date or date-time"), AfterValidator(_printable)]
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class Page(Query):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="rows per page")
+    offset: int = Field(0, ge=0, le=10**9, description="rows to skip")
+
+
+class SuggestionFilters(Query):
+    status: Text | None = None
+    category: Text | None = None
+    session: Text | None = None
+    q: Text | None = Field(None, description="keywords in the title or body")
+    unit_id: Id | None = None
+    deputy_id: Id | None = None
+    overdue: bool | None = None
+
+
+class SuggestionList(SuggestionFilters, Page):
+    pass
+
+
+class PublicSuggestionList(Page):
+    session: Text | None = None
+    q: Text | None = None
+    category: Text | None = None
+
+
+class RoutingQuery(Query):
+    limit: int = Field(5, ge=1, le=20, description="candidates to return")
+
+
+class AssignmentList(Page):
+    state: Text | None = None
+    unit_id: Id | None = None
+    overdue: bool | None = None
+    supervised: bool | None = None
+
+
+class StatsFilters(Query):
+    session: Text | None = None
+    category: Text | None = None
+    level: Text | None = None
+    unit_id: Id | None = None
+
+
+class NotificationList(Page):
+    unread: bool | None = None
+
+
+class DeputyList(Page):
+    level: Text | None = None
+    q: Text | None = None
+    station_id: Id | None = None
+
+
+class Period(Query):
+    from_: Date | None = Field(None, alias="from")
+    to: Date | None = None
+
+
+class StationFilters(Period):
+    region: Text | None = None
+    type: Text | None = None
+    parent_id: Id | None = None
+    stars: Literal[0, 1, 2, 3] | None = None
+
+
+class StationList(StationFilters, Page):
+    pass
+
+
+class MissedReceptions(StationFilters, Page):
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+
+
+class ActivityList(Period, Page):
+    type: Text | None = None
+
+
+class OpinionList(Page):
+    status: Text | None = None
+
+
+def page(request) -> tuple[dict, int, int]:
+    """The parsed query split into filters, limit and offset."""
+    wanted = dict(request.query)
+    return wanted, wanted.pop("limit"), wanted.pop("offset")
