@@ -6,18 +6,24 @@ from functools import partial
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
 from nameko.web.handlers import HttpRequestHandler
+from prometheus_client import Counter
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from gateway import guards, ratelimit
 from gateway.contract import JSON, Route, authorize, describe, parse_query
+from gateway.cors import CORS
 from gateway.errors import ApiError, error_body, json_response  # noqa: F401 - re-exported
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
+from services.common.metrics import get_or_create
 from services.common.schemas import MAX_ID
 
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-Id"
+REFUSED = get_or_create(Counter, "lianxin_gateway_refused_total",
+                        "Requests refused before reaching a route (rate, size, media type)", ("status", "code"))
 
 
 def response_for(exc: Exception) -> Response:
@@ -26,7 +32,8 @@ def response_for(exc: Exception) -> Response:
     if isinstance(exc, LianxinError):
         return json_response(exc.status, error_body(exc.code, exc.message, exc.details))
     if isinstance(exc, HTTPException):
-        return json_response(exc.code, error_body(exc.name.lower().replace(" ", "_"), exc.description))
+        code = "too_large" if exc.code == 413 else exc.name.lower().replace(" ", "_")
+        return json_response(exc.code, error_body(code, exc.description))
     if isinstance(exc, RemoteError):
         log.error("service error: %s %s", exc.exc_type, exc.value)
     else:
@@ -52,10 +59,27 @@ class ApiEntrypoint(HttpRequestHandler):
                 raise ApiError(404, "not_found", f"no such {name.removesuffix('_id')}: {value}")
         return args, kwargs
 
+    def admit(self, request):
+        """Hostile input, before any body is read or a worker started: 429, 413, 415."""
+        route = self.route
+        try:
+            if route is not None and ratelimit.limited(route.public, request.headers):
+                ratelimit.check(ratelimit.PUBLIC, ratelimit.client_address(request))
+            guards.admit(request, upload=bool(route and route.upload))
+        except ApiError as exc:
+            REFUSED.labels(str(exc.status), exc.code).inc()
+            raise
+
     def handle_request(self, request):
         request.shallow = False
         request_id = request.headers.get(REQUEST_ID_HEADER) or new_request_id()
+        origin = request.headers.get("Origin")
+        if request.method == "OPTIONS":  # a CORS preflight (the catch-all route takes OPTIONS on any path)
+            response = Response(status=204, headers=CORS.preflight(origin))
+            response.headers[REQUEST_ID_HEADER] = request_id
+            return response
         try:
+            self.admit(request)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             event = Event()
@@ -64,6 +88,11 @@ class ApiEntrypoint(HttpRequestHandler):
             response = self.response_from_result(event.wait())
         except Exception as exc:  # noqa: BLE001 - turned into the error format
             response = self.response_from_exception(exc)
+        for name, value in CORS.simple(origin).items():
+            if name == "Vary":
+                response.vary.add(value)
+            else:
+                response.headers[name] = value
         response.headers[REQUEST_ID_HEADER] = request_id
         return response
 

@@ -15,7 +15,21 @@ from gateway.errors import ApiError
 
 RATE = float(os.environ.get("GATEWAY_PUBLIC_RATE", "120") or 0)     # per minute and address; 0 = off
 BURST = int(os.environ.get("GATEWAY_PUBLIC_BURST", "30") or 1)       # requests at once after a pause
+TRUSTED_PROXIES = int(os.environ.get("GATEWAY_TRUSTED_PROXIES", "0") or 0)
 MAX_CLIENTS = 50_000  # buckets kept; the least recently seen is dropped first (it starts full again)
+
+
+def client_address(request, trusted_proxies: int = TRUSTED_PROXIES) -> str:
+    """The caller's address, for the public routes' buckets and the QR intake limit.
+
+    With no trusted proxy it is the connection's peer. Behind N proxies that each append the
+    address they saw to X-Forwarded-For, it is the N-th entry from the right: entries further
+    left were written by the client and prove nothing (as werkzeug's ProxyFix x_for=N).
+    """
+    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+    if trusted_proxies and len(forwarded) >= trusted_proxies:
+        return forwarded[-trusted_proxies]
+    return request.remote_addr or "unknown"
 
 
 class Limiter:

@@ -36,6 +36,8 @@ def test_spreadsheet_words_become_codes():
     ("batch.xlsx", b"not a zip", "not a readable"),
     ("batch.csv", "标题,内容\nx,y".encode(), "missing columns"),
     ("batch.csv", b"", "empty"),
+    ("batch.csv", b"x" * 200_000, "not a readable .csv"),  # one cell past csv's field limit
+    ("batch.csv", "标题,内容\nx\0,y".encode(), "not a readable .csv"),
 ])
 def test_unreadable_files_are_refused_as_a_whole(name, content, message):
     with pytest.raises(importing.BadFile, match=message):
