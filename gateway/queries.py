@@ -2,7 +2,7 @@
 
 Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters are optional.
 """
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -89,7 +89,7 @@ class StationFilters(Period):
     region: Text | None = None
     type: Text | None = None
     parent_id: Id | None = None
-    stars: Literal[0, 1, 2, 3] | None = None
+    stars: int | None = Field(None, ge=0, le=3)
 
 
 class StationList(StationFilters, Page):

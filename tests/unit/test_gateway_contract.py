@@ -1,0 +1,66 @@
+"""The route registry's checks, on werkzeug requests built in memory."""
+import pytest
+from werkzeug.wrappers import Request
+
+from gateway.contract import Route, authorize, parse_query
+from gateway.errors import ApiError
+from gateway.queries import StationList, SuggestionList
+from gateway.tokens import make_token
+from services.common.errors import ValidationFailed
+
+
+def request(query: str = "", role: str | None = None, **claims) -> Request:
+    headers = {"Authorization": f"Bearer {make_token(role, **claims)}"} if role else {}
+    return Request.from_values(query_string=query, headers=headers)
+
+
+def route(*roles: str) -> Route:
+    return Route(method="GET", url="/x", name="x", roles=roles)
+
+
+def test_a_listed_role_gets_in_with_its_claims():
+    actor = authorize(request(role="unit", sub="unit-3", unit_id=3), route("office", "unit"))
+    assert actor["role"] == "unit" and actor["unit_id"] == 3
+
+
+@pytest.mark.parametrize("role, status", [(None, 401), ("deputy", 403)])
+def test_no_token_is_401_and_a_role_not_listed_403(role, status):
+    claims = {"deputy_id": 1} if role == "deputy" else {}
+    with pytest.raises(ApiError) as caught:
+        authorize(request(role=role, sub="x", **claims), route("office"))
+    assert caught.value.status == status
+
+
+def test_public_routes_let_everyone_in_but_a_bad_token_is_still_401():
+    assert authorize(request(), route("public", "office"))["role"] == "public"
+    bad = Request.from_values(headers={"Authorization": "Bearer nonsense"})
+    with pytest.raises(ApiError) as caught:
+        authorize(bad, route("public", "office"))
+    assert caught.value.status == 401
+
+
+def test_operations_routes_do_not_read_the_token():
+    bad = Request.from_values(headers={"Authorization": "Bearer nonsense"})
+    assert authorize(bad, route())["role"] == "public"
+
+
+def test_query_is_parsed_with_defaults_and_empty_values_ignored():
+    parsed = parse_query(request("status=accepted&q=&overdue=true&unknown=1"), SuggestionList)
+    assert parsed == {"status": "accepted", "overdue": True, "limit": 50, "offset": 0}
+
+
+@pytest.mark.parametrize("query, field", [
+    ("limit=0", "limit"), ("limit=201", "limit"), ("offset=-1", "offset"),
+    ("limit=99999999999999999999999", "limit"), ("unit_id=9223372036854775808", "unit_id"),
+    ("overdue=maybe", "overdue"), ("q=a%00b", "q"), ("q=" + "x" * 201, "q"),
+])
+def test_bad_query_values_are_422_naming_the_parameter(query, field):
+    with pytest.raises(ValidationFailed) as caught:
+        parse_query(request(query), SuggestionList)
+    assert caught.value.details[0]["field"] == field
+
+
+def test_aliases_and_bounded_ints_in_station_filters():
+    assert parse_query(request("from=2026-01-01&stars=2"), StationList)["from"] == "2026-01-01"
+    with pytest.raises(ValidationFailed):
+        parse_query(request("stars=5"), StationList)
