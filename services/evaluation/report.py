@@ -5,6 +5,7 @@ from datetime import datetime
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from services.common.sheets import sheet_row
 from services.evaluation import stats
 
 # the suggestion service's taxonomy (codes are the contract; names only label the sheet)
@@ -23,8 +24,12 @@ SHEETS = ("总体情况", "各单位", "各类别", "逾期清单")
 PERCENT = "0.00%"
 
 
+def _append(ws, values: list) -> None:
+    ws.append(sheet_row(values))
+
+
 def _header(ws, titles: list[str]) -> None:
-    ws.append(titles)
+    _append(ws, titles)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
 
@@ -50,29 +55,29 @@ def workbook(session, actor: dict, filters: dict, now: datetime) -> bytes:
     ws = wb.active
     ws.title = SHEETS[0]
     _header(ws, ["届次"] + [t for _, t in RATE_COLUMNS] + [t for _, t in CLASS_COLUMNS])
-    ws.append([wanted.get("session", "全部")] + _rate_cells(overall))
+    _append(ws, [wanted.get("session", "全部")] + _rate_cells(overall))
     _format(ws, 1)
 
     ws = wb.create_sheet(SHEETS[1])
     _header(ws, ["排名", "单位编号", "承办单位"] + [t for _, t in RATE_COLUMNS] + [t for _, t in CLASS_COLUMNS])
     for item in ranked:
-        ws.append([item["rank"], item["unit_id"], item["unit_name"] or f"单位{item['unit_id']}"]
-                  + _rate_cells(item))
+        _append(ws, [item["rank"], item["unit_id"], item["unit_name"] or f"单位{item['unit_id']}"]
+                    + _rate_cells(item))
     _format(ws, 3)
 
     ws = wb.create_sheet(SHEETS[2])
     _header(ws, ["类别代码", "类别"] + [t for _, t in RATE_COLUMNS] + [t for _, t in CLASS_COLUMNS])
     for item in stats.categories(session, wanted, now):
         code = item["category"]
-        ws.append([code, CATEGORY_NAMES.get(code, code or "未分类")] + _rate_cells(item))
+        _append(ws, [code, CATEGORY_NAMES.get(code, code or "未分类")] + _rate_cells(item))
     _format(ws, 2)
 
     ws = wb.create_sheet(SHEETS[3])
     _header(ws, ["交办编号", "建议编号", "标题", "届次", "承办单位", "状态", "办理轮次", "答复期限", "逾期天数"])
     for row in stats.overdue(session, wanted, now):
-        ws.append([row["assignment_id"], row["number"], row["title"], row["session"],
-                   row["unit_name"] or f"单位{row['lead_unit_id']}", row["state"], row["round"],
-                   row["due_at"], row["days_late"]])
+        _append(ws, [row["assignment_id"], row["number"], row["title"], row["session"],
+                     row["unit_name"] or f"单位{row['lead_unit_id']}", row["state"], row["round"],
+                     row["due_at"], row["days_late"]])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

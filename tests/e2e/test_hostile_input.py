@@ -195,6 +195,17 @@ def test_lone_surrogates_nul_and_invalid_utf8_are_refused(api):
     error(raw(api, "POST", "/deputies", json.dumps(deputy()).encode("utf-16")), 400, "malformed")
 
 
+def test_control_characters_do_not_break_spreadsheet_exports(api):
+    world_title = "关于\x1b控制字符\x07的建议"
+    lead = api.post("/deputies", OFFICE, deputy(name="王\x0b建国"), expect=201).json()
+    api.post("/suggestions", OFFICE, {"title": world_title, "body": "内容", "category": "transport", "kind": "session",
+                                      "session": "控制\x1b届", "lead_deputy_id": lead["id"]}, expect=201)
+    report = api.get("/reports/rates.xlsx", OFFICE, params={"session": "控制\x1b届"})
+    assert report.status_code == 200 and report.content[:2] == b"PK"
+    export = api.get("/suggestions/export.xlsx", OFFICE, params={"session": "控制\x1b届"})
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+
+
 @pytest.mark.parametrize("ensure_ascii", [True, False])
 def test_unicode_edge_cases_round_trip(api, ensure_ascii):
     body = json.dumps(deputy(name=UNICODE, delegation="\u202e代表团\u202c"), ensure_ascii=ensure_ascii).encode()
