@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := . scripts/env.sh &&
 ARGS ?=
 
-.PHONY: up down logs test test-unit test-service test-e2e migrate topology token demo bench deadletters venv
+.PHONY: up down logs test test-unit test-service test-e2e migrate topology token demo bench deadletters venv test-tools
 
 up:            ## install what is missing, migrate, start everything, wait until ready
 	@bash scripts/up.sh
@@ -18,13 +18,16 @@ logs:          ## follow every process's log
 venv:
 	@bash scripts/system.sh
 
+test-tools:    ## what only the tests need besides `make up`'s: headless Chromium (the /docs test)
+	@bash scripts/system.sh browser
+
 migrate: venv  ## create the databases and run every service's migrations
 	@$(ENV) $(PY) -m services.common.migrate
 
 topology: venv ## declare every exchange, queue and binding
 	@$(ENV) $(PY) -m services.common.topology
 
-test: venv     ## the whole suite: unit, service (real PostgreSQL/RabbitMQ), end-to-end
+test: test-tools ## the whole suite: unit, service (real PostgreSQL/RabbitMQ), end-to-end
 	@$(ENV) $(PY) -m pytest tests $(ARGS)
 
 test-unit: venv
@@ -33,7 +36,7 @@ test-unit: venv
 test-service: venv
 	@$(ENV) $(PY) -m pytest tests/service $(ARGS)
 
-test-e2e: venv
+test-e2e: test-tools
 	@$(ENV) $(PY) -m pytest tests/e2e $(ARGS)
 
 ROLE ?= office

@@ -19,6 +19,17 @@ DESCRIPTION = (
     "Creating POSTs honour `Idempotency-Key`. Request bodies reject unknown fields (422); "
     "unknown query parameters are ignored."
 )
+TAGS = [  # in the order a reader meets them: 提 → 交 → 办 → 评, then stations and the rest
+    {"name": "suggestions", "description": "提: intake, drafts, screening, withdrawal, import and export"},
+    {"name": "assignments", "description": "交办, 办, 督: routing, assignment, handling, replies, urging"},
+    {"name": "evaluation", "description": "评: ratings, satisfaction tests, assessments, rates"},
+    {"name": "stations", "description": "代表联络站: registry, standards, members, activities, stats"},
+    {"name": "opinions", "description": "constituents' opinions collected at stations"},
+    {"name": "reference", "description": "deputies, units and the category taxonomy"},
+    {"name": "notifications", "description": "each person's inbox and delivery preferences"},
+    {"name": "public", "description": "what anyone may read without signing in"},
+    {"name": "operations", "description": "health and readiness"},
+]
 RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 BINARY = {"type": "string", "contentMediaType": "application/octet-stream"}
 
@@ -173,6 +184,7 @@ class Builder:
             "openapi": "3.1.0",
             "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
             "servers": [{"url": "/"}],
+            "tags": TAGS,
             "paths": paths,
             "components": {
                 "schemas": self.schemas,

@@ -4,6 +4,7 @@ import eventlet
 from gateway import openapi
 from gateway.auth import EVERYONE
 from gateway.contract import TEXT
+from gateway.docs import DocsRoutes
 from gateway.errors import ApiError, json_response
 from gateway.http import api
 from gateway.routes.assignments import AssignmentRoutes
@@ -19,7 +20,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes):
+                     NotificationRoutes, StationRoutes, DocsRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and RabbitMQ are installed (apt-get, as root) and running, and the venv exists.
+# `system.sh browser` also installs what only the test suite needs: headless Chromium (make test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -69,7 +70,20 @@ ensure_venv() {
   fi
 }
 
+ensure_browser() {
+  # tests/e2e/test_docs.py renders /docs in Debian's Chromium (no browser download of its own)
+  command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
+  # a small Chinese font, so screenshots show the Chinese text instead of empty boxes
+  [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || { say "installing fonts-wqy-microhei"; apt_install fonts-wqy-microhei; }
+}
+
 ensure_tools
 ensure_postgres
 ensure_rabbitmq
 ensure_venv
+for extra in "$@"; do
+  case "$extra" in
+    browser) ensure_browser ;;
+    *) echo "system.sh: unknown extra '$extra' (known: browser)" >&2; exit 2 ;;
+  esac
+done
