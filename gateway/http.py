@@ -63,7 +63,7 @@ class ApiEntrypoint(HttpRequestHandler):
         """Hostile input, before any body is read or a worker started: 429, 413, 415."""
         route = self.route
         try:
-            if route is not None and ratelimit.limited(route.public, request.headers):
+            if route is not None and ratelimit.limited(route, request.headers):
                 ratelimit.check(ratelimit.PUBLIC, ratelimit.client_address(request))
             guards.admit(request, upload=bool(route and route.upload))
         except ApiError as exc:

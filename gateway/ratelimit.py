@@ -16,6 +16,7 @@ from gateway.errors import ApiError
 RATE = float(os.environ.get("GATEWAY_PUBLIC_RATE", "120") or 0)     # per minute and address; 0 = off
 BURST = int(os.environ.get("GATEWAY_PUBLIC_BURST", "30") or 1)       # requests at once after a pause
 TRUSTED_PROXIES = int(os.environ.get("GATEWAY_TRUSTED_PROXIES", "0") or 0)
+DOCS = "/docs"
 MAX_CLIENTS = 50_000  # buckets kept; the least recently seen is dropped first (it starts full again)
 
 
@@ -64,9 +65,11 @@ class Limiter:
         return wait
 
 
-def limited(route_public: bool, headers) -> bool:
-    """Counted: a route the public role may call, called without a token."""
-    return route_public and not headers.get("Authorization")
+def limited(route, headers) -> bool:
+    """Counted: a route the public role may call, or the API's page (/docs, which reads no
+    token), called without a token. Health, readiness and metrics are never counted."""
+    open_route = route.public or route.url == DOCS or route.url.startswith(DOCS + "/")
+    return open_route and not headers.get("Authorization")
 
 
 def check(limiter: Limiter, key: str) -> None:

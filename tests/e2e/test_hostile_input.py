@@ -228,6 +228,9 @@ def test_public_routes_are_rate_limited_per_address_on_each_replica(api, replica
     assert 1 <= wait <= 10 and err["details"][0]["retry_after"] == wait
     error(replica.post(f"/stations/{station['id']}/opinions", None, {"content": "意见", "qr_token": station["qr_token"]}),
           429, "rate_limited")
+    error(replica.call("GET", "/docs"), 429, "rate_limited")
+    error(replica.call("GET", "/api/v1/openapi.json"), 429, "rate_limited")
+    assert replica.call("GET", "/healthz").status_code == 200  # probes are never counted
     # with a token, or on a route that needs one, nothing is counted
     replica.get("/public/suggestions", OFFICE, expect=200)
     replica.get("/deputies?limit=1", OFFICE, expect=200)

@@ -2,6 +2,8 @@
 import pytest
 
 from gateway import ratelimit
+from gateway.auth import EVERYONE
+from gateway.contract import Route
 from gateway.cors import ALLOW_HEADERS, Cors
 from gateway.errors import ApiError
 
@@ -61,10 +63,17 @@ def test_check_raises_429_with_retry_after():
     assert info.value.details[0]["retry_after"] == 2
 
 
-def test_only_public_routes_without_a_token_count():
-    assert ratelimit.limited(True, {})
-    assert not ratelimit.limited(True, {"Authorization": "Bearer x"})
-    assert not ratelimit.limited(False, {})
+def test_only_open_routes_without_a_token_count():
+    def route(url, *roles):
+        return Route(method="GET", url=url, name="x", roles=roles)
+
+    public = route("/api/v1/public/suggestions", *EVERYONE)
+    assert ratelimit.limited(public, {})
+    assert not ratelimit.limited(public, {"Authorization": "Bearer x"})
+    assert ratelimit.limited(route("/docs"), {}) and ratelimit.limited(route("/docs/assets/<path:name>"), {})
+    for closed in (route("/api/v1/deputies", "office"), route("/healthz"), route("/readyz"), route("/metrics"),
+                   route("/docsx")):
+        assert not ratelimit.limited(closed, {})
 
 
 def test_cors_off_by_default():
