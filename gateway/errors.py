@@ -1,5 +1,6 @@
 """Errors the gateway raises itself, and the one error format of API.md."""
 import json
+from datetime import date, time
 
 from werkzeug.wrappers import Response
 
@@ -15,8 +16,13 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+def to_json(value):
+    """Times in ISO 8601 / RFC 3339 ("T" between date and time, as API.md says); anything else as text."""
+    return value.isoformat() if isinstance(value, (date, time)) else str(value)
+
+
 def json_response(status: int, data, headers: dict | None = None) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, default=str), status=status,
+    return Response(json.dumps(data, ensure_ascii=False, default=to_json), status=status,
                     headers=headers, mimetype="application/json")
 
 

@@ -16,6 +16,7 @@ from gateway.cors import CORS
 from gateway.errors import ApiError, error_body, json_response  # noqa: F401 - re-exported
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
+from services.common.idempotency import HEADER as IDEMPOTENCY_HEADER
 from services.common.metrics import get_or_create
 from services.common.schemas import MAX_ID
 
@@ -82,8 +83,12 @@ class ApiEntrypoint(HttpRequestHandler):
             self.admit(request)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
+            context = {"request_id": request_id}
+            if self.route and self.route.creates and IDEMPOTENCY_HEADER in request.headers:
+                from gateway.idempotency import context_for  # it imports the routes, which import us
+                context.update(context_for(request, authorize(request, self.route)))
             event = Event()
-            self.container.spawn_worker(self, args, kwargs, context_data={"request_id": request_id},
+            self.container.spawn_worker(self, args, kwargs, context_data=context,
                                         handle_result=partial(self.handle_result, event))
             response = self.response_from_result(event.wait())
         except Exception as exc:  # noqa: BLE001 - turned into the error format

@@ -2,6 +2,7 @@
 
 Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters are optional.
 """
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -20,7 +21,7 @@ def _printable(value: str) -> str:
 
 # a free-text filter: bounded, and nothing PostgreSQL cannot store
 Text = Annotated[str, Field(max_length=200), AfterValidator(_printable)]
-Date = Annotated[str, Field(max_length=40, description="ISO 8601 date or date-time"), AfterValidator(_printable)]
+Date = Annotated[date, Field(description="a calendar date, YYYY-MM-DD")]
 
 
 class Query(BaseModel):

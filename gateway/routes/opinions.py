@@ -1,6 +1,8 @@
 """Constituents' opinions at stations, the public QR intake (no login) and dispositions."""
 import re
 
+from gateway.answers.opinions import CreatedStationOpinion, StationOpinionAnswer, StationOpinionPage
+from gateway.answers.stations import PublicStationAnswer
 from gateway.auth import EVERYONE, STAFF
 from gateway.errors import ApiError
 from gateway.http import api
@@ -9,7 +11,7 @@ from gateway.queries import OpinionList, page
 from gateway.ratelimit import client_address
 from gateway.routes.base import Proxies
 from services.station.errors import RateLimited
-from services.station.schemas import DispositionIn, OpinionIn, PublicOpinionIn
+from services.station.schemas import DispositionIn, PublicOpinionIn, StationOpinionIn
 
 PUBLIC_BODY_MAX = 16 * 1024  # bytes: a public submission is content (2,000 characters) and a contact
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -18,9 +20,8 @@ TAGS = ("opinions",)
 
 class OpinionRoutes(Proxies):
 
-    @api("POST", "/api/v1/stations/<int:station_id>/opinions",
-         roles=("public", "station", "deputy", "office", "admin"), body=(OpinionIn, PublicOpinionIn),
-         status=201, creates=True, tags=TAGS)
+    @api("POST", "/api/v1/stations/<int:station_id>/opinions", roles=("public", "station", "deputy", "office", "admin"),
+         body=(StationOpinionIn, PublicOpinionIn), answer=CreatedStationOpinion, status=201, creates=True, tags=TAGS)
     def create_opinion(self, request, station_id):
         """Record a constituent's opinion: by station staff or a deputy, or by anyone with the
         station's `qr_token` (the public QR intake, limited per token and client)."""
@@ -45,7 +46,8 @@ class OpinionRoutes(Proxies):
             raise ApiError(429, "rate_limited", exc.message, [{"field": "qr_token", "retry_after": wait}],
                            headers={"Retry-After": str(wait)}) from None
 
-    @api("GET", "/api/v1/public/stations/<token>", roles=EVERYONE, tags=("public",))
+    @api("GET", "/api/v1/public/stations/<token>", roles=EVERYONE, answer=PublicStationAnswer,
+         tags=("public",))
     def public_station(self, request, token):
         """What the page behind the QR link (PUBLIC_BASE_URL/s/<token>) needs: the station's id and name."""
         if not TOKEN.fullmatch(token):
@@ -53,19 +55,20 @@ class OpinionRoutes(Proxies):
         return self.rpc("station", "station_by_token", token)
 
     @api("GET", "/api/v1/stations/<int:station_id>/opinions", roles=(*STAFF, "station", "deputy"),
-         query=OpinionList, tags=TAGS)
+         query=OpinionList, answer=StationOpinionPage, tags=TAGS)
     def list_opinions(self, request, station_id):
         """A station's opinions, newest first."""
         wanted, limit, offset = page(request)
         return self.rpc("station", "list_opinions", request.actor, station_id, wanted, limit, offset)
 
-    @api("GET", "/api/v1/opinions/<int:opinion_id>", roles=(*STAFF, "station", "deputy"), tags=TAGS)
+    @api("GET", "/api/v1/opinions/<int:opinion_id>", roles=(*STAFF, "station", "deputy"),
+         answer=StationOpinionAnswer, tags=TAGS)
     def get_opinion(self, request, opinion_id):
         """One opinion with its disposition."""
         return self.rpc("station", "get_opinion", request.actor, opinion_id)
 
     @api("POST", "/api/v1/opinions/<int:opinion_id>/disposition", roles=("station", "deputy", "office", "admin"),
-         body=DispositionIn, tags=TAGS)
+         body=DispositionIn, answer=StationOpinionAnswer, tags=TAGS)
     def dispose_opinion(self, request, opinion_id):
         """Settle, forward or escalate an opinion; escalated creates a suggestion draft for the deputy."""
         return self.rpc("station", "dispose_opinion", request.actor, opinion_id, body(request))

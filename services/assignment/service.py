@@ -37,7 +37,7 @@ class AssignmentService(ServiceBase):
         return call(self.suggestion.get_for_assignment, suggestion_id, timeout=FALLBACK_TIMEOUT)
 
     # -- units and routing --------------------------------------------------------------
-    @rpc
+    @rpc(idempotent=True)
     def register_unit(self, actor, data):
         with self.db.transaction() as tx:
             return commands.register_unit(tx, data)
@@ -53,7 +53,7 @@ class AssignmentService(ServiceBase):
             return recommend.recommend(session, self.routing_models, suggestion_id, self._suggestion_facts, limit)
 
     # -- 交办 ---------------------------------------------------------------------------
-    @rpc
+    @rpc(idempotent=True)
     def assign(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             a = commands.assign(tx, actor, suggestion_id, data, self._suggestion_facts, self.settings)
@@ -75,27 +75,27 @@ class AssignmentService(ServiceBase):
         with self.db.transaction() as tx:
             return handling.dispute(tx, actor, assignment_id, data, self.settings)
 
-    @rpc
+    @rpc(idempotent=True)
     def add_contact(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return handling.add_contact(tx, actor, assignment_id, data)
 
-    @rpc
+    @rpc(idempotent=True)
     def add_opinion(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return handling.add_opinion(tx, actor, assignment_id, data, self.settings)
 
-    @rpc
+    @rpc(idempotent=True)
     def reply(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return commands.reply_dict(commands.reply(tx, actor, assignment_id, data, self.settings))
 
-    @rpc
+    @rpc(idempotent=True)
     def follow_up(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return commands.reply_dict(handling.follow_up(tx, actor, assignment_id, data, self.settings))
 
-    @rpc
+    @rpc(idempotent=True)
     def request_extension(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return oversight.request_extension(tx, actor, assignment_id, data, self.settings)
@@ -106,7 +106,7 @@ class AssignmentService(ServiceBase):
         with self.db.transaction() as tx:
             return oversight.decide_extension(tx, actor, assignment_id, data)
 
-    @rpc
+    @rpc(idempotent=True)
     def urge(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return oversight.urge(tx, actor, assignment_id, data, self.settings)
@@ -121,7 +121,7 @@ class AssignmentService(ServiceBase):
             return {"assignment_id": a.id,
                     "letter": oversight.letter_text(session, a, commands.now(), settings=self.settings)}
 
-    @rpc
+    @rpc(idempotent=True)
     def set_supervision(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             return oversight.set_supervision(tx, actor, suggestion_id, data)

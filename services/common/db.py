@@ -12,6 +12,7 @@ import json  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
 import psycopg.waiting  # noqa: E402
+from greenlet import getcurrent  # noqa: E402 - per greenlet: eventlet workers are greenlets
 from nameko.extensions import DependencyProvider  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.exc import DataError, IntegrityError  # noqa: E402
@@ -78,17 +79,35 @@ class Transaction:
 
 
 class Db:
-    """What a worker gets: ``with self.db.transaction() as tx: ...``."""
+    """What a worker gets: ``with self.db.transaction() as tx: ...``.
+
+    A transaction (or read) opened while the same greenlet already has one open joins it,
+    the inner part in a savepoint, so a wrapper can hold one transaction around a whole
+    method (services/common/idempotency.py); everything commits, and the relay is woken,
+    at the outer commit. Other greenlets (a pool inside the worker) get their own sessions.
+    """
 
     def __init__(self, engine, producer: str, on_commit=None):
         self.engine = engine
         self.producer = producer
         self.on_commit = on_commit
+        self._open: dict = {}  # greenlet -> its outer Transaction
+
+    def _joinable(self) -> Transaction | None:
+        return self._open.get(getcurrent())
 
     @contextmanager
     def transaction(self):
+        outer = self._joinable()
+        if outer is not None:
+            # a savepoint: an inner failure the method catches leaves the outer work usable
+            with refusals_as_answers(), outer.session.begin_nested():
+                yield outer
+            return
         session = Session(self.engine, expire_on_commit=False)
         tx = Transaction(session, self.producer)
+        me = getcurrent()
+        self._open[me] = tx
         try:
             with refusals_as_answers():
                 yield tx
@@ -97,12 +116,18 @@ class Db:
             session.rollback()
             raise
         finally:
+            del self._open[me]
             session.close()
         if tx.published and self.on_commit:
             self.on_commit()
 
     @contextmanager
     def read(self):
+        outer = self._joinable()
+        if outer is not None:  # sees what the outer transaction wrote so far
+            with refusals_as_answers():
+                yield outer.session
+            return
         session = Session(self.engine)
         try:
             with refusals_as_answers():

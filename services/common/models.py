@@ -1,7 +1,8 @@
-"""Tables every service has in its own database: outbox, processed events, dead letters.
+"""Tables every service has in its own database: outbox, processed events, dead letters,
+idempotency keys.
 
 Each service's models module builds its metadata with ``make_base()`` so these
-three tables are created by that service's own Alembic migrations.
+four tables are created by that service's own Alembic migrations.
 """
 from datetime import datetime
 
@@ -49,7 +50,19 @@ def make_base():
         created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
         replayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    class IdempotencyKey(Base):
+        """A creating request's Idempotency-Key, claimed in the transaction that creates
+        (services/common/idempotency.py): a retry gets ``response`` back."""
+        __tablename__ = "idempotency_keys"
+        scope: Mapped[str] = mapped_column(Text, primary_key=True)
+        key: Mapped[str] = mapped_column(Text, primary_key=True)
+        fingerprint: Mapped[str] = mapped_column(Text)
+        response: Mapped[dict | None] = mapped_column(JSONB)
+        created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+        __table_args__ = (Index("ix_idempotency_keys_created_at", "created_at"),)
+
     Base.OutboxEvent = OutboxEvent
     Base.ProcessedEvent = ProcessedEvent
     Base.DeadLetter = DeadLetter
+    Base.IdempotencyKey = IdempotencyKey
     return Base

@@ -1,4 +1,4 @@
-"""What every service has: metrics and health on its metrics port, a ping RPC.
+"""What every service has: metrics and health on its metrics port, a ping RPC, Idempotency-Key.
 
 A service subclasses ``ServiceBase`` and adds its own entrypoints; nameko finds
 entrypoints and dependencies declared on base classes too.
@@ -13,18 +13,27 @@ from sqlalchemy import text
 from services.common.context import RequestContext
 from services.common.db import Database
 from services.common.errors import LianxinError
+from services.common.idempotency import IdempotencyKeys, once, purge
 from services.common.inbox import handle_event
 from services.common.metrics import Metrics
+from services.common.timers import config_timer
 from services.common.topology import event_queue
 
-def rpc(fn=None, **kwargs):
+
+def rpc(fn=None, *, idempotent: bool = False, **kwargs):
     """nameko's @rpc where domain errors are answers, not faults (logged without a traceback).
+
+    ``@rpc(idempotent=True)`` on a method that creates: it honours the caller's Idempotency-Key
+    (services/common/idempotency.py).
 
     (``partial(nameko_rpc, expected_exceptions=...)`` used bare as ``@rpc`` loses the keyword:
     nameko's decorator only keeps keywords when called without the function.)
     """
     kwargs.setdefault("expected_exceptions", LianxinError)
-    return nameko_rpc(**kwargs) if fn is None else nameko_rpc(**kwargs)(fn)
+
+    def decorate(method):
+        return nameko_rpc(**kwargs)(once(method) if idempotent else method)
+    return decorate if fn is None else decorate(fn)
 
 
 def event_consumer(service: str, handlers: dict):
@@ -44,6 +53,7 @@ class ServiceBase:
     db = Database()
     metrics = Metrics()
     request_id = RequestContext()
+    idempotency = IdempotencyKeys()
 
     @http("GET", "/metrics")
     def http_metrics(self, request):
@@ -52,6 +62,11 @@ class ServiceBase:
     @http("GET", "/healthz")
     def http_healthz(self, request):
         return 200, json.dumps({"status": "ok", "service": self.name})
+
+    @config_timer("IDEMPOTENCY_PURGE_INTERVAL", 3600)
+    def purge_idempotency_keys(self):
+        """Deletes keys older than IDEMPOTENCY_TTL_HOURS every IDEMPOTENCY_PURGE_INTERVAL s (0: off)."""
+        purge(self.db, self.idempotency.ttl_hours)
 
     @rpc
     def ping(self):

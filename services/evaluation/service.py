@@ -21,19 +21,19 @@ class EvaluationService(ServiceBase):
 
     on_event = event_consumer("evaluation", HANDLERS)
 
-    @rpc
+    @rpc(idempotent=True)
     def evaluate(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             rating = commands.evaluate(tx, actor, assignment_id, data,
                                        lambda aid: call(self.assignment.get_for_evaluation, aid, timeout=FALLBACK_TIMEOUT))
             return commands.rating_dict(rating)
 
-    @rpc
+    @rpc(idempotent=True)
     def create_test(self, actor, data):
         with self.db.transaction() as tx:
             return satisfaction.create(tx, actor, data)
 
-    @rpc
+    @rpc(idempotent=True)
     def record_ballot(self, actor, test_id, data):
         with self.db.transaction() as tx:
             return satisfaction.record_ballot(tx, actor, test_id, data)
@@ -48,12 +48,12 @@ class EvaluationService(ServiceBase):
         with self.db.read() as session:
             return satisfaction.get(session, test_id)
 
-    @rpc
+    @rpc(idempotent=True)
     def create_assessment(self, actor, data):
         with self.db.transaction() as tx:
             return assessment.create(tx, actor, data)
 
-    @rpc
+    @rpc(idempotent=True)
     def add_score(self, actor, assessment_id, data):
         with self.db.transaction() as tx:
             return assessment.add_score(tx, actor, assessment_id, data)

@@ -94,7 +94,8 @@ def today(at: datetime) -> date:
 
 
 def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
-    """[start 00:00, end+1 00:00) in China's time, for filtering timestamps by calendar dates."""
+    """[start 00:00, end+1 00:00) in China's time, for filtering timestamps by calendar dates
+    (no upper bound when ``end`` is the last day a date can name)."""
     lo = datetime.combine(start, time.min, CHINA) if start else None
-    hi = datetime.combine(end + timedelta(days=1), time.min, CHINA) if end else None
+    hi = datetime.combine(end + timedelta(days=1), time.min, CHINA) if end and end < date.max else None
     return lo, hi

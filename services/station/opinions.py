@@ -12,7 +12,7 @@ from services.station.intake import check_rate
 from services.station.models import Activity, Deputy, Opinion, Station
 from services.station.rules import Rules
 from services.station.events import OpinionEscalated, OpinionReceived
-from services.station.schemas import DispositionIn, OpinionIn, PublicOpinionIn
+from services.station.schemas import DispositionIn, PublicOpinionIn, StationOpinionIn
 
 CHANNEL_NOTES = {"qr": "群众扫码提交意见", "staff": "联络站登记群众意见", "deputy": "代表登记群众意见"}
 
@@ -35,7 +35,7 @@ def _received(tx, station: Station, opinion: Opinion, actor: dict | None) -> Non
 
 
 def record_opinion(tx, actor: dict, station_id: int, data: dict) -> dict:
-    form = parse(OpinionIn, data)
+    form = parse(StationOpinionIn, data)
     station = acting_station(tx, actor, station_id)
     if form.activity_id is not None:
         activity = tx.get(Activity, form.activity_id)

@@ -100,7 +100,7 @@ class ActivityIn(Form):
     summary: str = Field(min_length=1, max_length=5000)
 
 
-class OpinionIn(Form):
+class StationOpinionIn(Form):
     """Recorded by station staff or a deputy."""
     content: str = Field(min_length=1, max_length=domain.OPINION_MAX_CHARS)
     contact: str | None = Field(default=None, max_length=100)

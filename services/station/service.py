@@ -30,7 +30,7 @@ class StationService(ServiceBase):
         handle_event(self.db, "station", body, make_handlers(self.rules))
 
     # ---- roster ----------------------------------------------------------------------
-    @rpc
+    @rpc(idempotent=True)
     def register_deputy(self, actor, data):
         with self.db.transaction() as tx:
             return roster.register_deputy(tx, data)
@@ -57,7 +57,7 @@ class StationService(ServiceBase):
             rows = session.scalars(select(Deputy).where(Deputy.id.in_(list(ids))))
             return [roster.deputy_dict(session, d) for d in rows]
 
-    @rpc
+    @rpc(idempotent=True)
     def add_member(self, actor, station_id, data):
         with self.db.transaction() as tx:
             return roster.add_member(tx, actor, station_id, data)
@@ -76,7 +76,7 @@ class StationService(ServiceBase):
             return points.deputy_points(session, deputy_id, limit, offset)
 
     # ---- registry --------------------------------------------------------------------
-    @rpc
+    @rpc(idempotent=True)
     def register_station(self, actor, data):
         with self.db.transaction() as tx:
             return registry.register_station(tx, actor, data)
@@ -106,7 +106,7 @@ class StationService(ServiceBase):
         with self.db.transaction() as tx:
             return registry.set_standards(tx, actor, station_id, data)
 
-    @rpc
+    @rpc(idempotent=True)
     def record_inspection(self, actor, station_id, data):
         with self.db.transaction() as tx:
             return registry.record_inspection(tx, actor, station_id, data)
@@ -125,7 +125,7 @@ class StationService(ServiceBase):
         return {"url": url, "png_base64": base64.b64encode(qr.png(url)).decode()}
 
     # ---- activities ------------------------------------------------------------------
-    @rpc
+    @rpc(idempotent=True)
     def log_activity(self, actor, station_id, data):
         with self.db.transaction() as tx:
             return activities.log_activity(tx, actor, station_id, data, self.rules)
@@ -142,12 +142,12 @@ class StationService(ServiceBase):
             return activities.missed_receptions(session, month, filters or {}, self.rules, limit, offset)
 
     # ---- opinions --------------------------------------------------------------------
-    @rpc
+    @rpc(idempotent=True)
     def record_opinion(self, actor, station_id, data):
         with self.db.transaction() as tx:
             return opinions.record_opinion(tx, actor, station_id, data)
 
-    @rpc
+    @rpc(idempotent=True)
     def receive_public_opinion(self, station_id, data, client):
         """The QR path: no actor; ``client`` (the caller's address) only keys the rate limit."""
         try:

@@ -99,8 +99,11 @@ def people_errors(lead: int, co_signer_ids: list[int], known: set[int]) -> list[
 
 
 def visible_to(actor: dict, lead_deputy_id: int, co_signer_ids: list[int], public: bool,
-               status: str = "submitted") -> bool:
-    """Who may see a suggestion; a draft is its lead deputy's (and the office's) alone."""
+               status: str = "submitted", unit_ids: list[int] = ()) -> bool:
+    """Who may see a suggestion; a draft is its lead deputy's (and the office's) alone.
+
+    ``unit_ids``: the lead and co-units of its current assignment, who must read what they handle.
+    """
     role = actor.get("role")
     if role in ("office", "leader", "admin"):
         return True
@@ -109,6 +112,8 @@ def visible_to(actor: dict, lead_deputy_id: int, co_signer_ids: list[int], publi
         if status == "draft":
             return me == lead_deputy_id
         return public or me == lead_deputy_id or me in co_signer_ids
+    if role == "unit" and actor.get("unit_id") is not None and actor["unit_id"] in unit_ids:
+        return True
     return public and status != "draft"
 
 

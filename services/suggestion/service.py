@@ -30,7 +30,7 @@ class SuggestionService(ServiceBase):
     def _answer(self, tx, s: Suggestion) -> dict:
         return views.to_dict(s, commands.co_signer_ids(tx, s.id))
 
-    @rpc
+    @rpc(idempotent=True)
     def submit(self, actor, data):
         with self.db.transaction() as tx:
             return self._answer(tx, commands.submit(tx, actor, data, self._known(tx)))
@@ -55,7 +55,7 @@ class SuggestionService(ServiceBase):
         with self.db.transaction() as tx:
             return self._answer(tx, screening.screen(tx, actor, suggestion_id, data))
 
-    @rpc
+    @rpc(idempotent=True)
     def import_batch(self, actor, filename, content_b64):
         with self.db.transaction() as tx:
             return batch.import_rows(tx, actor, filename, base64.b64decode(content_b64), self._known(tx))

@@ -32,6 +32,10 @@ def to_dict(s: Suggestion, co_signers: list[int]) -> dict:
     }
 
 
+def handling_units(s: Suggestion) -> list[int]:
+    return ([s.lead_unit_id] if s.lead_unit_id else []) + list(s.co_unit_ids or [])
+
+
 def is_overdue(s: Suggestion) -> bool:
     return bool(s.due_at and s.status in domain.AWAITING_REPLY and s.due_at < now())
 
@@ -64,7 +68,7 @@ def replies(session, suggestion_ids: list[int]) -> dict[int, list[dict]]:
 def get(session, actor: dict, suggestion_id: int) -> dict:
     s = session.get(Suggestion, suggestion_id)
     co = co_signers_of(session, [suggestion_id])[suggestion_id] if s else []
-    if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, s.public, s.status):
+    if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, s.public, s.status, handling_units(s)):
         raise NotFound(f"suggestion {suggestion_id} not found")
     result = to_dict(s, co)
     result["timeline"] = timeline(session, suggestion_id)
@@ -125,7 +129,11 @@ def scope(query, actor: dict, filters: dict):
     if role in STAFF:
         # drafts are the deputies' own work in progress: listed only when asked for
         return query if filters.get("status") == "draft" else query.where(Suggestion.status != "draft")
-    return query.where(Suggestion.public.is_(True))
+    public = and_(Suggestion.public.is_(True), Suggestion.status != "draft")
+    if role == "unit" and actor.get("unit_id") is not None:  # and what it handles (domain.visible_to)
+        me = actor["unit_id"]
+        return query.where(or_(public, Suggestion.lead_unit_id == me, Suggestion.co_unit_ids.contains([me])))
+    return query.where(public)
 
 
 def filtered(actor: dict, filters: dict, recheck: bool = True):

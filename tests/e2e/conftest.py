@@ -44,3 +44,10 @@ def system():
 @pytest.fixture
 def api(system):
     return system.api
+
+
+@pytest.fixture(scope="session")
+def access_world(system):
+    """The access matrix's world (tests/e2e/access_world.py), shared by test_access*.py."""
+    from tests.e2e.access_world import AccessWorld
+    return AccessWorld(system.api)

@@ -71,6 +71,12 @@ def test_unit_and_overdue_filters_follow_assignment_events(service, rpc, amqp):
     assert ids(rpc.suggestion.list(OFFICE, {"overdue": True})) == [late["id"]]
     assert ids(rpc.suggestion.list(OFFICE, {"overdue": False})) == [on_time["id"]]
     assert rpc.suggestion.get(OFFICE, late["id"])["overdue"] is True
+    # a unit sees the suggestions it handles, as lead or co-unit (and public ones), no others
+    assert ids(rpc.suggestion.list({"role": "unit", "unit_id": 9}, {})) == [on_time["id"], late["id"]]
+    assert ids(rpc.suggestion.list({"role": "unit", "unit_id": 11}, {})) == [late["id"]]
+    assert rpc.suggestion.get({"role": "unit", "unit_id": 11}, late["id"])["id"] == late["id"]
+    with pytest.raises(NotFound):
+        rpc.suggestion.get({"role": "unit", "unit_id": 11}, on_time["id"])
 
 
 def test_timeline_shows_every_step_in_order_and_public_page_shows_replies(service, rpc, amqp):

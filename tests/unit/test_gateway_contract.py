@@ -1,4 +1,6 @@
 """The route registry's checks, on werkzeug requests built in memory."""
+from datetime import date
+
 import pytest
 from werkzeug.wrappers import Request
 
@@ -61,6 +63,6 @@ def test_bad_query_values_are_422_naming_the_parameter(query, field):
 
 
 def test_aliases_and_bounded_ints_in_station_filters():
-    assert parse_query(request("from=2026-01-01&stars=2"), StationList)["from"] == "2026-01-01"
+    assert parse_query(request("from=2026-01-01&stars=2"), StationList)["from"] == date(2026, 1, 1)
     with pytest.raises(ValidationFailed):
         parse_query(request("stars=5"), StationList)

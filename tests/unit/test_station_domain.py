@@ -98,6 +98,7 @@ def test_dates_are_chinas_calendar():
     lo, hi = domain.day_bounds(date(2026, 11, 10), date(2026, 11, 10))
     assert lo <= late < hi and hi - lo == timedelta(days=1)
     assert domain.day_bounds(None, None) == (None, None)
+    assert domain.day_bounds(date.min, date.max)[1] is None  # the last day: no bound (not an overflow)
 
 
 def test_retry_after_is_a_sliding_window():

@@ -52,6 +52,14 @@ def test_unit_id_equal_to_lead_deputy_id_does_not_grant_sight():
     assert not domain.visible_to({"role": "unit", "unit_id": 1, "deputy_id": 1}, 1, [], public=False)
 
 
+def test_a_unit_sees_what_it_handles():
+    unit = {"role": "unit", "unit_id": 7}
+    assert domain.visible_to(unit, 1, [], False, "assigned", unit_ids=[7])      # lead
+    assert domain.visible_to(unit, 1, [], False, "assigned", unit_ids=[3, 7])   # co-unit
+    assert not domain.visible_to(unit, 1, [], False, "assigned", unit_ids=[3])
+    assert not domain.visible_to({"role": "station", "station_id": 7}, 1, [], False, "assigned", unit_ids=[7])
+
+
 @pytest.mark.parametrize("event_type, status", [
     ("assignment.assigned", "assigned"), ("assignment.rerouted", "assigned"),
     ("assignment.replied", "replied"), ("assignment.rehandling_opened", "rehandling"),

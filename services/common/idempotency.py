@@ -1,0 +1,109 @@
+"""Idempotency-Key on creating RPCs: the key is claimed in the transaction that creates.
+
+The gateway puts the caller's key, its scope (who asks) and a fingerprint of the request into
+the worker's context data (gateway/idempotency.py). A method marked ``@rpc(idempotent=True)``
+then runs inside one transaction that first claims (scope, key) in ``idempotency_keys`` and
+at the end stores the method's answer there, so the row and what it created commit together
+or not at all. A second request with the same key waits on the row's primary key until the
+first commits, then gets the stored answer (same fingerprint) or a 409 (another request).
+"""
+import functools
+import inspect
+import logging
+
+from kombu.utils.json import dumps, loads
+from nameko.extensions import DependencyProvider
+from sqlalchemy import text
+
+from services.common.errors import Conflict, deserialize_to_instance
+
+log = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+# context data entries (strings: nameko sends them as AMQP headers)
+KEY, SCOPE, FINGERPRINT = "idempotency_key", "idempotency_scope", "idempotency_fingerprint"
+DEFAULT_TTL_HOURS = 24
+
+# A row older than the TTL is someone's forgotten key: taken over as if new (the purge timer
+# deletes such rows too, but a request must not depend on when it last ran).
+CLAIM = text(
+    "INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES (:scope, :key, :fingerprint) "
+    "ON CONFLICT (scope, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, response = NULL, "
+    "created_at = now() "
+    "WHERE idempotency_keys.created_at < now() - CAST(:ttl AS float8) * interval '1 hour' "
+    "RETURNING 1")
+EARLIER = text("SELECT fingerprint, response::text FROM idempotency_keys WHERE scope = :scope AND key = :key")
+STORE = text("UPDATE idempotency_keys SET response = CAST(:response AS jsonb) WHERE scope = :scope AND key = :key")
+PURGE = text("DELETE FROM idempotency_keys WHERE created_at < now() - CAST(:ttl AS float8) * interval '1 hour'")
+
+
+@deserialize_to_instance
+class KeyReused(Conflict):
+    """409: the key was used before by this caller for a different request."""
+    code = "idempotency_key_reused"
+
+
+class Request:
+    """The worker's key, scope and fingerprint (None without an Idempotency-Key)."""
+
+    def __init__(self, key: str | None, scope: str | None, fingerprint: str | None, ttl_hours: float):
+        self.key, self.scope, self.fingerprint = key, scope, fingerprint
+        self.ttl_hours = ttl_hours
+
+    def __bool__(self) -> bool:
+        return bool(self.key and self.scope and self.fingerprint)
+
+
+class IdempotencyKeys(DependencyProvider):
+    """Takes the key out of the worker's context data.
+
+    Taken out, not just read: nameko passes context data on to every RPC the worker makes,
+    and a key is for the method the gateway called, never for the calls that method makes.
+    Config: IDEMPOTENCY_TTL_HOURS (24).
+    """
+
+    def setup(self):
+        self.ttl_hours = float(self.container.config.get("IDEMPOTENCY_TTL_HOURS") or DEFAULT_TTL_HOURS)
+
+    def get_dependency(self, worker_ctx):
+        data = worker_ctx.data  # (``context_data`` is a copy: popping from it would change nothing)
+        return Request(data.pop(KEY, None), data.pop(SCOPE, None), data.pop(FINGERPRINT, None), self.ttl_hours)
+
+
+def once(method):
+    """Wraps an RPC method (of a ServiceBase, which has ``db`` and ``idempotency``)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        request = self.idempotency
+        if not request:
+            return method(self, *args, **kwargs)
+        where = {"scope": request.scope, "key": request.key}
+        with self.db.transaction() as tx:
+            claimed = tx.execute(CLAIM, {**where, "fingerprint": request.fingerprint,
+                                         "ttl": request.ttl_hours}).first()
+            if claimed is None:
+                return earlier_answer(tx, where, request.fingerprint)
+            result = method(self, *args, **kwargs)  # its transactions join this one
+            tx.execute(STORE, {**where, "response": dumps(result)})
+        return result
+
+    # nameko checks a call's arguments against the method's signature, not the wrapper's
+    wrapper.__signature__ = inspect.signature(method)
+    return wrapper
+
+
+def earlier_answer(tx, where: dict, fingerprint: str):
+    stored, response = tx.execute(EARLIER, where).one()
+    if stored != fingerprint:
+        raise KeyReused(
+            f"this {HEADER} was used for a different request; use a new key for a new request",
+            [{"field": HEADER, "message": "already used with a different method, path or body"}])
+    log.info("idempotent replay of key %s", where["key"])
+    return loads(response)
+
+
+def purge(db, ttl_hours: float) -> int:
+    """Deletes keys older than the TTL; returns how many."""
+    with db.transaction() as tx:
+        return tx.execute(PURGE, {"ttl": ttl_hours}).rowcount

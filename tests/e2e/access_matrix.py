@@ -1,0 +1,341 @@
+"""Who may call what: API.md's "who" column and its rule of who sees what, written out for every
+gateway route, independently of the gateway's code (tests/e2e/test_access.py runs it).
+
+Each row names the roles let in (``who``). A caller let in gets a success, never 401/403/404/5xx;
+a public caller anywhere else gets 401, a signed-in one 403. ``others`` are extra probes of
+someone else's row ("404 not found or not visible to you": a deputy on another deputy's
+suggestion, a unit on another unit's assignment, station staff on another station). ``note``
+says where API.md does not list the route, or says less than the row, and what was decided.
+
+Callers: admin, office, leader; deputy = d1, unit = u1, station = st1 (tests/e2e/access_world.py);
+``caller`` overrides that per role (the co-unit u2 gives co-unit opinions).
+"""
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from tests.e2e.access_world import TODAY
+
+STAFF = frozenset({"office", "leader", "admin"})
+SIGNED_IN = STAFF | {"deputy", "unit", "station"}
+EVERYONE = SIGNED_IN | {"public"}
+ROLES = ("admin", "office", "leader", "deputy", "unit", "station", "public")
+EIGHT = dict.fromkeys(("site", "sign", "staff", "rules", "funds", "activities", "records", "results"), True)
+CSV = "标题,内容,类别,类型,届次,领衔代表,联名代表,来源\n关于某事的建议,内容,天文,大会,十六届三次,1,,调研\n".encode()
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Someone else's row: ``ids`` replace the row's, ``caller`` the role's own token, ``body`` the row's."""
+    role: str
+    ids: dict
+    status: int = 404
+    caller: str | None = None
+    body: Any = None
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    url: str                                   # as the gateway has it, {placeholder} for <converter:placeholder>
+    who: frozenset
+    note: str = ""
+    ids: dict = field(default_factory=dict)    # placeholder -> world id name, or f(world, role) -> id
+    body: Any = None                           # a dict, or f(world, role) -> dict
+    query: str = ""
+    files: Callable | None = None              # f(world) -> requests' files=
+    fresh: Callable | None = None              # f(world, role) -> ids: a new target for each caller let in
+    caller: dict = field(default_factory=dict)  # role -> world token name
+    expect: dict = field(default_factory=dict)  # role -> status, where the rule above does not apply
+    others: tuple = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.url.removeprefix('/api/v1')}"
+
+
+def other(role: str, status: int = 404, caller: str | None = None, body=None, **ids) -> Probe:
+    return Probe(role, ids, status, caller, body)
+
+
+def roles(*names: str) -> frozenset:
+    return frozenset(names)
+
+
+def per_role(default: str, **names: str) -> Callable:
+    """A placeholder's world id name by the caller's role."""
+    return lambda world, role: world.ids[names.get(role, default)]
+
+
+V = "/api/v1"
+S, A, ST = V + "/suggestions/{suggestion_id}", V + "/assignments/{assignment_id}", V + "/stations/{station_id}"
+OWN_STATION = ("station",)  # station staff: their station only, another's is 404
+
+
+def station_others(*extra: Probe) -> tuple:
+    return (other("station", station_id="station2"), *extra)
+
+
+# What a fresh target is, for rows whose first success would leave the next caller a 409.
+def fresh_submitted(world, role):
+    return {"suggestion_id": world.suggest()["id"]}
+
+
+def fresh_draft(world, role):
+    return {"suggestion_id": world.suggest(draft=True)["id"]}
+
+
+def fresh_accepted(world, role):
+    return {"suggestion_id": world.accepted()}
+
+
+def fresh_assignment(world, role):
+    return {"assignment_id": world.assign(world.accepted(), world.ids["unit1"], [])}
+
+
+def fresh_opinion(world, role):
+    return {"opinion_id": world.opinion()}
+
+
+def fresh_test(world, role):
+    return {"test_id": world.post("/satisfaction-tests", {"title": "测评", "unit_ids": [world.ids["unit1"]],
+                                                          "voter_count": 3})["id"]}
+
+
+def spare_outside(world, role):
+    world.api.call("DELETE", f"/api/v1/stations/{world.ids['station_id']}/deputies/{world.ids['spare']}",
+                   world.tokens["office"])  # 200, or 404 if not a member
+    return {}
+
+
+def pending_extension(world, role):
+    if role == "office":  # something to decide
+        world.api.post(f"/assignments/{world.ids['a3']}/extension", world.tokens["unit"],
+                       {"days": 10, "reason": "需协调资金"}, expect=201)
+    return {}
+
+
+def spare_member(world, role):
+    world.api.post(f"/stations/{world.ids['station_id']}/deputies", world.tokens["office"],
+                   {"deputy_id": world.ids["spare"]})  # 201, or 409 if still a member
+    return {}
+
+
+def public_opinion_body(world, role):
+    return {"content": "小区门口积水", **({"qr_token": world.qr_token()} if role == "public" else {})}
+
+
+def new_unit(world, role):
+    return {"name": "区交通局", "code": f"JT-{world.tag}-{role}", "duties": "交通", "keywords": ["公交"],
+            "categories": ["transport"]}
+
+
+def new_suggestion(world, role):
+    lead = {"lead_deputy_id": world.ids["deputy_id"]} if role == "office" else {}
+    return {"title": "关于增设公交站点的建议", "body": "建议增设站点。", "category": "transport", "kind": "session",
+            "session": world.session, "source": "visit", **lead}
+
+
+def own_notification(world, role):
+    # admin and station staff are never told anything (API.md, Notifications): their probe is
+    # the office's notification, which is not theirs (expect below)
+    who = {"admin": "office", "station": "office", "public": "office"}.get(role, role)
+    return world.ids[f"notification_{who}"]
+
+
+ACTIVITY = {"type": "research", "date": TODAY, "deputy_ids": [], "visitors": 3, "summary": "调研"}
+
+
+ROWS: list[Row] = [
+    # ---- operations (API.md "Operations") ---------------------------------------------
+    Row("GET", "/healthz", EVERYONE),
+    Row("GET", V + "/openapi.json", EVERYONE),
+    Row("GET", "/docs", EVERYONE, note="API.md: the interactive page; its assets are public like it"),
+    Row("GET", "/docs/assets/{name}", EVERYONE, ids={"name": lambda world, role: "swagger-ui.css"}),
+    Row("GET", "/readyz", EVERYONE),
+    Row("GET", "/metrics", EVERYONE, note="not in API.md: the gateway's Prometheus text, scraped without a token "
+                                          "like every service's metrics port"),
+    *(Row(m, "/{path}", EVERYONE, ids={"path": lambda w, r: "api/v1/no-such-route"}, expect=dict.fromkeys(ROLES, 404),
+          note="the catch-all: an unknown path is 404 for everyone, token or not")
+      for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+
+    # ---- reference data -----------------------------------------------------------------
+    Row("POST", V + "/deputies", roles("admin", "office"),
+        body={"name": "戊代表", "level": "county", "delegation": "渝北代表团"}),
+    Row("GET", V + "/deputies", roles("office", "leader", "admin", "station"),
+        note="station staff: their station's deputies (test_access_lists)"),
+    Row("GET", V + "/deputies/{deputy_id}", STAFF | {"deputy", "station"},
+        note="not in API.md: like the list, plus a deputy's own record; another deputy, or a deputy not "
+             "at the caller's station, is 404; units have no roster access (403)",
+        others=(other("deputy", deputy_id="deputy3"), other("station", deputy_id="deputy3"))),
+    *(Row(m, V + "/deputies/{deputy_id}", roles("admin", "office"), body={"phone": "13900000000"},
+          note="not in API.md: whoever registers deputies (POST /deputies) updates them")
+      for m in ("PUT", "PATCH")),
+    Row("GET", V + "/deputies/{deputy_id}/points", STAFF | {"deputy"},
+        note="API.md: the deputy, office; leader and admin too, as they see all; another deputy's is 403",
+        others=(other("deputy", 403, deputy_id="deputy3"),)),
+    Row("POST", V + "/units", roles("admin", "office"), body=new_unit),
+    Row("GET", V + "/units", SIGNED_IN),
+    Row("GET", V + "/categories", SIGNED_IN),
+
+    # ---- suggestions ------------------------------------------------------------------
+    Row("POST", V + "/suggestions", roles("deputy", "office"), body=new_suggestion),
+    Row("GET", V + "/suggestions", SIGNED_IN, note="scoped (test_access_lists): a deputy their own, co-signed and "
+                                                   "public ones; a unit those it handles and public ones (decided); "
+                                                   "station staff public ones; staff all"),
+    Row("GET", S, SIGNED_IN, ids={"suggestion_id": per_role("suggestion_id", station="s3")},
+        note="scoped as the list; a unit reads the suggestions it handles (decided: it must answer them); "
+             "station staff read public ones (s3)",
+        others=(other("deputy", suggestion_id="s2"), other("unit", suggestion_id="s2"),
+                other("station", suggestion_id="s2"), other("unit", caller="unit2", suggestion_id="suggestion_id",
+                                                            status=200))),
+    Row("POST", S + "/submit", roles("deputy", "office"), fresh=fresh_draft, body={},
+        note="API.md: the lead deputy; the office too, as it submits on a deputy's behalf (POST /suggestions). "
+             "Another's draft is 404, a co-signer 403",
+        others=(other("deputy", suggestion_id="draft3"),)),
+    Row("POST", S + "/screening", roles("office"), fresh=fresh_submitted, body={"decision": "accept"}),
+    Row("POST", S + "/withdraw", roles("deputy", "office"), fresh=fresh_submitted, body={"reason": "已解决"},
+        note="API.md: the lead deputy; the office too, on a deputy's behalf. A suggestion not visible is 404, "
+             "one only co-signed is 403",
+        others=(other("deputy", suggestion_id="s2"),
+                other("deputy", 403, caller="deputy2", suggestion_id="suggestion_id"))),
+    Row("POST", S + "/publish", roles("office"), ids={"suggestion_id": "s3"}),
+    Row("GET", V + "/public/suggestions", EVERYONE, note="API.md: public; a token does not take it away"),
+    Row("GET", V + "/public/suggestions/{suggestion_id}", EVERYONE, ids={"suggestion_id": "s3"},
+        note="not in API.md: one item of the public list; a suggestion not public is 404 to everyone",
+        others=tuple(other(r, suggestion_id="s2") for r in ("public", "office"))),
+    Row("POST", V + "/suggestions/import", roles("office"), files=lambda world: {"file": ("batch.csv", CSV)}),
+    Row("GET", V + "/suggestions/export.xlsx", STAFF),
+
+    # ---- assignment -------------------------------------------------------------------
+    Row("GET", S + "/routing", roles("office"), ids={"suggestion_id": "s4"}),
+    Row("POST", S + "/assignment", roles("office"), fresh=fresh_accepted,
+        body=lambda world, role: {"lead_unit_id": world.ids["unit1"], "co_unit_ids": []}),
+    Row("GET", V + "/assignments", STAFF | {"unit"},
+        note="scoped: a unit sees its own (test_access_lists); deputies and station staff are not handling "
+             "units: 403 (decided; a deputy follows handling in GET /suggestions/{id})"),
+    Row("GET", A, STAFF | {"unit"}, others=(other("unit", assignment_id="a2"),
+                                            other("unit", caller="unit2", status=200))),
+    Row("POST", A + "/sign", roles("unit"), fresh=fresh_assignment, others=(other("unit", assignment_id="a2"),)),
+    Row("POST", A + "/contacts", roles("unit"), ids={"assignment_id": "a3"},
+        body={"stage": "during", "method": "phone", "note": "电话沟通"}, others=(other("unit", assignment_id="a2"),)),
+    Row("POST", A + "/opinions", roles("unit"), ids={"assignment_id": "a3"}, caller={"unit": "unit2"},
+        body={"content": "建议结合雨污分流一并实施"},
+        note="the co-unit (u2); the lead unit is told 409 (it replies instead: a rule of the assignment, "
+             "tests/e2e/test_assignment.py)",
+        others=(other("unit", caller="unit3", assignment_id="a3"),)),
+    Row("POST", A + "/dispute", roles("unit"), ids={"assignment_id": "a3"}, body={"reason": "非我单位职责"},
+        others=(other("unit", assignment_id="a2"),)),
+    Row("POST", A + "/reroute", roles("office"), ids={"assignment_id": "a3"},
+        body=lambda world, role: {"lead_unit_id": world.ids["unit1"], "co_unit_ids": [world.ids["unit2"]],
+                                  "due_at": world.past_due, "reason": "维持原单位"}),
+    Row("POST", A + "/extension", roles("unit", "office"), ids={"assignment_id": "a3"},
+        body=lambda world, role: {"days": 10, "reason": "需协调资金"} if role == "unit" else {"approve": True},
+        fresh=pending_extension,
+        note="the lead unit asks, the office decides",
+        others=(other("unit", assignment_id="a2"),)),
+    Row("POST", A + "/urge", roles("office", "leader"), ids={"assignment_id": "a3"}, body={"method": "phone"}),
+    Row("GET", A + "/letter", roles("office", "leader"), ids={"assignment_id": "a3"},
+        note="not in API.md: the urging letter is drafted by those who urge (office, leader)"),
+    Row("POST", S + "/supervision", roles("office"), ids={"suggestion_id": "s4"},
+        body={"leader": "李主任", "reason": "逾期未复"}),
+    Row("POST", A + "/reply", roles("unit"), ids={"assignment_id": "a3"}, body=lambda world, role: world.reply_body(),
+        note="the lead unit; a co-unit is told 409 (tests/e2e/test_assignment.py)",
+        others=(other("unit", assignment_id="a2"),)),
+    Row("POST", A + "/follow-up", roles("unit"), body={"content": "已修复完毕。", "signed_by": "王主任"},
+        note="not in API.md: the lead unit's follow-up reply to its B-class reply",
+        others=(other("unit", assignment_id="a2"),)),
+
+    # ---- evaluation -------------------------------------------------------------------
+    Row("POST", A + "/evaluation", roles("deputy"), body={"satisfaction": "satisfied"},
+        note="the lead deputy; another deputy (even a co-signer) is 403",
+        others=(other("deputy", 403, assignment_id="a2"), other("deputy", 403, caller="deputy2"))),
+    Row("POST", V + "/satisfaction-tests", roles("office"),
+        body=lambda world, role: {"title": "测评", "unit_ids": [world.ids["unit1"]], "voter_count": 5}),
+    Row("GET", V + "/satisfaction-tests/{test_id}", STAFF, note="not in API.md: staff see all"),
+    Row("POST", V + "/satisfaction-tests/{test_id}/ballots", roles("office"),
+        body=lambda world, role: {"votes": [{"unit_id": world.ids["unit1"], "choice": "basic"}]}),
+    Row("POST", V + "/satisfaction-tests/{test_id}/close", roles("office"), fresh=fresh_test),
+    Row("POST", V + "/assessments", roles("office"),
+        body=lambda world, role: {"sample_size": 1, "session": world.session}),
+    Row("GET", V + "/assessments/{assessment_id}", STAFF, note="not in API.md: staff see all"),
+    Row("POST", V + "/assessments/{assessment_id}/scores", roles("office"),
+        body=lambda world, role: {"suggestion_id": world.ids["suggestion_id"], "score": 90},
+        note="not in API.md: the office records the assessors' scores, as it creates the assessment"),
+    Row("GET", V + "/stats/rates", STAFF | {"unit"}, note="a unit: its own rates, whatever unit_id it asks "
+                                                          "(test_access_lists)"),
+    Row("GET", V + "/stats/units", STAFF),
+    Row("GET", V + "/stats/overdue", STAFF | {"unit"},
+        note="not in API.md: the overdue list, scoped as the rates (a unit its own)"),
+    Row("GET", V + "/reports/rates.xlsx", STAFF),
+
+    # ---- stations ---------------------------------------------------------------------
+    # API.md lists office (and admin for registration) where the system also lets admin, or office
+    # and admin, act for any station: decided that the people who register and inspect stations may
+    # record on a station's behalf (paper records brought in), as tests/e2e/test_stations.py does.
+    Row("POST", V + "/stations", roles("admin", "office"),
+        body={"name": "新联络站", "type": "point", "region": "渝北区/新区", "address": "新路1号"}),
+    Row("GET", V + "/stations", SIGNED_IN, note="station staff: their station only (test_access_lists)"),
+    Row("GET", V + "/stations/stats", STAFF, note="not in API.md: the region's figures, for those who see all"),
+    Row("GET", V + "/stations/missed-receptions", STAFF, query="?month=2025-01",
+        note="API.md: office; a report, so leader and admin too, who see all (fixed: leader was 403)"),
+    Row("GET", ST, SIGNED_IN, others=station_others()),
+    Row("PUT", ST + "/standards", roles("office", "station", "admin"), body=EIGHT,
+        note="API.md: office, station; admin too (decided, see above)", others=station_others()),
+    Row("POST", ST + "/inspections", roles("office", "admin"),
+        body={"inspectors": ["李检查"], "scores": {"阵地": 40}, "stars": 2, "note": "互检"},
+        note="API.md: office; admin too (decided, see above)"),
+    Row("GET", ST + "/inspections", SIGNED_IN, note="not in API.md: read like the station itself",
+        others=station_others()),
+    Row("GET", ST + "/qr.png", SIGNED_IN, others=station_others()),
+    Row("POST", ST + "/qr-token", roles("office", "admin", "station"),
+        note="not in API.md: a new public link, by those who keep the station", others=station_others()),
+    Row("GET", ST + "/stats", SIGNED_IN, others=station_others()),
+    Row("POST", ST + "/deputies", roles("office", "station", "admin"), fresh=spare_outside,
+        body=lambda world, role: {"deputy_id": world.ids["spare"]},
+        note="API.md: office, station; admin too (decided, see above)",
+        others=station_others()),
+    Row("DELETE", ST + "/deputies/{deputy_id}", roles("office", "admin", "station"), ids={"deputy_id": "spare"},
+        fresh=spare_member, note="not in API.md: who adds members removes them",
+        others=station_others(other("station", station_id="station2", deputy_id="deputy3"))),
+    Row("POST", ST + "/activities", roles("station", "deputy", "office", "admin"), body=ACTIVITY,
+        note="API.md: station, deputy (member); office and admin too (decided, see above); a deputy not a member "
+             "is 403",
+        others=station_others(other("deputy", 403, station_id="station2"))),
+    Row("GET", ST + "/activities", SIGNED_IN, note="station staff: their station only",
+        others=station_others()),
+    Row("GET", V + "/public/stations/{token}", EVERYONE, ids={"token": lambda world, role: world.qr_token()},
+        note="not in API.md: what the page behind the QR link needs (no contact data), public"),
+    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit"}, body=public_opinion_body,
+        note="API.md: station, deputy; public with the station's qr_token (without it: 401); office and admin "
+             "too (decided, see above)",
+        others=station_others(other("public", 401, station_id="station_id", body={"content": "没有令牌"}),
+                              other("public", 404, station_id="station2"),
+                              other("deputy", 403, station_id="station2"))),
+    Row("GET", ST + "/opinions", STAFF | {"station", "deputy"},
+        note="not in API.md: the station's staff, its member deputies (others 403), staff who see all; "
+             "units have no business with constituents' opinions",
+        others=station_others(other("deputy", 403, station_id="station2"))),
+    Row("GET", V + "/opinions/{opinion_id}", STAFF | {"station", "deputy"}, note="not in API.md: as the list",
+        others=(other("station", opinion_id="opinion2"), other("deputy", 403, opinion_id="opinion2"))),
+    Row("POST", V + "/opinions/{opinion_id}/disposition", roles("station", "deputy", "office", "admin"),
+        fresh=fresh_opinion, body={"action": "resolved", "note": "已答复群众"},
+        note="API.md: station, deputy; office and admin too (decided, see above)",
+        others=(other("station", opinion_id="opinion2"), other("deputy", 403, opinion_id="opinion2"))),
+
+    # ---- notifications ----------------------------------------------------------------
+    Row("GET", V + "/notifications", SIGNED_IN, note="own inbox only (test_access_lists)"),
+    Row("POST", V + "/notifications/{notification_id}/read", SIGNED_IN, ids={"notification_id": own_notification},
+        expect={"admin": 404, "station": 404}, note="the owner; anyone else's is 404",
+        others=(other("deputy", notification_id="notification_deputy3"),
+                other("unit", notification_id="notification_unit3"),
+                other("office", notification_id="notification_deputy"))),
+    Row("GET", V + "/notifications/{notification_id}/deliveries", SIGNED_IN,
+        ids={"notification_id": own_notification}, expect={"station": 404},
+        note="not in API.md: the owner, and office and admin who look after delivery; anyone else's is 404",
+        others=(other("deputy", notification_id="notification_deputy3"),
+                other("unit", notification_id="notification_unit3"),
+                other("leader", notification_id="notification_deputy"),
+                other("office", 200, notification_id="notification_deputy"))),
+    Row("GET", V + "/notifications/preferences", SIGNED_IN, note="not in API.md: read what PUT sets"),
+    Row("PUT", V + "/notifications/preferences", SIGNED_IN, body={"email": True, "webhook": False}),
+]

@@ -1,0 +1,131 @@
+"""Idempotency-Key in a service, against real PostgreSQL and RabbitMQ.
+
+A probe service (ServiceBase, on the notify test database, relay off) creates one outbox row per
+call, so what was created is counted in the same table every service has.
+"""
+from datetime import datetime, timezone
+
+import eventlet
+import pytest
+from nameko.extensions import DependencyProvider
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import text
+
+from services.common.errors import ValidationFailed
+from services.common.idempotency import FINGERPRINT, KEY, SCOPE, KeyReused, purge
+from services.common.service_base import ServiceBase, rpc
+from tests.service.conftest import ENV, database_url, truncate
+from tests.service.helpers import scalar
+
+OFFICE = "office:office-1"
+
+
+class PassedOn(DependencyProvider):
+    """What this worker's RPCs would carry as context data (nameko sends ``context_data``)."""
+
+    def get_dependency(self, worker_ctx):
+        return lambda: sorted(worker_ctx.context_data)
+
+
+class IdemProbe(ServiceBase):
+    name = "idemprobe"
+    passed_on = PassedOn()
+
+    @rpc(idempotent=True)
+    def create(self, label, fail=False, pause=0.0):
+        with self.db.transaction() as tx:
+            envelope = tx.publish("idemprobe.created", {"label": label})
+        eventlet.sleep(pause)  # the claim is held meanwhile
+        if fail:
+            raise ValidationFailed("refused after creating")
+        with self.db.read() as session:  # joins the outer transaction: sees the row
+            seen = session.scalar(text("SELECT count(*) FROM outbox WHERE event_id = :e"),
+                                  {"e": str(envelope.event_id)})
+        return {"event_id": str(envelope.event_id), "label": label, "seen": seen,
+                "at": datetime.now(timezone.utc), "passed_on": self.passed_on()}
+
+
+@pytest.fixture
+def probe(start_service, db):
+    engine = db("notify")
+    truncate(engine, "outbox", "idempotency_keys")
+    start_service(IdemProbe, DB_URL=database_url("notify"), OUTBOX_RELAY=False)
+    return engine
+
+
+def call(label, key=None, fingerprint="f1", scope=OFFICE, **kwargs):
+    context = {KEY: key, SCOPE: scope, FINGERPRINT: fingerprint} if key else {}
+    with ClusterRpcProxy({"AMQP_URI": ENV["AMQP_URI"], "serializer": "json"}, context_data=context,
+                         timeout=10) as proxy:
+        return proxy.idemprobe.create(label, **kwargs)
+
+
+def created(engine, label) -> int:
+    return scalar(engine, "SELECT count(*) FROM outbox WHERE envelope->'payload'->>'label' = :l", {"l": label})
+
+
+def keys(engine) -> int:
+    return scalar(engine, "SELECT count(*) FROM idempotency_keys")
+
+
+def test_the_same_key_returns_the_first_answer_and_creates_nothing_new(probe):
+    first = call("a", key="k-1")
+    again = call("a", key="k-1")
+    assert first["seen"] == 1  # the method's own read saw its write before the commit
+    assert again == first and isinstance(again["at"], datetime)  # stored as sent, datetimes too
+    assert not [k for k in first["passed_on"] if k.startswith("idempotency")]  # the key is not passed on
+    assert "call_id_stack" in first["passed_on"]  # (it does see what it passes on)
+    assert created(probe, "a") == 1 and keys(probe) == 1
+
+
+def test_a_different_request_with_the_same_key_is_a_409(probe):
+    call("a", key="k-2", fingerprint="f1")
+    with pytest.raises(KeyReused) as caught:
+        call("b", key="k-2", fingerprint="f2")
+    assert caught.value.status == 409 and caught.value.code == "idempotency_key_reused"
+    assert caught.value.details[0]["field"] == "Idempotency-Key"
+    assert created(probe, "b") == 0
+
+
+def test_keys_are_per_caller(probe):
+    mine = call("a", key="k-3", scope="deputy:deputy-1")
+    theirs = call("a", key="k-3", scope="deputy:deputy-2")
+    assert mine["event_id"] != theirs["event_id"]
+    assert created(probe, "a") == 2
+
+
+def test_without_a_key_every_call_creates(probe):
+    assert call("a")["event_id"] != call("a")["event_id"]
+    assert created(probe, "a") == 2 and keys(probe) == 0
+
+
+def test_concurrent_requests_with_one_key_create_once(probe):
+    """The second waits on the key's row until the first commits, then answers what it stored."""
+    pool = eventlet.GreenPool()
+    answers = list(pool.imap(lambda _: call("a", key="k-4", pause=0.5), range(3)))
+    assert len({a["event_id"] for a in answers}) == 1
+    assert created(probe, "a") == 1 and keys(probe) == 1
+
+
+def test_a_failing_method_leaves_no_claim_and_a_retry_runs_again(probe):
+    with pytest.raises(ValidationFailed):
+        call("a", key="k-5", fail=True)
+    assert created(probe, "a") == 0 and keys(probe) == 0  # what it created went with the claim
+    retried = call("a", key="k-5")
+    assert retried["seen"] == 1 and created(probe, "a") == 1
+
+
+def test_an_expired_key_is_a_new_request_and_the_purge_deletes_old_keys(probe):
+    call("a", key="k-6")
+    call("b", key="k-7")
+    with probe.begin() as conn:
+        conn.execute(text("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'k-6'"))
+    call("c", key="k-6", fingerprint="f-other")  # past the 24 h TTL: no 409, created anew
+    assert created(probe, "c") == 1
+    with probe.begin() as conn:
+        conn.execute(text("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'k-7'"))
+
+    from services.common.db import Db
+    assert purge(Db(probe, "test"), 24) == 1
+    with probe.connect() as conn:
+        assert conn.execute(text("SELECT key FROM idempotency_keys")).scalars().all() == ["k-6"]
