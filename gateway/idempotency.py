@@ -63,9 +63,10 @@ def canonical_json(raw: bytes) -> bytes:
         return b"{}"
     try:
         value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # too deep: the route answers 422
         return raw  # the route answers 400; the fingerprint still tells bodies apart
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    # surrogatepass: a lone surrogate ("\ud800") must reach the route's 422, not fail here
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def multipart_into(digest, request) -> None:

@@ -34,8 +34,9 @@ def fields(response) -> list[str]:
     return [d.get("field") for d in error(response, 422, "validation_failed")["details"]]
 
 
-def raw(api, method, path, data: bytes, content_type: str | None = "application/json", tok=OFFICE, **kw):
-    headers = {"Content-Type": content_type} if content_type else {}
+def raw(api, method, path, data: bytes, content_type: str | None = "application/json", tok=OFFICE, headers=None,
+        **kw):
+    headers = {**({"Content-Type": content_type} if content_type else {}), **(headers or {})}
     return api.call(method, "/api/v1" + path, tok, data=data, headers=headers, **kw)
 
 
@@ -114,6 +115,13 @@ def test_nesting_is_limited_and_never_a_500(api):
     assert name.startswith("name.k.k")
     assert fields(raw(api, "POST", "/deputies", b'{"name": ' + b"[" * 100_000 + b"}")) == ["body"]
     assert fields(raw(api, "POST", "/deputies", b'{"a": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001)) == ["body"]
+
+
+def test_hostile_bodies_with_an_idempotency_key_are_refused_the_same_way(api):
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    assert fields(raw(api, "POST", "/deputies", b'{"name": ' + b"[" * 100_000 + b"}", headers=key)) == ["body"]
+    surrogate = b'{"name": "\\ud800", "level": "city", "delegation": "x"}'
+    assert fields(raw(api, "POST", "/deputies", surrogate, headers={"Idempotency-Key": uuid.uuid4().hex})) == ["name"]
 
 
 def test_strings_over_100000_characters_are_refused_naming_the_field(api):
