@@ -40,6 +40,7 @@ ERRORS = {
     404: "not found, or not visible to the caller",
     409: "not allowed in the current state, or a duplicate",
     413: "the body is too large",
+    414: "the URL with its query is longer than 8 KiB (the HTTP server's limit; no body)",
     415: "unsupported content type",
     422: "validation failed; details name each field",
     429: "rate limited; retry after Retry-After seconds",
@@ -90,6 +91,8 @@ def error_codes(route: Route, method: str) -> list[int]:
         codes += [409, 413, 415]
     if route.public:
         codes.append(429)
+    if route.query is not None:  # only a query string can make the URL too long
+        codes.append(414)
     return sorted(codes)
 
 
@@ -139,6 +142,9 @@ class Builder:
         error = {"schema": self.ref(ErrorAnswer, "serialization")}
         for code in error_codes(route, method):
             if str(code) in answers:
+                continue
+            if code == 414:  # answered by eventlet's HTTP server before the gateway sees the request
+                answers[str(code)] = {"description": ERRORS[code]}
                 continue
             headers = dict(request_id)
             if code == 429:

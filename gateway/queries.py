@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.common.schemas import Id
+from services.station.schemas import Level
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -67,7 +68,7 @@ class AssignmentList(Page):
 class StatsFilters(Query):
     session: Text | None = None
     category: Text | None = None
-    level: Text | None = None
+    level: Level | None = Field(None, description="the deputies' level")
     unit_id: Id | None = None
 
 
@@ -76,7 +77,7 @@ class NotificationList(Page):
 
 
 class DeputyList(Page):
-    level: Text | None = None
+    level: Level | None = None
     q: Text | None = None
     station_id: Id | None = None
 

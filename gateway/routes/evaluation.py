@@ -3,6 +3,7 @@ import base64
 
 from werkzeug.wrappers import Response
 
+from gateway.answers import evaluation as E
 from gateway.auth import STAFF
 from gateway.contract import XLSX
 from gateway.http import api
@@ -24,61 +25,62 @@ TAGS = ("evaluation",)
 class EvaluationRoutes(Proxies):
 
     @api("POST", "/api/v1/assignments/<int:assignment_id>/evaluation", roles=("deputy",), body=RatingIn,
-         status=201, creates=True, tags=TAGS)
+         status=201, creates=True, answer=E.RatingAnswer, tags=TAGS)
     def evaluate(self, request, assignment_id):
         """The lead deputy rates the reply; dissatisfied opens rehandling."""
         return 201, self.rpc("evaluation", "evaluate", request.actor, assignment_id, body(request))
 
     @api("POST", "/api/v1/satisfaction-tests", roles=("office",), body=TestIn, status=201, creates=True,
-         tags=TAGS)
+         answer=E.SatisfactionTestAnswer, tags=TAGS)
     def create_test(self, request):
         """Open a standing-committee satisfaction test (满意度测评) of units."""
         return 201, self.rpc("evaluation", "create_test", request.actor, body(request))
 
-    @api("GET", "/api/v1/satisfaction-tests/<int:test_id>", roles=STAFF, tags=TAGS)
+    @api("GET", "/api/v1/satisfaction-tests/<int:test_id>", roles=STAFF, answer=E.SatisfactionTestAnswer, tags=TAGS)
     def get_test(self, request, test_id):
         """A satisfaction test with its ballots so far (tallies once closed)."""
         return self.rpc("evaluation", "get_test", request.actor, test_id)
 
     @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/ballots", roles=("office",), body=BallotIn,
-         status=201, creates=True, tags=TAGS)
+         status=201, creates=True, answer=E.BallotAnswer, tags=TAGS)
     def record_ballot(self, request, test_id):
         """Record one voter's ballot."""
         return 201, self.rpc("evaluation", "record_ballot", request.actor, test_id, body(request))
 
-    @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/close", roles=("office",), tags=TAGS)
+    @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/close", roles=("office",), answer=E.SatisfactionTestAnswer,
+         tags=TAGS)
     def close_test(self, request, test_id):
         """Close a test: per-unit tallies."""
         return self.rpc("evaluation", "close_test", request.actor, test_id)
 
     @api("POST", "/api/v1/assessments", roles=("office",), body=AssessmentIn, status=201, creates=True,
-         tags=TAGS)
+         answer=E.AssessmentAnswer, tags=TAGS)
     def create_assessment(self, request):
         """A third-party assessment: a random sample of suggestions to score."""
         return 201, self.rpc("evaluation", "create_assessment", request.actor, body(request))
 
-    @api("GET", "/api/v1/assessments/<int:assessment_id>", roles=STAFF, tags=TAGS)
+    @api("GET", "/api/v1/assessments/<int:assessment_id>", roles=STAFF, answer=E.AssessmentAnswer, tags=TAGS)
     def get_assessment(self, request, assessment_id):
         """An assessment with its sample and scores."""
         return self.rpc("evaluation", "get_assessment", request.actor, assessment_id)
 
     @api("POST", "/api/v1/assessments/<int:assessment_id>/scores", roles=("office",), body=ScoreIn,
-         status=201, creates=True, tags=TAGS)
+         status=201, creates=True, answer=E.AssessmentScoreAnswer, tags=TAGS)
     def add_score(self, request, assessment_id):
         """Score one sampled suggestion."""
         return 201, self.rpc("evaluation", "add_score", request.actor, assessment_id, body(request))
 
-    @api("GET", "/api/v1/stats/rates", roles=(*STAFF, "unit"), query=StatsFilters, tags=TAGS)
+    @api("GET", "/api/v1/stats/rates", roles=(*STAFF, "unit"), query=StatsFilters, answer=E.RatesAnswer, tags=TAGS)
     def rates(self, request):
         """Completion, resolution, satisfaction and on-time rates; a unit sees only its own."""
         return self.rpc("evaluation", "rates", request.actor, request.query)
 
-    @api("GET", "/api/v1/stats/units", roles=STAFF, query=StatsFilters, tags=TAGS)
+    @api("GET", "/api/v1/stats/units", roles=STAFF, query=StatsFilters, answer=E.UnitRankingAnswer, tags=TAGS)
     def unit_ranking(self, request):
         """Units ranked, each with its rates."""
         return self.rpc("evaluation", "unit_ranking", request.actor, request.query)
 
-    @api("GET", "/api/v1/stats/overdue", roles=(*STAFF, "unit"), query=StatsFilters, tags=TAGS)
+    @api("GET", "/api/v1/stats/overdue", roles=(*STAFF, "unit"), query=StatsFilters, answer=E.OverdueAnswer, tags=TAGS)
     def overdue(self, request):
         """Overdue assignments, most late first (at most 200); a unit sees only its own."""
         items = self.rpc("evaluation", "overdue", request.actor, request.query, OVERDUE_LIMIT)

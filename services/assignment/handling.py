@@ -5,7 +5,7 @@ from services.assignment import domain
 from services.assignment.commands import (DEFAULTS, check_units_exist, event_payload, load, my_unit,
                                           record_precedent)
 from services.assignment.models import AssignmentUnit, CoOpinion, Contact, Dispute, Reply, Reroute, Unit
-from services.assignment.schemas import ContactIn, DisputeIn, FollowUpIn, OpinionIn, RerouteIn
+from services.assignment.schemas import CoOpinionIn, ContactIn, DisputeIn, FollowUpIn, RerouteIn
 from services.assignment.settings import Settings
 from services.common.clock import now
 from services.common.validation import parse
@@ -96,7 +96,7 @@ def contact_dict(c: Contact) -> dict:
 
 
 def add_opinion(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS) -> dict:
-    form = parse(OpinionIn, data)
+    form = parse(CoOpinionIn, data)
     a = load(tx, assignment_id, lock=True)
     place = my_unit(tx, actor, a)
     domain.check_co_opinion(a.state, place.is_lead)

@@ -60,7 +60,7 @@ class ContactIn(BaseModel):
     note: str = Field(default="", max_length=5000)
 
 
-class OpinionIn(BaseModel):
+class CoOpinionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     content: str = Field(min_length=1, max_length=20000)

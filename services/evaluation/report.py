@@ -3,9 +3,9 @@ import io
 from datetime import datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from services.common.sheets import sheet_row
 from services.evaluation import stats
 
 # the suggestion service's taxonomy (codes are the contract; names only label the sheet)
@@ -24,8 +24,10 @@ SHEETS = ("总体情况", "各单位", "各类别", "逾期清单")
 PERCENT = "0.00%"
 
 
-def _append(ws, values: list) -> None:
-    ws.append(sheet_row(values))
+def _append(ws, row: list) -> None:
+    """A row of cells; control characters (which a worksheet cannot hold) are dropped from texts,
+    so a filter or a title carrying one still gives a workbook, not an error."""
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
 
 
 def _header(ws, titles: list[str]) -> None:
@@ -62,7 +64,7 @@ def workbook(session, actor: dict, filters: dict, now: datetime) -> bytes:
     _header(ws, ["排名", "单位编号", "承办单位"] + [t for _, t in RATE_COLUMNS] + [t for _, t in CLASS_COLUMNS])
     for item in ranked:
         _append(ws, [item["rank"], item["unit_id"], item["unit_name"] or f"单位{item['unit_id']}"]
-                    + _rate_cells(item))
+                  + _rate_cells(item))
     _format(ws, 3)
 
     ws = wb.create_sheet(SHEETS[2])
@@ -76,8 +78,8 @@ def workbook(session, actor: dict, filters: dict, now: datetime) -> bytes:
     _header(ws, ["交办编号", "建议编号", "标题", "届次", "承办单位", "状态", "办理轮次", "答复期限", "逾期天数"])
     for row in stats.overdue(session, wanted, now):
         _append(ws, [row["assignment_id"], row["number"], row["title"], row["session"],
-                     row["unit_name"] or f"单位{row['lead_unit_id']}", row["state"], row["round"],
-                     row["due_at"], row["days_late"]])
+                   row["unit_name"] or f"单位{row['lead_unit_id']}", row["state"], row["round"],
+                   row["due_at"], row["days_late"]])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -56,7 +56,7 @@ def test_no_server_errors_and_answers_match_the_schema(system, callers, role, tm
     schema.write_text(json.dumps(for_caller(document, role), ensure_ascii=False))
     command = [str(ROOT / ".venv/bin/schemathesis"), "run", str(schema), "--url", system.url,
                "--checks", CHECKS, "--max-examples", EXAMPLES, "--seed", "20261123",
-               "--generation-database", "none", "--no-color", "--workers", "2",
+               "--generation-database", "none", "--no-color", "--workers", "1",
                "--request-timeout", "30", "--report", "junit", "--report-dir", str(tmp_path)]
     if callers[role]:
         command += ["--header", f"Authorization: Bearer {callers[role]}"]

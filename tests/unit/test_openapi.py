@@ -94,3 +94,8 @@ def test_binary_answers_have_their_media_type(document):
     assert list(ok) == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
     assert list(document["paths"]["/api/v1/stations/{station_id}/qr.png"]["get"]["responses"]["200"]["content"]) \
         == ["image/png"]
+
+
+def test_schema_names_do_not_clash(document):
+    """pydantic renames two models of one name as module__path__Name: name them apart instead."""
+    assert [name for name in document["components"]["schemas"] if "__" in name] == []

@@ -1,0 +1,169 @@
+"""Answers of assignment (交办), handling (办) and supervision (督): services/assignment views and dicts."""
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from gateway.answers.common import Answer, page_of
+
+# services/assignment/domain.py STATES (tests/unit/test_answers_assignment.py keeps them equal)
+AssignmentState = Literal["assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
+
+
+class RoutingCandidate(Answer):
+    unit_id: int
+    unit_name: str | None
+    score: float = Field(description="higher is better; candidates come best first")
+    reasons: list[str] = Field(description="why this unit, in Chinese")
+
+
+class RoutingAnswer(Answer):
+    suggestion_id: int
+    candidates: list[RoutingCandidate]
+
+
+class AssignmentAnswer(Answer):
+    """An assignment: who leads, who helps, by when, and where it stands."""
+    id: int
+    suggestion_id: int
+    lead_unit_id: int
+    co_unit_ids: list[int]
+    due_at: datetime
+    state: AssignmentState
+    round: int = Field(description="1, then 2 after a dissatisfied rating reopens it (rehandling)")
+    overdue: bool = Field(description="no reply in this round and the due date has passed")
+    supervised: bool = Field(description="under key supervision (重点督办)")
+    created_at: datetime
+
+
+AssignmentPage = page_of(AssignmentAnswer, "AssignmentPage")
+
+
+class AssignmentUnitPlace(Answer):
+    """A unit on the assignment (lead or co-unit) and its sign state."""
+    unit_id: int
+    unit_name: str | None
+    is_lead: bool
+    signed: bool
+    signed_at: datetime | None
+    disputed: bool = Field(description="the unit has an open dispute (申请退回)")
+
+
+class UnitReplyAnswer(Answer):
+    """The lead unit's reply (答复), or a follow-up reply on a B-class item (跟踪办理)."""
+    id: int
+    assignment_id: int
+    round: int
+    # configurable (RESULT_CLASSES in config.yml: A-D, 甲乙丙 ...), so not an enum
+    result_class: str = Field(description="one of the configured result classes (A/B/C by default)")
+    content: str
+    signed_by: str
+    on_time: bool
+    at: datetime
+    contact_before: bool = Field(description="the unit met the deputy before replying")
+    follow_up_of: int | None = Field(description="the reply this one follows up; null for a reply")
+
+
+class ContactAnswer(Answer):
+    """A contact with the deputy (三见面)."""
+    id: int
+    unit_id: int
+    stage: Literal["before", "during", "after"]
+    method: Literal["visit", "phone", "meeting", "online"]
+    note: str
+    at: datetime
+
+
+class CoOpinionAnswer(Answer):
+    """A co-unit's opinion for the lead unit (会办意见)."""
+    id: int
+    unit_id: int
+    round: int
+    content: str
+    on_time: bool
+    at: datetime
+
+
+class UrgingAnswer(Answer):
+    """An urging (督办) by phone or by letter (督办函, its text as sent)."""
+    id: int
+    method: Literal["phone", "letter"]
+    note: str | None
+    days_late: int
+    letter: str | None = Field(description="the letter's text; null for a phone call")
+    actor: str | None
+    at: datetime
+
+
+class ExtensionAnswer(Answer):
+    """The lead unit's request for more days and the office's decision."""
+    id: int
+    unit_id: int
+    days: int
+    reason: str
+    status: Literal["pending", "approved", "refused"]
+    requested_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    previous_due_at: datetime | None
+    new_due_at: datetime | None
+
+
+class DisputeAnswer(Answer):
+    """A unit says the assignment is not its duty (申请退回); a reroute resolves it."""
+    id: int
+    unit_id: int
+    reason: str
+    at: datetime
+    resolved_at: datetime | None
+
+
+class AssignmentReroute(Answer):
+    """One reroute (改办): the units before and after."""
+    id: int
+    previous_lead_unit_id: int
+    previous_co_unit_ids: list[int]
+    lead_unit_id: int
+    co_unit_ids: list[int]
+    reason: str | None
+    actor: str | None
+    at: datetime
+
+
+class SupervisionAnswer(Answer):
+    """Key supervision (重点督办) of a suggestion by a named leader."""
+    assignment_id: int
+    suggestion_id: int
+    leader: str
+    committee: str | None
+    reason: str
+    actor: str | None
+    at: datetime
+
+
+class AssignmentDetailAnswer(AssignmentAnswer):
+    """One assignment with its suggestion, units, and everything done on it, oldest first."""
+    number: str | None = Field(description="the suggestion's number label, e.g. 第0001号")
+    title: str | None
+    category: str | None
+    lead_unit_name: str | None
+    units: list[AssignmentUnitPlace] = Field(description="the lead unit first")
+    replies: list[UnitReplyAnswer]
+    contacts: list[ContactAnswer]
+    opinions: list[CoOpinionAnswer]
+    urgings: list[UrgingAnswer]
+    extensions: list[ExtensionAnswer]
+    disputes: list[DisputeAnswer]
+    reroutes: list[AssignmentReroute]
+    supervision: SupervisionAnswer | None
+    no_contact_before: bool = Field(description="a reply was given without meeting the deputy first")
+    routed_at: datetime = Field(description="when the current units got it (assignment or latest reroute)")
+    dispute_until: datetime
+    co_opinion_due_at: datetime
+    days_late: int
+
+
+class UrgingLetterAnswer(Answer):
+    """A preview of the urging letter (督办函) as it would be sent now."""
+    assignment_id: int
+    letter: str

@@ -1,0 +1,196 @@
+"""Answers of evaluation (评): ratings, satisfaction tests, third-party assessments, rates.
+
+Rates are fractions 0..1 (4 places), null when there is nothing to divide by.
+"""
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from gateway.answers.common import Answer
+
+# services/evaluation/domain.py CHOICES and LEVELS (tests/unit/test_answers_assignment.py keeps them equal)
+Satisfaction = Literal["satisfied", "basic", "dissatisfied"]
+Level = Literal["national", "provincial", "city", "county", "township"]
+Rate = Annotated[float, Field(ge=0, le=1)] | None
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def absent(description: str | None = None):
+    """A field the service leaves out rather than sending null (documented as optional, never null)."""
+    return Field(None, description=description, json_schema_extra=_no_default)
+
+
+class RatingAnswer(Answer):
+    """The lead deputy's rating of a reply; a first dissatisfied one opens rehandling."""
+    id: int
+    assignment_id: int
+    round: int
+    satisfaction: Satisfaction
+    comment: str | None
+    final: bool = Field(description="the rating after rehandling: it closes the assignment whatever it says")
+    at: datetime
+
+
+class SatisfactionTestUnit(Answer):
+    unit_id: int
+    unit_name: str | None
+
+
+class SatisfactionTally(Answer):
+    """One unit's votes in a closed test."""
+    unit_id: int
+    unit_name: str | None
+    satisfied: int
+    basic: int
+    dissatisfied: int
+    votes: int
+    satisfaction_rate: Rate
+    satisfied_or_basic_rate: Rate
+
+
+class SatisfactionTestAnswer(Answer):
+    """A standing-committee satisfaction test (满意度测评) of units."""
+    id: int
+    title: str
+    unit_ids: list[int]
+    units: list[SatisfactionTestUnit]
+    voter_count: int
+    ballots: int = Field(description="ballots recorded so far")
+    status: Literal["open", "closed"]
+    tallies: list[SatisfactionTally] | None = Field(description="per unit, once the test is closed")
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class BallotVote(Answer):
+    unit_id: int
+    choice: Satisfaction
+
+
+class BallotAnswer(Answer):
+    """A recorded ballot, with the test's ballot count so far."""
+    id: int
+    test_id: int
+    voter: str | None
+    votes: list[BallotVote]
+    ballots: int
+    voter_count: int
+
+
+class ScoreSummary(Answer):
+    count: int
+    mean: float | None
+    min: int | None
+    max: int | None
+
+
+class AssessmentScoreAnswer(Answer):
+    """An assessor's score (0–100) of one sampled suggestion."""
+    id: int
+    suggestion_id: int
+    assessor: str
+    score: int = Field(ge=0, le=100)
+    comment: str | None
+    at: datetime
+
+
+class AssessmentItem(Answer):
+    """A sampled suggestion with its reply, rating and scores so far."""
+    suggestion_id: int
+    number: str | None
+    title: str | None
+    lead_unit_id: int | None
+    result_class: str | None
+    satisfaction: Satisfaction | None
+    summary: ScoreSummary
+
+
+class AssessmentAnswer(Answer):
+    """A third-party assessment (第三方评估): a reproducible random sample of replied suggestions."""
+    id: int
+    session: str | None
+    seed: int = Field(description="the same population and seed give the same sample")
+    population: int = Field(description="replied suggestions sampled from")
+    sample_size: int
+    requested: int = absent("the sample size asked for (in the creating answer only)")
+    suggestion_ids: list[int]
+    items: list[AssessmentItem]
+    scores: list[AssessmentScoreAnswer]
+    summary: ScoreSummary
+    created_at: datetime
+
+
+class ResultClassCounts(Answer):
+    """Replies per result class: A, B and C always, other configured classes when used."""
+    __pydantic_extra__: dict[str, int]
+    A: int
+    B: int
+    C: int
+
+
+class RateCounts(Answer):
+    assigned: int
+    replied: int
+    completed: int
+    evaluated: int
+    satisfied: int
+    basic: int
+    dissatisfied: int
+    on_time: int
+    overdue: int
+    classes: ResultClassCounts
+    completion_rate: Rate = Field(description="办结率: completed / assigned")
+    resolution_rate: Rate = Field(description="办成率: A-class replies / replied")
+    solved_or_planned_rate: Rate = Field(description="A and B replies / replied")
+    satisfaction_rate: Rate = Field(description="满意率: satisfied / evaluated")
+    satisfied_or_basic_rate: Rate = Field(description="satisfied and basic / evaluated")
+    on_time_rate: Rate = Field(description="replies by their due date / replied")
+
+
+class RatesFilters(Answer):
+    """The filters applied: a unit caller always gets its own unit_id."""
+    session: str = absent()
+    unit_id: int = absent()
+    category: str = absent()
+    level: Level = absent()
+
+
+class RatesAnswer(RateCounts):
+    filters: RatesFilters
+
+
+class UnitRates(RateCounts):
+    unit_id: int
+    unit_name: str | None
+    rank: int = Field(ge=1, description="by satisfaction, completion, resolution, on-time rate, then fewer overdue")
+
+
+class UnitRankingAnswer(Answer):
+    items: list[UnitRates]
+    total: int
+    filters: RatesFilters
+
+
+class OverdueAssignment(Answer):
+    assignment_id: int
+    suggestion_id: int
+    number: str | None
+    title: str | None
+    session: str | None
+    category: str | None
+    lead_unit_id: int
+    unit_name: str | None
+    state: Literal["assigned", "signed", "rehandling"]
+    round: int
+    due_at: datetime | None
+    days_late: int
+
+
+class OverdueAnswer(Answer):
+    """Overdue assignments, most late first; at most ``limit`` of them."""
+    items: list[OverdueAssignment]
+    limit: int
