@@ -6,14 +6,16 @@ from functools import partial
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
 from prometheus_client import Counter
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from gateway import guards, ratelimit
 from gateway.contract import JSON, Route, authorize, describe, parse_query
 from gateway.cors import CORS
 from gateway.errors import ApiError, error_body, json_response  # noqa: F401 - re-exported
+from gateway.idempotency import context_for
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
 from services.common.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -42,12 +44,33 @@ def response_for(exc: Exception) -> Response:
     return json_response(500, error_body("internal", "internal error"))
 
 
+class JsonErrorsApp(WsgiApp):
+    """nameko's WSGI app, with what werkzeug's router refuses (a path no rule matches at all, such
+    as one with a newline; a method a path does not take) in the error format, not HTML."""
+
+    def __call__(self, environ, start_response):  # as nameko's, but for the error format
+        request = Request(environ, shallow=True)
+        try:
+            provider, request.path_values = self.url_map.bind_to_environ(environ).match()
+            answer = provider.handle_request(request)
+        except HTTPException as exc:
+            answer = response_for(exc)
+        return answer(environ, start_response)
+
+
+class ApiServer(WebServer):
+    def get_wsgi_app(self):
+        return JsonErrorsApp(self)
+
+
 class ApiEntrypoint(HttpRequestHandler):
     """nameko's http entrypoint with a request id in the worker's context data.
 
     nameko propagates context data as message headers, so every RPC the worker
     makes (and every event those services publish) carries the same id.
     """
+
+    server = ApiServer()
 
     def __init__(self, method, url, route: Route | None = None, **kwargs):
         super().__init__(method, url, **kwargs)
@@ -85,7 +108,6 @@ class ApiEntrypoint(HttpRequestHandler):
             self.check_signature(args, kwargs)
             context = {"request_id": request_id}
             if self.route and self.route.creates and IDEMPOTENCY_HEADER in request.headers:
-                from gateway.idempotency import context_for  # it imports the routes, which import us
                 context.update(context_for(request, authorize(request, self.route)))
             event = Event()
             self.container.spawn_worker(self, args, kwargs, context_data=context,

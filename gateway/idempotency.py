@@ -9,7 +9,7 @@ import json
 import re
 
 from gateway.errors import ApiError
-from gateway.routes.opinions import client_address
+from gateway.ratelimit import client_address
 from services.common.idempotency import FINGERPRINT, HEADER, KEY, SCOPE
 
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, no spaces (as openapi.py)

@@ -169,9 +169,17 @@ def test_bad_paging_and_ids_in_the_query_are_422(api, query, field):
 def test_path_ids_beyond_bigint_are_404_never_500(api):
     error(api.get(f"/deputies/{2**63}", OFFICE), 404)
     # past Python's 4,300-digit int limit werkzeug's router refuses the path itself (404, or 405
-    # depending on the order it tried the rules), before the gateway sees it
-    assert api.get(f"/deputies/{'9' * 5000}", OFFICE).status_code in (404, 405)
+    # depending on the order it tried the rules), before any route: still the error format
+    huge = api.get(f"/deputies/{'9' * 5000}", OFFICE)
+    assert huge.status_code in (404, 405) and huge.json()["error"]["code"] in ("not_found", "method_not_allowed")
     api.get(f"/deputies/{2**63 - 1}", OFFICE, expect=404)
+
+
+def test_paths_no_rule_can_match_answer_in_the_error_format(api):
+    """A newline in a path escapes even the catch-all rule: werkzeug's router answers, as JSON."""
+    answer = api.call("POST", "/api/v1/assignments/a%0Ab/follow-up", OFFICE)
+    assert answer.status_code == 404 and answer.headers["Content-Type"] == "application/json"
+    assert answer.json()["error"]["code"] == "not_found"
 
 
 def test_integers_beyond_their_column_are_422_naming_the_field(api, station):
