@@ -7,6 +7,8 @@ Registers ``stations`` stations in one fresh district (office token), then sends
 ``concurrency`` threads, all from this one client: with the default limit (5 per link and client
 in 10 minutes) every station must answer exactly ``per-station`` 201s and one 429 — the limit is
 checked under concurrency, not only timed. Then times ``lists`` GET /stations?region=<district>.
+The gateway's own limit on public routes (GATEWAY_PUBLIC_RATE per address) would refuse most of
+these first: start the system with ``GATEWAY_PUBLIC_RATE=0 make up`` for this benchmark.
 
 Writes bench/results/<YYYY-MM-DD>-stations.json and prints the figures.
 """

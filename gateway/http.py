@@ -6,19 +6,27 @@ from functools import partial
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from prometheus_client import Counter
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
+from gateway import guards, ratelimit
 from gateway.contract import JSON, Route, authorize, describe, parse_query
+from gateway.cors import CORS
 from gateway.errors import ApiError, error_body, json_response  # noqa: F401 - re-exported
+from gateway.idempotency import context_for
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
 from services.common.idempotency import HEADER as IDEMPOTENCY_HEADER
+from services.common.metrics import get_or_create
 from services.common.schemas import MAX_ID
 
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-Id"
+REFUSED = get_or_create(Counter, "lianxin_gateway_refused_total",
+                        "Requests refused before reaching a route (rate, size, media type)", ("status", "code"))
 
 
 def response_for(exc: Exception) -> Response:
@@ -27,12 +35,32 @@ def response_for(exc: Exception) -> Response:
     if isinstance(exc, LianxinError):
         return json_response(exc.status, error_body(exc.code, exc.message, exc.details))
     if isinstance(exc, HTTPException):
-        return json_response(exc.code, error_body(exc.name.lower().replace(" ", "_"), exc.description))
+        code = "too_large" if exc.code == 413 else exc.name.lower().replace(" ", "_")
+        return json_response(exc.code, error_body(code, exc.description))
     if isinstance(exc, RemoteError):
         log.error("service error: %s %s", exc.exc_type, exc.value)
     else:
         log.error("gateway error: %r", exc, exc_info=exc)
     return json_response(500, error_body("internal", "internal error"))
+
+
+class JsonErrorsApp(WsgiApp):
+    """nameko's WSGI app, with what werkzeug's router refuses (a path no rule matches at all, such
+    as one with a newline; a method a path does not take) in the error format, not HTML."""
+
+    def __call__(self, environ, start_response):  # as nameko's, but for the error format
+        request = Request(environ, shallow=True)
+        try:
+            provider, request.path_values = self.url_map.bind_to_environ(environ).match()
+            answer = provider.handle_request(request)
+        except HTTPException as exc:
+            answer = response_for(exc)
+        return answer(environ, start_response)
+
+
+class ApiServer(WebServer):
+    def get_wsgi_app(self):
+        return JsonErrorsApp(self)
 
 
 class ApiEntrypoint(HttpRequestHandler):
@@ -41,6 +69,8 @@ class ApiEntrypoint(HttpRequestHandler):
     nameko propagates context data as message headers, so every RPC the worker
     makes (and every event those services publish) carries the same id.
     """
+
+    server = ApiServer()
 
     def __init__(self, method, url, route: Route | None = None, **kwargs):
         super().__init__(method, url, **kwargs)
@@ -53,15 +83,31 @@ class ApiEntrypoint(HttpRequestHandler):
                 raise ApiError(404, "not_found", f"no such {name.removesuffix('_id')}: {value}")
         return args, kwargs
 
+    def admit(self, request):
+        """Hostile input, before any body is read or a worker started: 429, 413, 415."""
+        route = self.route
+        try:
+            if route is not None and ratelimit.limited(route, request.headers):
+                ratelimit.check(ratelimit.PUBLIC, ratelimit.client_address(request))
+            guards.admit(request, upload=bool(route and route.upload))
+        except ApiError as exc:
+            REFUSED.labels(str(exc.status), exc.code).inc()
+            raise
+
     def handle_request(self, request):
         request.shallow = False
         request_id = request.headers.get(REQUEST_ID_HEADER) or new_request_id()
+        origin = request.headers.get("Origin")
+        if request.method == "OPTIONS":  # a CORS preflight (the catch-all route takes OPTIONS on any path)
+            response = Response(status=204, headers=CORS.preflight(origin))
+            response.headers[REQUEST_ID_HEADER] = request_id
+            return response
         try:
+            self.admit(request)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             context = {"request_id": request_id}
             if self.route and self.route.creates and IDEMPOTENCY_HEADER in request.headers:
-                from gateway.idempotency import context_for  # it imports the routes, which import us
                 context.update(context_for(request, authorize(request, self.route)))
             event = Event()
             self.container.spawn_worker(self, args, kwargs, context_data=context,
@@ -69,6 +115,11 @@ class ApiEntrypoint(HttpRequestHandler):
             response = self.response_from_result(event.wait())
         except Exception as exc:  # noqa: BLE001 - turned into the error format
             response = self.response_from_exception(exc)
+        for name, value in CORS.simple(origin).items():
+            if name == "Vary":
+                response.vary.add(value)
+            else:
+                response.headers[name] = value
         response.headers[REQUEST_ID_HEADER] = request_id
         return response
 

@@ -9,7 +9,7 @@ import json
 import re
 
 from gateway.errors import ApiError
-from gateway.routes.opinions import client_address
+from gateway.ratelimit import client_address
 from services.common.idempotency import FINGERPRINT, HEADER, KEY, SCOPE
 
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, no spaces (as openapi.py)
@@ -63,9 +63,10 @@ def canonical_json(raw: bytes) -> bytes:
         return b"{}"
     try:
         value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # too deep: the route answers 422
         return raw  # the route answers 400; the fingerprint still tells bodies apart
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    # surrogatepass: a lone surrogate ("\ud800") must reach the route's 422, not fail here
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def multipart_into(digest, request) -> None:

@@ -61,6 +61,7 @@ class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, Evalua
             return json_response(503, {"status": "down", "down": down})
         return {"status": "ready", "services": list(SERVICES)}
 
-    @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>", hidden=True)
+    @api("GET,POST,PUT,PATCH,DELETE,OPTIONS", "/<path:path>", hidden=True)
     def not_found(self, request, path):
+        """Unknown paths; OPTIONS on any path comes here and is answered as a CORS preflight."""
         raise ApiError(404, "not_found", f"no such path: /{path}")

@@ -3,7 +3,8 @@
 Built by services/station (roster.py, registry.py, activities.py, stats.py, points.py); opinions:
 gateway/answers/opinions.py. DeputyAnswer and DeputyPage also answer POST/GET /api/v1/deputies.
 """
-from datetime import date as Date, datetime
+from datetime import date as Date
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -1,5 +1,4 @@
 """Constituents' opinions at stations, the public QR intake (no login) and dispositions."""
-import os
 import re
 
 from gateway.answers.opinions import CreatedStationOpinion, StationOpinionAnswer, StationOpinionPage
@@ -9,6 +8,7 @@ from gateway.errors import ApiError
 from gateway.http import api
 from gateway.params import body
 from gateway.queries import OpinionList, page
+from gateway.ratelimit import client_address
 from gateway.routes.base import Proxies
 from services.station.errors import RateLimited
 from services.station.schemas import DispositionIn, PublicOpinionIn, StationOpinionIn
@@ -16,20 +16,6 @@ from services.station.schemas import DispositionIn, PublicOpinionIn, StationOpin
 PUBLIC_BODY_MAX = 16 * 1024  # bytes: a public submission is content (2,000 characters) and a contact
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 TAGS = ("opinions",)
-TRUSTED_PROXIES = int(os.environ.get("GATEWAY_TRUSTED_PROXIES", "0") or 0)
-
-
-def client_address(request, trusted_proxies: int = TRUSTED_PROXIES) -> str:
-    """The caller's address, for the public intake limit.
-
-    With no trusted proxy it is the connection's peer. Behind N proxies that each append the
-    address they saw to X-Forwarded-For, it is the N-th entry from the right: entries further
-    left were written by the client and prove nothing (as werkzeug's ProxyFix x_for=N).
-    """
-    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
-    if trusted_proxies and len(forwarded) >= trusted_proxies:
-        return forwarded[-trusted_proxies]
-    return request.remote_addr or "unknown"
 
 
 class OpinionRoutes(Proxies):

@@ -4,6 +4,7 @@ import io
 from openpyxl import Workbook
 
 from services.common.errors import LianxinError, ValidationFailed
+from services.common.sheets import sheet_row
 from services.suggestion import commands, domain, importing, roster, taxonomy
 from services.suggestion.importing import BadFile
 
@@ -60,7 +61,7 @@ def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]
     categories = taxonomy.categories()
     for s in rows:
         a = s["assignment"] or {}
-        sheet.append([
+        sheet.append(sheet_row([
             s["number"] or "", s["session"], s["title"], categories.get(s["category"], s["category"]),
             "大会" if s["kind"] == "session" else "闭会", importing_label(s["source"]),
             names.get(s["lead_deputy_id"], str(s["lead_deputy_id"])),
@@ -69,7 +70,7 @@ def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]
             "、".join(unit_names.get(u, str(u)) for u in (a.get("co_unit_ids") or [])),
             (s["due_at"] or "")[:10], "是" if s["overdue"] else "否", "是" if s["public"] else "否",
             (s["submitted_at"] or "")[:19].replace("T", " "),
-        ])
+        ]))
     for column, width in zip("ABCDEFGHIJKLMNO", (12, 12, 40, 14, 6, 8, 10, 24, 10, 18, 24, 12, 8, 8, 20)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"

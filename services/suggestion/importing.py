@@ -41,9 +41,15 @@ def read_table(filename: str, content: bytes) -> list[list]:
     if name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
             try:
-                return list(csv.reader(io.StringIO(content.decode(encoding))))
+                text = content.decode(encoding)
             except UnicodeDecodeError:
                 continue
+            if "\x00" in text:  # PostgreSQL cannot store it (and no spreadsheet writes it)
+                raise BadFile("not a readable .csv file: it contains NUL characters")
+            try:
+                return list(csv.reader(io.StringIO(text)))
+            except csv.Error as exc:  # e.g. a cell over csv's 131,072 characters
+                raise BadFile(f"not a readable .csv file: {exc}") from None
         raise BadFile("the .csv file is neither UTF-8 nor GBK")
     raise BadFile("file must be .xlsx or .csv")
 

@@ -157,6 +157,8 @@ ROWS: list[Row] = [
     *(Row(m, "/{path}", EVERYONE, ids={"path": lambda w, r: "api/v1/no-such-route"}, expect=dict.fromkeys(ROLES, 404),
           note="the catch-all: an unknown path is 404 for everyone, token or not")
       for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+    Row("OPTIONS", "/{path}", EVERYONE, ids={"path": lambda w, r: "api/v1/suggestions"}, expect=dict.fromkeys(ROLES, 204),
+        note="a CORS preflight, on any path: 204 for everyone, token or not (gateway/cors.py)"),
 
     # ---- reference data -----------------------------------------------------------------
     Row("POST", V + "/deputies", roles("admin", "office"),

@@ -90,6 +90,12 @@ def test_an_empty_body_is_the_empty_object_and_broken_json_is_kept_as_sent():
     assert fingerprint(json_request("{broken")) != fingerprint(json_request("{broken2"))
 
 
+def test_hostile_bodies_are_fingerprinted_not_raised_on():
+    """The route refuses them (422); the fingerprint, taken first, must not be a 500."""
+    assert canonical_json(b"[" * 100_000) == b"[" * 100_000
+    assert canonical_json(b'{"a": "\\ud800"}') != canonical_json(b'{"a": "\\ud801"}')
+
+
 def test_multipart_is_fingerprinted_by_names_and_contents_not_by_its_boundary():
     first = upload("file", b"title,body\n1,2\n")
     again = upload("file", b"title,body\n1,2\n", boundary="another-boundary")

@@ -36,6 +36,8 @@ def test_spreadsheet_words_become_codes():
     ("batch.xlsx", b"not a zip", "not a readable"),
     ("batch.csv", "标题,内容\nx,y".encode(), "missing columns"),
     ("batch.csv", b"", "empty"),
+    ("batch.csv", b"x" * 200_000, "not a readable .csv"),  # one cell past csv's field limit
+    ("batch.csv", "标题,内容\nx\0,y".encode(), "not a readable .csv"),
 ])
 def test_unreadable_files_are_refused_as_a_whole(name, content, message):
     with pytest.raises(importing.BadFile, match=message):
@@ -53,3 +55,12 @@ def test_export_has_chinese_headers_and_one_row_per_suggestion():
     assert values[1][:9] == ("第0001号", "十六届三次", "关于增设公交站点的建议", "交通邮电", "大会", "调研", "王建国",
                              "李红梅", "已交办")
     assert values[1][9:12] == ("市交通运输局", "市公安局", "2027-03-01")
+
+
+def test_export_survives_control_characters_in_stored_text():
+    rows = [{"number": "", "session": "十六届\x1b三次", "title": "关于\x07增设\u200f公交站点的建议😀", "category": "transport",
+             "kind": "session", "source": "other", "lead_deputy_id": 1, "co_signer_ids": [], "status": "submitted",
+             "assignment": None, "due_at": None, "overdue": False, "public": False, "submitted_at": None}]
+    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王\x0b建国"}, {}))).active
+    values = list(sheet.iter_rows(values_only=True))[1]
+    assert values[1:3] == ("十六届三次", "关于增设\u200f公交站点的建议😀") and values[6] == "王建国"

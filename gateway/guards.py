@@ -1,0 +1,94 @@
+"""Hostile input at the door: body size (413) and media type (415), before any body is parsed.
+
+Run by the HTTP entrypoint for every request, before the handler (and so before auth):
+a refused body is never read past its limit, and no RPC is made for it.
+"""
+import io
+import os
+
+from werkzeug.http import parse_options_header
+
+from gateway.errors import ApiError
+
+MAX_BODY_BYTES = int(os.environ.get("GATEWAY_MAX_BODY_BYTES", str(1024 * 1024)) or 1024 * 1024)
+UPLOAD_FILE_BYTES = 10 * 1024 * 1024   # the import route's file (gateway/routes/suggestions.py)
+UPLOAD_MAX_BYTES = UPLOAD_FILE_BYTES + 64 * 1024  # + multipart framing around it
+BODY_METHODS = ("POST", "PUT", "PATCH")
+JSON_CHARSETS = ("utf-8", "utf8")
+
+
+def too_large(limit: int) -> ApiError:
+    return ApiError(413, "too_large", f"the body may be at most {limit} bytes",
+                    [{"field": "body", "limit": limit}])
+
+
+def body_limit(upload: bool) -> int:
+    return UPLOAD_MAX_BYTES if upload else MAX_BODY_BYTES
+
+
+def admit_body(request, limit: int) -> None:
+    """413 from Content-Length before reading; a chunked body is read here, up to the limit.
+
+    werkzeug reads nothing of a body without Content-Length under eventlet (no
+    wsgi.input_terminated), so a chunked body would silently be empty: it is read (at most
+    limit + 1 bytes) and put back as a plain body of known length.
+    """
+    length = request.content_length
+    if length is not None:
+        if length > limit:
+            raise too_large(limit)
+        request.max_content_length = limit  # werkzeug enforces it again while reading
+        return
+    if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return
+    environ = request.environ
+    try:
+        data = environ["wsgi.input"].read(limit + 1)
+    except (ValueError, OSError) as exc:  # eventlet's ChunkReadError is a ValueError
+        raise ApiError(400, "malformed", f"bad chunked body: {exc}") from None
+    if len(data) > limit:
+        raise too_large(limit)
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    for cached in ("content_length", "stream"):  # werkzeug cached_property, computed from the old environ
+        request.__dict__.pop(cached, None)
+
+
+def is_json(content_type: str) -> bool:
+    """application/json or application/*+json, in UTF-8 (the only charset JSON may use)."""
+    mimetype, options = parse_options_header(content_type or "")
+    mimetype = mimetype.lower()
+    json_type = mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+    return json_type and options.get("charset", "utf-8").lower() in JSON_CHARSETS
+
+
+def is_multipart(content_type: str) -> bool:
+    return parse_options_header(content_type or "")[0].lower() == "multipart/form-data"
+
+
+def check_media_type(method: str, content_type: str, length: int | None, upload: bool) -> None:
+    """415 for a body the route cannot read: JSON routes take JSON, the import route multipart.
+
+    Only bodies of POST, PUT and PATCH are looked at; an empty body needs no content type
+    (eventlet calls a missing one text/plain), so the route itself says what is missing.
+    """
+    if method not in BODY_METHODS or not length:
+        return
+    if upload:
+        if not is_multipart(content_type):
+            raise ApiError(415, "unsupported_media_type", "send the file as multipart/form-data",
+                           [{"field": "Content-Type", "message": f"got {content_type or 'none'}"}])
+        return
+    if not is_json(content_type):
+        raise ApiError(415, "unsupported_media_type",
+                       "the body must be application/json (UTF-8)",
+                       [{"field": "Content-Type", "message": f"got {content_type or 'none'}"}])
+
+
+def admit(request, upload: bool = False) -> None:
+    """Both checks of a request, in order: size, then media type."""
+    if request.method not in BODY_METHODS:
+        return
+    admit_body(request, body_limit(upload))
+    check_media_type(request.method, request.headers.get("Content-Type", ""), request.content_length, upload)
