@@ -1,5 +1,5 @@
 """Request models of the assignment service."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -12,8 +12,8 @@ class UnitIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     code: str = Field(min_length=1, max_length=50)
     duties: str = Field(default="", max_length=10000)
-    keywords: list[str] = Field(default_factory=list, max_length=200)
-    categories: list[str] = Field(default_factory=list, max_length=50)
+    keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=200)
+    categories: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(default_factory=list, max_length=50)
     email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     webhook_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
 

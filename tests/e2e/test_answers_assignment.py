@@ -8,8 +8,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import requests
-from jsonschema import Draft202012Validator
+from tests.e2e.contract import Contract
 
 from tests.e2e.client import OFFICE, World, token
 from tests.polling import wait_for
@@ -18,31 +17,14 @@ LEADER = token("leader", sub="leader-1")
 JSON = "application/json"
 
 
-class Conformance:
-    """Checks answers against the OpenAPI document of the running gateway."""
-
-    def __init__(self, document: dict):
-        self.document = document
-        self.checked: set[tuple[str, str]] = set()
-
-    def __call__(self, method: str, path: str, response) -> dict:
-        op = self.document["paths"][path][method.lower()]
-        answer = op["responses"].get(str(response.status_code))
-        assert answer, f"{method} {path}: status {response.status_code} is not documented"
-        schema = answer["content"][JSON]["schema"]
-        assert "$ref" in schema, f"{method} {path}: the answer has no model"
-        body = response.json()
-        validator = Draft202012Validator({**schema, "components": self.document["components"]},
-                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
-        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
-        assert not errors, f"{method} {path} {response.status_code}: {errors}"
-        self.checked.add((method, path))
-        return body
-
-
 @pytest.fixture
 def check(system):
-    return Conformance(requests.get(system.url + "/api/v1/openapi.json", timeout=10).json())
+    contract = Contract(system.url)
+
+    def check_answer(method: str, path: str, response) -> dict:
+        return contract.check(response, method, path)
+    check_answer.checked = contract.checked
+    return check_answer
 
 
 def accepted(world: World) -> dict:

@@ -20,10 +20,11 @@ ROLES = ("office", "admin", "leader", "deputy", "unit", "station", "public")
 
 
 def for_caller(document: dict, role: str) -> dict:
-    """The document with only the operations `role` may call."""
+    """The document with only the operations `role` may call (public: also health and readiness)."""
     paths = {}
     for path, item in document["paths"].items():
-        kept = {m: op for m, op in item.items() if role in op.get("x-roles", [])}
+        kept = {m: op for m, op in item.items()
+                if role in op["x-roles"] or (role == "public" and not op["x-roles"])}
         if kept:
             paths[path] = kept
     return {**document, "paths": paths}

@@ -5,41 +5,15 @@ gives for that operation and status."""
 import uuid
 from datetime import datetime, timedelta, timezone
 
-import jsonschema_rs
+
 import pytest
-import requests
 
 from gateway.answers.stations import DeputyAnswer, DeputyPage
+from tests.e2e.contract import Contract
 from tests.e2e.client import OFFICE, token
 
 TODAY = (datetime.now(timezone.utc) + timedelta(hours=8)).date()  # China's calendar
 EIGHT = dict.fromkeys(("site", "sign", "staff", "rules", "funds", "activities", "records", "results"), True)
-
-
-class Contract:
-    """Checks answers against the served document; records which operations were checked."""
-
-    def __init__(self, url: str):
-        self.document = requests.get(url + "/api/v1/openapi.json", timeout=10).json()
-        self.checked: set[tuple[str, str]] = set()
-
-    def schema(self, method: str, path: str, status: int) -> dict:
-        responses = self.document["paths"][path][method.lower()]["responses"]
-        assert str(status) in responses, f"{method} {path}: {status} is not documented"
-        return responses[str(status)]["content"]["application/json"]["schema"]
-
-    def check(self, response, method: str, path: str, status: int | None = None, schema: dict | None = None):
-        """``path`` is the document's template, e.g. /api/v1/stations/{station_id}."""
-        status = status or response.status_code
-        assert response.status_code == status, f"{method} {path}: {response.status_code} {response.text}"
-        schema = schema or self.schema(method, path, status)
-        validator = jsonschema_rs.validator_for({**schema, "components": self.document["components"]},
-                                                validate_formats=True)
-        body = response.json()
-        errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(body)]
-        assert not errors, f"{method} {path} answered {body}\nwhich breaks its schema: {errors}"
-        self.checked.add((method, path))
-        return body
 
 
 def model_schema(model) -> dict:
