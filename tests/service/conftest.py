@@ -95,6 +95,8 @@ def purge_queue(service: str) -> None:
 
 def truncate(engine, *tables: str) -> None:
     with engine.begin() as conn:
+        # a connection a test left open in a transaction would make TRUNCATE wait forever: fail instead
+        conn.execute(text("SET LOCAL lock_timeout = '30s'"))
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 

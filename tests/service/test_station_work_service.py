@@ -164,7 +164,8 @@ def test_public_intake_keeps_only_what_was_sent_and_is_rate_limited(rpc, site, s
     first = rpc.station.receive_public_opinion(site["id"], {"content": "路灯坏了", "qr_token": token},
                                                "203.0.113.7")
 
-    row = station.connect().execute(text("SELECT * FROM opinions WHERE id = :i"), {"i": first["id"]}).mappings().one()
+    with station.connect() as conn:  # closed at once: an open read would block the next test's TRUNCATE
+        row = conn.execute(text("SELECT * FROM opinions WHERE id = :i"), {"i": first["id"]}).mappings().one()
     assert (row["channel"], row["content"], row["contact"], row["recorded_by"], row["activity_id"]) == \
         ("qr", "路灯坏了", None, None, None)
     stored = " ".join(str(v) for v in row.values())
