@@ -7,9 +7,15 @@ action="$1"; name="$2"
 mkdir -p "$RUN_DIR"
 pidfile="$RUN_DIR/$name.pid"; log="$RUN_DIR/$name.log"
 alive() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+# the HTTP port this process listens on (gateway: the API; services: metrics and health)
+address() { if [ "$name" = gateway ]; then echo "$GATEWAY_ADDRESS"; else v="${name^^}_METRICS_ADDRESS"; echo "${!v:-}"; fi; }
+listening() { local a; a="$(address)"; [ -n "$a" ] && (echo >"/dev/tcp/${a%:*}/${a##*:}") 2>/dev/null; }
 case "$action" in
   start)
     if alive; then echo "$name already running (pid $(cat "$pidfile"))"; exit 0; fi
+    # a process this run dir does not know (an interrupted run whose pid files are gone, another
+    # checkout) would answer in our place, with its own code: refuse rather than test it
+    if listening; then echo "$name: $(address) is already taken by a process not started from $RUN_DIR" >&2; exit 1; fi
     # shellcheck disable=SC2046
     nohup "$VENV/bin/nameko" run $(svc_target "$name") >>"$log" 2>&1 </dev/null &
     echo $! >"$pidfile"
