@@ -31,7 +31,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-from bench.submit import machine_info, percentile, result_path
+from bench.submit import machine_info, percentile, result_path, run_threads
 from scripts.isolation import drop_databases, reset, test_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -330,13 +330,8 @@ def measure(client: Client, scenario: dict, count: int, concurrency: int,
                 if total is not None:
                     totals.append(total)
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    result = stats(latencies, statuses, time.perf_counter() - t0)
+    t0, t_end = run_threads(worker, concurrency)
+    result = stats(latencies, statuses, t_end - t0)
     result["total"] = round(sum(totals) / len(totals)) if totals else None  # mean matches per answer
     return result, latencies
 

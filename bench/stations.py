@@ -26,7 +26,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-from bench.submit import DEFAULT_URL, RESULTS_DIR, Api, machine_info, percentile, result_path
+from bench.submit import DEFAULT_URL, RESULTS_DIR, Api, machine_info, percentile, result_path, run_threads
 
 
 def timed(fn):
@@ -52,13 +52,8 @@ def run_parallel(jobs: list, concurrency: int):
                 return
             results[i] = timed(jobs[i])
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, time.perf_counter() - t0
+    t0, t_end = run_threads(worker, concurrency)
+    return results, t_end - t0
 
 
 def figures(results: list, wall: float) -> dict:

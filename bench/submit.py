@@ -266,14 +266,19 @@ def run_load(api: Api, token: str, count: int, concurrency: int):
                 if status == 201 and end > last_done[0]:
                     last_done[0] = end
 
+    t0, t_end = run_threads(worker, concurrency)
+    return latencies, statuses, t0, t_end, last_done[0] or t_end
+
+
+def run_threads(worker, concurrency: int) -> tuple[float, float]:
+    """Run ``worker`` in ``concurrency`` threads until every one returns; the start and end times."""
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    t_end = time.perf_counter()
-    return latencies, statuses, t0, t_end, last_done[0] or t_end
+    return t0, time.perf_counter()
 
 
 def main(argv=None) -> int:
