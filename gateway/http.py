@@ -108,7 +108,8 @@ class ApiEntrypoint(HttpRequestHandler):
             self.check_signature(args, kwargs)
             context = {"request_id": request_id}
             if self.route and self.route.creates and IDEMPOTENCY_HEADER in request.headers:
-                context.update(context_for(request, authorize(request, self.route)))
+                request.actor = authorize(request, self.route)  # the scope needs the caller now
+                context.update(context_for(request, request.actor))
             event = Event()
             self.container.spawn_worker(self, args, kwargs, context_data=context,
                                         handle_result=partial(self.handle_result, event))
@@ -150,7 +151,8 @@ def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=N
 
         @functools.wraps(fn)
         def handler(self, request, *args, **kwargs):
-            request.actor = authorize(request, route)
+            if getattr(request, "actor", None) is None:  # not yet read for an Idempotency-Key
+                request.actor = authorize(request, route)
             if query is not None:
                 request.query = parse_query(request, query)
             return fn(self, request, *args, **kwargs)
