@@ -27,8 +27,8 @@ migrate: venv  ## create the databases and run every service's migrations
 topology: venv ## declare every exchange, queue and binding
 	@$(ENV) $(PY) -m services.common.topology
 
-test: test-tools ## the whole suite: unit, service (real PostgreSQL/RabbitMQ), end-to-end
-	@$(ENV) $(PY) -m pytest tests $(ARGS)
+test: test-tools ## the whole suite: unit, service (real PostgreSQL/RabbitMQ), end-to-end, faults; layers side by side
+	@$(ENV) $(PY) -m scripts.test_all $(ARGS)
 
 test-unit: venv
 	@$(ENV) $(PY) -m pytest tests/unit $(ARGS)

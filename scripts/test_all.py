@@ -1,0 +1,78 @@
+"""`make test`: the suite's layers run side by side, each in its own pytest process.
+
+Each layer is isolated already (its own databases, vhost, ports, run dir: scripts/isolation.py),
+so they can run at once. Lanes run in parallel; the layers inside a lane run one after another.
+The default pairs the light layers with the heavy ones, which fits two cores:
+
+    LANES="unit,e2e service,faults" python -m scripts.test_all [pytest options]
+
+Every layer's output goes to .run/test-reports/<layer>.log (shown when it fails, its summary
+otherwise); the last line sums the layers up as `total: N passed, N failed`.
+"""
+import os
+import pathlib
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DEFAULT_LANES = "unit,e2e service,faults"
+
+
+def run_layer(layer: str, args: list[str], reports: pathlib.Path, results: dict) -> None:
+    path = ROOT / "tests" / layer
+    if not path.is_dir():
+        return
+    log, junit = reports / f"{layer}.log", reports / f"{layer}.xml"
+    started = time.monotonic()
+    with open(log, "w") as out:
+        code = subprocess.call([sys.executable, "-m", "pytest", str(path), f"--junitxml={junit}", *args],
+                               cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    results[layer] = (code, time.monotonic() - started, counts(junit))
+    print(f"[test] {layer}: exit {code} in {results[layer][1]:.0f}s {results[layer][2]}", flush=True)
+
+
+def counts(junit: pathlib.Path) -> dict:
+    total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if not junit.exists():
+        return total
+    for suite in ET.parse(junit).getroot().iter("testsuite"):
+        for key in total:
+            total[key] += int(suite.get(key, 0))
+    return total
+
+
+def run_lane(layers: list[str], args, reports, results) -> None:
+    for layer in layers:
+        run_layer(layer, args, reports, results)
+
+
+def main(args: list[str]) -> int:
+    reports = ROOT / os.environ.get("RUN_DIR", ".run") / "test-reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    lanes = [lane.split(",") for lane in os.environ.get("LANES", DEFAULT_LANES).split()]
+    results: dict = {}
+    threads = [threading.Thread(target=run_lane, args=(lane, args, reports, results)) for lane in lanes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    passed = failed = skipped = 0
+    for layer, (code, seconds, n) in results.items():
+        text = (reports / f"{layer}.log").read_text(errors="replace").splitlines()
+        bad = n["failures"] + n["errors"]
+        # pytest's exit 5 (no tests collected) is a failure of the layer too
+        show = text if code != 0 else text[-3:]
+        print(f"===== {layer} ({seconds:.0f}s) =====")
+        print("\n".join(show))
+        passed += n["tests"] - bad - n["skipped"]
+        failed += bad + (1 if code != 0 and bad == 0 else 0)
+        skipped += n["skipped"]
+    print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
