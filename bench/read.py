@@ -411,8 +411,6 @@ def main(argv=None) -> int:
     warnings.filterwarnings("ignore", message="The HMAC key")
 
     env = test_env("benchread", args.port_base)
-    os.environ["GATEWAY_JWT_SECRET"] = env.get("GATEWAY_JWT_SECRET") or os.environ.get(
-        "GATEWAY_JWT_SECRET", "dev-secret-change-me-0123456789abcdef")
     url = gateway_url(env)
     started_at = dt.datetime.now().astimezone()
     reuse = args.keep and loaded_rows(env) == args.rows

@@ -2,11 +2,12 @@
 import jwt
 
 from gateway.errors import ApiError
-from gateway.tokens import ROLES, secret
+from gateway.tokens import ID_CLAIMS, ROLES, max_ttl, secret
 
 STAFF = ("office", "leader", "admin")
 SIGNED_IN = ("admin", "office", "leader", "deputy", "unit", "station")
 EVERYONE = ("public", *SIGNED_IN)  # no token needed; a token, if sent, must be valid
+MAX_ID = 2**63 - 1  # ids are PostgreSQL bigints
 
 
 def actor_from(request) -> dict:
@@ -18,19 +19,38 @@ def actor_from(request) -> dict:
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "unauthorized", "Authorization must be 'Bearer <token>'")
     try:
-        claims = jwt.decode(token, secret(), algorithms=["HS256"], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(token, secret(), algorithms=["HS256"], options={"require": ["exp", "iat", "sub"]})
     except jwt.PyJWTError as exc:
         raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
+    return actor_of(claims)
+
+
+def actor_of(claims: dict) -> dict:
+    """Validated claims as the actor; 401 naming the claim that is wrong (never a 500 further on)."""
+    # PyJWT has checked that both convert to int (a string "2999..." does too)
+    lifetime, longest = int(claims["exp"]) - int(claims["iat"]), max_ttl()
+    if lifetime > longest:
+        raise ApiError(401, "unauthorized", f"token lives {lifetime} s (exp - iat); at most {longest} s is accepted")
     if claims.get("role") not in ROLES:
         raise ApiError(401, "unauthorized", "token has no valid role")
-    actor = {"sub": str(claims["sub"]), "role": claims["role"]}
-    for key in ("deputy_id", "unit_id", "station_id"):
-        if claims.get(key) is not None:
-            actor[key] = int(claims[key])
+    sub = claims["sub"]
+    if not isinstance(sub, str) or not sub.strip():
+        raise ApiError(401, "unauthorized", "the sub claim must be a non-empty string")
+    actor = {"sub": sub, "role": claims["role"]}
+    for key in ID_CLAIMS:
+        if key in claims:
+            actor[key] = id_claim(key, claims[key])
     needs = {"deputy": "deputy_id", "unit": "unit_id", "station": "station_id"}.get(actor["role"])
     if needs and needs not in actor:
         raise ApiError(401, "unauthorized", f"a {actor['role']} token needs the {needs} claim")
     return actor
+
+
+def id_claim(key: str, value) -> int:
+    # bool is an int in Python; "5" and 5.0 are not ids either
+    if type(value) is not int or not 0 < value <= MAX_ID:
+        raise ApiError(401, "unauthorized", f"the {key} claim must be a positive integer (at most {MAX_ID})")
+    return value
 
 
 def require(actor: dict, *roles: str) -> dict:

@@ -10,6 +10,7 @@ import re
 
 from gateway.errors import ApiError
 from gateway.ratelimit import client_address
+from gateway.tokens import ID_CLAIMS
 from services.common.idempotency import FINGERPRINT, HEADER, KEY, SCOPE
 
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, no spaces (as openapi.py)
@@ -33,10 +34,15 @@ def check_key(key: str) -> None:
 
 
 def scope_of(actor: dict, request) -> str:
-    """Keys are per caller: the signed-in user, or for the public the client's address."""
+    """Keys are per caller: the signed-in identity, or for the public the client's address.
+
+    The identity is the role, sub and every id claim: two tokens that share a sub but not a
+    deputy_id (any hand-made token, or `make token` before subs named the id) are two callers.
+    """
     if actor.get("role", "public") == "public":
         return f"public:{client_address(request)}"
-    return f"{actor['role']}:{actor['sub']}"
+    identity = {name: actor[name] for name in ("role", "sub", *ID_CLAIMS) if actor.get(name) is not None}
+    return json.dumps(identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def fingerprint(request) -> str:

@@ -15,6 +15,7 @@ from gateway.routes.reference import ReferenceRoutes
 from gateway.routes.stations import StationRoutes
 from gateway.routes.suggestions import SuggestionRoutes
 from services.common.metrics import Metrics
+from services.common.secret_check import SecretCheck
 from services.common.settings import SERVICES
 
 READY_TIMEOUT = 2.0
@@ -25,6 +26,7 @@ class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, Evalua
     name = "gateway"
     _openapi = None
     metrics = Metrics()
+    secret_check = SecretCheck("GATEWAY_JWT_SECRET")  # refuses weak secrets outside development mode
 
     @api("GET", "/metrics", media=TEXT, hidden=True)
     def http_metrics(self, request):

@@ -1,32 +1,55 @@
-"""Development JWTs (HS256 with GATEWAY_JWT_SECRET).
+"""Development JWTs (HS256 with GATEWAY_JWT_SECRET), in development mode only (LIANXIN_ENV).
 
     python -m gateway.tokens --role office
     python -m gateway.tokens --role unit --unit-id 3
 """
 import argparse
 import os
+import sys
 import time
 
 import jwt
 
+from services.common.secret_check import MODE_VARIABLE, development_mode, setting
+
 ROLES = ("admin", "office", "leader", "deputy", "unit", "station")
-DEFAULT_SECRET = "dev-secret-change-me-0123456789abcdef"
+ID_CLAIMS = ("deputy_id", "unit_id", "station_id")
+DEFAULT_TTL = 8 * 3600
 
 
 def secret() -> str:
-    return os.environ.get("GATEWAY_JWT_SECRET", DEFAULT_SECRET)
+    """GATEWAY_JWT_SECRET; in development mode its development value when unset."""
+    value = setting(None, "GATEWAY_JWT_SECRET")
+    if not value:  # the gateway refuses to start so; a CLI must not sign with an empty key either
+        raise RuntimeError("GATEWAY_JWT_SECRET is not set")
+    return value
+
+
+def max_ttl() -> int:
+    """The longest lifetime (exp - iat, seconds) the gateway accepts: GATEWAY_TOKEN_MAX_TTL, 12 h."""
+    return int(os.environ.get("GATEWAY_TOKEN_MAX_TTL") or 12 * 3600)
 
 
 def make_token(role: str, sub: str | None = None, deputy_id: int | None = None,
                unit_id: int | None = None, station_id: int | None = None,
-               ttl: int = 8 * 3600, key: str | None = None) -> str:
+               ttl: int = DEFAULT_TTL, key: str | None = None) -> str:
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
-    claims = {"sub": sub or f"{role}-dev", "role": role, "exp": int(time.time()) + ttl}
-    for name, value in (("deputy_id", deputy_id), ("unit_id", unit_id), ("station_id", station_id)):
+    now = int(time.time())
+    claims = {"role": role, "iat": now, "exp": now + ttl}
+    for name, value in zip(ID_CLAIMS, (deputy_id, unit_id, station_id)):
         if value is not None:
             claims[name] = int(value)
+    claims["sub"] = sub or default_sub(role, claims)
     return jwt.encode(claims, key or secret(), algorithm="HS256")
+
+
+def default_sub(role: str, claims: dict) -> str:
+    """deputy-483 for DEPUTY_ID=483 (each deputy a person of its own), office-dev without an id."""
+    for name in ID_CLAIMS:
+        if name in claims:
+            return f"{name.removesuffix('_id')}-{claims[name]}"
+    return f"{role}-dev"
 
 
 def main(argv=None) -> None:
@@ -36,8 +59,10 @@ def main(argv=None) -> None:
     parser.add_argument("--deputy-id", type=int)
     parser.add_argument("--unit-id", type=int)
     parser.add_argument("--station-id", type=int)
-    parser.add_argument("--ttl", type=int, default=8 * 3600)
+    parser.add_argument("--ttl", type=int, default=DEFAULT_TTL)
     args = parser.parse_args(argv)
+    if not development_mode():
+        sys.exit(f"development tokens are made in development mode only ({MODE_VARIABLE}=development)")
     print(make_token(args.role, args.sub, args.deputy_id, args.unit_id, args.station_id, args.ttl))
 
 

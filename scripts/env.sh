@@ -11,7 +11,9 @@ export ASSIGNMENT_METRICS_ADDRESS="${ASSIGNMENT_METRICS_ADDRESS:-0.0.0.0:9102}"
 export STATION_METRICS_ADDRESS="${STATION_METRICS_ADDRESS:-0.0.0.0:9103}"
 export EVALUATION_METRICS_ADDRESS="${EVALUATION_METRICS_ADDRESS:-0.0.0.0:9104}"
 export NOTIFY_METRICS_ADDRESS="${NOTIFY_METRICS_ADDRESS:-0.0.0.0:9105}"
-export GATEWAY_JWT_SECRET="${GATEWAY_JWT_SECRET:-dev-secret-change-me-0123456789abcdef}"
+# `make up`, `make token` and the tests are development: unset secrets take the published development
+# values (services/common/secret_check.py). Anything else (LIANXIN_ENV=production) must set real ones.
+export LIANXIN_ENV="${LIANXIN_ENV:-development}"
 export PSYCOPG_WAIT_FUNC=wait_select
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"

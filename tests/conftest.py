@@ -6,6 +6,7 @@ RabbitMQ vhost, so neither touches the development system of `make up`.
 import os
 
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+os.environ.setdefault("LIANXIN_ENV", "development")  # as scripts/env.sh: the published dev secrets serve
 
 import eventlet  # noqa: E402
 

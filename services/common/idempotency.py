@@ -1,6 +1,7 @@
 """Idempotency-Key on creating RPCs: the key is claimed in the transaction that creates.
 
-The gateway puts the caller's key, its scope (who asks) and a fingerprint of the request into
+The gateway puts the caller's key, its scope (who asks: the role, sub and every id claim of the
+token, or a public caller's address) and a fingerprint of the request into
 the worker's context data (gateway/idempotency.py). A method marked ``@rpc(idempotent=True)``
 then runs inside one transaction that first claims (scope, key) in ``idempotency_keys`` and
 at the end stores the method's answer there, so the row and what it created commit together

@@ -1,4 +1,5 @@
-"""What every service has: metrics and health on its metrics port, a ping RPC, Idempotency-Key.
+"""What every service has: metrics and health on its metrics port, a ping RPC, Idempotency-Key,
+and a refusal to start with weak secrets outside development mode.
 
 A service subclasses ``ServiceBase`` and adds its own entrypoints; nameko finds
 entrypoints and dependencies declared on base classes too.
@@ -16,6 +17,7 @@ from services.common.errors import LianxinError
 from services.common.idempotency import IdempotencyKeys, once, purge
 from services.common.inbox import handle_event
 from services.common.metrics import Metrics
+from services.common.secret_check import SecretCheck
 from services.common.timers import config_timer
 from services.common.topology import event_queue
 
@@ -54,6 +56,7 @@ class ServiceBase:
     metrics = Metrics()
     request_id = RequestContext()
     idempotency = IdempotencyKeys()
+    secret_check = SecretCheck()  # a service with keys of its own names them: SecretCheck("INTAKE_SECRET")
 
     @http("GET", "/metrics")
     def http_metrics(self, request):

@@ -2,6 +2,7 @@
 from nameko.messaging import consume
 
 from services.common.inbox import handle_event
+from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, rpc
 from services.common.topology import event_queue
 from services.notify import commands, digest, dispatcher, views
@@ -13,6 +14,7 @@ from services.common.timers import config_timer
 class NotifyService(ServiceBase):
     name = "notify"
     settings = NotifySettings()
+    secret_check = SecretCheck("WEBHOOK_SECRET", "SMTP_PASSWORD")
 
     @consume(event_queue("notify"))
     def on_event(self, body):

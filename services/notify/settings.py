@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from nameko.extensions import DependencyProvider
 
+from services.common.secret_check import setting
 from services.notify import domain, policy
 
 
@@ -16,7 +17,7 @@ class Settings:
     smtp_from: str = "lianxin@localhost"
     smtp_timeout: float = 10.0
     smtp_ca_file: str = ""  # a private CA to trust for TLS (empty: the system's)
-    webhook_secret: str = "dev-webhook-secret-change-me"
+    webhook_secret: str = ""  # refused at start-up when unset outside development mode
     webhook_timeout: float = 5.0
     office_emails: list = field(default_factory=list)
     leader_emails: list = field(default_factory=list)
@@ -50,7 +51,7 @@ def from_config(config: dict) -> Settings:
         smtp_from=_str(config, "SMTP_FROM", d.smtp_from),
         smtp_timeout=float(_str(config, "SMTP_TIMEOUT", "10")),
         smtp_ca_file=_str(config, "SMTP_CA_FILE", ""),
-        webhook_secret=_str(config, "WEBHOOK_SECRET", d.webhook_secret),
+        webhook_secret=setting(config, "WEBHOOK_SECRET") or "",
         webhook_timeout=float(_str(config, "WEBHOOK_TIMEOUT", "5")),
         office_emails=policy.split_list(config.get("OFFICE_EMAILS")),
         leader_emails=policy.split_list(config.get("LEADER_EMAILS")),

@@ -3,12 +3,11 @@ from dataclasses import dataclass, field
 
 from nameko.extensions import DependencyProvider
 
+from services.common.secret_check import setting
 from services.station import domain
 
 DEFAULT_POINTS = {"reception": 2, "research": 3, "inspection": 0, "training": 0, "visit": 0,
                   "suggestion_submitted": 5, "suggestion_accepted": 5, "suggestion_co_signed": 0}
-DEV_SECRET = "dev-intake-secret-change-me"
-
 
 @dataclass(frozen=True)
 class Rules:
@@ -18,7 +17,7 @@ class Rules:
     public_base_url: str = "http://127.0.0.1:8000"
     intake_limit: int = 5
     intake_window: int = 600
-    intake_secret: str = DEV_SECRET
+    intake_secret: str = ""  # refused at start-up when unset outside development mode
 
     def qr_url(self, token: str) -> str:
         return f"{self.public_base_url.rstrip('/')}/s/{token}"
@@ -34,7 +33,7 @@ def rules_from(config: dict) -> Rules:
                   public_base_url=str(config.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")),
                   intake_limit=int(config.get("INTAKE_RATE_LIMIT", 5)),
                   intake_window=int(config.get("INTAKE_RATE_WINDOW", 600)),
-                  intake_secret=str(config.get("INTAKE_SECRET", DEV_SECRET)))
+                  intake_secret=setting(config, "INTAKE_SECRET") or "")
     if not 1 <= rules.reception_day <= 31 or rules.reception_weekend not in domain.WEEKEND_RULES:
         raise ValueError("RECEPTION_DAY is 1-31 and RECEPTION_WEEKEND one of " + ", ".join(domain.WEEKEND_RULES))
     return rules

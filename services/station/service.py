@@ -8,6 +8,7 @@ from sqlalchemy import select
 from services.common.errors import NotFound
 from services.common.inbox import handle_event
 from services.common.metrics import get_or_create
+from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, rpc
 from services.common.topology import event_queue
 from services.station import activities, opinions, points, qr, registry, roster, stats
@@ -24,6 +25,7 @@ intake_total = get_or_create(Counter, "lianxin_station_public_intake_total",
 class StationService(ServiceBase):
     name = "station"
     rules = StationRules()
+    secret_check = SecretCheck("INTAKE_SECRET")
 
     @consume(event_queue("station"))
     def on_event(self, body):

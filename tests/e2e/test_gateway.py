@@ -26,6 +26,40 @@ def test_auth_errors_and_roles(api):
     assert api.get("/units", token("deputy")).status_code == 401  # a deputy token needs deputy_id
 
 
+def signed(**claims) -> str:
+    """A token signed with the running gateway's key, with these claims (None: left out)."""
+    import time
+
+    import jwt
+
+    from gateway.tokens import secret
+
+    now = int(time.time())
+    claims = {"sub": "deputy-5", "role": "deputy", "deputy_id": 5, "iat": now, "exp": now + 600, **claims}
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret(), algorithm="HS256")
+
+
+def unauthorized(response, says: str) -> None:
+    assert response.status_code == 401, response.text
+    error = response.json()["error"]
+    assert error["code"] == "unauthorized" and says in error["message"], error
+
+
+def test_a_token_living_too_long_is_a_401_naming_why(api):
+    api.get("/notifications", signed(), expect=200)
+    unauthorized(api.get("/notifications", signed(exp=32503680000)), "at most 43200 s")  # exp in 2999
+    unauthorized(api.get("/notifications", signed(iat=None)), "iat")
+    unauthorized(api.get("/units", token("office", ttl=13 * 3600)), "at most 43200 s")
+
+
+def test_claims_of_the_wrong_type_are_a_401_not_a_500(api):
+    unauthorized(api.get("/notifications", signed(deputy_id="abc")), "deputy_id")
+    unauthorized(api.get("/notifications", signed(deputy_id=2**63)), "deputy_id")
+    unauthorized(api.get("/units", signed(role="office", unit_id=-1)), "unit_id")
+    unauthorized(api.get("/units", signed(role="office", sub="")), "sub")
+    unauthorized(api.get("/units", signed(role=["office"])), "role")
+
+
 def test_error_format(api):
     bad = api.post("/deputies", OFFICE, {"name": "", "level": "galactic", "delegation": "x"})
     assert bad.status_code == 422

@@ -49,6 +49,20 @@ def test_suggestion_submit(api):
     assert len(titles(api, session)) == 3
 
 
+def test_two_deputies_sharing_a_sub_are_two_callers(api):
+    """Tokens made by hand (or by `make token` before it named the id) share a sub: the key is
+    scoped by the whole identity, so one deputy's key never returns another deputy's suggestion."""
+    world, session, k = World(api), new_session(), key()
+    form = body(session, "关于增设公交站点的建议")
+    first = token("deputy", sub="deputy-dev", deputy_id=world.lead["id"])
+    second = token("deputy", sub="deputy-dev", deputy_id=world.cosigner["id"])
+    mine = api.post("/suggestions", first, form, expect=201, headers=k).json()
+    theirs = api.post("/suggestions", second, form, expect=201, headers=k).json()
+    assert theirs["id"] != mine["id"] and theirs["lead_deputy_id"] == world.cosigner["id"]
+    assert api.post("/suggestions", first, form, expect=201, headers=k).json() == mine
+    assert len(titles(api, session)) == 2
+
+
 def test_unit_registration(api):
     k, code = key(), f"JT-{uuid.uuid4().hex[:6]}"
     unit = {"name": "市交通运输局", "code": code, "duties": "公共交通", "keywords": ["公交"], "categories": ["transport"]}

@@ -1,14 +1,15 @@
 """Notifications over HTTP: inbox, unread filter, read by the owner only, delivery log, preferences,
-and a signed webhook to the unit's webhook_url (default WEBHOOK_SECRET of config.yml)."""
+and a signed webhook to the unit's webhook_url (WEBHOOK_SECRET's development value)."""
 import uuid
 
 import pytest
 
+from services.common.secret_check import DEVELOPMENT_VALUES
 from tests.e2e.client import OFFICE, World, token
 from tests.polling import wait_for
 from tests.service.notify_support import WebhookReceiver
 
-DEV_SECRET = "dev-webhook-secret-change-me"  # services/notify/config.yml's default
+DEV_SECRET = DEVELOPMENT_VALUES["WEBHOOK_SECRET"]  # what notify signs with in development mode
 
 
 @pytest.fixture

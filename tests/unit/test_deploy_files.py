@@ -2,6 +2,7 @@
 
 No Docker engine or cluster is needed; `kubectl kustomize` renders offline.
 """
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +20,10 @@ SERVICES = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation
 GATEWAY_PORT = 8000
 APPS = [*SERVICES, "gateway"]
 REQUIRED_ENV = {"AMQP_URI", "PG_URL", "DB_PREFIX", "GATEWAY_JWT_SECRET", "MAX_WORKERS", "PSYCOPG_WAIT_FUNC"}
+# secrets every deployment must supply; none may have a value or a default in the repository
+SECRET_ENV = {"GATEWAY_JWT_SECRET", "INTAKE_SECRET", "WEBHOOK_SECRET", "PGPASSWORD", "AMQP_URI"}
+KNOWN_SECRET = re.compile(r"change-?me|dev-secret|dev-only|guest:guest", re.I)  # as the repo's before-stop hook
+REQUIRED_VAR = re.compile(r"\$\{(\w+):\?[^}]+\}")  # ${VAR:?message}: compose stops when VAR is unset
 METRICS_ENV = {f"{svc.upper()}_METRICS_ADDRESS": port for svc, port in SERVICES.items()}
 IMAGE = "lianxin"  # repository name used by every project container
 INFRA_IMAGES = ("rabbitmq:", "postgres:")
@@ -75,13 +80,20 @@ def pod_spec(workload: dict) -> dict:
     return workload["spec"]["template"]["spec"]
 
 
-def k8s_env_names() -> set[str]:
-    docs = all_k8s_docs()
-    names = set()
-    for cm in by_kind(docs, "ConfigMap").values():
+def generated_secrets(target: str, tmp_path) -> dict[str, str]:
+    """What `scripts/make_secrets.sh TARGET` writes (into tmp_path, not the checkout)."""
+    out = tmp_path / f"{target}.env"
+    subprocess.run(["bash", "scripts/make_secrets.sh", target], cwd=ROOT, env={**os.environ, "OUT": str(out)},
+                   check=True, capture_output=True)
+    lines = [ln for ln in out.read_text().splitlines() if ln and not ln.startswith("#")]
+    return dict(ln.split("=", 1) for ln in lines)
+
+
+def k8s_env_names(secret_keys: set[str]) -> set[str]:
+    """The ConfigMap's keys and the Secret's (made by scripts/make_secrets.sh k8s, never committed)."""
+    names = set(secret_keys)
+    for cm in by_kind(all_k8s_docs(), "ConfigMap").values():
         names |= set(cm.get("data", {}))
-    for secret in by_kind(docs, "Secret").values():
-        names |= set(secret.get("stringData", {})) | set(secret.get("data", {}))
     return names
 
 
@@ -272,8 +284,9 @@ def test_k8s_resources_security_env_and_image():
     assert images.pop().split(":")[0] == IMAGE
 
 
-def test_k8s_env_consistent_with_compose(compose):
-    names = k8s_env_names()
+def test_k8s_env_consistent_with_compose(compose, tmp_path):
+    secret_keys = set(generated_secrets("k8s", tmp_path))
+    names = k8s_env_names(secret_keys)
     missing = (REQUIRED_ENV | set(METRICS_ENV)) - names
     assert not missing, f"ConfigMap/Secret lack {sorted(missing)}"
     env = compose["services"]["suggestion"]["environment"]
@@ -281,14 +294,11 @@ def test_k8s_env_consistent_with_compose(compose):
     assert not compose_only, f"env vars in compose but not in the ConfigMap/Secret: {sorted(compose_only)}"
     docs = all_k8s_docs()
     [cm] = by_kind(docs, "ConfigMap").values()
-    [secret] = by_kind(docs, "Secret").values()
-    secret_keys = set(secret.get("stringData", {})) | set(secret.get("data", {}))
-    assert "GATEWAY_JWT_SECRET" in secret_keys and "GATEWAY_JWT_SECRET" not in cm["data"], (
-        "GATEWAY_JWT_SECRET must be in the Secret, not the ConfigMap"
-    )
+    for name in SECRET_ENV:
+        assert name in secret_keys and name not in cm["data"], f"{name} must be in the Secret, not the ConfigMap"
     for var, port in METRICS_ENV.items():
         assert cm["data"].get(var, "").endswith(f":{port}"), f"ConfigMap {var} must use port {port}"
-    pg = cm["data"].get("PG_URL") or secret.get("stringData", {}).get("PG_URL", "")
+    pg = cm["data"].get("PG_URL", "")
     assert pg.startswith("postgresql+psycopg://") and "/" not in pg.split("@", 1)[-1], f"bad PG_URL {pg}"
 
 
@@ -333,3 +343,61 @@ def test_kubectl_kustomize_renders():
             assert d["metadata"].get("namespace") == "lianxin", f"{d['kind']} {d['metadata']['name']} not in lianxin"
     images = {c["image"] for w in [*deployments.values(), *jobs.values()] for c in pod_spec(w)["containers"]}
     assert images == {f"{IMAGE}:latest"}, f"rendered images must all be {IMAGE}:latest, got {images}"
+
+
+# ---------------------------------------------------------------- secrets
+
+
+def test_no_secret_value_is_committed_in_compose_or_deploy():
+    for path in [COMPOSE, *sorted((ROOT / "deploy").rglob("*"))]:
+        if path.is_file():
+            found = KNOWN_SECRET.findall(path.read_text())
+            assert not found, f"{path.relative_to(ROOT)} carries known or placeholder secrets: {found}"
+    secrets = by_kind(all_k8s_docs(), "Secret")
+    assert not secrets, f"deploy/k8s must not commit a Secret (made by scripts/make_secrets.sh): {sorted(secrets)}"
+
+
+def test_compose_takes_every_secret_and_credential_from_the_environment(compose):
+    env = compose["services"]["gateway"]["environment"]
+    for name in SECRET_ENV - {"AMQP_URI"}:
+        assert REQUIRED_VAR.fullmatch(str(env[name])), f"compose {name} must be ${{{name}:?...}}, is {env[name]}"
+    userinfo = env["AMQP_URI"].split("://", 1)[1].rsplit("@", 1)[0]
+    assert REQUIRED_VAR.sub("", userinfo) == ":", f"AMQP_URI's user and password must be ${{VAR:?...}}: {userinfo}"
+    assert REQUIRED_VAR.sub("", env["PG_URL"].split("://", 1)[1].rsplit("@", 1)[0]) == "", env["PG_URL"]
+    infra = {"postgres": ("POSTGRES_USER", "POSTGRES_PASSWORD"),
+             "rabbitmq": ("RABBITMQ_DEFAULT_USER", "RABBITMQ_DEFAULT_PASS")}
+    for service, names in infra.items():
+        given = compose["services"][service].get("environment") or {}
+        for name in names:
+            assert REQUIRED_VAR.fullmatch(str(given.get(name))), f"compose {service} {name} must be ${{VAR:?...}}"
+    # no default for anything secret-like: ${VAR:-x} or ${VAR-x}
+    defaults = re.findall(r"\$\{(\w*(?:SECRET|PASS|USER|AMQP|KEY|TOKEN)\w*):?-", COMPOSE.read_text())
+    assert not defaults, f"compose gives secrets a default: {defaults}"
+
+
+def test_make_secrets_writes_strong_values_for_every_variable_compose_requires(compose, tmp_path):
+    from services.common.secret_check import problems_of
+
+    made = generated_secrets("compose", tmp_path)
+    required = set(REQUIRED_VAR.findall(COMPOSE.read_text()))
+    assert required <= set(made), f"compose needs {sorted(required - set(made))} that make_secrets.sh does not write"
+    for name in ("GATEWAY_JWT_SECRET", "INTAKE_SECRET", "WEBHOOK_SECRET"):
+        assert problems_of({"AMQP_URI": f"pyamqp://u:{made['RABBITMQ_PASSWORD']}@h//", name: made[name]},
+                           [name], {"LIANXIN_ENV": "production"}) == []
+    assert len({made[k] for k in made if "USER" not in k}) == len([k for k in made if "USER" not in k])  # all differ
+    k8s = generated_secrets("k8s", tmp_path)
+    assert problems_of({"AMQP_URI": k8s["AMQP_URI"], "DB_URL": "postgresql+psycopg://lianxin@postgres/x"},
+                       ["GATEWAY_JWT_SECRET"], {"LIANXIN_ENV": "production", "PGPASSWORD": k8s["PGPASSWORD"],
+                                                "GATEWAY_JWT_SECRET": k8s["GATEWAY_JWT_SECRET"]}) == []
+    assert k8s["GATEWAY_JWT_SECRET"] != made["GATEWAY_JWT_SECRET"]
+
+
+def test_make_secrets_keeps_an_existing_file_and_its_outputs_are_ignored_by_git(tmp_path):
+    out = tmp_path / "kept.env"
+    out.write_text("GATEWAY_JWT_SECRET=mine\n")
+    subprocess.run(["bash", "scripts/make_secrets.sh", "compose"], cwd=ROOT, env={**os.environ, "OUT": str(out)},
+                   check=True, capture_output=True)
+    assert out.read_text() == "GATEWAY_JWT_SECRET=mine\n"
+    for path in (".env", "deploy/k8s/secrets.env"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
+        assert ignored.returncode == 0, f"{path} must be in .gitignore"

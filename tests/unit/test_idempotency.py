@@ -40,7 +40,7 @@ def test_no_header_adds_nothing():
 def test_the_context_carries_key_scope_and_fingerprint_as_strings():
     context = context_for(json_request('{"a": 1}', key="order-42"), DEPUTY)
     assert context[KEY] == "order-42"
-    assert context[SCOPE] == "deputy:deputy-7"
+    assert context[SCOPE] == '{"deputy_id":7,"role":"deputy","sub":"deputy-7"}'
     assert len(context[FINGERPRINT]) == 64 and all(isinstance(v, str) for v in context.values())
 
 
@@ -59,12 +59,23 @@ def test_other_keys_are_a_400_naming_the_header(key):
 
 
 def test_scope_is_the_signed_in_caller_or_the_public_clients_address():
-    assert scope_of(DEPUTY, json_request("{}")) == "deputy:deputy-7"
-    assert scope_of({"role": "unit", "sub": "deputy-7"}, json_request("{}")) == "unit:deputy-7"
+    assert scope_of(DEPUTY, json_request("{}")) == '{"deputy_id":7,"role":"deputy","sub":"deputy-7"}'
+    assert scope_of({"role": "unit", "sub": "deputy-7"}, json_request("{}")) == '{"role":"unit","sub":"deputy-7"}'
     here = json_request("{}", environ_base={"REMOTE_ADDR": "10.1.2.3"})
     there = json_request("{}", environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert scope_of(PUBLIC, here) == "public:10.1.2.3"
     assert scope_of(PUBLIC, here) != scope_of(PUBLIC, there)
+
+
+def test_scope_is_the_whole_identity_not_just_role_and_sub():
+    """Two deputies whose tokens share a sub (hand-made, or `make token` once) are two callers."""
+    other = {**DEPUTY, "deputy_id": 8}
+    assert scope_of(DEPUTY, json_request("{}")) != scope_of(other, json_request("{}"))
+    for claim in ("unit_id", "station_id"):
+        assert scope_of({**DEPUTY, claim: 1}, json_request("{}")) != scope_of({**DEPUTY, claim: 2}, json_request("{}"))
+    # a sub made to look like more claims is still one sub
+    assert scope_of({"role": "deputy", "sub": 'deputy-7","deputy_id":7', "deputy_id": 7},
+                    json_request("{}")) != scope_of(DEPUTY, json_request("{}"))
 
 
 def test_json_key_order_and_spacing_do_not_change_the_fingerprint():
