@@ -3,6 +3,7 @@ from sqlalchemy import and_, false, or_, select, text
 
 from services.common.clock import now
 from services.common.errors import NotFound
+from services.common.like import ESCAPE, contains_pattern
 from services.suggestion import domain, taxonomy
 from services.suggestion.commands import count
 from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
@@ -97,13 +98,14 @@ def keyword_condition(q: str, recheck: bool = True):
         exact, latin = query_terms(word)
         terms = exact + latin
         if not terms:
-            conditions.append(Suggestion.title.like(_pattern(word)))
+            conditions.append(Suggestion.title.like(contains_pattern(word), escape=ESCAPE))
             continue
         condition = Suggestion.search_terms.contains(terms)
         if recheck and _needs_recheck(word):
             like = Suggestion.title.ilike if latin else Suggestion.title.like
             body_like = Suggestion.body.ilike if latin else Suggestion.body.like
-            condition = and_(condition, or_(like(_pattern(word)), body_like(_pattern(word))))
+            pattern = contains_pattern(word)
+            condition = and_(condition, or_(like(pattern, escape=ESCAPE), body_like(pattern, escape=ESCAPE)))
         conditions.append(condition)
     return and_(*conditions) if conditions else None
 
@@ -112,10 +114,6 @@ def _needs_recheck(word: str) -> bool:
     """Only one indexed term that is the whole word (公交, 5G) answers exactly without a recheck."""
     runs = token_runs(word)
     return len(runs) != 1 or runs[0] != word or (len(cjk_runs(word)) == 1 and len(word) > 2)
-
-
-def _pattern(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def scope(query, actor: dict, filters: dict):
