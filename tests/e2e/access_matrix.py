@@ -152,8 +152,6 @@ ROWS: list[Row] = [
     Row("GET", "/docs", EVERYONE, note="API.md: the interactive page; its assets are public like it"),
     Row("GET", "/docs/assets/{name}", EVERYONE, ids={"name": lambda world, role: "swagger-ui.css"}),
     Row("GET", "/readyz", EVERYONE),
-    Row("GET", "/metrics", EVERYONE, note="not in API.md: the gateway's Prometheus text, scraped without a token "
-                                          "like every service's metrics port"),
     *(Row(m, "/{path}", EVERYONE, ids={"path": lambda w, r: "api/v1/no-such-route"}, expect=dict.fromkeys(ROLES, 404),
           note="the catch-all: an unknown path is 404 for everyone, token or not")
       for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
