@@ -199,6 +199,8 @@ ROWS: list[Row] = [
         others=(other("deputy", suggestion_id="s2"),
                 other("deputy", 403, caller="deputy2", suggestion_id="suggestion_id"))),
     Row("POST", S + "/publish", roles("office"), ids={"suggestion_id": "s3"}),
+    Row("GET", S + "/publication", roles("office"), ids={"suggestion_id": "s3"},
+        note="not in API.md: the review of what publish would show (issue 13), for whoever publishes"),
     Row("GET", V + "/public/suggestions", EVERYONE, note="API.md: public; a token does not take it away"),
     Row("GET", V + "/public/suggestions/{suggestion_id}", EVERYONE, ids={"suggestion_id": "s3"},
         note="not in API.md: one item of the public list; a suggestion not public is 404 to everyone",
