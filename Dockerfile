@@ -27,7 +27,7 @@ COPY . /app
 USER 10001:10001
 
 # gateway HTTP, then the metrics / healthz ports of the five services
-EXPOSE 8000 9101 9102 9103 9104 9105
+EXPOSE 8000 9100 9101 9102 9103 9104 9105
 
 # No default service: every container states its command, e.g.
 #   nameko run --config services/suggestion/config.yml services.suggestion.service

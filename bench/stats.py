@@ -72,7 +72,8 @@ def bench_env(prefix: str) -> dict:
     env = dict(os.environ)
     env.update({"DB_PREFIX": prefix, "AMQP_VHOST": prefix, "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{prefix}",
                 "RUN_DIR": str(ROOT / ".run" / prefix), "GATEWAY_ADDRESS": f"127.0.0.1:{base}",
-                "EVALUATION_METRICS_ADDRESS": f"127.0.0.1:{base + 4}", "PYTHONPATH": str(ROOT),
+                "EVALUATION_METRICS_ADDRESS": f"127.0.0.1:{base + 4}",
+                "GATEWAY_METRICS_ADDRESS": f"127.0.0.1:{base + 6}", "PYTHONPATH": str(ROOT),
                 "PSYCOPG_WAIT_FUNC": "wait_select", "LOG_LEVEL": "WARNING"})
     return env
 

@@ -16,6 +16,7 @@ from gateway.contract import JSON, Route, authorize, describe, parse_query
 from gateway.cors import CORS
 from gateway.errors import ApiError, error_body, json_response  # noqa: F401 - re-exported
 from gateway.idempotency import context_for
+from gateway.security import secure
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
 from services.common.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -46,7 +47,8 @@ def response_for(exc: Exception) -> Response:
 
 class JsonErrorsApp(WsgiApp):
     """nameko's WSGI app, with what werkzeug's router refuses (a path no rule matches at all, such
-    as one with a newline; a method a path does not take) in the error format, not HTML."""
+    as one with a newline; a method a path does not take) in the error format, not HTML; every
+    answer, those included, leaves with the security headers (gateway/security.py)."""
 
     def __call__(self, environ, start_response):  # as nameko's, but for the error format
         request = Request(environ, shallow=True)
@@ -55,7 +57,7 @@ class JsonErrorsApp(WsgiApp):
             answer = provider.handle_request(request)
         except HTTPException as exc:
             answer = response_for(exc)
-        return answer(environ, start_response)
+        return secure(answer, environ, request.headers)(environ, start_response)
 
 
 class ApiServer(WebServer):

@@ -4,10 +4,10 @@ import eventlet
 from gateway import openapi
 from gateway.answers.operations import HealthAnswer, ReadinessAnswer
 from gateway.auth import EVERYONE
-from gateway.contract import TEXT
 from gateway.docs import DocsRoutes
 from gateway.errors import ApiError, json_response
 from gateway.http import api
+from gateway.metrics_port import metrics_http
 from gateway.routes.assignments import AssignmentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.notifications import NotificationRoutes
@@ -28,10 +28,14 @@ class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, Evalua
     metrics = Metrics()
     secret_check = SecretCheck("GATEWAY_JWT_SECRET")  # refuses weak secrets outside development mode
 
-    @api("GET", "/metrics", media=TEXT, hidden=True)
+    @metrics_http("GET", "/metrics")  # on GATEWAY_METRICS_ADDRESS only; 404 on the API port
     def http_metrics(self, request):
         """Prometheus text: request counts and latency per route and status."""
         return self.metrics.expose_metrics(request)
+
+    @metrics_http("GET", "/healthz")
+    def metrics_healthz(self, request):
+        return 200, '{"status": "ok", "service": "gateway"}'
 
     @api("GET", "/api/v1/openapi.json", roles=EVERYONE, hidden=True)
     def openapi_document(self, request):

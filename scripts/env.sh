@@ -6,11 +6,14 @@ if [ "$AMQP_VHOST" = "/" ]; then _vh="/"; else _vh="$AMQP_VHOST"; fi
 export AMQP_URI="${AMQP_URI:-pyamqp://guest:guest@127.0.0.1:5672/$_vh}"
 export PG_URL="${PG_URL:-postgresql+psycopg://root@127.0.0.1:5432}"
 export GATEWAY_ADDRESS="${GATEWAY_ADDRESS:-0.0.0.0:8000}"
-export SUGGESTION_METRICS_ADDRESS="${SUGGESTION_METRICS_ADDRESS:-0.0.0.0:9101}"
-export ASSIGNMENT_METRICS_ADDRESS="${ASSIGNMENT_METRICS_ADDRESS:-0.0.0.0:9102}"
-export STATION_METRICS_ADDRESS="${STATION_METRICS_ADDRESS:-0.0.0.0:9103}"
-export EVALUATION_METRICS_ADDRESS="${EVALUATION_METRICS_ADDRESS:-0.0.0.0:9104}"
-export NOTIFY_METRICS_ADDRESS="${NOTIFY_METRICS_ADDRESS:-0.0.0.0:9105}"
+# metrics ports answer anyone who reaches them: loopback only in development (containers bind 0.0.0.0
+# for Prometheus, see docker-compose.yml and deploy/k8s/configmap.yaml)
+export GATEWAY_METRICS_ADDRESS="${GATEWAY_METRICS_ADDRESS:-127.0.0.1:9100}"
+export SUGGESTION_METRICS_ADDRESS="${SUGGESTION_METRICS_ADDRESS:-127.0.0.1:9101}"
+export ASSIGNMENT_METRICS_ADDRESS="${ASSIGNMENT_METRICS_ADDRESS:-127.0.0.1:9102}"
+export STATION_METRICS_ADDRESS="${STATION_METRICS_ADDRESS:-127.0.0.1:9103}"
+export EVALUATION_METRICS_ADDRESS="${EVALUATION_METRICS_ADDRESS:-127.0.0.1:9104}"
+export NOTIFY_METRICS_ADDRESS="${NOTIFY_METRICS_ADDRESS:-127.0.0.1:9105}"
 # `make up`, `make token` and the tests are development: unset secrets take the published development
 # values (services/common/secret_check.py). Anything else (LIANXIN_ENV=production) must set real ones.
 export LIANXIN_ENV="${LIANXIN_ENV:-development}"

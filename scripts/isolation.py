@@ -16,7 +16,8 @@ TEST_ID = int(os.environ.get("LIANXIN_TEST_ID", "0") or 0)
 
 
 def test_env(name: str, port_base: int) -> dict:
-    """Environment of an isolated copy of the system: DB prefix, vhost, run dir, ports."""
+    """Environment of an isolated copy of the system: DB prefix, vhost, run dir, ports (gateway at
+    port_base, services' metrics at +1…+5, the gateway's metrics at +6)."""
     if TEST_ID:
         name, port_base = f"{name}{TEST_ID}", port_base + 300 * TEST_ID
     env = dict(os.environ)
@@ -28,6 +29,7 @@ def test_env(name: str, port_base: int) -> dict:
     })
     for i, svc in enumerate(SERVICES, start=1):
         env[f"{svc.upper()}_METRICS_ADDRESS"] = f"127.0.0.1:{port_base + i}"
+    env["GATEWAY_METRICS_ADDRESS"] = f"127.0.0.1:{port_base + len(SERVICES) + 1}"
     return env
 
 

@@ -3,6 +3,7 @@ import base64
 
 from werkzeug.wrappers import Response
 
+from gateway.answers.publication import PublicationAnswer
 from gateway.answers.suggestions import (
     PublicSuggestionAnswer,
     PublicSuggestionPage,
@@ -84,8 +85,18 @@ class SuggestionRoutes(Proxies):
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/publish", roles=("office",), body=PublishIn,
          answer=SuggestionAnswer, tags=TAGS)
     def publish_suggestion(self, request, suggestion_id):
-        """Make an accepted suggestion and its replies public."""
+        """Make an accepted suggestion and its replies public, personal data masked.
+
+        Phone and ID-card numbers, bank cards, e-mail addresses and house numbers are masked
+        (138****5678) in every text the office does not give in `texts` (review them first with
+        GET /suggestions/{id}/publication). Publishing again replaces the published texts."""
         return self.rpc("suggestion", "publish", request.actor, suggestion_id, body(request))
+
+    @api("GET", "/api/v1/suggestions/<int:suggestion_id>/publication", roles=("office",),
+         answer=PublicationAnswer, tags=TAGS)
+    def suggestion_publication(self, request, suggestion_id):
+        """Preview the title, body and replies as publishing would show them, each masked span listed."""
+        return self.rpc("suggestion", "publication", request.actor, suggestion_id)
 
     @api("GET", "/api/v1/public/suggestions", roles=EVERYONE, query=PublicSuggestionList,
          answer=PublicSuggestionPage, tags=("public",))

@@ -6,6 +6,8 @@ import math
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
+from services.common.like import prefix_pattern
+
 OPINION_MAX_CHARS = 2000
 STANDARDS = ("site", "sign", "staff", "rules", "funds", "activities", "records", "results")
 ACTIVITY_TYPES = ("reception", "research", "inspection", "training", "visit")
@@ -23,8 +25,7 @@ def normalize_region(value: str) -> str:
 
 def region_prefix(region: str) -> str:
     """LIKE pattern of everything beneath ``region`` ("%" and "_" match only themselves)."""
-    escaped = region.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "/%"
+    return prefix_pattern(region + "/")
 
 
 def suggested_title(content: str, head: int = TITLE_HEAD) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 
 from services.common.clock import now
 from services.common.errors import NotFound, field_error
+from services.common.like import ESCAPE
 from services.common.validation import parse
 from services.station import domain
 from services.station.access import acting_station, page, sub, visible_station
@@ -44,7 +45,7 @@ def region_clause(region: str):
         region = domain.normalize_region(region.strip("/"))
     except ValueError as exc:
         raise field_error("region", str(exc)) from None
-    return or_(Station.region == region, Station.region.like(domain.region_prefix(region), escape="\\"))
+    return or_(Station.region == region, Station.region.like(domain.region_prefix(region), escape=ESCAPE))
 
 
 def station_query(actor: dict, filters: dict):

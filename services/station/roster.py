@@ -3,6 +3,7 @@ from sqlalchemy import delete, select
 
 from services.common.clock import now
 from services.common.errors import Conflict, Forbidden, NotFound, field_error
+from services.common.like import ESCAPE, contains_pattern
 from services.common.validation import parse
 from services.station.access import OVERSEERS, acting_station, is_member, page
 from services.station.models import Deputy, Membership, Station
@@ -80,7 +81,7 @@ def list_deputies(session, actor: dict, filters: dict, limit: int, offset: int) 
     if filters.get("level"):
         query = query.where(Deputy.level == filters["level"])
     if filters.get("q"):
-        query = query.where(Deputy.name.ilike(f"%{filters['q']}%"))
+        query = query.where(Deputy.name.ilike(contains_pattern(filters["q"]), escape=ESCAPE))
     if filters.get("station_id"):
         members = select(Membership.deputy_id).where(Membership.station_id == filters["station_id"])
         query = query.where(Deputy.id.in_(members))

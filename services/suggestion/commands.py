@@ -11,7 +11,7 @@ from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.validation import parse
 from services.suggestion import domain, taxonomy
 from services.suggestion.models import CoSigner, Suggestion, TimelineEntry
-from services.suggestion.schemas import DraftUpdate, PublishIn, SuggestionEvent, SuggestionIn, WithdrawIn
+from services.suggestion.schemas import DraftUpdate, SuggestionEvent, SuggestionIn, WithdrawIn
 from services.suggestion.text import search_terms
 
 
@@ -151,17 +151,6 @@ def withdraw(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
     add_timeline(tx, s.id, "withdrawn", actor_name(actor), form.reason, at=s.status_at)
     if not was_draft:  # nobody else has heard of a draft
         tx.publish("withdrawn", event_payload(tx, s, reason=form.reason))
-    return s
-
-
-def publish(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
-    parse(PublishIn, data)
-    s = load(tx, suggestion_id, lock=True)
-    domain.check_publish(s.status)
-    if not s.public:
-        s.public, s.published_at = True, now()
-        add_timeline(tx, s.id, "published", actor_name(actor), "公开", at=s.published_at)
-        tx.publish("published", event_payload(tx, s))
     return s
 
 

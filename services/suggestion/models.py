@@ -46,6 +46,9 @@ class Suggestion(Base):
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
     withdraw_reason: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # title and body as published, reviewed by the office (redaction.py); the originals stay for staff
+    public_title: Mapped[str | None] = mapped_column(String(200))
+    public_body: Mapped[str | None] = mapped_column(Text)
     # summary of the current assignment, projected from assignment events
     assignment: Mapped[dict | None] = mapped_column(JSONB)
     lead_unit_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -103,6 +106,8 @@ class ReplyEntry(Base):
     unit_name: Mapped[str | None] = mapped_column(String(200))
     result_class: Mapped[str] = mapped_column(String(10))
     content: Mapped[str | None] = mapped_column(Text)
+    # what the public site shows, reviewed at publishing (redaction.py); None: masked when shown
+    public_content: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), unique=True)
 

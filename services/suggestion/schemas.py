@@ -57,8 +57,28 @@ class WithdrawIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class ReplyText(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Id = Field(description="a reply's id, as GET /suggestions/{id}/publication lists it")
+    content: str = Field(min_length=1, max_length=20000)
+
+
+class PublicationTexts(BaseModel):
+    """The office's reviewed texts; a part not given is published masked (or as written with redact: false)."""
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    body: Body | None = None
+    replies: list[ReplyText] = Field(default_factory=list, max_length=200)
+
+
 class PublishIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    redact: bool = Field(True, description="mask phone and ID numbers, bank cards, e-mail and house numbers "
+                                           "in every part not given in texts (false: publish them as written)")
+    texts: PublicationTexts | None = None
 
 
 class ScreeningIn(BaseModel):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
-from services.suggestion import batch, commands, roster, screening, taxonomy, views
+from services.suggestion import batch, commands, publication, roster, screening, taxonomy, views
 from services.suggestion.handlers import HANDLERS
 from services.suggestion.models import Suggestion, UnitName
 
@@ -48,7 +48,13 @@ class SuggestionService(ServiceBase):
     @rpc
     def publish(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
-            return self._answer(tx, commands.publish(tx, actor, suggestion_id, data))
+            return self._answer(tx, publication.publish(tx, actor, suggestion_id, data))
+
+    @rpc
+    def publication(self, actor, suggestion_id):
+        """The suggestion's title, body and replies as they would be published, with what is masked."""
+        with self.db.read() as session:
+            return publication.preview(session, suggestion_id)
 
     @rpc
     def screen(self, actor, suggestion_id, data):

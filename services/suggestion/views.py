@@ -3,9 +3,11 @@ from sqlalchemy import and_, false, or_, select, text
 
 from services.common.clock import now
 from services.common.errors import NotFound
+from services.common.like import ESCAPE, contains_pattern
 from services.suggestion import domain, taxonomy
 from services.suggestion.commands import count
 from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
+from services.suggestion.publication import shown
 from services.suggestion.roster import names_of
 from services.suggestion.screening import similar
 from services.suggestion.text import cjk_runs, query_terms, token_runs
@@ -56,12 +58,14 @@ def timeline(session, suggestion_id: int) -> list[dict]:
     return [{"type": t.type, "at": t.at.isoformat(), "actor": t.actor, "note": t.note} for t in rows]
 
 
-def replies(session, suggestion_ids: list[int]) -> dict[int, list[dict]]:
+def replies(session, suggestion_ids: list[int], public: bool = False) -> dict[int, list[dict]]:
+    """Replies as staff read them, or (public) as published: reviewed or masked, never as written."""
     result: dict[int, list[dict]] = {i: [] for i in suggestion_ids}
     for r in session.scalars(select(ReplyEntry).where(ReplyEntry.suggestion_id.in_(suggestion_ids))
                              .order_by(ReplyEntry.at, ReplyEntry.id)):
+        content = shown(r.public_content, r.content) if public else r.content
         result[r.suggestion_id].append({"unit_name": r.unit_name, "result_class": r.result_class,
-                                        "round": r.round, "content": r.content, "at": r.at.isoformat()})
+                                        "round": r.round, "content": content, "at": r.at.isoformat()})
     return result
 
 
@@ -97,13 +101,14 @@ def keyword_condition(q: str, recheck: bool = True):
         exact, latin = query_terms(word)
         terms = exact + latin
         if not terms:
-            conditions.append(Suggestion.title.like(_pattern(word)))
+            conditions.append(Suggestion.title.like(contains_pattern(word), escape=ESCAPE))
             continue
         condition = Suggestion.search_terms.contains(terms)
         if recheck and _needs_recheck(word):
             like = Suggestion.title.ilike if latin else Suggestion.title.like
             body_like = Suggestion.body.ilike if latin else Suggestion.body.like
-            condition = and_(condition, or_(like(_pattern(word)), body_like(_pattern(word))))
+            pattern = contains_pattern(word)
+            condition = and_(condition, or_(like(pattern, escape=ESCAPE), body_like(pattern, escape=ESCAPE)))
         conditions.append(condition)
     return and_(*conditions) if conditions else None
 
@@ -112,10 +117,6 @@ def _needs_recheck(word: str) -> bool:
     """Only one indexed term that is the whole word (公交, 5G) answers exactly without a recheck."""
     runs = token_runs(word)
     return len(runs) != 1 or runs[0] != word or (len(cjk_runs(word)) == 1 and len(word) > 2)
-
-
-def _pattern(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def scope(query, actor: dict, filters: dict):
@@ -199,9 +200,9 @@ def _uses_terms(query) -> bool:
 
 
 def public_dict(s: Suggestion, names: dict, replies_: list[dict]) -> dict:
-    """What the public site shows: no contact data, no internal notes."""
-    return {"id": s.id, "number": domain.number_label(s.number), "session": s.session, "title": s.title,
-            "body": s.body, "category": s.category, "category_name": taxonomy.categories().get(s.category),
+    """What the public site shows: the published (masked or reviewed) texts, no contact data, no internal notes."""
+    return {"id": s.id, "number": domain.number_label(s.number), "session": s.session,
+            "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body), "category": s.category, "category_name": taxonomy.categories().get(s.category),
             "kind": s.kind, "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
             "published_at": _iso(s.published_at), "replies": replies_}
 
@@ -214,7 +215,7 @@ def public_list(session, filters: dict, limit: int, offset: int) -> dict:
     rows, total = page(session, query, min(limit, MAX_LIMIT), offset, counted if search else None,
                        SEARCH_COUNT_CAP if search else None)
     names = names_of(session, list({s.lead_deputy_id for s in rows}))
-    answers = replies(session, [s.id for s in rows])
+    answers = replies(session, [s.id for s in rows], public=True)
     return {"items": [public_dict(s, names, answers[s.id]) for s in rows], **totals(total, search, wanted),
             "limit": limit, "offset": offset}
 
@@ -223,4 +224,4 @@ def public_get(session, suggestion_id: int) -> dict:
     s = session.get(Suggestion, suggestion_id)
     if s is None or not s.public or s.status not in domain.PUBLISHABLE:
         raise NotFound(f"suggestion {suggestion_id} not found")
-    return public_dict(s, names_of(session, [s.lead_deputy_id]), replies(session, [s.id])[s.id])
+    return public_dict(s, names_of(session, [s.lead_deputy_id]), replies(session, [s.id], public=True)[s.id])

@@ -152,8 +152,6 @@ ROWS: list[Row] = [
     Row("GET", "/docs", EVERYONE, note="API.md: the interactive page; its assets are public like it"),
     Row("GET", "/docs/assets/{name}", EVERYONE, ids={"name": lambda world, role: "swagger-ui.css"}),
     Row("GET", "/readyz", EVERYONE),
-    Row("GET", "/metrics", EVERYONE, note="not in API.md: the gateway's Prometheus text, scraped without a token "
-                                          "like every service's metrics port"),
     *(Row(m, "/{path}", EVERYONE, ids={"path": lambda w, r: "api/v1/no-such-route"}, expect=dict.fromkeys(ROLES, 404),
           note="the catch-all: an unknown path is 404 for everyone, token or not")
       for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
@@ -201,6 +199,8 @@ ROWS: list[Row] = [
         others=(other("deputy", suggestion_id="s2"),
                 other("deputy", 403, caller="deputy2", suggestion_id="suggestion_id"))),
     Row("POST", S + "/publish", roles("office"), ids={"suggestion_id": "s3"}),
+    Row("GET", S + "/publication", roles("office"), ids={"suggestion_id": "s3"},
+        note="not in API.md: the review of what publish would show (issue 13), for whoever publishes"),
     Row("GET", V + "/public/suggestions", EVERYONE, note="API.md: public; a token does not take it away"),
     Row("GET", V + "/public/suggestions/{suggestion_id}", EVERYONE, ids={"suggestion_id": "s3"},
         note="not in API.md: one item of the public list; a suggestion not public is 404 to everyone",

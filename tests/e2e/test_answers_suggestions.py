@@ -49,8 +49,13 @@ def test_suggestion_answers_match_their_models(api, conforms):
     a = api.post(f"/suggestions/{s['id']}/assignment", OFFICE, {"lead_unit_id": world.unit["id"]}, expect=201).json()
     api.post(f"/assignments/{a['id']}/sign", world.unit_token, expect=200)
     api.post(f"/assignments/{a['id']}/reply", world.unit_token,
-             {"result_class": "A", "content": "已增设站点。", "signed_by": "张局长"}, expect=201)
+             {"result_class": "A", "content": "已增设站点。联系人手机13812345678，反映人身份证110105194912310021。",
+              "signed_by": "张局长"}, expect=201)
     wait_for(lambda: api.get(f"/suggestions/{s['id']}", OFFICE).json()["replies"], what="the reply projected")
+    preview = conforms(api.get(f"/suggestions/{s['id']}/publication", OFFICE), "GET", one + "/publication")
+    masked = "已增设站点。联系人手机138****5678，反映人身份证11010519491231****。"
+    assert preview["replies"][0]["text"] == masked and preview["replies"][0]["published"] is None
+    assert [r["kind"] for r in preview["replies"][0]["redactions"]] == ["mobile", "id_card"]
     published = conforms(api.post(f"/suggestions/{s['id']}/publish", OFFICE, {}), "POST", one + "/publish")
     assert published["public"] is True and published["published_at"]
     detail = conforms(api.get(f"/suggestions/{s['id']}", world.cosigner_token), "GET", one)
@@ -62,7 +67,7 @@ def test_suggestion_answers_match_their_models(api, conforms):
     searched = conforms(api.get(f"/suggestions?session={session}&q=公交出行", OFFICE), "GET", "/api/v1/suggestions")
     assert s["id"] in [i["id"] for i in searched["items"]]
     public = conforms(api.get(f"/public/suggestions?session={session}"), "GET", "/api/v1/public/suggestions")
-    assert [i["id"] for i in public["items"]] == [s["id"]] and public["items"][0]["replies"]
+    assert [i["id"] for i in public["items"]] == [s["id"]] and public["items"][0]["replies"][0]["content"] == masked
     conforms(api.get(f"/public/suggestions/{s['id']}"), "GET", "/api/v1/public/suggestions/{suggestion_id}")
 
     sheet = xlsx(["标题", "内容", "类别", "类型", "届次", "领衔代表"],
@@ -74,7 +79,7 @@ def test_suggestion_answers_match_their_models(api, conforms):
     public_one = "/api/v1/public/suggestions/{suggestion_id}"
     assert conforms.checked == {("POST", "/api/v1/suggestions"), ("GET", "/api/v1/suggestions"), ("GET", one),
                                 *(("POST", one + step) for step in ("/submit", "/screening", "/withdraw", "/publish")),
-                                ("GET", "/api/v1/public/suggestions"), ("GET", public_one),
+                                ("GET", "/api/v1/public/suggestions"), ("GET", public_one), ("GET", one + "/publication"),
                                 ("POST", "/api/v1/suggestions/import")}
 
 

@@ -115,8 +115,31 @@ def test_every_service_serves_metrics(system, api):
         requests.get(system.metrics_url("suggestion"), timeout=5).text
     from prometheus_client.parser import text_string_to_metric_families
 
-    gateway = requests.get(system.url + "/metrics", timeout=5).text
+    gateway = requests.get(system.metrics_url("gateway"), timeout=5).text
     samples = [s for family in text_string_to_metric_families(gateway) for s in family.samples
                if s.name == "gateway_http_requests_total"]
     assert any(s.labels == {"http_method": "GET", "endpoint": "/api/v1/categories", "status_code": "200"}
                and s.value >= 1 for s in samples), samples
+
+
+def test_the_public_port_does_not_serve_the_gateways_metrics(system):
+    public = requests.get(system.url + "/metrics", timeout=5)
+    assert public.status_code == 404 and public.json()["error"]["code"] == "not_found"
+    assert "gateway_http_requests_total" not in public.text
+    assert requests.get(system.metrics_url("gateway").replace("/metrics", "/healthz"), timeout=5).status_code == 200
+
+
+def test_answers_carry_security_headers(system, api):
+    signed_in = api.get("/categories", OFFICE, expect=200)
+    public = api.get("/public/suggestions", expect=200)
+    refused = requests.request("TRACE", system.url + "/healthz", timeout=5)  # werkzeug's router: 405
+    assert refused.status_code == 405
+    for answer in (signed_in, public, refused):
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Cache-Control"] == "no-store"
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+        assert answer.headers["Referrer-Policy"] == "no-referrer"
+        assert "Strict-Transport-Security" not in answer.headers  # plain http, no trusted proxy here
+    page = requests.get(system.url + "/docs", timeout=5)
+    assert page.headers["Cache-Control"] == "no-cache" and "script-src 'self'" in page.headers["Content-Security-Policy"]

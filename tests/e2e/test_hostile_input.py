@@ -50,7 +50,8 @@ def station(system):
 def replica(system):
     """A second gateway on the same system: public rate 6/min (burst 3), CORS for ORIGIN, 4 KiB bodies."""
     port = int(system.env["GATEWAY_ADDRESS"].rsplit(":", 1)[1]) + 20
-    env = {**system.env, "GATEWAY_ADDRESS": f"127.0.0.1:{port}", "GATEWAY_PUBLIC_RATE": "6",
+    env = {**system.env, "GATEWAY_ADDRESS": f"127.0.0.1:{port}", "GATEWAY_METRICS_ADDRESS": f"127.0.0.1:{port + 1}",
+           "GATEWAY_PUBLIC_RATE": "6",
            "GATEWAY_PUBLIC_BURST": "3", "GATEWAY_CORS_ORIGINS": f"{ORIGIN}, http://localhost:5173",
            "GATEWAY_MAX_BODY_BYTES": "4096"}
     with open(f"{system.env['RUN_DIR']}/gateway-replica.log", "ab") as log:
@@ -67,7 +68,9 @@ def replica(system):
                 pass
             assert proc.poll() is None and time.monotonic() < deadline, "the replica gateway did not start"
             time.sleep(0.3)
-        yield Api(url)
+        api = Api(url)
+        api.metrics_url = f"http://127.0.0.1:{port + 1}/metrics"
+        yield api
     finally:
         proc.terminate()
         proc.wait(timeout=15)
@@ -252,7 +255,7 @@ def test_public_routes_are_rate_limited_per_address_on_each_replica(api, replica
     replica.get("/deputies?limit=1", OFFICE, expect=200)
     # the limit is per replica: the suite's gateway still answers this address
     api.get("/public/suggestions", expect=200)
-    metrics = requests.get(replica.url + "/metrics", timeout=5).text
+    metrics = requests.get(replica.metrics_url, timeout=5).text
     assert any(line.startswith("lianxin_gateway_refused_total{") and 'code="rate_limited"' in line
                and 'status="429"' in line and float(line.split()[-1]) >= 2 for line in metrics.splitlines())
 

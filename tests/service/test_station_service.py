@@ -78,6 +78,22 @@ def test_get_deputies_returns_what_was_registered(rpc, station):
     assert rpc.station.get_deputies([]) == []
 
 
+def test_deputy_search_takes_like_wildcards_literally(rpc, station):
+    """q=% or q=_ once listed every deputy with their phone: the wildcards are escaped."""
+    plain = rpc.station.register_deputy(OFFICE, DEPUTY)
+    percent = rpc.station.register_deputy(OFFICE, {**DEPUTY, "name": "百分之%百"})
+    under = rpc.station.register_deputy(OFFICE, {**DEPUTY, "name": "下_划线"})
+    slash = rpc.station.register_deputy(OFFICE, {**DEPUTY, "name": "反\\斜杠"})
+
+    def found(q):
+        return [d["id"] for d in rpc.station.list_deputies(OFFICE, {"q": q})["items"]]
+
+    assert found("%") == [percent["id"]]
+    assert found("_") == [under["id"]]
+    assert found("\\") == [slash["id"]]
+    assert found("张") == [plain["id"]] and found("%%") == [] and found("张_") == []
+
+
 def test_register_station_gives_a_qr_token(rpc, station):
     one = register_station(rpc, "东华门街道代表之家", "home", "北京市东城区东华门街道")
     two = register_station(rpc, "景山街道代表联络站", "station", "北京市东城区景山街道")

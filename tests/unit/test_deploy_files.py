@@ -225,6 +225,22 @@ def test_k8s_deployments_commands_ports_and_services(k8s):
             assert ann.get("prometheus.io/port") == str(port), f"{app} Service scrape port must be {port}"
 
 
+def test_gateway_metrics_have_their_own_port_outside_the_ingress(k8s, compose):
+    docs = k8s["gateway.yaml"]
+    [container] = pod_spec(by_kind(docs, "Deployment")["gateway"])["containers"]
+    assert {"name": "metrics", "containerPort": 9100} in container["ports"]
+    scraped = [s for s in by_kind(docs, "Service").values()
+               if s["metadata"].get("annotations", {}).get("prometheus.io/port") == "9100"]
+    assert [p["targetPort"] for s in scraped for p in s["spec"]["ports"]] == ["metrics"]
+    ingress_backends = {path["backend"]["service"]["name"] for d in docs if d["kind"] == "Ingress"
+                        for rule in d["spec"]["rules"] for path in rule["http"]["paths"]}
+    assert ingress_backends and not ingress_backends & {s["metadata"]["name"] for s in scraped}
+    config = by_kind(k8s["configmap.yaml"], "ConfigMap")["lianxin-config"]["data"]
+    assert config["GATEWAY_METRICS_ADDRESS"] == "0.0.0.0:9100"
+    assert "127.0.0.1:9100:9100" in compose["services"]["gateway"]["ports"]
+    assert compose["x-app-env"]["GATEWAY_METRICS_ADDRESS"] == "0.0.0.0:9100"
+
+
 def _resolve_port(container: dict, port) -> int:
     if isinstance(port, int):
         return port

@@ -1,0 +1,69 @@
+"""Disclosure (公开): what the public site shows of a suggestion, reviewed by the office.
+
+The office previews the title, body and every reply as they would be published, with
+each masked span (redaction.py), then publishes: masked by default, or with its own
+reviewed texts. The published texts are stored beside the originals, which only staff
+see. A reply arriving after publication has no reviewed text yet: it is shown masked.
+"""
+from sqlalchemy import select
+
+from services.common.clock import now
+from services.common.errors import ValidationFailed
+from services.common.validation import parse
+from services.suggestion import domain
+from services.suggestion.commands import actor_name, add_timeline, event_payload, load
+from services.suggestion.models import ReplyEntry, Suggestion
+from services.suggestion.redaction import redact
+from services.suggestion.schemas import PublishIn
+
+
+def shown(published: str | None, original: str | None) -> str | None:
+    """What the public site shows: the reviewed text, else the original masked (never as written)."""
+    return published if published is not None else redact(original)[0]
+
+
+def part(original: str | None, published: str | None, public: bool) -> dict:
+    text, spans = redact(original)
+    return {"original": original, "text": text, "published": shown(published, original) if public else None,
+            "redactions": [{"kind": s.kind, "start": s.start, "end": s.end, "original": s.original,
+                            "masked": s.masked} for s in spans]}
+
+
+def replies_of(session, suggestion_id: int) -> list[ReplyEntry]:
+    return list(session.scalars(select(ReplyEntry).where(ReplyEntry.suggestion_id == suggestion_id)
+                                .order_by(ReplyEntry.at, ReplyEntry.id)))
+
+
+def preview(session, suggestion_id: int) -> dict:
+    s = load(session, suggestion_id)
+    return {"suggestion_id": s.id, "public": s.public, "published_at": s.published_at and s.published_at.isoformat(),
+            "title": part(s.title, s.public_title, s.public), "body": part(s.body, s.public_body, s.public),
+            "replies": [{"id": r.id, "unit_name": r.unit_name, "result_class": r.result_class, "round": r.round,
+                         "at": r.at.isoformat(), **part(r.content, r.public_content, s.public)}
+                        for r in replies_of(session, s.id)]}
+
+
+def publish(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
+    """Publish (again): every part gets the office's text if given, else the masked (or, with
+    redact false, the original) one. Publishing again replaces the published texts."""
+    form = parse(PublishIn, data)
+    s = load(tx, suggestion_id, lock=True)
+    domain.check_publish(s.status)
+    texts = form.texts.model_dump() if form.texts else {"replies": []}
+    replies = {r.id: r for r in replies_of(tx, s.id)}
+    unknown = [{"field": f"texts.replies.{i}.id", "message": f"suggestion {s.id} has no reply {given['id']}"}
+               for i, given in enumerate(texts["replies"]) if given["id"] not in replies]
+    if unknown:
+        raise ValidationFailed(unknown[0]["message"], unknown)
+    given = {r["id"]: r["content"] for r in texts["replies"]}
+
+    def chosen(reviewed, original):
+        return reviewed if reviewed is not None else redact(original)[0] if form.redact else original
+    s.public_title, s.public_body = chosen(texts.get("title"), s.title), chosen(texts.get("body"), s.body)
+    for reply_id, reply in replies.items():
+        reply.public_content = chosen(given.get(reply_id), reply.content)
+    if not s.public:
+        s.public, s.published_at = True, now()
+        add_timeline(tx, s.id, "published", actor_name(actor), "公开", at=s.published_at)
+        tx.publish("published", event_payload(tx, s))
+    return s

@@ -1,0 +1,78 @@
+"""Publishing with personal data masked: preview, publish (masked or reviewed texts), the public
+list, on real PostgreSQL and RabbitMQ (issue 13: a phone number typed into a reply was published)."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.common.errors import ValidationFailed
+from tests.service.helpers import envelope, publish, wait_for
+from tests.service.test_suggestion_intake import OFFICE, submit
+from tests.service.test_suggestion_reads import assign
+
+REPLY = "已安排专人上门。联系人王科长，手机13812345678；反映人身份证号110105194912310021，住建设路12号3栋2单元501室。"
+MASKED = "已安排专人上门。联系人王科长，手机138****5678；反映人身份证号11010519491231****，住建设路**号*栋*单元***室。"
+
+
+def replied(amqp, rpc, s: dict, content: str, round_: int = 1) -> None:
+    publish(amqp, envelope("assignment.replied", {
+        "suggestion_id": s["id"], "assignment_id": s["id"] + 100, "lead_unit_id": 9, "co_unit_ids": [],
+        "lead_unit_name": "市交通运输局", "result_class": "A", "content": content, "round": round_}))
+    wait_for(lambda: len(rpc.suggestion.get(OFFICE, s["id"])["replies"]) >= round_, what=f"reply {round_}")
+
+
+@pytest.fixture
+def answered(service, rpc, amqp):
+    s = submit(rpc, 1, "关于增设公交站点的建议", body="请联系我13900001111商量站点位置。")
+    rpc.suggestion.screen(OFFICE, s["id"], {"decision": "accept"})
+    assign(amqp, rpc, s, 9, [], datetime.now(timezone.utc) + timedelta(days=90))
+    replied(amqp, rpc, s, REPLY)
+    return s
+
+
+def public_item(rpc, suggestion_id):
+    return next(i for i in rpc.suggestion.public_list({})["items"] if i["id"] == suggestion_id)
+
+
+def test_preview_lists_what_would_be_masked_and_publish_masks_it(rpc, amqp, answered):
+    preview = rpc.suggestion.publication(OFFICE, answered["id"])
+    [reply] = preview["replies"]
+    assert (reply["original"], reply["text"], reply["published"]) == (REPLY, MASKED, None)
+    assert [r["kind"] for r in reply["redactions"]] == ["mobile", "id_card", "address"]
+    assert all(REPLY[r["start"]:r["end"]] == r["original"] for r in reply["redactions"])
+    assert preview["body"]["text"] == "请联系我139****1111商量站点位置。" and preview["public"] is False
+    assert rpc.suggestion.public_list({})["items"] == []
+
+    rpc.suggestion.publish(OFFICE, answered["id"], {})
+
+    item = public_item(rpc, answered["id"])
+    assert item["replies"][0]["content"] == MASKED and item["body"] == "请联系我139****1111商量站点位置。"
+    assert "13812345678" not in str(item) and "110105194912310021" not in str(item)
+    assert rpc.suggestion.public_get(answered["id"])["replies"][0]["content"] == MASKED
+    assert rpc.suggestion.get(OFFICE, answered["id"])["replies"][0]["content"] == REPLY  # staff keep the original
+    assert rpc.suggestion.publication(OFFICE, answered["id"])["replies"][0]["published"] == MASKED
+
+    # a reply after publication is shown masked until the office reviews it
+    replied(amqp, rpc, answered, "补充答复：请拨打0571-87654321联系。", round_=2)
+    assert public_item(rpc, answered["id"])["replies"][1]["content"] == "补充答复：请拨打0571-********联系。"
+
+
+def test_the_office_may_publish_its_own_reviewed_texts(rpc, answered):
+    reply_id = rpc.suggestion.publication(OFFICE, answered["id"])["replies"][0]["id"]
+    with pytest.raises(ValidationFailed) as err:
+        rpc.suggestion.publish(OFFICE, answered["id"], {"texts": {"replies": [{"id": reply_id + 999, "content": "x"}]}})
+    assert err.value.details[0]["field"] == "texts.replies.0.id"
+    assert rpc.suggestion.public_list({})["items"] == []  # nothing was published
+
+    rpc.suggestion.publish(OFFICE, answered["id"], {"texts": {
+        "body": "请联系代表商量站点位置。", "replies": [{"id": reply_id, "content": "已安排专人上门联系反映人。"}]}})
+
+    item = public_item(rpc, answered["id"])
+    assert item["body"] == "请联系代表商量站点位置。"
+    assert item["replies"][0]["content"] == "已安排专人上门联系反映人。"
+    assert item["title"] == "关于增设公交站点的建议"
+
+    # publishing again replaces the published texts; redact false publishes what is not given as written
+    rpc.suggestion.publish(OFFICE, answered["id"], {"redact": False})
+    assert public_item(rpc, answered["id"])["replies"][0]["content"] == REPLY
+    timeline = [t["type"] for t in rpc.suggestion.get(OFFICE, answered["id"])["timeline"]]
+    assert timeline.count("published") == 1
