@@ -97,9 +97,16 @@ def k8s_env_names(secret_keys: set[str]) -> set[str]:
     return names
 
 
+class _PlainLoader(yaml.SafeLoader):
+    """SafeLoader without nameko's ${VAR:default} resolver, which another test's import may have
+    registered on SafeLoader itself: compose's ${VAR:?message} must be read as written."""
+
+
 @pytest.fixture(scope="module")
 def compose() -> dict:
-    return yaml.safe_load(COMPOSE.read_text())
+    _PlainLoader.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "!env_var"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return yaml.load(COMPOSE.read_text(), Loader=_PlainLoader)
 
 
 @pytest.fixture(scope="module")
