@@ -21,11 +21,12 @@ from scripts.isolation import TEST_ID, drop_databases
 from services.common.settings import SERVICES
 from services.common.topology import queue_name
 from tests.brokers import start_node
-from tests.conftest import ROOT, test_env
+from tests.conftest import ROOT
+from tests.conftest import test_env as isolated_env
 from tests.e2e.client import Api, World
 from tests.polling import wait_for
 
-ENV = test_env("brk", 17400)
+ENV = isolated_env("brk", 17400)
 ENV.update({"GATEWAY_PUBLIC_RATE": "0"})
 BROKER_PORT = int(ENV["GATEWAY_ADDRESS"].rsplit(":", 1)[1]) + 50
 PROCESSES = (*SERVICES, "gateway")
