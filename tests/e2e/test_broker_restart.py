@@ -176,3 +176,14 @@ def test_a_broker_restart_under_load_is_ridden_out(broker_system):
         return heard if set(heard) == created else None
     heard = wait_for(office_heard, timeout=60, what="the office's notification of every submission")
     assert set(heard.values()) == {1}
+
+
+def test_a_killed_process_is_restarted_by_its_supervisor(broker_system):
+    system = broker_system
+    old = system.pids()["notify"]
+    subprocess.run(["bash", "scripts/svc.sh", "kill", "notify"], cwd=ROOT, env=system.env, check=True,
+                   capture_output=True)
+    new = wait_for(lambda: (pid := system.pids()["notify"]) != old and pid, timeout=30, what="a new notify pid")
+    assert pathlib.Path(f"/proc/{new}").exists()
+    wait_for(system.ready, timeout=60, interval=0.5, what="/readyz 200 with no `svc.sh start`")
+    assert f"notify (pid {old}) exited with status 137" in system.log("notify")
