@@ -4,6 +4,8 @@ from datetime import date, time
 
 from werkzeug.wrappers import Response
 
+from services.common.outages import RETRY_AFTER_SECONDS
+
 
 class ApiError(Exception):
     """An HTTP-level error raised by the gateway itself (400, 401, 403, 404, 413, 415, 429)."""
@@ -22,6 +24,8 @@ def to_json(value):
 
 
 def json_response(status: int, data, headers: dict | None = None) -> Response:
+    if status == 503:  # every 503 tells the client when to try again (API.md)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS), **(headers or {})}
     return Response(json.dumps(data, ensure_ascii=False, default=to_json), status=status,
                     headers=headers, mimetype="application/json")
 

@@ -21,6 +21,7 @@ from services.common.context import new_request_id
 from services.common.errors import LianxinError
 from services.common.idempotency import HEADER as IDEMPOTENCY_HEADER
 from services.common.metrics import get_or_create
+from services.common.outages import DATABASE_DOWN_NAMES, backing_service_down, unavailable
 from services.common.schemas import MAX_ID
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,12 @@ def response_for(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         code = "too_large" if exc.code == 413 else exc.name.lower().replace(" ", "_")
         return json_response(exc.code, error_body(code, exc.description))
+    # backstop: services turn these into Unavailable themselves (services/common/outages.py)
+    down = backing_service_down(exc) or (
+        isinstance(exc, RemoteError) and exc.exc_type in DATABASE_DOWN_NAMES and "database")
+    if down:
+        log.warning("%s unavailable: %r", down, exc)
+        return response_for(unavailable(down))
     if isinstance(exc, RemoteError):
         log.error("service error: %s %s", exc.exc_type, exc.value)
     else:

@@ -4,7 +4,9 @@
     python -m services.common.deadletters SERVICE replay [ID ...]   (all not yet replayed if no id)
 
 Replay publishes the stored envelope straight to that service's queue (not the
-shared exchange), so only the consumer that failed sees it again.
+shared exchange), so only the consumer that failed sees it again. A message whose body
+could not be decoded (type ``undecodable``: its bytes in base64 and as text) is listed
+but never replayed: it would only be parked again.
 """
 import argparse
 import json
@@ -27,7 +29,7 @@ def list_letters(engine, only_pending=True) -> list[dict]:
 
 def replay(engine, uri: str, service: str, ids: list[int] | None = None) -> int:
     with engine.begin() as conn:
-        sql = "SELECT id, envelope FROM dead_letters WHERE replayed_at IS NULL"
+        sql = "SELECT id, envelope FROM dead_letters WHERE replayed_at IS NULL AND type <> 'undecodable'"
         params = {}
         if ids:
             sql += " AND id = ANY(:ids)"

@@ -121,3 +121,15 @@ def _insert_dead_letter(db: Db, consumer: str, event_id: str, type_: str, envelo
             {"c": consumer, "e": event_id, "t": type_[:100], "env": envelope_json, "err": error[:4000],
              "a": attempts},
         )
+
+
+def park_undecodable(db: Db, consumer: str, message) -> str:
+    """Park a message whose body could not be decoded (``services.common.amqp.Undecodable``):
+    its bytes (base64 and as lossy text), content type, routing key and headers. Until the
+    database takes it the worker waits, so the message stays unacked and cannot be lost."""
+    record = message.as_record()
+    _until_reachable(lambda: _insert_dead_letter(db, consumer, str(uuid.uuid4()), "undecodable",
+                                                 json.dumps(record, ensure_ascii=False), message.error, 1),
+                     {"consumer": consumer})
+    handled_total.labels(consumer, "undecodable", "undecodable").inc()
+    return "undecodable"

@@ -1,8 +1,8 @@
 """RPC with a deadline: nameko's proxies wait forever unless told otherwise."""
 import eventlet
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
 
+from services.common.amqp import ResilientRpcProxy, broker_error
 from services.common.errors import Unavailable
 
 DEFAULT_TIMEOUT = 5.0
@@ -11,13 +11,13 @@ DEFAULT_TIMEOUT = 5.0
 FALLBACK_TIMEOUT = 3.0
 
 
-def timed_proxy(service: str, timeout: float = DEFAULT_TIMEOUT) -> RpcProxy:
+def timed_proxy(service: str, timeout: float = DEFAULT_TIMEOUT) -> ResilientRpcProxy:
     """An RpcProxy whose requests expire in RabbitMQ once the caller has given up.
 
     Without it, a request to a service that is down waits in its queue and is
     carried out when the service returns, long after the caller got a 503.
     """
-    return RpcProxy(service, expiration=timeout)
+    return ResilientRpcProxy(service, expiration=timeout)
 
 
 def call(method_proxy, *args, timeout: float = DEFAULT_TIMEOUT, **kwargs):
@@ -26,6 +26,10 @@ def call(method_proxy, *args, timeout: float = DEFAULT_TIMEOUT, **kwargs):
         reply = method_proxy.call_async(*args, **kwargs)
     except UnknownService:  # its queue does not exist: the service never started here
         raise Unavailable(f"{method_proxy.service_name} is not running") from None
+    except Exception as exc:
+        if not broker_error(exc):
+            raise
+        raise Unavailable(f"the message broker is unavailable ({exc}); retry in a few seconds") from None
     try:
         with eventlet.Timeout(timeout):
             return reply.result()

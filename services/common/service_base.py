@@ -6,24 +6,26 @@ entrypoints and dependencies declared on base classes too.
 """
 import json
 
-from nameko.messaging import consume
-from nameko.rpc import rpc as nameko_rpc
 from nameko.web.handlers import http
 from sqlalchemy import text
 
+from services.common.amqp import EventConsumer, ResilientRpc, Undecodable
 from services.common.context import RequestContext
 from services.common.db import Database
 from services.common.errors import LianxinError
 from services.common.idempotency import IdempotencyKeys, once, purge
-from services.common.inbox import handle_event
+from services.common.inbox import handle_event, park_undecodable
 from services.common.metrics import Metrics
 from services.common.secret_check import SecretCheck
+from services.common.outages import unavailable_when_down
 from services.common.timers import config_timer
 from services.common.topology import event_queue
 
 
 def rpc(fn=None, *, idempotent: bool = False, **kwargs):
-    """nameko's @rpc where domain errors are answers, not faults (logged without a traceback).
+    """nameko's @rpc where domain errors are answers, not faults (logged without a traceback),
+    a database or broker that is down is a 503 (``Unavailable``), and the broker may restart
+    under it (services/common/amqp.py).
 
     ``@rpc(idempotent=True)`` on a method that creates: it honours the caller's Idempotency-Key
     (services/common/idempotency.py).
@@ -34,18 +36,23 @@ def rpc(fn=None, *, idempotent: bool = False, **kwargs):
     kwargs.setdefault("expected_exceptions", LianxinError)
 
     def decorate(method):
-        return nameko_rpc(**kwargs)(once(method) if idempotent else method)
+        return ResilientRpc.decorator(**kwargs)(unavailable_when_down(once(method) if idempotent else method))
     return decorate if fn is None else decorate(fn)
 
 
-def event_consumer(service: str, handlers: dict):
-    """The entrypoint taking a service's events off its queue, each handled at most once.
+def event_consumer(service: str, handlers):
+    """The entrypoint taking a service's events off its queue, each handled at most once; a body
+    that cannot be decoded is parked in dead_letters.
 
-    Use as ``on_event = event_consumer("notify", HANDLERS)`` in the service class.
+    Use as ``on_event = event_consumer("suggestion", HANDLERS)`` in the service class;
+    ``handlers`` may instead be a function of the service instance returning the dict.
     """
-    @consume(event_queue(service))
+    @EventConsumer.decorator(event_queue(service))
     def on_event(self, body):
-        handle_event(self.db, service, body, handlers)
+        if isinstance(body, Undecodable):
+            park_undecodable(self.db, service, body)
+            return
+        handle_event(self.db, service, body, handlers(self) if callable(handlers) else handlers)
     return on_event
 
 

@@ -1,10 +1,6 @@
 """Notify service entrypoints: events in; inbox, e-mail and webhook deliveries out; daily digests."""
-from nameko.messaging import consume
-
-from services.common.inbox import handle_event
 from services.common.secret_check import SecretCheck
-from services.common.service_base import ServiceBase, rpc
-from services.common.topology import event_queue
+from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.notify import commands, digest, dispatcher, views
 from services.notify.handlers import make_handlers
 from services.notify.settings import NotifySettings
@@ -16,9 +12,7 @@ class NotifyService(ServiceBase):
     settings = NotifySettings()
     secret_check = SecretCheck("WEBHOOK_SECRET", "SMTP_PASSWORD")
 
-    @consume(event_queue("notify"))
-    def on_event(self, body):
-        handle_event(self.db, "notify", body, make_handlers(self.settings))
+    on_event = event_consumer("notify", lambda service: make_handlers(service.settings))
 
     @config_timer("DISPATCH_INTERVAL", 1.0)
     def dispatch_tick(self):

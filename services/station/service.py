@@ -1,16 +1,13 @@
 """Station service entrypoints: roster, registry, activities, opinions, stats and points."""
 import base64
 
-from nameko.messaging import consume
 from prometheus_client import Counter
 from sqlalchemy import select
 
 from services.common.errors import NotFound
-from services.common.inbox import handle_event
 from services.common.metrics import get_or_create
 from services.common.secret_check import SecretCheck
-from services.common.service_base import ServiceBase, rpc
-from services.common.topology import event_queue
+from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.station import activities, opinions, points, qr, registry, roster, stats
 from services.station.access import visible_station
 from services.station.errors import RateLimited
@@ -27,9 +24,7 @@ class StationService(ServiceBase):
     rules = StationRules()
     secret_check = SecretCheck("INTAKE_SECRET")
 
-    @consume(event_queue("station"))
-    def on_event(self, body):
-        handle_event(self.db, "station", body, make_handlers(self.rules))
+    on_event = event_consumer("station", lambda service: make_handlers(service.rules))
 
     # ---- roster ----------------------------------------------------------------------
     @rpc(idempotent=True)

@@ -1,0 +1,197 @@
+"""nameko's AMQP entrypoints and proxies, made to ride out a broker restart.
+
+nameko 2.14 kills the whole container when a worker or the consumer thread raises (issues
+#346, #511): an ack on a connection the broker closed (``ConnectionResetError``), an RPC reply
+sent while the broker is down (``OperationalError: ECONNREFUSED``), or a reconnect that fails
+with an error kombu's ``ConsumerMixin.run`` does not catch. Every process then stays down.
+
+Here, one ``QueueConsumer`` per container (shared by our ``Rpc``, event consumer and RPC reply
+listener, as nameko's own are) instead:
+- keeps reconnecting, whatever the error, backing off up to ``RECONNECT_MAX_DELAY``;
+- logs and drops an ack or requeue that cannot reach the broker: the message was not acked, so
+  the broker delivers it again (consumers are idempotent, RPC callers have a deadline);
+- hands a body that cannot be decoded to its entrypoint (``handle_undecodable``) instead of
+  kombu's log-and-ack, so an event consumer can park it.
+An RPC reply that cannot be sent is retried for ``REPLY_RETRY_SECONDS``, then logged and dropped.
+"""
+import base64
+import logging
+from dataclasses import dataclass, field
+from functools import partial
+
+import eventlet
+from amqp.exceptions import AMQPError
+from kombu.exceptions import ContentDisallowed, DecodeError, EncodeError, KombuError
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
+from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
+from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
+from nameko.utils import sanitize_url
+
+log = logging.getLogger(__name__)
+
+# what a broker that went away raises somewhere in kombu/py-amqp (sockets are OSErrors)
+BROKER_ERRORS = (OSError, AMQPError, KombuError)
+NOT_BROKER_ERRORS = (ContentDisallowed, DecodeError, EncodeError)  # a message's fault, not the broker's
+RECONNECT_MAX_DELAY = 10.0
+REPLY_RETRY_SECONDS = 3.0  # callers wait 3-5 s for an answer: a later reply reaches no one
+# one publish attempt: give up on a refused connection within about a second, not kombu's ~10 s
+FAST_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
+FAST_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
+
+
+class ResilientQueueConsumer(QueueConsumer):
+    """nameko's QueueConsumer that survives broker restarts (see the module's docstring)."""
+
+    def run(self, _tokens=1, **kwargs):  # kombu's ConsumerMixin.run, catching every error
+        delay = 0.5
+        while not self.should_stop:
+            try:
+                for _ in self.consume(limit=None, **kwargs):
+                    delay = 0.5
+            except QueueConsumerStopped:
+                raise  # nameko's stop() before we ever connected
+            except Exception as exc:  # noqa: BLE001 - whatever broke, reconnect
+                if self.should_stop:
+                    break
+                log.warning("AMQP consumer lost the broker at %s (%r); reconnecting in %.1fs",
+                            sanitize_url(self.amqp_uri), exc, delay)
+                eventlet.sleep(delay)
+                delay = min(delay * 2, RECONNECT_MAX_DELAY)
+
+    def ack_message(self, message):
+        self._settle(message, "ack")
+
+    def requeue_message(self, message):
+        self._settle(message, "requeue")
+
+    def _settle(self, message, action: str) -> None:
+        # a message of a connection that is gone is back in its queue already
+        if not message.channel.connection:
+            return
+        try:
+            getattr(message, action)()
+        except Exception as exc:  # noqa: BLE001 - the broker redelivers what was not acked
+            log.warning("AMQP %s dropped, the connection is gone (%r): the broker delivers the "
+                        "message again", action, exc)
+
+    def get_consumers(self, consumer_cls, channel):  # as nameko's, plus on_decode_error
+        for provider in self._providers:
+            consumer = consumer_cls(queues=[provider.queue], accept=self.accept,
+                                    callbacks=[partial(self.handle_message, provider)],
+                                    on_decode_error=partial(self.on_undecodable, provider))
+            consumer.qos(prefetch_count=self.prefetch_count)
+            self._consumers[provider] = consumer
+        return self._consumers.values()
+
+    def on_undecodable(self, provider, message, exc):
+        handler = getattr(provider, "handle_undecodable", None)
+        if handler is not None:
+            handler(message, exc)
+            return
+        log.error("AMQP message body cannot be decoded, dropped: %r (content type %r, routing key %r)",
+                  exc, message.content_type, message.delivery_info.get("routing_key"))
+        self.ack_message(message)
+
+
+@dataclass
+class Undecodable:
+    """A message whose body could not be decoded, as its worker receives it instead of a body."""
+    error: str
+    content_type: str | None
+    content_encoding: str | None
+    routing_key: str | None
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+
+    @classmethod
+    def of(cls, message, exc: Exception) -> "Undecodable":
+        body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
+        return cls(error=repr(exc), content_type=message.content_type,
+                   content_encoding=message.content_encoding,
+                   routing_key=message.delivery_info.get("routing_key"),
+                   headers={k: str(v) for k, v in (message.headers or {}).items()}, body=body)
+
+    def as_record(self) -> dict:
+        """JSON-safe, the bytes kept exactly (base64) and readably (lossy text)."""
+        return {"undecodable": True, "content_type": self.content_type,
+                "content_encoding": self.content_encoding, "routing_key": self.routing_key,
+                "headers": self.headers, "body_base64": base64.b64encode(self.body).decode(),
+                "body_text": self.body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")}
+
+
+class EventConsumer(Consumer):
+    """nameko's @consume on the resilient QueueConsumer; an undecodable body reaches the worker
+    as an ``Undecodable`` (acked only once the worker ends, i.e. once it is parked)."""
+
+    queue_consumer = ResilientQueueConsumer()
+
+    def handle_undecodable(self, message, exc):
+        log.error("event body cannot be decoded: %r (content type %r)", exc, message.content_type)
+        try:
+            self.container.spawn_worker(self, (Undecodable.of(message, exc),), {}, context_data={},
+                                        handle_result=partial(self.handle_result, message))
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+
+consume = EventConsumer.decorator
+
+
+class ReplyPublisher(Publisher):
+    retry_policy = FAST_RETRY_POLICY
+    transport_options = FAST_TRANSPORT_OPTIONS
+
+
+class ResilientResponder(Responder):
+    publisher_cls = ReplyPublisher
+
+    def send_response(self, result, exc_info):
+        deadline = eventlet.hubs.get_hub().clock() + REPLY_RETRY_SECONDS
+        while True:
+            try:
+                return super().send_response(result, exc_info)
+            except BROKER_ERRORS as exc:
+                if eventlet.hubs.get_hub().clock() >= deadline:
+                    log.error("RPC reply dropped: the broker is unreachable (%r); the caller's "
+                              "deadline answers it", exc)
+                    return result, exc_info
+                eventlet.sleep(0.5)
+
+
+class ResilientRpcConsumer(RpcConsumer):
+    queue_consumer = ResilientQueueConsumer()
+
+    def handle_result(self, message, result, exc_info):  # as nameko's, with our responder
+        config = self.container.config
+        responder = ResilientResponder(
+            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config), config.get("serializer", "json"),
+            message, ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class ResilientRpc(Rpc):
+    rpc_consumer = ResilientRpcConsumer()
+
+
+class ResilientReplyListener(ReplyListener):
+    queue_consumer = ResilientQueueConsumer()
+
+
+class ResilientRpcProxy(RpcProxy):
+    """An RpcProxy whose replies arrive through the resilient consumer and whose requests give
+    up on an unreachable broker within about a second (the caller turns that into a 503)."""
+
+    rpc_reply_listener = ResilientReplyListener()
+
+    def __init__(self, target_service, **options):
+        options.setdefault("retry_policy", FAST_RETRY_POLICY)
+        super().__init__(target_service, **options)
+
+
+def broker_error(exc: BaseException) -> bool:
+    """Whether ``exc`` says the broker could not be reached (a 503, not a fault)."""
+    return isinstance(exc, BROKER_ERRORS) and not isinstance(exc, NOT_BROKER_ERRORS)
