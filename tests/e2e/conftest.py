@@ -11,6 +11,8 @@ ENV = test_env("e2e", 18000)
 # one address (127.0.0.1) sends every test's public requests: the public routes' limit is
 # tested on a gateway of its own (test_hostile_input.py), here it must not get in the way
 ENV.update({"GATEWAY_PUBLIC_RATE": "100000", "GATEWAY_PUBLIC_BURST": "10000"})
+# a lean copy: 3 connections per service process, not make up's 5 (README "Connection budget")
+ENV["DB_POOL_SIZE"] = "3"
 
 
 class System:
