@@ -35,6 +35,8 @@ pool_mode = transaction
 default_pool_size = ${PGBOUNCER_POOL_SIZE:-5}
 max_client_conn = ${PGBOUNCER_MAX_CLIENTS:-500}
 server_idle_timeout = 60
+log_connections = 0
+log_disconnections = 0
 logfile = $dir/pgbouncer.log
 pidfile = $pidfile
 EOF
