@@ -8,12 +8,14 @@ import subprocess
 import pytest
 from sqlalchemy import text
 
+from scripts.isolation import ROOT
+from scripts.isolation import test_env as isolated_env  # (imported as test_*, pytest would collect it)
 from services.common.db import make_engine
-from tests.conftest import ROOT, reset, test_env
 from tests.e2e.client import Api, World
+from tests.e2e.conftest import running_copy
 from tests.polling import wait_for
 
-ENV = test_env("pgb", 18150)
+ENV = isolated_env("pgb", 18150)
 ENV.update({"PGBOUNCER": "1", "DB_POOL_SIZE": "3", "GATEWAY_PUBLIC_RATE": "100000"})
 PORT = ENV["PGBOUNCER_PORT"]
 SERVICES = ("suggestion", "assignment", "station", "evaluation", "notify")
@@ -32,12 +34,8 @@ def as_dicts(rows: list[list[str]]) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def bounced():
-    subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=ENV, capture_output=True)
-    reset(ENV)
-    up = subprocess.run(["bash", "scripts/up.sh"], cwd=ROOT, env=ENV, capture_output=True, text=True)
-    assert up.returncode == 0, f"PGBOUNCER=1 make up failed:\n{up.stdout}\n{up.stderr}"
-    yield Api(f"http://{ENV['GATEWAY_ADDRESS']}")
-    subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=ENV, capture_output=True)
+    with running_copy(ENV):
+        yield Api(f"http://{ENV['GATEWAY_ADDRESS']}")
 
 
 def test_a_whole_lifecycle_through_pgbouncer(bounced):
