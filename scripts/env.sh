@@ -4,7 +4,16 @@ export DB_PREFIX="${DB_PREFIX:-lianxin}"
 export AMQP_VHOST="${AMQP_VHOST:-/}"
 if [ "$AMQP_VHOST" = "/" ]; then _vh="/"; else _vh="$AMQP_VHOST"; fi
 export AMQP_URI="${AMQP_URI:-pyamqp://guest:guest@127.0.0.1:5672/$_vh}"
-export PG_URL="${PG_URL:-postgresql+psycopg://root@127.0.0.1:5432}"
+# PostgreSQL: PG_DIRECT_URL is the server (migrations, admin); PG_URL is what the processes use.
+# PGBOUNCER=1 puts a PgBouncer (transaction pooling, scripts/pgbouncer.sh) on PGBOUNCER_PORT in between.
+export PGBOUNCER="${PGBOUNCER:-0}"
+export PGBOUNCER_PORT="${PGBOUNCER_PORT:-6543}"  # not 6432: Debian's own pgbouncer service may hold that
+export PG_DIRECT_URL="${PG_DIRECT_URL:-${PG_URL:-postgresql+psycopg://root@127.0.0.1:5432}}"
+if [ "$PGBOUNCER" = 1 ]; then
+  export PG_URL="postgresql+psycopg://root@127.0.0.1:$PGBOUNCER_PORT" DB_PGBOUNCER=1
+else
+  export PG_URL="${PG_URL:-$PG_DIRECT_URL}" DB_PGBOUNCER="${DB_PGBOUNCER:-0}"
+fi
 export GATEWAY_ADDRESS="${GATEWAY_ADDRESS:-0.0.0.0:8000}"
 # metrics ports answer anyone who reaches them: loopback only in development (containers bind 0.0.0.0
 # for Prometheus, see docker-compose.yml and deploy/k8s/configmap.yaml)

@@ -9,6 +9,7 @@ import subprocess
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SERVICES = ("suggestion", "assignment", "station", "evaluation", "notify")
+DIRECT_URL = "postgresql+psycopg://root@127.0.0.1:5432"
 
 # LIANXIN_TEST_ID=N gives a second checkout its own copies (names suffixed, ports
 # shifted by N*300), so two suites can run on one machine at once.
@@ -26,6 +27,9 @@ def test_env(name: str, port_base: int) -> dict:
         "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/lianxin_{name}",
         "RUN_DIR": str(ROOT / ".run" / name), "GATEWAY_ADDRESS": f"127.0.0.1:{port_base}",
         "PYTHONPATH": str(ROOT),
+        # straight to PostgreSQL unless the copy is started with PGBOUNCER=1 (its own, on port_base + 9)
+        "PGBOUNCER": "0", "DB_PGBOUNCER": "0", "PGBOUNCER_PORT": str(port_base + 9),
+        "PG_URL": os.environ.get("PG_DIRECT_URL") or os.environ.get("PG_URL") or DIRECT_URL,
     })
     for i, svc in enumerate(SERVICES, start=1):
         env[f"{svc.upper()}_METRICS_ADDRESS"] = f"127.0.0.1:{port_base + i}"

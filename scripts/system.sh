@@ -70,6 +70,12 @@ ensure_venv() {
   fi
 }
 
+ensure_pgbouncer() {
+  # (where systemd runs, the package also starts a system-wide one on 6432; scripts/pgbouncer.sh
+  # starts one of its own per run dir, on PGBOUNCER_PORT)
+  command -v pgbouncer >/dev/null || { say "installing pgbouncer"; apt_install pgbouncer; }
+}
+
 ensure_browser() {
   # tests/e2e/test_docs.py renders /docs in Debian's Chromium (no browser download of its own)
   command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
@@ -80,6 +86,7 @@ ensure_browser() {
 ensure_tools
 ensure_postgres
 ensure_rabbitmq
+if [ "$PGBOUNCER" = 1 ]; then ensure_pgbouncer; fi
 ensure_venv
 for extra in "$@"; do
   case "$extra" in

@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 bash scripts/system.sh
 mkdir -p "$RUN_DIR"
+if [ "$PGBOUNCER" = 1 ]; then bash scripts/pgbouncer.sh start; fi
 echo "[up] migrating (${DB_PREFIX}_*)"
-"$PY" -m services.common.migrate
+PG_URL="$PG_DIRECT_URL" "$PY" -m services.common.migrate   # straight to PostgreSQL, never through PgBouncer
 echo "[up] declaring the RabbitMQ topology"
 "$PY" -m services.common.topology >/dev/null
 for name in $SERVICES gateway; do bash scripts/svc.sh start "$name"; done

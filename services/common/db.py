@@ -11,17 +11,20 @@ os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 import json  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
+import eventlet  # noqa: E402
 import psycopg.waiting  # noqa: E402
 from greenlet import getcurrent  # noqa: E402 - per greenlet: eventlet workers are greenlets
 from nameko.extensions import DependencyProvider  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.exc import DataError, IntegrityError  # noqa: E402
+from sqlalchemy.exc import TimeoutError as PoolTimeout  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from services.common.envelope import make_envelope  # noqa: E402
-from services.common.errors import Conflict, ValidationFailed  # noqa: E402
+from services.common.errors import Conflict, DatabaseBusy, ValidationFailed  # noqa: E402
 
 UNIQUE_VIOLATION = "23505"
+TRUE = ("1", "true", "yes")
 
 
 def assert_cooperative_psycopg() -> None:
@@ -34,9 +37,28 @@ def assert_cooperative_psycopg() -> None:
         )
 
 
-def make_engine(url: str, pool_size: int = 12):
-    return create_engine(url, pool_size=pool_size, max_overflow=4, pool_pre_ping=True,
-                         pool_recycle=1800, json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+def behind_pgbouncer() -> bool:
+    """DB_PGBOUNCER=1: PG_URL is a PgBouncer in transaction pooling (CLIs read the environment)."""
+    return os.environ.get("DB_PGBOUNCER", "0").strip().lower() in TRUE
+
+
+def make_engine(url: str, pool_size: int = 5, pool_timeout: float = 3.0, application_name: str = "lianxin",
+                pgbouncer: bool | None = None):
+    """An engine holding at most ``pool_size`` connections (no overflow: the budget is exact).
+
+    A caller that waits ``pool_timeout`` seconds for a connection gets DatabaseBusy (a 503).
+    ``application_name`` shows who holds what in pg_stat_activity. Behind PgBouncer 1.18 in
+    transaction pooling psycopg must not prepare statements: the next transaction may run on
+    another server connection, where the prepared statement does not exist.
+    """
+    connect_args = {"application_name": application_name[:63]}
+    if pgbouncer is None:
+        pgbouncer = behind_pgbouncer()
+    if pgbouncer:
+        connect_args["prepare_threshold"] = None
+    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout,
+                         pool_pre_ping=True, pool_recycle=1800, connect_args=connect_args,
+                         json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
 
 
 class Transaction:
@@ -142,6 +164,9 @@ def refusals_as_answers():
     """What PostgreSQL refuses becomes a 409 or 422 for the caller, never a 500."""
     try:
         yield
+    except PoolTimeout as exc:
+        # every connection of this process's budget stayed busy for DB_POOL_TIMEOUT seconds
+        raise DatabaseBusy("the database is busy; retry shortly") from exc
     except IntegrityError as exc:
         # two requests raced past the same check (e.g. the same unit code at once):
         # the unique index decided, and the loser gets a 409
@@ -157,7 +182,9 @@ def refusals_as_answers():
 class Database(DependencyProvider):
     """Engine in setup(); the outbox relay runs beside the service's workers.
 
-    Config: DB_URL, max_workers, AMQP_URI (for the relay), OUTBOX_RELAY (bool).
+    Config: DB_URL, DB_POOL_SIZE (connections this process may hold; the relay takes one while
+    it publishes, workers wait their turn), DB_POOL_TIMEOUT (seconds a worker waits for one
+    before a 503), DB_PGBOUNCER, AMQP_URI (for the relay), OUTBOX_RELAY (bool).
     """
 
     def setup(self):
@@ -165,20 +192,30 @@ class Database(DependencyProvider):
 
         assert_cooperative_psycopg()
         config = self.container.config
-        workers = int(config.get("max_workers", 10))
-        self.engine = make_engine(config["DB_URL"], pool_size=workers + 4)
+        pgbouncer = str(config.get("DB_PGBOUNCER", "0")).strip().lower() in TRUE
+        self.engine = make_engine(config["DB_URL"], pool_size=int(config.get("DB_POOL_SIZE") or 5),
+                                  pool_timeout=float(config.get("DB_POOL_TIMEOUT") or 3),
+                                  application_name=f"lianxin-{self.container.service_name}",
+                                  pgbouncer=pgbouncer)
         self.relay = None
         if config.get("OUTBOX_RELAY", True):
             self.relay = OutboxRelay(self.engine, config["AMQP_URI"], self.container.service_name,
                                      heartbeat=int(config.get("HEARTBEAT", 15)))
 
     def start(self):
+        self._relay_thread = None
         if self.relay:
-            self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
+            self._relay_thread = self.container.spawn_managed_thread(self.relay.run, identifier="outbox-relay")
 
     def stop(self):
         if self.relay:
             self.relay.stop()
+            if self._relay_thread is not None:
+                with eventlet.Timeout(5, False):  # its final drain, then it returns its connection
+                    self._relay_thread.wait()
+        # close the pool: a container stopped inside a longer-lived process (the service tests)
+        # would otherwise keep its connections open until garbage collection
+        self.engine.dispose()
 
     def kill(self):
         self.stop()

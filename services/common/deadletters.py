@@ -13,8 +13,9 @@ import json
 import sys
 
 from kombu import Connection, Exchange
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from services.common.db import make_engine
 from services.common.settings import amqp_uri, db_url
 from services.common.topology import queue_name
 
@@ -54,7 +55,7 @@ def main(argv=None) -> int:
     parser.add_argument("ids", nargs="*", type=int)
     parser.add_argument("--all", action="store_true", help="list replayed ones too")
     args = parser.parse_args(argv)
-    engine = create_engine(db_url(args.service))
+    engine = make_engine(db_url(args.service), pool_size=1, application_name="lianxin-deadletters")
     if args.command == "list":
         for letter in list_letters(engine, only_pending=not args.all):
             print(json.dumps(letter, default=str, ensure_ascii=False))

@@ -49,6 +49,11 @@ class Unavailable(LianxinError):
     status = 503
 
 
+@deserialize_to_instance
+class DatabaseBusy(Unavailable):
+    """503: every connection of the process's pool stayed busy for DB_POOL_TIMEOUT seconds."""
+
+
 def field_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"{field}: {message}", [{"field": field, "message": message}])
 

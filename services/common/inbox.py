@@ -23,13 +23,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from services.common.context import set_request_id
 from services.common.db import Db, Transaction
 from services.common.envelope import Envelope
+from services.common.errors import DatabaseBusy
 from services.common.metrics import get_or_create
 
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (0.2, 1.0, 3.0)  # a failing handler: three more tries, then a dead letter
 UNREACHABLE_MAX_DELAY = 30.0  # the database is down: wait and retry, never give up
-UNREACHABLE = (OperationalError, InterfaceError)
+UNREACHABLE = (OperationalError, InterfaceError, DatabaseBusy)  # a full pool is not the handler's fault
 
 Handler = Callable[[Transaction, Envelope], None]
 
@@ -78,7 +79,8 @@ def _until_reachable(work: Callable, context: dict):
         try:
             return work()
         except UNREACHABLE as exc:
-            log.warning("database unreachable, retrying in %.1fs: %s", delay, exc.orig, extra=context)
+            log.warning("database unreachable, retrying in %.1fs: %s", delay, getattr(exc, "orig", exc),
+                        extra=context)
             eventlet.sleep(delay)
             delay = min(delay * 2, UNREACHABLE_MAX_DELAY)
 

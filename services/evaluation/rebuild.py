@@ -8,8 +8,9 @@ in the same order must give the same rows (projection.apply never reads the cloc
 """
 import sys
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from services.common.db import make_engine
 from services.evaluation import projection, stats
 from services.evaluation.models import PROJECTIONS, RateCell
 
@@ -72,7 +73,7 @@ def swap(engine, schema: str = "rebuild") -> None:
 def main(argv: list[str]) -> int:
     from services.common.settings import db_url
 
-    engine = create_engine(db_url("evaluation"))
+    engine = make_engine(db_url("evaluation"), pool_size=1, application_name="lianxin-rebuild")
     count = rebuild(engine)
     differences = compare(engine)
     print(f"replayed {count} events; rows differing per table: {differences}")

@@ -11,8 +11,9 @@ import argparse
 import json
 import sys
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from services.common.db import make_engine
 from services.common.clock import now
 from services.common.settings import db_url
 
@@ -53,7 +54,7 @@ def main(argv=None) -> int:
     parser.add_argument("ids", nargs="*", type=int)
     parser.add_argument("--all", action="store_true", help="list replayed ones too")
     args = parser.parse_args(argv)
-    engine = create_engine(db_url("notify"))
+    engine = make_engine(db_url("notify"), pool_size=1, application_name="lianxin-deliveries")
     try:
         if args.command == "list":
             for letter in list_letters(engine, only_pending=not args.all):

@@ -32,6 +32,7 @@ def service_config(service: str, **overrides) -> dict:
         "DB_URL": database_url(service),
         "WEB_SERVER_ADDRESS": "127.0.0.1:0",
         "max_workers": 10,
+        "DB_POOL_SIZE": 3,  # lean: README "Connection budget"
         "serializer": "json",
         "HEARTBEAT": 15,
     }
@@ -69,7 +70,8 @@ def db(svc_env):
 
     def get(service: str):
         if service not in engines:
-            engines[service] = create_engine(database_url(service))
+            # one connection kept, two more while a test holds one (a lock) and queries beside it
+            engines[service] = create_engine(database_url(service), pool_size=1, max_overflow=2)
         return engines[service]
 
     yield get

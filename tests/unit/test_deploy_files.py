@@ -26,7 +26,8 @@ KNOWN_SECRET = re.compile(r"change-?me|dev-secret|dev-only|guest:guest", re.I)  
 REQUIRED_VAR = re.compile(r"\$\{(\w+):\?[^}]+\}")  # ${VAR:?message}: compose stops when VAR is unset
 METRICS_ENV = {f"{svc.upper()}_METRICS_ADDRESS": port for svc, port in SERVICES.items()}
 IMAGE = "lianxin"  # repository name used by every project container
-INFRA_IMAGES = ("rabbitmq:", "postgres:")
+POOLER_IMAGE = "lianxin-pgbouncer"  # deploy/pgbouncer: Debian's PgBouncer, configured from its environment
+INFRA_IMAGES = ("rabbitmq:", "postgres:", POOLER_IMAGE)
 
 
 # ---------------------------------------------------------------- helpers
@@ -293,6 +294,8 @@ def test_k8s_resources_security_env_and_image():
             res = c.get("resources", {})
             for kind in ("requests", "limits"):
                 assert {"cpu", "memory"} <= set(res.get(kind, {})), f"{name}: resources.{kind} cpu/memory missing"
+            if c["image"].startswith(POOLER_IMAGE):
+                continue  # not a Lianxin process: its own image and settings (test_k8s_pgbouncer)
             refs = {("cm", e["configMapRef"]["name"]) for e in c.get("envFrom", []) if "configMapRef" in e}
             refs |= {("secret", e["secretRef"]["name"]) for e in c.get("envFrom", []) if "secretRef" in e}
             assert refs == {("cm", "lianxin-config"), ("secret", "lianxin-secrets")}, (
@@ -316,7 +319,7 @@ def test_k8s_env_consistent_with_compose(compose, tmp_path):
     compose_only = set(env) - names
     assert not compose_only, f"env vars in compose but not in the ConfigMap/Secret: {sorted(compose_only)}"
     docs = all_k8s_docs()
-    [cm] = by_kind(docs, "ConfigMap").values()
+    cm = by_kind(docs, "ConfigMap")["lianxin-config"]
     for name in SECRET_ENV:
         assert name in secret_keys and name not in cm["data"], f"{name} must be in the Secret, not the ConfigMap"
     for var, port in METRICS_ENV.items():
@@ -364,7 +367,8 @@ def test_kubectl_kustomize_renders():
     for d in docs:
         if d["kind"] != "Namespace":
             assert d["metadata"].get("namespace") == "lianxin", f"{d['kind']} {d['metadata']['name']} not in lianxin"
-    images = {c["image"] for w in [*deployments.values(), *jobs.values()] for c in pod_spec(w)["containers"]}
+    images = {c["image"] for w in [*deployments.values(), *jobs.values()] for c in pod_spec(w)["containers"]
+              if not c["image"].startswith(POOLER_IMAGE)}
     assert images == {f"{IMAGE}:latest"}, f"rendered images must all be {IMAGE}:latest, got {images}"
 
 
@@ -424,3 +428,43 @@ def test_make_secrets_keeps_an_existing_file_and_its_outputs_are_ignored_by_git(
     for path in (".env", "deploy/k8s/secrets.env"):
         ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
         assert ignored.returncode == 0, f"{path} must be in .gitignore"
+
+
+# ---------------------------------------------------------------- PgBouncer (issue 13)
+
+
+def test_compose_services_go_through_pgbouncer_and_migrations_straight_to_postgres(compose):
+    services = compose["services"]
+    bouncer = services["pgbouncer"]
+    assert bouncer["build"] == "deploy/pgbouncer" and bouncer.get("healthcheck", {}).get("test")
+    assert bouncer["environment"]["PGBOUNCER_UPSTREAM"].split("@")[-1] == "postgres:5432"
+    for app in APPS:
+        env = services[app]["environment"]
+        assert env["PG_URL"].split("@")[-1] == "pgbouncer:6432", f"{app} must reach PostgreSQL through pgbouncer"
+        assert env["DB_PGBOUNCER"] == "1", f"{app}: psycopg must not prepare behind PgBouncer (DB_PGBOUNCER=1)"
+        assert services[app]["depends_on"]["pgbouncer"]["condition"] == "service_healthy"
+    for svc in SERVICES:
+        env = services[f"migrate-{svc}"]["environment"]
+        assert env["PG_URL"].split("@")[-1] == "postgres:5432" and env["DB_PGBOUNCER"] == "0", env
+
+
+def test_k8s_pgbouncer_and_migrations_straight_to_postgres(k8s):
+    docs = k8s["pgbouncer.yaml"]
+    deployment = by_kind(docs, "Deployment")["pgbouncer"]
+    [container] = pod_spec(deployment)["containers"]
+    assert container["image"] == POOLER_IMAGE and {p["containerPort"] for p in container["ports"]} == {6432}
+    env = {e["name"]: e.get("valueFrom", {}) for e in container["env"]}
+    assert env["PGBOUNCER_UPSTREAM"]["configMapKeyRef"]["key"] == "PG_DIRECT_URL"
+    assert env["PGPASSWORD"]["secretKeyRef"] == {"name": "lianxin-secrets", "key": "PGPASSWORD"}
+    [service] = by_kind(docs, "Service").values()
+    assert service["metadata"]["name"] == "pgbouncer" and service["spec"]["ports"][0]["port"] == 6432
+    cm = by_kind(all_k8s_docs(), "ConfigMap")["lianxin-config"]["data"]
+    assert cm["PG_URL"].split("@")[-1] == "pgbouncer:6432" and cm["DB_PGBOUNCER"] == "1"
+    assert cm["PG_DIRECT_URL"].split("@")[-1] == "postgres:5432"
+    for name, job in by_kind(k8s["migrations.yaml"], "Job").items():
+        if name == "topology":
+            continue
+        [c] = pod_spec(job)["containers"]
+        env = {e["name"]: e for e in c.get("env", [])}
+        assert env["PG_URL"]["valueFrom"]["configMapKeyRef"]["key"] == "PG_DIRECT_URL", f"Job {name}"
+        assert env["DB_PGBOUNCER"]["value"] == "0", f"Job {name}"

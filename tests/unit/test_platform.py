@@ -34,11 +34,26 @@ def test_service_config_defaults_and_overrides(service, port):
     assert defaults["DB_URL"] == f"postgresql+psycopg://root@127.0.0.1:5432/lianxin_{service}"
     assert defaults["WEB_SERVER_ADDRESS"] == f"0.0.0.0:{port}"
     assert defaults["max_workers"] == 10
+    # the connection budget is its own setting, not max_workers + 8 (README "Connection budget")
+    assert (defaults["DB_POOL_SIZE"], defaults["DB_POOL_TIMEOUT"], defaults["DB_PGBOUNCER"]) == (5, 3, 0)
     custom = load_config(f"services/{service}/config.yml",
                          {"PG_URL": "postgresql+psycopg://u:p@db:5432", "DB_PREFIX": "x", "MAX_WORKERS": "4",
                           f"{service.upper()}_METRICS_ADDRESS": "127.0.0.1:1"})
     assert custom["DB_URL"] == f"postgresql+psycopg://u:p@db:5432/x_{service}"
     assert custom["max_workers"] == 4 and custom["WEB_SERVER_ADDRESS"] == "127.0.0.1:1"
+
+
+def test_make_engine_budget_name_and_no_prepared_statements_behind_pgbouncer(monkeypatch):
+    engine = common_db.make_engine("postgresql+psycopg://u@h/d", pool_size=4, pool_timeout=2,
+                                   application_name="lianxin-x", pgbouncer=False)
+    assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._timeout) == (4, 0, 2)
+    seen = []
+    monkeypatch.setattr(common_db, "create_engine", lambda url, **kw: seen.append(kw["connect_args"]))
+    common_db.make_engine("postgresql+psycopg://u@h/d", application_name="lianxin-x", pgbouncer=False)
+    monkeypatch.setenv("DB_PGBOUNCER", "1")  # the CLIs: from the environment
+    common_db.make_engine("postgresql+psycopg://u@h/d", application_name="lianxin-x")
+    assert seen == [{"application_name": "lianxin-x"},
+                    {"application_name": "lianxin-x", "prepare_threshold": None}]
 
 
 def test_make_token_prints_a_valid_jwt():
