@@ -69,7 +69,8 @@ class FaultSystem:
         self.wait_ready()
 
 
-@pytest.fixture(scope="session")
+# package scope: torn down when the fault suite ends, not when `make test` does
+@pytest.fixture(scope="package")
 def faults_system():
     SCRATCH.mkdir(parents=True, exist_ok=True)
     node = RabbitNode(SCRATCH, f"lianxin-faults{TEST_ID or ''}", PORT + 50)

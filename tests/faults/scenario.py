@@ -25,6 +25,8 @@ def under_load(system, label: str, warmup: int = 3, threads: int = 3):
     try:
         run.stream.wait_lifecycles(warmup)
         yield run
-    finally:
-        run.stream.stop()
+    except BaseException:
+        run.stream.abort()
+        raise
+    run.stream.stop()
     reconcile(system, run.stream, run.mark, run.planted, run.allow_no_answer)

@@ -50,8 +50,9 @@ class StepFailed(Exception):
 class Client:
     """One thread's HTTP client: retries what the contract says may be retried, records all."""
 
-    def __init__(self, url: str, record):
-        self.url, self.record, self.http = url + "/api/v1", record, requests.Session()
+    def __init__(self, url: str, record, aborted: threading.Event):
+        self.url, self.record, self.aborted = url + "/api/v1", record, aborted
+        self.http = requests.Session()
 
     def step(self, name: str, method: str, path: str, tok: str, body=None, ok=(200,), creating=False):
         key = str(uuid.uuid4()) if creating else None
@@ -73,6 +74,8 @@ class Client:
             if status is not None and status < 500:
                 raise StepFailed(f"{method} {path} ({name}): {status} {text}")
             uncertain = True
+            if self.aborted.is_set():
+                raise StepFailed(f"{method} {path} ({name}): aborted while still {status}")
             if time.monotonic() > deadline:
                 raise StepFailed(f"{method} {path} ({name}): still {status} after {STEP_DEADLINE:.0f}s: {text}")
             time.sleep(RETRY_PAUSE)
@@ -89,7 +92,7 @@ class Stream:
     failures: list[str] = field(default_factory=list)
 
     def __post_init__(self):
-        self._stop = threading.Event()
+        self._stop, self._abort = threading.Event(), threading.Event()
         self._workers: list[threading.Thread] = []
         self._lock = threading.Lock()
 
@@ -116,12 +119,17 @@ class Stream:
         assert not alive, f"stream threads still running after {timeout}s: {alive}"
         return self
 
+    def abort(self) -> None:
+        """Stop without finishing: the test already failed, retrying would only add minutes."""
+        self._abort.set()
+        self.stop()
+
     def _record(self, call: Call) -> None:
         with self._lock:
             self.calls.append(call)
 
     def _run(self) -> None:
-        client = Client(self.url, self._record)
+        client = Client(self.url, self._record, self._abort)
         try:
             actors = self._register(client)
             while not self._stop.is_set() and time.monotonic() < self._until:
