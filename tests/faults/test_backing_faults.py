@@ -11,7 +11,7 @@ def test_rabbitmq_stop_start_under_load(system):
         system.node.stop_app()
         time.sleep(5)
         system.node.start_app()
-        system.wait_ready(timeout=90, what="the system to recover from the broker restart by itself")
+        system.wait_ready(timeout=60, what="the system to recover from the broker restart by itself")
         run.carries_on(3)
 
 
