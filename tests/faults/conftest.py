@@ -86,8 +86,8 @@ def faults_system():
         assert up.returncode == 0, f"make up failed:\n{up.stdout}\n{up.stderr}"
         yield FaultSystem(env, node, pg)
     finally:
-        for name in PROCESSES:  # the copy is thrown away: no need to wait for graceful stops
-            subprocess.run(["bash", "scripts/svc.sh", "kill", name], cwd=ROOT, env=env, capture_output=True)
+        # `make down`, not a kill of each: whatever supervises the processes must stop too
+        subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=env, capture_output=True)
         node.remove()
         pg.remove()
         subprocess.run(["rm", "-rf", str(SCRATCH)])
