@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := . scripts/env.sh &&
 ARGS ?=
 
-.PHONY: up down logs test test-unit test-service test-e2e migrate topology token demo bench deadletters venv test-tools
+.PHONY: up down logs test test-unit test-service test-e2e test-faults migrate topology token demo bench deadletters venv test-tools
 
 up:            ## install what is missing, migrate, start everything, wait until ready
 	@bash scripts/up.sh
@@ -38,6 +38,9 @@ test-service: venv
 
 test-e2e: test-tools
 	@$(ENV) $(PY) -m pytest tests/e2e $(ARGS)
+
+test-faults: venv ## the fault suite: broker/database restarts, SIGKILLs, bad messages under a live stream (as root)
+	@$(ENV) $(PY) -m pytest tests/faults $(ARGS)
 
 ROLE ?= office
 token:         ## make token ROLE=unit UNIT_ID=3 — a development JWT

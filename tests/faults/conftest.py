@@ -1,0 +1,99 @@
+"""The fault suite: one copy of the system, started as `make up` starts it, on a RabbitMQ
+node and a PostgreSQL server of the suite's own (tests/faults/backing.py), so that
+stopping and restarting them leaves every other suite on the machine alone.
+
+Ports: gateway 18100, services' metrics 18101-18105, the node's AMQP port 18150 (and
+18151 for Erlang distribution), PostgreSQL 18152 — shifted by 300 × LIANXIN_TEST_ID.
+"""
+import pathlib
+import subprocess
+
+import pytest
+import requests
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from scripts.isolation import SERVICES, TEST_ID
+from tests.conftest import ROOT, test_env
+from tests.faults.backing import PostgresServer, RabbitNode
+from tests.polling import wait_for
+
+ENV = test_env("faults", 18100)
+PORT = int(ENV["GATEWAY_ADDRESS"].rsplit(":", 1)[1])
+SCRATCH = pathlib.Path(f"/tmp/lianxin-faults{TEST_ID or ''}")
+PROCESSES = (*SERVICES, "gateway")
+
+
+class FaultSystem:
+    def __init__(self, env: dict, node: RabbitNode, pg: PostgresServer):
+        self.env, self.node, self.pg = env, node, pg
+        self.url = f"http://{env['GATEWAY_ADDRESS']}"
+
+    def svc(self, action: str, name: str) -> None:
+        subprocess.run(["bash", "scripts/svc.sh", action, name], cwd=ROOT, env=self.env, check=True,
+                       capture_output=True, timeout=60)
+
+    def running(self, name: str) -> bool:
+        return subprocess.run(["bash", "scripts/svc.sh", "status", name], cwd=ROOT, env=self.env,
+                              capture_output=True).returncode == 0
+
+    def log_tail(self, name: str, lines: int = 15) -> str:
+        path = pathlib.Path(self.env["RUN_DIR"]) / f"{name}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def engine(self, service: str):
+        # no pool: a connection kept across a database restart would be a dead one
+        return create_engine(f"{self.pg.url}/{self.env['DB_PREFIX']}_{service}", poolclass=NullPool)
+
+    def ready(self) -> bool:
+        try:
+            return requests.get(self.url + "/readyz", timeout=10).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def wait_ready(self, timeout: float = 90.0, what: str = "every process ready") -> None:
+        try:
+            wait_for(self.ready, timeout=timeout, interval=0.5, what=what)
+        except AssertionError as exc:
+            down = [n for n in PROCESSES if not self.running(n)]
+            tails = "\n".join(f"--- {n}.log:\n{self.log_tail(n)}" for n in down)
+            raise AssertionError(f"{exc}; processes not running: {down}\n{tails}") from None
+
+    def heal(self) -> None:
+        """Whatever an earlier test broke, put back (its own failure is reported there)."""
+        self.node.start_app()
+        self.pg.pg_ctl("-w", "-l", str(self.pg.dir / "server.log"), "start", check=False)
+        for name in PROCESSES:
+            if not self.running(name):
+                self.svc("start", name)
+        self.wait_ready()
+
+
+# package scope: torn down when the fault suite ends, not when `make test` does
+@pytest.fixture(scope="package")
+def faults_system():
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    node = RabbitNode(SCRATCH, f"lianxin-faults{TEST_ID or ''}", PORT + 50)
+    pg = PostgresServer(SCRATCH, PORT + 52)
+    env = dict(ENV, AMQP_URI=node.uri, AMQP_VHOST="/", PG_URL=pg.url,
+               GATEWAY_PUBLIC_RATE="100000", GATEWAY_PUBLIC_BURST="10000")
+    # processes left by an interrupted run would serve old code on these ports
+    subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=env, capture_output=True)
+    try:
+        node.start()
+        pg.start()
+        up = subprocess.run(["bash", "scripts/up.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert up.returncode == 0, f"make up failed:\n{up.stdout}\n{up.stderr}"
+        yield FaultSystem(env, node, pg)
+    finally:
+        # `make down`, not a kill of each: whatever supervises the processes must stop too
+        subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=env, capture_output=True)
+        node.remove()
+        pg.remove()
+        subprocess.run(["rm", "-rf", str(SCRATCH)])
+
+
+@pytest.fixture
+def system(faults_system):
+    faults_system.heal()
+    return faults_system
