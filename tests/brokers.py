@@ -78,6 +78,13 @@ class BrokerNode:
         self.ctl("await_startup")
         self.wait_listening(True)
 
+    def queues(self) -> dict[str, tuple[int, int]]:
+        """queue name -> (ready, unacknowledged) messages, in the default vhost."""
+        out = self.ctl("list_queues", "-q", "--no-table-headers", "name", "messages_ready",
+                       "messages_unacknowledged")
+        rows = (line.split() for line in out.splitlines() if line.strip())
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows if len(r) == 3}
+
     def add_vhost(self, vhost: str) -> str:
         """Creates ``vhost`` (guest may use it) and returns its AMQP URI."""
         self.ctl("add_vhost", vhost)

@@ -1,8 +1,8 @@
-"""A RabbitMQ node and a PostgreSQL server of the fault suite's own, so stopping and
-restarting them disturbs no other suite on the machine (nor `make up`'s system).
+"""A PostgreSQL server of the fault suite's own, so restarting it disturbs no other suite on the
+machine (nor `make up`'s system); its RabbitMQ node is tests/brokers.py's.
 
-Both run as their system users (rabbitmq, postgres) from a scratch directory that is
-removed when they stop; ports come from the caller (shifted by LIANXIN_TEST_ID).
+It runs as the postgres system user from a scratch directory that is removed when it stops;
+the port comes from the caller (shifted by LIANXIN_TEST_ID).
 """
 import os
 import pathlib
@@ -10,9 +10,6 @@ import shutil
 import signal
 import subprocess
 import time
-
-RABBIT_BIN = pathlib.Path("/usr/lib/rabbitmq/bin")
-
 
 def _as(user: str, args: list[str], env: dict | None = None, check: bool = True, timeout: float = 120):
     """Run ``args`` as ``user`` with ``env`` added to a minimal environment."""
@@ -36,65 +33,6 @@ def _wait_gone(pid: int, timeout: float = 30) -> None:
             return
         time.sleep(0.2)
     os.kill(pid, signal.SIGKILL)
-
-
-class RabbitNode:
-    """A second RabbitMQ node: its own name, ports, data and config; the machine's epmd and cookie."""
-
-    def __init__(self, base: pathlib.Path, name: str, port: int):
-        self.dir, self.node, self.port = base / "rabbit", f"{name}@localhost", port
-        self.env = {
-            "HOME": "/var/lib/rabbitmq",  # the machine's Erlang cookie: rabbitmqctl -n reaches the node
-            "RABBITMQ_NODENAME": self.node, "RABBITMQ_NODE_PORT": str(port),
-            # distribution and CLI ports next to the AMQP one, clear of the main node's 25672/35672
-            "RABBITMQ_DIST_PORT": str(port + 1),
-            "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"), "RABBITMQ_LOG_BASE": str(self.dir / "log"),
-            "RABBITMQ_CONFIG_FILE": str(self.dir / "rabbitmq.conf"),
-            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.dir / "enabled_plugins"),
-            "RABBITMQ_CONF_ENV_FILE": str(self.dir / "rabbitmq-env.conf"),
-            "ERL_EPMD_ADDRESS": "127.0.0.1",
-        }
-
-    @property
-    def uri(self) -> str:
-        return f"pyamqp://guest:guest@127.0.0.1:{self.port}//"
-
-    def ctl(self, *args: str, check: bool = True, timeout: float = 120):
-        return _as("rabbitmq", [str(RABBIT_BIN / "rabbitmqctl"), "-n", self.node, *args], self.env, check, timeout)
-
-    def start(self) -> None:
-        self.remove()
-        _own(self.dir, "rabbitmq")
-        (self.dir / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{self.port}\n")
-        (self.dir / "enabled_plugins").write_text("[].\n")
-        (self.dir / "rabbitmq-env.conf").write_text("")
-        _as("rabbitmq", [str(RABBIT_BIN / "rabbitmq-server"), "-detached"], self.env)
-        # `wait` follows the pid file until the node is up (await_startup needs it reachable first)
-        self.ctl("wait", str(self.pidfile), "--timeout", "90", timeout=100)
-
-    @property
-    def pidfile(self) -> pathlib.Path:
-        return self.dir / "mnesia" / f"{self.node}.pid"
-
-    def stop_app(self) -> None:
-        self.ctl("stop_app")
-
-    def start_app(self) -> None:
-        self.ctl("start_app")
-
-    def queues(self) -> dict[str, tuple[int, int]]:
-        """queue name -> (ready, unacknowledged) messages."""
-        out = self.ctl("list_queues", "-q", "--no-table-headers", "name", "messages_ready",
-                       "messages_unacknowledged").stdout
-        rows = (line.split() for line in out.splitlines() if line.strip())
-        return {r[0]: (int(r[1]), int(r[2])) for r in rows if len(r) == 3}
-
-    def remove(self) -> None:
-        pid = int(self.pidfile.read_text().strip() or 0) if self.pidfile.exists() else 0
-        if pid:
-            self.ctl("stop", check=False, timeout=60)
-            _wait_gone(pid)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class PostgresServer:

@@ -3,7 +3,7 @@ node and a PostgreSQL server of the suite's own (tests/faults/backing.py), so th
 stopping and restarting them leaves every other suite on the machine alone.
 
 Ports: gateway 18100, services' metrics 18101-18105, the node's AMQP port 18150 (and
-18151 for Erlang distribution), PostgreSQL 18152 — shifted by 300 × LIANXIN_TEST_ID.
+38150 for Erlang distribution), PostgreSQL 18152 — shifted by 300 × LIANXIN_TEST_ID.
 """
 import pathlib
 import subprocess
@@ -15,7 +15,8 @@ from sqlalchemy.pool import NullPool
 
 from scripts.isolation import SERVICES, TEST_ID
 from tests.conftest import ROOT, test_env
-from tests.faults.backing import PostgresServer, RabbitNode
+from tests.brokers import BrokerNode, start_node
+from tests.faults.backing import PostgresServer
 from tests.polling import wait_for
 
 ENV = test_env("faults", 18100)
@@ -25,7 +26,7 @@ PROCESSES = (*SERVICES, "gateway")
 
 
 class FaultSystem:
-    def __init__(self, env: dict, node: RabbitNode, pg: PostgresServer):
+    def __init__(self, env: dict, node: BrokerNode, pg: PostgresServer):
         self.env, self.node, self.pg = env, node, pg
         self.url = f"http://{env['GATEWAY_ADDRESS']}"
 
@@ -36,6 +37,15 @@ class FaultSystem:
     def running(self, name: str) -> bool:
         return subprocess.run(["bash", "scripts/svc.sh", "status", name], cwd=ROOT, env=self.env,
                               capture_output=True).returncode == 0
+
+    def pids(self) -> dict[str, str]:
+        """The service process of each name (not its supervisor): scripts/svc.sh writes it."""
+        run = pathlib.Path(self.env["RUN_DIR"])
+        return {name: (run / f"{name}.pid").read_text().strip() for name in PROCESSES}
+
+    def log(self, name: str) -> str:
+        path = pathlib.Path(self.env["RUN_DIR"]) / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def log_tail(self, name: str, lines: int = 15) -> str:
         path = pathlib.Path(self.env["RUN_DIR"]) / f"{name}.log"
@@ -73,14 +83,14 @@ class FaultSystem:
 @pytest.fixture(scope="package")
 def faults_system():
     SCRATCH.mkdir(parents=True, exist_ok=True)
-    node = RabbitNode(SCRATCH, f"lianxin-faults{TEST_ID or ''}", PORT + 50)
+    node = None
     pg = PostgresServer(SCRATCH, PORT + 52)
-    env = dict(ENV, AMQP_URI=node.uri, AMQP_VHOST="/", PG_URL=pg.url,
+    env = dict(ENV, AMQP_URI=f"pyamqp://guest:guest@127.0.0.1:{PORT + 50}//", AMQP_VHOST="/", PG_URL=pg.url,
                GATEWAY_PUBLIC_RATE="100000", GATEWAY_PUBLIC_BURST="10000")
     # processes left by an interrupted run would serve old code on these ports
     subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=env, capture_output=True)
     try:
-        node.start()
+        node = start_node(f"lianxin-faults{TEST_ID or ''}", PORT + 50)
         pg.start()
         up = subprocess.run(["bash", "scripts/up.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
         assert up.returncode == 0, f"make up failed:\n{up.stdout}\n{up.stderr}"
@@ -88,7 +98,8 @@ def faults_system():
     finally:
         # `make down`, not a kill of each: whatever supervises the processes must stop too
         subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=env, capture_output=True)
-        node.remove()
+        if node is not None:
+            node.delete()
         pg.remove()
         subprocess.run(["rm", "-rf", str(SCRATCH)])
 

@@ -44,7 +44,7 @@ def republish_sent(system, services=SERVICES, where: str = "TRUE", fresh_ids: bo
     """Events already published from the outboxes (``where`` chooses), published again to the
     exchange: as they were (a duplicate delivery), or with ``fresh_ids`` as if new events."""
     count = 0
-    with Connection(system.node.uri, transport_options={"confirm_publish": True}) as conn:
+    with Connection(system.node.amqp_uri, transport_options={"confirm_publish": True}) as conn:
         producer = conn.Producer(exchange=EVENTS_EXCHANGE, serializer="json")
         for service in services:
             for row in rows(system, service, f"SELECT type, envelope FROM outbox WHERE sent_at IS NOT NULL "

@@ -31,7 +31,7 @@ def test_bad_messages_are_parked_in_every_consumer(system):
     with under_load(system, "bad-messages") as run:
         planted = {svc: bad_messages(svc) for svc in CONSUMERS}
         for svc, messages in planted.items():
-            plant(system.node.uri, svc, messages)
+            plant(system.node.amqp_uri, svc, messages)
             run.planted[svc] = len(messages)
 
         def new_letters():
