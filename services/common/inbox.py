@@ -144,8 +144,9 @@ def _insert_dead_letter(db: Db, consumer: str, event_id: str, type_: str, envelo
         # a redelivered message that fails again is parked once (until it is replayed)
         tx.execute(
             text("INSERT INTO dead_letters (consumer, event_id, type, envelope, error, attempts) "
-                 "SELECT :c, :e, :t, CAST(:env AS jsonb), :err, :a WHERE NOT EXISTS (SELECT 1 FROM "
-                 "dead_letters WHERE consumer = :c AND event_id = CAST(:e AS uuid) AND replayed_at IS NULL)"),
+                 "SELECT CAST(:c AS varchar), CAST(:e AS uuid), :t, CAST(:env AS jsonb), :err, :a WHERE NOT EXISTS "
+                 "(SELECT 1 FROM dead_letters WHERE consumer = CAST(:c AS varchar) AND event_id = CAST(:e AS uuid) "
+                 "AND replayed_at IS NULL)"),
             {"c": consumer, "e": event_id, "t": type_[:100], "env": envelope_json, "err": error[:4000],
              "a": attempts},
         )
