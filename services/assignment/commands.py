@@ -7,6 +7,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.assignment import domain
+from services.assignment.events import (Assigned, AssignmentEvent, Closed, RehandlingOpened, Replied,
+                                        Signed)
 from services.assignment.models import (Assignment, AssignmentUnit, Contact, Precedent, Reply, SuggestionFacts,
                                         Unit)
 from services.assignment.schemas import AssignIn, ReplyIn
@@ -15,6 +17,7 @@ from services.assignment.settings import Settings
 from services.common.clock import now
 from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.validation import parse
+from services.evaluation.events import Evaluated
 
 DEFAULTS = Settings()
 
@@ -29,21 +32,21 @@ def upsert_facts(tx, payload: dict, status: str) -> None:
     tx.execute(stmt.on_conflict_do_update(index_elements=[SuggestionFacts.suggestion_id], set_=values))
 
 
-def event_payload(tx, a: Assignment, **extra) -> dict:
-    """Every assignment event carries what its consumers need to act and to notify."""
+def event_payload(tx, a: Assignment, event: type[AssignmentEvent] = AssignmentEvent, **extra) -> AssignmentEvent:
+    """The assignment's common facts as ``event`` (a class of events.py) with its ``extra`` fields:
+    what consumers need to act and to notify."""
     facts = tx.get(SuggestionFacts, a.suggestion_id)
     units = {u.id: u.name for u in tx.scalars(select(Unit).where(Unit.id.in_([a.lead_unit_id, *a.co_unit_ids])))}
     payload = {
         "assignment_id": a.id, "suggestion_id": a.suggestion_id, "state": a.state, "round": a.round,
         "lead_unit_id": a.lead_unit_id, "lead_unit_name": units.get(a.lead_unit_id),
-        "co_unit_ids": a.co_unit_ids, "due_at": a.due_at.isoformat(),
+        "co_unit_ids": a.co_unit_ids, "due_at": a.due_at,
         "number": facts.number_label if facts else None, "title": facts.title if facts else None,
         "session": facts.session if facts else None, "category": facts.category if facts else None,
         "lead_deputy_id": facts.lead_deputy_id if facts else None,
         "co_signer_ids": facts.co_signer_ids if facts else [],
     }
-    payload.update(extra)
-    return payload
+    return event(**payload, **extra)
 
 
 def check_units_exist(tx, lead_unit_id: int, co_unit_ids: list[int]) -> None:
@@ -95,7 +98,7 @@ def assign(tx, actor: dict, suggestion_id: int, data: dict, fetch_facts, setting
     facts.status = "assigned"
     record_precedent(tx, a, "assigned", at)
     tx.flush()
-    tx.publish("assigned", event_payload(tx, a, actor=actor.get("sub"), note=None))
+    tx.publish(event_payload(tx, a, Assigned, actor=actor.get("sub"), note=None))
     return a
 
 
@@ -126,7 +129,7 @@ def sign(tx, actor: dict, assignment_id: int) -> Assignment:
     a.state = domain.state_after_sign(a.state, place.is_lead)
     unit = tx.get(Unit, place.unit_id)
     tx.flush()
-    tx.publish("signed", event_payload(tx, a, unit_id=place.unit_id, is_lead=place.is_lead,
+    tx.publish(event_payload(tx, a, Signed, unit_id=place.unit_id, is_lead=place.is_lead,
                                        actor=unit.name, note=f"{unit.name} 签收"))
     return a
 
@@ -154,9 +157,9 @@ def reply(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = 
     a.replied_at = at
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
-    tx.publish("replied", event_payload(
-        tx, a, reply_id=r.id, result_class=r.result_class, content=r.content, on_time=r.on_time,
-        replied_at=at.isoformat(), contact_before=r.contact_before,
+    tx.publish(event_payload(
+        tx, a, Replied, reply_id=r.id, result_class=r.result_class, content=r.content, on_time=r.on_time,
+        replied_at=at, contact_before=r.contact_before,
         follow_up=r.result_class in settings.follow_up_classes,
         actor=unit.name, note=f"{unit.name} 答复（{r.result_class}类）"))
     return r
@@ -168,18 +171,18 @@ def reply_dict(r: Reply) -> dict:
             "contact_before": r.contact_before, "follow_up_of": r.follow_up_of}
 
 
-def apply_evaluation(tx, payload: dict, settings: Settings = DEFAULTS) -> None:
-    a = tx.scalar(select(Assignment).where(Assignment.id == payload["assignment_id"]).with_for_update())
-    if a is None or a.round != payload.get("round", a.round) or a.state != "replied":
+def apply_evaluation(tx, rating: Evaluated, settings: Settings = DEFAULTS) -> None:
+    a = tx.scalar(select(Assignment).where(Assignment.id == rating.assignment_id).with_for_update())
+    if a is None or a.round != rating.round or a.state != "replied":
         return  # a stale or repeated rating changes nothing
-    a.state = domain.after_evaluation(payload["satisfaction"], payload.get("final", False))
+    a.state = domain.after_evaluation(rating.satisfaction, rating.final)
     at = now()
     if a.state == "rehandling":
         a.round += 1
         a.due_at = domain.rehandling_due(at, settings.deadlines)
         tx.flush()
-        tx.publish("rehandling_opened", event_payload(tx, a, actor="system", note="不满意，重新办理"))
+        tx.publish(event_payload(tx, a, RehandlingOpened, actor="system", note="不满意，重新办理"))
     else:
         a.closed_at = at
         tx.flush()
-        tx.publish("closed", event_payload(tx, a, actor="system", note="办结"))
+        tx.publish(event_payload(tx, a, Closed, actor="system", note="办结"))

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.assignment import domain, schedule
 from services.assignment.commands import DEFAULTS, event_payload
+from services.assignment.events import DueSoon, Overdue
 from services.assignment.models import Assignment, DeadlineMark, SuggestionFacts
 from services.assignment.settings import Settings
 from services.common.clock import now
@@ -84,11 +85,11 @@ def remind(tx, a: Assignment, at: datetime, settings: Settings, marks: set) -> l
             continue
         if r.kind == "overdue":
             late = domain.days_late(a.due_at, at)
-            tx.publish("overdue", event_payload(tx, a, days_late=late, actor="system",
+            tx.publish(event_payload(tx, a, Overdue, days_late=late, actor="system",
                                                 note=f"已超过答复期限{late}天" if late else "已超过答复期限"))
         else:
             left = schedule.days_left(a.due_at, at)
-            tx.publish("due_soon", event_payload(tx, a, days_left=left, threshold=r.threshold, actor="system",
+            tx.publish(event_payload(tx, a, DueSoon, days_left=left, threshold=r.threshold, actor="system",
                                                  note=f"距答复期限还有{left}天"))
         published.append(r.kind)
     return published

@@ -2,18 +2,18 @@
 from services.assignment import settings
 from services.assignment.commands import apply_evaluation, upsert_facts
 from services.common.db import Transaction
-from services.common.envelope import Envelope
+from services.common.events import Received
 
 
-def on_accepted(tx: Transaction, event: Envelope) -> None:
-    upsert_facts(tx, event.payload, "accepted")
+def on_accepted(tx: Transaction, event: Received) -> None:
+    upsert_facts(tx, event.payload.model_dump(), "accepted")
 
 
-def on_withdrawn(tx: Transaction, event: Envelope) -> None:
-    upsert_facts(tx, event.payload, "withdrawn")
+def on_withdrawn(tx: Transaction, event: Received) -> None:
+    upsert_facts(tx, event.payload.model_dump(), "withdrawn")
 
 
-def on_evaluated(tx: Transaction, event: Envelope) -> None:
+def on_evaluated(tx: Transaction, event: Received) -> None:
     apply_evaluation(tx, event.payload, settings.active())
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import delete, func, select, update
 from services.assignment import domain
 from services.assignment.commands import (DEFAULTS, check_units_exist, event_payload, load, my_unit,
                                           record_precedent)
+from services.assignment.events import CoOpinionAdded, ContactAdded, Disputed, FollowedUp, Rerouted
 from services.assignment.models import AssignmentUnit, CoOpinion, Contact, Dispute, Reply, Reroute, Unit
 from services.assignment.schemas import CoOpinionIn, ContactIn, DisputeIn, FollowUpIn, RerouteIn
 from services.assignment.settings import Settings
@@ -27,7 +28,7 @@ def dispute(tx, actor: dict, assignment_id: int, data: dict, settings: Settings 
     tx.add(d)
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
-    tx.publish("disputed", event_payload(tx, a, unit_id=unit.id, unit_name=unit.name, reason=form.reason,
+    tx.publish(event_payload(tx, a, Disputed, unit_id=unit.id, unit_name=unit.name, reason=form.reason,
                                          dispute_id=d.id, actor=unit.name,
                                          note=f"{unit.name} 申请退回：{form.reason}"))
     return dispute_dict(d)
@@ -69,7 +70,7 @@ def reroute(tx, actor: dict, assignment_id: int, data: dict, settings: Settings 
     record_precedent(tx, a, "rerouted", at)
     tx.flush()
     lead = tx.get(Unit, a.lead_unit_id)
-    tx.publish("rerouted", event_payload(tx, a, previous_lead_unit_id=previous_lead,
+    tx.publish(event_payload(tx, a, Rerouted, previous_lead_unit_id=previous_lead,
                                          previous_co_unit_ids=previous_co, reason=form.reason,
                                          actor=actor.get("sub"), note=f"改由{lead.name}主办"))
     return a
@@ -84,8 +85,8 @@ def add_contact(tx, actor: dict, assignment_id: int, data: dict) -> dict:
     tx.add(c)
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
-    tx.publish("contact_added", event_payload(
-        tx, a, unit_id=unit.id, contact_id=c.id, stage=c.stage, method=c.method, actor=unit.name,
+    tx.publish(event_payload(
+        tx, a, ContactAdded, unit_id=unit.id, contact_id=c.id, stage=c.stage, method=c.method, actor=unit.name,
         note=f"{unit.name} {STAGES[c.stage]}{METHODS[c.method]}见面" + (f"：{c.note}" if c.note else "")))
     return contact_dict(c)
 
@@ -107,7 +108,7 @@ def add_opinion(tx, actor: dict, assignment_id: int, data: dict, settings: Setti
     tx.add(o)
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
-    tx.publish("co_opinion_added", event_payload(tx, a, unit_id=unit.id, opinion_id=o.id, on_time=o.on_time,
+    tx.publish(event_payload(tx, a, CoOpinionAdded, unit_id=unit.id, opinion_id=o.id, on_time=o.on_time,
                                                  actor=unit.name, note=f"{unit.name} 提出会办意见"))
     return opinion_dict(o)
 
@@ -136,7 +137,7 @@ def follow_up(tx, actor: dict, assignment_id: int, data: dict, settings: Setting
     tx.add(r)
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
-    tx.publish("followed_up", event_payload(tx, a, reply_id=r.id, follows_reply_id=last.id,
+    tx.publish(event_payload(tx, a, FollowedUp, reply_id=r.id, follows_reply_id=last.id,
                                             result_class=result_class, actor=unit.name,
                                             note=f"{unit.name} 跟踪办理答复（{result_class}类）"))
     return r

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from services.assignment import domain, letter, schedule
 from services.assignment.commands import DEFAULTS, event_payload, load, my_unit
+from services.assignment.events import ExtensionDecided, ExtensionRequested, SupervisionSet, Urged
 from services.assignment.models import Assignment, Extension, SuggestionFacts, Supervision, Unit, Urging
 from services.assignment.schemas import ExtensionDecisionIn, ExtensionIn, SupervisionIn, UrgeIn
 from services.assignment.settings import LETTER_TEMPLATE, Settings
@@ -43,7 +44,7 @@ def urge(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = D
     tx.add(u)
     tx.flush()
     how = "督办函" if form.method == "letter" else "电话督办"
-    tx.publish("urged", event_payload(tx, a, method=form.method, days_late=late, urging_id=u.id,
+    tx.publish(event_payload(tx, a, Urged, method=form.method, days_late=late, urging_id=u.id,
                                       actor=actor.get("sub"),
                                       note=f"{how}" + (f"（已逾期{late}天）" if late else "")
                                       + (f"：{form.note}" if form.note else "")))
@@ -70,8 +71,8 @@ def set_supervision(tx, actor: dict, suggestion_id: int, data: dict) -> dict:
     tx.add(s)
     a.supervised = True
     tx.flush()
-    tx.publish("supervision_set", event_payload(
-        tx, a, leader=s.leader, committee=s.committee, reason=s.reason, actor=actor.get("sub"),
+    tx.publish(event_payload(
+        tx, a, SupervisionSet, leader=s.leader, committee=s.committee, reason=s.reason, actor=actor.get("sub"),
         note=f"列为重点督办，{s.leader}领衔督办" + (f"（{s.committee}）" if s.committee else "")))
     return supervision_dict(s)
 
@@ -95,8 +96,8 @@ def request_extension(tx, actor: dict, assignment_id: int, data: dict, settings:
     tx.add(e)
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
-    tx.publish("extension_requested", event_payload(
-        tx, a, extension_id=e.id, days=e.days, reason=e.reason, unit_id=unit.id, actor=unit.name,
+    tx.publish(event_payload(
+        tx, a, ExtensionRequested, extension_id=e.id, days=e.days, reason=e.reason, unit_id=unit.id, actor=unit.name,
         note=f"{unit.name} 申请延期{e.days}天：{e.reason}"))
     return extension_dict(e)
 
@@ -119,8 +120,8 @@ def decide_extension(tx, actor: dict, assignment_id: int, data: dict) -> dict:
     e.new_due_at = a.due_at
     tx.flush()
     verdict = f"同意延期{e.days}天" if form.approve else "不同意延期"
-    tx.publish("extension_decided", event_payload(
-        tx, a, extension_id=e.id, approved=form.approve, days=e.days, actor=actor.get("sub"),
+    tx.publish(event_payload(
+        tx, a, ExtensionDecided, extension_id=e.id, approved=form.approve, days=e.days, actor=actor.get("sub"),
         note=verdict + (f"：{form.note}" if form.note else "")))
     return extension_dict(e)
 

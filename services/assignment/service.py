@@ -153,4 +153,4 @@ class AssignmentService(ServiceBase):
         """The facts evaluation needs when the replied event has not arrived yet."""
         with self.db.read() as session:
             a = session.get(commands.Assignment, assignment_id)
-            return commands.event_payload(session, a) if a else None
+            return commands.event_payload(session, a).model_dump(mode="json") if a else None

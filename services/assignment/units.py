@@ -1,6 +1,7 @@
 """The handling units registry (承办单位): name, code, duties, keywords, categories, contacts."""
 from sqlalchemy import select
 
+from services.assignment.events import UnitRegistered
 from services.assignment.models import Unit
 from services.assignment.schemas import UnitIn
 from services.common.errors import Conflict
@@ -20,5 +21,5 @@ def register_unit(tx, data: dict) -> dict:
     tx.add(unit)
     tx.flush()
     result = unit_dict(unit)
-    tx.publish("unit_registered", result)
+    tx.publish(UnitRegistered.model_validate(result))
     return result

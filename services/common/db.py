@@ -69,9 +69,10 @@ class Transaction:
         self.producer = producer
         self.published: list = []
 
-    def publish(self, name: str, payload):
-        """Write the event to the outbox in this transaction; returns its envelope."""
-        envelope = make_envelope(self.producer, name, payload)
+    def publish(self, event):
+        """Write ``event`` (a published model, services/common/events.py) to the outbox in this
+        transaction; returns its envelope."""
+        envelope = make_envelope(self.producer, event)
         self.session.execute(
             text("INSERT INTO outbox (event_id, type, envelope) VALUES (:id, :type, CAST(:env AS jsonb))"),
             {"id": str(envelope.event_id), "type": envelope.type,

@@ -18,13 +18,15 @@ class Envelope(BaseModel):
     request_id: str | None = None
 
 
-def make_envelope(producer: str, name: str, payload: BaseModel | dict, version: int = 1) -> Envelope:
-    if isinstance(payload, BaseModel):
-        payload = payload.model_dump(mode="json")
+def make_envelope(producer: str, event: BaseModel) -> Envelope:
+    """``event``: one of this producer's published models (services/<producer>/events.py)."""
+    event_type = getattr(event, "event_type", "")
+    if not event_type.startswith(f"{producer}."):
+        raise TypeError(f"{producer} publishes only its own published event models, not {event!r}")
     return Envelope(
-        type=f"{producer}.{name}",
+        type=event_type,
         producer=producer,
-        payload=payload,
-        version=version,
+        payload=event.model_dump(mode="json"),
+        version=event.version,
         request_id=current_request_id(),
     )

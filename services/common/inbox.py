@@ -7,7 +7,10 @@ nothing may escape this function:
 - a database that cannot be reached is not the handler's fault: the worker keeps
   the message (unacked) and retries until the database is back, so a crash in the
   meantime only means RabbitMQ delivers it again;
-- a body that is not an envelope at all is parked as ``malformed``.
+- a body that is not an envelope at all is parked as ``malformed``;
+- a payload that does not validate against its type's published model
+  (services/common/events.py), or of a type no producer publishes, is parked as
+  ``invalid`` before any handler runs: handlers are given the parsed model.
 """
 import json
 import logging
@@ -24,6 +27,7 @@ from services.common.context import set_request_id
 from services.common.db import Db, Transaction
 from services.common.envelope import Envelope
 from services.common.errors import DatabaseBusy
+from services.common.events import Received, describe, model_for
 from services.common.metrics import get_or_create
 
 log = logging.getLogger(__name__)
@@ -32,7 +36,7 @@ RETRY_DELAYS = (0.2, 1.0, 3.0)  # a failing handler: three more tries, then a de
 UNREACHABLE_MAX_DELAY = 30.0  # the database is down: wait and retry, never give up
 UNREACHABLE = (OperationalError, InterfaceError, DatabaseBusy)  # a full pool is not the handler's fault
 
-Handler = Callable[[Transaction, Envelope], None]
+Handler = Callable[[Transaction, Received], None]
 
 handled_total = get_or_create(Counter, "lianxin_events_handled_total",
                               "Events handled by outcome", ["consumer", "type", "outcome"])
@@ -42,7 +46,7 @@ def handle_event(db: Db, consumer: str, body, handlers: dict[str, Handler],
                  retry_delays: tuple | None = None) -> str:
     """Run the handler for ``body`` at most once per (consumer, event_id).
 
-    Returns the outcome: handled, duplicate, ignored, dead_lettered or malformed.
+    Returns the outcome: handled, duplicate, ignored, dead_lettered, malformed or invalid.
     """
     retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
     try:
@@ -50,12 +54,15 @@ def handle_event(db: Db, consumer: str, body, handlers: dict[str, Handler],
     except ValidationError as exc:
         return _park_malformed(db, consumer, body, exc)
     set_request_id(envelope.request_id)
-    handler = handlers.get(envelope.type) or handlers.get("*")
     context = {"event_type": envelope.type, "event_id": str(envelope.event_id), "consumer": consumer}
+    event = _received(envelope)
+    if isinstance(event, str):
+        return _park_invalid(db, consumer, envelope, event, context)
+    handler = handlers.get(envelope.type) or handlers.get("*")
     failures = 0
     while True:
         try:
-            outcome = _until_reachable(lambda: _run_once(db, consumer, envelope, handler), context)
+            outcome = _until_reachable(lambda: _run_once(db, consumer, event, handler), context)
             break
         except Exception as exc:  # noqa: BLE001 - every failure is retried, then parked
             failures += 1
@@ -85,24 +92,43 @@ def _until_reachable(work: Callable, context: dict):
             delay = min(delay * 2, UNREACHABLE_MAX_DELAY)
 
 
-def _run_once(db: Db, consumer: str, envelope: Envelope, handler: Handler | None) -> str:
+def _received(envelope: Envelope) -> Received | str:
+    """The envelope with its payload parsed by its type's model, or why it cannot be."""
+    model = model_for(envelope.type, envelope.version)
+    if model is None:
+        return f"no published model for {envelope.type} version {envelope.version}"
+    try:
+        return Received(envelope, model.model_validate(envelope.payload))
+    except ValidationError as exc:
+        return f"invalid {envelope.type} payload: {describe(exc)}"
+
+
+def _run_once(db: Db, consumer: str, event: Received, handler: Handler | None) -> str:
     with db.transaction() as tx:
         first = tx.execute(
             text("INSERT INTO processed_events (consumer, event_id) VALUES (:c, :e) "
                  "ON CONFLICT DO NOTHING RETURNING 1"),
-            {"c": consumer, "e": str(envelope.event_id)},
+            {"c": consumer, "e": str(event.event_id)},
         ).first()
         if first is None:
             return "duplicate"
         if handler is None:
             return "ignored"
-        handler(tx, envelope)
+        handler(tx, event)
         return "handled"
 
 
 def _dead_letter(db: Db, consumer: str, envelope: Envelope, error: str, attempts: int) -> None:
     _insert_dead_letter(db, consumer, str(envelope.event_id), envelope.type, envelope.model_dump_json(),
                         error, attempts)
+
+
+def _park_invalid(db: Db, consumer: str, envelope: Envelope, error: str, context: dict) -> str:
+    """Never handled: a retry cannot make it valid. Fixed by its producer, it can be replayed."""
+    log.error("invalid event parked: %s", error, extra=context)
+    _until_reachable(lambda: _dead_letter(db, consumer, envelope, error, 1), context)
+    handled_total.labels(consumer, envelope.type, "invalid").inc()
+    return "invalid"
 
 
 def _park_malformed(db: Db, consumer: str, body, exc: ValidationError) -> str:
@@ -117,9 +143,12 @@ def _park_malformed(db: Db, consumer: str, body, exc: ValidationError) -> str:
 def _insert_dead_letter(db: Db, consumer: str, event_id: str, type_: str, envelope_json: str,
                         error: str, attempts: int) -> None:
     with db.transaction() as tx:
+        # a redelivered message that fails again is parked once (until it is replayed)
         tx.execute(
             text("INSERT INTO dead_letters (consumer, event_id, type, envelope, error, attempts) "
-                 "VALUES (:c, :e, :t, CAST(:env AS jsonb), :err, :a)"),
+                 "SELECT CAST(:c AS varchar), CAST(:e AS uuid), :t, CAST(:env AS jsonb), :err, :a WHERE NOT EXISTS "
+                 "(SELECT 1 FROM dead_letters WHERE consumer = CAST(:c AS varchar) AND event_id = CAST(:e AS uuid) "
+                 "AND replayed_at IS NULL)"),
             {"c": consumer, "e": event_id, "t": type_[:100], "env": envelope_json, "err": error[:4000],
              "a": attempts},
         )

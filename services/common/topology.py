@@ -29,6 +29,17 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
 }
 
 
+def matches(pattern: str, routing_key: str) -> bool:
+    """RabbitMQ's topic match: ``*`` is one word, ``#`` zero or more."""
+    def match(p: list[str], k: list[str]) -> bool:
+        if not p:
+            return not k
+        if p[0] == "#":
+            return any(match(p[1:], k[i:]) for i in range(len(k) + 1))
+        return bool(k) and p[0] in ("*", k[0]) and match(p[1:], k[1:])
+    return match(pattern.split("."), routing_key.split("."))
+
+
 def queue_name(service: str) -> str:
     return f"lianxin.{service}.events"
 

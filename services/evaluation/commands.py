@@ -5,6 +5,7 @@ from services.common.clock import now
 from services.common.errors import NotFound
 from services.common.validation import parse
 from services.evaluation import domain, projection
+from services.evaluation.events import Evaluated
 from services.evaluation.models import AssignmentFacts, Rating
 from services.evaluation.schemas import RatingIn
 
@@ -34,13 +35,13 @@ def evaluate(tx, actor: dict, assignment_id: int, data: dict, fetch_facts) -> Ra
                     at=at)
     tx.add(rating)
     tx.flush()
-    envelope = tx.publish("evaluated", {
-        "assignment_id": assignment_id, "suggestion_id": facts.suggestion_id, "round": rating.round,
-        "satisfaction": rating.satisfaction, "final": rating.final, "deputy_id": rating.deputy_id,
-        "lead_deputy_id": facts.lead_deputy_id, "lead_unit_id": facts.lead_unit_id, "number": facts.number,
-        "title": facts.title, "actor": f"deputy:{rating.deputy_id}",
-        "note": f"{domain.SATISFACTION[rating.satisfaction]}" + (f"：{rating.comment}" if rating.comment else ""),
-    })
+    envelope = tx.publish(Evaluated(
+        assignment_id=assignment_id, suggestion_id=facts.suggestion_id, round=rating.round,
+        satisfaction=rating.satisfaction, final=rating.final, deputy_id=rating.deputy_id,
+        lead_deputy_id=facts.lead_deputy_id, lead_unit_id=facts.lead_unit_id, number=facts.number,
+        title=facts.title, actor=f"deputy:{rating.deputy_id}",
+        note=f"{domain.SATISFACTION[rating.satisfaction]}" + (f"：{rating.comment}" if rating.comment else ""),
+    ))
     projection.record(tx, envelope.type, envelope.payload, envelope.occurred_at, str(envelope.event_id))
     return rating
 

@@ -1,12 +1,14 @@
 """Event handlers of the evaluation service: every consumed event feeds the projection."""
 from services.common.db import Transaction
-from services.common.envelope import Envelope
+from services.common.events import Received
 from services.evaluation import projection
 
 
-def on_event(tx: Transaction, event: Envelope) -> None:
-    """Log the event and apply it (projection.apply says which events change what)."""
-    projection.record(tx, event.type, event.payload, event.occurred_at, str(event.event_id))
+def on_event(tx: Transaction, event: Received) -> None:
+    """Log the event (its validated payload, as its model dumps it) and apply it
+    (projection.apply says which events change what)."""
+    projection.record(tx, event.type, event.payload.model_dump(mode="json"), event.occurred_at,
+                      str(event.event_id))
 
 
 # topology.SUBSCRIPTIONS["evaluation"] decides what arrives; all of it is logged for rebuild

@@ -159,12 +159,10 @@ def _deputy(conn, payload: dict, at: datetime) -> None:
 
 
 def _suggestion(conn, payload: dict, at: datetime) -> None:
-    values = {"number": payload.get("number_label") or payload.get("number"), "title": payload.get("title"),
+    values = {"number": payload.get("number_label"), "title": payload.get("title"),
               "session": payload.get("session"), "category": payload.get("category"),
               "lead_deputy_id": payload.get("lead_deputy_id"), "status": payload.get("status"),
               "updated_at": at}
-    if not isinstance(values["number"], (str, type(None))):
-        values["number"] = str(values["number"])
     _fit(values)
     stmt = pg_insert(SuggestionFacts).values(suggestion_id=payload["suggestion_id"], **values)
     conn.execute(stmt.on_conflict_do_update(

@@ -5,6 +5,7 @@ from services.common.clock import now
 from services.common.errors import Conflict, NotFound, field_error
 from services.common.validation import parse
 from services.evaluation import domain
+from services.evaluation.events import TestClosed
 from services.evaluation.models import Ballot, SatisfactionTest, UnitName
 from services.evaluation.schemas import BallotIn, TestIn
 
@@ -66,9 +67,8 @@ def close(tx, actor: dict, test_id: int) -> dict:
     t.tallies = domain.tally(t.unit_ids, ballots, names)
     t.status, t.closed_at = "closed", now()
     tx.flush()
-    tx.publish("test_closed", {"test_id": t.id, "title": t.title, "voter_count": t.voter_count,
-                               "ballots": t.ballots, "tallies": t.tallies, "actor": actor.get("sub"),
-                               "note": f"满意度测评「{t.title}」结束"})
+    tx.publish(TestClosed(test_id=t.id, title=t.title, voter_count=t.voter_count, ballots=t.ballots,
+                          tallies=t.tallies, actor=actor.get("sub"), note=f"满意度测评「{t.title}」结束"))
     return test_dict(t, names)
 
 

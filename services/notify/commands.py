@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common.clock import now
-from services.common.envelope import Envelope
+from services.common.events import Received
 from services.common.errors import NotFound
 from services.common.validation import parse
 from services.notify import domain, projections
@@ -17,13 +17,14 @@ from services.notify.settings import Settings
 from services.notify.views import preferences_dict, to_dict
 
 
-def notify(tx, settings: Settings, event: Envelope) -> int:
+def notify(tx, settings: Settings, event: Received) -> int:
     """One notification per recipient, each with its deliveries; a repeated event adds nothing."""
     supervised = projections.apply(tx, event)
-    title, body = domain.render(settings.templates, event.type, event.payload, settings.timezone)
-    suggestion_id = event.payload.get("suggestion_id")
+    payload = domain.facts(event.payload)
+    title, body = domain.render(settings.templates, event.type, payload, settings.timezone)
+    suggestion_id = payload.get("suggestion_id")
     created = 0
-    for recipient in domain.recipients(event.type, event.payload, supervised):
+    for recipient in domain.recipients(event.type, payload, supervised):
         if create(tx, settings, recipient, str(event.event_id), event.type, title, body,
                   suggestion_id if isinstance(suggestion_id, int) else None) is not None:
             created += 1

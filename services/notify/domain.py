@@ -105,11 +105,17 @@ def local_date(value, tz: str = TIMEZONE) -> str:
         return str(value)[:10]
 
 
+def facts(payload) -> dict:
+    """A validated payload (services/common/events.py) as the rules and templates see it: its
+    fields, ``number`` being the suggestion's label (第0001号) for every producer (suggestion.*
+    events carry the integer in ``number``, the label in ``number_label``)."""
+    return {**payload.model_dump(mode="json"), "number": payload.label}
+
+
 def variables(payload: dict, tz: str = TIMEZONE) -> dict:
-    """The values a template may name: the payload's fields plus a few derived ones."""
+    """The values a template may name: the payload's fields (see ``facts``) plus a few derived ones."""
     values = _Blank({k: (MISSING if v is None else v) for k, v in payload.items()})
     values["due_date"] = local_date(payload.get("due_at"), tz)
-    values["number"] = payload.get("number_label") or payload.get("number") or MISSING
     values.setdefault("unit_name", payload.get("lead_unit_name") or MISSING)
     return values
 

@@ -6,12 +6,12 @@ the processed-event row, so a redelivered event, or one whose first try died
 mid-batch, creates nothing twice. Nothing is sent from here (see dispatcher.py).
 """
 from services.common.db import Transaction
-from services.common.envelope import Envelope
+from services.common.events import Received
 from services.notify import commands
 from services.notify.settings import Settings
 
 
 def make_handlers(settings: Settings) -> dict:
-    def on_any(tx: Transaction, event: Envelope) -> None:
+    def on_any(tx: Transaction, event: Received) -> None:
         commands.notify(tx, settings, event)
     return {"*": on_any}

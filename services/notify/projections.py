@@ -4,21 +4,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.common.envelope import Envelope
+from services.assignment.events import AssignmentEvent, SupervisionSet, UnitRegistered
+from services.common.events import Received
 from services.notify import domain
 from services.notify.models import Contact, OpenAssignment
-
-UNIT_EVENTS = ("assignment.unit_registered", "assignment.unit_updated")
-DEPUTY_EVENTS = ("station.deputy_registered", "station.deputy_updated")
-
-
-def _when(value) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
+from services.station.events import DeputyEvent
 
 
 def _text(value, limit: int) -> str | None:
@@ -33,13 +23,12 @@ def _upsert_contact(tx, recipient: str, name, email, webhook_url, active: bool, 
                                           where=Contact.updated_at <= stmt.excluded.updated_at))
 
 
-def _upsert_assignment(tx, p: dict, at: datetime) -> bool:
+def _upsert_assignment(tx, p: AssignmentEvent, at: datetime) -> bool:
     """Newest event wins (events may arrive out of order); returns whether it is key-supervised."""
-    values = {"assignment_id": p["assignment_id"], "suggestion_id": p.get("suggestion_id"),
-              "number": _text(p.get("number_label") or p.get("number"), 40),
-              "title": _text(p.get("title"), 300),
-              "lead_unit_id": p.get("lead_unit_id"), "co_unit_ids": list(p.get("co_unit_ids") or []),
-              "state": str(p.get("state") or "assigned")[:30], "due_at": _when(p.get("due_at")), "event_at": at}
+    values = {"assignment_id": p.assignment_id, "suggestion_id": p.suggestion_id,
+              "number": _text(p.label, 40), "title": _text(p.title, 300),
+              "lead_unit_id": p.lead_unit_id, "co_unit_ids": list(p.co_unit_ids),
+              "state": p.state[:30], "due_at": p.due_at, "event_at": at}
     stmt = pg_insert(OpenAssignment).values(**values)
     changed = {k: v for k, v in values.items() if k != "assignment_id" and (v is not None or k == "due_at")}
     supervised = tx.scalar(stmt.on_conflict_do_update(
@@ -47,23 +36,22 @@ def _upsert_assignment(tx, p: dict, at: datetime) -> bool:
         where=OpenAssignment.event_at <= stmt.excluded.event_at).returning(OpenAssignment.supervised))
     if supervised is None:  # an older event than the one applied: nothing written, nothing returned
         supervised = tx.scalar(select(OpenAssignment.supervised)
-                               .where(OpenAssignment.assignment_id == p["assignment_id"]))
+                               .where(OpenAssignment.assignment_id == p.assignment_id))
     return bool(supervised)
 
 
-def apply(tx, event: Envelope) -> bool:
+def apply(tx, event: Received) -> bool:
     """Update the projections from ``event``; returns whether its assignment is key-supervised."""
     p, at = event.payload, event.occurred_at
-    if event.type in UNIT_EVENTS and p.get("id") is not None:
-        _upsert_contact(tx, domain.unit(p["id"]), p.get("name"), p.get("email"), p.get("webhook_url"), True, at)
-    elif event.type in DEPUTY_EVENTS and p.get("deputy_id") is not None:
-        _upsert_contact(tx, domain.deputy(p["deputy_id"]), p.get("name"), p.get("email"), None,
-                        p.get("active", True) is not False, at)
-    elif event.type.startswith("assignment.") and isinstance(p.get("assignment_id"), int):
+    if isinstance(p, UnitRegistered):
+        _upsert_contact(tx, domain.unit(p.id), p.name, p.email, p.webhook_url, True, at)
+    elif isinstance(p, DeputyEvent):
+        _upsert_contact(tx, domain.deputy(p.deputy_id), p.name, p.email, None, p.active, at)
+    elif isinstance(p, AssignmentEvent):
         supervised = _upsert_assignment(tx, p, at)
-        if event.type == "assignment.supervision_set":  # sticky, whatever the order of arrival
-            tx.execute(update(OpenAssignment).where(OpenAssignment.assignment_id == p["assignment_id"])
-                       .values(supervised=True, leader=_text(p.get("leader"), 200)))
+        if isinstance(p, SupervisionSet):  # sticky, whatever the order of arrival
+            tx.execute(update(OpenAssignment).where(OpenAssignment.assignment_id == p.assignment_id)
+                       .values(supervised=True, leader=_text(p.leader, 200)))
             supervised = True
         return supervised
     return False

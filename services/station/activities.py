@@ -45,7 +45,7 @@ def log_activity(tx, actor: dict, station_id: int, data: dict, rules: Rules) -> 
     label = f"{station.name} {TYPE_LABELS[form.type]} {form.date.isoformat()}"
     for deputy_id in deputy_ids:
         award(tx, deputy_id, points, form.type, "activity", activity.id, label)
-    tx.publish("activity_logged", ActivityLogged(
+    tx.publish(ActivityLogged(
         activity_id=activity.id, station_id=station_id, station_name=station.name, type=form.type,
         date=form.date, deputy_ids=deputy_ids, visitors=form.visitors, actor=sub(actor),
         note=f"{station.name}{TYPE_LABELS[form.type]}活动"))

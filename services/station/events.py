@@ -1,10 +1,10 @@
 """Payloads of the events the station service publishes (routing key station.<name>)."""
 from datetime import date as Date
 
-from pydantic import BaseModel
+from services.common.events import Event
 
 
-class DeputyEvent(BaseModel):
+class DeputyEvent(Event):
     """Payload of station.deputy_registered / deputy_updated."""
     deputy_id: int
     name: str
@@ -16,8 +16,21 @@ class DeputyEvent(BaseModel):
     station_ids: list[int]
 
 
-class StationEvent(BaseModel):
+class DeputyRegistered(DeputyEvent):
+    event_type = "station.deputy_registered"
+
+
+class DeputyUpdated(DeputyEvent):
+    event_type = "station.deputy_updated"
+
+
+DEPUTY_EVENTS = {"deputy_registered": DeputyRegistered, "deputy_updated": DeputyUpdated}
+
+
+class StationEvent(Event):
     """station.station_registered (no qr_token: the link is handed out by the station itself)."""
+    event_type = "station.station_registered"
+
     station_id: int
     id: int
     name: str
@@ -30,7 +43,9 @@ class StationEvent(BaseModel):
     note: str
 
 
-class RatingChanged(BaseModel):
+class RatingChanged(Event):
+    event_type = "station.rating_changed"
+
     station_id: int
     station_name: str
     stars: int
@@ -40,7 +55,9 @@ class RatingChanged(BaseModel):
     note: str
 
 
-class ActivityLogged(BaseModel):
+class ActivityLogged(Event):
+    event_type = "station.activity_logged"
+
     activity_id: int
     station_id: int
     station_name: str
@@ -52,7 +69,9 @@ class ActivityLogged(BaseModel):
     note: str
 
 
-class OpinionReceived(BaseModel):
+class OpinionReceived(Event):
+    event_type = "station.opinion_received"
+
     opinion_id: int
     station_id: int
     station_name: str
@@ -63,8 +82,10 @@ class OpinionReceived(BaseModel):
     note: str
 
 
-class OpinionEscalated(BaseModel):
+class OpinionEscalated(Event):
     """The suggestion service turns this into a draft owned by deputy_id (station_opinion_id)."""
+    event_type = "station.opinion_escalated"
+
     opinion_id: int
     station_id: int
     station_name: str

@@ -28,7 +28,7 @@ def opinion_dict(o: Opinion) -> dict:
 
 
 def _received(tx, station: Station, opinion: Opinion, actor: dict | None) -> None:
-    tx.publish("opinion_received", OpinionReceived(
+    tx.publish(OpinionReceived(
         opinion_id=opinion.id, station_id=station.id, station_name=station.name, channel=opinion.channel,
         activity_id=opinion.activity_id, content=opinion.content, actor=sub(actor) if actor else None,
         note=CHANNEL_NOTES[opinion.channel]))
@@ -123,7 +123,7 @@ def dispose(tx, actor: dict, opinion_id: int, data: dict) -> dict:
     opinion.disposed_by, opinion.disposed_at = sub(actor), now()
     tx.flush()
     if form.action == "escalated":
-        tx.publish("opinion_escalated", OpinionEscalated(
+        tx.publish(OpinionEscalated(
             opinion_id=opinion.id, station_id=station.id, station_name=station.name, deputy_id=deputy_id,
             content=opinion.content, title=form.title or domain.suggested_title(opinion.content),
             category=form.category, actor=sub(actor), note=form.note))

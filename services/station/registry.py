@@ -33,7 +33,7 @@ def register_station(tx, actor: dict, data: dict) -> dict:
     tx.add(station)
     tx.flush()
     result = station_dict(station)
-    tx.publish("station_registered", StationEvent(
+    tx.publish(StationEvent(
         station_id=station.id, id=station.id, name=station.name, type=station.type, region=station.region,
         address=station.address, parent_id=station.parent_id, stars=0, actor=sub(actor),
         note=f"登记联络站：{station.name}"))
@@ -127,7 +127,7 @@ def record_inspection(tx, actor: dict, station_id: int, data: dict) -> dict:
                for i in tx.scalars(select(Inspection).where(Inspection.station_id == station_id))]
     previous, station.stars = station.stars, domain.latest_inspection(history)["stars"]
     if station.stars != previous:
-        tx.publish("rating_changed", RatingChanged(
+        tx.publish(RatingChanged(
             station_id=station_id, station_name=station.name, stars=station.stars, previous_stars=previous,
             inspection_id=inspection.id, actor=sub(actor),
             note=f"星级由{previous}星变为{station.stars}星"))

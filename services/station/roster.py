@@ -7,7 +7,7 @@ from services.common.like import ESCAPE, contains_pattern
 from services.common.validation import parse
 from services.station.access import OVERSEERS, acting_station, is_member, page
 from services.station.models import Deputy, Membership, Station
-from services.station.events import DeputyEvent
+from services.station.events import DEPUTY_EVENTS
 from services.station.schemas import DeputyIn, DeputyUpdate, MembershipIn
 
 
@@ -24,7 +24,7 @@ def deputy_dict(session, d: Deputy) -> dict:
 
 def publish_deputy(tx, deputy: Deputy, kind: str) -> dict:
     result = deputy_dict(tx, deputy)
-    tx.publish(kind, DeputyEvent.model_validate(result))
+    tx.publish(DEPUTY_EVENTS[kind].model_validate(result))
     return result
 
 

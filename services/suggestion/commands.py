@@ -9,9 +9,11 @@ from sqlalchemy import delete, func, select, text
 from services.common.clock import now
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.validation import parse
+from services.station.events import OpinionEscalated
 from services.suggestion import domain, taxonomy
 from services.suggestion.models import CoSigner, Suggestion, TimelineEntry
-from services.suggestion.schemas import DraftUpdate, SuggestionEvent, SuggestionIn, WithdrawIn
+from services.suggestion.events import Submitted, SuggestionEvent, Withdrawn
+from services.suggestion.schemas import DraftUpdate, SuggestionIn, WithdrawIn
 from services.suggestion.text import search_terms
 
 
@@ -45,9 +47,10 @@ def add_timeline(tx, suggestion_id: int, type_: str, actor: str | None, note: st
                          note=note, event_id=event_id))
 
 
-def event_payload(tx, s: Suggestion, reason: str | None = None,
+def event_payload(tx, s: Suggestion, event=SuggestionEvent, reason: str | None = None,
                   co_signers: list[int] | None = None, **extra) -> SuggestionEvent:
-    return SuggestionEvent(
+    """The suggestion as ``event`` (a class of events.py; the bare shape for RPC answers)."""
+    return event(
         suggestion_id=s.id, number=s.number, number_label=domain.number_label(s.number),
         session=s.session, title=s.title, category=s.category, kind=s.kind, source=s.source,
         lead_deputy_id=s.lead_deputy_id, status=s.status,
@@ -81,7 +84,7 @@ def give_number(tx, s: Suggestion, actor: str) -> None:
     tx.flush()
     # concurrent submissions of a session queue on its counter: take it last
     s.number = next_number(tx, s.session)
-    tx.publish("submitted", event_payload(tx, s))
+    tx.publish(event_payload(tx, s, Submitted))
 
 
 def submit(tx, actor: dict, data: dict, known_deputies) -> Suggestion:
@@ -150,29 +153,27 @@ def withdraw(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
     s.status, s.status_at, s.withdraw_reason = "withdrawn", now(), form.reason
     add_timeline(tx, s.id, "withdrawn", actor_name(actor), form.reason, at=s.status_at)
     if not was_draft:  # nobody else has heard of a draft
-        tx.publish("withdrawn", event_payload(tx, s, reason=form.reason))
+        tx.publish(event_payload(tx, s, Withdrawn, reason=form.reason))
     return s
 
 
-def create_draft_from_opinion(tx, payload: dict) -> Suggestion | None:
+def create_draft_from_opinion(tx, opinion: OpinionEscalated) -> Suggestion | None:
     """station.opinion_escalated: a draft owned by the deputy, linked to the opinion (once)."""
-    opinion_id = payload.get("opinion_id")
-    if opinion_id is not None and tx.scalar(
-            select(Suggestion.id).where(Suggestion.station_opinion_id == opinion_id)) is not None:
+    if tx.scalar(select(Suggestion.id).where(Suggestion.station_opinion_id == opinion.opinion_id)) is not None:
         return None
-    title = domain.draft_title(payload.get("title"), payload.get("content") or "")
-    category = payload.get("category") if payload.get("category") in taxonomy.categories() else "other"
+    title = domain.draft_title(opinion.title, opinion.content)
+    category = opinion.category if opinion.category in taxonomy.categories() else "other"
     s = Suggestion(
-        session=payload.get("session") or "待定", title=title, body=payload.get("content") or title,
-        category=category, kind="recess", source="station", lead_deputy_id=payload["deputy_id"],
-        status="draft", status_at=now(), station_opinion_id=opinion_id,
-        created_by=payload.get("actor") or "station", search_terms=[],
+        session="待定", title=title, body=opinion.content or title,  # the deputy sets the session
+        category=category, kind="recess", source="station", lead_deputy_id=opinion.deputy_id,
+        status="draft", status_at=now(), station_opinion_id=opinion.opinion_id,
+        created_by=opinion.actor or "station", search_terms=[],
     )
     s.search_terms = search_terms(s.title, s.body)
     tx.add(s)
     tx.flush()
-    note = f"{payload.get('station_name') or '联络站'}群众意见转为建议草稿"
-    add_timeline(tx, s.id, "draft", payload.get("actor"), note, at=s.status_at)
+    note = f"{opinion.station_name or '联络站'}群众意见转为建议草稿"
+    add_timeline(tx, s.id, "draft", opinion.actor, note, at=s.status_at)
     return s
 
 

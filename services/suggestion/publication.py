@@ -12,6 +12,7 @@ from services.common.errors import ValidationFailed
 from services.common.validation import parse
 from services.suggestion import domain
 from services.suggestion.commands import actor_name, add_timeline, event_payload, load
+from services.suggestion.events import Published
 from services.suggestion.models import ReplyEntry, Suggestion
 from services.suggestion.redaction import redact
 from services.suggestion.schemas import PublishIn
@@ -65,5 +66,5 @@ def publish(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
     if not s.public:
         s.public, s.published_at = True, now()
         add_timeline(tx, s.id, "published", actor_name(actor), "公开", at=s.published_at)
-        tx.publish("published", event_payload(tx, s))
+        tx.publish(event_payload(tx, s, Published))
     return s

@@ -1,5 +1,4 @@
-"""Request and event payload models of the suggestion service."""
-from datetime import datetime
+"""Request models of the suggestion service (its events are in events.py)."""
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -88,21 +87,3 @@ class ScreeningIn(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
     merge_into_id: Id | None = None
 
-
-class SuggestionEvent(BaseModel):
-    """Payload of every suggestion.* event (submitted, accepted, returned, merged, withdrawn, published)."""
-    suggestion_id: int
-    number: int | None
-    number_label: str | None
-    session: str
-    title: str
-    category: str
-    kind: str
-    source: str | None = None
-    lead_deputy_id: int
-    co_signer_ids: list[int]
-    status: str
-    reason: str | None = None
-    station_opinion_id: int | None = None
-    merged_into_id: int | None = None
-    at: datetime

@@ -6,6 +6,7 @@ from services.common.errors import field_error
 from services.common.validation import parse
 from services.suggestion import domain
 from services.suggestion.commands import actor_name, add_timeline, co_signer_ids, event_payload, load, set_co_signers
+from services.suggestion.events import SCREENED
 from services.suggestion.models import Suggestion
 from services.suggestion.schemas import ScreeningIn
 from services.suggestion.text import most_similar
@@ -31,7 +32,7 @@ def screen(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
         domain.check_merge(s.id, s.session, target.id, target.session, target.status)
         note = merge(tx, actor, s, target)
     add_timeline(tx, s.id, s.status, actor_name(actor), note, at=s.status_at)
-    tx.publish(s.status, event_payload(tx, s, reason=form.reason, merged_into_id=s.merged_into_id))
+    tx.publish(event_payload(tx, s, SCREENED[s.status], reason=form.reason, merged_into_id=s.merged_into_id))
     return s
 
 

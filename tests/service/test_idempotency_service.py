@@ -4,11 +4,13 @@ A probe service (ServiceBase, on the notify test database, relay off) creates on
 call, so what was created is counted in the same table every service has.
 """
 from datetime import datetime, timezone
+from typing import ClassVar
 
 import eventlet
 import pytest
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from services.common.errors import ValidationFailed
@@ -27,6 +29,13 @@ class PassedOn(DependencyProvider):
         return lambda: sorted(worker_ctx.context_data)
 
 
+class ProbeCreated(BaseModel):
+    """Shaped like a published event model (not registered: no consumer takes it)."""
+    event_type: ClassVar[str] = "idemprobe.created"
+    version: ClassVar[int] = 1
+    label: str
+
+
 class IdemProbe(ServiceBase):
     name = "idemprobe"
     passed_on = PassedOn()
@@ -34,7 +43,7 @@ class IdemProbe(ServiceBase):
     @rpc(idempotent=True)
     def create(self, label, fail=False, pause=0.0):
         with self.db.transaction() as tx:
-            envelope = tx.publish("idemprobe.created", {"label": label})
+            envelope = tx.publish(ProbeCreated(label=label))
         eventlet.sleep(pause)  # the claim is held meanwhile
         if fail:
             raise ValidationFailed("refused after creating")

@@ -4,10 +4,13 @@ import uuid
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from services.assignment.events import Replied
 from services.common import inbox
+from tests.event_samples import sample
 
 EVENT = {"event_id": str(uuid.uuid4()), "type": "assignment.replied", "version": 1,
-         "occurred_at": "2026-11-22T10:00:00+00:00", "producer": "assignment", "payload": {}}
+         "occurred_at": "2026-11-22T10:00:00+00:00", "producer": "assignment",
+         "payload": sample("assignment.replied")}
 
 
 def unreachable():
@@ -69,3 +72,43 @@ def test_dead_lettering_waits_for_the_database_too(monkeypatch, fakes):
 def test_a_malformed_body_is_parked_not_lost(fakes, body):
     assert inbox.handle_event(None, "test", body, {}) == "malformed"
     assert [d[0] for d in fakes["dead"]] == ["malformed"]
+
+
+def never_run(monkeypatch):
+    def run_once(*args):
+        raise AssertionError("an invalid event reached the handler's transaction")
+    monkeypatch.setattr(inbox, "_run_once", run_once)
+
+
+@pytest.mark.parametrize("payload, fields", [
+    # issue 13: notify iterated the string and evaluation logged {} without parking either
+    ({"suggestion_id": "abc", "lead_deputy_id": "d", "co_signer_ids": "nope"},
+     ["suggestion_id", "lead_deputy_id", "co_signer_ids", "assignment_id"]),
+    ({}, ["assignment_id", "reply_id"]),
+    ({**sample("assignment.replied"), "co_signer_ids": "nope"}, ["co_signer_ids"]),
+])
+def test_a_payload_its_model_refuses_is_parked_as_invalid_before_any_handler(monkeypatch, fakes, payload,
+                                                                             fields):
+    never_run(monkeypatch)
+    assert inbox.handle_event(None, "test", {**EVENT, "payload": payload}, {"*": None}) == "invalid"
+    [(type_, error, attempts)] = fakes["dead"]
+    assert type_ == "assignment.replied" and attempts == 1
+    for field in fields:
+        assert f"{field}:" in error
+
+
+@pytest.mark.parametrize("changes", [{"type": "assignment.unit_updated"}, {"version": 2}])
+def test_an_event_no_producer_publishes_is_parked_as_invalid(monkeypatch, fakes, changes):
+    never_run(monkeypatch)
+    assert inbox.handle_event(None, "test", {**EVENT, **changes}, {"*": None}) == "invalid"
+    assert "no published model" in fakes["dead"][0][1]
+
+
+def test_a_handler_is_given_the_parsed_model(monkeypatch, fakes):
+    seen = []
+    monkeypatch.setattr(inbox, "_run_once", lambda db, consumer, event, handler: handler(None, event) or "handled")
+    outcome = inbox.handle_event(None, "test", EVENT, {"assignment.replied": lambda tx, e: seen.append(e)})
+    assert outcome == "handled" and fakes["dead"] == []
+    [event] = seen
+    assert isinstance(event.payload, Replied) and event.payload.co_signer_ids == [22, 23]
+    assert event.type == "assignment.replied" and str(event.event_id) == EVENT["event_id"]

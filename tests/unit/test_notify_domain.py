@@ -3,7 +3,10 @@ import re
 
 import pytest
 
+from services.assignment.events import Assigned
+from services.evaluation.events import Evaluated
 from services.notify import domain
+from services.suggestion.events import Accepted
 
 TEMPLATES = domain.load_templates()
 
@@ -201,8 +204,16 @@ def test_assigned_text_carries_number_title_unit_and_due_date():
 
 
 def test_suggestion_events_use_the_number_label_not_the_integer():
-    title, body = domain.render(TEMPLATES, "suggestion.accepted", SUGGESTION)
+    payload = domain.facts(Accepted.model_validate(SUGGESTION))
+    title, body = domain.render(TEMPLATES, "suggestion.accepted", payload)
     assert "第0011号" in title and "第0011号" in body and "编号11" not in body
+
+
+@pytest.mark.parametrize("model, payload", [(Accepted, SUGGESTION), (Assigned, ASSIGNMENT),
+                                            (Evaluated, {**EVALUATED, "lead_deputy_id": 21, "actor": "deputy:21",
+                                                         "note": "不满意"})])
+def test_facts_give_every_producers_number_as_the_label(model, payload):
+    assert domain.facts(model.model_validate(payload))["number"] == "第0011号"
 
 
 def test_replied_text_names_the_result_class():

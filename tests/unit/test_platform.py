@@ -71,9 +71,17 @@ def test_token_rejects_unknown_role():
 def test_envelope_is_json_safe_and_typed():
     from datetime import datetime, timezone
     from decimal import Decimal
+    from typing import ClassVar
 
-    env = make_envelope("assignment", "replied", {"at": datetime(2026, 1, 1, tzinfo=timezone.utc),
-                                                  "score": Decimal("1.5")})
+    from pydantic import BaseModel
+
+    class Scored(BaseModel):  # shaped like a published model, not registered as one
+        event_type: ClassVar[str] = "assignment.replied"
+        version: ClassVar[int] = 1
+        at: datetime
+        score: Decimal
+
+    env = make_envelope("assignment", Scored(at=datetime(2026, 1, 1, tzinfo=timezone.utc), score=Decimal("1.5")))
     dumped = env.model_dump(mode="json")
     assert dumped["type"] == "assignment.replied" and dumped["producer"] == "assignment"
     assert dumped["payload"]["at"].startswith("2026-01-01")

@@ -1,0 +1,150 @@
+"""The events the assignment service publishes (routing key assignment.<name>).
+
+Every assignment.* event but unit_registered carries the assignment's common facts
+(``AssignmentEvent``, built by commands.event_payload) plus what its step adds.
+"""
+from services.common.events import Event, Timestamp
+
+
+class UnitRegistered(Event):
+    event_type = "assignment.unit_registered"
+
+    id: int
+    name: str
+    code: str
+    duties: str
+    keywords: list[str]
+    categories: list[str]
+    email: str | None
+    webhook_url: str | None
+
+
+class AssignmentEvent(Event):
+    """The assignment as it stands after the step (also the RPC answer of get_for_evaluation)."""
+    assignment_id: int
+    suggestion_id: int
+    state: str
+    round: int
+    lead_unit_id: int
+    lead_unit_name: str | None
+    co_unit_ids: list[int]
+    due_at: Timestamp
+    # the suggestion's facts, None while its accepted event has not reached this service
+    number: str | None  # the suggestion's label, 第0001号
+    title: str | None
+    session: str | None
+    category: str | None
+    lead_deputy_id: int | None
+    co_signer_ids: list[int]
+    actor: str | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str | None:
+        return self.number
+
+
+class Assigned(AssignmentEvent):
+    event_type = "assignment.assigned"
+
+
+class Signed(AssignmentEvent):
+    event_type = "assignment.signed"
+    unit_id: int
+    is_lead: bool
+
+
+class Disputed(AssignmentEvent):
+    event_type = "assignment.disputed"
+    unit_id: int
+    unit_name: str
+    reason: str
+    dispute_id: int
+
+
+class Rerouted(AssignmentEvent):
+    event_type = "assignment.rerouted"
+    previous_lead_unit_id: int
+    previous_co_unit_ids: list[int]
+    reason: str | None
+
+
+class ContactAdded(AssignmentEvent):
+    event_type = "assignment.contact_added"
+    unit_id: int
+    contact_id: int
+    stage: str
+    method: str
+
+
+class CoOpinionAdded(AssignmentEvent):
+    event_type = "assignment.co_opinion_added"
+    unit_id: int
+    opinion_id: int
+    on_time: bool
+
+
+class Replied(AssignmentEvent):
+    event_type = "assignment.replied"
+    reply_id: int
+    result_class: str
+    content: str
+    on_time: bool
+    replied_at: Timestamp
+    contact_before: bool
+    follow_up: bool
+
+
+class FollowedUp(AssignmentEvent):
+    event_type = "assignment.followed_up"
+    reply_id: int
+    follows_reply_id: int
+    result_class: str
+
+
+class Urged(AssignmentEvent):
+    event_type = "assignment.urged"
+    method: str
+    days_late: int
+    urging_id: int
+
+
+class SupervisionSet(AssignmentEvent):
+    event_type = "assignment.supervision_set"
+    leader: str
+    committee: str | None
+    reason: str
+
+
+class ExtensionRequested(AssignmentEvent):
+    event_type = "assignment.extension_requested"
+    extension_id: int
+    days: int
+    reason: str
+    unit_id: int
+
+
+class ExtensionDecided(AssignmentEvent):
+    event_type = "assignment.extension_decided"
+    extension_id: int
+    approved: bool
+    days: int
+
+
+class DueSoon(AssignmentEvent):
+    event_type = "assignment.due_soon"
+    days_left: int
+    threshold: int
+
+
+class Overdue(AssignmentEvent):
+    event_type = "assignment.overdue"
+    days_late: int
+
+
+class RehandlingOpened(AssignmentEvent):
+    event_type = "assignment.rehandling_opened"
+
+
+class Closed(AssignmentEvent):
+    event_type = "assignment.closed"

@@ -1,0 +1,40 @@
+"""The events the evaluation service publishes (routing key evaluation.<name>)."""
+from typing import Literal
+
+from services.common.events import Event
+
+
+class Evaluated(Event):
+    """The lead deputy rated a reply; a first dissatisfied rating opens rehandling."""
+    event_type = "evaluation.evaluated"
+
+    assignment_id: int
+    suggestion_id: int
+    round: int
+    satisfaction: Literal["satisfied", "basic", "dissatisfied"]
+    final: bool
+    deputy_id: int
+    lead_deputy_id: int | None
+    lead_unit_id: int
+    number: str | None  # the suggestion's label, 第0001号
+    title: str | None
+    actor: str
+    note: str
+
+    @property
+    def label(self) -> str | None:
+        return self.number
+
+
+class TestClosed(Event):
+    """满意度测评 closed, with each unit's tally."""
+    event_type = "evaluation.test_closed"
+    __test__ = False  # not a pytest test class
+
+    test_id: int
+    title: str
+    voter_count: int
+    ballots: int
+    tallies: list[dict]
+    actor: str | None
+    note: str

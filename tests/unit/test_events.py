@@ -1,0 +1,90 @@
+"""The published events' contract: models, the registry, and what each consumer is bound to."""
+import pytest
+from pydantic import ValidationError
+
+from services.common import events, topology
+from services.common.envelope import make_envelope
+from services.notify.handlers import make_handlers as notify_handlers
+from services.notify.settings import Settings as NotifySettings
+from services.station.handlers import HANDLERS as STATION
+from services.suggestion.handlers import HANDLERS as SUGGESTION
+from services.assignment.handlers import HANDLERS as ASSIGNMENT
+from services.evaluation.handlers import HANDLERS as EVALUATION
+from tests.event_samples import sample
+
+CONSUMERS = {"suggestion": SUGGESTION, "assignment": ASSIGNMENT, "evaluation": EVALUATION,
+             "station": STATION, "notify": notify_handlers(NotifySettings())}
+PUBLISHED = sorted(events.published_types())
+# issue 13: notify iterated the string ("deputy:n", "deputy:o", ...) and evaluation logged it
+THE_BAD_REPLY = {"suggestion_id": "abc", "lead_deputy_id": "d", "co_signer_ids": "nope"}
+
+
+@pytest.mark.parametrize("event_type", PUBLISHED)
+def test_every_published_type_has_a_model_that_takes_its_producers_payload(event_type):
+    model = events.model_for(event_type)
+    assert model.event_type == event_type and model.version == 1
+    assert model.model_validate(sample(event_type)).model_dump(mode="json") == sample(event_type)
+
+
+def test_every_producer_publishes_something():
+    assert {t.split(".")[0] for t in PUBLISHED} == set(events.PRODUCERS)
+
+
+def test_the_bad_reply_of_issue_13_does_not_validate_and_the_error_names_its_fields():
+    with pytest.raises(ValidationError) as caught:
+        events.model_for("assignment.replied").model_validate(THE_BAD_REPLY)
+    error = events.describe(caught.value)
+    for field in ("suggestion_id", "lead_deputy_id", "co_signer_ids", "assignment_id", "reply_id"):
+        assert f"{field}:" in error
+
+
+def test_times_on_the_wire_stay_as_producers_wrote_them():
+    payload = sample("assignment.replied")
+    assert payload["due_at"] == "2024-06-08T09:30:00+00:00"
+    assert payload["replied_at"] == "2024-05-08T09:30:00+00:00"
+
+
+def test_unknown_types_and_versions_have_no_model():
+    assert events.model_for("assignment.unit_updated") is None
+    assert events.model_for("assignment.replied", 2) is None
+
+
+def test_a_type_cannot_be_published_by_two_models():
+    with pytest.raises(TypeError, match="already published"):
+        class Another(events.Event):
+            event_type = "assignment.replied"
+
+
+def test_an_envelope_takes_only_its_producers_published_models():
+    replied = events.model_for("assignment.replied").model_validate(sample("assignment.replied"))
+    envelope = make_envelope("assignment", replied)
+    assert (envelope.type, envelope.version, envelope.payload) == ("assignment.replied", 1,
+                                                                   sample("assignment.replied"))
+    with pytest.raises(TypeError):
+        make_envelope("suggestion", replied)
+    with pytest.raises(TypeError):
+        make_envelope("assignment", {"assignment_id": 3})
+
+
+def test_topic_patterns_match_like_rabbitmq():
+    assert topology.matches("assignment.#", "assignment.replied")
+    assert topology.matches("#", "assignment.replied")
+    assert topology.matches("*.replied", "assignment.replied")
+    assert not topology.matches("assignment.*", "suggestion.accepted")
+    assert not topology.matches("suggestion.accepted", "suggestion.accepted_later")
+
+
+@pytest.mark.parametrize("service", sorted(CONSUMERS))
+def test_every_handler_is_bound_and_every_bound_type_handled(service):
+    """A handler whose type no binding delivers never runs; a bound type no handler takes
+    (no "*") fills the queue for nothing; a binding that matches no published type is stale."""
+    assert set(topology.SUBSCRIPTIONS) == set(CONSUMERS)
+    bindings = topology.SUBSCRIPTIONS[service]
+    delivered = {t for t in PUBLISHED if any(topology.matches(p, t) for p in bindings)}
+    handlers = CONSUMERS[service]
+    named = set(handlers) - {"*"}
+    assert named <= delivered, f"{service} handles types no binding delivers: {named - delivered}"
+    if "*" not in handlers:
+        assert delivered <= named, f"{service} is bound to types it does not handle: {delivered - named}"
+    stale = [p for p in bindings if not any(topology.matches(p, t) for t in PUBLISHED)]
+    assert not stale, f"{service} binds patterns no producer publishes: {stale}"
