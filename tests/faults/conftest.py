@@ -86,6 +86,7 @@ def faults_system():
     node = None
     pg = PostgresServer(SCRATCH, PORT + 52)
     env = dict(ENV, AMQP_URI=f"pyamqp://guest:guest@127.0.0.1:{PORT + 50}//", AMQP_VHOST="/", PG_URL=pg.url,
+               PG_DIRECT_URL=pg.url,  # migrations too (scripts/up.sh runs them on PG_DIRECT_URL)
                GATEWAY_PUBLIC_RATE="100000", GATEWAY_PUBLIC_BURST="10000")
     # processes left by an interrupted run would serve old code on these ports
     subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=env, capture_output=True)
