@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, insert, text
 
 from services.assignment import deadlines, recommend
 from services.assignment.models import Assignment, AssignmentUnit, Precedent, SuggestionFacts, Unit
+from services.assignment.rules import Rules
 from services.common import migrate, settings
 from services.common.clock import now
 from services.common.db import Db
@@ -82,8 +83,8 @@ def main(argv=None) -> dict:
     engine = create_engine(settings.db_url("assignment"), pool_size=4)
     load(engine, args.assignments, args.units, random.Random(args.seed))
     db = Db(engine, "assignment")
-    first, first_s = timed(lambda: deadlines.run(db))
-    second, second_s = timed(lambda: deadlines.run(db))
+    first, first_s = timed(lambda: deadlines.run(db, Rules()))
+    second, second_s = timed(lambda: deadlines.run(db, Rules()))
     cache = recommend.ModelCache("bench")
     with db.read() as session:
         _, build_s = timed(lambda: cache.get(session))

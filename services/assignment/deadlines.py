@@ -12,22 +12,22 @@ from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.assignment import domain, schedule
-from services.assignment.commands import DEFAULTS, event_payload
 from services.assignment.events import DueSoon, Overdue
 from services.assignment.models import Assignment, DeadlineMark, SuggestionFacts
-from services.assignment.settings import Settings
+from services.assignment.rules import Rules
+from services.assignment.store import event_payload
 from services.common.clock import now
 
 BATCH = 200
 MAX_BATCHES = 50  # per run; the next tick takes the rest
 
 
-def run(db, settings: Settings = DEFAULTS, at: datetime | None = None, batch: int = BATCH) -> dict:
+def run(db, rules: Rules, at: datetime | None = None, batch: int = BATCH) -> dict:
     at = at or now()
     counts = {"due_soon": 0, "overdue": 0, "checked": 0}
     for _ in range(MAX_BATCHES):
         with db.transaction() as tx:
-            rows = tx.scalars(pending_query(at, settings.due_soon_days).limit(batch)
+            rows = tx.scalars(pending_query(at, rules.due_soon_days).limit(batch)
                               .with_for_update(skip_locked=True)).all()
             marks = marked(tx, rows)
             # the events name the suggestion: load the batch's facts at once; while referenced here,
@@ -35,7 +35,7 @@ def run(db, settings: Settings = DEFAULTS, at: datetime | None = None, batch: in
             ids = [a.suggestion_id for a in rows]
             facts = tx.scalars(select(SuggestionFacts).where(SuggestionFacts.suggestion_id.in_(ids))).all()
             for a in rows:
-                for kind in remind(tx, a, at, settings, marks.get(a.id, set())):
+                for kind in remind(tx, a, at, rules, marks.get(a.id, set())):
                     counts[kind] += 1
             counts["checked"] += len(rows)
             del facts
@@ -69,9 +69,9 @@ def marked(tx, rows: list) -> dict[int, set]:
     return result
 
 
-def remind(tx, a: Assignment, at: datetime, settings: Settings, marks: set) -> list[str]:
+def remind(tx, a: Assignment, at: datetime, rules: Rules, marks: set) -> list[str]:
     """Claim and publish this assignment's due reminders; returns the kinds published."""
-    todo = schedule.due_reminders(a.due_at, at, marks, settings.due_soon_days)
+    todo = schedule.due_reminders(a.due_at, at, marks, rules.due_soon_days)
     if not todo:
         return []
     # whoever inserts a mark owns it; a replica that lost the race gets nothing back

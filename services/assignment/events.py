@@ -1,7 +1,7 @@
 """The events the assignment service publishes (routing key assignment.<name>).
 
 Every assignment.* event but unit_registered carries the assignment's common facts
-(``AssignmentEvent``, built by commands.event_payload) plus what its step adds.
+(``AssignmentEvent``, built by store.event_payload) plus what its step adds.
 """
 from services.common.events import Event, Timestamp
 

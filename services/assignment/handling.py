@@ -2,12 +2,12 @@
 from sqlalchemy import delete, func, select, update
 
 from services.assignment import domain
-from services.assignment.commands import (DEFAULTS, check_units_exist, event_payload, load, my_unit,
-                                          record_precedent)
 from services.assignment.events import CoOpinionAdded, ContactAdded, Disputed, FollowedUp, Rerouted
 from services.assignment.models import AssignmentUnit, CoOpinion, Contact, Dispute, Reply, Reroute, Unit
+from services.assignment.rules import Rules
 from services.assignment.schemas import CoOpinionIn, ContactIn, DisputeIn, FollowUpIn, RerouteIn
-from services.assignment.settings import Settings
+from services.assignment.store import check_units_exist, event_payload, load, my_unit, record_precedent
+from services.assignment.views import contact_dict, dispute_dict, opinion_dict
 from services.common.clock import now
 from services.common.validation import parse
 
@@ -15,14 +15,14 @@ STAGES = {"before": "办理前", "during": "办理中", "after": "办理后"}
 METHODS = {"visit": "走访", "phone": "电话", "meeting": "座谈", "online": "网络"}
 
 
-def dispute(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS) -> dict:
+def dispute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
     form = parse(DisputeIn, data)
     a = load(tx, assignment_id, lock=True)
     place = my_unit(tx, actor, a)
     at = now()
     open_ = tx.scalar(select(Dispute.id).where(Dispute.assignment_id == a.id, Dispute.unit_id == place.unit_id,
                                                Dispute.resolved_at.is_(None)))
-    domain.check_dispute(a.state, at, domain.dispute_until(a.routed_at or a.created_at, settings.deadlines),
+    domain.check_dispute(a.state, at, domain.dispute_until(a.routed_at or a.created_at, rules.deadlines),
                          open_ is not None)
     d = Dispute(assignment_id=a.id, unit_id=place.unit_id, reason=form.reason, at=at)
     tx.add(d)
@@ -34,12 +34,7 @@ def dispute(tx, actor: dict, assignment_id: int, data: dict, settings: Settings 
     return dispute_dict(d)
 
 
-def dispute_dict(d: Dispute) -> dict:
-    return {"id": d.id, "unit_id": d.unit_id, "reason": d.reason, "at": d.at.isoformat(),
-            "resolved_at": d.resolved_at.isoformat() if d.resolved_at else None}
-
-
-def reroute(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS):
+def reroute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules):
     """改办: new lead and co-units; the history is kept, open disputes are resolved."""
     form = parse(RerouteIn, data)
     domain.check_due_at(form.due_at, now())
@@ -65,7 +60,7 @@ def reroute(tx, actor: dict, assignment_id: int, data: dict, settings: Settings 
     lead_place = places.get(form.lead_unit_id)
     a.lead_unit_id, a.co_unit_ids = form.lead_unit_id, form.co_unit_ids
     a.routed_at = at
-    a.due_at = form.due_at or domain.reply_due(at, settings.deadlines)
+    a.due_at = form.due_at or domain.reply_due(at, rules.deadlines)
     a.state = domain.state_after_reroute(lead_place is not None and lead_place.signed_at is not None)
     record_precedent(tx, a, "rerouted", at)
     tx.flush()
@@ -91,18 +86,13 @@ def add_contact(tx, actor: dict, assignment_id: int, data: dict) -> dict:
     return contact_dict(c)
 
 
-def contact_dict(c: Contact) -> dict:
-    return {"id": c.id, "unit_id": c.unit_id, "stage": c.stage, "method": c.method, "note": c.note,
-            "at": c.at.isoformat()}
-
-
-def add_opinion(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS) -> dict:
+def add_opinion(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
     form = parse(CoOpinionIn, data)
     a = load(tx, assignment_id, lock=True)
     place = my_unit(tx, actor, a)
     domain.check_co_opinion(a.state, place.is_lead)
     at = now()
-    due = domain.co_opinion_due(a.routed_at or a.created_at, settings.deadlines)
+    due = domain.co_opinion_due(a.routed_at or a.created_at, rules.deadlines)
     o = CoOpinion(assignment_id=a.id, unit_id=place.unit_id, round=a.round, content=form.content,
                   on_time=at <= due, at=at)
     tx.add(o)
@@ -113,23 +103,18 @@ def add_opinion(tx, actor: dict, assignment_id: int, data: dict, settings: Setti
     return opinion_dict(o)
 
 
-def opinion_dict(o: CoOpinion) -> dict:
-    return {"id": o.id, "unit_id": o.unit_id, "round": o.round, "content": o.content, "on_time": o.on_time,
-            "at": o.at.isoformat()}
-
-
-def follow_up(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS) -> Reply:
+def follow_up(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> Reply:
     """跟踪办理: the lead unit's further reply on a B-class item once it is solved."""
     form = parse(FollowUpIn, data)
-    result_class = form.result_class or next(iter(settings.result_classes))
-    domain.check_result_class(result_class, settings.result_classes)
+    result_class = form.result_class or next(iter(rules.result_classes))
+    domain.check_result_class(result_class, rules.result_classes)
     a = load(tx, assignment_id, lock=True)
     place = my_unit(tx, actor, a)
     last = tx.scalar(select(Reply).where(Reply.assignment_id == a.id, Reply.follow_up_of.is_(None))
                      .order_by(Reply.id.desc()).limit(1))
     done = last is not None and tx.scalar(select(func.count(Reply.id)).where(Reply.follow_up_of == last.id)) > 0
     domain.check_follow_up(a.state, place.is_lead, last.result_class if last else None, done,
-                           settings.follow_up_classes)
+                           rules.follow_up_classes)
     at = now()
     r = Reply(assignment_id=a.id, unit_id=place.unit_id, round=last.round, result_class=result_class,
               content=form.content, signed_by=form.signed_by, on_time=True, at=at, contact_before=True,

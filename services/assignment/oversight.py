@@ -5,11 +5,12 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from services.assignment import domain, letter, schedule
-from services.assignment.commands import DEFAULTS, event_payload, load, my_unit
 from services.assignment.events import ExtensionDecided, ExtensionRequested, SupervisionSet, Urged
 from services.assignment.models import Assignment, Extension, SuggestionFacts, Supervision, Unit, Urging
+from services.assignment.rules import LETTER_TEMPLATE, Rules
 from services.assignment.schemas import ExtensionDecisionIn, ExtensionIn, SupervisionIn, UrgeIn
-from services.assignment.settings import LETTER_TEMPLATE, Settings
+from services.assignment.store import event_payload, load, my_unit
+from services.assignment.views import extension_dict, supervision_dict, urging_dict
 from services.common.clock import now
 from services.common.errors import Conflict, NotFound
 from services.common.validation import parse
@@ -17,7 +18,7 @@ from services.common.validation import parse
 log = logging.getLogger(__name__)
 
 
-def letter_text(tx, a: Assignment, at, note: str | None = None, settings: Settings = DEFAULTS) -> str:
+def letter_text(tx, a: Assignment, at, rules: Rules, note: str | None = None) -> str:
     """The urging letter (督办函) for the lead unit, from the operator's template."""
     facts = tx.get(SuggestionFacts, a.suggestion_id)
     unit = tx.get(Unit, a.lead_unit_id)
@@ -26,19 +27,19 @@ def letter_text(tx, a: Assignment, at, note: str | None = None, settings: Settin
                   days_late=domain.days_late(a.due_at, at), days_left=schedule.days_left(a.due_at, at),
                   note=note)
     try:
-        return letter.render(letter.load(settings.letter_template), **values)
+        return letter.render(letter.load(rules.letter_template), **values)
     except (OSError, ValueError, IndexError) as exc:  # an unreadable or broken edit: the shipped template
-        log.error("urging letter template %s unusable (%r); using the default", settings.letter_template, exc)
+        log.error("urging letter template %s unusable (%r); using the default", rules.letter_template, exc)
         return letter.render(letter.load(LETTER_TEMPLATE), **values)
 
 
-def urge(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS) -> dict:
+def urge(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
     form = parse(UrgeIn, data)
     a = load(tx, assignment_id, lock=True)
     domain.check_urge(a.state)
     at = now()
     late = domain.days_late(a.due_at, at)
-    text = letter_text(tx, a, at, form.note, settings) if form.method == "letter" else None
+    text = letter_text(tx, a, at, rules, form.note) if form.method == "letter" else None
     u = Urging(assignment_id=a.id, method=form.method, note=form.note, days_late=late, letter=text,
                actor=actor.get("sub"), at=at)
     tx.add(u)
@@ -49,11 +50,6 @@ def urge(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = D
                                       note=f"{how}" + (f"（已逾期{late}天）" if late else "")
                                       + (f"：{form.note}" if form.note else "")))
     return urging_dict(u)
-
-
-def urging_dict(u: Urging) -> dict:
-    return {"id": u.id, "method": u.method, "note": u.note, "days_late": u.days_late, "letter": u.letter,
-            "actor": u.actor, "at": u.at.isoformat()}
 
 
 def set_supervision(tx, actor: dict, suggestion_id: int, data: dict) -> dict:
@@ -77,12 +73,7 @@ def set_supervision(tx, actor: dict, suggestion_id: int, data: dict) -> dict:
     return supervision_dict(s)
 
 
-def supervision_dict(s: Supervision) -> dict:
-    return {"assignment_id": s.assignment_id, "suggestion_id": s.suggestion_id, "leader": s.leader,
-            "committee": s.committee, "reason": s.reason, "actor": s.actor, "at": s.at.isoformat()}
-
-
-def request_extension(tx, actor: dict, assignment_id: int, data: dict, settings: Settings = DEFAULTS) -> dict:
+def request_extension(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
     form = parse(ExtensionIn, data)
     a = load(tx, assignment_id, lock=True)
     place = my_unit(tx, actor, a)
@@ -90,7 +81,7 @@ def request_extension(tx, actor: dict, assignment_id: int, data: dict, settings:
                         .where(Extension.assignment_id == a.id, Extension.status == "approved"))
     pending = tx.scalar(select(Extension.id).where(Extension.assignment_id == a.id, Extension.status == "pending"))
     domain.check_extension_request(a.state, place.is_lead, form.days, granted, pending is not None,
-                                   settings.deadlines)
+                                   rules.deadlines)
     e = Extension(assignment_id=a.id, unit_id=place.unit_id, days=form.days, reason=form.reason,
                   status="pending", requested_at=now())
     tx.add(e)
@@ -124,10 +115,3 @@ def decide_extension(tx, actor: dict, assignment_id: int, data: dict) -> dict:
         tx, a, ExtensionDecided, extension_id=e.id, approved=form.approve, days=e.days, actor=actor.get("sub"),
         note=verdict + (f"：{form.note}" if form.note else "")))
     return extension_dict(e)
-
-
-def extension_dict(e: Extension) -> dict:
-    iso = lambda t: t.isoformat() if t else None  # noqa: E731
-    return {"id": e.id, "unit_id": e.unit_id, "days": e.days, "reason": e.reason, "status": e.status,
-            "requested_at": iso(e.requested_at), "decided_at": iso(e.decided_at), "decided_by": e.decided_by,
-            "previous_due_at": iso(e.previous_due_at), "new_due_at": iso(e.new_due_at)}

@@ -2,11 +2,13 @@
 import logging
 from datetime import datetime
 
-from services.assignment import commands, deadlines, handling, oversight, recommend, views
-from services.assignment.handlers import HANDLERS
-from services.assignment.settings import AssignmentSettings
-from services.common.timers import config_timer
+from services.assignment import commands, deadlines, handling, oversight, recommend, store, units, views
+from services.assignment.consumers import make_handlers
+from services.assignment.models import Assignment
+from services.assignment.rules import AssignmentRules
+from services.common.clock import now
 from services.common.errors import field_error
+from services.common.timers import config_timer
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
 
@@ -28,10 +30,10 @@ def parse_time(value: str) -> datetime:
 class AssignmentService(ServiceBase):
     name = "assignment"
     suggestion = timed_proxy("suggestion", timeout=FALLBACK_TIMEOUT)
-    settings = AssignmentSettings()
+    rules = AssignmentRules()
     routing_models = recommend.RoutingModels()
 
-    on_event = event_consumer("assignment", HANDLERS)
+    on_event = event_consumer("assignment", lambda service: make_handlers(service.rules))
 
     def _suggestion_facts(self, suggestion_id):
         return call(self.suggestion.get_for_assignment, suggestion_id, timeout=FALLBACK_TIMEOUT)
@@ -40,7 +42,7 @@ class AssignmentService(ServiceBase):
     @rpc(idempotent=True)
     def register_unit(self, actor, data):
         with self.db.transaction() as tx:
-            return commands.register_unit(tx, data)
+            return units.register_unit(tx, data)
 
     @rpc
     def list_units(self, actor, limit=50, offset=0):
@@ -56,13 +58,13 @@ class AssignmentService(ServiceBase):
     @rpc(idempotent=True)
     def assign(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
-            a = commands.assign(tx, actor, suggestion_id, data, self._suggestion_facts, self.settings)
+            a = commands.assign(tx, actor, suggestion_id, data, self._suggestion_facts, self.rules)
             return views.to_dict(a)
 
     @rpc
     def reroute(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            return views.to_dict(handling.reroute(tx, actor, assignment_id, data, self.settings))
+            return views.to_dict(handling.reroute(tx, actor, assignment_id, data, self.rules))
 
     # -- 办 -----------------------------------------------------------------------------
     @rpc
@@ -73,7 +75,7 @@ class AssignmentService(ServiceBase):
     @rpc
     def dispute(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            return handling.dispute(tx, actor, assignment_id, data, self.settings)
+            return handling.dispute(tx, actor, assignment_id, data, self.rules)
 
     @rpc(idempotent=True)
     def add_contact(self, actor, assignment_id, data):
@@ -83,22 +85,22 @@ class AssignmentService(ServiceBase):
     @rpc(idempotent=True)
     def add_opinion(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            return handling.add_opinion(tx, actor, assignment_id, data, self.settings)
+            return handling.add_opinion(tx, actor, assignment_id, data, self.rules)
 
     @rpc(idempotent=True)
     def reply(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            return commands.reply_dict(commands.reply(tx, actor, assignment_id, data, self.settings))
+            return views.reply_dict(commands.reply(tx, actor, assignment_id, data, self.rules))
 
     @rpc(idempotent=True)
     def follow_up(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            return commands.reply_dict(handling.follow_up(tx, actor, assignment_id, data, self.settings))
+            return views.reply_dict(handling.follow_up(tx, actor, assignment_id, data, self.rules))
 
     @rpc(idempotent=True)
     def request_extension(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            return oversight.request_extension(tx, actor, assignment_id, data, self.settings)
+            return oversight.request_extension(tx, actor, assignment_id, data, self.rules)
 
     # -- 督 -----------------------------------------------------------------------------
     @rpc
@@ -109,17 +111,14 @@ class AssignmentService(ServiceBase):
     @rpc(idempotent=True)
     def urge(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            return oversight.urge(tx, actor, assignment_id, data, self.settings)
+            return oversight.urge(tx, actor, assignment_id, data, self.rules)
 
     @rpc
     def letter(self, actor, assignment_id):
         """A preview of the urging letter as it would be sent now (nothing recorded)."""
         with self.db.read() as session:
-            a = session.get(commands.Assignment, assignment_id)
-            if a is None:
-                raise commands.NotFound(f"assignment {assignment_id} not found")
-            return {"assignment_id": a.id,
-                    "letter": oversight.letter_text(session, a, commands.now(), settings=self.settings)}
+            a = store.load(session, assignment_id)
+            return {"assignment_id": a.id, "letter": oversight.letter_text(session, a, now(), self.rules)}
 
     @rpc(idempotent=True)
     def set_supervision(self, actor, suggestion_id, data):
@@ -128,20 +127,20 @@ class AssignmentService(ServiceBase):
 
     @config_timer("DEADLINE_INTERVAL", 60)
     def deadline_tick(self):
-        counts = deadlines.run(self.db, self.settings)
+        counts = deadlines.run(self.db, self.rules)
         if counts["due_soon"] or counts["overdue"]:
             log.info("deadline reminders published", extra=counts)
 
     @rpc
     def run_deadlines(self, at=None):
         """One scheduler pass now (or as if at ``at``, ISO 8601 with offset); for tests and operators."""
-        return deadlines.run(self.db, self.settings, parse_time(at) if at else None)
+        return deadlines.run(self.db, self.rules, parse_time(at) if at else None)
 
     # -- reads --------------------------------------------------------------------------
     @rpc
     def get(self, actor, assignment_id):
         with self.db.read() as session:
-            return views.get(session, actor, assignment_id, self.settings)
+            return views.get(session, actor, assignment_id, self.rules)
 
     @rpc
     def list(self, actor, filters, limit=50, offset=0):
@@ -152,5 +151,5 @@ class AssignmentService(ServiceBase):
     def get_for_evaluation(self, assignment_id):
         """The facts evaluation needs when the replied event has not arrived yet."""
         with self.db.read() as session:
-            a = session.get(commands.Assignment, assignment_id)
-            return commands.event_payload(session, a).model_dump(mode="json") if a else None
+            a = session.get(Assignment, assignment_id)
+            return store.event_payload(session, a).model_dump(mode="json") if a else None

@@ -4,13 +4,9 @@ from sqlalchemy import select
 from services.assignment.events import UnitRegistered
 from services.assignment.models import Unit
 from services.assignment.schemas import UnitIn
+from services.assignment.views import unit_dict
 from services.common.errors import Conflict
 from services.common.validation import parse
-
-
-def unit_dict(u: Unit) -> dict:
-    return {"id": u.id, "name": u.name, "code": u.code, "duties": u.duties, "keywords": u.keywords,
-            "categories": u.categories, "email": u.email, "webhook_url": u.webhook_url}
 
 
 def register_unit(tx, data: dict) -> dict:

@@ -1,19 +1,65 @@
-"""Read side of the assignment service; a unit sees only its own assignments."""
+"""Read side of the assignment service (a unit sees only its own assignments), and the answers
+every entrypoint gives: rows as dicts."""
 from sqlalchemy import exists, func, select
 
 from services.assignment import domain
-from services.assignment.commands import DEFAULTS, reply_dict, unit_dict
-from services.assignment.handling import contact_dict, dispute_dict, opinion_dict
 from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Contact, Dispute, Extension, Reply,
                                         Reroute, SuggestionFacts, Supervision, Unit, Urging)
-from services.assignment.oversight import extension_dict, supervision_dict, urging_dict
-from services.assignment.settings import Settings
+from services.assignment.rules import Rules
+from services.assignment.store import hidden, load
 from services.common.clock import now
-from services.common.errors import NotFound
 
 
 def _iso(t):
     return t.isoformat() if t else None
+
+
+def unit_dict(u: Unit) -> dict:
+    return {"id": u.id, "name": u.name, "code": u.code, "duties": u.duties, "keywords": u.keywords,
+            "categories": u.categories, "email": u.email, "webhook_url": u.webhook_url}
+
+
+def reply_dict(r: Reply) -> dict:
+    return {"id": r.id, "assignment_id": r.assignment_id, "round": r.round, "result_class": r.result_class,
+            "content": r.content, "signed_by": r.signed_by, "on_time": r.on_time, "at": r.at.isoformat(),
+            "contact_before": r.contact_before, "follow_up_of": r.follow_up_of}
+
+
+def dispute_dict(d: Dispute) -> dict:
+    return {"id": d.id, "unit_id": d.unit_id, "reason": d.reason, "at": d.at.isoformat(),
+            "resolved_at": d.resolved_at.isoformat() if d.resolved_at else None}
+
+
+def reroute_dict(r: Reroute) -> dict:
+    return {"id": r.id, "previous_lead_unit_id": r.previous_lead_unit_id,
+            "previous_co_unit_ids": r.previous_co_unit_ids, "lead_unit_id": r.lead_unit_id,
+            "co_unit_ids": r.co_unit_ids, "reason": r.reason, "actor": r.actor, "at": r.at.isoformat()}
+
+
+def contact_dict(c: Contact) -> dict:
+    return {"id": c.id, "unit_id": c.unit_id, "stage": c.stage, "method": c.method, "note": c.note,
+            "at": c.at.isoformat()}
+
+
+def opinion_dict(o: CoOpinion) -> dict:
+    return {"id": o.id, "unit_id": o.unit_id, "round": o.round, "content": o.content, "on_time": o.on_time,
+            "at": o.at.isoformat()}
+
+
+def urging_dict(u: Urging) -> dict:
+    return {"id": u.id, "method": u.method, "note": u.note, "days_late": u.days_late, "letter": u.letter,
+            "actor": u.actor, "at": u.at.isoformat()}
+
+
+def supervision_dict(s: Supervision) -> dict:
+    return {"assignment_id": s.assignment_id, "suggestion_id": s.suggestion_id, "leader": s.leader,
+            "committee": s.committee, "reason": s.reason, "actor": s.actor, "at": s.at.isoformat()}
+
+
+def extension_dict(e: Extension) -> dict:
+    return {"id": e.id, "unit_id": e.unit_id, "days": e.days, "reason": e.reason, "status": e.status,
+            "requested_at": _iso(e.requested_at), "decided_at": _iso(e.decided_at), "decided_by": e.decided_by,
+            "previous_due_at": _iso(e.previous_due_at), "new_due_at": _iso(e.new_due_at)}
 
 
 def to_dict(a: Assignment, at=None) -> dict:
@@ -36,10 +82,10 @@ def _rows(session, model, assignment_id: int, order=None):
                            .order_by(order if order is not None else model.id))
 
 
-def get(session, actor: dict, assignment_id: int, settings: Settings = DEFAULTS) -> dict:
-    a = session.get(Assignment, assignment_id)
-    if a is None or not visible(session, actor, a):
-        raise NotFound(f"assignment {assignment_id} not found")
+def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
+    a = load(session, assignment_id)
+    if not visible(session, actor, a):
+        raise hidden(assignment_id)
     at = now()
     result = to_dict(a, at)
     facts = session.get(SuggestionFacts, a.suggestion_id)
@@ -59,17 +105,14 @@ def get(session, actor: dict, assignment_id: int, settings: Settings = DEFAULTS)
     result["urgings"] = [urging_dict(u) for u in _rows(session, Urging, a.id)]
     result["extensions"] = [extension_dict(e) for e in _rows(session, Extension, a.id)]
     result["disputes"] = [dispute_dict(d) for d in _rows(session, Dispute, a.id)]
-    result["reroutes"] = [{"id": r.id, "previous_lead_unit_id": r.previous_lead_unit_id,
-                           "previous_co_unit_ids": r.previous_co_unit_ids, "lead_unit_id": r.lead_unit_id,
-                           "co_unit_ids": r.co_unit_ids, "reason": r.reason, "actor": r.actor,
-                           "at": r.at.isoformat()} for r in _rows(session, Reroute, a.id)]
+    result["reroutes"] = [reroute_dict(r) for r in _rows(session, Reroute, a.id)]
     supervision = session.get(Supervision, a.id)
     result["supervision"] = supervision_dict(supervision) if supervision else None
     result["no_contact_before"] = any(not r["contact_before"] for r in replies if r["follow_up_of"] is None)
     routed = a.routed_at or a.created_at
     result["routed_at"] = _iso(routed)
-    result["dispute_until"] = _iso(domain.dispute_until(routed, settings.deadlines))
-    result["co_opinion_due_at"] = _iso(domain.co_opinion_due(routed, settings.deadlines))
+    result["dispute_until"] = _iso(domain.dispute_until(routed, rules.deadlines))
+    result["co_opinion_due_at"] = _iso(domain.co_opinion_due(routed, rules.deadlines))
     result["days_late"] = domain.days_late(a.due_at, at) if result["overdue"] else 0
     return result
 

@@ -4,11 +4,14 @@ import secrets
 from sqlalchemy import select
 
 from services.common.clock import now
-from services.common.errors import Conflict, NotFound, field_error
+from services.common.errors import Conflict, field_error
 from services.common.validation import parse
 from services.evaluation import domain
-from services.evaluation.models import Assessment, AssessmentScore, AssignmentFacts, SuggestionFacts
+from services.evaluation.models import Assessment, AssessmentScore
+from services.evaluation.projection_models import AssignmentFacts
 from services.evaluation.schemas import AssessmentIn, ScoreIn
+from services.evaluation.store import load_assessment
+from services.evaluation.views import assessment_dict, score_dict
 
 
 def replied_suggestions(tx, session: str | None) -> list[int]:
@@ -31,52 +34,12 @@ def create(tx, actor: dict, data: dict) -> dict:
                    created_at=now())
     tx.add(a)
     tx.flush()
-    return to_dict(tx, a, requested=form.sample_size)
-
-
-def items(session, ids: list[int]) -> list[dict]:
-    facts = {f.suggestion_id: f for f in session.scalars(
-        select(AssignmentFacts).where(AssignmentFacts.suggestion_id.in_(ids)))}
-    suggestions = {s.suggestion_id: s for s in session.scalars(
-        select(SuggestionFacts).where(SuggestionFacts.suggestion_id.in_(ids)))}
-    result = []
-    for sid in ids:
-        f, s = facts.get(sid), suggestions.get(sid)
-        result.append({"suggestion_id": sid, "number": (f and f.number) or (s and s.number),
-                       "title": (f and f.title) or (s and s.title), "lead_unit_id": f and f.lead_unit_id,
-                       "result_class": f and f.result_class, "satisfaction": f and f.satisfaction})
-    return result
-
-
-def to_dict(session, a: Assessment, requested: int | None = None) -> dict:
-    scores = list(session.scalars(select(AssessmentScore).where(AssessmentScore.assessment_id == a.id)
-                                  .order_by(AssessmentScore.id)))
-    listed = items(session, a.suggestion_ids)
-    for item in listed:
-        mine = [s.score for s in scores if s.suggestion_id == item["suggestion_id"]]
-        item["summary"] = domain.summary(mine)
-    return {"id": a.id, "session": a.session, "seed": a.seed, "population": a.population,
-            "sample_size": len(a.suggestion_ids), **({"requested": requested} if requested else {}),
-            "suggestion_ids": a.suggestion_ids, "items": listed,
-            "scores": [score_dict(s) for s in scores], "summary": domain.summary([s.score for s in scores]),
-            "created_at": a.created_at.isoformat()}
-
-
-def score_dict(s: AssessmentScore) -> dict:
-    return {"id": s.id, "suggestion_id": s.suggestion_id, "assessor": s.assessor, "score": s.score,
-            "comment": s.comment, "at": s.at.isoformat()}
-
-
-def load(session, assessment_id: int) -> Assessment:
-    a = session.get(Assessment, assessment_id)
-    if a is None:
-        raise NotFound(f"assessment {assessment_id} not found")
-    return a
+    return assessment_dict(tx, a, requested=form.sample_size)
 
 
 def add_score(tx, actor: dict, assessment_id: int, data: dict) -> dict:
     form = parse(ScoreIn, data)
-    a = load(tx, assessment_id)
+    a = load_assessment(tx, assessment_id)
     if form.suggestion_id not in a.suggestion_ids:
         raise field_error("suggestion_id", f"suggestion {form.suggestion_id} is not in this sample")
     assessor = actor.get("sub") or "unknown"
@@ -89,7 +52,3 @@ def add_score(tx, actor: dict, assessment_id: int, data: dict) -> dict:
     tx.add(s)
     tx.flush()
     return score_dict(s)
-
-
-def get(session, assessment_id: int) -> dict:
-    return to_dict(session, load(session, assessment_id))

@@ -6,7 +6,8 @@ from services.common.errors import NotFound
 from services.common.validation import parse
 from services.evaluation import domain, projection
 from services.evaluation.events import Evaluated
-from services.evaluation.models import AssignmentFacts, Rating
+from services.evaluation.models import Rating
+from services.evaluation.projection_models import AssignmentFacts
 from services.evaluation.schemas import RatingIn
 
 
@@ -44,8 +45,3 @@ def evaluate(tx, actor: dict, assignment_id: int, data: dict, fetch_facts) -> Ra
     ))
     projection.record(tx, envelope.type, envelope.payload, envelope.occurred_at, str(envelope.event_id))
     return rating
-
-
-def rating_dict(r: Rating) -> dict:
-    return {"id": r.id, "assignment_id": r.assignment_id, "round": r.round, "satisfaction": r.satisfaction,
-            "comment": r.comment, "final": r.final, "at": r.at.isoformat()}

@@ -9,6 +9,7 @@ from prometheus_client import Gauge
 
 from services.common.metrics import get_or_create
 from services.evaluation import domain, stats
+from services.evaluation.store import unit_names
 
 LABELS = ("unit_id", "unit")
 GAUGES = {
@@ -28,7 +29,7 @@ refreshed = get_or_create(Gauge, "lianxin_unit_gauges_refreshed_timestamp_second
 
 def refresh(session, now: datetime) -> int:
     """Set every unit's gauges from the projection; returns the number of units."""
-    names = stats.unit_names(session)
+    names = unit_names(session)
     grouped = stats.counts(session, {}, now, "unit")
     values = {unit_id: domain.rates(c) for unit_id, c in grouped.items()}
     for gauge in GAUGES.values():  # units that disappeared (rerouted away) lose their series

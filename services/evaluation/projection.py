@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.evaluation.models import AssignmentFacts, DeputyLevel, EventLog, SuggestionFacts, UnitName
+from services.evaluation.projection_models import AssignmentFacts, DeputyLevel, EventLog, SuggestionFacts, UnitName
 
 FACT_FIELDS = ("suggestion_id", "lead_deputy_id", "lead_unit_id", "session", "category", "number", "title",
                "state", "round", "due_at")

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from services.common.db import make_engine
 from services.evaluation import projection, stats
-from services.evaluation.models import PROJECTIONS, RateCell
+from services.evaluation.projection_models import PROJECTIONS, RateCell
 
 BATCH = 5000
 TABLES = [m.__tablename__ for m in (*PROJECTIONS, RateCell)]

@@ -2,25 +2,14 @@
 from sqlalchemy import select
 
 from services.common.clock import now
-from services.common.errors import Conflict, NotFound, field_error
+from services.common.errors import Conflict, field_error
 from services.common.validation import parse
 from services.evaluation import domain
 from services.evaluation.events import TestClosed
-from services.evaluation.models import Ballot, SatisfactionTest, UnitName
+from services.evaluation.models import Ballot, SatisfactionTest
 from services.evaluation.schemas import BallotIn, TestIn
-
-
-def test_dict(t: SatisfactionTest, names: dict | None = None) -> dict:
-    names = names or {}
-    return {"id": t.id, "title": t.title, "unit_ids": t.unit_ids,
-            "units": [{"unit_id": u, "unit_name": names.get(u)} for u in t.unit_ids],
-            "voter_count": t.voter_count, "ballots": t.ballots, "status": t.status, "tallies": t.tallies,
-            "created_at": t.created_at.isoformat(),
-            "closed_at": t.closed_at.isoformat() if t.closed_at else None}
-
-
-def names_of(tx, unit_ids: list[int]) -> dict:
-    return dict(tx.execute(select(UnitName.unit_id, UnitName.name).where(UnitName.unit_id.in_(unit_ids))).all())
+from services.evaluation.store import load_test, unit_names
+from services.evaluation.views import ballot_dict, satisfaction_test_dict
 
 
 def create(tx, actor: dict, data: dict) -> dict:
@@ -31,20 +20,12 @@ def create(tx, actor: dict, data: dict) -> dict:
                          ballots=0, created_by=actor.get("sub"), created_at=now())
     tx.add(t)
     tx.flush()
-    return test_dict(t, names_of(tx, t.unit_ids))
-
-
-def load(tx, test_id: int, lock: bool = False) -> SatisfactionTest:
-    query = select(SatisfactionTest).where(SatisfactionTest.id == test_id)
-    t = tx.scalar(query.with_for_update() if lock else query)
-    if t is None:
-        raise NotFound(f"satisfaction test {test_id} not found")
-    return t
+    return satisfaction_test_dict(t, unit_names(tx, t.unit_ids))
 
 
 def record_ballot(tx, actor: dict, test_id: int, data: dict) -> dict:
     form = parse(BallotIn, data)
-    t = load(tx, test_id, lock=True)  # ballots of one test one at a time: never more than voters
+    t = load_test(tx, test_id, lock=True)  # ballots of one test one at a time: never more than voters
     votes = [v.model_dump() for v in form.votes]
     domain.check_ballot(t.unit_ids, votes)
     domain.check_ballot_allowed(t.status, t.ballots, t.voter_count)
@@ -54,26 +35,18 @@ def record_ballot(tx, actor: dict, test_id: int, data: dict) -> dict:
     tx.add(ballot)
     t.ballots += 1
     tx.flush()
-    return {"id": ballot.id, "test_id": t.id, "voter": ballot.voter, "votes": votes, "ballots": t.ballots,
-            "voter_count": t.voter_count}
+    return ballot_dict(ballot, t)
 
 
 def close(tx, actor: dict, test_id: int) -> dict:
-    t = load(tx, test_id, lock=True)
+    t = load_test(tx, test_id, lock=True)
     if t.status != "open":
         raise Conflict("the test is already closed")
-    names = names_of(tx, t.unit_ids)
+    names = unit_names(tx, t.unit_ids)
     ballots = [b for b in tx.scalars(select(Ballot.votes).where(Ballot.test_id == t.id).order_by(Ballot.id))]
     t.tallies = domain.tally(t.unit_ids, ballots, names)
     t.status, t.closed_at = "closed", now()
     tx.flush()
     tx.publish(TestClosed(test_id=t.id, title=t.title, voter_count=t.voter_count, ballots=t.ballots,
                           tallies=t.tallies, actor=actor.get("sub"), note=f"满意度测评「{t.title}」结束"))
-    return test_dict(t, names)
-
-
-def get(session, test_id: int) -> dict:
-    t = session.get(SatisfactionTest, test_id)
-    if t is None:
-        raise NotFound(f"satisfaction test {test_id} not found")
-    return test_dict(t, names_of(session, t.unit_ids))
+    return satisfaction_test_dict(t, names)

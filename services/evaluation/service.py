@@ -1,32 +1,29 @@
 """Evaluation service entrypoints (评): ratings, satisfaction tests, assessments, rates."""
 import base64
 import logging
-import os
-
-from nameko.timer import timer
 
 from services.common.clock import now
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
-from services.evaluation import assessment, commands, gauges, report, satisfaction, stats
-from services.evaluation.handlers import HANDLERS
+from services.common.timers import config_timer
+from services.evaluation import assessment, commands, gauges, report, satisfaction, stats, views
+from services.evaluation.consumers import make_handlers
 
 log = logging.getLogger(__name__)
-GAUGE_INTERVAL = float(os.environ.get("EVALUATION_GAUGE_INTERVAL", "15"))
 
 
 class EvaluationService(ServiceBase):
     name = "evaluation"
     assignment = timed_proxy("assignment", timeout=FALLBACK_TIMEOUT)
 
-    on_event = event_consumer("evaluation", HANDLERS)
+    on_event = event_consumer("evaluation", make_handlers())
 
     @rpc(idempotent=True)
     def evaluate(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             rating = commands.evaluate(tx, actor, assignment_id, data,
                                        lambda aid: call(self.assignment.get_for_evaluation, aid, timeout=FALLBACK_TIMEOUT))
-            return commands.rating_dict(rating)
+            return views.rating_dict(rating)
 
     @rpc(idempotent=True)
     def create_test(self, actor, data):
@@ -46,7 +43,7 @@ class EvaluationService(ServiceBase):
     @rpc
     def get_test(self, actor, test_id):
         with self.db.read() as session:
-            return satisfaction.get(session, test_id)
+            return views.satisfaction_test(session, test_id)
 
     @rpc(idempotent=True)
     def create_assessment(self, actor, data):
@@ -61,7 +58,7 @@ class EvaluationService(ServiceBase):
     @rpc
     def get_assessment(self, actor, assessment_id):
         with self.db.read() as session:
-            return assessment.get(session, assessment_id)
+            return views.assessment(session, assessment_id)
 
     @rpc
     def rates(self, actor, filters=None):
@@ -84,7 +81,7 @@ class EvaluationService(ServiceBase):
         with self.db.read() as session:
             return base64.b64encode(report.workbook(session, actor, filters or {}, now())).decode()
 
-    @timer(interval=GAUGE_INTERVAL, eager=True)
+    @config_timer("GAUGE_INTERVAL", 15, eager=True)
     def refresh_gauges(self):
         with self.db.read() as session:
             units = gauges.refresh(session, now())

@@ -17,6 +17,7 @@ from services.common.errors import Forbidden
 from services.common.validation import parse
 from services.evaluation import domain
 from services.evaluation.schemas import StatsFilter
+from services.evaluation.store import unit_names
 
 UNREPLIED = "state IN ('assigned', 'signed', 'rehandling')"
 OVERDUE = f"{UNREPLIED} AND (due_at < :now OR overdue_round = round)"
@@ -91,10 +92,6 @@ def rates(session, actor: dict, filters: dict | None, now: datetime) -> dict:
     grouped = counts(session, wanted, now)
     empty = {**{k: 0 for k in SUMMED}, "classes": {}}
     return {**domain.rates(grouped.get(None, empty)), "filters": wanted}
-
-
-def unit_names(session) -> dict:
-    return dict(session.execute(text("SELECT unit_id, name FROM units")).all())
 
 
 def units(session, actor: dict, filters: dict | None, now: datetime) -> dict:

@@ -16,7 +16,7 @@ LEAD_DEPUTY = {"role": "deputy", "deputy_id": 77, "sub": "d77"}
 
 
 def assignment_payload(state: str, **extra) -> dict:
-    """An assignment event's payload as commands.event_payload of the assignment service builds it."""
+    """An assignment event's payload as store.event_payload of the assignment service builds it."""
     payload = {"assignment_id": AID, "suggestion_id": 5001, "state": state, "round": 1, "lead_unit_id": 3,
                "lead_unit_name": "市交通运输局", "co_unit_ids": [4], "due_at": "2024-06-08T09:30:00+00:00",
                "lead_deputy_id": 77, "co_signer_ids": [78], "session": "十六届三次", "category": "transport",

@@ -1,10 +1,10 @@
-"""Pure rules of the deadline scheduler, the urging letter and the assignment settings."""
+"""Pure rules of the deadline scheduler, the urging letter and the assignment rules (config.yml)."""
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from services.assignment import letter, schedule, settings
+from services.assignment import letter, rules, schedule
 from services.assignment.schedule import Reminder
 
 DUE = datetime(2024, 6, 10, 16, 0, tzinfo=timezone.utc)
@@ -54,14 +54,14 @@ def render(template: str, **overrides) -> str:
 
 
 def test_the_shipped_letter_names_the_suggestion_the_unit_and_the_delay():
-    text = render(letter.load(settings.LETTER_TEMPLATE))
+    text = render(letter.load(rules.LETTER_TEMPLATE))
     assert "督办函" in text and "第0007号" in text and "《关于增设公交站点的建议》" in text
     assert "市交通运输局" in text and "已逾期12天" in text
     assert "2024年6月11日" in text  # the due date in Beijing time (16:00 UTC is next day 00:00)
 
 
 def test_a_letter_before_the_due_date_says_how_long_is_left():
-    text = render(letter.load(settings.LETTER_TEMPLATE), days_late=0, days_left=5, note="请于本周内答复")
+    text = render(letter.load(rules.LETTER_TEMPLATE), days_late=0, days_left=5, note="请于本周内答复")
     assert "还有5天" in text and "逾期" not in text and "请于本周内答复" in text
 
 
@@ -69,21 +69,21 @@ def test_an_edited_template_with_unknown_names_still_renders():
     assert render("{unit_name}：{number}逾期{days_late}天{no_such_field}") == "市交通运输局：第0007号逾期12天"
 
 
-def test_settings_default_to_design_and_read_the_config():
-    s = settings.from_config({})
+def test_rules_default_to_design_and_read_the_config():
+    s = rules.rules_from({})
     assert s.deadlines["reply"] == 90 and s.follow_up_classes == ("B",) and s.due_soon_days == (14, 3)
-    s = settings.from_config({"DEADLINES": {"reply": "60"}, "RESULT_CLASSES": {"甲": "解决", "乙": "计划"},
+    s = rules.rules_from({"DEADLINES": {"reply": "60"}, "RESULT_CLASSES": {"甲": "解决", "乙": "计划"},
                               "FOLLOW_UP_CLASSES": ["乙"], "DUE_SOON_DAYS": [7],
                               "URGING_LETTER_TEMPLATE": "services/assignment/templates/urging_letter.txt"})
-    assert s.deadlines == {**settings.Settings().deadlines, "reply": 60}
+    assert s.deadlines == {**rules.Rules().deadlines, "reply": 60}
     assert list(s.result_classes) == ["甲", "乙"] and s.due_soon_days == (7,)
     assert s.letter_template.is_absolute() and s.letter_template.exists()
 
 
 @pytest.mark.parametrize("config", [{"DEADLINES": {"replies": 3}}, {"FOLLOW_UP_CLASSES": ["Z"]}])
-def test_settings_refuse_unknown_keys_and_classes(config):
+def test_rules_refuse_unknown_keys_and_classes(config):
     with pytest.raises(ValueError):
-        settings.from_config(config)
+        rules.rules_from(config)
 
 
 def test_the_shipped_config_parses():
@@ -91,8 +91,8 @@ def test_the_shipped_config_parses():
     import yaml
 
     setup_yaml_parser()
-    root = Path(settings.__file__).resolve().parents[2]
+    root = Path(rules.__file__).resolve().parents[2]
     config = yaml.safe_load((root / "services/assignment/config.yml").read_text(encoding="utf-8"))
-    s = settings.from_config(config)
-    assert s.deadlines == settings.Settings().deadlines and s.letter_template.exists()
+    s = rules.rules_from(config)
+    assert s.deadlines == rules.Rules().deadlines and s.letter_template.exists()
     assert float(config["DEADLINE_INTERVAL"]) > 0

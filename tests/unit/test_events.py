@@ -8,11 +8,13 @@ from services.notify.handlers import make_handlers as notify_handlers
 from services.notify.settings import Settings as NotifySettings
 from services.station.handlers import HANDLERS as STATION
 from services.suggestion.handlers import HANDLERS as SUGGESTION
-from services.assignment.handlers import HANDLERS as ASSIGNMENT
-from services.evaluation.handlers import HANDLERS as EVALUATION
+from services.assignment.consumers import make_handlers as assignment_handlers
+from services.assignment.rules import Rules as AssignmentRules
+from services.evaluation.consumers import make_handlers as evaluation_handlers
 from tests.event_samples import sample
 
-CONSUMERS = {"suggestion": SUGGESTION, "assignment": ASSIGNMENT, "evaluation": EVALUATION,
+CONSUMERS = {"suggestion": SUGGESTION, "assignment": assignment_handlers(AssignmentRules()),
+             "evaluation": evaluation_handlers(),
              "station": STATION, "notify": notify_handlers(NotifySettings())}
 PUBLISHED = sorted(events.published_types())
 # issue 13: notify iterated the string ("deputy:n", "deputy:o", ...) and evaluation logged it

@@ -1,4 +1,4 @@
-"""The assignment service's configurable rules, read from its nameko config (config.yml)."""
+"""The assignment service's configurable rules (config.yml), given to workers as ``self.rules``."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +10,7 @@ LETTER_TEMPLATE = Path(__file__).with_name("templates") / "urging_letter.txt"
 
 
 @dataclass(frozen=True)
-class Settings:
+class Rules:
     deadlines: dict = field(default_factory=lambda: dict(domain.DEFAULT_DEADLINES))
     result_classes: dict = field(default_factory=lambda: dict(domain.RESULT_CLASSES))
     follow_up_classes: tuple = domain.FOLLOW_UP_CLASSES
@@ -18,7 +18,7 @@ class Settings:
     letter_template: Path = LETTER_TEMPLATE
 
 
-def from_config(config: dict) -> Settings:
+def rules_from(config: dict) -> Rules:
     """DEADLINES (days), RESULT_CLASSES ({code: label}), FOLLOW_UP_CLASSES, DUE_SOON_DAYS,
     URGING_LETTER_TEMPLATE; anything missing takes the DESIGN.md default."""
     deadlines = dict(domain.DEFAULT_DEADLINES)
@@ -35,23 +35,14 @@ def from_config(config: dict) -> Settings:
     template = Path(config.get("URGING_LETTER_TEMPLATE") or LETTER_TEMPLATE)
     if not template.is_absolute():  # relative to the repository, wherever the process runs
         template = LETTER_TEMPLATE.parents[3] / template
-    return Settings(deadlines, classes, follow_up, due_soon, template)
+    return Rules(deadlines, classes, follow_up, due_soon, template)
 
 
-_active = Settings()
-
-
-def active() -> Settings:
-    """The settings of the running service (event handlers have no other way to them)."""
-    return _active
-
-
-class AssignmentSettings(DependencyProvider):
+class AssignmentRules(DependencyProvider):
     """Parses the config once at start-up (a bad value fails the start, not a request)."""
 
     def setup(self):
-        global _active
-        self.settings = _active = from_config(self.container.config)
+        self.rules = rules_from(self.container.config)
 
     def get_dependency(self, worker_ctx):
-        return self.settings
+        return self.rules

@@ -1,0 +1,20 @@
+"""Event consumers of the assignment service: the suggestions it may assign, and ratings of replies."""
+from services.assignment.commands import apply_evaluation
+from services.assignment.rules import Rules
+from services.assignment.store import upsert_facts
+from services.common.db import Transaction
+from services.common.events import Received
+
+
+def make_handlers(rules: Rules) -> dict:
+    def on_accepted(tx: Transaction, event: Received) -> None:
+        upsert_facts(tx, event.payload.model_dump(), "accepted")
+
+    def on_withdrawn(tx: Transaction, event: Received) -> None:
+        upsert_facts(tx, event.payload.model_dump(), "withdrawn")
+
+    def on_evaluated(tx: Transaction, event: Received) -> None:
+        apply_evaluation(tx, event.payload, rules)
+
+    return {"suggestion.accepted": on_accepted, "suggestion.withdrawn": on_withdrawn,
+            "evaluation.evaluated": on_evaluated}

@@ -1,0 +1,76 @@
+"""Loading and locking of the assignment service's rows, and what every use case writes beside
+its own change: the suggestion facts it keeps, the routing precedents, and an event's common facts."""
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from services.assignment import domain
+from services.assignment.events import AssignmentEvent
+from services.assignment.models import Assignment, AssignmentUnit, Precedent, SuggestionFacts, Unit
+from services.common.errors import NotFound, field_error
+from services.common.store import load_or_404
+
+
+def load(tx, assignment_id: int, lock: bool = False) -> Assignment:
+    return load_or_404(tx, Assignment, assignment_id, "assignment", lock)
+
+
+def hidden(assignment_id: int) -> NotFound:
+    """What a caller who may not see an assignment gets: the answer for one that does not exist."""
+    return NotFound(f"no such assignment: {assignment_id}")
+
+
+def my_unit(tx, actor: dict, a: Assignment) -> AssignmentUnit:
+    """The acting unit's place on the assignment; 404 if it has none (not visible to it)."""
+    place = tx.get(AssignmentUnit, (a.id, actor.get("unit_id")))
+    if place is None:
+        raise hidden(a.id)
+    return place
+
+
+def check_units_exist(tx, lead_unit_id: int, co_unit_ids: list[int]) -> None:
+    domain.check_units(lead_unit_id, co_unit_ids)
+    found = set(tx.scalars(select(Unit.id).where(Unit.id.in_([lead_unit_id, *co_unit_ids]))))
+    if lead_unit_id not in found:
+        raise field_error("lead_unit_id", f"unit {lead_unit_id} does not exist")
+    missing = [u for u in co_unit_ids if u not in found]
+    if missing:
+        raise field_error("co_unit_ids", f"units do not exist: {missing}")
+
+
+def upsert_facts(tx, payload: dict, status: str) -> None:
+    """The suggestion's facts as the suggestion service's event (or answer) gives them."""
+    values = {"suggestion_id": payload["suggestion_id"], "number_label": payload.get("number_label"),
+              "session": payload["session"], "title": payload["title"], "category": payload["category"],
+              "body": payload.get("body"),
+              "lead_deputy_id": payload["lead_deputy_id"], "co_signer_ids": payload.get("co_signer_ids", []),
+              "status": status}
+    stmt = pg_insert(SuggestionFacts).values(**values)
+    tx.execute(stmt.on_conflict_do_update(index_elements=[SuggestionFacts.suggestion_id], set_=values))
+
+
+def record_precedent(tx, a: Assignment, source: str, at) -> None:
+    """The office's choice of lead unit teaches routing; a reroute retires the earlier choice."""
+    facts = tx.get(SuggestionFacts, a.suggestion_id)
+    if facts is None:
+        return
+    tx.execute(update(Precedent).where(Precedent.assignment_id == a.id, Precedent.superseded.is_(False))
+               .values(superseded=True))
+    tx.add(Precedent(assignment_id=a.id, suggestion_id=a.suggestion_id, title=facts.title,
+                     category=facts.category, unit_id=a.lead_unit_id, source=source, at=at))
+
+
+def event_payload(tx, a: Assignment, event: type[AssignmentEvent] = AssignmentEvent, **extra) -> AssignmentEvent:
+    """The assignment's common facts as ``event`` (a class of events.py) with its ``extra`` fields:
+    what consumers need to act and to notify (``actor`` and ``note`` make the suggestion's timeline)."""
+    facts = tx.get(SuggestionFacts, a.suggestion_id)
+    units = {u.id: u.name for u in tx.scalars(select(Unit).where(Unit.id.in_([a.lead_unit_id, *a.co_unit_ids])))}
+    payload = {
+        "assignment_id": a.id, "suggestion_id": a.suggestion_id, "state": a.state, "round": a.round,
+        "lead_unit_id": a.lead_unit_id, "lead_unit_name": units.get(a.lead_unit_id),
+        "co_unit_ids": a.co_unit_ids, "due_at": a.due_at,
+        "number": facts.number_label if facts else None, "title": facts.title if facts else None,
+        "session": facts.session if facts else None, "category": facts.category if facts else None,
+        "lead_deputy_id": facts.lead_deputy_id if facts else None,
+        "co_signer_ids": facts.co_signer_ids if facts else [],
+    }
+    return event(**payload, **extra)

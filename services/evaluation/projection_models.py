@@ -1,0 +1,121 @@
+"""The evaluation service's projections: what it keeps of other services' data, fed by events.
+
+Written only by projection.py (and rebuilt from ``event_log`` by rebuild.py): assignment_facts,
+units, deputies, suggestion_facts, and the counters rate_cells. The service's own records
+(ratings, satisfaction tests and ballots, assessments and their scores) are in models.py.
+"""
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, func, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.evaluation.base import Base
+
+
+class EventLog(Base):
+    """Every event the projections were fed, in the order they were applied (for rebuild)."""
+    __tablename__ = "event_log"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), unique=True)
+    type: Mapped[str] = mapped_column(String(100))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict] = mapped_column(JSONB)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AssignmentFacts(Base):
+    """One row per assignment: the statistics source, fed by assignment.* and evaluation.evaluated."""
+    __tablename__ = "assignment_facts"
+    assignment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    suggestion_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    lead_deputy_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    lead_unit_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    session: Mapped[str | None] = mapped_column(String(50), index=True)
+    category: Mapped[str | None] = mapped_column(String(30), index=True)
+    level: Mapped[str | None] = mapped_column(String(20))  # the lead deputy's, from the deputies table
+    number: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20))
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the latest reply (any round)
+    result_class: Mapped[str | None] = mapped_column(String(5))
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    reply_round: Mapped[int | None] = mapped_column(Integer)
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the latest rating (any round)
+    satisfaction: Mapped[str | None] = mapped_column(String(20))
+    rating_round: Mapped[int | None] = mapped_column(Integer)
+    rating_final: Mapped[bool | None] = mapped_column(Boolean)
+    # the latest assignment.overdue of the current round
+    overdue_round: Mapped[int | None] = mapped_column(Integer)
+    days_late: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        # overdue is counted by the clock: only unreplied assignments can be, found by this index
+        # (covering, so the count is an index-only scan)
+        Index("ix_facts_unreplied", "due_at", postgresql_where=text("state IN ('assigned', 'signed', 'rehandling')"),
+              postgresql_include=["lead_unit_id", "session", "category", "level", "round", "overdue_round"]),
+    )
+
+
+class RateCell(Base):
+    """Counters of assignment_facts per (session, lead unit, category, deputy level, result class).
+
+    Kept by the trigger ``rate_cells_sync`` on assignment_facts (migration 7c1e...), in the
+    same transaction as every change of a facts row; the rates are sums over these cells.
+    NULL keys are stored as ''.
+    """
+    __tablename__ = "rate_cells"
+    # every change of a facts row updates a cell: room for HOT updates, and vacuumed often
+    __table_args__ = {"postgresql_with": {"fillfactor": "50", "autovacuum_vacuum_scale_factor": "0",
+                                          "autovacuum_vacuum_threshold": "2000"}}
+    session: Mapped[str] = mapped_column(String(50), primary_key=True)
+    lead_unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    result_class: Mapped[str] = mapped_column(String(5), primary_key=True)
+    assigned: Mapped[int] = mapped_column(Integer)
+    replied: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    on_time: Mapped[int] = mapped_column(Integer)
+    evaluated: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+    basic: Mapped[int] = mapped_column(Integer)
+    dissatisfied: Mapped[int] = mapped_column(Integer)
+
+
+class UnitName(Base):
+    """Units (from assignment.unit_registered, else the lead_unit_name of assignment events)."""
+    __tablename__ = "units"
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str | None] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(50))
+
+
+class DeputyLevel(Base):
+    """Deputies' levels (from station.deputy_registered / deputy_updated)."""
+    __tablename__ = "deputies"
+    deputy_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(20), index=True)
+    delegation: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SuggestionFacts(Base):
+    """Suggestions (from suggestion.*): number, title, session, category, status."""
+    __tablename__ = "suggestion_facts"
+    suggestion_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    number: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    session: Mapped[str | None] = mapped_column(String(50))
+    category: Mapped[str | None] = mapped_column(String(30))
+    lead_deputy_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+PROJECTIONS = (AssignmentFacts, UnitName, DeputyLevel, SuggestionFacts)
+
