@@ -8,12 +8,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common.clock import now
 from services.common.events import Received
-from services.common.errors import NotFound
 from services.common.validation import parse
 from services.notify import domain, projections
 from services.notify.models import Delivery, Notification, Preference
 from services.notify.schemas import PreferencesIn
 from services.notify.settings import Settings
+from services.notify.store import own_inbox, visible_notification
 from services.notify.views import preferences_dict, to_dict
 
 
@@ -76,9 +76,7 @@ def add_deliveries(tx, settings: Settings, notification_id: int, recipient: str)
 
 
 def mark_read(tx, actor: dict, notification_id: int) -> dict:
-    n = tx.get(Notification, notification_id)
-    if n is None or n.recipient not in domain.inbox_keys(actor):
-        raise NotFound(f"notification {notification_id} not found")
+    n = visible_notification(tx, actor, notification_id)
     if n.read_at is None:
         n.read_at = now()
     return to_dict(n)
@@ -86,10 +84,8 @@ def mark_read(tx, actor: dict, notification_id: int) -> dict:
 
 def set_preferences(tx, actor: dict, data: dict) -> dict:
     form = parse(PreferencesIn, data)
-    keys = domain.inbox_keys(actor)
-    if not keys:
-        raise NotFound("no inbox for this caller")
-    values = {"recipient": keys[0], "email": form.email, "webhook": form.webhook, "updated_at": now()}
+    recipient = own_inbox(actor)
+    values = {"recipient": recipient, "email": form.email, "webhook": form.webhook, "updated_at": now()}
     stmt = pg_insert(Preference).values(**values)
     tx.execute(stmt.on_conflict_do_update(index_elements=[Preference.recipient], set_=values))
-    return preferences_dict(tx.get(Preference, keys[0]), keys[0])
+    return preferences_dict(tx.get(Preference, recipient), recipient)

@@ -2,7 +2,7 @@
 from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.notify import commands, digest, dispatcher, views
-from services.notify.handlers import make_handlers
+from services.notify.consumers import make_handlers
 from services.notify.settings import NotifySettings
 from services.common.timers import config_timer
 

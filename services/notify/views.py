@@ -1,9 +1,9 @@
 """Reads of notify: the inbox, a notification's delivery log, preferences."""
 from sqlalchemy import func, select
 
-from services.common.errors import NotFound
 from services.notify import domain
 from services.notify.models import Delivery, DeliveryDeadLetter, Notification, Preference
+from services.notify.store import own_inbox, visible_notification
 
 SEES_EVERY_LOG = ("office", "admin")
 
@@ -35,9 +35,7 @@ def delivery_dict(d: Delivery, dead: DeliveryDeadLetter | None) -> dict:
 
 def deliveries(session, actor: dict, notification_id: int) -> dict:
     """The delivery log of one notification: its owner, the office and admins may see it."""
-    n = session.get(Notification, notification_id)
-    if n is None or (n.recipient not in domain.inbox_keys(actor) and actor.get("role") not in SEES_EVERY_LOG):
-        raise NotFound(f"notification {notification_id} not found")
+    n = visible_notification(session, actor, notification_id, sees_all=SEES_EVERY_LOG)
     rows = session.execute(
         select(Delivery, DeliveryDeadLetter)
         .outerjoin(DeliveryDeadLetter, (DeliveryDeadLetter.delivery_id == Delivery.id)
@@ -52,7 +50,5 @@ def preferences_dict(p: Preference | None, recipient: str) -> dict:
 
 
 def preferences(session, actor: dict) -> dict:
-    keys = domain.inbox_keys(actor)
-    if not keys:
-        raise NotFound("no inbox for this caller")
-    return preferences_dict(session.get(Preference, keys[0]), keys[0])
+    recipient = own_inbox(actor)
+    return preferences_dict(session.get(Preference, recipient), recipient)

@@ -8,7 +8,7 @@ from services.common.clock import now
 from services.common.errors import field_error
 from services.common.validation import parse
 from services.station import domain
-from services.station.access import acting_station, page, sub, visible_station
+from services.station.store import acting_station, page, sub, visible_station
 from services.station.models import Activity, Membership, Station
 from services.station.points import award
 from services.station.registry import region_clause

@@ -8,19 +8,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from services.common.like import prefix_pattern
 
-OPINION_MAX_CHARS = 2000
-STANDARDS = ("site", "sign", "staff", "rules", "funds", "activities", "records", "results")
-ACTIVITY_TYPES = ("reception", "research", "inspection", "training", "visit")
 WEEKEND_RULES = ("keep", "next_monday", "previous_friday")
 TITLE_HEAD = 20
-
-
-def normalize_region(value: str) -> str:
-    """"江北区 / 观音桥街道/建新社区" -> "江北区/观音桥街道/建新社区" (district → street → community)."""
-    parts = [p.strip() for p in re.split(r"[/／]", value or "")]
-    if not parts or any(not p for p in parts):
-        raise ValueError("region is a path like 江北区/观音桥街道/建新社区 with no empty part")
-    return "/".join(parts)
 
 
 def region_prefix(region: str) -> str:

@@ -7,7 +7,7 @@ from services.common.clock import now
 from services.common.errors import Conflict, NotFound, field_error
 from services.common.validation import parse
 from services.station import domain
-from services.station.access import acting_station, page, sub, visible_station
+from services.station.store import acting_station, page, sub, visible_opinion, visible_station
 from services.station.intake import check_rate
 from services.station.models import Activity, Deputy, Opinion, Station
 from services.station.rules import Rules
@@ -70,18 +70,6 @@ def receive_public(tx, station_id: int, data: dict, client: str, rules: Rules) -
     return {"id": opinion.id, "station_id": station_id, "status": "open", "received_at": opinion.received_at}
 
 
-def visible_opinion(session, actor: dict, opinion_id: int, lock: bool = False) -> Opinion:
-    query = select(Opinion).where(Opinion.id == opinion_id)
-    opinion = session.scalar(query.with_for_update() if lock else query)
-    if opinion is None:
-        raise NotFound(f"opinion {opinion_id} not found")
-    try:
-        visible_station(session, actor, opinion.station_id)
-    except NotFound:
-        raise NotFound(f"opinion {opinion_id} not found") from None
-    return opinion
-
-
 def get_opinion(session, actor: dict, opinion_id: int) -> dict:
     opinion = visible_opinion(session, actor, opinion_id)
     if actor.get("role") == "deputy":
@@ -132,6 +120,6 @@ def dispose(tx, actor: dict, opinion_id: int, data: dict) -> dict:
 
 def link_suggestion(tx, opinion_id: int, suggestion_id: int, number: str | None) -> None:
     """suggestion.submitted carrying station_opinion_id: the opinion now points at its suggestion."""
-    opinion = tx.scalar(select(Opinion).where(Opinion.id == opinion_id).with_for_update())
+    opinion = tx.get(Opinion, opinion_id, with_for_update=True)
     if opinion is not None:
         opinion.suggestion_id, opinion.suggestion_number = suggestion_id, number

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from services.common.clock import now
-from services.station.access import page
+from services.station.store import page
 from services.station.models import PointEntry
 
 REASON_LABELS = {"reception": "接待选民", "research": "调研", "inspection": "视察", "training": "培训",

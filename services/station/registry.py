@@ -9,10 +9,10 @@ from services.common.errors import NotFound, field_error
 from services.common.like import ESCAPE
 from services.common.validation import parse
 from services.station import domain
-from services.station.access import acting_station, page, sub, visible_station
+from services.station.store import acting_station, page, sub, visible_station
 from services.station.models import Deputy, Inspection, Membership, Station
 from services.station.events import RatingChanged, StationEvent
-from services.station.schemas import InspectionIn, StandardsIn, StationIn
+from services.station.schemas import InspectionIn, StandardsIn, StationIn, normalize_region
 
 
 def station_dict(s: Station) -> dict:
@@ -42,7 +42,7 @@ def register_station(tx, actor: dict, data: dict) -> dict:
 
 def region_clause(region: str):
     try:
-        region = domain.normalize_region(region.strip("/"))
+        region = normalize_region(region.strip("/"))
     except ValueError as exc:
         raise field_error("region", str(exc)) from None
     return or_(Station.region == region, Station.region.like(domain.region_prefix(region), escape=ESCAPE))

@@ -4,8 +4,9 @@ from sqlalchemy import delete, select
 from services.common.clock import now
 from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.like import ESCAPE, contains_pattern
+from services.common.store import load_or_404, not_found
 from services.common.validation import parse
-from services.station.access import OVERSEERS, acting_station, is_member, page
+from services.station.store import OVERSEERS, acting_station, is_member, page
 from services.station.models import Deputy, Membership, Station
 from services.station.events import DEPUTY_EVENTS
 from services.station.schemas import DeputyIn, DeputyUpdate, MembershipIn
@@ -50,9 +51,7 @@ def update_deputy(tx, deputy_id: int, data: dict) -> dict:
             raise field_error(key, "may not be null")
     if not changes:
         raise field_error("body", "name, level, delegation, phone, email or active")
-    deputy = tx.scalar(select(Deputy).where(Deputy.id == deputy_id).with_for_update())
-    if deputy is None:
-        raise NotFound(f"deputy {deputy_id} not found")
+    deputy = load_or_404(tx, Deputy, deputy_id, "deputy", lock=True)
     if all(getattr(deputy, k) == v for k, v in changes.items()):
         return deputy_dict(tx, deputy)  # nothing changed: no event
     for key, value in changes.items():
@@ -68,7 +67,7 @@ def get_deputy(session, actor: dict, deputy_id: int) -> dict:
         role in OVERSEERS or (role == "deputy" and actor.get("deputy_id") == deputy_id)
         or (role == "station" and is_member(session, actor.get("station_id"), deputy_id)))
     if not visible:
-        raise NotFound(f"deputy {deputy_id} not found")
+        raise not_found("deputy", deputy_id)
     return deputy_dict(session, deputy)
 
 

@@ -1,17 +1,26 @@
-"""Request models of the station service (event payloads: events.py)."""
+"""Request models of the station service (event payloads: events.py): its published contract,
+so it imports only pydantic and services/common."""
+import re
 from datetime import date as Date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.common.schemas import Id
-from services.station import domain
-from services.station.events import DeputyEvent  # noqa: F401 - its historical home
 
 Level = Literal["national", "provincial", "city", "county", "township"]
 ActivityType = Literal["reception", "research", "inspection", "training", "visit"]
 PHONE = r"^[0-9+\- ]{5,30}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+OPINION_MAX_CHARS = 2000
+
+
+def normalize_region(value: str) -> str:
+    """"江北区 / 观音桥街道/建新社区" -> "江北区/观音桥街道/建新社区" (district → street → community)."""
+    parts = [p.strip() for p in re.split(r"[/／]", value or "")]
+    if not parts or any(not p for p in parts):
+        raise ValueError("region is a path like 江北区/观音桥街道/建新社区 with no empty part")
+    return "/".join(parts)
 
 
 class Form(BaseModel):
@@ -48,7 +57,7 @@ class StationIn(Form):
     @field_validator("region")
     @classmethod
     def _region(cls, v: str) -> str:
-        return domain.normalize_region(v)
+        return normalize_region(v)
 
 
 class StandardsIn(Form):
@@ -102,14 +111,14 @@ class ActivityIn(Form):
 
 class StationOpinionIn(Form):
     """Recorded by station staff or a deputy."""
-    content: str = Field(min_length=1, max_length=domain.OPINION_MAX_CHARS)
+    content: str = Field(min_length=1, max_length=OPINION_MAX_CHARS)
     contact: str | None = Field(default=None, max_length=100)
     activity_id: Id | None = None
 
 
 class PublicOpinionIn(Form):
     """Sent by the public through the QR link: content and, if they wish, a contact; nothing else."""
-    content: str = Field(min_length=1, max_length=domain.OPINION_MAX_CHARS)
+    content: str = Field(min_length=1, max_length=OPINION_MAX_CHARS)
     contact: str | None = Field(default=None, max_length=100)
     qr_token: str | None = Field(default=None, max_length=64)
 

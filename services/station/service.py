@@ -4,14 +4,14 @@ import base64
 from prometheus_client import Counter
 from sqlalchemy import select
 
-from services.common.errors import NotFound
 from services.common.metrics import get_or_create
 from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, event_consumer, rpc
+from services.common.store import load_or_404
 from services.station import activities, opinions, points, qr, registry, roster, stats
-from services.station.access import visible_station
+from services.station.store import visible_station
 from services.station.errors import RateLimited
-from services.station.handlers import make_handlers
+from services.station.consumers import make_handlers
 from services.station.models import Deputy
 from services.station.rules import StationRules
 
@@ -68,8 +68,7 @@ class StationService(ServiceBase):
     def deputy_points(self, actor, deputy_id, limit=50, offset=0):
         roster.check_may_see_points(actor, deputy_id)
         with self.db.read() as session:
-            if session.get(Deputy, deputy_id) is None:
-                raise NotFound(f"deputy {deputy_id} not found")
+            load_or_404(session, Deputy, deputy_id, "deputy")
             return points.deputy_points(session, deputy_id, limit, offset)
 
     # ---- registry --------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from sqlalchemy import case, func, select
 
 from services.station import domain
-from services.station.access import visible_station
+from services.station.store import visible_station
 from services.station.models import Activity, Opinion, Station
 from services.station.registry import station_query
 

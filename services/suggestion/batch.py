@@ -5,8 +5,9 @@ from openpyxl import Workbook
 
 from services.common.errors import LianxinError, ValidationFailed
 from services.common.sheets import sheet_row
-from services.suggestion import commands, domain, importing, roster, taxonomy
+from services.suggestion import commands, domain, importing, roster
 from services.suggestion.importing import BadFile
+from services.suggestion.rules import Rules
 
 EXPORT_HEADERS = ("编号", "届次", "标题", "类别", "类型", "来源", "领衔代表", "联名代表", "状态",
                   "主办单位", "会办单位", "答复期限", "是否逾期", "是否公开", "提交时间")
@@ -29,7 +30,7 @@ def resolve_people(tx, names: list[str]) -> tuple[list[int], list[str]]:
     return ids, errors
 
 
-def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies) -> dict:
+def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies, rules: Rules) -> dict:
     try:
         rows = importing.rows_of(importing.read_table(filename, content))
     except BadFile as exc:
@@ -43,22 +44,21 @@ def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies) 
         if errors:
             rejected.append({"row": number, "errors": errors})
             continue
-        data = {**importing.to_fields(values), "lead_deputy_id": lead[0], "co_signer_ids": co}
+        data = {**importing.to_fields(values, rules.categories), "lead_deputy_id": lead[0], "co_signer_ids": co}
         try:
             with tx.session.begin_nested():  # a rejected row leaves nothing behind
-                s = commands.submit(tx, {**actor, "role": "office"}, data, known_deputies)
+                s = commands.submit(tx, {**actor, "role": "office"}, data, known_deputies, rules)
             imported.append({"row": number, "id": s.id, "number": domain.number_label(s.number)})
         except LianxinError as exc:
             rejected.append({"row": number, "errors": exc.details or [{"field": "row", "message": exc.message}]})
     return {"imported": len(imported), "items": imported, "rejected": rejected}
 
 
-def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]) -> bytes:
+def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str], categories: dict[str, str]) -> bytes:
     wb = Workbook()
     sheet = wb.active
     sheet.title = "代表建议"
     sheet.append(EXPORT_HEADERS)
-    categories = taxonomy.categories()
     for s in rows:
         a = s["assignment"] or {}
         sheet.append(sheet_row([

@@ -1,24 +1,20 @@
-"""Use cases of the suggestion service (提): intake, drafts, withdrawal, disclosure.
+"""Use cases of the suggestion service (提): intake, drafts, withdrawal.
 
 Each runs inside the caller's transaction; events go to the outbox with it.
 """
-from datetime import datetime
-
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import select, text
 
 from services.common.clock import now
-from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.errors import ValidationFailed
 from services.common.validation import parse
 from services.station.events import OpinionEscalated
-from services.suggestion import domain, taxonomy
-from services.suggestion.models import CoSigner, Suggestion, TimelineEntry
-from services.suggestion.events import Submitted, SuggestionEvent, Withdrawn
+from services.suggestion import domain
+from services.suggestion.events import Submitted, Withdrawn
+from services.suggestion.models import Suggestion
+from services.suggestion.rules import Rules
 from services.suggestion.schemas import DraftUpdate, SuggestionIn, WithdrawIn
+from services.suggestion.store import actor_name, add_timeline, co_signer_ids, event_payload, load_own, set_co_signers
 from services.suggestion.text import search_terms
-
-
-def actor_name(actor: dict) -> str:
-    return actor.get("sub") or actor.get("role") or "system"
 
 
 def next_number(tx, session: str) -> int:
@@ -30,42 +26,13 @@ def next_number(tx, session: str) -> int:
         {"s": session}).scalar_one()
 
 
-def co_signer_ids(tx, suggestion_id: int) -> list[int]:
-    return list(tx.scalars(select(CoSigner.deputy_id).where(CoSigner.suggestion_id == suggestion_id)
-                           .order_by(CoSigner.deputy_id)))
-
-
-def set_co_signers(tx, suggestion_id: int, deputy_ids: list[int]) -> None:
-    tx.execute(delete(CoSigner).where(CoSigner.suggestion_id == suggestion_id))
-    for deputy_id in sorted(set(deputy_ids)):
-        tx.add(CoSigner(suggestion_id=suggestion_id, deputy_id=deputy_id))
-
-
-def add_timeline(tx, suggestion_id: int, type_: str, actor: str | None, note: str | None = None,
-                 at: datetime | None = None, event_id: str | None = None) -> None:
-    tx.add(TimelineEntry(suggestion_id=suggestion_id, type=type_, at=at or now(), actor=actor,
-                         note=note, event_id=event_id))
-
-
-def event_payload(tx, s: Suggestion, event=SuggestionEvent, reason: str | None = None,
-                  co_signers: list[int] | None = None, **extra) -> SuggestionEvent:
-    """The suggestion as ``event`` (a class of events.py; the bare shape for RPC answers)."""
-    return event(
-        suggestion_id=s.id, number=s.number, number_label=domain.number_label(s.number),
-        session=s.session, title=s.title, category=s.category, kind=s.kind, source=s.source,
-        lead_deputy_id=s.lead_deputy_id, status=s.status,
-        co_signer_ids=co_signer_ids(tx, s.id) if co_signers is None else co_signers,
-        station_opinion_id=s.station_opinion_id, reason=reason, at=s.status_at, **extra,
-    )
-
-
-def check_form(form, lead: int | None, known_deputies) -> None:
+def check_form(form, lead: int | None, known_deputies, rules: Rules) -> None:
     """The rules a pydantic model cannot check alone: taxonomy and the roster."""
     errors = []
     if lead is None:
         errors.append(("lead_deputy_id", "required when the office submits on a deputy's behalf"))
-    if form.category not in taxonomy.categories():
-        errors.append(("category", f"unknown category; one of {', '.join(taxonomy.categories())}"))
+    if form.category not in rules.categories:
+        errors.append(("category", f"unknown category; one of {', '.join(rules.categories)}"))
     if lead is not None:
         errors.extend(domain.people_errors(lead, form.co_signer_ids, known_deputies([lead, *form.co_signer_ids])))
     if errors:
@@ -87,11 +54,11 @@ def give_number(tx, s: Suggestion, actor: str) -> None:
     tx.publish(event_payload(tx, s, Submitted))
 
 
-def submit(tx, actor: dict, data: dict, known_deputies) -> Suggestion:
+def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules) -> Suggestion:
     """Create a suggestion (or a draft). ``known_deputies(ids)`` says which ids are active deputies."""
     form = parse(SuggestionIn, data)
     lead = lead_of(actor, form.lead_deputy_id)
-    check_form(form, lead, known_deputies)
+    check_form(form, lead, known_deputies, rules)
     s = Suggestion(
         session=form.session, title=form.title, body=form.body, category=form.category,
         kind=form.kind, source=form.source, lead_deputy_id=lead, status="draft", status_at=now(),
@@ -108,35 +75,14 @@ def submit(tx, actor: dict, data: dict, known_deputies) -> Suggestion:
     return s
 
 
-def load(tx, suggestion_id: int, lock: bool = False) -> Suggestion:
-    query = select(Suggestion).where(Suggestion.id == suggestion_id)
-    if lock:
-        query = query.with_for_update()
-    s = tx.scalar(query)
-    if s is None:
-        raise NotFound(f"suggestion {suggestion_id} not found")
-    return s
-
-
-def load_own(tx, actor: dict, suggestion_id: int) -> Suggestion:
-    """The suggestion, locked, if the caller is its lead deputy (or staff acting for them)."""
-    s = load(tx, suggestion_id, lock=True)
-    if actor.get("role") == "deputy" and actor.get("deputy_id") != s.lead_deputy_id:
-        visible = domain.visible_to(actor, s.lead_deputy_id, co_signer_ids(tx, s.id), s.public, s.status)
-        if not visible:
-            raise NotFound(f"suggestion {suggestion_id} not found")
-        raise Forbidden("only the lead deputy may do this")
-    return s
-
-
-def submit_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies) -> Suggestion:
+def submit_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies, rules: Rules) -> Suggestion:
     """A draft (perhaps from a station opinion) is completed and submitted: it gets its number."""
     s = load_own(tx, actor, suggestion_id)
     domain.check_draft(s.status)
     current = {"title": s.title, "body": s.body, "category": s.category, "kind": s.kind,
                "session": s.session, "source": s.source, "co_signer_ids": co_signer_ids(tx, s.id)}
     form = parse(SuggestionIn, {**current, **parse(DraftUpdate, data).model_dump(exclude_unset=True)})
-    check_form(form, s.lead_deputy_id, known_deputies)
+    check_form(form, s.lead_deputy_id, known_deputies, rules)
     for field in ("title", "body", "category", "kind", "session", "source"):
         setattr(s, field, getattr(form, field))
     s.search_terms = search_terms(form.title, form.body)
@@ -157,12 +103,12 @@ def withdraw(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
     return s
 
 
-def create_draft_from_opinion(tx, opinion: OpinionEscalated) -> Suggestion | None:
+def create_draft_from_opinion(tx, opinion: OpinionEscalated, rules: Rules) -> Suggestion | None:
     """station.opinion_escalated: a draft owned by the deputy, linked to the opinion (once)."""
     if tx.scalar(select(Suggestion.id).where(Suggestion.station_opinion_id == opinion.opinion_id)) is not None:
         return None
     title = domain.draft_title(opinion.title, opinion.content)
-    category = opinion.category if opinion.category in taxonomy.categories() else "other"
+    category = opinion.category if opinion.category in rules.categories else "other"
     s = Suggestion(
         session="待定", title=title, body=opinion.content or title,  # the deputy sets the session
         category=category, kind="recess", source="station", lead_deputy_id=opinion.deputy_id,
@@ -176,6 +122,3 @@ def create_draft_from_opinion(tx, opinion: OpinionEscalated) -> Suggestion | Non
     add_timeline(tx, s.id, "draft", opinion.actor, note, at=s.status_at)
     return s
 
-
-def count(tx, query) -> int:
-    return tx.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

@@ -84,12 +84,12 @@ def split_people(text: str) -> list[str]:
     return [p for p in _SEPARATORS.split(text or "") if p]
 
 
-def to_fields(values: dict) -> dict:
-    """Spreadsheet words → the API's codes; people are resolved by the caller."""
+def to_fields(values: dict, categories: dict[str, str]) -> dict:
+    """Spreadsheet words → the API's codes (``categories``: the taxonomy); people are resolved by the caller."""
     category = values.get("category", "")
     return {
         "title": values.get("title", ""), "body": values.get("body", ""),
-        "category": taxonomy.code_for(category) or category,
+        "category": taxonomy.code_for(categories, category) or category,
         "kind": KINDS.get(values.get("kind", ""), values.get("kind", "")),
         "session": values.get("session", ""),
         "source": SOURCES.get(values.get("source", ""), values.get("source") or "other"),

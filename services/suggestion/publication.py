@@ -11,16 +11,11 @@ from services.common.clock import now
 from services.common.errors import ValidationFailed
 from services.common.validation import parse
 from services.suggestion import domain
-from services.suggestion.commands import actor_name, add_timeline, event_payload, load
 from services.suggestion.events import Published
 from services.suggestion.models import ReplyEntry, Suggestion
-from services.suggestion.redaction import redact
+from services.suggestion.redaction import redact, shown
 from services.suggestion.schemas import PublishIn
-
-
-def shown(published: str | None, original: str | None) -> str | None:
-    """What the public site shows: the reviewed text, else the original masked (never as written)."""
-    return published if published is not None else redact(original)[0]
+from services.suggestion.store import actor_name, add_timeline, event_payload, load
 
 
 def part(original: str | None, published: str | None, public: bool) -> dict:

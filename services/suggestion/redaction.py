@@ -89,3 +89,8 @@ def redact(text: str | None) -> tuple[str | None, list[Span]]:
         return text, []
     spans = find(text)
     return apply(text, spans), spans
+
+
+def shown(published: str | None, original: str | None) -> str | None:
+    """What the public site shows: the reviewed text, else the original masked (never as written)."""
+    return published if published is not None else redact(original)[0]

@@ -1,15 +1,12 @@
 """Screening by the office (筛选把关): accept, return with a reason, or merge (并案)."""
-from sqlalchemy import select
-
 from services.common.clock import now
 from services.common.errors import field_error
 from services.common.validation import parse
 from services.suggestion import domain
-from services.suggestion.commands import actor_name, add_timeline, co_signer_ids, event_payload, load, set_co_signers
 from services.suggestion.events import SCREENED
 from services.suggestion.models import Suggestion
 from services.suggestion.schemas import ScreeningIn
-from services.suggestion.text import most_similar
+from services.suggestion.store import actor_name, add_timeline, co_signer_ids, event_payload, load, set_co_signers
 
 
 def screen(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
@@ -46,13 +43,3 @@ def merge(tx, actor: dict, s: Suggestion, target: Suggestion) -> str:
                  f"{domain.number_label(s.number)}《{s.title}》并入本件", at=s.status_at)
     return f"并入{domain.number_label(target.number)}《{target.title}》"
 
-
-def similar(tx, s: Suggestion, limit: int = 5) -> list[dict]:
-    """Suggestions of the same session whose titles look alike: the hint shown at screening."""
-    rows = tx.execute(select(Suggestion.id, Suggestion.title, Suggestion.number, Suggestion.status)
-                      .where(Suggestion.session == s.session, Suggestion.id != s.id,
-                             Suggestion.status.notin_(("draft", "withdrawn")))).all()
-    by_id = {r.id: r for r in rows}
-    hits = most_similar(s.title, [(r.id, r.title) for r in rows], limit=limit)
-    return [{"id": i, "number": domain.number_label(by_id[i].number), "title": by_id[i].title,
-             "status": by_id[i].status, "similarity": score} for i, score in hits]

@@ -5,9 +5,11 @@ from sqlalchemy import select
 
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
-from services.suggestion import batch, commands, publication, roster, screening, taxonomy, views
-from services.suggestion.handlers import HANDLERS
+from services.suggestion import batch, commands, publication, roster, screening, views
+from services.suggestion.consumers import make_handlers
 from services.suggestion.models import Suggestion, UnitName
+from services.suggestion.rules import SuggestionRules
+from services.suggestion.store import co_signer_ids, event_payload
 
 EXPORT_LIMIT = 20000
 
@@ -15,12 +17,13 @@ EXPORT_LIMIT = 20000
 class SuggestionService(ServiceBase):
     name = "suggestion"
     station = timed_proxy("station", timeout=FALLBACK_TIMEOUT)
+    rules = SuggestionRules()
 
-    on_event = event_consumer("suggestion", HANDLERS)
+    on_event = event_consumer("suggestion", lambda service: make_handlers(service.rules))
 
     @rpc
     def categories(self):
-        return [{"code": c, "name": n} for c, n in taxonomy.categories().items()]
+        return [{"code": c, "name": n} for c, n in self.rules.categories.items()]
 
     def _known(self, tx):
         """Active deputies: the projection, or the station service for one registered a moment ago."""
@@ -28,17 +31,18 @@ class SuggestionService(ServiceBase):
             tx, ids, lambda missing: call(self.station.get_deputies, missing, timeout=FALLBACK_TIMEOUT))
 
     def _answer(self, tx, s: Suggestion) -> dict:
-        return views.to_dict(s, commands.co_signer_ids(tx, s.id))
+        return views.to_dict(s, co_signer_ids(tx, s.id), self.rules.categories)
 
     @rpc(idempotent=True)
     def submit(self, actor, data):
         with self.db.transaction() as tx:
-            return self._answer(tx, commands.submit(tx, actor, data, self._known(tx)))
+            return self._answer(tx, commands.submit(tx, actor, data, self._known(tx), self.rules))
 
     @rpc
     def submit_draft(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
-            return self._answer(tx, commands.submit_draft(tx, actor, suggestion_id, data, self._known(tx)))
+            s = commands.submit_draft(tx, actor, suggestion_id, data, self._known(tx), self.rules)
+            return self._answer(tx, s)
 
     @rpc
     def withdraw(self, actor, suggestion_id, data):
@@ -64,36 +68,38 @@ class SuggestionService(ServiceBase):
     @rpc(idempotent=True)
     def import_batch(self, actor, filename, content_b64):
         with self.db.transaction() as tx:
-            return batch.import_rows(tx, actor, filename, base64.b64decode(content_b64), self._known(tx))
+            return batch.import_rows(tx, actor, filename, base64.b64decode(content_b64), self._known(tx),
+                                    self.rules)
 
     @rpc
     def get(self, actor, suggestion_id):
         with self.db.read() as session:
-            return views.get(session, actor, suggestion_id)
+            return views.get(session, actor, suggestion_id, self.rules.categories)
 
     @rpc
     def list(self, actor, filters, limit=50, offset=0):
         with self.db.read() as session:
-            return views.list_(session, actor, filters or {}, limit, offset)
+            return views.list_(session, actor, filters or {}, limit, offset, self.rules.categories)
 
     @rpc
     def public_list(self, filters, limit=50, offset=0):
         with self.db.read() as session:
-            return views.public_list(session, filters or {}, limit, offset)
+            return views.public_list(session, filters or {}, limit, offset, self.rules.categories)
 
     @rpc
     def public_get(self, suggestion_id):
         with self.db.read() as session:
-            return views.public_get(session, suggestion_id)
+            return views.public_get(session, suggestion_id, self.rules.categories)
 
     @rpc
     def export(self, actor, filters):
         """The list with its filters as an .xlsx workbook (base64)."""
         with self.db.read() as session:
-            rows = views.list_(session, actor, filters or {}, EXPORT_LIMIT, 0, cap=EXPORT_LIMIT)["items"]
+            rows = views.list_(session, actor, filters or {}, EXPORT_LIMIT, 0, self.rules.categories,
+                               cap=EXPORT_LIMIT)["items"]
             people = {d for s in rows for d in (s["lead_deputy_id"], *s["co_signer_ids"])}
             units = dict(session.execute(select(UnitName.id, UnitName.name)).all())
-            content = batch.workbook(rows, roster.names_of(session, list(people)), units)
+            content = batch.workbook(rows, roster.names_of(session, list(people)), units, self.rules.categories)
         return base64.b64encode(content).decode()
 
     @rpc
@@ -103,4 +109,4 @@ class SuggestionService(ServiceBase):
             s = session.get(Suggestion, suggestion_id)
             if s is None:
                 return None
-            return commands.event_payload(session, s).model_dump(mode="json")
+            return event_payload(session, s).model_dump(mode="json")

@@ -2,15 +2,14 @@
 from sqlalchemy import and_, false, or_, select, text
 
 from services.common.clock import now
-from services.common.errors import NotFound
+from services.common.store import not_found
 from services.common.like import ESCAPE, contains_pattern
-from services.suggestion import domain, taxonomy
-from services.suggestion.commands import count
+from services.suggestion import domain
 from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
-from services.suggestion.publication import shown
+from services.suggestion.redaction import shown
 from services.suggestion.roster import names_of
-from services.suggestion.screening import similar
-from services.suggestion.text import cjk_runs, query_terms, token_runs
+from services.suggestion.store import count
+from services.suggestion.text import cjk_runs, most_similar, query_terms, token_runs
 
 MAX_LIMIT = 200
 STAFF = ("office", "leader", "admin")
@@ -20,11 +19,11 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def to_dict(s: Suggestion, co_signers: list[int]) -> dict:
+def to_dict(s: Suggestion, co_signers: list[int], categories: dict) -> dict:
     return {
         "id": s.id, "number": domain.number_label(s.number), "seq": s.number, "session": s.session,
         "title": s.title, "body": s.body, "category": s.category,
-        "category_name": taxonomy.categories().get(s.category), "kind": s.kind, "source": s.source,
+        "category_name": categories.get(s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
         "public": s.public, "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
         "merged_into_id": s.merged_into_id, "station_opinion_id": s.station_opinion_id,
@@ -69,12 +68,12 @@ def replies(session, suggestion_ids: list[int], public: bool = False) -> dict[in
     return result
 
 
-def get(session, actor: dict, suggestion_id: int) -> dict:
+def get(session, actor: dict, suggestion_id: int, categories: dict) -> dict:
     s = session.get(Suggestion, suggestion_id)
     co = co_signers_of(session, [suggestion_id])[suggestion_id] if s else []
     if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, s.public, s.status, handling_units(s)):
-        raise NotFound(f"suggestion {suggestion_id} not found")
-    result = to_dict(s, co)
+        raise not_found("suggestion", suggestion_id)
+    result = to_dict(s, co, categories)
     result["timeline"] = timeline(session, suggestion_id)
     result["replies"] = replies(session, [suggestion_id])[suggestion_id]
     result["merged_from_ids"] = list(session.scalars(
@@ -85,6 +84,17 @@ def get(session, actor: dict, suggestion_id: int) -> dict:
     if actor.get("role") in STAFF and s.status == "submitted":
         result["similar"] = similar(session, s)  # the hint shown at screening
     return result
+
+
+def similar(tx, s: Suggestion, limit: int = 5) -> list[dict]:
+    """Suggestions of the same session whose titles look alike: the hint shown at screening."""
+    rows = tx.execute(select(Suggestion.id, Suggestion.title, Suggestion.number, Suggestion.status)
+                      .where(Suggestion.session == s.session, Suggestion.id != s.id,
+                             Suggestion.status.notin_(("draft", "withdrawn")))).all()
+    by_id = {r.id: r for r in rows}
+    hits = most_similar(s.title, [(r.id, r.title) for r in rows], limit=limit)
+    return [{"id": i, "number": domain.number_label(by_id[i].number), "title": by_id[i].title,
+             "status": by_id[i].status, "similarity": score} for i, score in hits]
 
 
 def keyword_condition(q: str, recheck: bool = True):
@@ -177,13 +187,14 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     return rows, total
 
 
-def list_(session, actor: dict, filters: dict, limit: int, offset: int, cap: int = MAX_LIMIT) -> dict:
+def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories: dict,
+          cap: int = MAX_LIMIT) -> dict:
     search = bool(filters.get("q"))
     rows, total = page(session, filtered(actor, filters), min(limit, cap), offset,
                        filtered(actor, filters, recheck=False) if search else None,
                        SEARCH_COUNT_CAP if search else None)
     co = co_signers_of(session, [s.id for s in rows])
-    return {"items": [to_dict(s, co[s.id]) for s in rows], **totals(total, search, filters),
+    return {"items": [to_dict(s, co[s.id], categories) for s in rows], **totals(total, search, filters),
             "limit": limit, "offset": offset}
 
 
@@ -199,15 +210,16 @@ def _uses_terms(query) -> bool:
     return query is not None and "search_terms" in str(query.whereclause)
 
 
-def public_dict(s: Suggestion, names: dict, replies_: list[dict]) -> dict:
+def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: dict) -> dict:
     """What the public site shows: the published (masked or reviewed) texts, no contact data, no internal notes."""
     return {"id": s.id, "number": domain.number_label(s.number), "session": s.session,
-            "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body), "category": s.category, "category_name": taxonomy.categories().get(s.category),
-            "kind": s.kind, "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
+            "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body),
+            "category": s.category, "category_name": categories.get(s.category), "kind": s.kind,
+            "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
             "published_at": _iso(s.published_at), "replies": replies_}
 
 
-def public_list(session, filters: dict, limit: int, offset: int) -> dict:
+def public_list(session, filters: dict, limit: int, offset: int, categories: dict) -> dict:
     wanted = {k: filters[k] for k in ("session", "q", "category") if filters.get(k)}
     query = filtered({"role": "public"}, wanted).where(Suggestion.status.in_(domain.PUBLISHABLE))
     search = bool(wanted.get("q"))
@@ -216,12 +228,13 @@ def public_list(session, filters: dict, limit: int, offset: int) -> dict:
                        SEARCH_COUNT_CAP if search else None)
     names = names_of(session, list({s.lead_deputy_id for s in rows}))
     answers = replies(session, [s.id for s in rows], public=True)
-    return {"items": [public_dict(s, names, answers[s.id]) for s in rows], **totals(total, search, wanted),
+    return {"items": [public_dict(s, names, answers[s.id], categories) for s in rows], **totals(total, search, wanted),
             "limit": limit, "offset": offset}
 
 
-def public_get(session, suggestion_id: int) -> dict:
+def public_get(session, suggestion_id: int, categories: dict) -> dict:
     s = session.get(Suggestion, suggestion_id)
     if s is None or not s.public or s.status not in domain.PUBLISHABLE:
-        raise NotFound(f"suggestion {suggestion_id} not found")
-    return public_dict(s, names_of(session, [s.lead_deputy_id]), replies(session, [s.id], public=True)[s.id])
+        raise not_found("suggestion", suggestion_id)
+    return public_dict(s, names_of(session, [s.lead_deputy_id]), replies(session, [s.id], public=True)[s.id],
+                       categories)

@@ -79,7 +79,7 @@ def test_duplicate_event_is_processed_once(start_service, rpc, amqp, suggestion_
 
 def test_failing_handler_is_dead_lettered_and_replayable(start_service, rpc, amqp, suggestion_db, monkeypatch):
     from services.common import deadletters, inbox
-    from services.suggestion import handlers
+    from services.suggestion import consumers
 
     monkeypatch.setattr(inbox, "RETRY_DELAYS", (0.01, 0.01))
     calls = []
@@ -87,7 +87,8 @@ def test_failing_handler_is_dead_lettered_and_replayable(start_service, rpc, amq
     def broken(tx, event):
         calls.append(event.event_id)
         raise RuntimeError("boom")
-    monkeypatch.setitem(handlers.HANDLERS, "station.deputy_updated", broken)
+    on_deputy = consumers.on_deputy
+    monkeypatch.setattr(consumers, "on_deputy", broken)  # make_handlers looks it up per event
     start_service(SuggestionService)
     event = envelope("station.deputy_updated", {"deputy_id": 11, "name": "李四", "level": "city",
                                                  "delegation": "西城", "active": True})
@@ -96,7 +97,7 @@ def test_failing_handler_is_dead_lettered_and_replayable(start_service, rpc, amq
     assert str(letters[0]["event_id"]) == event["event_id"] and "boom" in letters[0]["error"]
     assert len(calls) == 3  # first try + two retries
 
-    monkeypatch.setitem(handlers.HANDLERS, "station.deputy_updated", handlers.on_deputy)
+    monkeypatch.setattr(consumers, "on_deputy", on_deputy)
     # the operator's command: `make deadletters SERVICE=suggestion [ARGS=replay]`
     listed = deadletters_cli("list")
     assert event["event_id"] in listed and "boom" in listed

@@ -4,18 +4,20 @@ from pydantic import ValidationError
 
 from services.common import events, topology
 from services.common.envelope import make_envelope
-from services.notify.handlers import make_handlers as notify_handlers
+from services.notify.consumers import make_handlers as notify_handlers
 from services.notify.settings import Settings as NotifySettings
-from services.station.handlers import HANDLERS as STATION
-from services.suggestion.handlers import HANDLERS as SUGGESTION
+from services.station.consumers import make_handlers as station_handlers
+from services.station.rules import Rules as StationRules
+from services.suggestion.consumers import make_handlers as suggestion_handlers
+from services.suggestion.rules import Rules as SuggestionRules
 from services.assignment.consumers import make_handlers as assignment_handlers
 from services.assignment.rules import Rules as AssignmentRules
 from services.evaluation.consumers import make_handlers as evaluation_handlers
 from tests.event_samples import sample
 
-CONSUMERS = {"suggestion": SUGGESTION, "assignment": assignment_handlers(AssignmentRules()),
-             "evaluation": evaluation_handlers(),
-             "station": STATION, "notify": notify_handlers(NotifySettings())}
+CONSUMERS = {"suggestion": suggestion_handlers(SuggestionRules()), "assignment": assignment_handlers(AssignmentRules()),
+             "evaluation": evaluation_handlers(), "station": station_handlers(StationRules()),
+             "notify": notify_handlers(NotifySettings())}
 PUBLISHED = sorted(events.published_types())
 # issue 13: notify iterated the string ("deputy:n", "deputy:o", ...) and evaluation logged it
 THE_BAD_REPLY = {"suggestion_id": "abc", "lead_deputy_id": "d", "co_signer_ids": "nope"}

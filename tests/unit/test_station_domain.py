@@ -7,7 +7,7 @@ from PIL import Image
 
 from services.common.errors import ValidationFailed
 from services.common.validation import parse
-from services.station import domain, qr
+from services.station import domain, qr, schemas
 from services.station.rules import DEFAULT_POINTS, Rules, rules_from
 from services.station.schemas import DispositionIn, InspectionIn, PublicOpinionIn, StationIn
 
@@ -21,13 +21,13 @@ AT = datetime(2026, 11, 10, 9, 30, tzinfo=timezone.utc)
     ("江北区", "江北区"),
 ])
 def test_regions_are_slash_separated_paths(raw, normal):
-    assert domain.normalize_region(raw) == normal
+    assert schemas.normalize_region(raw) == normal
 
 
 @pytest.mark.parametrize("raw", ["", "/", "江北区//建新社区", "江北区/ /x", "/江北区"])
 def test_a_region_with_an_empty_part_is_refused(raw):
     with pytest.raises(ValueError):
-        domain.normalize_region(raw)
+        schemas.normalize_region(raw)
 
 
 def test_station_form_names_a_bad_region_and_normalises_a_good_one():
@@ -134,7 +134,7 @@ def test_only_an_open_opinion_may_be_disposed():
 
 def test_forms_refuse_what_they_should():
     with pytest.raises(ValidationFailed) as err:
-        parse(PublicOpinionIn, {"content": "x" * (domain.OPINION_MAX_CHARS + 1)})
+        parse(PublicOpinionIn, {"content": "x" * (schemas.OPINION_MAX_CHARS + 1)})
     assert [d["field"] for d in err.value.details] == ["content"]
     with pytest.raises(ValidationFailed) as err:  # the public may send nothing more than content and contact
         parse(PublicOpinionIn, {"content": "路灯坏了", "name": "张三", "qr_token": "t"})

@@ -5,7 +5,10 @@ import pytest
 from openpyxl import load_workbook
 
 from services.suggestion import batch, importing
+from services.suggestion.rules import Rules
 from tests.sheets import xlsx
+
+CATEGORIES = Rules().categories
 
 HEADER = ["标题", "内容", "类别", "类型", "届次", "领衔代表", "联名代表", "来源"]
 ROW = ["关于增设公交站点的建议", "小区距公交站两公里。", "交通邮电", "大会", "十六届三次", "王建国", "李红梅、3", "调研"]
@@ -26,7 +29,7 @@ def test_csv_in_gbk_as_excel_saves_it_is_read():
 
 def test_spreadsheet_words_become_codes():
     fields = importing.to_fields(dict(zip(["title", "body", "category", "kind", "session", "source"],
-                                          ["t", "b", "交通邮电", "闭会", "s", "走访"])))
+                                          ["t", "b", "交通邮电", "闭会", "s", "走访"])), CATEGORIES)
     assert (fields["category"], fields["kind"], fields["source"]) == ("transport", "recess", "visit")
     assert importing.split_people("李红梅、3，张三; 王五 ") == ["李红梅", "3", "张三", "王五"]
 
@@ -49,7 +52,8 @@ def test_export_has_chinese_headers_and_one_row_per_suggestion():
              "kind": "session", "source": "research", "lead_deputy_id": 1, "co_signer_ids": [2], "status": "assigned",
              "assignment": {"lead_unit_name": "市交通运输局", "co_unit_ids": [9]}, "due_at": "2027-03-01T00:00:00+08:00",
              "overdue": False, "public": True, "submitted_at": "2026-11-23T10:00:00+08:00"}]
-    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国", 2: "李红梅"}, {9: "市公安局"}))).active
+    content = batch.workbook(rows, {1: "王建国", 2: "李红梅"}, {9: "市公安局"}, CATEGORIES)
+    sheet = load_workbook(io.BytesIO(content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0] == batch.EXPORT_HEADERS
     assert values[1][:9] == ("第0001号", "十六届三次", "关于增设公交站点的建议", "交通邮电", "大会", "调研", "王建国",
@@ -61,6 +65,6 @@ def test_export_survives_control_characters_in_stored_text():
     rows = [{"number": "", "session": "十六届\x1b三次", "title": "关于\x07增设\u200f公交站点的建议😀", "category": "transport",
              "kind": "session", "source": "other", "lead_deputy_id": 1, "co_signer_ids": [], "status": "submitted",
              "assignment": None, "due_at": None, "overdue": False, "public": False, "submitted_at": None}]
-    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王\x0b建国"}, {}))).active
+    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王\x0b建国"}, {}, CATEGORIES))).active
     values = list(sheet.iter_rows(values_only=True))[1]
     assert values[1:3] == ("十六届三次", "关于增设\u200f公交站点的建议😀") and values[6] == "王建国"

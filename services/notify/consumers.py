@@ -1,4 +1,4 @@
-"""Event handlers of the notify service: every event may concern someone.
+"""Event consumers of the notify service: every event may concern someone.
 
 The handler runs inside the inbox transaction (services/common/inbox.py): the
 projections, the notifications and their pending deliveries commit together with

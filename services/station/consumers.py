@@ -1,4 +1,4 @@
-"""Event handlers of the station service: points from suggestions, and escalated opinions linked back."""
+"""Event consumers of the station service: points from suggestions, and escalated opinions linked back."""
 from services.common.db import Transaction
 from services.common.events import Received
 from services.station.opinions import link_suggestion
@@ -30,6 +30,3 @@ def make_handlers(rules: Rules) -> dict:
 def _label(suggestion: SuggestionEvent) -> str:
     return " ".join(x for x in (suggestion.number_label, suggestion.title) if x)
 
-
-# the handlers with the default rules (the service builds its own from config.yml)
-HANDLERS = make_handlers(Rules())

@@ -1,15 +1,16 @@
-"""Event handlers of the suggestion service: the deputy projection, the timeline and
+"""Event consumers of the suggestion service: the deputy projection, the timeline and
 status of each suggestion, the public replies, and drafts from station opinions."""
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.assignment.events import AssignmentEvent
 from services.common.db import Transaction
 from services.common.events import Received
 from services.suggestion import domain
-from services.suggestion.commands import add_timeline, create_draft_from_opinion
+from services.suggestion.commands import create_draft_from_opinion
 from services.suggestion.models import ReplyEntry, Suggestion, UnitName
 from services.suggestion.roster import upsert_deputy
+from services.suggestion.rules import Rules
+from services.suggestion.store import add_timeline
 
 # Reminders, not steps of the suggestion's life: kept out of its timeline.
 NOT_IN_TIMELINE = {"assignment.due_soon", "assignment.unit_registered"}
@@ -24,16 +25,12 @@ def on_unit_registered(tx: Transaction, event: Received) -> None:
     tx.execute(pg_insert(UnitName).values(**values).on_conflict_do_update(index_elements=[UnitName.id], set_=values))
 
 
-def on_opinion_escalated(tx: Transaction, event: Received) -> None:
-    create_draft_from_opinion(tx, event.payload)
-
-
 def on_lifecycle(tx: Transaction, event: Received) -> None:
     """Any assignment/evaluation step: a timeline entry, and the status it implies."""
     payload = event.payload  # an AssignmentEvent or evaluation's Evaluated
     if event.type in NOT_IN_TIMELINE:
         return
-    s = tx.scalar(select(Suggestion).where(Suggestion.id == payload.suggestion_id).with_for_update())
+    s = tx.get(Suggestion, payload.suggestion_id, with_for_update=True)
     if s is None:
         return
     add_timeline(tx, s.id, event.type.split(".", 1)[1], payload.actor,
@@ -71,11 +68,15 @@ def record_reply(tx: Transaction, s: Suggestion, event: Received) -> None:
     ).on_conflict_do_nothing(index_elements=[ReplyEntry.event_id]))
 
 
-HANDLERS = {
-    "station.deputy_registered": on_deputy,
-    "station.deputy_updated": on_deputy,
-    "station.opinion_escalated": on_opinion_escalated,
-    "assignment.unit_registered": on_unit_registered,
-    "evaluation.evaluated": on_lifecycle,
-    "*": on_lifecycle,  # assignment.* (see topology)
-}
+def make_handlers(rules: Rules) -> dict:
+    def on_opinion_escalated(tx: Transaction, event: Received) -> None:
+        create_draft_from_opinion(tx, event.payload, rules)
+
+    return {
+        "station.deputy_registered": on_deputy,
+        "station.deputy_updated": on_deputy,
+        "station.opinion_escalated": on_opinion_escalated,
+        "assignment.unit_registered": on_unit_registered,
+        "evaluation.evaluated": on_lifecycle,
+        "*": on_lifecycle,  # assignment.* (see topology)
+    }

@@ -1,8 +1,10 @@
-"""Who sees and acts on which station; paging shared by the reads."""
+"""Loading and locking of the station service's rows, with who may see and act on which;
+paging shared by the reads."""
 from sqlalchemy import exists, func, select
 
 from services.common.errors import Forbidden, NotFound
-from services.station.models import Membership, Station
+from services.common.store import load_or_404, not_found
+from services.station.models import Membership, Opinion, Station
 
 OVERSEERS = ("office", "leader", "admin")
 
@@ -23,10 +25,9 @@ def is_member(session, station_id: int, deputy_id: int | None) -> bool:
 
 def visible_station(session, actor: dict, station_id: int, lock: bool = False) -> Station:
     """The station, if the caller may see it: station staff see only their own (else 404)."""
-    query = select(Station).where(Station.id == station_id)
-    station = session.scalar(query.with_for_update() if lock else query)
-    if station is None or (actor.get("role") == "station" and actor.get("station_id") != station_id):
-        raise NotFound(f"station {station_id} not found")
+    station = load_or_404(session, Station, station_id, "station", lock)
+    if actor.get("role") == "station" and actor.get("station_id") != station_id:
+        raise not_found("station", station_id)  # as if it did not exist
     return station
 
 
@@ -39,6 +40,16 @@ def acting_station(session, actor: dict, station_id: int, *, deputies: bool = Tr
     if role == "deputy" and deputies and is_member(session, station_id, actor.get("deputy_id")):
         return station
     raise Forbidden(f"only the station's staff{' or member deputies' if deputies else ''} may do this")
+
+
+def visible_opinion(session, actor: dict, opinion_id: int, lock: bool = False) -> Opinion:
+    """The opinion, if the caller may see its station (else 404)."""
+    opinion = load_or_404(session, Opinion, opinion_id, "opinion", lock)
+    try:
+        visible_station(session, actor, opinion.station_id)
+    except NotFound:
+        raise not_found("opinion", opinion_id) from None
+    return opinion
 
 
 def sub(actor: dict) -> str | None:

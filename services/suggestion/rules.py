@@ -1,0 +1,26 @@
+"""The suggestion service's configurable rules (config.yml), given to workers as ``self.rules``."""
+from dataclasses import dataclass, field
+
+from nameko.extensions import DependencyProvider
+
+from services.suggestion import taxonomy
+
+
+@dataclass(frozen=True)
+class Rules:
+    # code -> 名称 of the category taxonomy, in the file's order
+    categories: dict = field(default_factory=lambda: taxonomy.load(taxonomy.DEFAULT_FILE))
+
+
+def rules_from(config: dict) -> Rules:
+    return Rules(categories=taxonomy.load(config.get("CATEGORIES_FILE") or taxonomy.DEFAULT_FILE))
+
+
+class SuggestionRules(DependencyProvider):
+    """Rules built once when the service starts (the taxonomy file is read then)."""
+
+    def setup(self):
+        self.rules = rules_from(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.rules
