@@ -188,3 +188,27 @@ def test_each_gateway_variable_reaches_the_settings(config):
     # set but empty, as the environment was read before: the rate limit off, a burst of one
     empty = settings_from(config(GATEWAY_PUBLIC_RATE="", GATEWAY_PUBLIC_BURST="", GATEWAY_MAX_BODY_BYTES=""))
     assert (empty.public_rate, empty.public_burst, empty.max_body_bytes) == (0, 1, 1024 * 1024)
+
+
+# enums: one source, the services' contracts
+
+def literals(path: Path) -> list[tuple[int, frozenset]]:
+    """(line, values) of every ``Literal[...]`` written out in the file."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal":
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if all(isinstance(i, ast.Constant) for i in items):
+                found.append((node.lineno, frozenset(i.value for i in items)))
+    return found
+
+
+def test_the_gateway_copies_no_enum_of_a_contract():
+    contracts = [ROOT / "services" / "common" / "schemas.py"] + \
+        [p for s in SERVICES for name in CONTRACT if (p := ROOT / "services" / s / f"{name}.py").exists()]
+    published = {values for path in contracts for _, values in literals(path) if len(values) > 1}
+    assert published
+    copies = [f"{path.relative_to(ROOT)}:{line} {sorted(values)}"
+              for path in sorted((ROOT / "gateway").rglob("*.py")) for line, values in literals(path)
+              if values in published]
+    assert copies == []
