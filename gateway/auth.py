@@ -20,9 +20,9 @@ def actor_from(request, secret: str, max_ttl: int) -> dict:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "unauthorized", "Authorization must be 'Bearer <token>'")
+    if not secret:  # refused at start outside development mode; never verify with an empty key
+        raise RuntimeError("GATEWAY_JWT_SECRET is not set")
     try:
-        if not secret:  # refused at start outside development mode; never verify with an empty key
-            raise RuntimeError("GATEWAY_JWT_SECRET is not set")
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat", "sub"]})
     except jwt.PyJWTError as exc:
         raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
