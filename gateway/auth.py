@@ -2,33 +2,37 @@
 import jwt
 
 from gateway.errors import ApiError
-from gateway.tokens import ID_CLAIMS, ROLES, max_ttl, secret
+from gateway.tokens import ID_CLAIMS
+from services.common.schemas import MAX_ID, ROLES
 
 STAFF = ("office", "leader", "admin")
-SIGNED_IN = ("admin", "office", "leader", "deputy", "unit", "station")
+SIGNED_IN = ROLES
 EVERYONE = ("public", *SIGNED_IN)  # no token needed; a token, if sent, must be valid
-MAX_ID = 2**63 - 1  # ids are PostgreSQL bigints
 
 
-def actor_from(request) -> dict:
-    """The caller as services see it: {sub, role, deputy_id?, unit_id?, station_id?}."""
+def actor_from(request, secret: str, max_ttl: int) -> dict:
+    """The caller as services see it: {sub, role, deputy_id?, unit_id?, station_id?}.
+
+    ``secret`` is the HS256 key (GATEWAY_JWT_SECRET), ``max_ttl`` the longest exp - iat accepted."""
     header = request.headers.get("Authorization", "")
     if not header:
         return {"role": "public", "sub": None}
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "unauthorized", "Authorization must be 'Bearer <token>'")
+    if not secret:  # refused at start outside development mode; never verify with an empty key
+        raise RuntimeError("GATEWAY_JWT_SECRET is not set")
     try:
-        claims = jwt.decode(token, secret(), algorithms=["HS256"], options={"require": ["exp", "iat", "sub"]})
+        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat", "sub"]})
     except jwt.PyJWTError as exc:
         raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
-    return actor_of(claims)
+    return actor_of(claims, max_ttl)
 
 
-def actor_of(claims: dict) -> dict:
+def actor_of(claims: dict, max_ttl: int) -> dict:
     """Validated claims as the actor; 401 naming the claim that is wrong (never a 500 further on)."""
     # PyJWT has checked that both convert to int (a string "2999..." does too)
-    lifetime, longest = int(claims["exp"]) - int(claims["iat"]), max_ttl()
+    lifetime, longest = int(claims["exp"]) - int(claims["iat"]), max_ttl
     if lifetime > longest:
         raise ApiError(401, "unauthorized", f"token lives {lifetime} s (exp - iat); at most {longest} s is accepted")
     if claims.get("role") not in ROLES:

@@ -3,10 +3,9 @@
 ``GATEWAY_CORS_ORIGINS`` is a comma-separated list of origins (``https://a.example,
 http://localhost:5173``), or ``*`` for any; empty (the default) sends no CORS headers at all.
 Tokens travel in the Authorization header, never cookies, so ``*`` exposes nothing a
-page could not already send; credentials are never allowed.
+page could not already send; credentials are never allowed. The API server builds one ``Cors``
+at start (gateway/http.py), from GATEWAY_CORS_ORIGINS and GATEWAY_CORS_MAX_AGE.
 """
-import os
-
 ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 ALLOW_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id"
 EXPOSE_HEADERS = "X-Request-Id, Retry-After"
@@ -50,5 +49,3 @@ class Cors:
             return self._vary()
         return {**self._vary(), "Access-Control-Allow-Origin": allowed, "Access-Control-Expose-Headers": EXPOSE_HEADERS}
 
-
-CORS = Cors(os.environ.get("GATEWAY_CORS_ORIGINS", ""), int(os.environ.get("GATEWAY_CORS_MAX_AGE", "600") or 600))

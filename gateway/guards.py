@@ -1,16 +1,15 @@
 """Hostile input at the door: body size (413) and media type (415), before any body is parsed.
 
 Run by the HTTP entrypoint for every request, before the handler (and so before auth):
-a refused body is never read past its limit, and no RPC is made for it.
+a refused body is never read past its limit, and no RPC is made for it. The JSON limit is
+GATEWAY_MAX_BODY_BYTES (gateway/settings.py); the import route's is fixed here.
 """
 import io
-import os
 
 from werkzeug.http import parse_options_header
 
 from gateway.errors import ApiError
 
-MAX_BODY_BYTES = int(os.environ.get("GATEWAY_MAX_BODY_BYTES", str(1024 * 1024)) or 1024 * 1024)
 UPLOAD_FILE_BYTES = 10 * 1024 * 1024   # the import route's file (gateway/routes/suggestions.py)
 UPLOAD_MAX_BYTES = UPLOAD_FILE_BYTES + 64 * 1024  # + multipart framing around it
 BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -22,8 +21,8 @@ def too_large(limit: int) -> ApiError:
                     [{"field": "body", "limit": limit}])
 
 
-def body_limit(upload: bool) -> int:
-    return UPLOAD_MAX_BYTES if upload else MAX_BODY_BYTES
+def body_limit(upload: bool, max_body_bytes: int) -> int:
+    return UPLOAD_MAX_BYTES if upload else max_body_bytes
 
 
 def admit_body(request, limit: int) -> None:
@@ -86,9 +85,9 @@ def check_media_type(method: str, content_type: str, length: int | None, upload:
                        [{"field": "Content-Type", "message": f"got {content_type or 'none'}"}])
 
 
-def admit(request, upload: bool = False) -> None:
+def admit(request, upload: bool, max_body_bytes: int) -> None:
     """Both checks of a request, in order: size, then media type."""
     if request.method not in BODY_METHODS:
         return
-    admit_body(request, body_limit(upload))
+    admit_body(request, body_limit(upload, max_body_bytes))
     check_media_type(request.method, request.headers.get("Content-Type", ""), request.content_length, upload)

@@ -5,6 +5,7 @@ from functools import partial
 
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
+from nameko.extensions import DependencyProvider
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
 from prometheus_client import Counter
@@ -13,10 +14,11 @@ from werkzeug.wrappers import Request, Response
 
 from gateway import guards, ratelimit
 from gateway.contract import JSON, Route, authorize, describe, parse_query
-from gateway.cors import CORS
-from gateway.errors import ApiError, error_body, json_response  # noqa: F401 - re-exported
+from gateway.cors import Cors
+from gateway.errors import ApiError, error_body, json_response
 from gateway.idempotency import context_for
 from gateway.security import secure
+from gateway.settings import GatewaySettings, settings_from
 from services.common.context import new_request_id
 from services.common.errors import LianxinError
 from services.common.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -64,12 +66,37 @@ class JsonErrorsApp(WsgiApp):
             answer = provider.handle_request(request)
         except HTTPException as exc:
             answer = response_for(exc)
-        return secure(answer, environ, request.headers)(environ, start_response)
+        settings = self.server.settings
+        return secure(answer, environ, request.headers, settings.trusted_proxies,
+                      settings.hsts_max_age)(environ, start_response)
 
 
 class ApiServer(WebServer):
+    """The API's web server, one per container: it reads the gateway's settings from config.yml
+    when the container starts and keeps what the whole process shares (the public routes'
+    token buckets, the CORS policy)."""
+
+    settings: GatewaySettings
+    limiter: ratelimit.Limiter
+    cors: Cors
+
+    def setup(self):
+        super().setup()
+        self.settings = settings_from(self.container.config)
+        self.limiter = ratelimit.Limiter(self.settings.public_rate, self.settings.public_burst)
+        self.cors = Cors(self.settings.cors_origins, self.settings.cors_max_age)
+
     def get_wsgi_app(self):
         return JsonErrorsApp(self)
+
+
+class ApiSettings(DependencyProvider):
+    """``self.settings`` in route handlers: the settings the API server read at start."""
+
+    server = ApiServer()
+
+    def get_dependency(self, worker_ctx) -> GatewaySettings:
+        return self.server.settings
 
 
 class ApiEntrypoint(HttpRequestHandler):
@@ -94,11 +121,11 @@ class ApiEntrypoint(HttpRequestHandler):
 
     def admit(self, request):
         """Hostile input, before any body is read or a worker started: 429, 413, 415."""
-        route = self.route
+        route, settings = self.route, self.server.settings
         try:
             if route is not None and ratelimit.limited(route, request.headers):
-                ratelimit.check(ratelimit.PUBLIC, ratelimit.client_address(request))
-            guards.admit(request, upload=bool(route and route.upload))
+                ratelimit.check(self.server.limiter, ratelimit.client_address(request, settings.trusted_proxies))
+            guards.admit(request, bool(route and route.upload), settings.max_body_bytes)
         except ApiError as exc:
             REFUSED.labels(str(exc.status), exc.code).inc()
             raise
@@ -106,9 +133,9 @@ class ApiEntrypoint(HttpRequestHandler):
     def handle_request(self, request):
         request.shallow = False
         request_id = request.headers.get(REQUEST_ID_HEADER) or new_request_id()
-        origin = request.headers.get("Origin")
+        origin, settings, cors = request.headers.get("Origin"), self.server.settings, self.server.cors
         if request.method == "OPTIONS":  # a CORS preflight (the catch-all route takes OPTIONS on any path)
-            response = Response(status=204, headers=CORS.preflight(origin))
+            response = Response(status=204, headers=cors.preflight(origin))
             response.headers[REQUEST_ID_HEADER] = request_id
             return response
         try:
@@ -117,15 +144,15 @@ class ApiEntrypoint(HttpRequestHandler):
             self.check_signature(args, kwargs)
             context = {"request_id": request_id}
             if self.route and self.route.creates and IDEMPOTENCY_HEADER in request.headers:
-                request.actor = authorize(request, self.route)  # the scope needs the caller now
-                context.update(context_for(request, request.actor))
+                request.actor = authorize(request, self.route, settings)  # the scope needs the caller now
+                context.update(context_for(request, request.actor, settings.trusted_proxies))
             event = Event()
             self.container.spawn_worker(self, args, kwargs, context_data=context,
                                         handle_result=partial(self.handle_result, event))
             response = self.response_from_result(event.wait())
         except Exception as exc:  # noqa: BLE001 - turned into the error format
             response = self.response_from_exception(exc)
-        for name, value in CORS.simple(origin).items():
+        for name, value in cors.simple(origin).items():
             if name == "Vary":
                 response.vary.add(value)
             else:
@@ -148,7 +175,8 @@ def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=N
         hidden: bool = False, tags: tuple[str, ...] = ()):
     """Declare a route: the handler runs only for callers whose role is in ``roles`` (401/403
     otherwise), with ``request.actor`` and, given a ``query`` model, ``request.query`` (parsed,
-    422 naming the parameter) set. The same declaration feeds the OpenAPI document; errors that
+    422 naming the parameter) set. The handler's service has the ``ApiSettings`` dependency
+    as ``self.settings`` (gateway/routes/base.py). The same declaration feeds the OpenAPI document; errors that
     are answers (4xx, 503) are logged without a traceback."""
     def decorate(fn):
         summary, description = describe(fn)
@@ -161,7 +189,7 @@ def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=N
         @functools.wraps(fn)
         def handler(self, request, *args, **kwargs):
             if getattr(request, "actor", None) is None:  # not yet read for an Idempotency-Key
-                request.actor = authorize(request, route)
+                request.actor = authorize(request, route, self.settings)
             if query is not None:
                 request.query = parse_query(request, query)
             return fn(self, request, *args, **kwargs)

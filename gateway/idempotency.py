@@ -17,13 +17,13 @@ KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, no spaces (a
 CHUNK = 64 * 1024
 
 
-def context_for(request, actor: dict) -> dict:
+def context_for(request, actor: dict, trusted_proxies: int) -> dict:
     """Context data entries for a creating request: {} without the header."""
     key = request.headers.get(HEADER)
     if key is None:
         return {}
     check_key(key)
-    return {KEY: key, SCOPE: scope_of(actor, request), FINGERPRINT: fingerprint(request)}
+    return {KEY: key, SCOPE: scope_of(actor, request, trusted_proxies), FINGERPRINT: fingerprint(request)}
 
 
 def check_key(key: str) -> None:
@@ -33,14 +33,14 @@ def check_key(key: str) -> None:
                        [{"field": HEADER, "message": "1 to 255 printable ASCII characters, no spaces"}])
 
 
-def scope_of(actor: dict, request) -> str:
+def scope_of(actor: dict, request, trusted_proxies: int) -> str:
     """Keys are per caller: the signed-in identity, or for the public the client's address.
 
     The identity is the role, sub and every id claim: two tokens that share a sub but not a
     deputy_id (any hand-made token, or `make token` before subs named the id) are two callers.
     """
     if actor.get("role", "public") == "public":
-        return f"public:{client_address(request)}"
+        return f"public:{client_address(request, trusted_proxies)}"
     identity = {name: actor[name] for name in ("role", "sub", *ID_CLAIMS) if actor.get(name) is not None}
     return json.dumps(identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 

@@ -7,8 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from services.common.schemas import Id
-from services.station.schemas import Level
+from services.common.schemas import Id, Level
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50

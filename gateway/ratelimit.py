@@ -5,22 +5,19 @@ and /docs), when called without an Authorization header, take one token from the
 bucket; an empty bucket is a 429 with Retry-After. The buckets live in memory, per gateway
 process: with N replicas behind a balancer a client may get up to N times the rate. The QR
 intake keeps its own limit per link and address in the station service (shared by replicas).
+The rate and burst are GATEWAY_PUBLIC_RATE and GATEWAY_PUBLIC_BURST (gateway/settings.py).
 """
 import math
-import os
 import time
 from collections import OrderedDict
 
 from gateway.errors import ApiError
 
-RATE = float(os.environ.get("GATEWAY_PUBLIC_RATE", "120") or 0)     # per minute and address; 0 = off
-BURST = int(os.environ.get("GATEWAY_PUBLIC_BURST", "30") or 1)       # requests at once after a pause
-TRUSTED_PROXIES = int(os.environ.get("GATEWAY_TRUSTED_PROXIES", "0") or 0)
 DOCS = "/docs"
 MAX_CLIENTS = 50_000  # buckets kept; the least recently seen is dropped first (it starts full again)
 
 
-def client_address(request, trusted_proxies: int = TRUSTED_PROXIES) -> str:
+def client_address(request, trusted_proxies: int) -> str:
     """The caller's address, for the public routes' buckets and the QR intake limit.
 
     With no trusted proxy it is the connection's peer. Behind N proxies that each append the
@@ -78,5 +75,3 @@ def check(limiter: Limiter, key: str) -> None:
         raise ApiError(429, "rate_limited", f"too many requests from this address; retry in {wait} s",
                        [{"field": "client", "retry_after": wait}], headers={"Retry-After": str(wait)})
 
-
-PUBLIC = Limiter(RATE, BURST)  # this process's buckets

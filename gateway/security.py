@@ -10,27 +10,22 @@ HSTS only when the request came over https: the connection itself, or, behind
 is not believed without a trusted proxy: HSTS over plain http would be ignored anyway,
 but a wrong one would pin a development host to https.
 """
-import os
-
-from gateway.ratelimit import TRUSTED_PROXIES
-
-HSTS_MAX_AGE = int(os.environ.get("GATEWAY_HSTS_MAX_AGE", "31536000") or 0)  # 0: no HSTS
 # a JSON API loads nothing and is framed by nobody
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 ALWAYS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"}
 DEFAULTS = {"Cache-Control": "no-store", "Content-Security-Policy": API_POLICY}
 
 
-def over_https(environ: dict, headers, trusted_proxies: int = TRUSTED_PROXIES) -> bool:
+def over_https(environ: dict, headers, trusted_proxies: int) -> bool:
     if environ.get("wsgi.url_scheme") == "https":
         return True
     forwarded = [p.strip().lower() for p in headers.get("X-Forwarded-Proto", "").split(",") if p.strip()]
     return bool(trusted_proxies) and len(forwarded) >= trusted_proxies and forwarded[-trusted_proxies] == "https"
 
 
-def secure(response, environ: dict, request_headers, trusted_proxies: int = TRUSTED_PROXIES,
-           hsts_max_age: int = HSTS_MAX_AGE):
-    """Add the headers to ``response`` (a werkzeug Response) and return it."""
+def secure(response, environ: dict, request_headers, trusted_proxies: int, hsts_max_age: int):
+    """Add the headers to ``response`` (a werkzeug Response) and return it; no HSTS when
+    ``hsts_max_age`` (GATEWAY_HSTS_MAX_AGE) is 0."""
     for name, value in ALWAYS.items():
         response.headers[name] = value
     for name, value in DEFAULTS.items():

@@ -4,30 +4,25 @@
     python -m gateway.tokens --role unit --unit-id 3
 """
 import argparse
-import os
 import sys
 import time
 
 import jwt
 
+from services.common.schemas import ROLES
 from services.common.secret_check import MODE_VARIABLE, development_mode, setting
 
-ROLES = ("admin", "office", "leader", "deputy", "unit", "station")
 ID_CLAIMS = ("deputy_id", "unit_id", "station_id")
 DEFAULT_TTL = 8 * 3600
 
 
 def secret() -> str:
-    """GATEWAY_JWT_SECRET; in development mode its development value when unset."""
+    """GATEWAY_JWT_SECRET of this shell (the CLI's key; the gateway's own is in its settings);
+    in development mode its development value when unset."""
     value = setting(None, "GATEWAY_JWT_SECRET")
     if not value:  # the gateway refuses to start so; a CLI must not sign with an empty key either
         raise RuntimeError("GATEWAY_JWT_SECRET is not set")
     return value
-
-
-def max_ttl() -> int:
-    """The longest lifetime (exp - iat, seconds) the gateway accepts: GATEWAY_TOKEN_MAX_TTL, 12 h."""
-    return int(os.environ.get("GATEWAY_TOKEN_MAX_TTL") or 12 * 3600)
 
 
 def make_token(role: str, sub: str | None = None, deputy_id: int | None = None,

@@ -5,9 +5,9 @@ from typing import Literal
 from pydantic import Field
 
 from gateway.answers.common import Answer, page_of
+from services.assignment.schemas import ContactMethod, ContactStage, UrgeMethod
+from services.assignment.schemas import State as AssignmentState
 
-# services/assignment/domain.py STATES (tests/unit/test_answers_assignment.py keeps them equal)
-AssignmentState = Literal["assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
 
 
 class RoutingCandidate(Answer):
@@ -68,8 +68,8 @@ class ContactAnswer(Answer):
     """A contact with the deputy (三见面)."""
     id: int
     unit_id: int
-    stage: Literal["before", "during", "after"]
-    method: Literal["visit", "phone", "meeting", "online"]
+    stage: ContactStage
+    method: ContactMethod
     note: str
     at: datetime
 
@@ -87,7 +87,7 @@ class CoOpinionAnswer(Answer):
 class UrgingAnswer(Answer):
     """An urging (督办) by phone or by letter (督办函, its text as sent)."""
     id: int
-    method: Literal["phone", "letter"]
+    method: UrgeMethod
     note: str | None
     days_late: int
     letter: str | None = Field(description="the letter's text; null for a phone call")

@@ -8,10 +8,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from gateway.answers.common import Answer
+from services.common.schemas import Level
+from services.evaluation.schemas import Choice as Satisfaction
 
-# services/evaluation/domain.py CHOICES and LEVELS (tests/unit/test_answers_assignment.py keeps them equal)
-Satisfaction = Literal["satisfied", "basic", "dissatisfied"]
-Level = Literal["national", "provincial", "city", "county", "township"]
 Rate = Annotated[float, Field(ge=0, le=1)] | None
 
 

@@ -3,13 +3,14 @@
 Named Station* so they never clash with the co-units' opinions of the assignment area.
 """
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, RootModel
 
 from gateway.answers.common import Answer, page_of
+from services.station.schemas import Disposition
 
-Disposition = Literal["resolved", "forwarded", "escalated"]
+OpinionStatus = Literal[("open", *get_args(Disposition))]  # open until disposed of, one enum
 
 
 class StationOpinionReceipt(Answer):
@@ -39,7 +40,7 @@ class StationOpinionAnswer(Answer):
     activity_id: int | None
     recorded_by: str | None
     received_at: datetime
-    status: Literal["open", "resolved", "forwarded", "escalated"]
+    status: OpinionStatus
     disposition: StationOpinionDisposition | None
     suggestion_id: int | None = Field(description="escalated: the suggestion made from it, once submitted")
     suggestion_number: str | None

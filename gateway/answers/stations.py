@@ -10,10 +10,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from gateway.answers.common import Answer, page_of
-
-Level = Literal["national", "provincial", "city", "county", "township"]
-StationType = Literal["home", "station", "point"]
-ActivityType = Literal["reception", "research", "inspection", "training", "visit"]
+from services.common.schemas import Level
+from services.station.schemas import ActivityType, StationType
 Stars = Annotated[int, Field(ge=0, le=3, description="0–3, from the latest inspection")]
 
 

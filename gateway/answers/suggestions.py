@@ -4,18 +4,12 @@ Built by services/suggestion (views.py, batch.py). The category is a code of the
 taxonomy (GET /api/v1/categories), so it is a string, not an enum.
 """
 from datetime import datetime
-from typing import Literal
 
 from pydantic import Field
 
 from gateway.answers.common import Answer, ErrorDetail, page_of
+from services.suggestion.schemas import Kind, PublicStatus, Source, Status
 
-Status = Literal["draft", "submitted", "accepted", "returned", "merged", "withdrawn", "assigned", "signed",
-                 "replied", "evaluated", "rehandling", "closed"]
-# the statuses of a suggestion that may be public (accepted, wherever it is in handling)
-PublicStatus = Literal["accepted", "assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
-Kind = Literal["session", "recess"]
-Source = Literal["research", "inspection", "group", "visit", "station", "other"]
 NUMBER = "the session's number label, e.g. 第0001号; null for a draft"
 
 

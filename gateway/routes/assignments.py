@@ -2,7 +2,6 @@
 from gateway.answers import assignments as A
 from gateway.auth import STAFF
 from gateway.http import api
-from gateway.params import body
 from gateway.queries import AssignmentList, RoutingQuery, page
 from gateway.routes.base import Proxies
 from services.assignment.schemas import (
@@ -29,86 +28,86 @@ class AssignmentRoutes(Proxies):
          answer=A.RoutingAnswer, tags=TAGS)
     def routing(self, request, suggestion_id):
         """Recommended lead units for a suggestion, best first, with the reasons."""
-        return self.rpc("assignment", "routing", request.actor, suggestion_id, request.query["limit"])
+        return self.call(self.assignment.routing, request.actor, suggestion_id, request.query["limit"])
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/assignment", roles=("office",), body=AssignIn,
          status=201, creates=True, answer=A.AssignmentAnswer, tags=TAGS)
     def assign(self, request, suggestion_id):
         """Assign an accepted suggestion to a lead unit and co-units, with a deadline."""
-        return 201, self.rpc("assignment", "assign", request.actor, suggestion_id, body(request))
+        return 201, self.call(self.assignment.assign, request.actor, suggestion_id, self.body(request))
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/supervision", roles=("office",), body=SupervisionIn,
          status=201, creates=True, answer=A.SupervisionAnswer, tags=TAGS)
     def supervise(self, request, suggestion_id):
         """Put a suggestion under key supervision (重点督办) by a named leader."""
-        return 201, self.rpc("assignment", "set_supervision", request.actor, suggestion_id, body(request))
+        return 201, self.call(self.assignment.set_supervision, request.actor, suggestion_id, self.body(request))
 
     @api("GET", "/api/v1/assignments", roles=(*STAFF, "unit"), query=AssignmentList, answer=A.AssignmentPage,
          tags=TAGS)
     def list_assignments(self, request):
         """Assignments the caller may see: a unit those where it is lead or co-unit."""
         wanted, limit, offset = page(request)
-        return self.rpc("assignment", "list", request.actor, wanted, limit, offset)
+        return self.call(self.assignment.list, request.actor, wanted, limit, offset)
 
     @api("GET", ASSIGNMENT, roles=(*STAFF, "unit"), answer=A.AssignmentDetailAnswer, tags=TAGS)
     def get_assignment(self, request, assignment_id):
         """One assignment with units' sign state, contacts, opinions, replies and urgings."""
-        return self.rpc("assignment", "get", request.actor, assignment_id)
+        return self.call(self.assignment.get, request.actor, assignment_id)
 
     @api("POST", ASSIGNMENT + "/sign", roles=("unit",), answer=A.AssignmentAnswer, tags=TAGS)
     def sign(self, request, assignment_id):
         """The calling unit (lead or co-unit) signs for the assignment."""
-        return self.rpc("assignment", "sign", request.actor, assignment_id)
+        return self.call(self.assignment.sign, request.actor, assignment_id)
 
     @api("POST", ASSIGNMENT + "/dispute", roles=("unit",), body=DisputeIn, answer=A.DisputeAnswer, tags=TAGS)
     def dispute(self, request, assignment_id):
         """The calling unit disputes the assignment, within the dispute window (409 after it)."""
-        return self.rpc("assignment", "dispute", request.actor, assignment_id, body(request))
+        return self.call(self.assignment.dispute, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/reroute", roles=("office",), body=RerouteIn, answer=A.AssignmentAnswer, tags=TAGS)
     def reroute(self, request, assignment_id):
         """Give the assignment other units; the history is kept."""
-        return self.rpc("assignment", "reroute", request.actor, assignment_id, body(request))
+        return self.call(self.assignment.reroute, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/contacts", roles=("unit",), body=ContactIn, status=201, creates=True,
          answer=A.ContactAnswer, tags=TAGS)
     def add_contact(self, request, assignment_id):
         """Record a contact with the deputy (before, during or after handling)."""
-        return 201, self.rpc("assignment", "add_contact", request.actor, assignment_id, body(request))
+        return 201, self.call(self.assignment.add_contact, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/opinions", roles=("unit",), body=CoOpinionIn, status=201, creates=True,
          answer=A.CoOpinionAnswer, tags=TAGS)
     def add_opinion(self, request, assignment_id):
         """A co-unit's opinion for the lead unit."""
-        return 201, self.rpc("assignment", "add_opinion", request.actor, assignment_id, body(request))
+        return 201, self.call(self.assignment.add_opinion, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/reply", roles=("unit",), body=ReplyIn, status=201, creates=True,
          answer=A.UnitReplyAnswer, tags=TAGS)
     def reply(self, request, assignment_id):
         """The lead unit's reply with its result class (A/B/C), only after signing."""
-        return 201, self.rpc("assignment", "reply", request.actor, assignment_id, body(request))
+        return 201, self.call(self.assignment.reply, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/follow-up", roles=("unit",), body=FollowUpIn, status=201, creates=True,
          answer=A.UnitReplyAnswer, tags=TAGS)
     def follow_up(self, request, assignment_id):
         """Progress on a B-class (planned) reply."""
-        return 201, self.rpc("assignment", "follow_up", request.actor, assignment_id, body(request))
+        return 201, self.call(self.assignment.follow_up, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/extension", roles=("unit", "office"), body=(ExtensionIn, ExtensionDecisionIn),
          status=(201, 200), creates=True, answer=A.ExtensionAnswer, tags=TAGS)
     def extension(self, request, assignment_id):
         """The lead unit asks for more days ({days, reason} → 201); the office decides ({approve} → 200)."""
         if request.actor["role"] == "unit":
-            return 201, self.rpc("assignment", "request_extension", request.actor, assignment_id, body(request))
-        return self.rpc("assignment", "decide_extension", request.actor, assignment_id, body(request))
+            return 201, self.call(self.assignment.request_extension, request.actor, assignment_id, self.body(request))
+        return self.call(self.assignment.decide_extension, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/urge", roles=("office", "leader"), body=UrgeIn, status=201, creates=True,
          answer=A.UrgingAnswer, tags=TAGS)
     def urge(self, request, assignment_id):
         """Urge a slow unit by phone or by letter (督办函)."""
-        return 201, self.rpc("assignment", "urge", request.actor, assignment_id, body(request))
+        return 201, self.call(self.assignment.urge, request.actor, assignment_id, self.body(request))
 
     @api("GET", ASSIGNMENT + "/letter", roles=("office", "leader"), answer=A.UrgingLetterAnswer, tags=TAGS)
     def letter(self, request, assignment_id):
         """The urging letter (督办函) for this assignment, filled in from its template."""
-        return self.rpc("assignment", "letter", request.actor, assignment_id)
+        return self.call(self.assignment.letter, request.actor, assignment_id)

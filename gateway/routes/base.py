@@ -1,18 +1,46 @@
-"""Shared pieces of every route group: the services' proxies and a timed call."""
-import os
+"""Shared pieces of every route group: the services' proxies, the settings, a timed call, the body.
 
-from services.common.rpc import call, timed_proxy
+A route names the service method it calls in code: ``self.call(self.suggestion.submit, ...)``
+(tests/unit/test_contracts.py checks that every one is an @rpc method of that service).
+"""
+from nameko.rpc import ServiceProxy
 
-RPC_TIMEOUT = float(os.environ.get("GATEWAY_RPC_TIMEOUT", "5"))
+from gateway.http import ApiServer, ApiSettings
+from gateway.json_body import parse
+from services.common.amqp import ResilientRpcProxy
+from services.common.rpc import call
+
+
+class TimedProxy(ResilientRpcProxy):
+    """An RpcProxy whose requests expire in RabbitMQ after the gateway's RPC timeout
+    (GATEWAY_RPC_TIMEOUT, as services.common.rpc.timed_proxy): a request to a service that is
+    down is not carried out when it returns, long after its caller got a 503."""
+
+    server = ApiServer()  # holds the settings read at start
+
+    def get_dependency(self, worker_ctx):
+        options = {**self.options, "expiration": self.server.settings.rpc_timeout}
+        return ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **options)
 
 
 class Proxies:
-    suggestion = timed_proxy("suggestion", RPC_TIMEOUT)
-    assignment = timed_proxy("assignment", RPC_TIMEOUT)
-    station = timed_proxy("station", RPC_TIMEOUT)
-    evaluation = timed_proxy("evaluation", RPC_TIMEOUT)
-    notify = timed_proxy("notify", RPC_TIMEOUT)
+    settings = ApiSettings()
+    suggestion = TimedProxy("suggestion")
+    assignment = TimedProxy("assignment")
+    station = TimedProxy("station")
+    evaluation = TimedProxy("evaluation")
+    notify = TimedProxy("notify")
 
-    def rpc(self, service: str, method: str, *args, timeout: float = RPC_TIMEOUT, **kwargs):
-        """Call a service; no answer within the timeout is a 503."""
-        return call(getattr(getattr(self, service), method), *args, timeout=timeout, **kwargs)
+    def call(self, method_proxy, *args, timeout: float | None = None, **kwargs):
+        """``method_proxy(*args, **kwargs)``; no answer within the timeout (the settings', unless
+        given) is a 503."""
+        return call(method_proxy, *args, timeout=timeout or self.settings.rpc_timeout, **kwargs)
+
+    def body(self, request) -> dict:
+        """The JSON object sent (empty: {}). Size and media type were checked before the handler
+        ran (gateway/guards.py); depth, strings, numbers and Unicode are checked here
+        (gateway/json_body.py)."""
+        raw = request.get_data(cache=True)
+        if not raw:
+            return {}
+        return parse(raw, self.settings.json_limits)

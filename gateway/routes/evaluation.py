@@ -7,7 +7,6 @@ from gateway.answers import evaluation as E
 from gateway.auth import STAFF
 from gateway.contract import XLSX
 from gateway.http import api
-from gateway.params import body
 from gateway.queries import StatsFilters
 from gateway.routes.base import Proxies
 from services.evaluation.schemas import (
@@ -28,67 +27,67 @@ class EvaluationRoutes(Proxies):
          status=201, creates=True, answer=E.RatingAnswer, tags=TAGS)
     def evaluate(self, request, assignment_id):
         """The lead deputy rates the reply; dissatisfied opens rehandling."""
-        return 201, self.rpc("evaluation", "evaluate", request.actor, assignment_id, body(request))
+        return 201, self.call(self.evaluation.evaluate, request.actor, assignment_id, self.body(request))
 
     @api("POST", "/api/v1/satisfaction-tests", roles=("office",), body=TestIn, status=201, creates=True,
          answer=E.SatisfactionTestAnswer, tags=TAGS)
     def create_test(self, request):
         """Open a standing-committee satisfaction test (满意度测评) of units."""
-        return 201, self.rpc("evaluation", "create_test", request.actor, body(request))
+        return 201, self.call(self.evaluation.create_test, request.actor, self.body(request))
 
     @api("GET", "/api/v1/satisfaction-tests/<int:test_id>", roles=STAFF, answer=E.SatisfactionTestAnswer, tags=TAGS)
     def get_test(self, request, test_id):
         """A satisfaction test with its ballots so far (tallies once closed)."""
-        return self.rpc("evaluation", "get_test", request.actor, test_id)
+        return self.call(self.evaluation.get_test, request.actor, test_id)
 
     @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/ballots", roles=("office",), body=BallotIn,
          status=201, creates=True, answer=E.BallotAnswer, tags=TAGS)
     def record_ballot(self, request, test_id):
         """Record one voter's ballot."""
-        return 201, self.rpc("evaluation", "record_ballot", request.actor, test_id, body(request))
+        return 201, self.call(self.evaluation.record_ballot, request.actor, test_id, self.body(request))
 
     @api("POST", "/api/v1/satisfaction-tests/<int:test_id>/close", roles=("office",), answer=E.SatisfactionTestAnswer,
          tags=TAGS)
     def close_test(self, request, test_id):
         """Close a test: per-unit tallies."""
-        return self.rpc("evaluation", "close_test", request.actor, test_id)
+        return self.call(self.evaluation.close_test, request.actor, test_id)
 
     @api("POST", "/api/v1/assessments", roles=("office",), body=AssessmentIn, status=201, creates=True,
          answer=E.AssessmentAnswer, tags=TAGS)
     def create_assessment(self, request):
         """A third-party assessment: a random sample of suggestions to score."""
-        return 201, self.rpc("evaluation", "create_assessment", request.actor, body(request))
+        return 201, self.call(self.evaluation.create_assessment, request.actor, self.body(request))
 
     @api("GET", "/api/v1/assessments/<int:assessment_id>", roles=STAFF, answer=E.AssessmentAnswer, tags=TAGS)
     def get_assessment(self, request, assessment_id):
         """An assessment with its sample and scores."""
-        return self.rpc("evaluation", "get_assessment", request.actor, assessment_id)
+        return self.call(self.evaluation.get_assessment, request.actor, assessment_id)
 
     @api("POST", "/api/v1/assessments/<int:assessment_id>/scores", roles=("office",), body=ScoreIn,
          status=201, creates=True, answer=E.AssessmentScoreAnswer, tags=TAGS)
     def add_score(self, request, assessment_id):
         """Score one sampled suggestion."""
-        return 201, self.rpc("evaluation", "add_score", request.actor, assessment_id, body(request))
+        return 201, self.call(self.evaluation.add_score, request.actor, assessment_id, self.body(request))
 
     @api("GET", "/api/v1/stats/rates", roles=(*STAFF, "unit"), query=StatsFilters, answer=E.RatesAnswer, tags=TAGS)
     def rates(self, request):
         """Completion, resolution, satisfaction and on-time rates; a unit sees only its own."""
-        return self.rpc("evaluation", "rates", request.actor, request.query)
+        return self.call(self.evaluation.rates, request.actor, request.query)
 
     @api("GET", "/api/v1/stats/units", roles=STAFF, query=StatsFilters, answer=E.UnitRankingAnswer, tags=TAGS)
     def unit_ranking(self, request):
         """Units ranked, each with its rates."""
-        return self.rpc("evaluation", "unit_ranking", request.actor, request.query)
+        return self.call(self.evaluation.unit_ranking, request.actor, request.query)
 
     @api("GET", "/api/v1/stats/overdue", roles=(*STAFF, "unit"), query=StatsFilters, answer=E.OverdueAnswer, tags=TAGS)
     def overdue(self, request):
         """Overdue assignments, most late first (at most 200); a unit sees only its own."""
-        items = self.rpc("evaluation", "overdue", request.actor, request.query, OVERDUE_LIMIT)
+        items = self.call(self.evaluation.overdue, request.actor, request.query, OVERDUE_LIMIT)
         return {"items": items, "limit": OVERDUE_LIMIT}
 
     @api("GET", "/api/v1/reports/rates.xlsx", roles=STAFF, query=StatsFilters, media=XLSX, tags=TAGS)
     def rates_report(self, request):
         """The rates and the unit ranking as an Excel workbook."""
-        data = base64.b64decode(self.rpc("evaluation", "rates_report", request.actor, request.query))
+        data = base64.b64decode(self.call(self.evaluation.rates_report, request.actor, request.query))
         return Response(data, status=200, mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="rates.xlsx"'})

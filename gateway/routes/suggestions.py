@@ -16,7 +16,6 @@ from gateway.auth import EVERYONE, STAFF
 from gateway.contract import XLSX
 from gateway.errors import ApiError
 from gateway.http import api
-from gateway.params import body
 from gateway.queries import (
     PublicSuggestionList,
     SuggestionFilters,
@@ -47,7 +46,7 @@ class SuggestionRoutes(Proxies):
 
         A deputy submits as the lead deputy; the office submits on a deputy's behalf with
         `lead_deputy_id`. A submitted suggestion gets its number; a draft gets none."""
-        return 201, self.rpc("suggestion", "submit", request.actor, body(request))
+        return 201, self.call(self.suggestion.submit, request.actor, self.body(request))
 
     @api("GET", "/api/v1/suggestions", roles=SCOPED, query=SuggestionList, answer=SuggestionPage, tags=TAGS)
     def list_suggestions(self, request):
@@ -56,31 +55,31 @@ class SuggestionRoutes(Proxies):
         A deputy sees those they lead or co-signed and public ones; a unit those assigned to it;
         office, leader and admin see all. `total_exact` is false when a keyword count was capped."""
         wanted, limit, offset = page(request)
-        return self.rpc("suggestion", "list", request.actor, wanted, limit, offset)
+        return self.call(self.suggestion.list, request.actor, wanted, limit, offset)
 
     @api("GET", "/api/v1/suggestions/<int:suggestion_id>", roles=SCOPED, answer=SuggestionDetailAnswer,
          tags=TAGS)
     def get_suggestion(self, request, suggestion_id):
         """One suggestion with its assignment summary and timeline."""
-        return self.rpc("suggestion", "get", request.actor, suggestion_id)
+        return self.call(self.suggestion.get, request.actor, suggestion_id)
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/submit", roles=("deputy", "office"),
          body=DraftUpdate, answer=SuggestionAnswer, tags=TAGS)
     def submit_draft(self, request, suggestion_id):
         """Submit a draft (optionally changing its fields): it becomes submitted and gets its number."""
-        return self.rpc("suggestion", "submit_draft", request.actor, suggestion_id, body(request))
+        return self.call(self.suggestion.submit_draft, request.actor, suggestion_id, self.body(request))
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/screening", roles=("office",), body=ScreeningIn,
          answer=SuggestionAnswer, tags=TAGS)
     def screen_suggestion(self, request, suggestion_id):
         """Screen a submitted suggestion: accept, return (with a reason) or merge into another."""
-        return self.rpc("suggestion", "screen", request.actor, suggestion_id, body(request))
+        return self.call(self.suggestion.screen, request.actor, suggestion_id, self.body(request))
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/withdraw", roles=("deputy", "office"),
          body=WithdrawIn, answer=SuggestionAnswer, tags=TAGS)
     def withdraw_suggestion(self, request, suggestion_id):
         """Withdraw a suggestion before it is assigned (the lead deputy, or the office)."""
-        return self.rpc("suggestion", "withdraw", request.actor, suggestion_id, body(request))
+        return self.call(self.suggestion.withdraw, request.actor, suggestion_id, self.body(request))
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/publish", roles=("office",), body=PublishIn,
          answer=SuggestionAnswer, tags=TAGS)
@@ -90,26 +89,26 @@ class SuggestionRoutes(Proxies):
         Phone and ID-card numbers, bank cards, e-mail addresses and house numbers are masked
         (138****5678) in every text the office does not give in `texts` (review them first with
         GET /suggestions/{id}/publication). Publishing again replaces the published texts."""
-        return self.rpc("suggestion", "publish", request.actor, suggestion_id, body(request))
+        return self.call(self.suggestion.publish, request.actor, suggestion_id, self.body(request))
 
     @api("GET", "/api/v1/suggestions/<int:suggestion_id>/publication", roles=("office",),
          answer=PublicationAnswer, tags=TAGS)
     def suggestion_publication(self, request, suggestion_id):
         """Preview the title, body and replies as publishing would show them, each masked span listed."""
-        return self.rpc("suggestion", "publication", request.actor, suggestion_id)
+        return self.call(self.suggestion.publication, request.actor, suggestion_id)
 
     @api("GET", "/api/v1/public/suggestions", roles=EVERYONE, query=PublicSuggestionList,
          answer=PublicSuggestionPage, tags=("public",))
     def public_suggestions(self, request):
         """Published suggestions with their replies, without contact data (no sign-in needed)."""
         wanted, limit, offset = page(request)
-        return self.rpc("suggestion", "public_list", wanted, limit, offset)
+        return self.call(self.suggestion.public_list, wanted, limit, offset)
 
     @api("GET", "/api/v1/public/suggestions/<int:suggestion_id>", roles=EVERYONE,
          answer=PublicSuggestionAnswer, tags=("public",))
     def public_suggestion(self, request, suggestion_id):
         """One published suggestion with its replies (no sign-in needed)."""
-        return self.rpc("suggestion", "public_get", suggestion_id)
+        return self.call(self.suggestion.public_get, suggestion_id)
 
     @api("POST", "/api/v1/suggestions/import", roles=("office",), upload=True, creates=True,
          answer=SuggestionImportAnswer, tags=TAGS)
@@ -126,11 +125,11 @@ class SuggestionRoutes(Proxies):
         if len(content) > MAX_IMPORT_BYTES:
             raise ApiError(413, "too_large", "the file is too large")
         encoded = base64.b64encode(content).decode()
-        return self.rpc("suggestion", "import_batch", request.actor, upload.filename or "", encoded, timeout=60)
+        return self.call(self.suggestion.import_batch, request.actor, upload.filename or "", encoded, timeout=60)
 
     @api("GET", "/api/v1/suggestions/export.xlsx", roles=STAFF, query=SuggestionFilters, media=XLSX, tags=TAGS)
     def export_suggestions(self, request):
         """The filtered suggestions as an Excel workbook."""
-        content = base64.b64decode(self.rpc("suggestion", "export", request.actor, request.query, timeout=60))
+        content = base64.b64decode(self.call(self.suggestion.export, request.actor, request.query, timeout=60))
         return Response(content, status=200, mimetype=XLSX,
                         headers={"Content-Disposition": "attachment; filename=suggestions.xlsx"})

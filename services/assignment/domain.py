@@ -8,7 +8,7 @@ DEFAULT_DEADLINES = {"reply": 90, "co_opinion": 30, "dispute": 10, "rehandling":
 RESULT_CLASSES = {"A": "已解决或基本解决", "B": "正在解决或列入计划解决", "C": "因条件限制或其他原因暂不能解决"}
 FOLLOW_UP_CLASSES = ("B",)  # replies that get a follow-up reply once solved (跟踪办理)
 
-STATES = ("assigned", "signed", "replied", "evaluated", "rehandling", "closed")
+# the states themselves are the contract's: services/assignment/schemas.py State
 REPLYABLE = ("signed", "rehandling")
 HANDLING = ("assigned", "signed", "rehandling")  # no reply yet in this round: the due date runs
 REROUTABLE = ("assigned", "signed")

@@ -1,9 +1,15 @@
 """Request models of the assignment service."""
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.common.schemas import Id
+
+State = Literal["assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
+STATES: tuple[str, ...] = get_args(State)
+ContactStage = Literal["before", "during", "after"]
+ContactMethod = Literal["visit", "phone", "meeting", "online"]
+UrgeMethod = Literal["phone", "letter"]
 
 
 class UnitIn(BaseModel):
@@ -55,8 +61,8 @@ class DisputeIn(BaseModel):
 class ContactIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    stage: Literal["before", "during", "after"]
-    method: Literal["visit", "phone", "meeting", "online"]
+    stage: ContactStage
+    method: ContactMethod
     note: str = Field(default="", max_length=5000)
 
 
@@ -69,7 +75,7 @@ class CoOpinionIn(BaseModel):
 class UrgeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    method: Literal["phone", "letter"]
+    method: UrgeMethod
     note: str | None = Field(default=None, max_length=2000)
 
 

@@ -3,10 +3,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.common.schemas import Id
+from services.common.schemas import Id, Level
 
 Choice = Literal["satisfied", "basic", "dissatisfied"]
-Level = Literal["national", "provincial", "city", "county", "township"]
 
 
 class Strict(BaseModel):

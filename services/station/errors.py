@@ -1,7 +1,5 @@
 """Errors of the station service that the gateway needs to know by class."""
-from nameko.exceptions import deserialize_to_instance
-
-from services.common.errors import LianxinError
+from services.common.errors import LianxinError, deserialize_to_instance  # the contract names no nameko
 
 
 @deserialize_to_instance

@@ -6,10 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.common.schemas import Id
+from services.common.schemas import Id, Level
 
-Level = Literal["national", "provincial", "city", "county", "township"]
 ActivityType = Literal["reception", "research", "inspection", "training", "visit"]
+StationType = Literal["home", "station", "point"]
+Disposition = Literal["resolved", "forwarded", "escalated"]
 PHONE = r"^[0-9+\- ]{5,30}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 OPINION_MAX_CHARS = 2000
@@ -48,7 +49,7 @@ class DeputyUpdate(Form):
 
 class StationIn(Form):
     name: str = Field(min_length=1, max_length=200)
-    type: Literal["home", "station", "point"]
+    type: StationType
     region: str = Field(min_length=1, max_length=200)
     address: str = Field(min_length=1, max_length=300)
     parent_id: Id | None = None
@@ -124,7 +125,7 @@ class PublicOpinionIn(Form):
 
 
 class DispositionIn(Form):
-    action: Literal["resolved", "forwarded", "escalated"]
+    action: Disposition
     note: str = Field(min_length=1, max_length=2000)
     unit_name: str | None = Field(default=None, min_length=1, max_length=200)
     deputy_id: Id | None = None

@@ -1,8 +1,6 @@
 """Pure rules of suggestions: statuses, numbering, screening, visibility."""
 from services.common.errors import Conflict, field_error
-
-STATUSES = ("draft", "submitted", "accepted", "returned", "merged", "withdrawn", "assigned",
-            "signed", "replied", "evaluated", "rehandling", "closed")
+from services.suggestion.schemas import PUBLISHABLE  # the statuses are the contract's (Status, PublicStatus)
 
 SCREENING_DECISIONS = {"accept": "accepted", "return": "returned", "merge": "merged"}
 
@@ -54,8 +52,6 @@ def check_draft(status: str) -> None:
         raise Conflict(f"only a draft can be edited and submitted (status is {status})")
 
 
-# An accepted suggestion, wherever it is in handling, may be disclosed.
-PUBLISHABLE = ("accepted", "assigned", "signed", "replied", "evaluated", "rehandling", "closed")
 # Statuses in which a unit still owes a reply (an overdue item is one of these past its due date).
 AWAITING_REPLY = ("assigned", "signed", "rehandling")
 # A suggestion may be merged into one that is still alive.

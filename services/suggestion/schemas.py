@@ -1,10 +1,16 @@
 """Request models of the suggestion service (its events are in events.py)."""
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.common.schemas import Id
 
+Status = Literal["draft", "submitted", "accepted", "returned", "merged", "withdrawn", "assigned", "signed",
+                 "replied", "evaluated", "rehandling", "closed"]
+# an accepted suggestion, wherever it is in handling, may be disclosed
+PublicStatus = Literal["accepted", "assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
+STATUSES: tuple[str, ...] = get_args(Status)
+PUBLISHABLE: tuple[str, ...] = get_args(PublicStatus)
 Kind = Literal["session", "recess"]
 Source = Literal["research", "inspection", "group", "visit", "station", "other"]
 # the bounds of a suggestion's fields, the same for a new suggestion and a draft's update

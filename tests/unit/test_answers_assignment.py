@@ -7,6 +7,7 @@ from openpyxl import Workbook, load_workbook
 from gateway.answers import assignments as A
 from gateway.answers import evaluation as E
 from services.assignment import domain as assignment_domain
+from services.assignment import schemas as assignment_schemas
 from services.assignment.handling import METHODS, STAGES
 from services.evaluation import domain as evaluation_domain
 from services.evaluation import report
@@ -20,7 +21,7 @@ def enum(model, field: str) -> set:
 
 
 def test_assignment_states_and_handling_enums_are_the_services():
-    assert enum(A.AssignmentAnswer, "state") == set(assignment_domain.STATES)
+    assert enum(A.AssignmentAnswer, "state") == set(assignment_schemas.STATES)
     assert enum(A.ContactAnswer, "stage") == set(STAGES)
     assert enum(A.ContactAnswer, "method") == set(METHODS)
     # overdue rows are assignments without a reply in this round

@@ -4,7 +4,7 @@ from typing import get_args
 from gateway.answers import notifications as N
 from gateway.answers import suggestions as S
 from services.notify.channels import SENDERS
-from services.suggestion import domain, schemas
+from services.suggestion import schemas
 
 
 def enum(model, field: str) -> set:
@@ -14,9 +14,9 @@ def enum(model, field: str) -> set:
 
 
 def test_suggestion_enums_are_the_services():
-    assert enum(S.SuggestionAnswer, "status") == set(domain.STATUSES)
-    assert enum(S.SimilarSuggestion, "status") == set(domain.STATUSES)
-    assert enum(S.PublicSuggestionAnswer, "status") == set(domain.PUBLISHABLE)
+    assert enum(S.SuggestionAnswer, "status") == set(schemas.STATUSES)
+    assert enum(S.SimilarSuggestion, "status") == set(schemas.STATUSES)
+    assert enum(S.PublicSuggestionAnswer, "status") == set(schemas.PUBLISHABLE)
     assert enum(S.SuggestionAnswer, "kind") == set(get_args(schemas.Kind))
     assert enum(S.SuggestionAnswer, "source") == set(get_args(schemas.Source))
 

@@ -9,7 +9,15 @@ from werkzeug.wrappers import Request
 
 from gateway import guards, json_body
 from gateway.errors import ApiError
+from gateway.settings import settings_from
 from services.common.errors import ValidationFailed
+
+SETTINGS = settings_from({})  # config.yml's defaults
+MAX_DEPTH, MAX_STRING = SETTINGS.max_json_depth, SETTINGS.max_string_chars
+
+
+def parse(raw: bytes):
+    return json_body.parse(raw, SETTINGS.json_limits)
 
 
 def request(method="POST", data=b"", content_type="application/json", headers=None, chunked=False):
@@ -56,7 +64,8 @@ def test_broken_chunked_encoding_is_400():
 
 
 def test_the_import_route_has_its_own_larger_limit():
-    assert guards.body_limit(upload=True) > 10 * 1024 * 1024 > guards.body_limit(upload=False)
+    limit = SETTINGS.max_body_bytes
+    assert guards.body_limit(True, limit) > 10 * 1024 * 1024 > guards.body_limit(False, limit)
 
 
 # media type
@@ -91,15 +100,15 @@ def test_the_import_route_takes_multipart_only():
 # JSON
 
 def field_of(raw: bytes):
-    status, code, details = refused(json_body.parse, raw)
+    status, code, details = refused(parse, raw)
     return status, details[0]["field"] if details else None
 
 
 def test_depth_is_limited_and_named():
-    json_body.parse(('{"a": ' + "[" * (json_body.MAX_DEPTH - 1) + "]" * (json_body.MAX_DEPTH - 1) + "}").encode())
-    deep = '{"a": {"b": ' + "[" * json_body.MAX_DEPTH + "]" * json_body.MAX_DEPTH + "}}"
+    parse(('{"a": ' + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "}").encode())
+    deep = '{"a": {"b": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}}"
     status, field = field_of(deep.encode())
-    assert status == 422 and field.startswith("a.b") and field.count(".") == json_body.MAX_DEPTH - 1
+    assert status == 422 and field.startswith("a.b") and field.count(".") == MAX_DEPTH - 1
 
 
 def test_nesting_past_the_parsers_own_limit_is_422_not_a_recursion_error():
@@ -108,11 +117,11 @@ def test_nesting_past_the_parsers_own_limit_is_422_not_a_recursion_error():
 
 
 def test_string_length_is_limited_values_and_keys():
-    long = "长" * (json_body.MAX_STRING + 1)
+    long = "长" * (MAX_STRING + 1)
     assert field_of(json.dumps({"ok": "x", "content": long}).encode()) == (422, "content")
     status, field = field_of(json.dumps({"meta": {long: 1}}).encode())
     assert status == 422 and field.startswith("meta.长长") and len(field) < 100
-    json_body.parse(json.dumps({"content": "长" * json_body.MAX_STRING}).encode())
+    parse(json.dumps({"content": "长" * MAX_STRING}).encode())
 
 
 def test_lone_surrogates_and_nul_are_refused_with_the_field():
@@ -124,27 +133,27 @@ def test_lone_surrogates_and_nul_are_refused_with_the_field():
 
 def test_unicode_edge_cases_round_trip():
     text = "😀 e\u0301 שלום 𠀀𪚥 ＡＢＣ１２３ 中文 \u200f"
-    assert json_body.parse(json.dumps({"t": text}).encode())["t"] == text
-    assert json_body.parse(json.dumps({"t": text}, ensure_ascii=False).encode())["t"] == text
-    assert json_body.parse(b'{"t": "\\ud83d\\ude00"}')["t"] == "😀"  # a valid pair is one character
+    assert parse(json.dumps({"t": text}).encode())["t"] == text
+    assert parse(json.dumps({"t": text}, ensure_ascii=False).encode())["t"] == text
+    assert parse(b'{"t": "\\ud83d\\ude00"}')["t"] == "😀"  # a valid pair is one character
 
 
 def test_invalid_utf8_and_other_charsets_are_malformed():
-    assert refused(json_body.parse, b'{"t": "\xff\xfe"}')[:2] == (400, "malformed")
-    assert refused(json_body.parse, '{"t": "中"}'.encode("gbk"))[:2] == (400, "malformed")
-    assert refused(json_body.parse, '{"t": 1}'.encode("utf-16"))[:2] == (400, "malformed")
+    assert refused(parse, b'{"t": "\xff\xfe"}')[:2] == (400, "malformed")
+    assert refused(parse, '{"t": "中"}'.encode("gbk"))[:2] == (400, "malformed")
+    assert refused(parse, '{"t": 1}'.encode("utf-16"))[:2] == (400, "malformed")
 
 
 def test_numbers_beyond_bigint_or_not_finite_are_refused():
     assert field_of(b'{"visitors": 9223372036854775808}') == (422, "visitors")
     assert field_of(b'{"n": [-9223372036854775809]}') == (422, "n.0")
-    json_body.parse(b'{"n": 9223372036854775807, "m": -9223372036854775808}')
+    parse(b'{"n": 9223372036854775807, "m": -9223372036854775808}')
     assert field_of(b'{"score": 1e999}') == (422, "score")
     for constant in (b"NaN", b"Infinity", b"-Infinity"):
-        assert refused(json_body.parse, b'{"score": ' + constant + b"}")[:2] == (400, "malformed")
-    assert refused(json_body.parse, b'{"n": ' + b"9" * 5000 + b"}")[:2] == (400, "malformed")
+        assert refused(parse, b'{"score": ' + constant + b"}")[:2] == (400, "malformed")
+    assert refused(parse, b'{"n": ' + b"9" * 5000 + b"}")[:2] == (400, "malformed")
 
 
 def test_the_body_must_be_an_object():
     for raw in (b"[]", b'"x"', b"1", b"null"):
-        assert refused(json_body.parse, raw)[:2] == (400, "malformed")
+        assert refused(parse, raw)[:2] == (400, "malformed")

@@ -5,6 +5,7 @@ from werkzeug.wrappers import Response
 
 from gateway.http import JsonErrorsApp
 from gateway.security import over_https, secure
+from gateway.settings import settings_from
 
 
 class Provider:
@@ -16,6 +17,8 @@ class Provider:
 
 
 class Server:
+    settings = settings_from({})  # config.yml's defaults, as the API server reads them at start
+
     def __init__(self, **rules):
         self.rules = rules
 

@@ -34,11 +34,11 @@ def upload(name: str, content: bytes, filename="a.csv", boundary="boundary-one")
 
 
 def test_no_header_adds_nothing():
-    assert context_for(json_request('{"a": 1}'), DEPUTY) == {}
+    assert context_for(json_request('{"a": 1}'), DEPUTY, 0) == {}
 
 
 def test_the_context_carries_key_scope_and_fingerprint_as_strings():
-    context = context_for(json_request('{"a": 1}', key="order-42"), DEPUTY)
+    context = context_for(json_request('{"a": 1}', key="order-42"), DEPUTY, 0)
     assert context[KEY] == "order-42"
     assert context[SCOPE] == '{"deputy_id":7,"role":"deputy","sub":"deputy-7"}'
     assert len(context[FINGERPRINT]) == 64 and all(isinstance(v, str) for v in context.values())
@@ -46,36 +46,36 @@ def test_the_context_carries_key_scope_and_fingerprint_as_strings():
 
 @pytest.mark.parametrize("key", ["a", "x" * 255, "9b2f6c1e-4f7d-4a43-9a0c-1f6ab1c0d9e2", "~!{}:/+="])
 def test_keys_of_printable_ascii_are_taken(key):
-    assert context_for(json_request("{}", key=key), DEPUTY)[KEY] == key
+    assert context_for(json_request("{}", key=key), DEPUTY, 0)[KEY] == key
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "with space", "tab\there", "键", "bell\x07"])
 def test_other_keys_are_a_400_naming_the_header(key):
     with pytest.raises(ApiError) as caught:
-        context_for(json_request("{}", headers={"Idempotency-Key": key}), DEPUTY)
+        context_for(json_request("{}", headers={"Idempotency-Key": key}), DEPUTY, 0)
     assert caught.value.status == 400
     assert caught.value.details[0]["field"] == "Idempotency-Key"
     assert "Idempotency-Key" in caught.value.message
 
 
 def test_scope_is_the_signed_in_caller_or_the_public_clients_address():
-    assert scope_of(DEPUTY, json_request("{}")) == '{"deputy_id":7,"role":"deputy","sub":"deputy-7"}'
-    assert scope_of({"role": "unit", "sub": "deputy-7"}, json_request("{}")) == '{"role":"unit","sub":"deputy-7"}'
+    assert scope_of(DEPUTY, json_request("{}"), 0) == '{"deputy_id":7,"role":"deputy","sub":"deputy-7"}'
+    assert scope_of({"role": "unit", "sub": "deputy-7"}, json_request("{}"), 0) == '{"role":"unit","sub":"deputy-7"}'
     here = json_request("{}", environ_base={"REMOTE_ADDR": "10.1.2.3"})
     there = json_request("{}", environ_base={"REMOTE_ADDR": "10.9.9.9"})
-    assert scope_of(PUBLIC, here) == "public:10.1.2.3"
-    assert scope_of(PUBLIC, here) != scope_of(PUBLIC, there)
+    assert scope_of(PUBLIC, here, 0) == "public:10.1.2.3"
+    assert scope_of(PUBLIC, here, 0) != scope_of(PUBLIC, there, 0)
 
 
 def test_scope_is_the_whole_identity_not_just_role_and_sub():
     """Two deputies whose tokens share a sub (hand-made, or `make token` once) are two callers."""
     other = {**DEPUTY, "deputy_id": 8}
-    assert scope_of(DEPUTY, json_request("{}")) != scope_of(other, json_request("{}"))
+    assert scope_of(DEPUTY, json_request("{}"), 0) != scope_of(other, json_request("{}"), 0)
     for claim in ("unit_id", "station_id"):
-        assert scope_of({**DEPUTY, claim: 1}, json_request("{}")) != scope_of({**DEPUTY, claim: 2}, json_request("{}"))
+        assert scope_of({**DEPUTY, claim: 1}, json_request("{}"), 0) != scope_of({**DEPUTY, claim: 2}, json_request("{}"), 0)
     # a sub made to look like more claims is still one sub
     assert scope_of({"role": "deputy", "sub": 'deputy-7","deputy_id":7', "deputy_id": 7},
-                    json_request("{}")) != scope_of(DEPUTY, json_request("{}"))
+                    json_request("{}"), 0) != scope_of(DEPUTY, json_request("{}"), 0)
 
 
 def test_json_key_order_and_spacing_do_not_change_the_fingerprint():

@@ -2,7 +2,7 @@
 import pytest
 
 from services.common.errors import Conflict, ValidationFailed
-from services.suggestion import domain
+from services.suggestion import domain, schemas
 
 
 @pytest.mark.parametrize("number, label", [(1, "第0001号"), (42, "第0042号"), (9999, "第9999号"),
@@ -92,7 +92,7 @@ def test_other_events_leave_the_status(event_type):
 
 
 def test_every_status_an_event_implies_is_a_known_status():
-    assert set(domain.STATUS_BY_EVENT.values()) <= set(domain.STATUSES)
+    assert set(domain.STATUS_BY_EVENT.values()) <= set(schemas.STATUSES)
 
 
 def test_people_rules_name_each_field():
