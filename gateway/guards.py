@@ -1,7 +1,8 @@
 """Hostile input at the door: body size (413) and media type (415), before any body is parsed.
 
 Run by the HTTP entrypoint for every request, before the handler (and so before auth):
-a refused body is never read past its limit, and no RPC is made for it. The JSON limit is
+a refused body is never parsed, only read and dropped (up to DRAIN_MAX_BYTES) so that the
+client gets to read its 413, and no RPC is made for it. The JSON limit is
 GATEWAY_MAX_BODY_BYTES (gateway/settings.py); the import route's is fixed here.
 """
 import io
@@ -13,6 +14,8 @@ from gateway.errors import ApiError
 UPLOAD_FILE_BYTES = 10 * 1024 * 1024   # the import route's file (gateway/routes/suggestions.py)
 UPLOAD_MAX_BYTES = UPLOAD_FILE_BYTES + 64 * 1024  # + multipart framing around it
 BODY_METHODS = ("POST", "PUT", "PATCH")
+DRAIN_MAX_BYTES = 32 * 1024 * 1024  # of a refused body read and dropped; above the Ingress's 20 MB
+DRAIN_CHUNK = 64 * 1024
 JSON_CHARSETS = ("utf-8", "utf8")
 
 
@@ -21,13 +24,34 @@ def too_large(limit: int) -> ApiError:
                     [{"field": "body", "limit": limit}])
 
 
+def drain(stream, most: int = DRAIN_MAX_BYTES) -> None:
+    """Read and drop what is left of a refused body, at most ``most`` bytes.
+
+    A client that sends the whole body before reading the answer (urllib, requests, a
+    browser's fetch; curl waits for 100 Continue) and says ``Connection: close`` would
+    otherwise see a connection reset, not the 413: eventlet closes such a connection
+    without reading the rest, and unread bytes make the kernel send RST. Past ``most``
+    the connection is left to eventlet as before.
+    """
+    left = most
+    try:
+        while left > 0:
+            chunk = stream.read(min(DRAIN_CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+    except (ValueError, OSError):  # the client went away or broke its chunks: nothing to answer
+        return
+
+
 def body_limit(upload: bool, max_body_bytes: int) -> int:
     return UPLOAD_MAX_BYTES if upload else max_body_bytes
 
 
 def admit_body(request, limit: int) -> None:
-    """413 from Content-Length before reading; a chunked body is read here, up to the limit.
+    """413 from Content-Length before parsing; a chunked body is read here, up to the limit.
 
+    A refused body is drained (``drain``) before the 413, so the client gets to read it.
     werkzeug reads nothing of a body without Content-Length under eventlet (no
     wsgi.input_terminated), so a chunked body would silently be empty: it is read (at most
     limit + 1 bytes) and put back as a plain body of known length.
@@ -35,6 +59,7 @@ def admit_body(request, limit: int) -> None:
     length = request.content_length
     if length is not None:
         if length > limit:
+            drain(request.environ["wsgi.input"])
             raise too_large(limit)
         request.max_content_length = limit  # werkzeug enforces it again while reading
         return
@@ -46,6 +71,7 @@ def admit_body(request, limit: int) -> None:
     except (ValueError, OSError) as exc:  # eventlet's ChunkReadError is a ValueError
         raise ApiError(400, "malformed", f"bad chunked body: {exc}") from None
     if len(data) > limit:
+        drain(environ["wsgi.input"])
         raise too_large(limit)
     environ["wsgi.input"] = io.BytesIO(data)
     environ["CONTENT_LENGTH"] = str(len(data))

@@ -1,5 +1,6 @@
 """Gateway core: auth and roles, the error format, request ids, health, readiness, metrics."""
 import json
+import urllib.request
 import uuid
 
 import requests
@@ -120,6 +121,15 @@ def test_every_service_serves_metrics(system, api):
                if s.name == "gateway_http_requests_total"]
     assert any(s.labels == {"http_method": "GET", "endpoint": "/api/v1/categories", "status_code": "200"}
                and s.value >= 1 for s in samples), samples
+
+
+def test_metrics_answer_a_client_that_sends_no_accept_header(system):
+    # urllib sends no Accept; nameko-prometheus answered it 500 (KeyError: 'HTTP_ACCEPT')
+    for process in ("gateway", "suggestion", "assignment", "station", "evaluation", "notify"):
+        with urllib.request.urlopen(system.metrics_url(process), timeout=5) as answer:
+            assert answer.status == 200, process
+            assert answer.headers["Content-Type"].startswith("text/plain"), process
+            assert b"_requests_total" in answer.read(), process
 
 
 def test_the_public_port_does_not_serve_the_gateways_metrics(system):

@@ -63,6 +63,22 @@ def test_broken_chunked_encoding_is_400():
     assert refused(guards.admit_body, req, 100)[:2] == (400, "malformed")
 
 
+def test_a_refused_body_is_drained_so_the_client_reads_the_413():
+    # a client that sent it whole with Connection: close got a reset from unread bytes
+    req = request(data=b"x" * 5000)
+    refused(guards.admit_body, req, 100)
+    assert req.environ["wsgi.input"].read() == b""
+    chunked = request(data=b"y" * 5000, chunked=True)
+    refused(guards.admit_body, chunked, 100)
+    assert chunked.environ["wsgi.input"].read() == b""
+
+
+def test_draining_stops_at_its_bound():
+    stream = io.BytesIO(b"z" * 1000)
+    guards.drain(stream, most=300)
+    assert stream.tell() == 300
+
+
 def test_the_import_route_has_its_own_larger_limit():
     limit = SETTINGS.max_body_bytes
     assert guards.body_limit(True, limit) > 10 * 1024 * 1024 > guards.body_limit(False, limit)

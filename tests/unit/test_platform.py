@@ -105,3 +105,16 @@ def test_psycopg_is_cooperative_in_this_process():
 
     assert psycopg.waiting.wait.__name__ != "wait_c"
     common_db.assert_cooperative_psycopg()
+
+
+def test_metrics_are_served_to_a_request_without_an_accept_header():
+    # nameko-prometheus read request.headers["Accept"]: a 500 for urllib, which sends none
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from services.common.metrics import Metrics
+
+    request = Request(EnvironBuilder(path="/metrics").get_environ())
+    assert "HTTP_ACCEPT" not in request.environ
+    answer = Metrics().get_dependency(None).expose_metrics(request)
+    assert answer.status_code == 200 and answer.mimetype == "text/plain"
