@@ -10,7 +10,7 @@ AMQP_URI: ${{AMQP_URI:pyamqp://guest:guest@127.0.0.1:5672//}}
 WEB_SERVER_ADDRESS: ${{{upper}_METRICS_ADDRESS:0.0.0.0:{port}}}
 DB_URL: ${{PG_URL:postgresql+psycopg://root@127.0.0.1:5432}}/${{DB_PREFIX:lianxin}}_{svc}
 max_workers: ${{MAX_WORKERS:10}}
-DB_POOL_SIZE: ${{DB_POOL_SIZE:5}}  # connections this process may hold (no overflow); README "Connection budget"
+DB_POOL_SIZE: ${{DB_POOL_SIZE:5}}  # connections this process may hold (no overflow); docs/reliability.md "Connection budget and PgBouncer"
 DB_POOL_TIMEOUT: ${{DB_POOL_TIMEOUT:3}}  # seconds a worker waits for one before its caller gets a 503
 DB_PGBOUNCER: ${{DB_PGBOUNCER:0}}  # 1: DB_URL is a PgBouncer in transaction pooling (psycopg then never prepares)
 HEARTBEAT: ${{AMQP_HEARTBEAT:15}}
