@@ -11,9 +11,10 @@ from sqlalchemy import or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common.clock import now
-from services.notify import commands, domain, policy
+from services.notify import domain, policy
 from services.notify.models import Contact, Digest, OpenAssignment
 from services.notify.settings import Settings
+from services.notify.store import create
 
 DIGEST_TYPE = "digest.daily"
 NAMESPACE = uuid.UUID("8a1d54f4-6f0a-4c1e-9d27-3b9f3c5e7a10")
@@ -52,8 +53,7 @@ def _digest_unit(db, settings: Settings, unit_id: int, day, at) -> bool:
         contact = tx.get(Contact, domain.unit(unit_id))
         title, body = render(settings, rows, unit_id, contact.name if contact and contact.name else "", day, at)
         event_id = str(uuid.uuid5(NAMESPACE, f"{unit_id}:{day.isoformat()}"))
-        notification_id = commands.create(tx, settings, domain.unit(unit_id), event_id, DIGEST_TYPE, title,
-                                          body, None)
+        notification_id = create(tx, settings, domain.unit(unit_id), event_id, DIGEST_TYPE, title, body, None)
         tx.execute(update(Digest).where(Digest.unit_id == unit_id, Digest.day == day)
                    .values(notification_id=notification_id))
         return True

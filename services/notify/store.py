@@ -1,8 +1,14 @@
-"""Loading notify's rows for a caller: a notification in their inbox, the inbox that is theirs."""
+"""notify's rows: a notification in the caller's inbox, the inbox that is theirs; a new
+notification with its pending deliveries (from an event, or the daily digest)."""
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from services.common.clock import now
 from services.common.errors import NotFound
 from services.common.store import load_or_404, not_found
 from services.notify import domain
-from services.notify.models import Notification
+from services.notify.models import Delivery, Notification
+from services.notify.settings import Settings
 
 
 def visible_notification(session, actor: dict, notification_id: int, sees_all=()) -> Notification:
@@ -19,3 +25,47 @@ def own_inbox(actor: dict) -> str:
     if not keys:
         raise NotFound("no inbox for this caller")
     return keys[0]
+
+
+def create(tx, settings: Settings, recipient: str, event_id: str, type_: str, title: str, body: str,
+           suggestion_id: int | None) -> int | None:
+    """Insert the notification unless (recipient, event) exists; add its deliveries. Returns its id."""
+    stmt = pg_insert(Notification).values(
+        recipient=recipient, event_id=event_id, type=type_[:60], title=title[:300], body=body,
+        suggestion_id=suggestion_id, created_at=now())
+    notification_id = tx.execute(stmt.on_conflict_do_nothing().returning(Notification.id)).scalar()
+    if notification_id is not None:
+        add_deliveries(tx, settings, notification_id, recipient)
+    return notification_id
+
+
+# a recipient's preferences and contact in one round trip (either may be missing)
+REACH = text("""
+    SELECT coalesce(p.email, true) AS wants_email, coalesce(p.webhook, true) AS wants_webhook,
+           c.email, c.webhook_url, coalesce(c.active, false) AS active
+    FROM (SELECT CAST(:r AS varchar) AS r) k
+    LEFT JOIN preferences p ON p.recipient = k.r LEFT JOIN contacts c ON c.recipient = k.r""")
+
+
+def addresses(tx, settings: Settings, recipient: str) -> dict[str, str]:
+    """channel -> address for this recipient, as far as the projections and preferences allow."""
+    reach = tx.execute(REACH, {"r": recipient}).one()
+    if recipient == domain.OFFICE:
+        emails = settings.office_emails
+    elif recipient == domain.LEADER:
+        emails = settings.leader_emails
+    else:
+        emails = [reach.email] if reach.active and reach.email else []
+    result = {}
+    if reach.wants_email and settings.email_enabled and emails:
+        result["email"] = ", ".join(emails)
+    if reach.wants_webhook and reach.active and reach.webhook_url:
+        result["webhook"] = reach.webhook_url
+    return result
+
+
+def add_deliveries(tx, settings: Settings, notification_id: int, recipient: str) -> None:
+    at = now()
+    for channel, address in addresses(tx, settings, recipient).items():
+        tx.execute(pg_insert(Delivery).values(notification_id=notification_id, channel=channel, address=address,
+                                              next_attempt_at=at, created_at=at).on_conflict_do_nothing())

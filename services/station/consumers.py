@@ -2,8 +2,8 @@
 from services.common.db import Transaction
 from services.common.events import Received
 from services.station.opinions import link_suggestion
-from services.station.points import award
 from services.station.rules import Rules
+from services.station.store import award
 from services.suggestion.events import SuggestionEvent
 
 

@@ -10,6 +10,11 @@ from services.common.like import prefix_pattern
 
 WEEKEND_RULES = ("keep", "next_monday", "previous_friday")
 TITLE_HEAD = 20
+ACTIVITY_LABELS = {"reception": "接待选民", "research": "调研", "inspection": "视察", "training": "培训",
+                   "visit": "走访"}
+# what a deputy's points were earned for: an activity of a type, or a step of a suggestion
+POINT_REASON_LABELS = {**ACTIVITY_LABELS, "suggestion_submitted": "提交建议", "suggestion_accepted": "建议立案",
+                       "suggestion_co_signed": "联名提出建议"}
 
 
 def region_prefix(region: str) -> str:

@@ -1,37 +1,14 @@
-"""Constituents' opinions: recorded by staff or deputies, or sent through the QR link; dispositions."""
-import hmac
-
-from sqlalchemy import select
-
+"""Constituents' opinions recorded by staff or deputies (those sent through the QR link: intake.py);
+dispositions, and the suggestion an escalated opinion became."""
 from services.common.clock import now
-from services.common.errors import Conflict, NotFound, field_error
+from services.common.errors import Conflict, field_error
 from services.common.validation import parse
 from services.station import domain
-from services.station.store import acting_station, page, sub, visible_opinion, visible_station
-from services.station.intake import check_rate
-from services.station.models import Activity, Deputy, Opinion, Station
-from services.station.rules import Rules
-from services.station.events import OpinionEscalated, OpinionReceived
-from services.station.schemas import DispositionIn, PublicOpinionIn, StationOpinionIn
-
-CHANNEL_NOTES = {"qr": "群众扫码提交意见", "staff": "联络站登记群众意见", "deputy": "代表登记群众意见"}
-
-
-def opinion_dict(o: Opinion) -> dict:
-    return {"id": o.id, "station_id": o.station_id, "content": o.content, "contact": o.contact,
-            "channel": o.channel, "activity_id": o.activity_id, "recorded_by": o.recorded_by,
-            "received_at": o.received_at, "status": o.status,
-            "disposition": None if o.status == "open" else {
-                "action": o.status, "note": o.note, "unit_name": o.unit_name, "deputy_id": o.deputy_id,
-                "by": o.disposed_by, "at": o.disposed_at},
-            "suggestion_id": o.suggestion_id, "suggestion_number": o.suggestion_number}
-
-
-def _received(tx, station: Station, opinion: Opinion, actor: dict | None) -> None:
-    tx.publish(OpinionReceived(
-        opinion_id=opinion.id, station_id=station.id, station_name=station.name, channel=opinion.channel,
-        activity_id=opinion.activity_id, content=opinion.content, actor=sub(actor) if actor else None,
-        note=CHANNEL_NOTES[opinion.channel]))
+from services.station.events import OpinionEscalated
+from services.station.models import Activity, Deputy, Opinion
+from services.station.schemas import DispositionIn, StationOpinionIn
+from services.station.store import acting_station, publish_received, sub, visible_opinion
+from services.station.views import opinion_dict
 
 
 def record_opinion(tx, actor: dict, station_id: int, data: dict) -> dict:
@@ -46,46 +23,8 @@ def record_opinion(tx, actor: dict, station_id: int, data: dict) -> dict:
                       activity_id=form.activity_id, recorded_by=sub(actor), received_at=now(), status="open")
     tx.add(opinion)
     tx.flush()
-    _received(tx, station, opinion, actor)
+    publish_received(tx, station, opinion, actor)
     return opinion_dict(opinion)
-
-
-def receive_public(tx, station_id: int, data: dict, client: str, rules: Rules) -> dict:
-    """The public QR path: no login; the token must be the station's; limited per (token, client).
-
-    Kept: the content, the contact if given, the station, the time and channel "qr" - nothing else.
-    """
-    form = parse(PublicOpinionIn, data)
-    station = tx.get(Station, station_id)
-    if station is None or not form.qr_token or not hmac.compare_digest(station.qr_token.encode(),
-                                                                       form.qr_token.encode()):
-        raise NotFound(f"station {station_id} not found (or the link is not this station's)")
-    check_rate(tx, domain.intake_key(rules.intake_secret, form.qr_token, client or "?"),
-               rules.intake_limit, rules.intake_window)
-    opinion = Opinion(station_id=station_id, content=form.content, contact=form.contact or None, channel="qr",
-                      received_at=now(), status="open")
-    tx.add(opinion)
-    tx.flush()
-    _received(tx, station, opinion, None)
-    return {"id": opinion.id, "station_id": station_id, "status": "open", "received_at": opinion.received_at}
-
-
-def get_opinion(session, actor: dict, opinion_id: int) -> dict:
-    opinion = visible_opinion(session, actor, opinion_id)
-    if actor.get("role") == "deputy":
-        acting_station(session, actor, opinion.station_id)
-    return opinion_dict(opinion)
-
-
-def list_opinions(session, actor: dict, station_id: int, filters: dict, limit: int, offset: int) -> dict:
-    if actor.get("role") == "deputy":
-        acting_station(session, actor, station_id)  # a deputy sees the opinions of their own stations
-    else:
-        visible_station(session, actor, station_id)
-    query = select(Opinion).where(Opinion.station_id == station_id)
-    if filters.get("status"):
-        query = query.where(Opinion.status == filters["status"])
-    return page(session, query, (Opinion.received_at.desc(), Opinion.id.desc()), limit, offset, opinion_dict)
 
 
 def dispose(tx, actor: dict, opinion_id: int, data: dict) -> dict:

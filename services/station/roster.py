@@ -2,25 +2,14 @@
 from sqlalchemy import delete, select
 
 from services.common.clock import now
-from services.common.errors import Conflict, Forbidden, NotFound, field_error
-from services.common.like import ESCAPE, contains_pattern
-from services.common.store import load_or_404, not_found
+from services.common.errors import Conflict, NotFound, field_error
+from services.common.store import load_or_404
 from services.common.validation import parse
-from services.station.store import OVERSEERS, acting_station, is_member, page
-from services.station.models import Deputy, Membership, Station
 from services.station.events import DEPUTY_EVENTS
+from services.station.models import Deputy, Membership, Station
 from services.station.schemas import DeputyIn, DeputyUpdate, MembershipIn
-
-
-def station_ids(session, deputy_id: int) -> list[int]:
-    return list(session.scalars(select(Membership.station_id).where(Membership.deputy_id == deputy_id)
-                                .order_by(Membership.station_id)))
-
-
-def deputy_dict(session, d: Deputy) -> dict:
-    return {"id": d.id, "deputy_id": d.id, "name": d.name, "level": d.level,
-            "delegation": d.delegation, "phone": d.phone, "email": d.email, "active": d.active,
-            "station_ids": station_ids(session, d.id)}
+from services.station.store import acting_station, is_member
+from services.station.views import deputy_dict
 
 
 def publish_deputy(tx, deputy: Deputy, kind: str) -> dict:
@@ -60,33 +49,6 @@ def update_deputy(tx, deputy_id: int, data: dict) -> dict:
     return publish_deputy(tx, deputy, "deputy_updated")
 
 
-def get_deputy(session, actor: dict, deputy_id: int) -> dict:
-    deputy = session.get(Deputy, deputy_id)
-    role = actor.get("role")
-    visible = deputy is not None and (
-        role in OVERSEERS or (role == "deputy" and actor.get("deputy_id") == deputy_id)
-        or (role == "station" and is_member(session, actor.get("station_id"), deputy_id)))
-    if not visible:
-        raise not_found("deputy", deputy_id)
-    return deputy_dict(session, deputy)
-
-
-def list_deputies(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:
-    query = select(Deputy)
-    if actor.get("role") == "station":  # station staff see their own station's deputies
-        if filters.get("station_id") not in (None, actor.get("station_id")):
-            return {"items": [], "total": 0, "limit": limit, "offset": offset}
-        filters = {**filters, "station_id": actor.get("station_id")}
-    if filters.get("level"):
-        query = query.where(Deputy.level == filters["level"])
-    if filters.get("q"):
-        query = query.where(Deputy.name.ilike(contains_pattern(filters["q"]), escape=ESCAPE))
-    if filters.get("station_id"):
-        members = select(Membership.deputy_id).where(Membership.station_id == filters["station_id"])
-        query = query.where(Deputy.id.in_(members))
-    return page(session, query, Deputy.id, limit, offset, lambda d: deputy_dict(session, d))
-
-
 def add_member(tx, actor: dict, station_id: int, data: dict) -> dict:
     form = parse(MembershipIn, data)
     acting_station(tx, actor, station_id, deputies=False)
@@ -110,11 +72,3 @@ def remove_member(tx, actor: dict, station_id: int, deputy_id: int) -> dict:
         raise NotFound(f"deputy {deputy_id} is not a member of station {station_id}")
     tx.execute(delete(Membership).where(Membership.station_id == station_id, Membership.deputy_id == deputy_id))
     return publish_deputy(tx, deputy, "deputy_updated")
-
-
-def check_may_see_points(actor: dict, deputy_id: int) -> None:
-    if actor.get("role") in OVERSEERS:
-        return
-    if actor.get("role") == "deputy" and actor.get("deputy_id") == deputy_id:
-        return
-    raise Forbidden("only the deputy themself or the office may see a deputy's points")

@@ -8,12 +8,12 @@ from services.common.metrics import get_or_create
 from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.common.store import load_or_404
-from services.station import activities, opinions, points, qr, registry, roster, stats
-from services.station.store import visible_station
-from services.station.errors import RateLimited
+from services.station import activities, intake, opinions, qr, registry, roster, stats, views
 from services.station.consumers import make_handlers
+from services.station.errors import RateLimited
 from services.station.models import Deputy
 from services.station.rules import StationRules
+from services.station.store import check_may_see_points, visible_station
 
 intake_total = get_or_create(Counter, "lianxin_station_public_intake_total",
                              "Opinions sent through a station's QR link, by outcome", ["outcome"])
@@ -40,19 +40,19 @@ class StationService(ServiceBase):
     @rpc
     def get_deputy(self, actor, deputy_id):
         with self.db.read() as session:
-            return roster.get_deputy(session, actor, deputy_id)
+            return views.get_deputy(session, actor, deputy_id)
 
     @rpc
     def list_deputies(self, actor, filters, limit=50, offset=0):
         with self.db.read() as session:
-            return roster.list_deputies(session, actor, filters or {}, limit, offset)
+            return views.list_deputies(session, actor, filters or {}, limit, offset)
 
     @rpc
     def get_deputies(self, ids):
         """Deputies by id, as the roster events carry them (for projections that lag)."""
         with self.db.read() as session:
             rows = session.scalars(select(Deputy).where(Deputy.id.in_(list(ids))))
-            return [roster.deputy_dict(session, d) for d in rows]
+            return [views.deputy_dict(session, d) for d in rows]
 
     @rpc(idempotent=True)
     def add_member(self, actor, station_id, data):
@@ -66,10 +66,10 @@ class StationService(ServiceBase):
 
     @rpc
     def deputy_points(self, actor, deputy_id, limit=50, offset=0):
-        roster.check_may_see_points(actor, deputy_id)
+        check_may_see_points(actor, deputy_id)
         with self.db.read() as session:
             load_or_404(session, Deputy, deputy_id, "deputy")
-            return points.deputy_points(session, deputy_id, limit, offset)
+            return views.deputy_points(session, deputy_id, limit, offset)
 
     # ---- registry --------------------------------------------------------------------
     @rpc(idempotent=True)
@@ -80,17 +80,17 @@ class StationService(ServiceBase):
     @rpc
     def list_stations(self, actor, filters, limit=50, offset=0):
         with self.db.read() as session:
-            return registry.list_stations(session, actor, filters or {}, limit, offset)
+            return views.list_stations(session, actor, filters or {}, limit, offset)
 
     @rpc
     def get_station(self, actor, station_id):
         with self.db.read() as session:
-            return registry.get_station(session, actor, station_id)
+            return views.get_station(session, actor, station_id)
 
     @rpc
     def station_by_token(self, token):
         with self.db.read() as session:
-            return registry.by_token(session, token)
+            return views.by_token(session, token)
 
     @rpc
     def rotate_qr_token(self, actor, station_id):
@@ -110,7 +110,7 @@ class StationService(ServiceBase):
     @rpc
     def list_inspections(self, actor, station_id, limit=50, offset=0):
         with self.db.read() as session:
-            return registry.list_inspections(session, actor, station_id, limit, offset)
+            return views.list_inspections(session, actor, station_id, limit, offset)
 
     @rpc
     def qr_png(self, actor, station_id):
@@ -128,14 +128,14 @@ class StationService(ServiceBase):
 
     @rpc
     def list_activities(self, actor, station_id, filters, limit=50, offset=0):
-        wanted = activities.parse_dates(filters or {})
+        wanted = views.parse_dates(filters or {})
         with self.db.read() as session:
-            return activities.list_activities(session, actor, station_id, wanted, limit, offset)
+            return views.list_activities(session, actor, station_id, wanted, limit, offset)
 
     @rpc
     def missed_receptions(self, actor, month, filters=None, limit=50, offset=0):
         with self.db.read() as session:
-            return activities.missed_receptions(session, month, filters or {}, self.rules, limit, offset)
+            return stats.missed_receptions(session, month, filters or {}, self.rules, limit, offset)
 
     # ---- opinions --------------------------------------------------------------------
     @rpc(idempotent=True)
@@ -148,7 +148,7 @@ class StationService(ServiceBase):
         """The QR path: no actor; ``client`` (the caller's address) only keys the rate limit."""
         try:
             with self.db.transaction() as tx:
-                result = opinions.receive_public(tx, station_id, data, client, self.rules)
+                result = intake.receive_public(tx, station_id, data, client, self.rules)
         except RateLimited:
             intake_total.labels("rate_limited").inc()
             raise
@@ -158,12 +158,12 @@ class StationService(ServiceBase):
     @rpc
     def list_opinions(self, actor, station_id, filters, limit=50, offset=0):
         with self.db.read() as session:
-            return opinions.list_opinions(session, actor, station_id, filters or {}, limit, offset)
+            return views.list_opinions(session, actor, station_id, filters or {}, limit, offset)
 
     @rpc
     def get_opinion(self, actor, opinion_id):
         with self.db.read() as session:
-            return opinions.get_opinion(session, actor, opinion_id)
+            return views.get_opinion(session, actor, opinion_id)
 
     @rpc
     def dispose_opinion(self, actor, opinion_id, data):
@@ -173,12 +173,12 @@ class StationService(ServiceBase):
     # ---- stats -----------------------------------------------------------------------
     @rpc
     def station_stats(self, actor, station_id, filters):
-        wanted = activities.parse_dates(filters or {})
+        wanted = views.parse_dates(filters or {})
         with self.db.read() as session:
             return stats.station_stats(session, actor, station_id, wanted)
 
     @rpc
     def region_stats(self, actor, filters):
-        wanted = activities.parse_dates(filters or {})
+        wanted = views.parse_dates(filters or {})
         with self.db.read() as session:
             return stats.region_stats(session, actor, wanted)

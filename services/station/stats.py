@@ -1,10 +1,14 @@
-"""Figures per station and per region: activities, receptions, visitors, opinions, handled rate, escalations."""
-from sqlalchemy import case, func, select
+"""Figures per station and per region (activities, receptions, visitors, opinions, handled rate,
+escalations), and the stations that missed a month's reception day: reads over many stations."""
+from sqlalchemy import and_, case, cast, exists, func, select
+from sqlalchemy.types import Date
 
+from services.common.clock import now
+from services.common.errors import field_error
 from services.station import domain
-from services.station.store import visible_station
 from services.station.models import Activity, Opinion, Station
-from services.station.registry import station_query
+from services.station.rules import Rules
+from services.station.store import page, region_clause, station_query, visible_station
 
 
 def _figures(session, station_ids, filters: dict) -> dict:
@@ -45,3 +49,27 @@ def region_stats(session, actor: dict, filters: dict) -> dict:
     return {"region": filters.get("region"), "type": filters.get("type"), "stations": count,
             "stations_by_stars": {str(k): v for k, v in sorted(stars.items())},
             **_figures(session, ids, filters)}
+
+
+def missed_receptions(session, month: str, filters: dict, rules: Rules, limit: int, offset: int) -> dict:
+    """Stations (established by then) with no reception activity on the month's reception day."""
+    try:
+        year, number = domain.parse_month(month)
+    except ValueError as exc:
+        raise field_error("month", str(exc)) from None
+    day = domain.reception_day(year, number, rules.reception_day, rules.reception_weekend)
+    result = {"month": month, "reception_day": day, "pending": day > domain.today(now())}
+    if result["pending"]:  # nothing can be missed before the day
+        return {**result, "items": [], "total": 0, "limit": limit, "offset": offset}
+    established = func.coalesce(Station.established_on, cast(func.timezone("Asia/Shanghai", Station.created_at), Date))
+    held = exists().where(and_(Activity.station_id == Station.id, Activity.type == "reception",
+                               Activity.date == day))
+    query = select(Station).where(established <= day, ~held)
+    if filters.get("region"):
+        query = query.where(region_clause(filters["region"]))
+    if filters.get("type"):
+        query = query.where(Station.type == filters["type"])
+    listed = page(session, query, Station.id, limit, offset,
+                  lambda s: {"id": s.id, "name": s.name, "type": s.type, "region": s.region,
+                             "address": s.address})
+    return {**result, **listed}

@@ -1,10 +1,16 @@
-"""Loading and locking of the station service's rows, with who may see and act on which;
-paging shared by the reads."""
-from sqlalchemy import exists, func, select
+"""Loading and locking of the station service's rows, with who may see and act on which; the
+station query and paging shared by the reads; points and the received opinion, shared by use cases."""
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
 
-from services.common.errors import Forbidden, NotFound
+from services.common.clock import now
+from services.common.errors import Forbidden, NotFound, field_error
+from services.common.like import ESCAPE
 from services.common.store import load_or_404, not_found
-from services.station.models import Membership, Opinion, Station
+from services.station import domain
+from services.station.events import OpinionReceived
+from services.station.models import Membership, Opinion, PointEntry, Station
+from services.station.schemas import normalize_region
 
 OVERSEERS = ("office", "leader", "admin")
 
@@ -54,3 +60,59 @@ def visible_opinion(session, actor: dict, opinion_id: int, lock: bool = False) -
 
 def sub(actor: dict) -> str | None:
     return actor.get("sub")
+
+
+def check_may_see_points(actor: dict, deputy_id: int) -> None:
+    if actor.get("role") in OVERSEERS:
+        return
+    if actor.get("role") == "deputy" and actor.get("deputy_id") == deputy_id:
+        return
+    raise Forbidden("only the deputy themself or the office may see a deputy's points")
+
+
+def region_clause(region: str):
+    try:
+        region = normalize_region(region.strip("/"))
+    except ValueError as exc:
+        raise field_error("region", str(exc)) from None
+    return or_(Station.region == region, Station.region.like(domain.region_prefix(region), escape=ESCAPE))
+
+
+def station_query(actor: dict, filters: dict):
+    """The stations the caller may see (station staff: their own) that match the filters."""
+    query = select(Station)
+    if actor.get("role") == "station":
+        query = query.where(Station.id == actor.get("station_id"))
+    if filters.get("region"):
+        query = query.where(region_clause(filters["region"]))
+    if filters.get("type"):
+        query = query.where(Station.type == filters["type"])
+    if filters.get("stars") is not None:
+        query = query.where(Station.stars == filters["stars"])
+    if filters.get("parent_id"):
+        query = query.where(Station.parent_id == filters["parent_id"])
+    return query
+
+
+def award(tx, deputy_id: int, points: int, reason: str, source_type: str, source_id, label: str | None,
+          event_id: str | None = None) -> bool:
+    """Performance points (履职积分), one row per deputy and source: awarding twice is a no-op, and a rule
+    worth 0 records nothing. True if a row was added."""
+    if not points:
+        return False
+    added = tx.execute(
+        insert(PointEntry).values(deputy_id=deputy_id, points=points, reason=reason, source_type=source_type,
+                                  source_id=str(source_id), label=label, event_id=event_id, at=now())
+        .on_conflict_do_nothing(constraint="uq_points_source").returning(PointEntry.id)).first()
+    return added is not None
+
+
+CHANNEL_NOTES = {"qr": "群众扫码提交意见", "staff": "联络站登记群众意见", "deputy": "代表登记群众意见"}
+
+
+def publish_received(tx, station: Station, opinion: Opinion, actor: dict | None) -> None:
+    """station.opinion_received, whichever way the opinion came (recorded, or through the QR link)."""
+    tx.publish(OpinionReceived(
+        opinion_id=opinion.id, station_id=station.id, station_name=station.name, channel=opinion.channel,
+        activity_id=opinion.activity_id, content=opinion.content, actor=sub(actor) if actor else None,
+        note=CHANNEL_NOTES[opinion.channel]))

@@ -1,42 +1,20 @@
 """Disclosure (公开): what the public site shows of a suggestion, reviewed by the office.
 
 The office previews the title, body and every reply as they would be published, with
-each masked span (redaction.py), then publishes: masked by default, or with its own
-reviewed texts. The published texts are stored beside the originals, which only staff
-see. A reply arriving after publication has no reviewed text yet: it is shown masked.
+each masked span (redaction.py; the preview is a read: views.preview), then publishes:
+masked by default, or with its own reviewed texts. The published texts are stored beside
+the originals, which only staff see. A reply arriving after publication has no reviewed
+text yet: it is shown masked.
 """
-from sqlalchemy import select
-
 from services.common.clock import now
 from services.common.errors import ValidationFailed
 from services.common.validation import parse
 from services.suggestion import domain
 from services.suggestion.events import Published
-from services.suggestion.models import ReplyEntry, Suggestion
-from services.suggestion.redaction import redact, shown
+from services.suggestion.models import Suggestion
+from services.suggestion.redaction import redact
 from services.suggestion.schemas import PublishIn
-from services.suggestion.store import actor_name, add_timeline, event_payload, load
-
-
-def part(original: str | None, published: str | None, public: bool) -> dict:
-    text, spans = redact(original)
-    return {"original": original, "text": text, "published": shown(published, original) if public else None,
-            "redactions": [{"kind": s.kind, "start": s.start, "end": s.end, "original": s.original,
-                            "masked": s.masked} for s in spans]}
-
-
-def replies_of(session, suggestion_id: int) -> list[ReplyEntry]:
-    return list(session.scalars(select(ReplyEntry).where(ReplyEntry.suggestion_id == suggestion_id)
-                                .order_by(ReplyEntry.at, ReplyEntry.id)))
-
-
-def preview(session, suggestion_id: int) -> dict:
-    s = load(session, suggestion_id)
-    return {"suggestion_id": s.id, "public": s.public, "published_at": s.published_at and s.published_at.isoformat(),
-            "title": part(s.title, s.public_title, s.public), "body": part(s.body, s.public_body, s.public),
-            "replies": [{"id": r.id, "unit_name": r.unit_name, "result_class": r.result_class, "round": r.round,
-                         "at": r.at.isoformat(), **part(r.content, r.public_content, s.public)}
-                        for r in replies_of(session, s.id)]}
+from services.suggestion.store import actor_name, add_timeline, event_payload, load, replies_of
 
 
 def publish(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:

@@ -58,7 +58,7 @@ class SuggestionService(ServiceBase):
     def publication(self, actor, suggestion_id):
         """The suggestion's title, body and replies as they would be published, with what is masked."""
         with self.db.read() as session:
-            return publication.preview(session, suggestion_id)
+            return views.preview(session, suggestion_id)
 
     @rpc
     def screen(self, actor, suggestion_id, data):

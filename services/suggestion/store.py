@@ -1,4 +1,5 @@
-"""Loading, locking and the timeline of suggestions: what every use case and consumer shares."""
+"""Loading, locking and the timeline of suggestions, and their replies: what every use case and
+consumer shares."""
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -8,7 +9,7 @@ from services.common.errors import Forbidden
 from services.common.store import load_or_404, not_found
 from services.suggestion import domain
 from services.suggestion.events import SuggestionEvent
-from services.suggestion.models import CoSigner, Suggestion, TimelineEntry
+from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
 
 
 def actor_name(actor: dict) -> str:
@@ -39,6 +40,11 @@ def set_co_signers(tx, suggestion_id: int, deputy_ids: list[int]) -> None:
     tx.execute(delete(CoSigner).where(CoSigner.suggestion_id == suggestion_id))
     for deputy_id in sorted(set(deputy_ids)):
         tx.add(CoSigner(suggestion_id=suggestion_id, deputy_id=deputy_id))
+
+
+def replies_of(tx, suggestion_id: int) -> list[ReplyEntry]:
+    return list(tx.scalars(select(ReplyEntry).where(ReplyEntry.suggestion_id == suggestion_id)
+                           .order_by(ReplyEntry.at, ReplyEntry.id)))
 
 
 def add_timeline(tx, suggestion_id: int, type_: str, actor: str | None, note: str | None = None,

@@ -6,9 +6,9 @@ from services.common.store import not_found
 from services.common.like import ESCAPE, contains_pattern
 from services.suggestion import domain
 from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
-from services.suggestion.redaction import shown
+from services.suggestion.redaction import redact, shown
 from services.suggestion.roster import names_of
-from services.suggestion.store import count
+from services.suggestion.store import count, load, replies_of
 from services.suggestion.text import cjk_runs, most_similar, query_terms, token_runs
 
 MAX_LIMIT = 200
@@ -238,3 +238,21 @@ def public_get(session, suggestion_id: int, categories: dict) -> dict:
         raise not_found("suggestion", suggestion_id)
     return public_dict(s, names_of(session, [s.lead_deputy_id]), replies(session, [s.id], public=True)[s.id],
                        categories)
+
+
+def part(original: str | None, published: str | None, public: bool) -> dict:
+    """One text as the office reviews it before publishing: as written, masked, as published, each mask."""
+    text, spans = redact(original)
+    return {"original": original, "text": text, "published": shown(published, original) if public else None,
+            "redactions": [{"kind": s.kind, "start": s.start, "end": s.end, "original": s.original,
+                            "masked": s.masked} for s in spans]}
+
+
+def preview(session, suggestion_id: int) -> dict:
+    """The title, body and every reply as they would be published (publication.py publishes them)."""
+    s = load(session, suggestion_id)
+    return {"suggestion_id": s.id, "public": s.public, "published_at": s.published_at and s.published_at.isoformat(),
+            "title": part(s.title, s.public_title, s.public), "body": part(s.body, s.public_body, s.public),
+            "replies": [{"id": r.id, "unit_name": r.unit_name, "result_class": r.result_class, "round": r.round,
+                         "at": r.at.isoformat(), **part(r.content, r.public_content, s.public)}
+                        for r in replies_of(session, s.id)]}
