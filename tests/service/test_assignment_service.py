@@ -1,6 +1,6 @@
 """The assignment service on real PostgreSQL and RabbitMQ: units, 交办, 签收, 答复, rehandling."""
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from kombu import Queue
