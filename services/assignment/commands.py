@@ -37,7 +37,7 @@ def assign(tx, actor: dict, suggestion_id: int, data: dict, fetch_facts, rules: 
         raise Conflict(f"suggestion {suggestion_id} is already assigned")
     at = now()
     a = Assignment(suggestion_id=suggestion_id, lead_unit_id=form.lead_unit_id, co_unit_ids=form.co_unit_ids,
-                   state="assigned", round=1, due_at=form.due_at or domain.reply_due(at, rules.deadlines),
+                   state="assigned", round=1, due_at=form.due_at or domain.reply_due(at, rules.deadlines, rules.zone),
                    created_at=at, routed_at=at, supervised=False)
     tx.add(a)
     tx.flush()
@@ -105,7 +105,7 @@ def apply_evaluation(tx, rating: Evaluated, rules: Rules) -> None:
     at = now()
     if a.state == "rehandling":
         a.round += 1
-        a.due_at = domain.rehandling_due(at, rules.deadlines)
+        a.due_at = domain.rehandling_due(at, rules.deadlines, rules.zone)
         tx.flush()
         tx.publish(event_payload(tx, a, RehandlingOpened, actor="system", note="不满意，重新办理"))
     else:

@@ -1,7 +1,9 @@
 """Pure rules of assignment: deadlines, states, who may do what."""
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from services.common.errors import Conflict, Forbidden, field_error
+from services.common.localtime import due_after, zone
 
 # DESIGN.md defaults, in days; overridable with DEADLINES in config.yml.
 DEFAULT_DEADLINES = {"reply": 90, "co_opinion": 30, "dispute": 10, "rehandling": 30, "max_extension": 180}
@@ -12,22 +14,25 @@ FOLLOW_UP_CLASSES = ("B",)  # replies that get a follow-up reply once solved (è·
 REPLYABLE = ("signed", "rehandling")
 HANDLING = ("assigned", "signed", "rehandling")  # no reply yet in this round: the due date runs
 REROUTABLE = ("assigned", "signed")
+OFFICE_ZONE = zone()  # the default; the service passes its OFFICE_TIMEZONE (Rules.zone)
 
 
-def reply_due(assigned_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> datetime:
-    return assigned_at + timedelta(days=deadlines["reply"])
+# Deadlines end with the office's local day (services/common/localtime.py): assigned at any hour
+# on 1 March, a 90-day reply is due at 23:59:59 local time on 30 May.
+def reply_due(assigned_at: datetime, deadlines: dict = DEFAULT_DEADLINES, tz: ZoneInfo = OFFICE_ZONE) -> datetime:
+    return due_after(assigned_at, deadlines["reply"], tz)
 
 
-def rehandling_due(opened_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> datetime:
-    return opened_at + timedelta(days=deadlines["rehandling"])
+def rehandling_due(opened_at: datetime, deadlines: dict = DEFAULT_DEADLINES, tz: ZoneInfo = OFFICE_ZONE) -> datetime:
+    return due_after(opened_at, deadlines["rehandling"], tz)
 
 
-def co_opinion_due(routed_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> datetime:
-    return routed_at + timedelta(days=deadlines["co_opinion"])
+def co_opinion_due(routed_at: datetime, deadlines: dict = DEFAULT_DEADLINES, tz: ZoneInfo = OFFICE_ZONE) -> datetime:
+    return due_after(routed_at, deadlines["co_opinion"], tz)
 
 
-def dispute_until(routed_at: datetime, deadlines: dict = DEFAULT_DEADLINES) -> datetime:
-    return routed_at + timedelta(days=deadlines["dispute"])
+def dispute_until(routed_at: datetime, deadlines: dict = DEFAULT_DEADLINES, tz: ZoneInfo = OFFICE_ZONE) -> datetime:
+    return due_after(routed_at, deadlines["dispute"], tz)
 
 
 DUE_AT_RANGE = timedelta(days=3660)  # a given due date lies within ten years of now, either way

@@ -22,7 +22,7 @@ def dispute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> di
     at = now()
     open_ = tx.scalar(select(Dispute.id).where(Dispute.assignment_id == a.id, Dispute.unit_id == place.unit_id,
                                                Dispute.resolved_at.is_(None)))
-    domain.check_dispute(a.state, at, domain.dispute_until(a.routed_at or a.created_at, rules.deadlines),
+    domain.check_dispute(a.state, at, domain.dispute_until(a.routed_at or a.created_at, rules.deadlines, rules.zone),
                          open_ is not None)
     d = Dispute(assignment_id=a.id, unit_id=place.unit_id, reason=form.reason, at=at)
     tx.add(d)
@@ -60,7 +60,7 @@ def reroute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules):
     lead_place = places.get(form.lead_unit_id)
     a.lead_unit_id, a.co_unit_ids = form.lead_unit_id, form.co_unit_ids
     a.routed_at = at
-    a.due_at = form.due_at or domain.reply_due(at, rules.deadlines)
+    a.due_at = form.due_at or domain.reply_due(at, rules.deadlines, rules.zone)
     a.state = domain.state_after_reroute(lead_place is not None and lead_place.signed_at is not None)
     record_precedent(tx, a, "rerouted", at)
     tx.flush()
@@ -92,7 +92,7 @@ def add_opinion(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -
     place = my_unit(tx, actor, a)
     domain.check_co_opinion(a.state, place.is_lead)
     at = now()
-    due = domain.co_opinion_due(a.routed_at or a.created_at, rules.deadlines)
+    due = domain.co_opinion_due(a.routed_at or a.created_at, rules.deadlines, rules.zone)
     o = CoOpinion(assignment_id=a.id, unit_id=place.unit_id, round=a.round, content=form.content,
                   on_time=at <= due, at=at)
     tx.add(o)

@@ -4,7 +4,7 @@ from pathlib import Path
 from string import Formatter
 from zoneinfo import ZoneInfo
 
-LOCAL = ZoneInfo("Asia/Shanghai")  # dates in the letter are the office's local dates
+from services.common.localtime import local_date, zone
 
 
 class _Blank(dict):
@@ -22,19 +22,22 @@ def lateness(days_late: int, days_left: int) -> str:
 
 def render(template: str, *, number: str | None, title: str | None, unit_name: str | None,
            assigned_at: datetime, due_at: datetime, at: datetime, days_late: int, days_left: int,
-           note: str | None = None) -> str:
-    """Fill the template; unknown {names} in an edited template become blank, never an error."""
+           note: str | None = None, tz: ZoneInfo | None = None) -> str:
+    """Fill the template; unknown {names} in an edited template become blank, never an error.
+    Dates are the office's local dates (``tz``, default Asia/Shanghai)."""
+    tz = tz or zone()
     values = _Blank(
         number=number or "", title=title or "", unit_name=unit_name or "",
-        assigned_date=_date(assigned_at), due_date=_date(due_at), date=_date(at), days_late=days_late, days_left=days_left,
+        assigned_date=_date(assigned_at, tz), due_date=_date(due_at, tz), date=_date(at, tz),
+        days_late=days_late, days_left=days_left,
         lateness=lateness(days_late, days_left), note=f"    {note}\n" if note else "",
     )
     return Formatter().vformat(template, (), values)
 
 
-def _date(at: datetime) -> str:
-    local = at.astimezone(LOCAL)
-    return f"{local.year}年{local.month}月{local.day}日"
+def _date(at: datetime, tz: ZoneInfo) -> str:
+    day = local_date(at, tz)
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def load(path: Path) -> str:

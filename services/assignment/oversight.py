@@ -25,7 +25,7 @@ def letter_text(tx, a: Assignment, at, rules: Rules, note: str | None = None) ->
     values = dict(number=facts.number_label if facts else None, title=facts.title if facts else None,
                   unit_name=unit.name, assigned_at=a.routed_at or a.created_at, due_at=a.due_at, at=at,
                   days_late=domain.days_late(a.due_at, at), days_left=schedule.days_left(a.due_at, at),
-                  note=note)
+                  note=note, tz=rules.zone)
     try:
         return letter.render(letter.load(rules.letter_template), **values)
     except (OSError, ValueError, IndexError) as exc:  # an unreadable or broken edit: the shipped template

@@ -1,10 +1,12 @@
 """The assignment service's configurable rules (config.yml), given to workers as ``self.rules``."""
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from nameko.extensions import DependencyProvider
 
 from services.assignment import domain, schedule
+from services.common.localtime import zone_from
 
 LETTER_TEMPLATE = Path(__file__).with_name("templates") / "urging_letter.txt"
 
@@ -16,11 +18,12 @@ class Rules:
     follow_up_classes: tuple = domain.FOLLOW_UP_CLASSES
     due_soon_days: tuple = schedule.DUE_SOON_DAYS
     letter_template: Path = LETTER_TEMPLATE
+    zone: ZoneInfo = domain.OFFICE_ZONE  # OFFICE_TIMEZONE: due dates end with its days, letters show its dates
 
 
 def rules_from(config: dict) -> Rules:
     """DEADLINES (days), RESULT_CLASSES ({code: label}), FOLLOW_UP_CLASSES, DUE_SOON_DAYS,
-    URGING_LETTER_TEMPLATE; anything missing takes the DESIGN.md default."""
+    URGING_LETTER_TEMPLATE, OFFICE_TIMEZONE; anything missing takes the DESIGN.md default."""
     deadlines = dict(domain.DEFAULT_DEADLINES)
     for key, value in (config.get("DEADLINES") or {}).items():
         if key not in deadlines:
@@ -35,7 +38,7 @@ def rules_from(config: dict) -> Rules:
     template = Path(config.get("URGING_LETTER_TEMPLATE") or LETTER_TEMPLATE)
     if not template.is_absolute():  # relative to the repository, wherever the process runs
         template = LETTER_TEMPLATE.parents[3] / template
-    return Rules(deadlines, classes, follow_up, due_soon, template)
+    return Rules(deadlines, classes, follow_up, due_soon, template, zone_from(config))
 
 
 class AssignmentRules(DependencyProvider):

@@ -111,8 +111,8 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
     result["no_contact_before"] = any(not r["contact_before"] for r in replies if r["follow_up_of"] is None)
     routed = a.routed_at or a.created_at
     result["routed_at"] = _iso(routed)
-    result["dispute_until"] = _iso(domain.dispute_until(routed, rules.deadlines))
-    result["co_opinion_due_at"] = _iso(domain.co_opinion_due(routed, rules.deadlines))
+    result["dispute_until"] = _iso(domain.dispute_until(routed, rules.deadlines, rules.zone))
+    result["co_opinion_due_at"] = _iso(domain.co_opinion_due(routed, rules.deadlines, rules.zone))
     result["days_late"] = domain.days_late(a.due_at, at) if result["overdue"] else 0
     return result
 

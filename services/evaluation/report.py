@@ -1,11 +1,14 @@
 """The rates workbook (GET /reports/rates.xlsx): overall, per unit, per category, overdue list."""
 import io
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from services.common.localtime import DATE_FORMAT, local_date, zone
+from services.common.sheets import format_columns
 from services.evaluation import stats
 
 # the suggestion service's taxonomy (codes are the contract; names only label the sheet)
@@ -21,6 +24,7 @@ RATE_COLUMNS = [("assigned", "交办件数"), ("replied", "答复件数"), ("com
                 ("satisfied_or_basic_rate", "满意和基本满意率"), ("on_time_rate", "按时答复率")]
 CLASS_COLUMNS = [("A", "A类"), ("B", "B类"), ("C", "C类")]
 SHEETS = ("总体情况", "各单位", "各类别", "逾期清单")
+OVERDUE_HEADERS = ["交办编号", "建议编号", "标题", "届次", "承办单位", "状态", "办理轮次", "答复期限", "逾期天数"]
 PERCENT = "0.00%"
 
 
@@ -49,7 +53,8 @@ def _format(ws, first_col: int) -> None:
                 cell.number_format = PERCENT
 
 
-def workbook(session, actor: dict, filters: dict, now: datetime) -> bytes:
+def workbook(session, actor: dict, filters: dict, now: datetime, tz: ZoneInfo | None = None) -> bytes:
+    """``tz``: the office's zone; the overdue list's 答复期限 is a date cell of its local date."""
     overall = stats.rates(session, actor, filters, now)
     wanted = overall["filters"]
     ranked = stats.units(session, actor, wanted, now)["items"]
@@ -75,11 +80,12 @@ def workbook(session, actor: dict, filters: dict, now: datetime) -> bytes:
     _format(ws, 2)
 
     ws = wb.create_sheet(SHEETS[3])
-    _header(ws, ["交办编号", "建议编号", "标题", "届次", "承办单位", "状态", "办理轮次", "答复期限", "逾期天数"])
+    _header(ws, OVERDUE_HEADERS)
     for row in stats.overdue(session, wanted, now):
         _append(ws, [row["assignment_id"], row["number"], row["title"], row["session"],
                    row["unit_name"] or f"单位{row['lead_unit_id']}", row["state"], row["round"],
-                   row["due_at"], row["days_late"]])
+                   local_date(row["due_at"], tz or zone()), row["days_late"]])
+    format_columns(ws, {OVERDUE_HEADERS.index("答复期限") + 1: DATE_FORMAT})
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -3,6 +3,7 @@ import base64
 import logging
 
 from services.common.clock import now
+from services.common.office_zone import OfficeZone
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.common.timers import config_timer
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 class EvaluationService(ServiceBase):
     name = "evaluation"
     assignment = timed_proxy("assignment", timeout=FALLBACK_TIMEOUT)
+    zone = OfficeZone()
 
     on_event = event_consumer("evaluation", make_handlers())
 
@@ -79,7 +81,7 @@ class EvaluationService(ServiceBase):
     def rates_report(self, actor, filters=None):
         """The rates workbook, base64 (RPC bodies are JSON)."""
         with self.db.read() as session:
-            return base64.b64encode(report.workbook(session, actor, filters or {}, now())).decode()
+            return base64.b64encode(report.workbook(session, actor, filters or {}, now(), self.zone)).decode()
 
     @config_timer("GAUGE_INTERVAL", 15, eager=True)
     def refresh_gauges(self):

@@ -1,14 +1,14 @@
 """Pure rules of notify: who is told of what, and the text they get."""
-from datetime import datetime
 from pathlib import Path
 from string import Formatter
-from zoneinfo import ZoneInfo
 
 import yaml
 
+from services.common import localtime
+
 TEMPLATES_FILE = Path(__file__).with_name("templates.yml")
 MISSING = ""  # what a variable the event did not carry renders as
-TIMEZONE = "Asia/Shanghai"  # dates in texts are local dates
+TIMEZONE = localtime.DEFAULT_ZONE  # dates in texts are local dates (OFFICE_TIMEZONE)
 
 
 def deputy(i) -> str:
@@ -99,8 +99,7 @@ def local_date(value, tz: str = TIMEZONE) -> str:
     if not value:
         return MISSING
     try:
-        at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        return (at.astimezone(ZoneInfo(tz)) if at.tzinfo else at).date().isoformat()
+        return localtime.local_date(value, localtime.zone(tz)).isoformat()
     except (ValueError, TypeError):
         return str(value)[:10]
 

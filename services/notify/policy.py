@@ -2,7 +2,8 @@
 import hashlib
 import hmac
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+
+from services.common import localtime
 
 OPEN_STATES = ("assigned", "signed", "rehandling")  # the unit still owes a reply
 
@@ -46,7 +47,7 @@ def split_list(value) -> list[str]:
 
 def local_day(at: datetime, tz: str) -> tuple[date, int]:
     """The local date and hour at ``at`` in timezone ``tz`` (the digest's clock)."""
-    local = at.astimezone(ZoneInfo(tz))
+    local = localtime.local_datetime(at, localtime.zone(tz))
     return local.date(), local.hour
 
 

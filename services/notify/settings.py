@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from nameko.extensions import DependencyProvider
 
+from services.common.localtime import DEFAULT_ZONE, zone_from
 from services.common.secret_check import setting
 from services.notify import domain, policy
 
@@ -25,7 +26,7 @@ class Settings:
     lease_seconds: float = 60.0  # a claimed delivery is retried after this if its sender died
     batch: int = 50
     digest_hour: int = 8
-    timezone: str = "Asia/Shanghai"  # local dates in texts, the digest's day and hour
+    timezone: str = DEFAULT_ZONE  # OFFICE_TIMEZONE: local dates in texts, the digest's day and hour
     digest_max_items: int = 50
     digest_due_soon_days: int = 7
     templates: dict = field(default_factory=dict)
@@ -59,7 +60,7 @@ def from_config(config: dict) -> Settings:
         lease_seconds=float(_str(config, "DELIVERY_LEASE", "60")),
         batch=int(_str(config, "DELIVERY_BATCH", "50")),
         digest_hour=int(_str(config, "DIGEST_HOUR", "8")),
-        timezone=_str(config, "TIMEZONE", d.timezone),
+        timezone=zone_from(config).key,
         digest_max_items=int(_str(config, "DIGEST_MAX_ITEMS", "50")),
         digest_due_soon_days=int(_str(config, "DIGEST_DUE_SOON_DAYS", "7")),
         templates=domain.load_templates(config.get("NOTIFY_TEMPLATES") or None),

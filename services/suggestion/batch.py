@@ -1,10 +1,12 @@
 """Batch import (all-or-nothing per row, with a report) and the Excel export."""
 import io
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
 from services.common.errors import LianxinError, ValidationFailed
-from services.common.sheets import sheet_row
+from services.common.localtime import DATE_FORMAT, DATETIME_FORMAT, local_date, local_datetime, zone
+from services.common.sheets import format_columns, sheet_row
 from services.suggestion import commands, domain, importing, roster
 from services.suggestion.importing import BadFile
 from services.suggestion.rules import Rules
@@ -54,7 +56,10 @@ def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies, 
     return {"imported": len(imported), "items": imported, "rejected": rejected}
 
 
-def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str], categories: dict[str, str]) -> bytes:
+def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str], categories: dict[str, str],
+             tz: ZoneInfo | None = None) -> bytes:
+    """The export; 答复期限 and 提交时间 are date cells in the office's local time (``tz``)."""
+    tz = tz or zone()
     wb = Workbook()
     sheet = wb.active
     sheet.title = "代表建议"
@@ -68,9 +73,11 @@ def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]
             "、".join(names.get(d, str(d)) for d in s["co_signer_ids"]),
             STATUS_LABELS.get(s["status"], s["status"]), a.get("lead_unit_name") or "",
             "、".join(unit_names.get(u, str(u)) for u in (a.get("co_unit_ids") or [])),
-            (s["due_at"] or "")[:10], "是" if s["overdue"] else "否", "是" if s["public"] else "否",
-            (s["submitted_at"] or "")[:19].replace("T", " "),
+            local_date(s["due_at"], tz), "是" if s["overdue"] else "否", "是" if s["public"] else "否",
+            local_datetime(s["submitted_at"], tz),
         ]))
+    format_columns(sheet, {EXPORT_HEADERS.index("答复期限") + 1: DATE_FORMAT,
+                           EXPORT_HEADERS.index("提交时间") + 1: DATETIME_FORMAT})
     for column, width in zip("ABCDEFGHIJKLMNO", (12, 12, 40, 14, 6, 8, 10, 24, 10, 18, 24, 12, 8, 8, 20)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"

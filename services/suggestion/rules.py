@@ -1,8 +1,10 @@
 """The suggestion service's configurable rules (config.yml), given to workers as ``self.rules``."""
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from nameko.extensions import DependencyProvider
 
+from services.common.localtime import zone, zone_from
 from services.suggestion import taxonomy
 
 
@@ -10,10 +12,12 @@ from services.suggestion import taxonomy
 class Rules:
     # code -> 名称 of the category taxonomy, in the file's order
     categories: dict = field(default_factory=lambda: taxonomy.load(taxonomy.DEFAULT_FILE))
+    zone: ZoneInfo = field(default_factory=zone)  # OFFICE_TIMEZONE: the export's dates are its dates
 
 
 def rules_from(config: dict) -> Rules:
-    return Rules(categories=taxonomy.load(config.get("CATEGORIES_FILE") or taxonomy.DEFAULT_FILE))
+    return Rules(categories=taxonomy.load(config.get("CATEGORIES_FILE") or taxonomy.DEFAULT_FILE),
+                 zone=zone_from(config))
 
 
 class SuggestionRules(DependencyProvider):

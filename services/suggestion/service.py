@@ -99,7 +99,8 @@ class SuggestionService(ServiceBase):
                                cap=EXPORT_LIMIT)["items"]
             people = {d for s in rows for d in (s["lead_deputy_id"], *s["co_signer_ids"])}
             units = dict(session.execute(select(UnitName.id, UnitName.name)).all())
-            content = batch.workbook(rows, roster.names_of(session, list(people)), units, self.rules.categories)
+            content = batch.workbook(rows, roster.names_of(session, list(people)), units, self.rules.categories,
+                                     self.rules.zone)
         return base64.b64encode(content).decode()
 
     @rpc

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.common import localtime
 from tests.e2e.client import OFFICE, World, token
 from tests.polling import wait_for
 
@@ -178,7 +179,8 @@ def test_dissatisfied_rating_reopens_with_a_month_then_closes(api):
     reopened = wait_for(lambda: (d := api.get(path, OFFICE, expect=200).json())["state"] == "rehandling" and d,
                         what="rehandling")
     due = datetime.fromisoformat(reopened["due_at"])
-    assert abs(due - (datetime.now(timezone.utc) + timedelta(days=30))) < timedelta(minutes=5)
+    # 30 local days on, at the end of that day in Beijing (issue 15: deadlines end with the local day)
+    assert due == localtime.due_after(datetime.now(timezone.utc), 30, localtime.zone())
     api.post(path + "/reply", world.unit_token, {**reply, "result_class": "A"}, expect=201)
     wait_for(lambda: api.post(path + "/evaluation", world.deputy_token,
                               {"satisfaction": "basic"}).status_code == 201, what="second rating accepted")

@@ -1,7 +1,7 @@
 """What the assignment service tests share: units, accepted suggestions, assignments, a movable clock."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from services.common import clock
+from services.common import clock, localtime
 from services.common.clock import now  # noqa: F401 - re-exported for the tests
 from tests.service.conftest import truncate
 from tests.service.helpers import envelope, publish, scalar, wait_for
@@ -17,6 +17,11 @@ TABLES = ("units", "suggestion_facts", "assignments", "assignment_units", "repli
 
 def unit_actor(unit_id: int) -> dict:
     return {"role": "unit", "unit_id": unit_id, "sub": f"unit{unit_id}"}
+
+
+def local_due(at: str | datetime, days: int) -> datetime:
+    """The due date ``days`` local days after ``at``: 23:59:59 in Asia/Shanghai (issue 15)."""
+    return localtime.due_after(localtime.instant(at), days, localtime.zone())
 
 
 def fresh_db(db):

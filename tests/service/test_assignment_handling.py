@@ -7,7 +7,8 @@ from sqlalchemy import text
 
 from services.assignment.service import AssignmentService
 from services.common.errors import Conflict, NotFound, ValidationFailed
-from tests.service.assignment_world import LEADER, OFFICE, REPLY, World, clock_mover, fresh_db, now, unit_actor
+from tests.service.assignment_world import (LEADER, OFFICE, REPLY, World, clock_mover, fresh_db, local_due, now,
+                                           unit_actor)
 from tests.service.helpers import EventListener, envelope, publish, wait_for
 
 
@@ -39,7 +40,7 @@ def test_dispute_within_the_window_then_409_after_it(world, amqp, move_clock):
     with pytest.raises(ValidationFailed):
         world.rpc.assignment.dispute(unit_actor(world.co), a["id"], {"reason": ""})
 
-    move_clock(10.1)
+    move_clock(11)  # the 10-day window ends with the 10th local day
     with pytest.raises(Conflict) as err:
         world.rpc.assignment.dispute(unit_actor(world.co), a["id"], {"reason": "太晚了"})
     assert "window" in err.value.message
@@ -150,7 +151,7 @@ def test_reply_classes_follow_the_configured_scheme(start_service, rpc, amqp, as
                   FOLLOW_UP_CLASSES=["乙"], DEADLINES={"reply": 30})
     world = World(rpc, amqp, assignment_db)
     a = world.signed()
-    assert datetime.fromisoformat(a["due_at"]) - datetime.fromisoformat(a["created_at"]) == timedelta(days=30)
+    assert datetime.fromisoformat(a["due_at"]) == local_due(a["created_at"], 30)
     with pytest.raises(ValidationFailed) as err:
         rpc.assignment.reply(unit_actor(world.lead), a["id"], REPLY)  # "A" is not in this scheme
     assert err.value.details[0]["field"] == "result_class"
@@ -229,7 +230,7 @@ def test_urging_by_phone_and_by_letter_naming_how_late(world, amqp, move_clock):
     phone = world.rpc.assignment.urge(LEADER, a["id"], {"method": "phone", "note": "请加快办理"})
     assert phone["days_late"] == 0 and phone["letter"] is None
 
-    move_clock(95)  # due after 90 days: 5 days late
+    move_clock(96)  # due at the end of the 90th local day: more than 5 (whole) days late
     sent = world.rpc.assignment.urge(OFFICE, a["id"], {"method": "letter"})
 
     assert sent["days_late"] == 5
@@ -299,6 +300,6 @@ def test_rehandling_is_due_one_month_after_a_dissatisfied_rating(world, amqp, as
         "final": False, "deputy_id": 77, "lead_unit_id": world.lead}))
     detail = wait_for(lambda: (d := world.get(a["id"]))["state"] == "rehandling" and d, what="rehandling")
     assert detail["round"] == 2
-    assert abs(datetime.fromisoformat(detail["due_at"]) - (now() + timedelta(days=30))) < timedelta(minutes=1)
+    assert datetime.fromisoformat(detail["due_at"]) == local_due(now(), 30)
     second = world.rpc.assignment.reply(unit_actor(world.lead), a["id"], REPLY)
     assert second["round"] == 2

@@ -1,6 +1,6 @@
 """The assignment service on real PostgreSQL and RabbitMQ: units, 交办, 签收, 答复, rehandling."""
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from kombu import Queue
@@ -11,6 +11,7 @@ from sqlalchemy import text
 from services.assignment.service import AssignmentService
 from services.common.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from services.common.service_base import rpc as service_rpc
+from tests.service.assignment_world import local_due
 from tests.service.conftest import truncate
 from tests.service.helpers import EventListener, envelope, publish, wait_for
 
@@ -158,8 +159,8 @@ def test_assign_takes_a_due_date_with_offset_only(rpc, amqp, assignment_db, unit
 
 def test_default_due_date_is_three_months_on(rpc, amqp, assignment_db, units):
     a = assigned(rpc, amqp, assignment_db, units)
-    due = datetime.fromisoformat(a["due_at"]) - datetime.fromisoformat(a["created_at"])
-    assert due == timedelta(days=90)
+    # 90 local days on, at 23:59:59 Beijing time (issue 15)
+    assert datetime.fromisoformat(a["due_at"]) == local_due(a["created_at"], 90)
 
 
 def test_concurrent_assigns_give_one_assignment_and_conflicts(rpc, amqp, assignment_db, units):

@@ -3,6 +3,7 @@ the rebuild from the event log, scoping, the workbook and the unit gauges."""
 import base64
 import io
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -194,6 +195,10 @@ def test_workbook_sheets_carry_the_numbers(scenario, rpc):
     assert set(categories) == {"交通邮电", "教科文卫体"} and categories["教科文卫体"][2] == 3
     [late] = [[c.value for c in row] for row in wb["逾期清单"].iter_rows(min_row=2)]
     assert late[0] == BASE + 3 and late[-1] == 10
+    # 答复期限: a date cell of the office's local date (issue 15), not UTC text
+    due = wb["逾期清单"].cell(2, 8)
+    assert due.value == datetime.combine(PAST.astimezone(ZoneInfo("Asia/Shanghai")).date(), datetime.min.time())
+    assert due.number_format == "yyyy-mm-dd"
 
 
 def test_unit_gauges_come_from_the_projection(scenario):

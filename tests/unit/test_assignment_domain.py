@@ -1,26 +1,41 @@
 """Pure rules of assignment: due dates, units, who may reply, states after sign and rating."""
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from services.assignment import domain
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 
-AT = datetime(2024, 3, 10, 9, 30, tzinfo=timezone.utc)
+AT = datetime(2024, 3, 10, 9, 30, tzinfo=timezone.utc)  # 17:30 on 10 March in Beijing
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def end_of(day: str, tz=BEIJING) -> datetime:
+    """23:59:59 local time of ``day`` ("2024-06-08")."""
+    return datetime.combine(datetime.fromisoformat(day).date(), datetime.max.time().replace(microsecond=0), tzinfo=tz)
 
 
 def test_reply_is_due_three_months_after_assignment_by_default():
-    assert domain.reply_due(AT) == AT + timedelta(days=90)
+    assert domain.reply_due(AT) == end_of("2024-06-08")  # 90 local days on, at the end of that day
 
 
 def test_rehandling_reply_is_due_one_month_after_it_opens():
-    assert domain.rehandling_due(AT) == AT + timedelta(days=30)
+    assert domain.rehandling_due(AT) == end_of("2024-04-09")
 
 
 def test_due_dates_follow_configured_deadlines():
     deadlines = {**domain.DEFAULT_DEADLINES, "reply": 60, "rehandling": 15}
-    assert domain.reply_due(AT, deadlines) == AT + timedelta(days=60)
-    assert domain.rehandling_due(AT, deadlines) == AT + timedelta(days=15)
+    assert domain.reply_due(AT, deadlines) == end_of("2024-05-09")
+    assert domain.rehandling_due(AT, deadlines) == end_of("2024-03-25")
+
+
+def test_due_dates_count_from_the_local_day_of_assignment():
+    late_evening_utc = datetime(2026, 8, 28, 17, 0, tzinfo=timezone.utc)  # already 29 August in Beijing
+    assert domain.reply_due(late_evening_utc) == end_of("2026-11-27")
+    assert domain.reply_due(late_evening_utc).astimezone(timezone.utc) == datetime(2026, 11, 27, 15, 59, 59,
+                                                                                   tzinfo=timezone.utc)
+    assert domain.reply_due(late_evening_utc, tz=ZoneInfo("UTC")) == end_of("2026-11-26", ZoneInfo("UTC"))
 
 
 def test_defaults_match_design():
@@ -94,10 +109,10 @@ def test_other_ratings_close_the_assignment(satisfaction, final):
 # -- issue 4: windows, reroutes, opinions, follow-up, extensions, urging ------------------
 
 def test_dispute_window_and_co_opinion_due_follow_the_deadlines():
-    assert domain.dispute_until(AT) == AT + timedelta(days=10)
-    assert domain.co_opinion_due(AT) == AT + timedelta(days=30)
+    assert domain.dispute_until(AT) == end_of("2024-03-20")
+    assert domain.co_opinion_due(AT) == end_of("2024-04-09")
     deadlines = {**domain.DEFAULT_DEADLINES, "dispute": 5}
-    assert domain.dispute_until(AT, deadlines) == AT + timedelta(days=5)
+    assert domain.dispute_until(AT, deadlines) == end_of("2024-03-15")
 
 
 def test_dispute_allowed_within_the_window_before_reply():

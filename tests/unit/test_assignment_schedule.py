@@ -60,6 +60,15 @@ def test_the_shipped_letter_names_the_suggestion_the_unit_and_the_delay():
     assert "2024年6月11日" in text  # the due date in Beijing time (16:00 UTC is next day 00:00)
 
 
+def test_the_letter_dates_follow_office_timezone():
+    office = rules.rules_from({"OFFICE_TIMEZONE": "UTC"})
+    assert "{due_date}" in letter.load(rules.LETTER_TEMPLATE)
+    assert render("{due_date}", tz=office.zone) == "2024年6月10日"
+    assert render("{due_date}") == "2024年6月11日" and rules.rules_from({}).zone.key == "Asia/Shanghai"
+    with pytest.raises(ValueError, match="OFFICE_TIMEZONE"):
+        rules.rules_from({"OFFICE_TIMEZONE": "Nowhere/Land"})
+
+
 def test_a_letter_before_the_due_date_says_how_long_is_left():
     text = render(letter.load(rules.LETTER_TEMPLATE), days_late=0, days_left=5, note="请于本周内答复")
     assert "还有5天" in text and "逾期" not in text and "请于本周内答复" in text

@@ -65,6 +65,9 @@ def test_settings_from_config_strings_as_nameko_gives_them():
     assert s.backoff == (0.1, 0.2) and s.digest_hour == 7 and s.timezone == "Asia/Shanghai"
     assert "assignment.assigned" in s.templates
     assert not settings.from_config({}).email_enabled  # no SMTP_HOST: no e-mail channel
+    assert settings.from_config({"OFFICE_TIMEZONE": "Asia/Urumqi"}).timezone == "Asia/Urumqi"
+    with pytest.raises(ValueError, match="OFFICE_TIMEZONE"):
+        settings.from_config({"OFFICE_TIMEZONE": "Nowhere/Land"})
 
 
 def test_templates_file_can_be_replaced_by_config(tmp_path):

@@ -124,7 +124,8 @@ def test_assignment_consumers_use_the_rules_they_are_made_with():
     tx = Tx()
     make_handlers(rules)["evaluation.evaluated"](tx, SimpleNamespace(payload=rating))
     assert a.state == "rehandling" and a.round == 2
-    assert timedelta(days=6) < a.due_at - datetime.now(timezone.utc) <= timedelta(days=7)
+    # 7 local days on, at the end of that day (services/common/localtime.py)
+    assert timedelta(days=7) <= a.due_at - datetime.now(timezone.utc) < timedelta(days=8)
     assert [e.event_type for e in tx.published] == ["assignment.rehandling_opened"]
 
 

@@ -1,5 +1,7 @@
 """Reading a secretariat's batch file, and the export workbook."""
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -58,7 +60,21 @@ def test_export_has_chinese_headers_and_one_row_per_suggestion():
     assert values[0] == batch.EXPORT_HEADERS
     assert values[1][:9] == ("第0001号", "十六届三次", "关于增设公交站点的建议", "交通邮电", "大会", "调研", "王建国",
                              "李红梅", "已交办")
-    assert values[1][9:12] == ("市交通运输局", "市公安局", "2027-03-01")
+    assert values[1][9:12] == ("市交通运输局", "市公安局", datetime(2027, 3, 1))  # a date cell, the local date
+    assert values[1][14] == datetime(2026, 11, 23, 10, 0)  # 提交时间: local wall-clock time
+
+
+def test_export_dates_are_date_cells_of_the_office_local_day():
+    rows = [{"number": "第0002号", "session": "十六届三次", "title": "关于增设公交站点的建议", "category": "transport",
+             "kind": "session", "source": "research", "lead_deputy_id": 1, "co_signer_ids": [], "status": "assigned",
+             "assignment": None, "due_at": "2026-11-26T16:30:00+00:00", "overdue": False, "public": False,
+             "submitted_at": "2026-08-28T17:05:00+00:00"}]
+    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国"}, {}, CATEGORIES))).active
+    due, submitted = sheet.cell(2, 12), sheet.cell(2, 15)
+    assert (due.value, due.number_format, due.data_type) == (datetime(2026, 11, 27), "yyyy-mm-dd", "d")
+    assert (submitted.value, submitted.number_format) == (datetime(2026, 8, 29, 1, 5), "yyyy-mm-dd hh:mm")
+    utc = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国"}, {}, CATEGORIES, ZoneInfo("UTC")))).active
+    assert utc.cell(2, 12).value == datetime(2026, 11, 26)  # the configured zone decides the day
 
 
 def test_export_survives_control_characters_in_stored_text():
