@@ -39,7 +39,7 @@ class AssignmentAnswer(Answer):
 
 class AssignmentFilters(SupervisionFilters):
     """The filters applied: a unit caller always gets its own unit_id."""
-    state: AssignmentState = absent()
+    state: str = absent()
     unit_id: int = absent()
     overdue: bool = absent()
     session: str = absent()

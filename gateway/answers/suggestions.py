@@ -52,7 +52,7 @@ class SuggestionAnswer(Answer):
 
 class SuggestionFilters(Answer):
     """The filters applied (those given; none is ever ignored)."""
-    status: Status = absent()
+    status: str = absent()
     category: str = absent()
     session: str = absent()
     kind: Kind = absent()
