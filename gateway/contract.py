@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gateway.auth import actor_from, require
+from gateway.errors import ApiError
 from services.common.errors import from_pydantic
 
 JSON = "application/json"
@@ -58,14 +59,23 @@ def authorize(request, route: Route, settings) -> dict:
 def parse_query(request, model: type[BaseModel]) -> dict:
     """The query string read through the route's model: 422 naming the parameter if bad.
 
-    Empty values count as absent; parameters the route does not know are ignored.
+    Empty values count as absent; a parameter the route does not know is a 400
+    ``unknown_parameter`` naming it (a filter silently ignored would answer the wrong list).
     """
+    unknown = sorted(set(request.args) - known_parameters(model))
+    if unknown:
+        raise ApiError(400, "unknown_parameter", f"unknown query parameter: {', '.join(unknown)}",
+                       [{"field": name, "message": "unknown query parameter"} for name in unknown])
     raw = {k: v for k, v in request.args.items() if v != ""}
     try:
         parsed = model.model_validate(raw)
     except ValidationError as exc:
         raise from_pydantic(exc) from None
     return parsed.model_dump(exclude_none=True, by_alias=True)
+
+
+def known_parameters(model: type[BaseModel]) -> set[str]:
+    return {field.alias or name for name, field in model.model_fields.items()}
 
 
 def describe(fn) -> tuple[str, str]:

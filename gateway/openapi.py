@@ -17,7 +17,7 @@ DESCRIPTION = (
     "lists the roles that may call it (`x-roles`). Errors have one format: "
     "`{\"error\": {\"code\", \"message\", \"details\": [{\"field\", \"message\"}]}}`. "
     "Creating POSTs honour `Idempotency-Key`. Request bodies reject unknown fields (422); "
-    "unknown query parameters are ignored."
+    "an unknown query parameter is a 400 `unknown_parameter` naming it."
 )
 TAGS = [  # in the order a reader meets them: 提 → 交 → 办 → 评, then stations and the rest
     {"name": "suggestions", "description": "提: intake, drafts, screening, withdrawal, import and export"},
@@ -34,7 +34,7 @@ RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 BINARY = {"type": "string", "contentMediaType": "application/octet-stream"}
 
 ERRORS = {
-    400: "malformed request (body is not a JSON object, bad header)",
+    400: "malformed request (body is not a JSON object, bad header, an unknown query parameter)",
     401: "no token, or a bad one",
     403: "the caller's role may not do this",
     404: "not found, or not visible to the caller",

@@ -1,13 +1,14 @@
 """Query-string models of the routes: parsed by the route registry, documented in OpenAPI.
 
-Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters are optional.
+Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters are optional. A
+parameter a route does not know is refused (400 ``unknown_parameter``, gateway/contract.py).
 """
 from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from services.common.schemas import Id, Level
+from services.common.schemas import Id, Kind, Level
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -22,10 +23,11 @@ def _printable(value: str) -> str:
 # a free-text filter: bounded, and nothing PostgreSQL cannot store
 Text = Annotated[str, Field(max_length=200), AfterValidator(_printable)]
 Date = Annotated[date, Field(description="a calendar date, YYYY-MM-DD")]
+KindFilter = Annotated[Kind | None, Field(description="session: made during the congress (大会期间); recess: 闭会期间")]
 
 
 class Query(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
 
 class Page(Query):
@@ -37,6 +39,7 @@ class SuggestionFilters(Query):
     status: Text | None = None
     category: Text | None = None
     session: Text | None = None
+    kind: KindFilter = None
     q: Text | None = Field(None, description="keywords in the title or body")
     unit_id: Id | None = None
     deputy_id: Id | None = None
@@ -57,15 +60,24 @@ class RoutingQuery(Query):
     limit: int = Field(5, ge=1, le=20, description="candidates to return")
 
 
-class AssignmentList(Page):
+class Supervision(Query):
+    """Key supervision (重点督办): any, or led by this leader / this committee."""
+    supervised: bool | None = Field(None, description="under key supervision (重点督办) or not")
+    leader: Text | None = Field(None, description="the supervising leader, as named on the supervision")
+    committee: Text | None = Field(None, description="the supervising committee, as named on the supervision")
+
+
+class AssignmentList(Supervision, Page):
     state: Text | None = None
     unit_id: Id | None = None
     overdue: bool | None = None
-    supervised: bool | None = None
-
-
-class StatsFilters(Query):
     session: Text | None = None
+    kind: KindFilter = None
+
+
+class StatsFilters(Supervision):
+    session: Text | None = None
+    kind: KindFilter = None
     category: Text | None = None
     level: Level | None = Field(None, description="the deputies' level")
     unit_id: Id | None = None

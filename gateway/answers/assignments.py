@@ -4,7 +4,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from gateway.answers.common import Answer, page_of
+from gateway.answers.common import Answer, SupervisionFilters, absent, page_of
+from services.common.schemas import Kind
 from services.assignment.schemas import ContactMethod, ContactStage, UrgeMethod
 from services.assignment.schemas import State as AssignmentState
 
@@ -36,7 +37,17 @@ class AssignmentAnswer(Answer):
     created_at: datetime
 
 
-AssignmentPage = page_of(AssignmentAnswer, "AssignmentPage")
+class AssignmentFilters(SupervisionFilters):
+    """The filters applied: a unit caller always gets its own unit_id."""
+    state: str = absent()
+    unit_id: int = absent()
+    overdue: bool = absent()
+    session: str = absent()
+    kind: Kind = absent()
+
+
+class AssignmentPage(page_of(AssignmentAnswer, "AssignmentPage")):
+    filters: AssignmentFilters
 
 
 class AssignmentUnitPlace(Answer):

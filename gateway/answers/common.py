@@ -9,6 +9,22 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def absent(description: str | None = None):
+    """A field the service leaves out rather than sending null (documented as optional, never null)."""
+    return Field(None, description=description, json_schema_extra=_no_default)
+
+
+class SupervisionFilters(Answer):
+    """Key supervision filters (重点督办), as given."""
+    supervised: bool = absent("only items under key supervision (true) or only the others (false)")
+    leader: str = absent("only items supervised by this leader")
+    committee: str = absent("only items supervised by this committee")
+
+
 class ErrorDetail(Answer):
     field: str | None = None
     message: str | None = None

@@ -7,20 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from gateway.answers.common import Answer
-from services.common.schemas import Level
+from gateway.answers.common import Answer, SupervisionFilters, absent
+from services.common.schemas import Kind, Level
 from services.evaluation.schemas import Choice as Satisfaction
 
 Rate = Annotated[float, Field(ge=0, le=1)] | None
-
-
-def _no_default(schema: dict) -> None:
-    schema.pop("default", None)
-
-
-def absent(description: str | None = None):
-    """A field the service leaves out rather than sending null (documented as optional, never null)."""
-    return Field(None, description=description, json_schema_extra=_no_default)
 
 
 class RatingAnswer(Answer):
@@ -150,9 +141,10 @@ class RateCounts(Answer):
     on_time_rate: Rate = Field(description="replies by their due date / replied")
 
 
-class RatesFilters(Answer):
+class RatesFilters(SupervisionFilters):
     """The filters applied: a unit caller always gets its own unit_id."""
     session: str = absent()
+    kind: Kind = absent()
     unit_id: int = absent()
     category: str = absent()
     level: Level = absent()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from gateway.answers.common import Answer, ErrorDetail, page_of
+from gateway.answers.common import Answer, ErrorDetail, absent, page_of
 from services.suggestion.schemas import Kind, PublicStatus, Source, Status
 
 NUMBER = "the session's number label, e.g. 第0001号; null for a draft"
@@ -50,8 +50,21 @@ class SuggestionAnswer(Answer):
     published_at: datetime | None
 
 
+class SuggestionFilters(Answer):
+    """The filters applied (those given; none is ever ignored)."""
+    status: str = absent()
+    category: str = absent()
+    session: str = absent()
+    kind: Kind = absent()
+    q: str = absent()
+    unit_id: int = absent()
+    deputy_id: int = absent()
+    overdue: bool = absent()
+
+
 class SuggestionPage(page_of(SuggestionAnswer, "SuggestionAnswerPage")):
     """Suggestions, newest first."""
+    filters: SuggestionFilters
     total_exact: bool = Field(description="false when a keyword search's count was capped or is an upper bound")
 
 

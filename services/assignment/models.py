@@ -33,6 +33,7 @@ class SuggestionFacts(Base):
     session: Mapped[str] = mapped_column(String(50))
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str | None] = mapped_column(String(10))  # session / recess (None: an event from before)
     body: Mapped[str | None] = mapped_column(Text)  # if the accepted event carries it (routing)
     lead_deputy_id: Mapped[int] = mapped_column(BigInteger)
     co_signer_ids: Mapped[list] = mapped_column(JSONB, default=list)

@@ -41,7 +41,7 @@ def upsert_facts(tx, payload: dict, status: str) -> None:
     """The suggestion's facts as the suggestion service's event (or answer) gives them."""
     values = {"suggestion_id": payload["suggestion_id"], "number_label": payload.get("number_label"),
               "session": payload["session"], "title": payload["title"], "category": payload["category"],
-              "body": payload.get("body"),
+              "kind": payload.get("kind"), "body": payload.get("body"),
               "lead_deputy_id": payload["lead_deputy_id"], "co_signer_ids": payload.get("co_signer_ids", []),
               "status": status}
     stmt = pg_insert(SuggestionFacts).values(**values)

@@ -130,12 +130,30 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:
     if filters.get("overdue") is not None:
         late = Assignment.state.in_(domain.HANDLING) & (Assignment.due_at < now())
         query = query.where(late if filters["overdue"] else ~late)
-    if filters.get("supervised") is not None:
-        query = query.where(Assignment.supervised.is_(bool(filters["supervised"])))
+    query = _supervision_filters(query, filters)
+    facts = {k: filters[k] for k in ("session", "kind") if filters.get(k)}
+    if facts:  # the suggestion's session and kind, as its accepted event gave them
+        query = query.where(exists().where(SuggestionFacts.suggestion_id == Assignment.suggestion_id,
+                                           *(getattr(SuggestionFacts, k) == v for k, v in facts.items())))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(Assignment.id.desc()).limit(limit).offset(offset))
     at = now()
-    return {"items": [to_dict(a, at) for a in rows], "total": total, "limit": limit, "offset": offset}
+    applied = {k: v for k, v in filters.items() if v is not None}
+    if actor.get("role") == "unit":  # a unit's list is always of one unit (its own unless it asked another)
+        applied.setdefault("unit_id", actor.get("unit_id"))
+    return {"items": [to_dict(a, at) for a in rows], "total": total, "limit": limit, "offset": offset,
+            "filters": applied}
+
+
+def _supervision_filters(query, filters: dict):
+    """supervised (any key supervision or none), and the supervising leader or committee."""
+    if filters.get("supervised") is not None:
+        query = query.where(Assignment.supervised.is_(bool(filters["supervised"])))
+    named = {k: filters[k] for k in ("leader", "committee") if filters.get(k)}
+    if named:
+        query = query.where(exists().where(Supervision.assignment_id == Assignment.id,
+                                           *(getattr(Supervision, k) == v for k, v in named.items())))
+    return query
 
 
 def list_units(session, limit: int, offset: int) -> dict:

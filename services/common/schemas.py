@@ -14,3 +14,5 @@ Role = Literal["admin", "office", "leader", "deputy", "unit", "station"]
 ROLES: tuple[str, ...] = get_args(Role)
 # a deputy's level (代表层级)
 Level = Literal["national", "provincial", "city", "county", "township"]
+# a suggestion's kind: made during the congress's session (大会期间) or in recess (闭会期间)
+Kind = Literal["session", "recess"]

@@ -9,11 +9,12 @@ out of order give the same rows as a replay in log order.
 Events applied (others are logged and ignored):
 - assignment.* with an assignment_id: the assignment's current facts (state, round, units,
   due date ...), a later event wins (``updated_at`` = the event's occurred_at);
-  replied adds the latest reply (result class, on time), overdue the days late;
+  replied adds the latest reply (result class, on time), overdue the days late,
+  supervision_set the supervising leader and committee;
 - evaluation.evaluated (this service's own), evaluation.facts_fetched (facts asked of the
   assignment service when its event had not arrived): the latest rating / the facts;
 - assignment.unit_registered: unit names; station.deputy_registered/updated: deputy levels;
-- suggestion.*: the suggestion's number, title, session, category and status.
+- suggestion.*: the suggestion's number, title, session, category, kind and status.
 """
 import uuid
 from datetime import datetime
@@ -49,6 +50,8 @@ def apply(conn, type_: str, payload: dict, at: datetime) -> None:
             _reply(conn, payload, at)
         elif name == "overdue":
             _overdue(conn, payload)
+        elif name == "supervision_set":
+            _supervision(conn, payload)
     elif type_ == "evaluation.evaluated":
         _rating(conn, payload, at)
     elif type_ in ("station.deputy_registered", "station.deputy_updated"):
@@ -67,7 +70,7 @@ def _when(value) -> datetime | None:
 
 
 # column widths: a longer text from an event is cut, never a handler failure (and a dead letter)
-WIDTHS = {"session": 50, "category": 30, "number": 20, "title": 200, "name": 100, "level": 20, "delegation": 100,
+WIDTHS = {"session": 50, "leader": 100, "committee": 200, "kind": 10, "category": 30, "number": 20, "title": 200, "name": 100, "level": 20, "delegation": 100,
           "status": 20, "code": 50}
 
 
@@ -121,6 +124,13 @@ def _overdue(conn, payload: dict) -> None:
                  .values(overdue_round=round_, days_late=payload.get("days_late")))
 
 
+def _supervision(conn, payload: dict) -> None:
+    f = AssignmentFacts
+    conn.execute(update(f).where(f.assignment_id == payload["assignment_id"])
+                 .values(**_fit({"supervised": True, "leader": payload.get("leader"),
+                                 "committee": payload.get("committee")})))
+
+
 def _rating(conn, payload: dict, at: datetime) -> None:
     round_ = payload.get("round") or 1
     f = AssignmentFacts
@@ -161,7 +171,7 @@ def _deputy(conn, payload: dict, at: datetime) -> None:
 def _suggestion(conn, payload: dict, at: datetime) -> None:
     values = {"number": payload.get("number_label"), "title": payload.get("title"),
               "session": payload.get("session"), "category": payload.get("category"),
-              "lead_deputy_id": payload.get("lead_deputy_id"), "status": payload.get("status"),
+              "kind": payload.get("kind"), "lead_deputy_id": payload.get("lead_deputy_id"), "status": payload.get("status"),
               "updated_at": at}
     _fit(values)
     stmt = pg_insert(SuggestionFacts).values(suggestion_id=payload["suggestion_id"], **values)

@@ -51,6 +51,10 @@ class AssignmentFacts(Base):
     # the latest assignment.overdue of the current round
     overdue_round: Mapped[int | None] = mapped_column(Integer)
     days_late: Mapped[int | None] = mapped_column(Integer)
+    # key supervision (重点督办), from assignment.supervision_set
+    supervised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    leader: Mapped[str | None] = mapped_column(String(100))
+    committee: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
         # overdue is counted by the clock: only unreplied assignments can be, found by this index
@@ -105,13 +109,14 @@ class DeputyLevel(Base):
 
 
 class SuggestionFacts(Base):
-    """Suggestions (from suggestion.*): number, title, session, category, status."""
+    """Suggestions (from suggestion.*): number, title, session, category, kind, status."""
     __tablename__ = "suggestion_facts"
     suggestion_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     number: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(200))
     session: Mapped[str | None] = mapped_column(String(50))
     category: Mapped[str | None] = mapped_column(String(30))
+    kind: Mapped[str | None] = mapped_column(String(10), index=True)  # session / recess
     lead_deputy_id: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[str | None] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

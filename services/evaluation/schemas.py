@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.common.schemas import Id, Level
+from services.common.schemas import Id, Kind, Level
 
 Choice = Literal["satisfied", "basic", "dissatisfied"]
 
@@ -50,3 +50,7 @@ class StatsFilter(Strict):
     unit_id: Id | None = None
     category: str | None = Field(default=None, max_length=30)
     level: Level | None = None
+    kind: Kind | None = None
+    supervised: bool | None = None
+    leader: str | None = Field(default=None, max_length=100)
+    committee: str | None = Field(default=None, max_length=200)

@@ -51,14 +51,38 @@ def scoped_filters(actor: dict, filters: dict | None) -> dict:
     return wanted
 
 
-def _where(filters: dict) -> str:
-    """Filters on rate_cells or assignment_facts (same column names; NULL keys are '' in the cells)."""
+# filters only assignment_facts can answer (rate_cells are not kept by kind or supervision)
+FACT_FILTERS = {
+    "kind": "suggestion_id IN (SELECT suggestion_id FROM suggestion_facts WHERE kind = :kind)",
+    "supervised": "supervised = :supervised",
+    "leader": "leader = :leader",
+    "committee": "committee = :committee",
+}
+
+
+def _where(filters: dict, cells: bool = False) -> str:
+    """Filters on rate_cells (``cells``) or assignment_facts (same column names; NULL keys are ''
+    in the cells)."""
     parts = ["true"]
     for name, column in (("session", "session"), ("unit_id", "lead_unit_id"), ("category", "category"),
                          ("level", "level")):
         if name in filters:
             parts.append(f"{column} = :{name}")
+    if not cells:
+        parts += [condition for name, condition in FACT_FILTERS.items() if name in filters]
     return " AND ".join(parts)
+
+
+def _source(filters: dict, key: str) -> str:
+    """Counts per (group, result class): summed cells, or, for a filter the cells do not keep,
+    counted on the facts rows themselves (a few thousand a session)."""
+    if not any(name in filters for name in FACT_FILTERS):
+        inner = ", ".join(f"sum({k}) AS {k}" for k in CELL_COUNTS)
+        return f"SELECT {key} AS grp, result_class, {inner} FROM rate_cells WHERE {_where(filters, cells=True)} " \
+               f"GROUP BY 1, 2"
+    inner = ", ".join(f"{expr} AS {k}" for k, expr in CELL_COUNTS.items())
+    return f"SELECT {key} AS grp, coalesce(result_class, '') AS result_class, {inner} FROM assignment_facts " \
+           f"WHERE {_where(filters)} GROUP BY 1, 2"
 
 
 def counts(session, filters: dict, now: datetime, group: str | None = None) -> dict:
@@ -69,12 +93,10 @@ def counts(session, filters: dict, now: datetime, group: str | None = None) -> d
     """
     key = GROUPS[group] if group else "NULL"
     params = {**filters, "now": now}
-    inner = ", ".join(f"sum({k}) AS {k}" for k in CELL_COUNTS)
     outer = ", ".join(f"sum({k})::int" for k in CELL_COUNTS)
     rows = session.execute(text(
         f"SELECT grp, {outer}, jsonb_object_agg(result_class, replied) FILTER (WHERE result_class <> '') "
-        f"FROM (SELECT {key} AS grp, result_class, {inner} FROM rate_cells WHERE {_where(filters)} "
-        f"GROUP BY 1, 2) cells GROUP BY grp"), params).all()
+        f"FROM ({_source(filters, key)}) cells GROUP BY grp"), params).all()
     result: dict = {}
     for grp, *values, classes in rows:
         result[None if grp == "" else grp] = {**dict(zip(CELL_COUNTS, values)), "overdue": 0,

@@ -3,7 +3,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.common.schemas import Id
+from services.common.schemas import Id, Kind
 
 Status = Literal["draft", "submitted", "accepted", "returned", "merged", "withdrawn", "assigned", "signed",
                  "replied", "evaluated", "rehandling", "closed"]
@@ -11,7 +11,6 @@ Status = Literal["draft", "submitted", "accepted", "returned", "merged", "withdr
 PublicStatus = Literal["accepted", "assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
 STATUSES: tuple[str, ...] = get_args(Status)
 PUBLISHABLE: tuple[str, ...] = get_args(PublicStatus)
-Kind = Literal["session", "recess"]
 Source = Literal["research", "inspection", "group", "visit", "station", "other"]
 # the bounds of a suggestion's fields, the same for a new suggestion and a draft's update
 Title = Annotated[str, Field(min_length=5, max_length=100)]

@@ -149,7 +149,7 @@ def scope(query, actor: dict, filters: dict):
 
 def filtered(actor: dict, filters: dict, recheck: bool = True):
     query = scope(select(Suggestion), actor, filters)
-    for field in ("status", "category", "session"):
+    for field in ("status", "category", "session", "kind"):
         if filters.get(field):
             query = query.where(getattr(Suggestion, field) == filters[field])
     if filters.get("deputy_id"):
@@ -195,7 +195,7 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int, categori
                        SEARCH_COUNT_CAP if search else None)
     co = co_signers_of(session, [s.id for s in rows])
     return {"items": [to_dict(s, co[s.id], categories) for s in rows], **totals(total, search, filters),
-            "limit": limit, "offset": offset}
+            "limit": limit, "offset": offset, "filters": {k: v for k, v in filters.items() if v is not None}}
 
 
 def totals(total: int, search: bool, filters: dict) -> dict:

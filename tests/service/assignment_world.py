@@ -50,18 +50,20 @@ class World:
                 ("市财政局", "CZ", "财政资金", ["资金"], ["finance"]))]
         self.next_sid = SID
 
-    def accept(self, title: str = "关于增设公交站点的建议", category: str = "transport") -> int:
+    def accept(self, title: str = "关于增设公交站点的建议", category: str = "transport", session: str = "十六届三次",
+               kind: str = "session") -> int:
         sid = self.next_sid
         self.next_sid += 1
         publish(self.amqp, envelope("suggestion.accepted", {
-            "suggestion_id": sid, "number_label": f"第{sid:04d}号", "session": "十六届三次", "title": title,
-            "category": category, "lead_deputy_id": 77, "co_signer_ids": [78], "status": "accepted"}))
+            "suggestion_id": sid, "number_label": f"第{sid:04d}号", "session": session, "title": title,
+            "category": category, "kind": kind, "lead_deputy_id": 77, "co_signer_ids": [78],
+            "status": "accepted"}))
         wait_for(lambda: scalar(self.engine, "select 1 from suggestion_facts where suggestion_id=:s", {"s": sid}),
                  what=f"suggestion {sid} projected")
         return sid
 
-    def assign(self, co: bool = True, **extra) -> dict:
-        sid = self.accept()
+    def assign(self, co: bool = True, session: str = "十六届三次", kind: str = "session", **extra) -> dict:
+        sid = self.accept(session=session, kind=kind)
         return self.rpc.assignment.assign(OFFICE, sid, {"lead_unit_id": self.lead,
                                                         "co_unit_ids": [self.co] if co else [], **extra})
 

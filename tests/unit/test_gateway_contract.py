@@ -7,7 +7,7 @@ from werkzeug.wrappers import Request
 from gateway import contract
 from gateway.contract import Route, parse_query
 from gateway.errors import ApiError
-from gateway.queries import StationList, SuggestionList
+from gateway.queries import ActivityList, StationList, SuggestionList
 from gateway.settings import settings_from
 from gateway.tokens import make_token
 from services.common.errors import ValidationFailed
@@ -55,8 +55,23 @@ def test_operations_routes_do_not_read_the_token():
 
 
 def test_query_is_parsed_with_defaults_and_empty_values_ignored():
-    parsed = parse_query(request("status=accepted&q=&overdue=true&unknown=1"), SuggestionList)
+    parsed = parse_query(request("status=accepted&q=&overdue=true"), SuggestionList)
     assert parsed == {"status": "accepted", "overdue": True, "limit": 50, "offset": 0}
+
+
+@pytest.mark.parametrize("query, names", [
+    ("status=accepted&unknown=1", ["unknown"]), ("kinds=recess&supervisd=", ["kinds", "supervisd"]),
+])
+def test_an_unknown_query_parameter_is_400_naming_it(query, names):
+    """Issue 15: a filter the route does not know was silently ignored (the whole list answered)."""
+    with pytest.raises(ApiError) as caught:
+        parse_query(request(query), SuggestionList)
+    assert (caught.value.status, caught.value.code) == (400, "unknown_parameter")
+    assert [d["field"] for d in caught.value.details] == names
+
+
+def test_every_declared_filter_is_known_including_aliases():
+    assert parse_query(request("from=2026-01-01&to=2026-02-01&limit=5"), ActivityList)["from"] == date(2026, 1, 1)
 
 
 @pytest.mark.parametrize("query, field", [
