@@ -12,7 +12,7 @@ from scripts.isolation import ROOT
 from scripts.isolation import test_env as isolated_env  # (imported as test_*, pytest would collect it)
 from services.common.db import make_engine
 from tests.e2e.client import Api, World
-from tests.e2e.conftest import running_copy
+from tests.system import running_copy
 from tests.polling import wait_for
 
 ENV = isolated_env("pgb", 18150)

@@ -17,6 +17,7 @@ from scripts.isolation import SERVICES, TEST_ID
 from tests.conftest import ROOT, test_env
 from tests.brokers import BrokerNode, start_node
 from tests.faults.backing import PostgresServer
+from tests.system import System, running_copy
 from tests.polling import wait_for
 
 ENV = test_env("faults", 18100)
@@ -25,14 +26,10 @@ SCRATCH = pathlib.Path(f"/tmp/lianxin-faults{TEST_ID or ''}")
 PROCESSES = (*SERVICES, "gateway")
 
 
-class FaultSystem:
+class FaultSystem(System):
     def __init__(self, env: dict, node: BrokerNode, pg: PostgresServer):
-        self.env, self.node, self.pg = env, node, pg
-        self.url = f"http://{env['GATEWAY_ADDRESS']}"
-
-    def svc(self, action: str, name: str) -> None:
-        subprocess.run(["bash", "scripts/svc.sh", action, name], cwd=ROOT, env=self.env, check=True,
-                       capture_output=True, timeout=60)
+        super().__init__(env)
+        self.node, self.pg = node, pg
 
     def running(self, name: str) -> bool:
         return subprocess.run(["bash", "scripts/svc.sh", "status", name], cwd=ROOT, env=self.env,
@@ -43,13 +40,8 @@ class FaultSystem:
         run = pathlib.Path(self.env["RUN_DIR"])
         return {name: (run / f"{name}.pid").read_text().strip() for name in PROCESSES}
 
-    def log(self, name: str) -> str:
-        path = pathlib.Path(self.env["RUN_DIR"]) / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
     def log_tail(self, name: str, lines: int = 15) -> str:
-        path = pathlib.Path(self.env["RUN_DIR"]) / f"{name}.log"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+        return "\n".join(self.log(name).splitlines()[-lines:])
 
     def engine(self, service: str):
         # no pool: a connection kept across a database restart would be a dead one
@@ -88,22 +80,17 @@ def faults_system():
     env = dict(ENV, AMQP_URI=f"pyamqp://guest:guest@127.0.0.1:{PORT + 50}//", AMQP_VHOST="/", PG_URL=pg.url,
                PG_DIRECT_URL=pg.url,  # migrations too (scripts/up.sh runs them on PG_DIRECT_URL)
                GATEWAY_PUBLIC_RATE="100000", GATEWAY_PUBLIC_BURST="10000")
-    # processes left by an interrupted run would serve old code on these ports
-    subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=env, capture_output=True)
     try:
         node = start_node(f"lianxin-faults{TEST_ID or ''}", PORT + 50)
         pg.start()
-        up = subprocess.run(["bash", "scripts/up.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
-        assert up.returncode == 0, f"make up failed:\n{up.stdout}\n{up.stderr}"
-        yield FaultSystem(env, node, pg)
+        # the node and server are new and empty: nothing of the machine's to reset
+        with running_copy(env, clean=False):
+            yield FaultSystem(env, node, pg)
     finally:
-        # `make down`, not a kill of each: whatever supervises the processes must stop too
-        subprocess.run(["bash", "scripts/down.sh"], cwd=ROOT, env=env, capture_output=True)
         if node is not None:
             node.delete()
         pg.remove()
         subprocess.run(["rm", "-rf", str(SCRATCH)])
-
 
 @pytest.fixture
 def system(faults_system):
