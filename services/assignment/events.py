@@ -25,7 +25,7 @@ class AssignmentEvent(Event):
     suggestion_id: int
     state: str
     round: int
-    lead_unit_id: int
+    lead_unit_id: int | None  # None when the assignment is separate (分办)
     lead_unit_name: str | None
     co_unit_ids: list[int]
     due_at: Timestamp
@@ -38,6 +38,10 @@ class AssignmentEvent(Event):
     co_signer_ids: list[int]
     actor: str | None = None
     note: str | None = None
+    # 分办 (the shared contract): "lead" or "separate"; the units that reply (the lead, or each
+    # separately-handling unit); absent in older events, which mean a lead assignment
+    mode: str = "lead"
+    handling_unit_ids: list[int] = []
 
     @property
     def label(self) -> str | None:
@@ -50,7 +54,7 @@ class Assigned(AssignmentEvent):
 
 class Signed(AssignmentEvent):
     event_type = "assignment.signed"
-    unit_id: int
+    unit_id: int | None = None
     is_lead: bool
 
 
@@ -71,7 +75,7 @@ class Rerouted(AssignmentEvent):
 
 class ContactAdded(AssignmentEvent):
     event_type = "assignment.contact_added"
-    unit_id: int
+    unit_id: int | None = None
     contact_id: int
     stage: str
     method: str
@@ -86,6 +90,7 @@ class CoOpinionAdded(AssignmentEvent):
 
 class Replied(AssignmentEvent):
     event_type = "assignment.replied"
+    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
     reply_id: int
     result_class: str
     content: str
@@ -97,6 +102,7 @@ class Replied(AssignmentEvent):
 
 class FollowedUp(AssignmentEvent):
     event_type = "assignment.followed_up"
+    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
     reply_id: int
     follows_reply_id: int
     result_class: str
@@ -104,6 +110,7 @@ class FollowedUp(AssignmentEvent):
 
 class Urged(AssignmentEvent):
     event_type = "assignment.urged"
+    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
     method: str
     days_late: int
     urging_id: int
@@ -121,11 +128,12 @@ class ExtensionRequested(AssignmentEvent):
     extension_id: int
     days: int
     reason: str
-    unit_id: int
+    unit_id: int | None = None
 
 
 class ExtensionDecided(AssignmentEvent):
     event_type = "assignment.extension_decided"
+    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
     extension_id: int
     approved: bool
     days: int
@@ -133,18 +141,22 @@ class ExtensionDecided(AssignmentEvent):
 
 class DueSoon(AssignmentEvent):
     event_type = "assignment.due_soon"
+    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
     days_left: int
     threshold: int
 
 
 class Overdue(AssignmentEvent):
     event_type = "assignment.overdue"
+    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
     days_late: int
 
 
 class RehandlingOpened(AssignmentEvent):
     event_type = "assignment.rehandling_opened"
+    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
 
 
 class Closed(AssignmentEvent):
     event_type = "assignment.closed"
+    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)

@@ -1,11 +1,12 @@
 """The events the evaluation service publishes (routing key evaluation.<name>)."""
 from typing import Literal
 
-from services.common.events import Event
+from services.common.events import Event, Timestamp
 
 
 class Evaluated(Event):
-    """The lead deputy rated a reply; a first dissatisfied rating opens rehandling."""
+    """The lead deputy rated a handling unit's reply; a first dissatisfied rating opens rehandling of
+    that unit's part."""
     event_type = "evaluation.evaluated"
 
     assignment_id: int
@@ -15,11 +16,15 @@ class Evaluated(Event):
     final: bool
     deputy_id: int
     lead_deputy_id: int | None
-    lead_unit_id: int
+    lead_unit_id: int | None  # None when the assignment is separate (分办)
     number: str | None  # the suggestion's label, 第0001号
     title: str | None
     actor: str
     note: str
+    # 分办 (the shared contract): the handling unit whose reply was rated (None in older events: the lead)
+    unit_id: int | None = None
+    # when the deputy rated (the office may record the real date of a paper rating form)
+    evaluated_at: Timestamp | None = None
 
     @property
     def label(self) -> str | None:
