@@ -11,17 +11,20 @@ from services.evaluation.base import Base
 
 
 class Rating(Base):
-    """The lead deputy's rating of a reply, one per handling round."""
+    """The lead deputy's rating of a handling unit's reply, one per unit and handling round
+    (recorded by the deputy, or by the office from the deputy's paper rating form)."""
     __tablename__ = "ratings"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     assignment_id: Mapped[int] = mapped_column(BigInteger)
+    unit_id: Mapped[int | None] = mapped_column(BigInteger)  # the handling unit whose reply is rated
     round: Mapped[int] = mapped_column(Integer)
     deputy_id: Mapped[int] = mapped_column(BigInteger)
     satisfaction: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str | None] = mapped_column(Text)
     final: Mapped[bool] = mapped_column(Boolean)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    __table_args__ = (Index("uq_rating_round", "assignment_id", "round", unique=True),)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())  # evaluated_at
+    recorded_by: Mapped[str | None] = mapped_column(String(100))  # deputy:<id> or the office's sub
+    __table_args__ = (Index("uq_rating_unit_round", "assignment_id", "unit_id", "round", unique=True),)
 
 
 class SatisfactionTest(Base):

@@ -7,27 +7,41 @@ handling round, so events applied concurrently (the consumer runs several worker
 out of order give the same rows as a replay in log order.
 
 Events applied (others are logged and ignored):
-- assignment.* with an assignment_id: the assignment's current facts (state, round, units,
-  due date ...), a later event wins (``updated_at`` = the event's occurred_at);
-  replied adds the latest reply (result class, on time), overdue the days late,
-  supervision_set the supervising leader and committee;
+- assignment.* with an assignment_id: the assignment's common facts and shape (mode, handling
+  units, co-units: assignment_common), and its reply rows (assignment_facts, one per handling
+  unit: the lead of a lead assignment, each unit of a separate one, 分办) with the concerned
+  unit's state, round and due date; a later event wins (``updated_at`` = the event's occurred_at);
+  ``unit_id`` names the handling unit of a per-unit step (None in older events: the lead);
+  replied adds the unit's latest reply (result class, on time), followed_up its new class
+  (跟踪办理; the first class kept), overdue the days late, supervision_set the supervising leader
+  and committee, co_opinion_added a co-unit's opinion;
 - evaluation.evaluated (this service's own), evaluation.facts_fetched (facts asked of the
-  assignment service when its event had not arrived): the latest rating / the facts;
+  assignment service when its event had not arrived): the latest rating of a unit's reply / the facts;
 - assignment.unit_registered: unit names; station.deputy_registered/updated: deputy levels;
 - suggestion.*: the suggestion's number, title, session, category, kind and status.
 """
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.evaluation.projection_models import AssignmentFacts, DeputyLevel, EventLog, SuggestionFacts, UnitName
+from services.evaluation import domain
+from services.evaluation.projection_models import (
+    AssignmentCommon,
+    AssignmentFacts,
+    CoOpinion,
+    DeputyLevel,
+    EventLog,
+    SuggestionFacts,
+    UnitName,
+)
 
-FACT_FIELDS = ("suggestion_id", "lead_deputy_id", "lead_unit_id", "session", "category", "number", "title",
-               "state", "round", "due_at")
-REQUIRED = ("suggestion_id", "lead_unit_id", "state")
-
+# the assignment's own facts, shared by all its reply rows (kept in assignment_common)
+COMMON_FIELDS = ("suggestion_id", "lead_deputy_id", "lead_unit_id", "session", "category", "number", "title")
+# a reply row made by an event that is not its unit's own step (in a separate assignment) is a
+# placeholder: older than any event, so the unit's own steps win whatever order they arrive in
+PLACEHOLDER_AT = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 def record(tx, type_: str, payload: dict, occurred_at: datetime, event_id: str | None = None) -> None:
     """Log the event and apply it to the projection, in the caller's transaction."""
@@ -44,14 +58,21 @@ def apply(conn, type_: str, payload: dict, at: datetime) -> None:
     elif producer == "assignment" or type_ == "evaluation.facts_fetched":
         if payload.get("assignment_id") is None:
             return
-        _facts(conn, payload, at)
+        common = _facts(conn, payload, at, name)
         _unit(conn, payload.get("lead_unit_id"), payload.get("lead_unit_name"), None, authoritative=False)
-        if name == "replied":
-            _reply(conn, payload, at)
-        elif name == "overdue":
-            _overdue(conn, payload)
+        if common is None:
+            return
+        unit = _reply_unit(common, payload)
+        if name == "replied" and unit is not None:
+            _reply(conn, payload, at, unit)
+        elif name == "followed_up" and unit is not None:
+            _follow_up(conn, payload, at, unit)
+        elif name == "overdue" and unit is not None:
+            _overdue(conn, payload, unit)
         elif name == "supervision_set":
             _supervision(conn, payload)
+        elif name == "co_opinion_added":
+            _co_opinion(conn, payload, at)
     elif type_ == "evaluation.evaluated":
         _rating(conn, payload, at)
     elif type_ in ("station.deputy_registered", "station.deputy_updated"):
@@ -81,28 +102,75 @@ def _fit(values: dict) -> dict:
     return values
 
 
-def _facts(conn, payload: dict, at: datetime) -> None:
-    values = {k: payload[k] for k in FACT_FIELDS if payload.get(k) is not None}
-    _fit(values)
-    if "due_at" in values:
-        values["due_at"] = _when(values["due_at"])
-    if "lead_deputy_id" in values:  # the level the deputy has now (_deputy updates it when it changes)
-        values["level"] = (select(DeputyLevel.level).where(DeputyLevel.deputy_id == values["lead_deputy_id"])
-                           .scalar_subquery())
-    values["updated_at"] = at
+def _facts(conn, payload: dict, at: datetime, step: str):
+    """The assignment's common facts (guarded by the event's time), its reply rows (one per handling
+    unit of the latest known shape: rows of units no longer handling it go), the concerned row's
+    state, round and due date. Returns the assignment_common row (None: unknown assignment)."""
     aid = payload["assignment_id"]
-    if all(k in values for k in REQUIRED):
-        stmt = pg_insert(AssignmentFacts).values(assignment_id=aid, **values)
-        conn.execute(stmt.on_conflict_do_update(
-            index_elements=[AssignmentFacts.assignment_id],
-            set_={k: stmt.excluded[k] for k in values},
-            where=AssignmentFacts.updated_at <= stmt.excluded.updated_at))
-    else:  # an event without the full facts: update what it says of a known assignment
-        conn.execute(update(AssignmentFacts).where(AssignmentFacts.assignment_id == aid,
-                                                   AssignmentFacts.updated_at <= at).values(**values))
+    mode = payload.get("mode") or "lead"
+    handling = domain.handling_units(mode, payload.get("handling_unit_ids"), payload.get("lead_unit_id"))
+    values = _fit({k: payload[k] for k in COMMON_FIELDS if payload.get(k) is not None})
+    if mode == "separate":
+        values["lead_unit_id"] = None
+    c = AssignmentCommon
+    if handling and payload.get("suggestion_id") is not None and payload.get("state") is not None:
+        shape = {**values, "mode": mode, "handling_unit_ids": handling,
+                 "co_unit_ids": [int(u) for u in payload.get("co_unit_ids") or []], "updated_at": at}
+        stmt = pg_insert(c).values(assignment_id=aid, **shape)
+        # (the conflicting row is locked even when the guard fails: one assignment's events apply one by one)
+        conn.execute(stmt.on_conflict_do_update(index_elements=[c.assignment_id],
+                                                set_={k: stmt.excluded[k] for k in shape},
+                                                where=c.updated_at <= stmt.excluded.updated_at))
+    elif values:  # an event without the full facts: update what it says of a known assignment
+        conn.execute(update(c).where(c.assignment_id == aid, c.updated_at <= at).values(**values))
+    common = conn.execute(select(c.mode, c.handling_unit_ids, c.lead_unit_id).where(c.assignment_id == aid)).first()
+    if common is None:
+        return None
+    f = AssignmentFacts
+    current = list(common.handling_unit_ids)
+    conn.execute(delete(f).where(f.assignment_id == aid, f.unit_id.not_in(current)))
+    target = _reply_unit(common, payload)
+    state = domain.unit_state(step, common.mode, payload.get("state"))
+    due_at, round_ = _when(payload.get("due_at")), payload.get("round") or 1
+    for unit in current:  # rows the shape has and the table not yet
+        own = unit == target
+        conn.execute(pg_insert(f).values(
+            assignment_id=aid, unit_id=unit, suggestion_id=payload.get("suggestion_id") or 0,
+            state=(state if own and state else "assigned"), round=round_ if own else 1, due_at=due_at,
+            updated_at=at if own else PLACEHOLDER_AT).on_conflict_do_nothing())
+    if target is not None:
+        row = {"round": round_, "updated_at": at, **({"due_at": due_at} if due_at else {}),
+               **({"state": state} if state else {})}
+        conn.execute(update(f).where(f.assignment_id == aid, f.unit_id == target, f.updated_at <= at).values(**row))
+    _copy_common(conn, aid)
+    return common
 
 
-def _reply(conn, payload: dict, at: datetime) -> None:
+def _reply_unit(common, payload: dict) -> int | None:
+    """The reply row an event concerns: a lead assignment's only row; in a separate assignment the
+    handling unit named by ``unit_id`` (None: the event concerns the whole assignment)."""
+    current = list(common.handling_unit_ids)
+    if common.mode != "separate":
+        return current[0] if current else None
+    unit = payload.get("unit_id")
+    return unit if unit in current else None
+
+
+def _copy_common(conn, aid: int) -> None:
+    """The assignment's common facts onto each of its reply rows (only rows that differ are written)."""
+    f, c = AssignmentFacts, AssignmentCommon
+    level = select(DeputyLevel.level).where(DeputyLevel.deputy_id == c.lead_deputy_id).scalar_subquery()
+    first = c.handling_unit_ids[1]  # (PostgreSQL arrays count from 1)
+    copied = {"suggestion_id": c.suggestion_id, "lead_deputy_id": c.lead_deputy_id, "lead_unit_id": c.lead_unit_id,
+              "mode": c.mode, "session": c.session, "category": c.category, "number": c.number, "title": c.title,
+              "counts_assignment": f.unit_id == first}
+    conn.execute(update(f).where(f.assignment_id == aid, c.assignment_id == aid,
+                                 tuple_(*[getattr(f, k) for k in copied], f.level)
+                                 .is_distinct_from(tuple_(*copied.values(), level)))
+                 .values(**copied, level=level))
+
+
+def _reply(conn, payload: dict, at: datetime, unit: int) -> None:
     round_ = payload.get("round") or 1
     replied_at = _when(payload.get("replied_at")) or at
     on_time = payload.get("on_time")
@@ -110,16 +178,34 @@ def _reply(conn, payload: dict, at: datetime) -> None:
         due = _when(payload.get("due_at"))
         on_time = due is None or replied_at <= due
     f = AssignmentFacts
-    conn.execute(update(f).where(f.assignment_id == payload["assignment_id"],
+    # a follow-up of this very reply that arrived first keeps its class (the reply's is the first class)
+    followed = and_(f.followed_up_at.is_not(None), f.reply_round == round_)
+    conn.execute(update(f).where(f.assignment_id == payload["assignment_id"], f.unit_id == unit,
                                  (f.reply_round.is_(None)) | (f.reply_round <= round_))
-                 .values(result_class=payload.get("result_class"), on_time=bool(on_time), reply_round=round_,
-                         replied_at=replied_at))
+                 .values(result_class=case((followed, f.result_class), else_=literal(payload.get("result_class"))),
+                         first_result_class=case((followed, literal(payload.get("result_class"))), else_=None),
+                         followed_up_at=case((followed, f.followed_up_at), else_=None),
+                         on_time=bool(on_time), reply_round=round_, replied_at=replied_at))
 
 
-def _overdue(conn, payload: dict) -> None:
+def _follow_up(conn, payload: dict, at: datetime, unit: int) -> None:
+    """跟踪办理: the follow-up's class is the reply's class from now on (a B solved later counts as A);
+    the class it had first is kept in first_result_class (and the event log)."""
     round_ = payload.get("round") or 1
     f = AssignmentFacts
-    conn.execute(update(f).where(f.assignment_id == payload["assignment_id"],
+    first = case((f.followed_up_at.is_not(None), f.first_result_class),
+                 (f.reply_round == round_, f.result_class), else_=None)
+    conn.execute(update(f).where(f.assignment_id == payload["assignment_id"], f.unit_id == unit,
+                                 (f.followed_up_at.is_(None)) | (f.followed_up_at <= at),
+                                 (f.reply_round.is_(None)) | (f.reply_round <= round_))
+                 .values(first_result_class=first, result_class=payload.get("result_class"), followed_up_at=at,
+                         reply_round=round_))
+
+
+def _overdue(conn, payload: dict, unit: int) -> None:
+    round_ = payload.get("round") or 1
+    f = AssignmentFacts
+    conn.execute(update(f).where(f.assignment_id == payload["assignment_id"], f.unit_id == unit,
                                  (f.overdue_round.is_(None)) | (f.overdue_round <= round_))
                  .values(overdue_round=round_, days_late=payload.get("days_late")))
 
@@ -131,10 +217,23 @@ def _supervision(conn, payload: dict) -> None:
                                  "committee": payload.get("committee")})))
 
 
+def _co_opinion(conn, payload: dict, at: datetime) -> None:
+    """A co-unit's first opinion on the assignment counts (on time or not, as the event says)."""
+    if payload.get("unit_id") is None:
+        return
+    o = CoOpinion
+    stmt = pg_insert(o).values(assignment_id=payload["assignment_id"], unit_id=payload["unit_id"],
+                               on_time=bool(payload.get("on_time")), at=at)
+    conn.execute(stmt.on_conflict_do_update(index_elements=[o.assignment_id, o.unit_id],
+                                            set_={"on_time": stmt.excluded.on_time, "at": stmt.excluded.at},
+                                            where=o.at > stmt.excluded.at))
+
+
 def _rating(conn, payload: dict, at: datetime) -> None:
     round_ = payload.get("round") or 1
     f = AssignmentFacts
-    conn.execute(update(f).where(f.assignment_id == payload["assignment_id"],
+    unit = payload.get("unit_id") or payload.get("lead_unit_id")  # older ratings: of the lead's reply
+    conn.execute(update(f).where(f.assignment_id == payload["assignment_id"], f.unit_id == unit,
                                  (f.rating_round.is_(None)) | (f.rating_round <= round_))
                  .values(satisfaction=payload["satisfaction"], rating_round=round_,
                          rating_final=bool(payload.get("final")),

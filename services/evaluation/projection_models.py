@@ -1,13 +1,13 @@
 """The evaluation service's projections: what it keeps of other services' data, fed by events.
 
-Written only by projection.py (and rebuilt from ``event_log`` by rebuild.py): assignment_facts,
-units, deputies, suggestion_facts, and the counters rate_cells. The service's own records
+Written only by projection.py (and rebuilt from ``event_log`` by rebuild.py): assignment_facts
+(one row per reply due), assignment_common, co_opinions, units, deputies, suggestion_facts, and the counters rate_cells. The service's own records
 (ratings, satisfaction tests and ballots, assessments and their scores) are in models.py.
 """
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, func, text
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.evaluation.base import Base
@@ -25,26 +25,37 @@ class EventLog(Base):
 
 
 class AssignmentFacts(Base):
-    """One row per assignment: the statistics source, fed by assignment.* and evaluation.evaluated."""
+    """One row per reply due: per handling unit of an assignment (a lead assignment: its lead unit;
+    a separate one, 分办: each of its units). The statistics source, fed by assignment.* and
+    evaluation.evaluated; the assignment's own facts (suggestion, session, lead deputy ...) are
+    copied onto each of its rows from assignment_common."""
     __tablename__ = "assignment_facts"
     assignment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, index=True)
     suggestion_id: Mapped[int] = mapped_column(BigInteger, index=True)
     lead_deputy_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
-    lead_unit_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    lead_unit_id: Mapped[int | None] = mapped_column(BigInteger, index=True)  # None when separate
+    mode: Mapped[str] = mapped_column(String(10), default="lead", server_default=text("'lead'"))
+    # true on one row of each assignment (its first handling unit's): counts the assignment once
+    counts_assignment: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     session: Mapped[str | None] = mapped_column(String(50), index=True)
     category: Mapped[str | None] = mapped_column(String(30), index=True)
     level: Mapped[str | None] = mapped_column(String(20))  # the lead deputy's, from the deputies table
     number: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(String(200))
+    # this handling unit's state, round and due date (a lead assignment's own)
     state: Mapped[str] = mapped_column(String(20))
     round: Mapped[int] = mapped_column(Integer, default=1)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # the latest reply (any round)
+    # the unit's latest reply (any round); a follow-up (跟踪办理) changes its class from then on
     result_class: Mapped[str | None] = mapped_column(String(5))
     on_time: Mapped[bool | None] = mapped_column(Boolean)
     reply_round: Mapped[int | None] = mapped_column(Integer)
     replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # the latest rating (any round)
+    # the class the reply had before its follow-up (None without a follow-up), and when it was followed up
+    first_result_class: Mapped[str | None] = mapped_column(String(5))
+    followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the latest rating of this unit's reply (any round)
     satisfaction: Mapped[str | None] = mapped_column(String(20))
     rating_round: Mapped[int | None] = mapped_column(Integer)
     rating_final: Mapped[bool | None] = mapped_column(Boolean)
@@ -60,27 +71,57 @@ class AssignmentFacts(Base):
         # overdue is counted by the clock: only unreplied assignments can be, found by this index
         # (covering, so the count is an index-only scan)
         Index("ix_facts_unreplied", "due_at", postgresql_where=text("state IN ('assigned', 'signed', 'rehandling')"),
-              postgresql_include=["lead_unit_id", "session", "category", "level", "round", "overdue_round"]),
+              postgresql_include=["unit_id", "session", "category", "level", "round", "overdue_round"]),
     )
 
 
-class RateCell(Base):
-    """Counters of assignment_facts per (session, lead unit, category, deputy level, result class).
+class AssignmentCommon(Base):
+    """One row per assignment: its mode and units, and the facts all its reply rows share, as the
+    latest assignment event said (``updated_at`` = that event's time)."""
+    __tablename__ = "assignment_common"
+    assignment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    mode: Mapped[str] = mapped_column(String(10))
+    lead_unit_id: Mapped[int | None] = mapped_column(BigInteger)
+    handling_unit_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    co_unit_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    suggestion_id: Mapped[int] = mapped_column(BigInteger)
+    lead_deputy_id: Mapped[int | None] = mapped_column(BigInteger)
+    session: Mapped[str | None] = mapped_column(String(50))
+    category: Mapped[str | None] = mapped_column(String(30))
+    number: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    Kept by the trigger ``rate_cells_sync`` on assignment_facts (migration 7c1e...), in the
-    same transaction as every change of a facts row; the rates are sums over these cells.
-    NULL keys are stored as ''.
+
+class CoOpinion(Base):
+    """A co-unit's (会办) first opinion on an assignment, from assignment.co_opinion_added."""
+    __tablename__ = "co_opinions"
+    assignment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    on_time: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RateCell(Base):
+    """Counters of assignment_facts (reply rows) per (session, replying unit, category, deputy level,
+    result class).
+
+    Kept by the trigger ``rate_cells_sync`` on assignment_facts (migration c4d2e8f1a9b3, per reply
+    row), in the same transaction as every change of a facts row; the rates are sums over these
+    cells. ``assigned`` counts assignments (one row each), ``replies_due`` reply rows. NULL keys
+    are stored as ''.
     """
     __tablename__ = "rate_cells"
     # every change of a facts row updates a cell: room for HOT updates, and vacuumed often
     __table_args__ = {"postgresql_with": {"fillfactor": "50", "autovacuum_vacuum_scale_factor": "0",
                                           "autovacuum_vacuum_threshold": "2000"}}
     session: Mapped[str] = mapped_column(String(50), primary_key=True)
-    lead_unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     category: Mapped[str] = mapped_column(String(30), primary_key=True)
     level: Mapped[str] = mapped_column(String(20), primary_key=True)
     result_class: Mapped[str] = mapped_column(String(5), primary_key=True)
     assigned: Mapped[int] = mapped_column(Integer)
+    replies_due: Mapped[int] = mapped_column(Integer)
     replied: Mapped[int] = mapped_column(Integer)
     completed: Mapped[int] = mapped_column(Integer)
     on_time: Mapped[int] = mapped_column(Integer)
@@ -122,5 +163,5 @@ class SuggestionFacts(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-PROJECTIONS = (AssignmentFacts, UnitName, DeputyLevel, SuggestionFacts)
+PROJECTIONS = (AssignmentFacts, AssignmentCommon, CoOpinion, UnitName, DeputyLevel, SuggestionFacts)
 

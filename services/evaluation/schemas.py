@@ -1,7 +1,7 @@
 """Request models of the evaluation service."""
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.common.schemas import Id, Kind, Level
 
@@ -15,6 +15,10 @@ class Strict(BaseModel):
 class RatingIn(Strict):
     satisfaction: Choice
     comment: str | None = Field(default=None, max_length=5000)
+    # 分办: the handling unit whose reply is rated (required when the assignment is separate)
+    unit_id: Id | None = None
+    # the real date of a paper rating form (office only; not in the future, not before the reply)
+    evaluated_at: AwareDatetime | None = None
 
 
 class TestIn(Strict):

@@ -23,9 +23,14 @@ class EvaluationService(ServiceBase):
     @rpc(idempotent=True)
     def evaluate(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            rating = commands.evaluate(tx, actor, assignment_id, data,
-                                       lambda aid: call(self.assignment.get_for_evaluation, aid, timeout=FALLBACK_TIMEOUT))
+            rating = commands.evaluate(tx, actor, assignment_id, data, self._facts_of)
             return views.rating_dict(rating)
+
+    def _facts_of(self, assignment_id, unit_id=None):
+        """The assignment service's facts of one handling unit (get_for_evaluation; the unit only
+        when named, so a lead assignment is asked as before)."""
+        extra = () if unit_id is None else (unit_id,)
+        return call(self.assignment.get_for_evaluation, assignment_id, *extra, timeout=FALLBACK_TIMEOUT)
 
     @rpc(idempotent=True)
     def create_test(self, actor, data):

@@ -1,8 +1,11 @@
 """Rates from the projection (DESIGN.md "Rates"), aggregated in SQL with FILTER clauses.
 
-One row per assignment (assignment_facts); an assignment counts for its current lead
-unit, its suggestion's session and category, and its lead deputy's level.
-- replied: it has a reply (its latest reply counts: result class, on time);
+One row per reply due (assignment_facts: per handling unit of an assignment, DESIGN.md "Rates");
+a row counts for its replying unit (the current lead of a lead assignment, each unit of a
+separate one), its suggestion's session and category, and its lead deputy's level.
+- assigned: assignments (one row of each counts it); replies_due: the rows;
+- replied: a reply was given (its latest reply counts: result class, after a follow-up its new
+  class, on time);
 - completed (a final reply): state replied/evaluated/closed and no rehandling pending
   (its latest rating is not a first-round "dissatisfied" of the current round);
 - evaluated: it has a rating (its latest rating counts: after rehandling, the final one);
@@ -25,7 +28,8 @@ REOPENED = "coalesce(satisfaction = 'dissatisfied' AND NOT rating_final AND rati
 # What a facts row counts for; the trigger rate_cells_sync (migration 6b9869a7d538) keeps the same
 # definitions in rate_cells, and rebuild.py recomputes the cells with these (the test compares them).
 CELL_COUNTS = {
-    "assigned": "count(*)",
+    "assigned": "count(*) FILTER (WHERE counts_assignment)",
+    "replies_due": "count(*)",
     "replied": "count(*) FILTER (WHERE result_class IS NOT NULL)",
     "completed": f"count(*) FILTER (WHERE state IN ('replied', 'evaluated', 'closed') AND NOT {REOPENED})",
     "on_time": "count(*) FILTER (WHERE on_time AND result_class IS NOT NULL)",
@@ -34,10 +38,10 @@ CELL_COUNTS = {
     "basic": "count(*) FILTER (WHERE satisfaction = 'basic')",
     "dissatisfied": "count(*) FILTER (WHERE satisfaction = 'dissatisfied')",
 }
-CELL_KEYS = "coalesce(session, ''), lead_unit_id, coalesce(category, ''), coalesce(level, ''), " \
+CELL_KEYS = "coalesce(session, ''), unit_id, coalesce(category, ''), coalesce(level, ''), " \
             "coalesce(result_class, '')"
 SUMMED = (*CELL_COUNTS, "overdue")
-GROUPS = {"unit": "lead_unit_id", "category": "category", "session": "session"}
+GROUPS = {"unit": "unit_id", "category": "category", "session": "session"}
 
 
 def scoped_filters(actor: dict, filters: dict | None) -> dict:
@@ -64,7 +68,7 @@ def _where(filters: dict, cells: bool = False) -> str:
     """Filters on rate_cells (``cells``) or assignment_facts (same column names; NULL keys are ''
     in the cells)."""
     parts = ["true"]
-    for name, column in (("session", "session"), ("unit_id", "lead_unit_id"), ("category", "category"),
+    for name, column in (("session", "session"), ("unit_id", "unit_id"), ("category", "category"),
                          ("level", "level")):
         if name in filters:
             parts.append(f"{column} = :{name}")
@@ -106,7 +110,25 @@ def counts(session, filters: dict, now: datetime, group: str | None = None) -> d
         f"GROUP BY 1"), params)
     for grp, overdue in late:
         result.setdefault(grp, {**{k: 0 for k in SUMMED}, "classes": {}})["overdue"] = overdue
+    if group == "unit" or "unit_id" in filters:  # a unit's assignments are its reply rows
+        for c in result.values():
+            c["assigned"] = c["replies_due"]
     return result
+
+
+def co_counts(session, filters: dict) -> dict:
+    """{unit id: 会办 counts}: assignments the unit is a co-unit of (filtered as the rates, the unit
+    filter naming the co-unit), its opinions given and those on time."""
+    unit = "AND co.unit_id = :unit_id" if "unit_id" in filters else ""
+    wanted = {k: v for k, v in filters.items() if k != "unit_id"}
+    rows = session.execute(text(
+        f"SELECT co.unit_id, count(*), count(o.unit_id), count(o.unit_id) FILTER (WHERE o.on_time) "
+        f"FROM (SELECT assignment_id FROM assignment_facts WHERE counts_assignment AND {_where(wanted)}) a "
+        f"JOIN assignment_common c ON c.assignment_id = a.assignment_id "
+        f"CROSS JOIN LATERAL unnest(c.co_unit_ids) AS co(unit_id) "
+        f"LEFT JOIN co_opinions o ON o.assignment_id = a.assignment_id AND o.unit_id = co.unit_id "
+        f"WHERE true {unit} GROUP BY co.unit_id"), wanted | ({"unit_id": filters["unit_id"]} if unit else {}))
+    return {unit_id: dict(zip(domain.CO_COUNTS, values)) for unit_id, *values in rows}
 
 
 def rates(session, actor: dict, filters: dict | None, now: datetime) -> dict:
@@ -117,14 +139,10 @@ def rates(session, actor: dict, filters: dict | None, now: datetime) -> dict:
 
 
 def units(session, actor: dict, filters: dict | None, now: datetime) -> dict:
-    """Units ranked (domain.ranking_key), each with the rates; ``rank`` from 1."""
+    """Every unit with work ranked (domain.ranking_key), each with its reply rates and 会办 figures
+    (a unit with only 会办 work has no reply rates and comes after those that reply); ``rank`` from 1."""
     wanted = scoped_filters(actor, filters)
-    names = unit_names(session)
-    items = [{"unit_id": unit_id, "unit_name": names.get(unit_id), **domain.rates(c)}
-             for unit_id, c in counts(session, wanted, now, "unit").items()]
-    items.sort(key=domain.ranking_key)
-    for rank, item in enumerate(items, start=1):
-        item["rank"] = rank
+    items = domain.unit_rows(counts(session, wanted, now, "unit"), co_counts(session, wanted), unit_names(session))
     return {"items": items, "total": len(items), "filters": wanted}
 
 
@@ -134,11 +152,12 @@ def categories(session, filters: dict, now: datetime) -> list[dict]:
 
 
 def overdue(session, filters: dict, now: datetime, limit: int | None = None) -> list[dict]:
-    """Overdue assignments, most late first, with their days late."""
+    """Overdue replies (a unit of an assignment that has not replied by its due date), most late
+    first, with their days late; ``unit_id`` the unit that owes the reply."""
     rows = session.execute(text(
-        f"SELECT assignment_id, suggestion_id, number, title, session, category, lead_unit_id, state, round, "
+        f"SELECT assignment_id, suggestion_id, number, title, session, category, unit_id, lead_unit_id, state, round, "
         f"due_at, CASE WHEN overdue_round = round THEN days_late END AS reported_days "
-        f"FROM assignment_facts WHERE {_where(filters)} AND {OVERDUE} ORDER BY due_at, assignment_id"
+        f"FROM assignment_facts WHERE {_where(filters)} AND {OVERDUE} ORDER BY due_at, assignment_id, unit_id"
         + (" LIMIT :limit" if limit else "")), {**filters, "now": now, "limit": limit}).mappings()
     names = unit_names(session)
     result = []
@@ -147,5 +166,5 @@ def overdue(session, filters: dict, now: datetime, limit: int | None = None) -> 
         days = max(by_clock, row["reported_days"] or 0)
         result.append({**{k: v for k, v in row.items() if k != "reported_days"},
                        "due_at": row["due_at"].isoformat() if row["due_at"] else None,
-                       "unit_name": names.get(row["lead_unit_id"]), "days_late": days})
+                       "unit_name": names.get(row["unit_id"]), "days_late": days})
     return result

@@ -9,8 +9,9 @@ from services.evaluation.store import load_assessment, load_test, unit_names
 
 
 def rating_dict(r: Rating) -> dict:
-    return {"id": r.id, "assignment_id": r.assignment_id, "round": r.round, "satisfaction": r.satisfaction,
-            "comment": r.comment, "final": r.final, "at": r.at.isoformat()}
+    return {"id": r.id, "assignment_id": r.assignment_id, "unit_id": r.unit_id, "round": r.round,
+            "satisfaction": r.satisfaction, "comment": r.comment, "final": r.final, "at": r.at.isoformat(),
+            "deputy_id": r.deputy_id, "recorded_by": r.recorded_by}
 
 
 def satisfaction_test_dict(t: SatisfactionTest, names: dict | None = None) -> dict:
@@ -40,7 +41,7 @@ def score_dict(s: AssessmentScore) -> dict:
 def items(session, ids: list[int]) -> list[dict]:
     """The sampled suggestions as the projection knows them."""
     facts = {f.suggestion_id: f for f in session.scalars(
-        select(AssignmentFacts).where(AssignmentFacts.suggestion_id.in_(ids)))}
+        select(AssignmentFacts).where(AssignmentFacts.suggestion_id.in_(ids), AssignmentFacts.counts_assignment))}
     suggestions = {s.suggestion_id: s for s in session.scalars(
         select(SuggestionFacts).where(SuggestionFacts.suggestion_id.in_(ids)))}
     result = []

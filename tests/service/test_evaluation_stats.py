@@ -166,7 +166,8 @@ def test_rebuild_from_the_event_log_matches_the_live_projection(scenario):
     assert replayed == _scalar(scenario, "select count(*) from event_log") >= 27
     # the trigger-kept counters equal those recomputed from the rebuilt facts
     assert rebuild.compare(scenario, schema="rebuild_test") == {
-        "assignment_facts": 0, "units": 0, "deputies": 0, "suggestion_facts": 0, "rate_cells": 0}
+        "assignment_facts": 0, "assignment_common": 0, "co_opinions": 0, "units": 0, "deputies": 0,
+        "suggestion_facts": 0, "rate_cells": 0}
     assert _scalar(scenario, "select sum(assigned) from rate_cells") == 6
     assert _scalar(scenario, "select count(*) from rebuild_test.assignment_facts") == 6
 

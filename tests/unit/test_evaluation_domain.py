@@ -1,40 +1,98 @@
 """Pure rules of evaluation: who may rate a reply, when, and which rating is final."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.evaluation import domain
 
 
+DEPUTY7 = {"role": "deputy", "deputy_id": 7, "sub": "d7"}
+OFFICE = {"role": "office", "sub": "office-1"}
+
+
 def test_lead_deputy_rates_a_replied_assignment_once():
-    assert domain.check_rating(7, 7, "replied", already_rated=False) is None
+    assert domain.check_rater(DEPUTY7, 7) == 7
+    assert domain.check_rating("replied", already_rated=False) is None
 
 
-@pytest.mark.parametrize("actor", [8, None])
+@pytest.mark.parametrize("actor", [{"role": "deputy", "deputy_id": 8}, {"role": "deputy"}, {"role": "unit",
+                                                                                             "unit_id": 7}])
 def test_only_the_lead_deputy_rates(actor):
     with pytest.raises(Forbidden):
-        domain.check_rating(actor, 7, "replied", already_rated=False)
+        domain.check_rater(actor, 7)
 
 
-def test_no_lead_deputy_known_means_nobody_rates():
+def test_no_lead_deputy_known_means_no_deputy_rates():
     with pytest.raises(Forbidden):
-        domain.check_rating(7, None, "replied", already_rated=False)
+        domain.check_rater(DEPUTY7, None)
 
 
-def test_wrong_deputy_is_forbidden_before_the_state_is_looked_at():
-    # a stranger learns nothing about the assignment's state
-    with pytest.raises(Forbidden):
-        domain.check_rating(8, 7, "signed", already_rated=True)
+def test_the_office_records_the_lead_deputys_paper_rating_form():
+    assert domain.check_rater(OFFICE, 7) == 7  # the rating is the lead deputy's
+    with pytest.raises(Conflict):  # whose form it would be is not known yet
+        domain.check_rater(OFFICE, None)
 
 
 @pytest.mark.parametrize("state", ["assigned", "signed", "rehandling", "evaluated", "closed"])
 def test_nothing_to_rate_before_a_reply(state):
     with pytest.raises(Conflict, match=state):
-        domain.check_rating(7, 7, state, already_rated=False)
+        domain.check_rating(state, already_rated=False)
 
 
 def test_a_reply_is_rated_once():
     with pytest.raises(Conflict, match="already"):
-        domain.check_rating(7, 7, "replied", already_rated=True)
+        domain.check_rating("replied", already_rated=True)
+
+
+def test_handling_units_are_each_separate_unit_or_the_lead():
+    assert domain.handling_units("separate", [4, 5, 4], None) == [4, 5]
+    assert domain.handling_units("lead", [], 3) == [3]
+    assert domain.handling_units(None, None, 3) == [3]  # an older event: a lead assignment
+    assert domain.handling_units("separate", [], 3) == []
+
+
+def test_a_separate_assignments_rating_names_one_of_its_units():
+    assert domain.rated_unit("lead", [3], None) == 3
+    assert domain.rated_unit("lead", [3], 3) == 3
+    assert domain.rated_unit("separate", [4, 5], 5) == 5
+    with pytest.raises(ValidationFailed) as err:
+        domain.rated_unit("separate", [4, 5], None)
+    assert err.value.details[0]["field"] == "unit_id"
+    for mode, units in (("separate", [4, 5]), ("lead", [3])):
+        with pytest.raises(ValidationFailed) as err:
+            domain.rated_unit(mode, units, 9)
+        assert err.value.details[0]["field"] == "unit_id" and "9" in err.value.details[0]["message"]
+
+
+NOW = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+REPLIED = datetime(2025, 1, 10, tzinfo=timezone.utc)
+
+
+def test_the_real_date_of_a_rating_is_the_offices_to_record():
+    assert domain.check_evaluated_at("deputy", None, NOW, REPLIED) == NOW
+    paper = datetime(2025, 2, 1, tzinfo=timezone.utc)
+    assert domain.check_evaluated_at("office", paper, NOW, REPLIED) == paper
+    with pytest.raises(Forbidden) as err:
+        domain.check_evaluated_at("deputy", paper, NOW, REPLIED)
+    assert err.value.details[0]["field"] == "evaluated_at"
+
+
+@pytest.mark.parametrize("when", [NOW + timedelta(minutes=1), REPLIED - timedelta(days=1)])
+def test_a_rating_date_is_neither_in_the_future_nor_before_the_reply(when):
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_evaluated_at("office", when, NOW, REPLIED)
+    assert err.value.details[0]["field"] == "evaluated_at"
+
+
+@pytest.mark.parametrize("step, mode, event_state, expected", [
+    ("signed", "lead", "signed", "signed"), ("co_opinion_added", "lead", "signed", "signed"),
+    ("signed", "separate", "assigned", "signed"),  # the unit's own step, whatever the summary says
+    ("replied", "separate", "signed", "replied"), ("rehandling_opened", "separate", "replied", "rehandling"),
+    ("closed", "separate", "replied", "closed"), ("urged", "separate", "signed", None),
+    ("facts_fetched", "separate", "replied", "replied")])
+def test_a_reply_rows_state_follows_its_own_units_steps(step, mode, event_state, expected):
+    assert domain.unit_state(step, mode, event_state) == expected
 
 
 def test_first_round_rating_is_not_final_later_ones_are():
@@ -70,14 +128,14 @@ def test_only_a_first_dissatisfied_rating_reopens(satisfaction, final, expected)
 
 
 def counts(**kw) -> dict:
-    base = {"assigned": 0, "replied": 0, "completed": 0, "on_time": 0, "evaluated": 0, "satisfied": 0,
+    base = {"assigned": 0, "replies_due": 0, "replied": 0, "completed": 0, "on_time": 0, "evaluated": 0, "satisfied": 0,
             "basic": 0, "dissatisfied": 0, "overdue": 0, "classes": {}}
     base.update(kw)
     return base
 
 
 def test_rates_follow_design_definitions():
-    r = domain.rates(counts(assigned=8, replied=6, completed=5, on_time=3, evaluated=4, satisfied=2, basic=1,
+    r = domain.rates(counts(assigned=8, replies_due=8, replied=6, completed=5, on_time=3, evaluated=4, satisfied=2, basic=1,
                             dissatisfied=1, overdue=2, classes={"A": 3, "B": 2, "C": 1}))
     assert r["completion_rate"] == 0.625  # 5 / 8
     assert r["resolution_rate"] == 0.5  # A 3 / replies 6
@@ -154,3 +212,26 @@ def test_sample_is_reproducible_whatever_the_population_order():
 def test_score_summary():
     assert domain.summary([80, 90, 70, 65]) == {"count": 4, "mean": 76.25, "min": 65, "max": 90}
     assert domain.summary([]) == {"count": 0, "mean": None, "min": None, "max": None}
+
+
+def test_rates_are_counted_per_reply_harbin_2024():
+    # 564 assignments, 583 replies due and given (lead units and separately-handling units), 568 A
+    r = domain.rates(counts(assigned=564, replies_due=583, replied=583, completed=583,
+                            classes={"A": 568, "B": 10, "C": 5}))
+    assert (r["assigned"], r["replies_due"], r["replied"]) == (564, 583, 583)
+    assert r["resolution_rate"] == 0.9743 and r["completion_rate"] == 1.0
+    assert domain.rates(counts(assigned=2, replies_due=4, completed=1))["completion_rate"] == 0.25  # over replies
+
+
+def test_units_with_only_co_unit_work_are_listed_after_those_that_reply():
+    replies = {3: counts(assigned=2, replies_due=2, replied=1, completed=1, classes={"A": 1}),
+               4: counts(assigned=1, replies_due=1)}
+    co = {5: {"co_assigned": 2, "co_opinions": 2, "co_opinions_on_time": 1},
+          3: {"co_assigned": 1, "co_opinions": 0, "co_opinions_on_time": 0},
+          6: {"co_assigned": 1, "co_opinions": 1, "co_opinions_on_time": 1}}
+    rows = domain.unit_rows(replies, co, {5: "市丙局"})
+    assert [(r["rank"], r["unit_id"]) for r in rows] == [(1, 3), (2, 4), (3, 6), (4, 5)]
+    co_only = rows[3]
+    assert co_only["unit_name"] == "市丙局" and co_only["replies_due"] == 0 and co_only["completion_rate"] is None
+    assert (co_only["co_assigned"], co_only["co_opinions_on_time"], co_only["co_opinion_on_time_rate"]) == (2, 1, 0.5)
+    assert rows[0]["co_assigned"] == 1 and rows[1]["co_assigned"] == 0 and rows[1]["co_opinion_on_time_rate"] is None

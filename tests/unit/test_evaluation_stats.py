@@ -34,7 +34,7 @@ def test_bad_filters_are_a_422_naming_the_field(filters, field):
 
 def test_filters_become_bound_parameters_only():
     where = stats._where({"session": "x'; drop table y; --", "unit_id": 3, "category": "edu", "level": "city"})
-    assert where == "true AND session = :session AND lead_unit_id = :unit_id AND category = :category " \
+    assert where == "true AND session = :session AND unit_id = :unit_id AND category = :category " \
                     "AND level = :level"
     assert "drop" not in where
 
