@@ -18,11 +18,14 @@ class RatingAnswer(Answer):
     """The lead deputy's rating of a reply; a first dissatisfied one opens rehandling."""
     id: int
     assignment_id: int
+    unit_id: int | None = Field(description="the handling unit whose reply is rated (分办: each unit's own)")
     round: int
     satisfaction: Satisfaction
     comment: str | None
     final: bool = Field(description="the rating after rehandling: it closes the assignment whatever it says")
-    at: datetime
+    at: datetime = Field(description="when the deputy rated (the real date the office recorded, if any)")
+    deputy_id: int = Field(description="the lead deputy whose rating it is")
+    recorded_by: str | None = Field(description="deputy:<id>, or the office account that recorded a paper form")
 
 
 class SatisfactionTestUnit(Answer):
@@ -123,7 +126,8 @@ class ResultClassCounts(Answer):
 
 
 class RateCounts(Answer):
-    assigned: int
+    assigned: int = Field(description="assignments (by unit: those the unit handles and replies to)")
+    replies_due: int = Field(description="replies due: handling units × assignments (分办: one per unit)")
     replied: int
     completed: int
     evaluated: int
@@ -133,7 +137,7 @@ class RateCounts(Answer):
     on_time: int
     overdue: int
     classes: ResultClassCounts
-    completion_rate: Rate = Field(description="办结率: completed / assigned")
+    completion_rate: Rate = Field(description="办结率: completed / replies_due")
     resolution_rate: Rate = Field(description="办成率: A-class replies / replied")
     solved_or_planned_rate: Rate = Field(description="A and B replies / replied")
     satisfaction_rate: Rate = Field(description="满意率: satisfied / evaluated")
@@ -157,7 +161,12 @@ class RatesAnswer(RateCounts):
 class UnitRates(RateCounts):
     unit_id: int
     unit_name: str | None
-    rank: int = Field(ge=1, description="by satisfaction, completion, resolution, on-time rate, then fewer overdue")
+    rank: int = Field(ge=1, description="by satisfaction, completion, resolution, on-time rate, then fewer overdue; "
+                                        "units with only 会办 work (no reply due) after the others")
+    co_assigned: int = Field(description="assignments the unit is a co-unit (会办) of")
+    co_opinions: int = Field(description="of those, with the unit's co-unit opinion")
+    co_opinions_on_time: int = Field(description="of those, given on time")
+    co_opinion_on_time_rate: Rate = Field(description="co_opinions_on_time / co_assigned")
 
 
 class UnitRankingAnswer(Answer):
@@ -173,7 +182,8 @@ class OverdueAssignment(Answer):
     title: str | None
     session: str | None
     category: str | None
-    lead_unit_id: int
+    unit_id: int = Field(description="the handling unit that owes the reply (分办: one line per unit)")
+    lead_unit_id: int | None = Field(description="the lead unit (None when the assignment is separate)")
     unit_name: str | None
     state: Literal["assigned", "signed", "rehandling"]
     round: int

@@ -23,10 +23,12 @@ TAGS = ("evaluation",)
 
 class EvaluationRoutes(Proxies):
 
-    @api("POST", "/api/v1/assignments/<int:assignment_id>/evaluation", roles=("deputy",), body=RatingIn,
+    @api("POST", "/api/v1/assignments/<int:assignment_id>/evaluation", roles=("deputy", "office"), body=RatingIn,
          status=201, creates=True, answer=E.RatingAnswer, tags=TAGS)
     def evaluate(self, request, assignment_id):
-        """The lead deputy rates the reply; dissatisfied opens rehandling."""
+        """The lead deputy rates a handling unit's reply (``unit_id`` required when the assignment is
+        separate, 分办), or the office records the deputy's paper rating form (``evaluated_at``: its
+        real date, office only); dissatisfied opens rehandling of that unit's part."""
         return 201, self.call(self.evaluation.evaluate, request.actor, assignment_id, self.body(request))
 
     @api("POST", "/api/v1/satisfaction-tests", roles=("office",), body=TestIn, status=201, creates=True,

@@ -92,6 +92,14 @@ def fresh_assignment(world, role):
     return {"assignment_id": world.assign(world.accepted(), world.ids["unit1"], [])}
 
 
+def fresh_replied(world, role):
+    """A reply of unit1 to a suggestion d1 leads: each caller let in rates its own."""
+    aid = world.assign(world.accepted(), world.ids["unit1"], [])
+    world.api.post(f"/assignments/{aid}/sign", world.tokens["unit"], expect=200)
+    world.api.post(f"/assignments/{aid}/reply", world.tokens["unit"], world.reply_body(), expect=201)
+    return {"assignment_id": aid}
+
+
 def fresh_opinion(world, role):
     return {"opinion_id": world.opinion()}
 
@@ -248,8 +256,9 @@ ROWS: list[Row] = [
         others=(other("unit", assignment_id="a2"),)),
 
     # ---- evaluation -------------------------------------------------------------------
-    Row("POST", A + "/evaluation", roles("deputy"), body={"satisfaction": "satisfied"},
-        note="the lead deputy; another deputy (even a co-signer) is 403",
+    Row("POST", A + "/evaluation", roles("deputy", "office"), fresh=fresh_replied, body={"satisfaction": "satisfied"},
+        note="the lead deputy, or the office recording the deputy's paper rating form (issue 15); another deputy "
+             "(even a co-signer) is 403",
         others=(other("deputy", 403, assignment_id="a2"), other("deputy", 403, caller="deputy2"))),
     Row("POST", V + "/satisfaction-tests", roles("office"),
         body=lambda world, role: {"title": "测评", "unit_ids": [world.ids["unit1"]], "voter_count": 5}),
