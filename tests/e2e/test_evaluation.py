@@ -35,7 +35,12 @@ def test_rating_rehandling_and_the_final_rating(api):
     api.post(path, world.deputy_token, {"satisfaction": "basic"}, expect=409)  # no reply yet
     api.post(f"/assignments/{a['id']}/reply", world.unit_token, REPLY, expect=201)
     api.post(path, world.cosigner_token, {"satisfaction": "satisfied"}, expect=403)  # not the lead deputy
-    api.post(path, OFFICE, {"satisfaction": "satisfied"}, expect=403)
+    # the real date of a paper rating form: the office's to record, never in the future
+    api.post(path, world.deputy_token, {"satisfaction": "satisfied", "evaluated_at": "2024-01-05T10:00:00+08:00"},
+             expect=403)
+    api.post(path, OFFICE, {"satisfaction": "satisfied", "evaluated_at": "2999-01-05T10:00:00+08:00"}, expect=422)
+    api.post(path, world.deputy_token, {"satisfaction": "satisfied", "unit_id": world.co_unit["id"]},
+             expect=422)  # not a handling unit of this (lead) assignment
     api.post(path, world.deputy_token, {"satisfaction": "meh"}, expect=422)
 
     first = api.post(path, world.deputy_token, {"satisfaction": "dissatisfied", "comment": "未解决"},
@@ -178,3 +183,35 @@ def test_projection_rebuilt_from_the_real_event_history_matches(system, api):
         assert tuple(row) == ("rehandling", 2)
     finally:
         engine.dispose()
+
+
+def test_the_office_records_a_paper_rating_form_and_a_co_unit_is_ranked(api):
+    """Issue 15: the office records the lead deputy's paper rating form with its real date; a unit that
+    only gave a 会办 opinion appears in the unit ranking, after the replying units, without reply rates."""
+    from datetime import datetime, timezone
+
+    world = World(api)
+    s = world.submit()
+    api.post(f"/suggestions/{s['id']}/screening", OFFICE, {"decision": "accept"}, expect=200)
+    a = api.post(f"/suggestions/{s['id']}/assignment", OFFICE,
+                 {"lead_unit_id": world.unit["id"], "co_unit_ids": [world.co_unit["id"]]}, expect=201).json()
+    api.post(f"/assignments/{a['id']}/sign", world.unit_token, expect=200)
+    api.post(f"/assignments/{a['id']}/reply", world.unit_token, REPLY, expect=201)
+    paper = datetime.now(timezone.utc)  # after the reply: a rating is never dated before it
+    rating = api.post(f"/assignments/{a['id']}/evaluation", OFFICE,
+                      {"satisfaction": "basic", "evaluated_at": paper.isoformat()}, expect=201).json()
+    assert datetime.fromisoformat(rating["at"]) == paper
+    assert (rating["deputy_id"], rating["unit_id"], rating["recorded_by"]) == (world.lead["id"], world.unit["id"],
+                                                                              "office-1")
+    api.post(f"/assignments/{a['id']}/evaluation", world.deputy_token, {"satisfaction": "satisfied"},
+             expect=409)  # the deputy's rating of this reply is recorded
+
+    co = world.co_unit["id"]
+
+    def co_row():
+        items = api.get("/stats/units?session=十六届三次", OFFICE, expect=200).json()["items"]
+        return next((i for i in items if i["unit_id"] == co), None), items
+    row, items = wait_for(lambda: (r := co_row())[0] and r, what="the co-unit in the ranking")
+    assert row["replies_due"] == 0 and row["co_assigned"] >= 1 and row["completion_rate"] is None
+    lead = next(i for i in items if i["unit_id"] == world.unit["id"])
+    assert lead["rank"] < row["rank"] and lead["replies_due"] >= 1
