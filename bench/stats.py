@@ -38,10 +38,10 @@ SELECT u, '单位' || u, 'U' || u FROM generate_series(1, 100) u ON CONFLICT DO 
 INSERT INTO deputies (deputy_id, name, level, delegation, updated_at)
 SELECT d, '代表' || d, (ARRAY['national','provincial','city','county','township'])[1 + d % 5], '代表团' || (d % 12),
        now() FROM generate_series(1, 400) d ON CONFLICT DO NOTHING;
-INSERT INTO assignment_facts (assignment_id, suggestion_id, lead_deputy_id, lead_unit_id, session, category, number,
-    title, state, round, due_at, result_class, on_time, reply_round, replied_at, satisfaction, rating_round,
+INSERT INTO assignment_facts (assignment_id, suggestion_id, lead_deputy_id, lead_unit_id, unit_id, session, category,
+    number, title, state, round, due_at, result_class, on_time, reply_round, replied_at, satisfaction, rating_round,
     rating_final, updated_at)
-SELECT g, g, 1 + (g * 7) % 400, 1 + (g * 13) % 100,
+SELECT g, g, 1 + (g * 7) % 400, 1 + (g * 13) % 100, 1 + (g * 13) % 100,
        CASE WHEN g % 3 = 0 THEN '十六届二次' ELSE '十六届三次' END,
        (ARRAY['edu','transport','agri','industry','urban','finance','law','civil','eco','other'])
            [1 + ((g * 13) % 100 + (g / 3) % 3) % 10],
