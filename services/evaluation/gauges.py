@@ -13,7 +13,7 @@ from services.evaluation.store import unit_names
 
 LABELS = ("unit_id", "unit")
 GAUGES = {
-    "assigned": get_or_create(Gauge, "lianxin_unit_assigned", "Assignments led by the unit", LABELS),
+    "assigned": get_or_create(Gauge, "lianxin_unit_assigned", "Replies due of the unit (assignments it leads or handles separately)", LABELS),
     "completion_rate": get_or_create(Gauge, "lianxin_unit_completion_rate", "办结率 of the unit (0..1)", LABELS),
     "resolution_rate": get_or_create(Gauge, "lianxin_unit_resolution_rate", "办成率 (A / replies) of the unit",
                                      LABELS),

@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import aliased
 
 from services.evaluation import domain
 from services.evaluation.projection_models import (
@@ -128,6 +129,11 @@ def _facts(conn, payload: dict, at: datetime, step: str):
         return None
     f = AssignmentFacts
     current = list(common.handling_unit_ids)
+    if common.mode != "separate" and current:  # a rerouted lead assignment: its row moves to the new lead
+        there = aliased(AssignmentFacts)
+        moved = select(there.unit_id).where(there.assignment_id == aid, there.unit_id == current[0]).exists()
+        conn.execute(update(f).where(f.assignment_id == aid, f.counts_assignment, f.unit_id != current[0], ~moved)
+                     .values(unit_id=current[0]))
     conn.execute(delete(f).where(f.assignment_id == aid, f.unit_id.not_in(current)))
     target = _reply_unit(common, payload)
     state = domain.unit_state(step, common.mode, payload.get("state"))

@@ -274,3 +274,18 @@ def test_a_harbin_shaped_year_gives_its_published_resolution_rate(start_service,
     assert listed[only_separate]["replies_due"] == 19 and listed[only_co]["co_assigned"] == 11
     assert ranking["items"][-1]["unit_id"] == only_co and listed[only_co]["completion_rate"] is None
     assert scalar(evaluation_db, "select count(*) from assignment_facts where first_result_class = 'B'") == 8
+
+
+def test_a_lead_assignment_rerouted_after_its_reply_counts_for_the_new_lead(world, rpc, amqp):
+    feed(amqp, world,
+         ev("assignment.replied", L, "replied", unit_id=U1, result_class="C", on_time=True),
+         ev("assignment.rerouted", L, "replied", lead_unit_id=U2, lead_unit_name="市乙局", handling_unit_ids=[U2],
+            previous_lead_unit_id=U1, previous_co_unit_ids=[U3], reason=None))
+    facts = rows(world, L)
+    assert list(facts) == [U2] and facts[U2]["result_class"] == "C" and facts[U2]["lead_unit_id"] == U2
+    assert rpc.evaluation.rates(OFFICE, {"unit_id": U2})["classes"]["C"] == 1
+    assert rpc.evaluation.rates(OFFICE, {"unit_id": U1})["replies_due"] == 1  # S only
+    replayed = rebuild.rebuild(world, schema="rebuild_rerouted")
+    assert replayed and set(rebuild.compare(world, schema="rebuild_rerouted").values()) == {0}
+    with world.begin() as conn:
+        conn.execute(text("drop schema rebuild_rerouted cascade"))
