@@ -23,7 +23,7 @@ Events applied (others are logged and ignored):
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, tuple_, update
+from sqlalchemy import and_, case, delete, func, insert, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import aliased
 
@@ -139,14 +139,16 @@ def _facts(conn, payload: dict, at: datetime, step: str):
     state = domain.unit_state(step, common.mode, payload.get("state"))
     due_at, round_ = _when(payload.get("due_at")), payload.get("round") or 1
     for unit in current:  # rows the shape has and the table not yet
-        own = unit == target
+        own = unit == target and state is not None
         conn.execute(pg_insert(f).values(
             assignment_id=aid, unit_id=unit, suggestion_id=payload.get("suggestion_id") or 0,
-            state=(state if own and state else "assigned"), round=round_ if own else 1, due_at=due_at,
+            state=state if own else "assigned", round=round_ if unit == target else 1, due_at=due_at,
             updated_at=at if own else PLACEHOLDER_AT).on_conflict_do_nothing())
     if target is not None:
-        row = {"round": round_, "updated_at": at, **({"due_at": due_at} if due_at else {}),
-               **({"state": state} if state else {})}
+        # a unit's step that leaves its state as it was (urged, followed up ...) is no later state
+        # than the steps it follows: it moves the round and due date, not the row's time
+        row = {"round": round_, **({"due_at": due_at} if due_at else {}),
+               **({"state": state, "updated_at": at} if state else {})}
         conn.execute(update(f).where(f.assignment_id == aid, f.unit_id == target, f.updated_at <= at).values(**row))
     _copy_common(conn, aid)
     return common
@@ -199,8 +201,9 @@ def _follow_up(conn, payload: dict, at: datetime, unit: int) -> None:
     the class it had first is kept in first_result_class (and the event log)."""
     round_ = payload.get("round") or 1
     f = AssignmentFacts
-    first = case((f.followed_up_at.is_not(None), f.first_result_class),
-                 (f.reply_round == round_, f.result_class), else_=None)
+    same_reply = f.reply_round == round_
+    first = case((and_(f.followed_up_at.is_not(None), same_reply), f.first_result_class),
+                 (and_(f.followed_up_at.is_(None), same_reply), f.result_class), else_=None)
     conn.execute(update(f).where(f.assignment_id == payload["assignment_id"], f.unit_id == unit,
                                  (f.followed_up_at.is_(None)) | (f.followed_up_at <= at),
                                  (f.reply_round.is_(None)) | (f.reply_round <= round_))

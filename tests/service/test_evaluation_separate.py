@@ -289,3 +289,27 @@ def test_a_lead_assignment_rerouted_after_its_reply_counts_for_the_new_lead(worl
     assert replayed and set(rebuild.compare(world, schema="rebuild_rerouted").values()) == {0}
     with world.begin() as conn:
         conn.execute(text("drop schema rebuild_rerouted cascade"))
+
+
+def test_per_unit_events_in_any_order_give_the_same_rows(evaluation_db):
+    """Assigned, U2's reply (B) and its follow-up (A), U1's signing: in time order and reversed."""
+    t0 = NOW - timedelta(days=3)
+
+    def steps(aid: int) -> list:
+        return [("assignment.assigned", common(aid, "assigned"), t0),
+                ("assignment.signed", common(aid, "assigned", unit_id=U1), t0 + timedelta(hours=1)),
+                ("assignment.replied", common(aid, "signed", unit_id=U2, result_class="B", on_time=True,
+                                              replied_at=(t0 + timedelta(hours=2)).isoformat()), t0 + timedelta(hours=2)),
+                ("assignment.followed_up", common(aid, "replied", unit_id=U2, result_class="A"), t0 + timedelta(days=1))]
+    with evaluation_db.begin() as conn:
+        for type_, payload, at in steps(S):
+            projection.record(conn, type_, {**payload, "assignment_id": S}, at)
+        for type_, payload, at in reversed(steps(F)):
+            projection.record(conn, type_, {**payload, "assignment_id": F, "suggestion_id": S}, at)
+    in_order, reversed_ = rows(evaluation_db, S), rows(evaluation_db, F)
+    for unit in (U1, U2):
+        a, b = ({k: v for k, v in r[unit].items() if k not in ("assignment_id", "number", "title")}
+                for r in (in_order, reversed_))
+        assert a == b
+    assert (in_order[U2]["result_class"], in_order[U2]["first_result_class"]) == ("A", "B")
+    assert (in_order[U1]["state"], in_order[U2]["state"]) == ("signed", "replied")
