@@ -142,8 +142,11 @@ def _facts(conn, payload: dict, at: datetime, step: str):
         own = unit == target and state is not None
         conn.execute(pg_insert(f).values(
             assignment_id=aid, unit_id=unit, suggestion_id=payload.get("suggestion_id") or 0,
-            state=state if own else "assigned", round=round_ if unit == target else 1, due_at=due_at,
+            state=state if own else "assigned", round=round_ if unit == target else 1,
+            due_at=due_at if unit == target or target is None else None,  # (not another unit's due date)
             updated_at=at if own else PLACEHOLDER_AT).on_conflict_do_nothing())
+    if target is None and due_at and common.mode == "separate":  # the assignment's due date, until the unit's own
+        conn.execute(update(f).where(f.assignment_id == aid, f.updated_at == PLACEHOLDER_AT).values(due_at=due_at))
     if target is not None:
         # a unit's step that leaves its state as it was (urged, followed up ...) is no later state
         # than the steps it follows: it moves the round and due date, not the row's time

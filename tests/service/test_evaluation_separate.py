@@ -136,6 +136,8 @@ def test_each_unit_is_rated_and_a_dissatisfied_rating_reopens_only_its_reply(wor
     facts = rows(world, S)
     assert (facts[U2]["state"], facts[U2]["round"]) == ("rehandling", 2)
     assert (facts[U1]["state"], facts[U1]["round"], facts[U1]["satisfaction"]) == ("evaluated", 1, "satisfied")
+    # each unit its own due date: U2's rehandling reply is due in 30 days, U1's stays
+    assert (facts[U1]["due_at"], facts[U2]["due_at"]) == (datetime.fromisoformat(DUE), NOW + timedelta(days=30))
     r = rpc.evaluation.rates(OFFICE, {"session": SESSION})
     assert (r["replies_due"], r["completed"], r["evaluated"], r["satisfied"]) == (3, 1, 2, 1)
     with pytest.raises(Conflict):  # U1 reply was rated in its round
