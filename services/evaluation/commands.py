@@ -27,6 +27,26 @@ def _last_rating(tx, facts: AssignmentFacts) -> Rating | None:
                                           Rating.unit_id == facts.unit_id, Rating.round == facts.round))
 
 
+def _fetch(tx, assignment_id: int, unit_id: int | None, fetch_facts) -> None:
+    """Ask the assignment service for the facts its events have not brought yet: the assignment's,
+    and of a separate assignment the named handling unit's (the unit is asked for only then, so a
+    lead assignment is asked as before 分办). Logged like consumed events, so a rebuild from the log
+    gives the same projection."""
+    common = tx.get(AssignmentCommon, assignment_id)
+    if common is None or common.mode != "separate":
+        fetched = fetch_facts(assignment_id, None)
+        if fetched is None:
+            raise NotFound(f"assignment {assignment_id} not found")
+        projection.record(tx, "evaluation.facts_fetched", fetched, now())
+        tx.session.expire_all()
+        common = tx.get(AssignmentCommon, assignment_id)
+    if common is not None and common.mode == "separate" and unit_id in (common.handling_unit_ids or []):
+        fetched = fetch_facts(assignment_id, unit_id)
+        if fetched is not None:
+            projection.record(tx, "evaluation.facts_fetched", fetched, now())
+            tx.session.expire_all()
+
+
 def evaluate(tx, actor: dict, assignment_id: int, data: dict, fetch_facts) -> Rating:
     """``fetch_facts(assignment_id, unit_id)`` asks the assignment service (get_for_evaluation) when
     the projection may lag its events."""
@@ -35,12 +55,7 @@ def evaluate(tx, actor: dict, assignment_id: int, data: dict, fetch_facts) -> Ra
     last = facts and _last_rating(tx, facts)
     reopened = bool(last) and domain.reopens(last.satisfaction, last.final)
     if facts is None or domain.reply_may_be_pending(facts.state, reopened):  # its event may be on its way
-        fetched = fetch_facts(assignment_id, form.unit_id)
-        if fetched is None:
-            raise NotFound(f"assignment {assignment_id} not found")
-        # logged like a consumed event, so a rebuild from the log gives the same projection
-        projection.record(tx, "evaluation.facts_fetched", fetched, now())
-        tx.session.expire_all()
+        _fetch(tx, assignment_id, form.unit_id, fetch_facts)
         facts = _reply_facts(tx, assignment_id, form.unit_id)
         if facts is None:
             raise NotFound(f"assignment {assignment_id} not found")
