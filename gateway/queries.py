@@ -50,6 +50,11 @@ class SuggestionList(SuggestionFilters, Page):
     pass
 
 
+class ScreeningStatsQuery(Query):
+    session: Text | None = None
+    kind: KindFilter = None
+
+
 class PublicSuggestionList(Page):
     session: Text | None = None
     q: Text | None = None

@@ -14,7 +14,8 @@ from services.suggestion.rules import Rules
 EXPORT_HEADERS = ("编号", "届次", "标题", "类别", "类型", "来源", "领衔代表", "联名代表", "状态",
                   "主办单位", "会办单位", "答复期限", "是否逾期", "是否公开", "提交时间")
 STATUS_LABELS = {"draft": "草稿", "submitted": "待审查", "accepted": "已立案", "returned": "退回",
-                 "merged": "并案", "withdrawn": "已撤回", "assigned": "已交办", "signed": "已签收",
+                 "merged": "并案", "converted_letter": "转为代表来信", "converted_reference": "转作参考材料",
+                 "withdrawn": "已撤回", "assigned": "已交办", "signed": "已签收",
                  "replied": "已答复", "evaluated": "已评价", "rehandling": "重新办理", "closed": "已办结"}
 
 

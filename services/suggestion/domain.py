@@ -2,7 +2,15 @@
 from services.common.errors import Conflict, field_error
 from services.suggestion.schemas import PUBLISHABLE  # the statuses are the contract's (Status, PublicStatus)
 
-SCREENING_DECISIONS = {"accept": "accepted", "return": "returned", "merge": "merged"}
+SCREENING_DECISIONS = {"accept": "accepted", "return": "returned", "merge": "merged",
+                       "convert_letter": "converted_letter", "convert_reference": "converted_reference"}
+# a conversion to another form (not a suggestion any more): status -> what it became (suggestion.converted)
+CONVERSIONS = {"converted_letter": "letter", "converted_reference": "reference"}
+# decisions that must give their reason (the deputy is told it)
+NEEDS_REASON = ("return", "convert_letter", "convert_reference")
+# the statuses of each screening outcome, as GET /stats/screening counts them: accepted counts
+# every suggestion accepted, wherever its handling now is
+SCREENING_OUTCOMES = ("accepted", "returned", "merged", "converted_letter", "converted_reference")
 
 # Status each assignment/evaluation event moves a suggestion to.
 STATUS_BY_EVENT = {
@@ -30,6 +38,16 @@ STEP_LABELS = {
 
 def number_label(number: int | None) -> str | None:
     return None if number is None else f"第{number:04d}号"
+
+
+def screening_counts(by_status: dict[str, int]) -> dict[str, int]:
+    """Counts of screening outcomes from counts per status (drafts left out by the caller)."""
+    counts = {"pending": by_status.get("submitted", 0), "withdrawn": by_status.get("withdrawn", 0)}
+    counts.update({o: by_status.get(o, 0) for o in SCREENING_OUTCOMES})
+    counts["accepted"] += sum(by_status.get(s, 0) for s in PUBLISHABLE if s != "accepted")
+    counts["screened"] = sum(counts[o] for o in SCREENING_OUTCOMES)
+    counts["total"] = sum(by_status.values())
+    return counts
 
 
 def screening_status(current: str, decision: str) -> str:

@@ -44,6 +44,8 @@ class Suggestion(Base):
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     return_reason: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
+    # why screening converted it to a deputy's letter or to reference material
+    conversion_reason: Mapped[str | None] = mapped_column(Text)
     withdraw_reason: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # title and body as published, reviewed by the office (redaction.py); the originals stay for staff

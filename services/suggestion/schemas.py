@@ -5,8 +5,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.common.schemas import Id, Kind
 
-Status = Literal["draft", "submitted", "accepted", "returned", "merged", "withdrawn", "assigned", "signed",
-                 "replied", "evaluated", "rehandling", "closed"]
+Status = Literal["draft", "submitted", "accepted", "returned", "merged", "converted_letter", "converted_reference",
+                 "withdrawn", "assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
+# screening outcomes besides accept: 退回, 并案, 转为代表来信, 转作参考材料 (final statuses)
+ScreeningDecision = Literal["accept", "return", "merge", "convert_letter", "convert_reference"]
 # an accepted suggestion, wherever it is in handling, may be disclosed
 PublicStatus = Literal["accepted", "assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -88,7 +90,9 @@ class PublishIn(BaseModel):
 class ScreeningIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    decision: Literal["accept", "return", "merge"]
+    decision: ScreeningDecision = Field(description="accept; return (退回), merge (并案), convert_letter (转为代表来信) "
+                                                    "or convert_reference (转作参考材料): each but accept needs a reason, "
+                                                    "merge a merge_into_id")
     reason: str | None = Field(default=None, max_length=2000)
     merge_into_id: Id | None = None
 

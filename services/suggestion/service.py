@@ -65,6 +65,12 @@ class SuggestionService(ServiceBase):
         with self.db.transaction() as tx:
             return self._answer(tx, screening.screen(tx, actor, suggestion_id, data))
 
+    @rpc
+    def screening_stats(self, actor, filters):
+        """Submitted suggestions by screening outcome (GET /stats/screening)."""
+        with self.db.read() as session:
+            return views.screening_stats(session, filters or {})
+
     @rpc(idempotent=True)
     def import_batch(self, actor, filename, content_b64):
         with self.db.transaction() as tx:

@@ -1,5 +1,5 @@
 """Read side of the suggestion service: what the API shows."""
-from sqlalchemy import and_, false, or_, select, text
+from sqlalchemy import and_, false, func, or_, select, text
 
 from services.common.clock import now
 from services.common.store import not_found
@@ -26,7 +26,7 @@ def to_dict(s: Suggestion, co_signers: list[int], categories: dict) -> dict:
         "category_name": categories.get(s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
         "public": s.public, "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
-        "merged_into_id": s.merged_into_id, "station_opinion_id": s.station_opinion_id,
+        "conversion_reason": s.conversion_reason, "merged_into_id": s.merged_into_id, "station_opinion_id": s.station_opinion_id,
         "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s),
         "created_at": _iso(s.created_at), "submitted_at": _iso(s.submitted_at),
         "published_at": _iso(s.published_at),
@@ -256,3 +256,13 @@ def preview(session, suggestion_id: int) -> dict:
             "replies": [{"id": r.id, "unit_name": r.unit_name, "result_class": r.result_class, "round": r.round,
                          "at": r.at.isoformat(), **part(r.content, r.public_content, s.public)}
                         for r in replies_of(session, s.id)]}
+
+
+def screening_stats(session, filters: dict) -> dict:
+    """Counts by screening outcome of the submitted suggestions (drafts are not submitted yet)."""
+    query = select(Suggestion.status, func.count()).where(Suggestion.status != "draft").group_by(Suggestion.status)
+    wanted = {k: filters[k] for k in ("session", "kind") if filters.get(k)}
+    for field, value in wanted.items():
+        query = query.where(getattr(Suggestion, field) == value)
+    counts = domain.screening_counts(dict(session.execute(query).all()))
+    return {**counts, "filters": wanted}

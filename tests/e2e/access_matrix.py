@@ -193,6 +193,8 @@ ROWS: list[Row] = [
              "Another's draft is 404, a co-signer 403",
         others=(other("deputy", suggestion_id="draft3"),)),
     Row("POST", S + "/screening", roles("office"), fresh=fresh_submitted, body={"decision": "accept"}),
+    Row("GET", V + "/stats/screening", STAFF, query="?session=十六届三次",
+        note="not in API.md (issue 15): screening counts by outcome, for those who see every suggestion"),
     Row("POST", S + "/withdraw", roles("deputy", "office"), fresh=fresh_submitted, body={"reason": "已解决"},
         note="API.md: the lead deputy; the office too, on a deputy's behalf. A suggestion not visible is 404, "
              "one only co-signed is 403",

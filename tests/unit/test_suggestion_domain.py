@@ -1,4 +1,6 @@
 """Pure rules of suggestions: numbering, screening, visibility, status from events."""
+from typing import get_args
+
 import pytest
 
 from services.common.errors import Conflict, ValidationFailed
@@ -12,9 +14,43 @@ def test_number_label(number, label):
 
 
 @pytest.mark.parametrize("decision, status", [("accept", "accepted"), ("return", "returned"),
-                                              ("merge", "merged")])
+                                              ("merge", "merged"), ("convert_letter", "converted_letter"),
+                                              ("convert_reference", "converted_reference")])
 def test_screening_a_submitted_suggestion(decision, status):
     assert domain.screening_status("submitted", decision) == status
+
+
+def test_every_screening_decision_is_a_decision_of_the_contract_and_leads_to_a_status():
+    assert set(domain.SCREENING_DECISIONS) == set(get_args(schemas.ScreeningDecision))
+    assert set(domain.SCREENING_DECISIONS.values()) <= set(schemas.STATUSES)
+    assert set(domain.CONVERSIONS) == {"converted_letter", "converted_reference"}
+
+
+def test_conversions_and_return_need_a_reason_accept_and_merge_do_not():
+    assert set(domain.NEEDS_REASON) == {"return", "convert_letter", "convert_reference"}
+
+
+@pytest.mark.parametrize("status", ["converted_letter", "converted_reference"])
+def test_a_converted_suggestion_is_final(status):
+    assert not domain.can_withdraw(status)
+    assert status not in domain.MERGE_TARGETS and status not in schemas.PUBLISHABLE
+    with pytest.raises(Conflict):
+        domain.screening_status(status, "accept")
+
+
+def test_screening_counts_by_outcome():
+    counts = domain.screening_counts({"submitted": 2, "accepted": 3, "assigned": 4, "closed": 1, "returned": 1,
+                                      "merged": 2, "converted_letter": 5, "converted_reference": 6, "withdrawn": 1})
+    assert counts == {"pending": 2, "accepted": 8, "returned": 1, "merged": 2, "converted_letter": 5,
+                      "converted_reference": 6, "withdrawn": 1, "screened": 22, "total": 25}
+    assert domain.screening_counts({})["screened"] == 0
+
+
+def test_every_status_has_a_chinese_label_in_the_export():
+    from services.suggestion.batch import STATUS_LABELS
+    assert set(STATUS_LABELS) == set(schemas.STATUSES)
+    assert STATUS_LABELS["converted_letter"] == "转为代表来信"
+    assert STATUS_LABELS["converted_reference"] == "转作参考材料"
 
 
 @pytest.mark.parametrize("current", ["draft", "accepted", "returned", "merged", "withdrawn", "assigned"])
