@@ -51,7 +51,7 @@ def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies, 
         try:
             with tx.session.begin_nested():  # a rejected row leaves nothing behind
                 s = commands.submit(tx, {**actor, "role": "office"}, data, known_deputies, rules)
-            imported.append({"row": number, "id": s.id, "number": domain.number_label(s.number)})
+            imported.append({"row": number, "id": s.id, "number": domain.number_label(s.number, s.number_prefix)})
         except LianxinError as exc:
             rejected.append({"row": number, "errors": exc.details or [{"field": "row", "message": exc.message}]})
     return {"imported": len(imported), "items": imported, "rejected": rejected}

@@ -17,13 +17,14 @@ from services.suggestion.store import actor_name, add_timeline, co_signer_ids, e
 from services.suggestion.text import search_terms
 
 
-def next_number(tx, session: str) -> int:
-    """The session's next number. Its counter row stays locked until commit, so
-    numbers are gapless and unique; callers take it last to keep the wait short."""
+def next_number(tx, session: str, series: str = "") -> int:
+    """The next number of the session's series ("": the one series of all; else a kind's). Its
+    counter row stays locked until commit, so numbers are gapless and unique; callers take it
+    last to keep the wait short."""
     return tx.execute(text(
-        "INSERT INTO number_sequences (session, last) VALUES (:s, 1) "
-        "ON CONFLICT (session) DO UPDATE SET last = number_sequences.last + 1 RETURNING last"),
-        {"s": session}).scalar_one()
+        "INSERT INTO number_sequences (session, series, last) VALUES (:s, :series, 1) "
+        "ON CONFLICT (session, series) DO UPDATE SET last = number_sequences.last + 1 RETURNING last"),
+        {"s": session, "series": series}).scalar_one()
 
 
 def check_form(form, lead: int | None, known_deputies, rules: Rules) -> None:
@@ -43,14 +44,15 @@ def lead_of(actor: dict, requested: int | None) -> int | None:
     return actor.get("deputy_id") if actor.get("role") == "deputy" else requested
 
 
-def give_number(tx, s: Suggestion, actor: str) -> None:
-    """Draft or new → submitted: the number, the timeline step and the event."""
+def give_number(tx, s: Suggestion, actor: str, rules: Rules) -> None:
+    """Draft or new → submitted: the number (of its series, rules.numbering), the timeline step and the event."""
     s.status, s.status_at = "submitted", now()
     s.submitted_at = s.status_at
     add_timeline(tx, s.id, "submitted", actor, at=s.status_at)
     tx.flush()
     # concurrent submissions of a session queue on its counter: take it last
-    s.number = next_number(tx, s.session)
+    s.number_series, s.number_prefix = rules.number_series(s.kind)
+    s.number = next_number(tx, s.session, s.number_series)
     tx.publish(event_payload(tx, s, Submitted))
 
 
@@ -71,7 +73,7 @@ def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules) -> Suggest
     if form.draft:
         add_timeline(tx, s.id, "draft", actor_name(actor), at=s.status_at)
     else:
-        give_number(tx, s, actor_name(actor))
+        give_number(tx, s, actor_name(actor), rules)
     return s
 
 
@@ -87,7 +89,7 @@ def submit_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies
         setattr(s, field, getattr(form, field))
     s.search_terms = search_terms(form.title, form.body)
     set_co_signers(tx, s.id, form.co_signer_ids)
-    give_number(tx, s, actor_name(actor))
+    give_number(tx, s, actor_name(actor), rules)
     return s
 
 

@@ -36,8 +36,33 @@ STEP_LABELS = {
 }
 
 
-def number_label(number: int | None) -> str | None:
-    return None if number is None else f"第{number:04d}号"
+def number_label(number: int | None, prefix: str | None = "") -> str | None:
+    """第0001号, or with its series' prefix 闭会第0001号."""
+    return None if number is None else f"{prefix or ''}第{number:04d}号"
+
+
+# How a session's suggestions are numbered (config.yml NUMBERING): one series for all, or a
+# series per kind, 大会 (session) and 闭会 (recess), each labelled with its prefix.
+NUMBERING_MODES = ("single", "by_kind")
+MAX_PREFIX = 8  # a label must fit other services' 20 characters
+
+
+def number_series(kind: str, numbering: str, prefixes: dict[str, str]) -> tuple[str, str]:
+    """(series, prefix) a new number of this kind is taken from: ("", "") when one series runs."""
+    if numbering == "by_kind":
+        return kind, prefixes.get(kind, "")
+    return "", ""
+
+
+def check_numbering(numbering: str, prefixes: dict[str, str]) -> None:
+    """The numbering rules are read at start-up: a wrong one stops the service, never a request."""
+    if numbering not in NUMBERING_MODES:
+        raise ValueError(f"NUMBERING must be one of {', '.join(NUMBERING_MODES)}, not {numbering!r}")
+    if numbering == "by_kind" and prefixes.get("session", "") == prefixes.get("recess", ""):
+        raise ValueError("separate series for session and recess suggestions need different prefixes")
+    for kind, prefix in prefixes.items():
+        if len(prefix or "") > MAX_PREFIX:
+            raise ValueError(f"the number prefix of {kind} suggestions may have at most {MAX_PREFIX} characters")
 
 
 def screening_counts(by_status: dict[str, int]) -> dict[str, int]:

@@ -46,6 +46,6 @@ def merge(tx, actor: dict, s: Suggestion, target: Suggestion) -> str:
                                       s.lead_deputy_id, co_signer_ids(tx, s.id))
     set_co_signers(tx, target.id, joined)
     add_timeline(tx, target.id, "merged_in", actor_name(actor),
-                 f"{domain.number_label(s.number)}《{s.title}》并入本件", at=s.status_at)
-    return f"并入{domain.number_label(target.number)}《{target.title}》"
+                 f"{domain.number_label(s.number, s.number_prefix)}《{s.title}》并入本件", at=s.status_at)
+    return f"并入{domain.number_label(target.number, target.number_prefix)}《{target.title}》"
 

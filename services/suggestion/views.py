@@ -21,7 +21,7 @@ def _iso(value):
 
 def to_dict(s: Suggestion, co_signers: list[int], categories: dict) -> dict:
     return {
-        "id": s.id, "number": domain.number_label(s.number), "seq": s.number, "session": s.session,
+        "id": s.id, "number": domain.number_label(s.number, s.number_prefix), "seq": s.number, "session": s.session,
         "title": s.title, "body": s.body, "category": s.category,
         "category_name": categories.get(s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
@@ -88,12 +88,13 @@ def get(session, actor: dict, suggestion_id: int, categories: dict) -> dict:
 
 def similar(tx, s: Suggestion, limit: int = 5) -> list[dict]:
     """Suggestions of the same session whose titles look alike: the hint shown at screening."""
-    rows = tx.execute(select(Suggestion.id, Suggestion.title, Suggestion.number, Suggestion.status)
+    rows = tx.execute(select(Suggestion.id, Suggestion.title, Suggestion.number, Suggestion.number_prefix,
+                             Suggestion.status)
                       .where(Suggestion.session == s.session, Suggestion.id != s.id,
                              Suggestion.status.notin_(("draft", "withdrawn")))).all()
     by_id = {r.id: r for r in rows}
     hits = most_similar(s.title, [(r.id, r.title) for r in rows], limit=limit)
-    return [{"id": i, "number": domain.number_label(by_id[i].number), "title": by_id[i].title,
+    return [{"id": i, "number": domain.number_label(by_id[i].number, by_id[i].number_prefix), "title": by_id[i].title,
              "status": by_id[i].status, "similarity": score} for i, score in hits]
 
 
@@ -212,7 +213,7 @@ def _uses_terms(query) -> bool:
 
 def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: dict) -> dict:
     """What the public site shows: the published (masked or reviewed) texts, no contact data, no internal notes."""
-    return {"id": s.id, "number": domain.number_label(s.number), "session": s.session,
+    return {"id": s.id, "number": domain.number_label(s.number, s.number_prefix), "session": s.session,
             "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body),
             "category": s.category, "category_name": categories.get(s.category), "kind": s.kind,
             "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),

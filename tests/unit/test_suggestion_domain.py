@@ -13,6 +13,37 @@ def test_number_label(number, label):
     assert domain.number_label(number) == label
 
 
+def test_number_label_with_its_series_prefix():
+    assert domain.number_label(1, "闭会") == "闭会第0001号" and domain.number_label(7, None) == "第0007号"
+    assert domain.number_label(None, "闭会") is None
+
+
+@pytest.mark.parametrize("kind, numbering, series", [
+    ("session", "single", ("", "")), ("recess", "single", ("", "")),
+    ("session", "by_kind", ("session", "")), ("recess", "by_kind", ("recess", "闭会"))])
+def test_number_series_one_for_all_or_one_per_kind(kind, numbering, series):
+    assert domain.number_series(kind, numbering, {"session": "", "recess": "闭会"}) == series
+
+
+@pytest.mark.parametrize("numbering, prefixes, message", [
+    ("per_unit", {}, "NUMBERING"), ("by_kind", {"session": "", "recess": ""}, "different prefixes"),
+    ("by_kind", {"session": "大会", "recess": "闭会期间代表建议编号"}, "at most 8")])
+def test_wrong_numbering_rules_stop_the_service_at_start(numbering, prefixes, message):
+    with pytest.raises(ValueError, match=message):
+        domain.check_numbering(numbering, prefixes)
+
+
+def test_numbering_rules_come_from_config():
+    from services.suggestion.rules import rules_from
+    assert rules_from({}).number_series("recess") == ("", "")
+    rules = rules_from({"NUMBERING": "by_kind", "NUMBER_PREFIX_SESSION": "大会", "NUMBER_PREFIX_RECESS": "闭会"})
+    assert rules.number_series("session") == ("session", "大会")
+    assert rules.number_series("recess") == ("recess", "闭会")
+    assert rules_from({"NUMBERING": "by_kind"}).number_series("recess") == ("recess", "闭会")  # the default
+    with pytest.raises(ValueError):  # both prefixes empty: the labels would collide
+        rules_from({"NUMBERING": "by_kind", "NUMBER_PREFIX_SESSION": "", "NUMBER_PREFIX_RECESS": ""})
+
+
 @pytest.mark.parametrize("decision, status", [("accept", "accepted"), ("return", "returned"),
                                               ("merge", "merged"), ("convert_letter", "converted_letter"),
                                               ("convert_reference", "converted_reference")])
