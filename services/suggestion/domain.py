@@ -173,3 +173,11 @@ def draft_title(suggested: str | None, content: str) -> str:
         gist = " ".join(content.split())[:40] or "群众意见"
         title = f"关于{gist}的建议"
     return title[:100]
+
+
+def draft_category(suggested: str | None, allowed: list[str]) -> str:
+    """A draft's category from a constituent's opinion: the one suggested if the scheme has it,
+    else "other" if it has that, else its first (the deputy changes it before submitting)."""
+    if suggested in allowed:
+        return suggested
+    return "other" if "other" in allowed or not allowed else allowed[0]

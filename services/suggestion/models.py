@@ -124,3 +124,25 @@ class UnitName(Base):
     __tablename__ = "unit_names"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(200))
+
+
+class CategoryScheme(Base):
+    """A category scheme (分类方案) of the office, for the sessions whose label starts with
+    ``congress`` ("" is the default scheme: every other session). schemes.py has the rules."""
+    __tablename__ = "category_schemes"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    congress: Mapped[str] = mapped_column(String(50), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SchemeCategory(Base):
+    """A category of a scheme; a retired one (active false) stays for the suggestions that have it."""
+    __tablename__ = "scheme_categories"
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("category_schemes.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    parent: Mapped[str | None] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer)

@@ -8,6 +8,7 @@ from services.suggestion import domain
 from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
 from services.suggestion.redaction import redact, shown
 from services.suggestion.roster import names_of
+from services.suggestion.schemes import Catalog
 from services.suggestion.store import count, load, replies_of
 from services.suggestion.text import cjk_runs, most_similar, query_terms, token_runs
 
@@ -19,11 +20,11 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def to_dict(s: Suggestion, co_signers: list[int], categories: dict) -> dict:
+def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog) -> dict:
     return {
         "id": s.id, "number": domain.number_label(s.number, s.number_prefix), "seq": s.number, "session": s.session,
         "title": s.title, "body": s.body, "category": s.category,
-        "category_name": categories.get(s.category), "kind": s.kind, "source": s.source,
+        "category_name": categories.name(s.session, s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
         "public": s.public, "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
         "conversion_reason": s.conversion_reason, "merged_into_id": s.merged_into_id, "station_opinion_id": s.station_opinion_id,
@@ -68,7 +69,7 @@ def replies(session, suggestion_ids: list[int], public: bool = False) -> dict[in
     return result
 
 
-def get(session, actor: dict, suggestion_id: int, categories: dict) -> dict:
+def get(session, actor: dict, suggestion_id: int, categories: Catalog) -> dict:
     s = session.get(Suggestion, suggestion_id)
     co = co_signers_of(session, [suggestion_id])[suggestion_id] if s else []
     if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, s.public, s.status, handling_units(s)):
@@ -188,7 +189,7 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     return rows, total
 
 
-def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories: dict,
+def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories: Catalog,
           cap: int = MAX_LIMIT) -> dict:
     search = bool(filters.get("q"))
     rows, total = page(session, filtered(actor, filters), min(limit, cap), offset,
@@ -211,16 +212,16 @@ def _uses_terms(query) -> bool:
     return query is not None and "search_terms" in str(query.whereclause)
 
 
-def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: dict) -> dict:
+def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: Catalog) -> dict:
     """What the public site shows: the published (masked or reviewed) texts, no contact data, no internal notes."""
     return {"id": s.id, "number": domain.number_label(s.number, s.number_prefix), "session": s.session,
             "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body),
-            "category": s.category, "category_name": categories.get(s.category), "kind": s.kind,
+            "category": s.category, "category_name": categories.name(s.session, s.category), "kind": s.kind,
             "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
             "published_at": _iso(s.published_at), "replies": replies_}
 
 
-def public_list(session, filters: dict, limit: int, offset: int, categories: dict) -> dict:
+def public_list(session, filters: dict, limit: int, offset: int, categories: Catalog) -> dict:
     wanted = {k: filters[k] for k in ("session", "q", "category") if filters.get(k)}
     query = filtered({"role": "public"}, wanted).where(Suggestion.status.in_(domain.PUBLISHABLE))
     search = bool(wanted.get("q"))
@@ -233,7 +234,7 @@ def public_list(session, filters: dict, limit: int, offset: int, categories: dic
             "limit": limit, "offset": offset}
 
 
-def public_get(session, suggestion_id: int, categories: dict) -> dict:
+def public_get(session, suggestion_id: int, categories: Catalog) -> dict:
     s = session.get(Suggestion, suggestion_id)
     if s is None or not s.public or s.status not in domain.PUBLISHABLE:
         raise not_found("suggestion", suggestion_id)
