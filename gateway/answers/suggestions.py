@@ -10,7 +10,8 @@ from pydantic import Field
 from gateway.answers.common import Answer, ErrorDetail, absent, page_of
 from services.suggestion.schemas import Kind, PublicStatus, Source, Status
 
-NUMBER = "the session's number label, e.g. 第0001号; null for a draft"
+NUMBER = ("the number label in its session's series, e.g. 第0001号 (or 闭会第0001号 where session and recess "
+          "suggestions are numbered apart); null for a draft")
 
 
 class SuggestionAssignmentSummary(Answer):

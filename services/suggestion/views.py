@@ -22,12 +22,14 @@ def _iso(value):
 
 def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog) -> dict:
     return {
-        "id": s.id, "number": domain.number_label(s.number, s.number_prefix), "seq": s.number, "session": s.session,
+        "id": s.id, "number": domain.number_label(s.number, s.number_prefix), "seq": s.number,
+        "session": s.session,
         "title": s.title, "body": s.body, "category": s.category,
         "category_name": categories.name(s.session, s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
         "public": s.public, "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
-        "conversion_reason": s.conversion_reason, "merged_into_id": s.merged_into_id, "station_opinion_id": s.station_opinion_id,
+        "conversion_reason": s.conversion_reason, "merged_into_id": s.merged_into_id,
+        "station_opinion_id": s.station_opinion_id,
         "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s),
         "created_at": _iso(s.created_at), "submitted_at": _iso(s.submitted_at),
         "published_at": _iso(s.published_at),
@@ -95,8 +97,8 @@ def similar(tx, s: Suggestion, limit: int = 5) -> list[dict]:
                              Suggestion.status.notin_(("draft", "withdrawn")))).all()
     by_id = {r.id: r for r in rows}
     hits = most_similar(s.title, [(r.id, r.title) for r in rows], limit=limit)
-    return [{"id": i, "number": domain.number_label(by_id[i].number, by_id[i].number_prefix), "title": by_id[i].title,
-             "status": by_id[i].status, "similarity": score} for i, score in hits]
+    return [{"id": i, "number": domain.number_label(by_id[i].number, by_id[i].number_prefix),
+             "title": by_id[i].title, "status": by_id[i].status, "similarity": score} for i, score in hits]
 
 
 def keyword_condition(q: str, recheck: bool = True):
