@@ -50,6 +50,16 @@ class SuggestionList(SuggestionFilters, Page):
     pass
 
 
+class CategoryQuery(Query):
+    session: Text | None = Field(None, description="the session whose scheme is wanted (default: the default scheme)")
+    retired: bool = Field(False, description="true: list retired categories too")
+
+
+class ScreeningStatsQuery(Query):
+    session: Text | None = None
+    kind: KindFilter = None
+
+
 class PublicSuggestionList(Page):
     session: Text | None = None
     q: Text | None = None

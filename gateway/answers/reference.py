@@ -22,9 +22,29 @@ UnitPage = page_of(UnitAnswer, "UnitPage")
 
 
 class CategoryAnswer(Answer):
-    """A category of the suggestion taxonomy."""
+    """A category of a category scheme (分类方案)."""
     code: str
     name: str
+    parent: str | None = Field(None, description="the code of its top-level category; null for a top-level one")
+    active: bool = Field(True, description="false: retired, kept for the suggestions that have it")
 
 
-CategoryPage = page_of(CategoryAnswer, "CategoryPage")
+class CategorySchemeSummary(Answer):
+    """A category scheme, without its categories."""
+    id: int | None = Field(description="null only for the built-in taxonomy when no default scheme is stored")
+    name: str
+    congress: str = Field(description="the prefix of the session labels it serves; \"\" for the default scheme")
+    default: bool = Field(description="the default scheme serves every session no other scheme does")
+
+
+class CategoryPage(page_of(CategoryAnswer, "CategoryAnswerPage")):
+    """The categories of the scheme in force for a session (the default scheme without one)."""
+    scheme: CategorySchemeSummary
+
+
+class CategorySchemeAnswer(CategorySchemeSummary):
+    """A category scheme with every category, retired ones too."""
+    categories: list[CategoryAnswer]
+
+
+CategorySchemePage = page_of(CategorySchemeAnswer, "CategorySchemePage")

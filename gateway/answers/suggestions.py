@@ -10,7 +10,8 @@ from pydantic import Field
 from gateway.answers.common import Answer, ErrorDetail, absent, page_of
 from services.suggestion.schemas import Kind, PublicStatus, Source, Status
 
-NUMBER = "the session's number label, e.g. 第0001号; null for a draft"
+NUMBER = ("the number label in its session's series, e.g. 第0001号 (or 闭会第0001号 where session and recess "
+          "suggestions are numbered apart); null for a draft")
 
 
 class SuggestionAssignmentSummary(Answer):
@@ -40,6 +41,8 @@ class SuggestionAnswer(Answer):
     public: bool
     return_reason: str | None
     withdraw_reason: str | None
+    conversion_reason: str | None = Field(None, description="why screening converted it (converted_letter: "
+                                                            "转为代表来信, converted_reference: 转作参考材料)")
     merged_into_id: int | None
     station_opinion_id: int | None = Field(description="the station opinion this suggestion came from")
     assignment: SuggestionAssignmentSummary | None
@@ -124,6 +127,20 @@ class PublicSuggestionAnswer(Answer):
 class PublicSuggestionPage(page_of(PublicSuggestionAnswer, "PublicSuggestionAnswerPage")):
     """Published suggestions, newest first."""
     total_exact: bool = Field(description="false when a keyword search's count was capped or is an upper bound")
+
+
+class ScreeningStatsAnswer(Answer):
+    """Screening (筛选把关) by outcome: submitted suggestions (drafts left out) of the filters given."""
+    total: int = Field(description="suggestions submitted (not drafts)")
+    pending: int = Field(description="submitted, not yet screened")
+    screened: int = Field(description="accepted + returned + merged + converted_letter + converted_reference")
+    accepted: int = Field(description="立案: accepted, wherever their handling now is")
+    returned: int = Field(description="退回")
+    merged: int = Field(description="并案 (merged into another)")
+    converted_letter: int = Field(description="转为代表来信")
+    converted_reference: int = Field(description="转作参考材料")
+    withdrawn: int = Field(description="withdrawn by the deputy")
+    filters: dict = Field(default_factory=dict, description="the filters applied")
 
 
 class SuggestionImportedRow(Answer):

@@ -1,12 +1,13 @@
 """Reference data: deputies, units, categories (station routes: gateway/routes/stations.py)."""
-from gateway.answers.reference import CategoryPage, UnitAnswer, UnitPage
+from gateway.answers.reference import CategoryPage, CategorySchemeAnswer, CategorySchemePage, UnitAnswer, UnitPage
 from gateway.answers.stations import DeputyAnswer, DeputyPage
 from gateway.auth import SIGNED_IN, STAFF
 from gateway.http import api
-from gateway.queries import DeputyList, Page, page
+from gateway.queries import CategoryQuery, DeputyList, Page, page
 from gateway.routes.base import Proxies
 from services.assignment.schemas import UnitIn
 from services.station.schemas import DeputyIn
+from services.suggestion.schemas import CategorySchemeIn, CategorySchemeUpdate
 
 TAGS = ("reference",)
 
@@ -37,8 +38,41 @@ class ReferenceRoutes(Proxies):
         _, limit, offset = page(request)
         return self.call(self.assignment.list_units, request.actor, limit, offset)
 
-    @api("GET", "/api/v1/categories", roles=SIGNED_IN, answer=CategoryPage, tags=TAGS)
+    @api("GET", "/api/v1/categories", roles=SIGNED_IN, query=CategoryQuery, answer=CategoryPage, tags=TAGS)
     def list_categories(self, request):
-        """The suggestion taxonomy: `{code, name}` pairs."""
-        items = self.call(self.suggestion.categories)
+        """The categories of the scheme in force for `session` (the default scheme without it).
+
+        A suggestion's `category` must be an active code of its session's scheme; retired ones
+        (`retired=true` lists them) stay on the suggestions that have them."""
+        scheme = self.call(self.suggestion.categories, request.query.get("session"), request.query["retired"])
+        items = scheme.pop("categories")
+        return {"items": items, "total": len(items), "limit": len(items), "offset": 0, "scheme": scheme}
+
+    @api("GET", "/api/v1/category-schemes", roles=STAFF, answer=CategorySchemePage, tags=TAGS)
+    def list_category_schemes(self, request):
+        """Every category scheme (分类方案) of the office, each with all its categories."""
+        items = self.call(self.suggestion.category_schemes, request.actor)
         return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+
+    @api("GET", "/api/v1/category-schemes/<int:scheme_id>", roles=STAFF, answer=CategorySchemeAnswer, tags=TAGS)
+    def get_category_scheme(self, request, scheme_id):
+        """One category scheme with all its categories, retired ones too."""
+        return self.call(self.suggestion.category_scheme, request.actor, scheme_id)
+
+    @api("POST", "/api/v1/category-schemes", roles=("admin", "office"), body=CategorySchemeIn, status=201,
+         creates=True, answer=CategorySchemeAnswer, tags=TAGS)
+    def create_category_scheme(self, request):
+        """A category scheme for the sessions whose label starts with `congress` (e.g. 十堰五届).
+
+        The longest matching `congress` wins; the default scheme serves every other session. A
+        second scheme for the same `congress` is a 409."""
+        return 201, self.call(self.suggestion.create_category_scheme, request.actor, self.body(request))
+
+    @api("PUT", "/api/v1/category-schemes/<int:scheme_id>", roles=("admin", "office"), body=CategorySchemeUpdate,
+         answer=CategorySchemeAnswer, tags=TAGS)
+    def update_category_scheme(self, request, scheme_id):
+        """Rename a scheme, change its `congress`, or replace its categories.
+
+        A category left out of `categories` is kept retired (`active: false`): suggestions that have
+        it keep its code and name, new ones may not take it."""
+        return self.call(self.suggestion.update_category_scheme, request.actor, scheme_id, self.body(request))

@@ -7,6 +7,7 @@ from gateway.answers.publication import PublicationAnswer
 from gateway.answers.suggestions import (
     PublicSuggestionAnswer,
     PublicSuggestionPage,
+    ScreeningStatsAnswer,
     SuggestionAnswer,
     SuggestionDetailAnswer,
     SuggestionImportAnswer,
@@ -18,6 +19,7 @@ from gateway.errors import ApiError
 from gateway.http import api
 from gateway.queries import (
     PublicSuggestionList,
+    ScreeningStatsQuery,
     SuggestionFilters,
     SuggestionList,
     page,
@@ -72,8 +74,19 @@ class SuggestionRoutes(Proxies):
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/screening", roles=("office",), body=ScreeningIn,
          answer=SuggestionAnswer, tags=TAGS)
     def screen_suggestion(self, request, suggestion_id):
-        """Screen a submitted suggestion: accept, return (with a reason) or merge into another."""
+        """Screen a submitted suggestion: accept, return, merge into another, or convert it.
+
+        `convert_letter` (转为代表来信) and `convert_reference` (转作参考材料) end it as a suggestion
+        (status `converted_letter` / `converted_reference`); they and `return` need a `reason`,
+        which the lead deputy is told."""
         return self.call(self.suggestion.screen, request.actor, suggestion_id, self.body(request))
+
+    @api("GET", "/api/v1/stats/screening", roles=STAFF, query=ScreeningStatsQuery, answer=ScreeningStatsAnswer,
+         tags=TAGS)
+    def screening_stats(self, request):
+        """Screening by outcome: accepted, returned, merged, converted to a letter or to reference material."""
+        wanted = {k: v for k, v in request.query.items() if v is not None}
+        return self.call(self.suggestion.screening_stats, request.actor, wanted)
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/withdraw", roles=("deputy", "office"),
          body=WithdrawIn, answer=SuggestionAnswer, tags=TAGS)

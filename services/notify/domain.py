@@ -40,6 +40,7 @@ def recipients(event_type: str, p: dict, supervised: bool = False) -> list[str]:
         "suggestion.accepted": lead,
         "suggestion.returned": lead,
         "suggestion.merged": lead,
+        "suggestion.converted": lead,
         "suggestion.withdrawn": [OFFICE],
         "assignment.assigned": units + lead,
         "assignment.rerouted": units,
@@ -86,11 +87,14 @@ def load_templates(path: Path | str | None = None) -> dict:
 
 def template_key(event_type: str, payload: dict) -> str:
     """Variants of one event type: a final dissatisfied rating closes the assignment (its text
-    must not promise rehandling); an extension is approved or refused."""
+    must not promise rehandling); an extension is approved or refused; a suggestion is converted
+    to a deputy's letter or to reference material."""
     if event_type == "evaluation.evaluated" and payload.get("final"):
         return "evaluation.evaluated_final"
     if event_type == "assignment.extension_decided":
         return event_type + ("_approved" if payload.get("approved") else "_refused")
+    if event_type == "suggestion.converted":  # 转为代表来信 or 转作参考材料: each has its own text
+        return event_type + ("_letter" if payload.get("converted_to") == "letter" else "_reference")
     return event_type
 
 

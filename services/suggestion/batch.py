@@ -7,14 +7,17 @@ from openpyxl import Workbook
 from services.common.errors import LianxinError, ValidationFailed
 from services.common.localtime import DATE_FORMAT, DATETIME_FORMAT, local_date, local_datetime, zone
 from services.common.sheets import format_columns, sheet_row
+from services.suggestion import catalog as catalogs
 from services.suggestion import commands, domain, importing, roster
 from services.suggestion.importing import BadFile
 from services.suggestion.rules import Rules
+from services.suggestion.schemes import Catalog
 
 EXPORT_HEADERS = ("编号", "届次", "标题", "类别", "类型", "来源", "领衔代表", "联名代表", "状态",
                   "主办单位", "会办单位", "答复期限", "是否逾期", "是否公开", "提交时间")
 STATUS_LABELS = {"draft": "草稿", "submitted": "待审查", "accepted": "已立案", "returned": "退回",
-                 "merged": "并案", "withdrawn": "已撤回", "assigned": "已交办", "signed": "已签收",
+                 "merged": "并案", "converted_letter": "转为代表来信", "converted_reference": "转作参考材料",
+                 "withdrawn": "已撤回", "assigned": "已交办", "signed": "已签收",
                  "replied": "已答复", "evaluated": "已评价", "rehandling": "重新办理", "closed": "已办结"}
 
 
@@ -38,6 +41,7 @@ def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies, 
     except BadFile as exc:
         raise ValidationFailed(str(exc), [{"field": "file", "message": str(exc)}]) from None
     imported, rejected = [], []
+    catalog = catalogs.load(tx, rules.categories)
     for number, values in rows:
         lead, lead_errors = resolve_people(tx, importing.split_people(values.get("lead_deputy", ""))[:1] or [""])
         co, co_errors = resolve_people(tx, importing.split_people(values.get("co_signers", "")))
@@ -46,17 +50,18 @@ def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies, 
         if errors:
             rejected.append({"row": number, "errors": errors})
             continue
-        data = {**importing.to_fields(values, rules.categories), "lead_deputy_id": lead[0], "co_signer_ids": co}
+        scheme = catalog.in_force(values.get("session"))  # a name is looked up in its session's scheme
+        data = {**importing.to_fields(values, scheme.active), "lead_deputy_id": lead[0], "co_signer_ids": co}
         try:
             with tx.session.begin_nested():  # a rejected row leaves nothing behind
-                s = commands.submit(tx, {**actor, "role": "office"}, data, known_deputies, rules)
-            imported.append({"row": number, "id": s.id, "number": domain.number_label(s.number)})
+                s = commands.submit(tx, {**actor, "role": "office"}, data, known_deputies, rules, catalog)
+            imported.append({"row": number, "id": s.id, "number": domain.number_label(s.number, s.number_prefix)})
         except LianxinError as exc:
             rejected.append({"row": number, "errors": exc.details or [{"field": "row", "message": exc.message}]})
     return {"imported": len(imported), "items": imported, "rejected": rejected}
 
 
-def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str], categories: dict[str, str],
+def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str], categories: Catalog,
              tz: ZoneInfo | None = None) -> bytes:
     """The export; 答复期限 and 提交时间 are date cells in the office's local time (``tz``)."""
     tz = tz or zone()
@@ -67,7 +72,7 @@ def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]
     for s in rows:
         a = s["assignment"] or {}
         sheet.append(sheet_row([
-            s["number"] or "", s["session"], s["title"], categories.get(s["category"], s["category"]),
+            s["number"] or "", s["session"], s["title"], categories.name(s["session"], s["category"]) or s["category"],
             "大会" if s["kind"] == "session" else "闭会", importing_label(s["source"]),
             names.get(s["lead_deputy_id"], str(s["lead_deputy_id"])),
             "、".join(names.get(d, str(d)) for d in s["co_signer_ids"]),

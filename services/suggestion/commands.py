@@ -8,57 +8,68 @@ from services.common.clock import now
 from services.common.errors import ValidationFailed
 from services.common.validation import parse
 from services.station.events import OpinionEscalated
+from services.suggestion import catalog as catalogs
 from services.suggestion import domain
 from services.suggestion.events import Submitted, Withdrawn
 from services.suggestion.models import Suggestion
 from services.suggestion.rules import Rules
 from services.suggestion.schemas import DraftUpdate, SuggestionIn, WithdrawIn
+from services.suggestion.schemes import Catalog
 from services.suggestion.store import actor_name, add_timeline, co_signer_ids, event_payload, load_own, set_co_signers
 from services.suggestion.text import search_terms
 
 
-def next_number(tx, session: str) -> int:
-    """The session's next number. Its counter row stays locked until commit, so
-    numbers are gapless and unique; callers take it last to keep the wait short."""
+def next_number(tx, session: str, series: str = "") -> int:
+    """The next number of the session's series ("": the one series of all; else a kind's). Its
+    counter row stays locked until commit, so numbers are gapless and unique; callers take it
+    last to keep the wait short."""
     return tx.execute(text(
-        "INSERT INTO number_sequences (session, last) VALUES (:s, 1) "
-        "ON CONFLICT (session) DO UPDATE SET last = number_sequences.last + 1 RETURNING last"),
-        {"s": session}).scalar_one()
+        "INSERT INTO number_sequences (session, series, last) VALUES (:s, :series, 1) "
+        "ON CONFLICT (session, series) DO UPDATE SET last = number_sequences.last + 1 RETURNING last"),
+        {"s": session, "series": series}).scalar_one()
 
 
-def check_form(form, lead: int | None, known_deputies, rules: Rules) -> None:
-    """The rules a pydantic model cannot check alone: taxonomy and the roster."""
-    errors = []
+def check_form(form, lead: int | None, known_deputies, catalog: Catalog) -> None:
+    """The rules a pydantic model cannot check alone: the category scheme of its session, the roster."""
+    details = []
     if lead is None:
-        errors.append(("lead_deputy_id", "required when the office submits on a deputy's behalf"))
-    if form.category not in rules.categories:
-        errors.append(("category", f"unknown category; one of {', '.join(rules.categories)}"))
+        details.append({"field": "lead_deputy_id", "message": "required when the office submits on a deputy's behalf"})
+    scheme = catalog.in_force(form.session)
+    problem = scheme.category_error(form.category, form.session)
+    if problem:
+        details.append({"field": "category", "message": problem, "allowed": list(scheme.active)})
     if lead is not None:
-        errors.extend(domain.people_errors(lead, form.co_signer_ids, known_deputies([lead, *form.co_signer_ids])))
-    if errors:
-        raise ValidationFailed("validation failed", [{"field": f, "message": m} for f, m in errors])
+        people = domain.people_errors(lead, form.co_signer_ids, known_deputies([lead, *form.co_signer_ids]))
+        details.extend({"field": f, "message": m} for f, m in people)
+    if details:
+        raise ValidationFailed("validation failed", details)
+
+
+DRAFT_SESSION = "待定"  # a draft from a station opinion: the deputy sets the session
 
 
 def lead_of(actor: dict, requested: int | None) -> int | None:
     return actor.get("deputy_id") if actor.get("role") == "deputy" else requested
 
 
-def give_number(tx, s: Suggestion, actor: str) -> None:
-    """Draft or new → submitted: the number, the timeline step and the event."""
+def give_number(tx, s: Suggestion, actor: str, rules: Rules) -> None:
+    """Draft or new → submitted: the number (of its series, rules.numbering), the timeline step and the event."""
     s.status, s.status_at = "submitted", now()
     s.submitted_at = s.status_at
     add_timeline(tx, s.id, "submitted", actor, at=s.status_at)
     tx.flush()
     # concurrent submissions of a session queue on its counter: take it last
-    s.number = next_number(tx, s.session)
+    s.number_series, s.number_prefix = rules.number_series(s.kind)
+    s.number = next_number(tx, s.session, s.number_series)
     tx.publish(event_payload(tx, s, Submitted))
 
 
-def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules) -> Suggestion:
-    """Create a suggestion (or a draft). ``known_deputies(ids)`` says which ids are active deputies."""
+def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: Catalog | None = None) -> Suggestion:
+    """Create a suggestion (or a draft). ``known_deputies(ids)`` says which ids are active deputies;
+    ``catalog``: the category schemes, if the caller has read them already."""
     form = parse(SuggestionIn, data)
     lead = lead_of(actor, form.lead_deputy_id)
-    check_form(form, lead, known_deputies, rules)
+    check_form(form, lead, known_deputies, catalog or catalogs.load(tx, rules.categories))
     s = Suggestion(
         session=form.session, title=form.title, body=form.body, category=form.category,
         kind=form.kind, source=form.source, lead_deputy_id=lead, status="draft", status_at=now(),
@@ -71,7 +82,7 @@ def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules) -> Suggest
     if form.draft:
         add_timeline(tx, s.id, "draft", actor_name(actor), at=s.status_at)
     else:
-        give_number(tx, s, actor_name(actor))
+        give_number(tx, s, actor_name(actor), rules)
     return s
 
 
@@ -82,12 +93,12 @@ def submit_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies
     current = {"title": s.title, "body": s.body, "category": s.category, "kind": s.kind,
                "session": s.session, "source": s.source, "co_signer_ids": co_signer_ids(tx, s.id)}
     form = parse(SuggestionIn, {**current, **parse(DraftUpdate, data).model_dump(exclude_unset=True)})
-    check_form(form, s.lead_deputy_id, known_deputies, rules)
+    check_form(form, s.lead_deputy_id, known_deputies, catalogs.load(tx, rules.categories))
     for field in ("title", "body", "category", "kind", "session", "source"):
         setattr(s, field, getattr(form, field))
     s.search_terms = search_terms(form.title, form.body)
     set_co_signers(tx, s.id, form.co_signer_ids)
-    give_number(tx, s, actor_name(actor))
+    give_number(tx, s, actor_name(actor), rules)
     return s
 
 
@@ -108,9 +119,10 @@ def create_draft_from_opinion(tx, opinion: OpinionEscalated, rules: Rules) -> Su
     if tx.scalar(select(Suggestion.id).where(Suggestion.station_opinion_id == opinion.opinion_id)) is not None:
         return None
     title = domain.draft_title(opinion.title, opinion.content)
-    category = opinion.category if opinion.category in rules.categories else "other"
+    allowed = catalogs.load(tx, rules.categories).in_force(DRAFT_SESSION).active
+    category = domain.draft_category(opinion.category, list(allowed))
     s = Suggestion(
-        session="待定", title=title, body=opinion.content or title,  # the deputy sets the session
+        session=DRAFT_SESSION, title=title, body=opinion.content or title,  # the deputy sets the session
         category=category, kind="recess", source="station", lead_deputy_id=opinion.deputy_id,
         status="draft", status_at=now(), station_opinion_id=opinion.opinion_id,
         created_by=opinion.actor or "station", search_terms=[],

@@ -2,7 +2,15 @@
 from services.common.errors import Conflict, field_error
 from services.suggestion.schemas import PUBLISHABLE  # the statuses are the contract's (Status, PublicStatus)
 
-SCREENING_DECISIONS = {"accept": "accepted", "return": "returned", "merge": "merged"}
+SCREENING_DECISIONS = {"accept": "accepted", "return": "returned", "merge": "merged",
+                       "convert_letter": "converted_letter", "convert_reference": "converted_reference"}
+# a conversion to another form (not a suggestion any more): status -> what it became (suggestion.converted)
+CONVERSIONS = {"converted_letter": "letter", "converted_reference": "reference"}
+# decisions that must give their reason (the deputy is told it)
+NEEDS_REASON = ("return", "convert_letter", "convert_reference")
+# the statuses of each screening outcome, as GET /stats/screening counts them: accepted counts
+# every suggestion accepted, wherever its handling now is
+SCREENING_OUTCOMES = ("accepted", "returned", "merged", "converted_letter", "converted_reference")
 
 # Status each assignment/evaluation event moves a suggestion to.
 STATUS_BY_EVENT = {
@@ -28,8 +36,43 @@ STEP_LABELS = {
 }
 
 
-def number_label(number: int | None) -> str | None:
-    return None if number is None else f"第{number:04d}号"
+def number_label(number: int | None, prefix: str | None = "") -> str | None:
+    """第0001号, or with its series' prefix 闭会第0001号."""
+    return None if number is None else f"{prefix or ''}第{number:04d}号"
+
+
+# How a session's suggestions are numbered (config.yml NUMBERING): one series for all, or a
+# series per kind, 大会 (session) and 闭会 (recess), each labelled with its prefix.
+NUMBERING_MODES = ("single", "by_kind")
+MAX_PREFIX = 8  # a label must fit other services' 20 characters
+
+
+def number_series(kind: str, numbering: str, prefixes: dict[str, str]) -> tuple[str, str]:
+    """(series, prefix) a new number of this kind is taken from: ("", "") when one series runs."""
+    if numbering == "by_kind":
+        return kind, prefixes.get(kind, "")
+    return "", ""
+
+
+def check_numbering(numbering: str, prefixes: dict[str, str]) -> None:
+    """The numbering rules are read at start-up: a wrong one stops the service, never a request."""
+    if numbering not in NUMBERING_MODES:
+        raise ValueError(f"NUMBERING must be one of {', '.join(NUMBERING_MODES)}, not {numbering!r}")
+    if numbering == "by_kind" and prefixes.get("session", "") == prefixes.get("recess", ""):
+        raise ValueError("separate series for session and recess suggestions need different prefixes")
+    for kind, prefix in prefixes.items():
+        if len(prefix or "") > MAX_PREFIX:
+            raise ValueError(f"the number prefix of {kind} suggestions may have at most {MAX_PREFIX} characters")
+
+
+def screening_counts(by_status: dict[str, int]) -> dict[str, int]:
+    """Counts of screening outcomes from counts per status (drafts left out by the caller)."""
+    counts = {"pending": by_status.get("submitted", 0), "withdrawn": by_status.get("withdrawn", 0)}
+    counts.update({o: by_status.get(o, 0) for o in SCREENING_OUTCOMES})
+    counts["accepted"] += sum(by_status.get(s, 0) for s in PUBLISHABLE if s != "accepted")
+    counts["screened"] = sum(counts[o] for o in SCREENING_OUTCOMES)
+    counts["total"] = sum(by_status.values())
+    return counts
 
 
 def screening_status(current: str, decision: str) -> str:
@@ -130,3 +173,11 @@ def draft_title(suggested: str | None, content: str) -> str:
         gist = " ".join(content.split())[:40] or "群众意见"
         title = f"关于{gist}的建议"
     return title[:100]
+
+
+def draft_category(suggested: str | None, allowed: list[str]) -> str:
+    """A draft's category from a constituent's opinion: the one suggested if the scheme has it,
+    else "other" if it has that, else its first (the deputy changes it before submitting)."""
+    if suggested in allowed:
+        return suggested
+    return "other" if "other" in allowed or not allowed else allowed[0]

@@ -43,6 +43,12 @@ class Merged(SuggestionEvent):
     event_type = "suggestion.merged"
 
 
+class Converted(SuggestionEvent):
+    """Screening converted it to another form: 转为代表来信 (letter) or 转作参考材料 (reference)."""
+    event_type = "suggestion.converted"
+    converted_to: str | None = None  # "letter" or "reference" (status converted_letter / converted_reference)
+
+
 class Withdrawn(SuggestionEvent):
     event_type = "suggestion.withdrawn"
 
@@ -52,4 +58,5 @@ class Published(SuggestionEvent):
 
 
 # the screening decision's resulting status -> its event
-SCREENED = {"accepted": Accepted, "returned": Returned, "merged": Merged}
+SCREENED = {"accepted": Accepted, "returned": Returned, "merged": Merged, "converted_letter": Converted,
+            "converted_reference": Converted}

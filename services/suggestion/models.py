@@ -21,9 +21,11 @@ class Deputy(Base):
 
 
 class NumberSequence(Base):
-    """Last number given per session; the row lock serialises concurrent submissions."""
+    """Last number given per session and series ("" the one series of all, or a kind's: session,
+    recess); the row lock serialises concurrent submissions."""
     __tablename__ = "number_sequences"
     session: Mapped[str] = mapped_column(String(50), primary_key=True)
+    series: Mapped[str] = mapped_column(String(20), primary_key=True, server_default="")
     last: Mapped[int] = mapped_column(Integer)
 
 
@@ -31,6 +33,9 @@ class Suggestion(Base):
     __tablename__ = "suggestions"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     number: Mapped[int | None] = mapped_column(Integer)
+    # the series the number is of ("" or a kind) and its label's prefix (闭会), fixed when numbered
+    number_series: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    number_prefix: Mapped[str] = mapped_column(String(20), default="", server_default="")
     session: Mapped[str] = mapped_column(String(50))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
@@ -44,6 +49,8 @@ class Suggestion(Base):
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     return_reason: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
+    # why screening converted it to a deputy's letter or to reference material
+    conversion_reason: Mapped[str | None] = mapped_column(Text)
     withdraw_reason: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # title and body as published, reviewed by the office (redaction.py); the originals stay for staff
@@ -61,7 +68,7 @@ class Suggestion(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
-        Index("uq_suggestion_number", "session", "number", unique=True),
+        Index("uq_suggestion_series_number", "session", "number_series", "number", unique=True),
         Index("ix_suggestions_lead", "lead_deputy_id"),
         Index("ix_suggestions_status", "status"),
         Index("ix_suggestions_session_status", "session", "status", "id"),
@@ -117,3 +124,25 @@ class UnitName(Base):
     __tablename__ = "unit_names"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(200))
+
+
+class CategoryScheme(Base):
+    """A category scheme (分类方案) of the office, for the sessions whose label starts with
+    ``congress`` ("" is the default scheme: every other session). schemes.py has the rules."""
+    __tablename__ = "category_schemes"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    congress: Mapped[str] = mapped_column(String(50), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SchemeCategory(Base):
+    """A category of a scheme; a retired one (active false) stays for the suggestions that have it."""
+    __tablename__ = "scheme_categories"
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("category_schemes.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    parent: Mapped[str | None] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer)

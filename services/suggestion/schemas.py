@@ -5,8 +5,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.common.schemas import Id, Kind
 
-Status = Literal["draft", "submitted", "accepted", "returned", "merged", "withdrawn", "assigned", "signed",
-                 "replied", "evaluated", "rehandling", "closed"]
+Status = Literal["draft", "submitted", "accepted", "returned", "merged", "converted_letter", "converted_reference",
+                 "withdrawn", "assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
+# screening outcomes besides accept: 退回, 并案, 转为代表来信, 转作参考材料 (final statuses)
+ScreeningDecision = Literal["accept", "return", "merge", "convert_letter", "convert_reference"]
 # an accepted suggestion, wherever it is in handling, may be disclosed
 PublicStatus = Literal["accepted", "assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -88,7 +90,43 @@ class PublishIn(BaseModel):
 class ScreeningIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    decision: Literal["accept", "return", "merge"]
+    decision: ScreeningDecision = Field(description="accept; return (退回), merge (并案), convert_letter (转为代表来信) "
+                                                    "or convert_reference (转作参考材料): each but accept needs a reason, "
+                                                    "merge a merge_into_id")
     reason: str | None = Field(default=None, max_length=2000)
     merge_into_id: Id | None = None
 
+
+
+CategoryCode = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,29}$", examples=["economy"],
+                                    description="letters, digits, _ or -, starting with a letter (1–30)")]
+
+
+class CategoryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: CategoryCode
+    name: str = Field(min_length=1, max_length=50, examples=["经济建设"])
+    parent: CategoryCode | None = Field(None, description="the code of a top-level category of the same scheme")
+    active: bool = Field(True, description="false: retired, kept for the suggestions that have it")
+
+
+class CategorySchemeIn(BaseModel):
+    """A category scheme (分类方案) for the sessions whose label starts with ``congress``."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=100, examples=["十堰市五届人大分类"])
+    congress: str = Field(min_length=1, max_length=50, examples=["十堰五届"],
+                          description="the prefix of the session labels it serves (the longest matching "
+                                      "prefix wins; the default scheme serves every other session)")
+    categories: list[CategoryIn] = Field(min_length=1, max_length=200)
+
+
+class CategorySchemeUpdate(BaseModel):
+    """Changes to a scheme; ``categories`` replaces its list, and a category left out is kept retired."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    congress: str | None = Field(None, min_length=1, max_length=50,
+                                 description="not for the default scheme, which serves every other session")
+    categories: list[CategoryIn] | None = Field(None, min_length=1, max_length=200)

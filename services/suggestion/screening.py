@@ -1,4 +1,5 @@
-"""Screening by the office (筛选把关): accept, return with a reason, or merge (并案)."""
+"""Screening by the office (筛选把关): accept, return with a reason, merge (并案), or convert to
+another form with a reason: 转为代表来信 (convert_letter) or 转作参考材料 (convert_reference)."""
 from services.common.clock import now
 from services.common.errors import field_error
 from services.common.validation import parse
@@ -11,8 +12,8 @@ from services.suggestion.store import actor_name, add_timeline, co_signer_ids, e
 
 def screen(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
     form = parse(ScreeningIn, data)
-    if form.decision == "return" and not form.reason:
-        raise field_error("reason", "a reason is required to return a suggestion")
+    if form.decision in domain.NEEDS_REASON and not form.reason:
+        raise field_error("reason", f"a reason is required for the decision {form.decision}")
     if form.decision == "merge" and not form.merge_into_id:
         raise field_error("merge_into_id", "required to merge")
     # lock in id order, so two merges of the same pair cannot deadlock
@@ -24,12 +25,17 @@ def screen(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
     note = form.reason
     if form.decision == "return":
         s.return_reason = form.reason
+    converted_to = domain.CONVERSIONS.get(s.status)
+    if converted_to:
+        s.conversion_reason = form.reason
     if form.decision == "merge":
         target = rows[form.merge_into_id]
         domain.check_merge(s.id, s.session, target.id, target.session, target.status)
         note = merge(tx, actor, s, target)
     add_timeline(tx, s.id, s.status, actor_name(actor), note, at=s.status_at)
-    tx.publish(event_payload(tx, s, SCREENED[s.status], reason=form.reason, merged_into_id=s.merged_into_id))
+    extra = {"converted_to": converted_to} if converted_to else {}
+    tx.publish(event_payload(tx, s, SCREENED[s.status], reason=form.reason, merged_into_id=s.merged_into_id,
+                             **extra))
     return s
 
 
@@ -40,6 +46,6 @@ def merge(tx, actor: dict, s: Suggestion, target: Suggestion) -> str:
                                       s.lead_deputy_id, co_signer_ids(tx, s.id))
     set_co_signers(tx, target.id, joined)
     add_timeline(tx, target.id, "merged_in", actor_name(actor),
-                 f"{domain.number_label(s.number)}《{s.title}》并入本件", at=s.status_at)
-    return f"并入{domain.number_label(target.number)}《{target.title}》"
+                 f"{domain.number_label(s.number, s.number_prefix)}《{s.title}》并入本件", at=s.status_at)
+    return f"并入{domain.number_label(target.number, target.number_prefix)}《{target.title}》"
 

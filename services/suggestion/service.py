@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
-from services.suggestion import batch, commands, publication, roster, screening, views
+from services.suggestion import batch, catalog, commands, publication, roster, scheme_admin, screening, views
 from services.suggestion.consumers import make_handlers
 from services.suggestion.models import Suggestion, UnitName
 from services.suggestion.rules import SuggestionRules
@@ -22,8 +22,34 @@ class SuggestionService(ServiceBase):
     on_event = event_consumer("suggestion", lambda service: make_handlers(service.rules))
 
     @rpc
-    def categories(self):
-        return [{"code": c, "name": n} for c, n in self.rules.categories.items()]
+    def categories(self, session=None, retired=False):
+        """The category scheme in force for a session (the default scheme without one)."""
+        with self.db.read() as db:
+            return catalog.in_force(db, self.rules.categories, session, retired)
+
+    @rpc
+    def category_schemes(self, actor):
+        with self.db.read() as db:
+            return catalog.list_schemes(db, self.rules.categories)
+
+    @rpc
+    def category_scheme(self, actor, scheme_id):
+        with self.db.read() as db:
+            return catalog.get_scheme(db, self.rules.categories, scheme_id)
+
+    @rpc(idempotent=True)
+    def create_category_scheme(self, actor, data):
+        with self.db.transaction() as tx:
+            return scheme_admin.create(tx, actor, data, self.rules.categories)
+
+    @rpc
+    def update_category_scheme(self, actor, scheme_id, data):
+        with self.db.transaction() as tx:
+            return scheme_admin.update(tx, actor, scheme_id, data, self.rules.categories)
+
+    def _catalog(self, session):
+        """The category schemes, read for each call (a change shows at once in every worker)."""
+        return catalog.load(session, self.rules.categories)
 
     def _known(self, tx):
         """Active deputies: the projection, or the station service for one registered a moment ago."""
@@ -31,7 +57,7 @@ class SuggestionService(ServiceBase):
             tx, ids, lambda missing: call(self.station.get_deputies, missing, timeout=FALLBACK_TIMEOUT))
 
     def _answer(self, tx, s: Suggestion) -> dict:
-        return views.to_dict(s, co_signer_ids(tx, s.id), self.rules.categories)
+        return views.to_dict(s, co_signer_ids(tx, s.id), self._catalog(tx))
 
     @rpc(idempotent=True)
     def submit(self, actor, data):
@@ -65,6 +91,12 @@ class SuggestionService(ServiceBase):
         with self.db.transaction() as tx:
             return self._answer(tx, screening.screen(tx, actor, suggestion_id, data))
 
+    @rpc
+    def screening_stats(self, actor, filters):
+        """Submitted suggestions by screening outcome (GET /stats/screening)."""
+        with self.db.read() as session:
+            return views.screening_stats(session, filters or {})
+
     @rpc(idempotent=True)
     def import_batch(self, actor, filename, content_b64):
         with self.db.transaction() as tx:
@@ -74,32 +106,33 @@ class SuggestionService(ServiceBase):
     @rpc
     def get(self, actor, suggestion_id):
         with self.db.read() as session:
-            return views.get(session, actor, suggestion_id, self.rules.categories)
+            return views.get(session, actor, suggestion_id, self._catalog(session))
 
     @rpc
     def list(self, actor, filters, limit=50, offset=0):
         with self.db.read() as session:
-            return views.list_(session, actor, filters or {}, limit, offset, self.rules.categories)
+            return views.list_(session, actor, filters or {}, limit, offset, self._catalog(session))
 
     @rpc
     def public_list(self, filters, limit=50, offset=0):
         with self.db.read() as session:
-            return views.public_list(session, filters or {}, limit, offset, self.rules.categories)
+            return views.public_list(session, filters or {}, limit, offset, self._catalog(session))
 
     @rpc
     def public_get(self, suggestion_id):
         with self.db.read() as session:
-            return views.public_get(session, suggestion_id, self.rules.categories)
+            return views.public_get(session, suggestion_id, self._catalog(session))
 
     @rpc
     def export(self, actor, filters):
         """The list with its filters as an .xlsx workbook (base64)."""
         with self.db.read() as session:
-            rows = views.list_(session, actor, filters or {}, EXPORT_LIMIT, 0, self.rules.categories,
+            categories = self._catalog(session)
+            rows = views.list_(session, actor, filters or {}, EXPORT_LIMIT, 0, categories,
                                cap=EXPORT_LIMIT)["items"]
             people = {d for s in rows for d in (s["lead_deputy_id"], *s["co_signer_ids"])}
             units = dict(session.execute(select(UnitName.id, UnitName.name)).all())
-            content = batch.workbook(rows, roster.names_of(session, list(people)), units, self.rules.categories,
+            content = batch.workbook(rows, roster.names_of(session, list(people)), units, categories,
                                      self.rules.zone)
         return base64.b64encode(content).decode()
 

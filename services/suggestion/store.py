@@ -57,7 +57,7 @@ def event_payload(tx, s: Suggestion, event=SuggestionEvent, reason: str | None =
                   co_signers: list[int] | None = None, **extra) -> SuggestionEvent:
     """The suggestion as ``event`` (a class of events.py; the bare shape for RPC answers)."""
     return event(
-        suggestion_id=s.id, number=s.number, number_label=domain.number_label(s.number),
+        suggestion_id=s.id, number=s.number, number_label=domain.number_label(s.number, s.number_prefix),
         session=s.session, title=s.title, category=s.category, kind=s.kind, source=s.source,
         lead_deputy_id=s.lead_deputy_id, status=s.status,
         co_signer_ids=co_signer_ids(tx, s.id) if co_signers is None else co_signers,

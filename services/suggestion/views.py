@@ -1,5 +1,5 @@
 """Read side of the suggestion service: what the API shows."""
-from sqlalchemy import and_, false, or_, select, text
+from sqlalchemy import and_, false, func, or_, select, text
 
 from services.common.clock import now
 from services.common.store import not_found
@@ -8,6 +8,7 @@ from services.suggestion import domain
 from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
 from services.suggestion.redaction import redact, shown
 from services.suggestion.roster import names_of
+from services.suggestion.schemes import Catalog
 from services.suggestion.store import count, load, replies_of
 from services.suggestion.text import cjk_runs, most_similar, query_terms, token_runs
 
@@ -19,14 +20,16 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def to_dict(s: Suggestion, co_signers: list[int], categories: dict) -> dict:
+def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog) -> dict:
     return {
-        "id": s.id, "number": domain.number_label(s.number), "seq": s.number, "session": s.session,
+        "id": s.id, "number": domain.number_label(s.number, s.number_prefix), "seq": s.number,
+        "session": s.session,
         "title": s.title, "body": s.body, "category": s.category,
-        "category_name": categories.get(s.category), "kind": s.kind, "source": s.source,
+        "category_name": categories.name(s.session, s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
         "public": s.public, "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
-        "merged_into_id": s.merged_into_id, "station_opinion_id": s.station_opinion_id,
+        "conversion_reason": s.conversion_reason, "merged_into_id": s.merged_into_id,
+        "station_opinion_id": s.station_opinion_id,
         "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s),
         "created_at": _iso(s.created_at), "submitted_at": _iso(s.submitted_at),
         "published_at": _iso(s.published_at),
@@ -68,7 +71,7 @@ def replies(session, suggestion_ids: list[int], public: bool = False) -> dict[in
     return result
 
 
-def get(session, actor: dict, suggestion_id: int, categories: dict) -> dict:
+def get(session, actor: dict, suggestion_id: int, categories: Catalog) -> dict:
     s = session.get(Suggestion, suggestion_id)
     co = co_signers_of(session, [suggestion_id])[suggestion_id] if s else []
     if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, s.public, s.status, handling_units(s)):
@@ -88,13 +91,14 @@ def get(session, actor: dict, suggestion_id: int, categories: dict) -> dict:
 
 def similar(tx, s: Suggestion, limit: int = 5) -> list[dict]:
     """Suggestions of the same session whose titles look alike: the hint shown at screening."""
-    rows = tx.execute(select(Suggestion.id, Suggestion.title, Suggestion.number, Suggestion.status)
+    rows = tx.execute(select(Suggestion.id, Suggestion.title, Suggestion.number, Suggestion.number_prefix,
+                             Suggestion.status)
                       .where(Suggestion.session == s.session, Suggestion.id != s.id,
                              Suggestion.status.notin_(("draft", "withdrawn")))).all()
     by_id = {r.id: r for r in rows}
     hits = most_similar(s.title, [(r.id, r.title) for r in rows], limit=limit)
-    return [{"id": i, "number": domain.number_label(by_id[i].number), "title": by_id[i].title,
-             "status": by_id[i].status, "similarity": score} for i, score in hits]
+    return [{"id": i, "number": domain.number_label(by_id[i].number, by_id[i].number_prefix),
+             "title": by_id[i].title, "status": by_id[i].status, "similarity": score} for i, score in hits]
 
 
 def keyword_condition(q: str, recheck: bool = True):
@@ -187,7 +191,7 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     return rows, total
 
 
-def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories: dict,
+def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories: Catalog,
           cap: int = MAX_LIMIT) -> dict:
     search = bool(filters.get("q"))
     rows, total = page(session, filtered(actor, filters), min(limit, cap), offset,
@@ -210,16 +214,16 @@ def _uses_terms(query) -> bool:
     return query is not None and "search_terms" in str(query.whereclause)
 
 
-def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: dict) -> dict:
+def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: Catalog) -> dict:
     """What the public site shows: the published (masked or reviewed) texts, no contact data, no internal notes."""
-    return {"id": s.id, "number": domain.number_label(s.number), "session": s.session,
+    return {"id": s.id, "number": domain.number_label(s.number, s.number_prefix), "session": s.session,
             "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body),
-            "category": s.category, "category_name": categories.get(s.category), "kind": s.kind,
+            "category": s.category, "category_name": categories.name(s.session, s.category), "kind": s.kind,
             "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
             "published_at": _iso(s.published_at), "replies": replies_}
 
 
-def public_list(session, filters: dict, limit: int, offset: int, categories: dict) -> dict:
+def public_list(session, filters: dict, limit: int, offset: int, categories: Catalog) -> dict:
     wanted = {k: filters[k] for k in ("session", "q", "category") if filters.get(k)}
     query = filtered({"role": "public"}, wanted).where(Suggestion.status.in_(domain.PUBLISHABLE))
     search = bool(wanted.get("q"))
@@ -232,7 +236,7 @@ def public_list(session, filters: dict, limit: int, offset: int, categories: dic
             "limit": limit, "offset": offset}
 
 
-def public_get(session, suggestion_id: int, categories: dict) -> dict:
+def public_get(session, suggestion_id: int, categories: Catalog) -> dict:
     s = session.get(Suggestion, suggestion_id)
     if s is None or not s.public or s.status not in domain.PUBLISHABLE:
         raise not_found("suggestion", suggestion_id)
@@ -256,3 +260,13 @@ def preview(session, suggestion_id: int) -> dict:
             "replies": [{"id": r.id, "unit_name": r.unit_name, "result_class": r.result_class, "round": r.round,
                          "at": r.at.isoformat(), **part(r.content, r.public_content, s.public)}
                         for r in replies_of(session, s.id)]}
+
+
+def screening_stats(session, filters: dict) -> dict:
+    """Counts by screening outcome of the submitted suggestions (drafts are not submitted yet)."""
+    query = select(Suggestion.status, func.count()).where(Suggestion.status != "draft").group_by(Suggestion.status)
+    wanted = {k: filters[k] for k in ("session", "kind") if filters.get(k)}
+    for field, value in wanted.items():
+        query = query.where(getattr(Suggestion, field) == value)
+    counts = domain.screening_counts(dict(session.execute(query).all()))
+    return {**counts, "filters": wanted}

@@ -95,7 +95,8 @@ def test_reference_notification_and_health_answers_match_their_models(api, syste
     deputy_token = token("deputy", sub=f"deputy-{deputy['id']}", deputy_id=deputy["id"])
     conforms(api.get("/units", deputy_token), "GET", "/api/v1/units")
     categories = conforms(api.get("/categories", deputy_token), "GET", "/api/v1/categories")
-    assert {"code": "transport", "name": "交通邮电"} in categories["items"]
+    assert {"code": "transport", "name": "交通邮电", "parent": None, "active": True} in categories["items"]
+    assert categories["scheme"]["default"] is True
 
     s = api.post("/suggestions", deputy_token, {"title": "关于测试通知答复格式的建议", "body": "内容", "category": "transport",
                                                 "kind": "recess", "session": "S"}, expect=201).json()

@@ -108,7 +108,9 @@ def test_batch_import_reports_rejected_rows_and_export_downloads_the_list(api):
     api.call("POST", "/api/v1/suggestions/import", OFFICE, expect=422)
     report = api.call("POST", "/api/v1/suggestions/import", OFFICE, files=files, expect=200).json()
     assert report["imported"] == 1 and report["rejected"] == [
-        {"row": 3, "errors": [{"field": "category", "message": report["rejected"][0]["errors"][0]["message"]}]}]
+        {"row": 3, "errors": [{"field": "category", "message": report["rejected"][0]["errors"][0]["message"],
+                               "allowed": ["edu", "transport", "agri", "industry", "urban", "finance", "law",
+                                           "civil", "eco", "other"]}]}]
 
     leader = token("leader", sub="leader-1")
     response = api.get(f"/suggestions/export.xlsx?session={session}", leader, expect=200)
@@ -116,3 +118,75 @@ def test_batch_import_reports_rejected_rows_and_export_downloads_the_list(api):
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "编号" and [r[2] for r in rows[1:]] == ["关于增设公交站点的建议"]
     api.get("/suggestions/export.xlsx", world.deputy_token, expect=403)
+
+
+def test_conversions_tell_the_deputy_their_own_text_and_are_counted(api):
+    world, session = World(api), new_session()
+    letter = api.post("/suggestions", world.deputy_token, body(session, "关于解决本人子女入学问题的建议"),
+                      expect=201).json()
+    reference = api.post("/suggestions", world.deputy_token, body(session, "关于加强城市管理工作的建议"),
+                         expect=201).json()
+    api.post(f"/suggestions/{letter['id']}/screening", OFFICE, {"decision": "convert_letter"}, expect=422)
+    api.post(f"/suggestions/{letter['id']}/screening", world.deputy_token,
+             {"decision": "convert_letter", "reason": "属个人诉求"}, expect=403)
+    done = api.post(f"/suggestions/{letter['id']}/screening", OFFICE,
+                    {"decision": "convert_letter", "reason": "反映个人具体诉求，宜作来信办理"}, expect=200).json()
+    assert done["status"] == "converted_letter" and done["conversion_reason"] == "反映个人具体诉求，宜作来信办理"
+    api.post(f"/suggestions/{reference['id']}/screening", OFFICE,
+             {"decision": "convert_reference", "reason": "内容为一般性工作意见"}, expect=200)
+
+    def converted():
+        found = [n for n in world.inbox(world.deputy_token) if n["type"] == "suggestion.converted"]
+        return found if len(found) == 2 else None
+    notices = wait_for(converted, what="two conversion notices")
+    by_id = {n["suggestion_id"]: n for n in notices}
+    assert by_id[letter["id"]]["body"] == ("您领衔提出的建议《关于解决本人子女入学问题的建议》经审查，转为代表来信办理，"
+                                           "理由：反映个人具体诉求，宜作来信办理")
+    assert "转作参考材料" in by_id[reference["id"]]["body"] and "内容为一般性工作意见" in by_id[reference["id"]]["body"]
+    assert all("未予立案" not in n["body"] for n in notices)
+
+    listed = api.get(f"/suggestions?status=converted_reference&session={session}", OFFICE, expect=200).json()
+    assert [s["id"] for s in listed["items"]] == [reference["id"]]
+    stats = api.get(f"/stats/screening?session={session}", OFFICE, expect=200).json()
+    assert (stats["converted_letter"], stats["converted_reference"], stats["screened"], stats["total"]) == (1, 1, 2, 2)
+    api.get(f"/stats/screening?session={session}", world.deputy_token, expect=403)
+    api.get("/stats/screening?status=x", OFFICE, expect=400)
+    rows = list(load_workbook(io.BytesIO(api.get(f"/suggestions/export.xlsx?session={session}", OFFICE,
+                                                 expect=200).content)).active.iter_rows(values_only=True))
+    assert sorted(r[8] for r in rows[1:]) == sorted(["转为代表来信", "转作参考材料"])
+
+
+def test_shiyan_classifies_by_its_own_five_categories(api):
+    congress = f"十堰{uuid.uuid4().hex[:6]}届"
+    five = [{"code": c, "name": n} for c, n in (("politics", "政治建设"), ("economy", "经济建设"),
+                                                ("culture", "文化建设"), ("society", "社会建设"),
+                                                ("ecology", "生态文明建设"))]
+    api.post("/category-schemes", token("deputy", deputy_id=1), {"name": "x", "congress": congress,
+                                                                   "categories": five}, expect=403)
+    api.post("/category-schemes", OFFICE, {"name": "x", "congress": congress, "categories": []}, expect=422)
+    scheme = api.post("/category-schemes", OFFICE, {"name": "十堰市人大代表建议分类", "congress": congress,
+                                                    "categories": five}, expect=201).json()
+    assert [c["name"] for c in scheme["categories"]] == ["政治建设", "经济建设", "文化建设", "社会建设", "生态文明建设"]
+    api.post("/category-schemes", OFFICE, {"name": "重复", "congress": congress, "categories": five}, expect=409)
+
+    world, session = World(api), f"{congress}一次"
+    in_force = api.get(f"/categories?session={session}", world.deputy_token, expect=200).json()
+    assert in_force["scheme"]["id"] == scheme["id"] and [c["code"] for c in in_force["items"]] == [
+        c["code"] for c in five]
+    assert api.get("/categories", world.deputy_token, expect=200).json()["scheme"]["default"] is True
+
+    wrong = api.post("/suggestions", world.deputy_token, body(session, "关于加快产业转型升级的建议"),
+                     expect=422).json()["error"]["details"]
+    assert [d["field"] for d in wrong] == ["category"] and "economy" in wrong[0]["message"]
+    assert wrong[0]["allowed"] == [c["code"] for c in five]
+    s = api.post("/suggestions", world.deputy_token, body(session, "关于加快产业转型升级的建议", category="economy"),
+                 expect=201).json()
+    assert s["category_name"] == "经济建设"
+
+    api.call("PUT", f"/api/v1/category-schemes/{scheme['id']}", OFFICE, {"categories": five[1:]}, expect=200)
+    kept = api.get(f"/category-schemes/{scheme['id']}", OFFICE, expect=200).json()
+    assert kept["categories"][-1] == {"code": "politics", "name": "政治建设", "parent": None, "active": False}
+    retired = api.post("/suggestions", world.deputy_token, body(session, "关于加强基层党建的建议", category="politics"),
+                       expect=422).json()
+    assert "retired" in retired["error"]["details"][0]["message"]
+    assert api.get(f"/suggestions/{s['id']}", OFFICE, expect=200).json()["category_name"] == "经济建设"

@@ -1,18 +1,32 @@
 """What the suggestion service tests share: a clean database, registered deputies and a
 running service. A pytest plugin (tests/conftest.py), so test modules need no imports."""
 import pytest
+from sqlalchemy import text
 
+from services.suggestion import taxonomy
 from tests.service.conftest import truncate
 from tests.service.helpers import envelope, publish, scalar, wait_for
 
 SUGGESTION_TABLES = ("suggestions", "co_signers", "timeline", "deputies", "number_sequences", "replies",
-                     "unit_names", "outbox", "processed_events", "dead_letters")
+                     "unit_names", "outbox", "processed_events", "dead_letters", "scheme_categories",
+                     "category_schemes")
+
+
+def seed_default_scheme(engine) -> None:
+    """The default category scheme as the migration seeds it: the built-in taxonomy."""
+    with engine.begin() as conn:
+        scheme_id = conn.execute(text("INSERT INTO category_schemes (name, congress) VALUES ('默认分类', '') "
+                                      "RETURNING id")).scalar_one()
+        for position, (code, name) in enumerate(taxonomy.load(taxonomy.DEFAULT_FILE).items()):
+            conn.execute(text("INSERT INTO scheme_categories (scheme_id, code, name, active, position) "
+                              "VALUES (:s, :c, :n, true, :p)"), {"s": scheme_id, "c": code, "n": name, "p": position})
 
 
 @pytest.fixture
 def suggestion_db(db):
     engine = db("suggestion")
     truncate(engine, *SUGGESTION_TABLES)
+    seed_default_scheme(engine)
     return engine
 
 

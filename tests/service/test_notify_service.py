@@ -110,3 +110,19 @@ def test_mark_read_by_owner_only_and_unread_filter(rpc, amqp, notify_db):
     assert rpc.notify.inbox(unit(CO_UNITS[0]), {"unread": True})["total"] == 1
     with pytest.raises(NotFound):
         rpc.notify.mark_read(unit(LEAD_UNIT), 999999)
+
+
+@pytest.mark.parametrize("converted_to, status, words", [("letter", "converted_letter", "转为代表来信办理"),
+                                                         ("reference", "converted_reference", "转作参考材料")])
+def test_a_conversion_tells_the_lead_deputy_its_own_text_and_reason(rpc, amqp, notify_db, converted_to, status,
+                                                                    words):
+    payload = {"suggestion_id": 8002, "number": 2, "number_label": "第8002号", "session": "十六届三次",
+               "title": TITLE, "category": "transport", "kind": "session", "lead_deputy_id": LEAD_DEPUTY,
+               "co_signer_ids": [8202], "status": status, "reason": "反映个人具体诉求",
+               "converted_to": converted_to, "at": "2024-03-10T09:30:00+00:00"}
+    publish(amqp, envelope("suggestion.converted", payload))
+    wait_for(lambda: count(notify_db) == 1, what="the lead deputy's notice")
+    [notice] = rpc.notify.inbox(LEAD_DEPUTY_ACTOR, {})["items"]
+    assert notice["type"] == "suggestion.converted" and notice["suggestion_id"] == 8002
+    assert words in notice["title"] + notice["body"] and "反映个人具体诉求" in notice["body"]
+    assert "未予立案" not in notice["body"] and TITLE in notice["body"]

@@ -129,6 +129,10 @@ SAMPLES = [  # (event type, payload) of every template
     ("evaluation.evaluated", {**EVALUATED, "round": 2, "final": True}),
     ("station.opinion_escalated", {"opinion_id": 4, "station_id": 2, "deputy_id": 31, "station_name": "东华门联络站"}),
     ("suggestion.merged", {**SUGGESTION, "status": "merged", "reason": "与第0012号内容相同"}),
+    ("suggestion.converted", {**SUGGESTION, "status": "converted_letter", "converted_to": "letter",
+                              "reason": "反映个人诉求，宜作来信处理"}),
+    ("suggestion.converted", {**SUGGESTION, "status": "converted_reference", "converted_to": "reference",
+                              "reason": "内容为工作意见，供参考"}),
     ("suggestion.withdrawn", {**SUGGESTION, "status": "withdrawn", "reason": "已解决"}),
     ("assignment.extension_requested", {**ASSIGNMENT, "days": 30, "reason": "需跨部门协调"}),
     ("assignment.extension_decided", {**ASSIGNMENT, "approved": True, "due_at": "2024-07-08T09:30:00+00:00"}),
@@ -219,6 +223,16 @@ def test_facts_give_every_producers_number_as_the_label(model, payload):
 def test_replied_text_names_the_result_class():
     _, body = domain.render(TEMPLATES, "assignment.replied", PAYLOADS["assignment.replied"])
     assert "A类" in body and "市交通运输局" in body
+
+
+def test_each_conversion_has_its_own_text_with_the_reason_and_tells_the_lead():
+    letter = {**SUGGESTION, "status": "converted_letter", "converted_to": "letter", "reason": "属个人诉求"}
+    reference = {**letter, "status": "converted_reference", "converted_to": "reference"}
+    _, to_letter = domain.render(TEMPLATES, "suggestion.converted", letter)
+    _, to_reference = domain.render(TEMPLATES, "suggestion.converted", reference)
+    assert "转为代表来信" in to_letter and "属个人诉求" in to_letter and "未予立案" not in to_letter
+    assert "转作参考材料" in to_reference and "属个人诉求" in to_reference and "代表来信" not in to_reference
+    assert who("suggestion.converted", letter) == [LEAD_DEPUTY]
 
 
 def test_returned_text_gives_the_reason():

@@ -21,7 +21,7 @@ USE_CASES = {
     "evaluation": {"commands", "satisfaction", "assessment"},
     "station": {"registry", "roster", "activities", "opinions", "intake"},
     # batch.py is not one of them: like a consumer, it composes use cases (commands.submit per imported row)
-    "suggestion": {"commands", "screening", "publication"},
+    "suggestion": {"commands", "screening", "publication", "scheme_admin"},
     "notify": {"commands", "dispatcher", "digest", "deliveries"},
 }
 SHAPED = sorted(USE_CASES)
@@ -29,10 +29,12 @@ SHAPED = sorted(USE_CASES)
 READ_SIDE = {"base", "domain", "events", "models", "projection_models", "rules", "schemas", "settings", "store"}
 # pure helpers a service's views.py may also use
 VIEW_HELPERS = {
-    "suggestion": {"text", "redaction", "roster"},  # search terms, masking, the deputy projection's names
+    # search terms, masking, the deputy projection's names, the category schemes' rules
+    "suggestion": {"text", "redaction", "roster", "schemes"},
 }
 # read modules beside views.py, held to the same imports
-READS = {"station": {"stats"}}  # figures and reports over many stations
+READS = {"station": {"stats"},  # figures and reports over many stations
+         "suggestion": {"catalog"}}  # the category schemes
 
 
 def modules(service: str) -> dict[str, ast.Module]:

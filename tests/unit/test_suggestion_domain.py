@@ -1,4 +1,6 @@
 """Pure rules of suggestions: numbering, screening, visibility, status from events."""
+from typing import get_args
+
 import pytest
 
 from services.common.errors import Conflict, ValidationFailed
@@ -11,10 +13,75 @@ def test_number_label(number, label):
     assert domain.number_label(number) == label
 
 
+def test_number_label_with_its_series_prefix():
+    assert domain.number_label(1, "闭会") == "闭会第0001号" and domain.number_label(7, None) == "第0007号"
+    assert domain.number_label(None, "闭会") is None
+
+
+@pytest.mark.parametrize("kind, numbering, series", [
+    ("session", "single", ("", "")), ("recess", "single", ("", "")),
+    ("session", "by_kind", ("session", "")), ("recess", "by_kind", ("recess", "闭会"))])
+def test_number_series_one_for_all_or_one_per_kind(kind, numbering, series):
+    assert domain.number_series(kind, numbering, {"session": "", "recess": "闭会"}) == series
+
+
+@pytest.mark.parametrize("numbering, prefixes, message", [
+    ("per_unit", {}, "NUMBERING"), ("by_kind", {"session": "", "recess": ""}, "different prefixes"),
+    ("by_kind", {"session": "大会", "recess": "闭会期间代表建议编号"}, "at most 8")])
+def test_wrong_numbering_rules_stop_the_service_at_start(numbering, prefixes, message):
+    with pytest.raises(ValueError, match=message):
+        domain.check_numbering(numbering, prefixes)
+
+
+def test_numbering_rules_come_from_config():
+    from services.suggestion.rules import rules_from
+    assert rules_from({}).number_series("recess") == ("", "")
+    rules = rules_from({"NUMBERING": "by_kind", "NUMBER_PREFIX_SESSION": "大会", "NUMBER_PREFIX_RECESS": "闭会"})
+    assert rules.number_series("session") == ("session", "大会")
+    assert rules.number_series("recess") == ("recess", "闭会")
+    assert rules_from({"NUMBERING": "by_kind"}).number_series("recess") == ("recess", "闭会")  # the default
+    with pytest.raises(ValueError):  # both prefixes empty: the labels would collide
+        rules_from({"NUMBERING": "by_kind", "NUMBER_PREFIX_SESSION": "", "NUMBER_PREFIX_RECESS": ""})
+
+
 @pytest.mark.parametrize("decision, status", [("accept", "accepted"), ("return", "returned"),
-                                              ("merge", "merged")])
+                                              ("merge", "merged"), ("convert_letter", "converted_letter"),
+                                              ("convert_reference", "converted_reference")])
 def test_screening_a_submitted_suggestion(decision, status):
     assert domain.screening_status("submitted", decision) == status
+
+
+def test_every_screening_decision_is_a_decision_of_the_contract_and_leads_to_a_status():
+    assert set(domain.SCREENING_DECISIONS) == set(get_args(schemas.ScreeningDecision))
+    assert set(domain.SCREENING_DECISIONS.values()) <= set(schemas.STATUSES)
+    assert set(domain.CONVERSIONS) == {"converted_letter", "converted_reference"}
+
+
+def test_conversions_and_return_need_a_reason_accept_and_merge_do_not():
+    assert set(domain.NEEDS_REASON) == {"return", "convert_letter", "convert_reference"}
+
+
+@pytest.mark.parametrize("status", ["converted_letter", "converted_reference"])
+def test_a_converted_suggestion_is_final(status):
+    assert not domain.can_withdraw(status)
+    assert status not in domain.MERGE_TARGETS and status not in schemas.PUBLISHABLE
+    with pytest.raises(Conflict):
+        domain.screening_status(status, "accept")
+
+
+def test_screening_counts_by_outcome():
+    counts = domain.screening_counts({"submitted": 2, "accepted": 3, "assigned": 4, "closed": 1, "returned": 1,
+                                      "merged": 2, "converted_letter": 5, "converted_reference": 6, "withdrawn": 1})
+    assert counts == {"pending": 2, "accepted": 8, "returned": 1, "merged": 2, "converted_letter": 5,
+                      "converted_reference": 6, "withdrawn": 1, "screened": 22, "total": 25}
+    assert domain.screening_counts({})["screened"] == 0
+
+
+def test_every_status_has_a_chinese_label_in_the_export():
+    from services.suggestion.batch import STATUS_LABELS
+    assert set(STATUS_LABELS) == set(schemas.STATUSES)
+    assert STATUS_LABELS["converted_letter"] == "转为代表来信"
+    assert STATUS_LABELS["converted_reference"] == "转作参考材料"
 
 
 @pytest.mark.parametrize("current", ["draft", "accepted", "returned", "merged", "withdrawn", "assigned"])

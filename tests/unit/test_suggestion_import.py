@@ -8,9 +8,11 @@ from openpyxl import load_workbook
 
 from services.suggestion import batch, importing
 from services.suggestion.rules import Rules
+from services.suggestion.schemes import Catalog, Category, Scheme, builtin
 from tests.sheets import xlsx
 
 CATEGORIES = Rules().categories
+CATALOG = Catalog(fallback=builtin(CATEGORIES))  # the built-in taxonomy, no stored scheme
 
 HEADER = ["标题", "内容", "类别", "类型", "届次", "领衔代表", "联名代表", "来源"]
 ROW = ["关于增设公交站点的建议", "小区距公交站两公里。", "交通邮电", "大会", "十六届三次", "王建国", "李红梅、3", "调研"]
@@ -54,7 +56,7 @@ def test_export_has_chinese_headers_and_one_row_per_suggestion():
              "kind": "session", "source": "research", "lead_deputy_id": 1, "co_signer_ids": [2], "status": "assigned",
              "assignment": {"lead_unit_name": "市交通运输局", "co_unit_ids": [9]}, "due_at": "2027-03-01T00:00:00+08:00",
              "overdue": False, "public": True, "submitted_at": "2026-11-23T10:00:00+08:00"}]
-    content = batch.workbook(rows, {1: "王建国", 2: "李红梅"}, {9: "市公安局"}, CATEGORIES)
+    content = batch.workbook(rows, {1: "王建国", 2: "李红梅"}, {9: "市公安局"}, CATALOG)
     sheet = load_workbook(io.BytesIO(content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0] == batch.EXPORT_HEADERS
@@ -69,11 +71,11 @@ def test_export_dates_are_date_cells_of_the_office_local_day():
              "kind": "session", "source": "research", "lead_deputy_id": 1, "co_signer_ids": [], "status": "assigned",
              "assignment": None, "due_at": "2026-11-26T16:30:00+00:00", "overdue": False, "public": False,
              "submitted_at": "2026-08-28T17:05:00+00:00"}]
-    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国"}, {}, CATEGORIES))).active
+    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国"}, {}, CATALOG))).active
     due, submitted = sheet.cell(2, 12), sheet.cell(2, 15)
     assert (due.value, due.number_format, due.data_type) == (datetime(2026, 11, 27), "yyyy-mm-dd", "d")
     assert (submitted.value, submitted.number_format) == (datetime(2026, 8, 29, 1, 5), "yyyy-mm-dd hh:mm")
-    utc = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国"}, {}, CATEGORIES, ZoneInfo("UTC")))).active
+    utc = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国"}, {}, CATALOG, ZoneInfo("UTC")))).active
     assert utc.cell(2, 12).value == datetime(2026, 11, 26)  # the configured zone decides the day
 
 
@@ -81,6 +83,21 @@ def test_export_survives_control_characters_in_stored_text():
     rows = [{"number": "", "session": "十六届\x1b三次", "title": "关于\x07增设\u200f公交站点的建议😀", "category": "transport",
              "kind": "session", "source": "other", "lead_deputy_id": 1, "co_signer_ids": [], "status": "submitted",
              "assignment": None, "due_at": None, "overdue": False, "public": False, "submitted_at": None}]
-    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王\x0b建国"}, {}, CATEGORIES))).active
+    sheet = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王\x0b建国"}, {}, CATALOG))).active
     values = list(sheet.iter_rows(values_only=True))[1]
     assert values[1:3] == ("十六届三次", "关于增设\u200f公交站点的建议😀") and values[6] == "王建国"
+
+
+def test_export_names_categories_by_their_sessions_scheme_and_conversions_in_chinese():
+    shiyan = Scheme(2, "十堰分类", "十堰五届", (Category("economy", "经济建设"), Category("old", "旧类别", active=False)))
+    catalog = Catalog((shiyan,), builtin(CATEGORIES))
+    base = {"number": "第0001号", "title": "关于某事的建议", "kind": "recess", "source": "other", "lead_deputy_id": 1,
+            "co_signer_ids": [], "assignment": None, "due_at": None, "overdue": False, "public": False,
+            "submitted_at": None}
+    rows = [{**base, "session": "十堰五届一次", "category": "economy", "status": "converted_letter"},
+            {**base, "session": "十堰五届二次", "category": "old", "status": "converted_reference"},
+            {**base, "session": "十六届三次", "category": "transport", "status": "returned"}]
+    values = list(load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国"}, {}, catalog))).active
+                  .iter_rows(values_only=True))[1:]
+    assert [(v[3], v[8]) for v in values] == [("经济建设", "转为代表来信"), ("旧类别", "转作参考材料"),
+                                              ("交通邮电", "退回")]
