@@ -3,7 +3,7 @@
 Built by services/suggestion (views.py, batch.py). The category is a code of the configurable
 taxonomy (GET /api/v1/categories), so it is a string, not an enum.
 """
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -37,7 +37,7 @@ class SuggestionAnswer(Answer):
     lead_deputy_id: int
     co_signer_ids: list[int]
     status: Status
-    public: bool
+    public: bool = Field(description="shown on the public site now: published, not withdrawn, not past public_until")
     return_reason: str | None
     withdraw_reason: str | None
     merged_into_id: int | None
@@ -48,6 +48,11 @@ class SuggestionAnswer(Answer):
     created_at: datetime
     submitted_at: datetime | None
     published_at: datetime | None
+    public_until: date | None = Field(None, description="the disclosure's last day (the office's local day); "
+                                                        "null: no end")
+    unpublished_at: datetime | None = Field(None, description="when the disclosure was last withdrawn (撤回公开)")
+    unpublished_by: str | None = Field(None, description="who withdrew it")
+    unpublish_reason: str | None = Field(None, description="why it was withdrawn")
 
 
 class SuggestionFilters(Answer):
@@ -118,6 +123,7 @@ class PublicSuggestionAnswer(Answer):
     status: PublicStatus
     lead_deputy_name: str | None
     published_at: datetime
+    public_until: date | None = Field(None, description="the last day it is shown; null: no end")
     replies: list[SuggestionReply]
 
 

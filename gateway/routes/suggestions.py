@@ -29,6 +29,7 @@ from services.suggestion.schemas import (
     PublishIn,
     ScreeningIn,
     SuggestionIn,
+    UnpublishIn,
     WithdrawIn,
 )
 
@@ -88,8 +89,18 @@ class SuggestionRoutes(Proxies):
 
         Phone and ID-card numbers, bank cards, e-mail addresses and house numbers are masked
         (138****5678) in every text the office does not give in `texts` (review them first with
-        GET /suggestions/{id}/publication). Publishing again replaces the published texts."""
+        GET /suggestions/{id}/publication). `until` (a local day, not before today) ends the
+        disclosure after that day. Publishing again replaces the published texts and the end."""
         return self.call(self.suggestion.publish, request.actor, suggestion_id, self.body(request))
+
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/unpublish", roles=("office",), body=UnpublishIn,
+         answer=SuggestionAnswer, tags=TAGS)
+    def unpublish_suggestion(self, request, suggestion_id):
+        """Withdraw a disclosure (撤回公开) with a reason: the public site stops showing it at once.
+
+        The reason, who and when are kept (`unpublish_reason`, `unpublished_by`, `unpublished_at`), and
+        every publication and withdrawal is a step of the timeline. 409 if it is not published."""
+        return self.call(self.suggestion.unpublish, request.actor, suggestion_id, self.body(request))
 
     @api("GET", "/api/v1/suggestions/<int:suggestion_id>/publication", roles=("office",),
          answer=PublicationAnswer, tags=TAGS)

@@ -52,7 +52,12 @@ class SuggestionService(ServiceBase):
     @rpc
     def publish(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
-            return self._answer(tx, publication.publish(tx, actor, suggestion_id, data))
+            return self._answer(tx, publication.publish(tx, actor, suggestion_id, data, self.rules.zone))
+
+    @rpc
+    def unpublish(self, actor, suggestion_id, data):
+        with self.db.transaction() as tx:
+            return self._answer(tx, publication.unpublish(tx, actor, suggestion_id, data))
 
     @rpc
     def publication(self, actor, suggestion_id):

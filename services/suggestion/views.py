@@ -19,17 +19,35 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+def shown_publicly(s: Suggestion) -> bool:
+    """Published, not withdrawn and not past its end date: what the public site shows now."""
+    return domain.disclosed(s.public, s.public_ends_at, now())
+
+
+def disclosed_now():
+    """The SQL condition of shown_publicly."""
+    return and_(Suggestion.public.is_(True),
+                or_(Suggestion.public_ends_at.is_(None), Suggestion.public_ends_at >= now()))
+
+
+def disclosure(s: Suggestion) -> dict:
+    """The disclosure's end date and its latest withdrawal (every step is in the timeline)."""
+    return {"public_until": s.public_until.isoformat() if s.public_until else None,
+            "unpublished_at": _iso(s.unpublished_at), "unpublished_by": s.unpublished_by,
+            "unpublish_reason": s.unpublish_reason}
+
+
 def to_dict(s: Suggestion, co_signers: list[int], categories: dict) -> dict:
     return {
         "id": s.id, "number": domain.number_label(s.number), "seq": s.number, "session": s.session,
         "title": s.title, "body": s.body, "category": s.category,
         "category_name": categories.get(s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
-        "public": s.public, "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
+        "public": shown_publicly(s), "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
         "merged_into_id": s.merged_into_id, "station_opinion_id": s.station_opinion_id,
         "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s),
         "created_at": _iso(s.created_at), "submitted_at": _iso(s.submitted_at),
-        "published_at": _iso(s.published_at),
+        "published_at": _iso(s.published_at), **disclosure(s),
     }
 
 
@@ -71,7 +89,8 @@ def replies(session, suggestion_ids: list[int], public: bool = False) -> dict[in
 def get(session, actor: dict, suggestion_id: int, categories: dict) -> dict:
     s = session.get(Suggestion, suggestion_id)
     co = co_signers_of(session, [suggestion_id])[suggestion_id] if s else []
-    if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, s.public, s.status, handling_units(s)):
+    if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, shown_publicly(s), s.status,
+                                           handling_units(s)):
         raise not_found("suggestion", suggestion_id)
     result = to_dict(s, co, categories)
     result["timeline"] = timeline(session, suggestion_id)
@@ -136,11 +155,11 @@ def scope(query, actor: dict, filters: dict):
         cosigned = select(CoSigner.suggestion_id).where(CoSigner.deputy_id == me)
         mine = or_(Suggestion.lead_deputy_id == me,
                    and_(Suggestion.id.in_(cosigned), Suggestion.status != "draft"))
-        return query.where(or_(mine, and_(Suggestion.public.is_(True), Suggestion.status != "draft")))
+        return query.where(or_(mine, and_(disclosed_now(), Suggestion.status != "draft")))
     if role in STAFF:
         # drafts are the deputies' own work in progress: listed only when asked for
         return query if filters.get("status") == "draft" else query.where(Suggestion.status != "draft")
-    public = and_(Suggestion.public.is_(True), Suggestion.status != "draft")
+    public = and_(disclosed_now(), Suggestion.status != "draft")
     if role == "unit" and actor.get("unit_id") is not None:  # and what it handles (domain.visible_to)
         me = actor["unit_id"]
         return query.where(or_(public, Suggestion.lead_unit_id == me, Suggestion.co_unit_ids.contains([me])))
@@ -216,7 +235,8 @@ def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: di
             "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body),
             "category": s.category, "category_name": categories.get(s.category), "kind": s.kind,
             "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
-            "published_at": _iso(s.published_at), "replies": replies_}
+            "published_at": _iso(s.published_at), "public_until": disclosure(s)["public_until"],
+            "replies": replies_}
 
 
 def public_list(session, filters: dict, limit: int, offset: int, categories: dict) -> dict:
@@ -234,7 +254,7 @@ def public_list(session, filters: dict, limit: int, offset: int, categories: dic
 
 def public_get(session, suggestion_id: int, categories: dict) -> dict:
     s = session.get(Suggestion, suggestion_id)
-    if s is None or not s.public or s.status not in domain.PUBLISHABLE:
+    if s is None or not shown_publicly(s) or s.status not in domain.PUBLISHABLE:
         raise not_found("suggestion", suggestion_id)
     return public_dict(s, names_of(session, [s.lead_deputy_id]), replies(session, [s.id], public=True)[s.id],
                        categories)

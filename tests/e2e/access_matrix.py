@@ -88,6 +88,12 @@ def fresh_accepted(world, role):
     return {"suggestion_id": world.accepted()}
 
 
+def fresh_published(world, role):
+    sid = world.accepted()
+    world.api.post(f"/suggestions/{sid}/publish", world.tokens["office"], expect=200)
+    return {"suggestion_id": sid}
+
+
 def fresh_assignment(world, role):
     return {"assignment_id": world.assign(world.accepted(), world.ids["unit1"], [])}
 
@@ -199,6 +205,8 @@ ROWS: list[Row] = [
         others=(other("deputy", suggestion_id="s2"),
                 other("deputy", 403, caller="deputy2", suggestion_id="suggestion_id"))),
     Row("POST", S + "/publish", roles("office"), ids={"suggestion_id": "s3"}),
+    Row("POST", S + "/unpublish", roles("office"), ids={"suggestion_id": "s3"}, fresh=fresh_published,
+        body={"reason": "涉及个人隐私"}, note="not in API.md: withdrawing a disclosure (issue 15), by whoever publishes"),
     Row("GET", S + "/publication", roles("office"), ids={"suggestion_id": "s3"},
         note="not in API.md: the review of what publish would show (issue 13), for whoever publishes"),
     Row("GET", V + "/public/suggestions", EVERYONE, note="API.md: public; a token does not take it away"),
