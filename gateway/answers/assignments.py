@@ -152,6 +152,20 @@ class SupervisionAnswer(Answer):
     at: datetime
 
 
+class LeadDeputyContact(Answer):
+    """The lead deputy's contact details as the roster (the station service) has them, for 面商:
+    shown to the office, leaders, admins and the units on the assignment (while they are on it)."""
+    id: int
+    name: str | None
+    phone: str | None
+    email: str | None
+    level: str | None
+    delegation: str | None
+    active: bool | None
+    known: bool = Field(description="false while the roster has not yet told this service of the deputy "
+                                    "(then only the id is given)")
+
+
 class AssignmentDetailAnswer(AssignmentAnswer):
     """One assignment with its suggestion, units, and everything done on it, oldest first."""
     number: str | None = Field(description="the suggestion's number label, e.g. 第0001号")
@@ -172,6 +186,8 @@ class AssignmentDetailAnswer(AssignmentAnswer):
     dispute_until: datetime
     co_opinion_due_at: datetime
     days_late: int
+    lead_deputy: LeadDeputyContact | None = Field(
+        None, description="the suggestion's lead deputy and how to reach them (面商); null if unknown")
 
 
 class UrgingLetterAnswer(Answer):

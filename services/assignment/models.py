@@ -40,6 +40,19 @@ class SuggestionFacts(Base):
     status: Mapped[str] = mapped_column(String(20))
 
 
+class DeputyContact(Base):
+    """Projection of the station service's roster (station.deputy_* events): the lead deputy's
+    contact details, which the office and the units of an assignment read for 面商."""
+    __tablename__ = "deputy_contacts"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(20))
+    delegation: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class Assignment(Base):
     __tablename__ = "assignments"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -2,12 +2,14 @@
 import logging
 from datetime import datetime
 
+from nameko.exceptions import RemoteError
+
 from services.assignment import commands, deadlines, handling, oversight, recommend, store, units, views
 from services.assignment.consumers import make_handlers
 from services.assignment.models import Assignment
 from services.assignment.rules import AssignmentRules
 from services.common.clock import now
-from services.common.errors import field_error
+from services.common.errors import Unavailable, field_error
 from services.common.timers import config_timer
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
@@ -30,6 +32,7 @@ def parse_time(value: str) -> datetime:
 class AssignmentService(ServiceBase):
     name = "assignment"
     suggestion = timed_proxy("suggestion", timeout=FALLBACK_TIMEOUT)
+    station = timed_proxy("station", timeout=FALLBACK_TIMEOUT)
     rules = AssignmentRules()
     routing_models = recommend.RoutingModels()
 
@@ -140,7 +143,21 @@ class AssignmentService(ServiceBase):
     @rpc
     def get(self, actor, assignment_id):
         with self.db.read() as session:
-            return views.get(session, actor, assignment_id, self.rules)
+            result = views.get(session, actor, assignment_id, self.rules)
+        lead = result["lead_deputy"]
+        if lead is not None and not lead["known"]:  # registered a moment ago: its roster event is not here yet
+            result["lead_deputy"] = self._deputy_from_roster(lead)
+        return result
+
+    def _deputy_from_roster(self, lead: dict) -> dict:
+        """The lead deputy as the station service (the roster's owner) has them; as it was if it
+        does not answer in time (the contact is a help for 面商, not worth a 503)."""
+        try:
+            found = call(self.station.get_deputies, [lead["id"]], timeout=FALLBACK_TIMEOUT)
+        except (Unavailable, RemoteError):  # no answer in time, or the station failed: answer without it
+            log.warning("station did not give deputy %s", lead["id"])
+            return lead
+        return store.deputy_contact(lead["id"], found[0]) if found else lead
 
     @rpc
     def list(self, actor, filters, limit=50, offset=0):

@@ -3,10 +3,10 @@ every entrypoint gives: rows as dicts."""
 from sqlalchemy import exists, func, select
 
 from services.assignment import domain
-from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Contact, Dispute, Extension, Reply,
-                                        Reroute, SuggestionFacts, Supervision, Unit, Urging)
+from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Contact, DeputyContact, Dispute,
+                                        Extension, Reply, Reroute, SuggestionFacts, Supervision, Unit, Urging)
 from services.assignment.rules import Rules
-from services.assignment.store import hidden, load
+from services.assignment.store import deputy_contact, hidden, load
 from services.common.clock import now
 
 
@@ -91,6 +91,9 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
     facts = session.get(SuggestionFacts, a.suggestion_id)
     result.update(number=facts.number_label if facts else None, title=facts.title if facts else None,
                   category=facts.category if facts else None)
+    # for 面商: whoever may read the assignment (staff, a unit while it is on it: visible above)
+    lead = facts.lead_deputy_id if facts else None
+    result["lead_deputy"] = deputy_contact(lead, session.get(DeputyContact, lead)) if lead else None
     places = list(_rows(session, AssignmentUnit, a.id, AssignmentUnit.is_lead.desc()))
     names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_([p.unit_id for p in places]))).all())
     open_disputes = {d.unit_id for d in _rows(session, Dispute, a.id) if d.resolved_at is None}
