@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from gateway.answers.common import Answer, SupervisionFilters, absent, page_of
+from gateway.answers.files import ReplyAttachmentAnswer
 from services.common.schemas import Kind
 from services.assignment.schemas import ContactMethod, ContactStage, UrgeMethod
 from services.assignment.schemas import State as AssignmentState
@@ -73,6 +74,8 @@ class UnitReplyAnswer(Answer):
     at: datetime
     contact_before: bool = Field(description="the unit met the deputy before replying")
     follow_up_of: int | None = Field(description="the reply this one follows up; null for a reply")
+    attachments: list[ReplyAttachmentAnswer] = Field(
+        default_factory=list, description="its files, e.g. the signed 答复函 (in GET /assignments/{id})")
 
 
 class ContactAnswer(Answer):

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from gateway.answers.common import Answer, ErrorDetail, absent, page_of
+from gateway.answers.files import SuggestionAttachmentAnswer
 from services.suggestion.schemas import Kind, PublicStatus, Source, Status
 
 NUMBER = "the session's number label, e.g. 第0001号; null for a draft"
@@ -108,6 +109,8 @@ class SuggestionDetailAnswer(SuggestionAnswer):
     co_signer_names: list[str | None]
     similar: list[SimilarSuggestion] = Field(
         default_factory=list, description="only for office, leader and admin, while the suggestion is submitted")
+    attachments: list[SuggestionAttachmentAnswer] = Field(
+        default_factory=list, description="photos and documents; empty for who sees it only as published")
 
 
 class PublicSuggestionAnswer(Answer):

@@ -1,10 +1,11 @@
 """Assignment service entrypoints (交办, 办, 督)."""
+import base64
 import logging
 from datetime import datetime
 
 from nameko.exceptions import RemoteError
 
-from services.assignment import commands, deadlines, handling, oversight, recommend, store, units, views
+from services.assignment import attachments, commands, deadlines, handling, oversight, recommend, store, units, views
 from services.assignment.consumers import make_handlers
 from services.assignment.models import Assignment
 from services.assignment.rules import AssignmentRules
@@ -94,6 +95,25 @@ class AssignmentService(ServiceBase):
     def reply(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return views.reply_dict(commands.reply(tx, actor, assignment_id, data, self.rules))
+
+    @rpc(idempotent=True)
+    def attach_to_reply(self, actor, assignment_id, reply_id, filename, content_b64):
+        """A file of a reply (the signed 答复函), in base64, at most ATTACHMENT_MAX_BYTES."""
+        with self.db.transaction() as tx:
+            row = attachments.attach(tx, actor, assignment_id, reply_id, filename, base64.b64decode(content_b64),
+                                     self.rules)
+            return views.file_dict(row)
+
+    @rpc
+    def reply_files(self, actor, assignment_id):
+        with self.db.read() as session:
+            return views.reply_files(session, actor, assignment_id)
+
+    @rpc
+    def reply_file(self, actor, assignment_id, attachment_id):
+        """A reply's file with its content in base64."""
+        with self.db.read() as session:
+            return views.reply_file(session, actor, assignment_id, attachment_id)
 
     @rpc(idempotent=True)
     def follow_up(self, actor, assignment_id, data):

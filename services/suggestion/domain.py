@@ -76,6 +76,24 @@ def disclosed(public: bool, ends_at: datetime | None, at: datetime) -> bool:
     return bool(public) and (ends_at is None or at <= ends_at)
 
 
+# A lead deputy attaches photos and documents while the suggestion is still theirs to change.
+DEPUTY_ATTACHES = ("draft", "submitted")
+
+
+def check_attach(role: str | None, status: str) -> None:
+    """The lead deputy attaches while it is a draft or submitted; the office at any time (paper
+    brought in, or on the deputy's behalf)."""
+    if role == "deputy" and status not in DEPUTY_ATTACHES:
+        raise Conflict(f"files can be attached only to a draft or a submitted suggestion (status is {status})")
+
+
+def files_visible_to(actor: dict, lead_deputy_id: int, co_signer_ids: list[int], status: str,
+                     unit_ids: list[int] = ()) -> bool:
+    """Who may see a suggestion's attached files: who may see the suggestion, except through its
+    disclosure: photos and documents are never public (they are not reviewed for personal data)."""
+    return visible_to(actor, lead_deputy_id, co_signer_ids, False, status, unit_ids)
+
+
 def check_unpublish(public: bool) -> None:
     if not public:
         raise Conflict("only a published suggestion can be withdrawn from disclosure")

@@ -1,7 +1,8 @@
 """Tables of the suggestion service (database lianxin_suggestion)."""
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        func)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -118,6 +119,21 @@ class ReplyEntry(Base):
     public_content: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), unique=True)
+
+
+class Attachment(Base):
+    """A photo or document attached to a suggestion (issue 15): the file itself is kept here, in the
+    service's database, never on a process's disk (services/common/files.py)."""
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only to download it
+    uploaded_by: Mapped[str | None] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class UnitName(Base):

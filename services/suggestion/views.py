@@ -1,11 +1,13 @@
 """Read side of the suggestion service: what the API shows."""
+import base64
+
 from sqlalchemy import and_, false, or_, select, text
 
 from services.common.clock import now
 from services.common.store import not_found
 from services.common.like import ESCAPE, contains_pattern
 from services.suggestion import domain
-from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
+from services.suggestion.models import Attachment, CoSigner, ReplyEntry, Suggestion, TimelineEntry
 from services.suggestion.redaction import redact, shown
 from services.suggestion.roster import names_of
 from services.suggestion.store import count, load, replies_of
@@ -97,12 +99,38 @@ def get(session, actor: dict, suggestion_id: int, categories: dict) -> dict:
     result["replies"] = replies(session, [suggestion_id])[suggestion_id]
     result["merged_from_ids"] = list(session.scalars(
         select(Suggestion.id).where(Suggestion.merged_into_id == s.id).order_by(Suggestion.id)))
+    files_shown = domain.files_visible_to(actor, s.lead_deputy_id, co, s.status, handling_units(s))
+    result["attachments"] = attachments(session, s.id) if files_shown else []
     names = names_of(session, [s.lead_deputy_id, *co])
     result["lead_deputy_name"] = names.get(s.lead_deputy_id)
     result["co_signer_names"] = [names.get(d) for d in co]
     if actor.get("role") in STAFF and s.status == "submitted":
         result["similar"] = similar(session, s)  # the hint shown at screening
     return result
+
+
+def attachment_dict(a: Attachment) -> dict:
+    return {"id": a.id, "suggestion_id": a.suggestion_id, "filename": a.filename, "media_type": a.media_type,
+            "size": a.size, "sha256": a.sha256, "uploaded_by": a.uploaded_by, "uploaded_at": a.uploaded_at.isoformat()}
+
+
+def attachments(session, suggestion_id: int) -> list[dict]:
+    return [attachment_dict(a) for a in session.scalars(
+        select(Attachment).where(Attachment.suggestion_id == suggestion_id).order_by(Attachment.id))]
+
+
+def download(session, actor: dict, suggestion_id: int, attachment_id: int) -> dict:
+    """One attached file with its content (base64), for who may see the suggestion's files
+    (domain.files_visible_to); to anyone else it does not exist (404)."""
+    s = session.get(Suggestion, suggestion_id)
+    co = co_signers_of(session, [suggestion_id])[suggestion_id] if s else []
+    if s is None or not domain.files_visible_to(actor, s.lead_deputy_id, co, s.status, handling_units(s)):
+        raise not_found("suggestion", suggestion_id)
+    a = session.scalar(select(Attachment).where(Attachment.id == attachment_id,
+                                                Attachment.suggestion_id == suggestion_id))
+    if a is None:
+        raise not_found("attachment", attachment_id)
+    return {**attachment_dict(a), "content": base64.b64encode(a.content).decode()}
 
 
 def similar(tx, s: Suggestion, limit: int = 5) -> list[dict]:
