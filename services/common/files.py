@@ -87,7 +87,7 @@ def check(content: bytes, name: str | None, max_bytes: int, allowed: tuple[str, 
     ``allowed`` by its content (415), and a name that does not claim another allowed type (415)."""
     if len(content) > max_bytes:
         raise FileTooLarge(f"the file may be at most {max_bytes // (1024 * 1024)} MB ({max_bytes} bytes); "
-                           f"it has {len(content)} bytes", [{"field": FIELD, "limit": max_bytes}])
+                           f"it has {len(content)} bytes", [{"field": FIELD, "message": f"at most {max_bytes} bytes"}])
     if not content:
         raise UnsupportedFile("the file is empty", [{"field": FIELD, "message": "empty"}])
     kinds = ", ".join(LABELS[t] for t in allowed)

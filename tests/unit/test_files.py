@@ -63,7 +63,7 @@ def test_the_size_limit_is_a_413_and_an_empty_file_a_415():
     files.check(PDF, "a.pdf", len(PDF))  # at the limit: taken
     with pytest.raises(FileTooLarge) as err:
         files.check(PDF, "a.pdf", len(PDF) - 1)
-    assert err.value.status == 413 and err.value.details[0] == {"field": "file", "limit": len(PDF) - 1}
+    assert err.value.status == 413 and err.value.details[0] == {"field": "file", "message": f"at most {len(PDF) - 1} bytes"}
     with pytest.raises(UnsupportedFile, match="empty"):
         files.check(b"", "a.pdf", 100)
 
