@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 from gateway.errors import ApiError
 from services.common.errors import field_error
 
-OCTETS = "application/octet-stream"  # the download's declared media type: the file's own is answered
+# the download's declared media type: any, as the file's own (PDF, JPEG, PNG, DOCX, XLSX) is answered
+ANY_FILE = "*/*"
 
 
 def too_large(limit: int) -> ApiError:

@@ -2,7 +2,7 @@
 from gateway.answers import assignments as A
 from gateway.answers.files import ReplyAttachmentAnswer, ReplyAttachmentPage
 from gateway.auth import STAFF
-from gateway.files import OCTETS, file_response, read_upload
+from gateway.files import ANY_FILE, file_response, read_upload
 from gateway.http import api
 from gateway.queries import AssignmentList, RoutingQuery, page
 from gateway.routes.base import Proxies
@@ -106,7 +106,7 @@ class AssignmentRoutes(Proxies):
         """Every file of the assignment's replies: for staff, its units, and the suggestion's deputies."""
         return self.call(self.assignment.reply_files, request.actor, assignment_id)
 
-    @api("GET", ASSIGNMENT + "/attachments/<int:attachment_id>", roles=(*STAFF, "unit", "deputy"), media=OCTETS,
+    @api("GET", ASSIGNMENT + "/attachments/<int:attachment_id>", roles=(*STAFF, "unit", "deputy"), media=ANY_FILE,
          tags=TAGS)
     def reply_attachment(self, request, assignment_id, attachment_id):
         """Download a reply's file, with its own media type and name (Content-Disposition, UTF-8).

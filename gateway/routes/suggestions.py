@@ -16,7 +16,7 @@ from gateway.answers.suggestions import (
 from gateway.auth import EVERYONE, STAFF
 from gateway.contract import XLSX
 from gateway.errors import ApiError
-from gateway.files import OCTETS, file_response, read_upload
+from gateway.files import ANY_FILE, file_response, read_upload
 from gateway.http import api
 from gateway.queries import (
     PublicSuggestionList,
@@ -151,13 +151,13 @@ class SuggestionRoutes(Proxies):
         filename, encoded = read_upload(request, self.settings.max_upload_bytes)
         return 201, self.call(self.suggestion.attach, request.actor, suggestion_id, filename, encoded, timeout=30)
 
-    @api("GET", "/api/v1/suggestions/<int:suggestion_id>/attachments/<int:attachment_id>", roles=SCOPED,
-         media=OCTETS, tags=TAGS)
+    @api("GET", "/api/v1/suggestions/<int:suggestion_id>/attachments/<int:attachment_id>",
+         roles=(*STAFF, "deputy", "unit"), media=ANY_FILE, tags=TAGS)
     def suggestion_attachment(self, request, suggestion_id, attachment_id):
         """Download an attached file, with its own media type and name (Content-Disposition, UTF-8).
 
         For who may see the suggestion (its deputies, the units handling it, staff); never through its
-        disclosure: a published suggestion's files are not public (404)."""
+        disclosure: a published suggestion's files are not public (404; station staff 403)."""
         return file_response(self.call(self.suggestion.attachment, request.actor, suggestion_id, attachment_id,
                                        timeout=30))
 
