@@ -44,8 +44,12 @@ def drain(stream, most: int = DRAIN_MAX_BYTES) -> None:
         return
 
 
-def body_limit(upload: bool, max_body_bytes: int) -> int:
-    return UPLOAD_MAX_BYTES if upload else max_body_bytes
+def body_limit(upload: bool, max_body_bytes: int, max_upload_bytes: int = UPLOAD_FILE_BYTES) -> int:
+    """A multipart body: the larger of the import's file and an attachment (ATTACHMENT_MAX_BYTES),
+    with the multipart framing around it; the route checks the file itself against its own limit."""
+    if upload:
+        return max(UPLOAD_FILE_BYTES, max_upload_bytes) + UPLOAD_MAX_BYTES - UPLOAD_FILE_BYTES
+    return max_body_bytes
 
 
 def admit_body(request, limit: int) -> None:
@@ -111,9 +115,9 @@ def check_media_type(method: str, content_type: str, length: int | None, upload:
                        [{"field": "Content-Type", "message": f"got {content_type or 'none'}"}])
 
 
-def admit(request, upload: bool, max_body_bytes: int) -> None:
+def admit(request, upload: bool, max_body_bytes: int, max_upload_bytes: int = UPLOAD_FILE_BYTES) -> None:
     """Both checks of a request, in order: size, then media type."""
     if request.method not in BODY_METHODS:
         return
-    admit_body(request, body_limit(upload, max_body_bytes))
+    admit_body(request, body_limit(upload, max_body_bytes, max_upload_bytes))
     check_media_type(request.method, request.headers.get("Content-Type", ""), request.content_length, upload)

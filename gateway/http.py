@@ -125,7 +125,8 @@ class ApiEntrypoint(HttpRequestHandler):
         try:
             if route is not None and ratelimit.limited(route, request.headers):
                 ratelimit.check(self.server.limiter, ratelimit.client_address(request, settings.trusted_proxies))
-            guards.admit(request, bool(route and route.upload), settings.max_body_bytes)
+            guards.admit(request, bool(route and route.upload), settings.max_body_bytes,
+                         settings.max_upload_bytes)
         except ApiError as exc:
             REFUSED.labels(str(exc.status), exc.code).inc()
             raise

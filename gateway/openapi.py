@@ -117,7 +117,8 @@ class Builder:
         if route.upload:
             return {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["file"],
-                "properties": {"file": {**BINARY, "description": ".xlsx or .csv"}}}}}}
+                "properties": {"file": {**BINARY, "description": ".xlsx or .csv" if route.url.endswith("/import")
+                                        else "PDF, JPEG, PNG, DOCX or XLSX (told by content), at most 10 MB"}}}}}}
         if not route.body:
             return None
         refs = [self.ref(model, "validation") for model in route.body]

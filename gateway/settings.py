@@ -14,6 +14,7 @@ from services.common.secret_check import setting
 class GatewaySettings:
     rpc_timeout: float = 5.0          # seconds an RPC may take before the caller gets a 503
     max_body_bytes: int = 1024 * 1024  # a JSON body (the import route has its own, guards.py)
+    max_upload_bytes: int = 10 * 1024 * 1024  # an attached file (ATTACHMENT_MAX_BYTES; the services check it too)
     max_json_depth: int = 20
     max_string_chars: int = 100_000
     public_rate: float = 120.0        # per minute and client address on open routes; 0 = off
@@ -44,6 +45,7 @@ def settings_from(config: dict) -> GatewaySettings:
     return GatewaySettings(
         rpc_timeout=_value(config, "RPC_TIMEOUT", float, d.rpc_timeout, d.rpc_timeout),
         max_body_bytes=_value(config, "MAX_BODY_BYTES", int, d.max_body_bytes, d.max_body_bytes),
+        max_upload_bytes=_value(config, "MAX_UPLOAD_BYTES", int, d.max_upload_bytes, d.max_upload_bytes),
         max_json_depth=_value(config, "MAX_JSON_DEPTH", int, d.max_json_depth, d.max_json_depth),
         max_string_chars=_value(config, "MAX_STRING_CHARS", int, d.max_string_chars, d.max_string_chars),
         public_rate=_value(config, "PUBLIC_RATE", float, d.public_rate, 0.0),

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from gateway.answers.common import Answer, SupervisionFilters, absent, page_of
+from gateway.answers.files import ReplyAttachmentAnswer
 from services.common.schemas import Kind
 from services.assignment.schemas import ContactMethod, ContactStage, UrgeMethod
 from services.assignment.schemas import State as AssignmentState
@@ -73,6 +74,8 @@ class UnitReplyAnswer(Answer):
     at: datetime
     contact_before: bool = Field(description="the unit met the deputy before replying")
     follow_up_of: int | None = Field(description="the reply this one follows up; null for a reply")
+    attachments: list[ReplyAttachmentAnswer] = Field(
+        default_factory=list, description="its files, e.g. the signed 答复函 (in GET /assignments/{id})")
 
 
 class ContactAnswer(Answer):
@@ -152,6 +155,20 @@ class SupervisionAnswer(Answer):
     at: datetime
 
 
+class LeadDeputyContact(Answer):
+    """The lead deputy's contact details as the roster (the station service) has them, for 面商:
+    shown to the office, leaders, admins and the units on the assignment (while they are on it)."""
+    id: int
+    name: str | None
+    phone: str | None
+    email: str | None
+    level: str | None
+    delegation: str | None
+    active: bool | None
+    known: bool = Field(description="false while the roster has not yet told this service of the deputy "
+                                    "(then only the id is given)")
+
+
 class AssignmentDetailAnswer(AssignmentAnswer):
     """One assignment with its suggestion, units, and everything done on it, oldest first."""
     number: str | None = Field(description="the suggestion's number label, e.g. 第0001号")
@@ -172,6 +189,8 @@ class AssignmentDetailAnswer(AssignmentAnswer):
     dispute_until: datetime
     co_opinion_due_at: datetime
     days_late: int
+    lead_deputy: LeadDeputyContact | None = Field(
+        None, description="the suggestion's lead deputy and how to reach them (面商); null if unknown")
 
 
 class UrgingLetterAnswer(Answer):

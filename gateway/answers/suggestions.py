@@ -3,11 +3,12 @@
 Built by services/suggestion (views.py, batch.py). The category is a code of the configurable
 taxonomy (GET /api/v1/categories), so it is a string, not an enum.
 """
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
 from gateway.answers.common import Answer, ErrorDetail, absent, page_of
+from gateway.answers.files import SuggestionAttachmentAnswer
 from services.suggestion.schemas import Kind, PublicStatus, Source, Status
 
 NUMBER = ("the number label in its session's series, e.g. 第0001号 (or 闭会第0001号 where session and recess "
@@ -38,7 +39,7 @@ class SuggestionAnswer(Answer):
     lead_deputy_id: int
     co_signer_ids: list[int]
     status: Status
-    public: bool
+    public: bool = Field(description="shown on the public site now: published, not withdrawn, not past public_until")
     return_reason: str | None
     withdraw_reason: str | None
     conversion_reason: str | None = Field(None, description="why screening converted it (converted_letter: "
@@ -51,6 +52,11 @@ class SuggestionAnswer(Answer):
     created_at: datetime
     submitted_at: datetime | None
     published_at: datetime | None
+    public_until: date | None = Field(None, description="the disclosure's last day (the office's local day); "
+                                                        "null: no end")
+    unpublished_at: datetime | None = Field(None, description="when the disclosure was last withdrawn (撤回公开)")
+    unpublished_by: str | None = Field(None, description="who withdrew it")
+    unpublish_reason: str | None = Field(None, description="why it was withdrawn")
 
 
 class SuggestionFilters(Answer):
@@ -106,6 +112,8 @@ class SuggestionDetailAnswer(SuggestionAnswer):
     co_signer_names: list[str | None]
     similar: list[SimilarSuggestion] = Field(
         default_factory=list, description="only for office, leader and admin, while the suggestion is submitted")
+    attachments: list[SuggestionAttachmentAnswer] = Field(
+        default_factory=list, description="photos and documents; empty for who sees it only as published")
 
 
 class PublicSuggestionAnswer(Answer):
@@ -121,6 +129,7 @@ class PublicSuggestionAnswer(Answer):
     status: PublicStatus
     lead_deputy_name: str | None
     published_at: datetime
+    public_until: date | None = Field(None, description="the last day it is shown; null: no end")
     replies: list[SuggestionReply]
 
 

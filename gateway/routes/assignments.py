@@ -1,6 +1,8 @@
 """Assignment (交办), handling (办) and supervision (督)."""
 from gateway.answers import assignments as A
+from gateway.answers.files import ReplyAttachmentAnswer, ReplyAttachmentPage
 from gateway.auth import STAFF
+from gateway.files import ANY_FILE, file_response, read_upload
 from gateway.http import api
 from gateway.queries import AssignmentList, RoutingQuery, page
 from gateway.routes.base import Proxies
@@ -86,6 +88,33 @@ class AssignmentRoutes(Proxies):
     def reply(self, request, assignment_id):
         """The lead unit's reply with its result class (A/B/C), only after signing."""
         return 201, self.call(self.assignment.reply, request.actor, assignment_id, self.body(request))
+
+    @api("POST", ASSIGNMENT + "/replies/<int:reply_id>/attachments", roles=("unit", "office"), upload=True,
+         status=201, creates=True, answer=ReplyAttachmentAnswer, tags=TAGS)
+    def attach_to_reply(self, request, assignment_id, reply_id):
+        """Attach a file to a reply, e.g. the signed 答复函 as a PDF (multipart field `file`, at most 10 MB).
+
+        The unit that gave the reply, or the office (the paper letter brought in). PDF, JPEG, PNG, DOCX
+        or XLSX, told by the content: anything else is a 415 naming `file`; a larger file is a 413."""
+        filename, encoded = read_upload(request, self.settings.max_upload_bytes)
+        return 201, self.call(self.assignment.attach_to_reply, request.actor, assignment_id, reply_id, filename,
+                              encoded, timeout=30)
+
+    @api("GET", ASSIGNMENT + "/attachments", roles=(*STAFF, "unit", "deputy"), answer=ReplyAttachmentPage,
+         tags=TAGS)
+    def reply_attachments(self, request, assignment_id):
+        """Every file of the assignment's replies: for staff, its units, and the suggestion's deputies."""
+        return self.call(self.assignment.reply_files, request.actor, assignment_id)
+
+    @api("GET", ASSIGNMENT + "/attachments/<int:attachment_id>", roles=(*STAFF, "unit", "deputy"), media=ANY_FILE,
+         tags=TAGS)
+    def reply_attachment(self, request, assignment_id, attachment_id):
+        """Download a reply's file, with its own media type and name (Content-Disposition, UTF-8).
+
+        For staff, the units on the assignment and the suggestion's lead deputy and co-signers (404 to
+        anyone else); never public."""
+        return file_response(self.call(self.assignment.reply_file, request.actor, assignment_id, attachment_id,
+                                       timeout=30))
 
     @api("POST", ASSIGNMENT + "/follow-up", roles=("unit",), body=FollowUpIn, status=201, creates=True,
          answer=A.UnitReplyAnswer, tags=TAGS)

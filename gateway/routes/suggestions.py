@@ -3,6 +3,7 @@ import base64
 
 from werkzeug.wrappers import Response
 
+from gateway.answers.files import SuggestionAttachmentAnswer
 from gateway.answers.publication import PublicationAnswer
 from gateway.answers.suggestions import (
     PublicSuggestionAnswer,
@@ -16,6 +17,7 @@ from gateway.answers.suggestions import (
 from gateway.auth import EVERYONE, STAFF
 from gateway.contract import XLSX
 from gateway.errors import ApiError
+from gateway.files import ANY_FILE, file_response, read_upload
 from gateway.http import api
 from gateway.queries import (
     PublicSuggestionList,
@@ -31,6 +33,7 @@ from services.suggestion.schemas import (
     PublishIn,
     ScreeningIn,
     SuggestionIn,
+    UnpublishIn,
     WithdrawIn,
 )
 
@@ -101,8 +104,18 @@ class SuggestionRoutes(Proxies):
 
         Phone and ID-card numbers, bank cards, e-mail addresses and house numbers are masked
         (138****5678) in every text the office does not give in `texts` (review them first with
-        GET /suggestions/{id}/publication). Publishing again replaces the published texts."""
+        GET /suggestions/{id}/publication). `until` (a local day, not before today) ends the
+        disclosure after that day. Publishing again replaces the published texts and the end."""
         return self.call(self.suggestion.publish, request.actor, suggestion_id, self.body(request))
+
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/unpublish", roles=("office",), body=UnpublishIn,
+         answer=SuggestionAnswer, tags=TAGS)
+    def unpublish_suggestion(self, request, suggestion_id):
+        """Withdraw a disclosure (撤回公开) with a reason: the public site stops showing it at once.
+
+        The reason, who and when are kept (`unpublish_reason`, `unpublished_by`, `unpublished_at`), and
+        every publication and withdrawal is a step of the timeline. 409 if it is not published."""
+        return self.call(self.suggestion.unpublish, request.actor, suggestion_id, self.body(request))
 
     @api("GET", "/api/v1/suggestions/<int:suggestion_id>/publication", roles=("office",),
          answer=PublicationAnswer, tags=TAGS)
@@ -139,6 +152,27 @@ class SuggestionRoutes(Proxies):
             raise ApiError(413, "too_large", "the file is too large")
         encoded = base64.b64encode(content).decode()
         return self.call(self.suggestion.import_batch, request.actor, upload.filename or "", encoded, timeout=60)
+
+    @api("POST", "/api/v1/suggestions/<int:suggestion_id>/attachments", roles=("deputy", "office"), upload=True,
+         status=201, creates=True, answer=SuggestionAttachmentAnswer, tags=TAGS)
+    def attach_to_suggestion(self, request, suggestion_id):
+        """Attach a photo or document (multipart field `file`): PDF, JPEG, PNG, DOCX or XLSX, at most 10 MB.
+
+        The lead deputy while the suggestion is a draft or submitted (later: 409), the office at any
+        time. The type is told by the content, not the name: anything else is a 415 naming `file`;
+        a larger file is a 413. Listed in GET /suggestions/{id} as `attachments`."""
+        filename, encoded = read_upload(request, self.settings.max_upload_bytes)
+        return 201, self.call(self.suggestion.attach, request.actor, suggestion_id, filename, encoded, timeout=30)
+
+    @api("GET", "/api/v1/suggestions/<int:suggestion_id>/attachments/<int:attachment_id>",
+         roles=(*STAFF, "deputy", "unit"), media=ANY_FILE, tags=TAGS)
+    def suggestion_attachment(self, request, suggestion_id, attachment_id):
+        """Download an attached file, with its own media type and name (Content-Disposition, UTF-8).
+
+        For who may see the suggestion (its deputies, the units handling it, staff); never through its
+        disclosure: a published suggestion's files are not public (404; station staff 403)."""
+        return file_response(self.call(self.suggestion.attachment, request.actor, suggestion_id, attachment_id,
+                                       timeout=30))
 
     @api("GET", "/api/v1/suggestions/export.xlsx", roles=STAFF, query=SuggestionFilters, media=XLSX, tags=TAGS)
     def export_suggestions(self, request):

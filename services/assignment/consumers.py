@@ -1,7 +1,8 @@
-"""Event consumers of the assignment service: the suggestions it may assign, and ratings of replies."""
+"""Event consumers of the assignment service: the suggestions it may assign, ratings of replies, and
+the deputies' contact details (the roster's projection)."""
 from services.assignment.commands import apply_evaluation
 from services.assignment.rules import Rules
-from services.assignment.store import upsert_facts
+from services.assignment.store import upsert_deputy, upsert_facts
 from services.common.db import Transaction
 from services.common.events import Received
 
@@ -16,5 +17,9 @@ def make_handlers(rules: Rules) -> dict:
     def on_evaluated(tx: Transaction, event: Received) -> None:
         apply_evaluation(tx, event.payload, rules)
 
+    def on_deputy(tx: Transaction, event: Received) -> None:
+        upsert_deputy(tx, event.payload.model_dump())
+
     return {"suggestion.accepted": on_accepted, "suggestion.withdrawn": on_withdrawn,
-            "evaluation.evaluated": on_evaluated}
+            "evaluation.evaluated": on_evaluated,
+            "station.deputy_registered": on_deputy, "station.deputy_updated": on_deputy}

@@ -141,3 +141,32 @@ def state_after_reroute(lead_signed: bool) -> str:
 def after_evaluation(satisfaction: str, final: bool) -> str:
     """'rehandling' for a first dissatisfied rating, else the assignment is closed."""
     return "rehandling" if satisfaction == "dissatisfied" and not final else "closed"
+
+
+# -- a reply's files (issue 15) ---------------------------------------------------------
+STAFF = ("office", "leader", "admin")
+
+
+def check_reply_file(actor: dict, reply_unit_id: int, on_assignment: bool) -> None:
+    """A reply's file is attached by the unit that gave the reply (while it is on the assignment)
+    or by the office (the paper letter brought in)."""
+    if actor.get("role") == "office":
+        return
+    if actor.get("role") != "unit" or actor.get("unit_id") != reply_unit_id or not on_assignment:
+        raise Forbidden("only the unit that gave the reply, or the office, attaches its files")
+
+
+def reply_files_visible_to(actor: dict, unit_ids: list[int], lead_deputy_id: int | None,
+                           co_signer_ids: list[int]) -> bool:
+    """Who may read a reply's files: staff, the units on the assignment (while they are on it), and the
+    deputies of the suggestion (its lead deputy and co-signers, who read the reply). Never the public:
+    a signed letter is not reviewed for personal data as the published texts are."""
+    role = actor.get("role")
+    if role in STAFF:
+        return True
+    if role == "unit":
+        return actor.get("unit_id") in unit_ids
+    if role == "deputy":
+        me = actor.get("deputy_id")
+        return me is not None and (me == lead_deputy_id or me in co_signer_ids)
+    return False

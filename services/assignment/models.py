@@ -1,8 +1,8 @@
 """Tables of the assignment service (database lianxin_assignment)."""
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, PrimaryKeyConstraint, String,
-                        Text, UniqueConstraint, func, text)
+from sqlalchemy import (BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, PrimaryKeyConstraint,
+                        String, Text, UniqueConstraint, func, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +38,19 @@ class SuggestionFacts(Base):
     lead_deputy_id: Mapped[int] = mapped_column(BigInteger)
     co_signer_ids: Mapped[list] = mapped_column(JSONB, default=list)
     status: Mapped[str] = mapped_column(String(20))
+
+
+class DeputyContact(Base):
+    """Projection of the station service's roster (station.deputy_* events): the lead deputy's
+    contact details, which the office and the units of an assignment read for 面商."""
+    __tablename__ = "deputy_contacts"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(20))
+    delegation: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Assignment(Base):
@@ -86,6 +99,23 @@ class Reply(Base):
     follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("replies.id", name="fk_replies_follow_up_of"))
     __table_args__ = (UniqueConstraint("follow_up_of", name="uq_replies_follow_up_of"),)
 
+
+
+class ReplyAttachment(Base):
+    """A file of a reply (issue 15): the signed 答复函 as a PDF, or another document; the file itself
+    is kept here, in the service's database, never on a process's disk (services/common/files.py)."""
+    __tablename__ = "reply_attachments"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger)  # the replying unit
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only to download it
+    uploaded_by: Mapped[str | None] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Dispute(Base):

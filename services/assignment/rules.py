@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from nameko.extensions import DependencyProvider
 
 from services.assignment import domain, schedule
+from services.common.files import DEFAULT_MAX_BYTES
 from services.common.localtime import zone_from
 
 LETTER_TEMPLATE = Path(__file__).with_name("templates") / "urging_letter.txt"
@@ -19,6 +20,7 @@ class Rules:
     due_soon_days: tuple = schedule.DUE_SOON_DAYS
     letter_template: Path = LETTER_TEMPLATE
     zone: ZoneInfo = domain.OFFICE_ZONE  # OFFICE_TIMEZONE: due dates end with its days, letters show its dates
+    attachment_max_bytes: int = DEFAULT_MAX_BYTES  # ATTACHMENT_MAX_BYTES: a reply's file may be this large
 
 
 def rules_from(config: dict) -> Rules:
@@ -38,7 +40,8 @@ def rules_from(config: dict) -> Rules:
     template = Path(config.get("URGING_LETTER_TEMPLATE") or LETTER_TEMPLATE)
     if not template.is_absolute():  # relative to the repository, wherever the process runs
         template = LETTER_TEMPLATE.parents[3] / template
-    return Rules(deadlines, classes, follow_up, due_soon, template, zone_from(config))
+    return Rules(deadlines, classes, follow_up, due_soon, template, zone_from(config),
+                 attachment_max_bytes=int(config.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES))
 
 
 class AssignmentRules(DependencyProvider):

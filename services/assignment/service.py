@@ -1,13 +1,16 @@
 """Assignment service entrypoints (交办, 办, 督)."""
+import base64
 import logging
 from datetime import datetime
 
-from services.assignment import commands, deadlines, handling, oversight, recommend, store, units, views
+from nameko.exceptions import RemoteError
+
+from services.assignment import attachments, commands, deadlines, handling, oversight, recommend, store, units, views
 from services.assignment.consumers import make_handlers
 from services.assignment.models import Assignment
 from services.assignment.rules import AssignmentRules
 from services.common.clock import now
-from services.common.errors import field_error
+from services.common.errors import Unavailable, field_error
 from services.common.timers import config_timer
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
@@ -30,6 +33,7 @@ def parse_time(value: str) -> datetime:
 class AssignmentService(ServiceBase):
     name = "assignment"
     suggestion = timed_proxy("suggestion", timeout=FALLBACK_TIMEOUT)
+    station = timed_proxy("station", timeout=FALLBACK_TIMEOUT)
     rules = AssignmentRules()
     routing_models = recommend.RoutingModels()
 
@@ -93,6 +97,25 @@ class AssignmentService(ServiceBase):
             return views.reply_dict(commands.reply(tx, actor, assignment_id, data, self.rules))
 
     @rpc(idempotent=True)
+    def attach_to_reply(self, actor, assignment_id, reply_id, filename, content_b64):
+        """A file of a reply (the signed 答复函), in base64, at most ATTACHMENT_MAX_BYTES."""
+        with self.db.transaction() as tx:
+            row = attachments.attach(tx, actor, assignment_id, reply_id, filename, base64.b64decode(content_b64),
+                                     self.rules)
+            return views.file_dict(row)
+
+    @rpc
+    def reply_files(self, actor, assignment_id):
+        with self.db.read() as session:
+            return views.reply_files(session, actor, assignment_id)
+
+    @rpc
+    def reply_file(self, actor, assignment_id, attachment_id):
+        """A reply's file with its content in base64."""
+        with self.db.read() as session:
+            return views.reply_file(session, actor, assignment_id, attachment_id)
+
+    @rpc(idempotent=True)
     def follow_up(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return views.reply_dict(handling.follow_up(tx, actor, assignment_id, data, self.rules))
@@ -140,7 +163,21 @@ class AssignmentService(ServiceBase):
     @rpc
     def get(self, actor, assignment_id):
         with self.db.read() as session:
-            return views.get(session, actor, assignment_id, self.rules)
+            result = views.get(session, actor, assignment_id, self.rules)
+        lead = result["lead_deputy"]
+        if lead is not None and not lead["known"]:  # registered a moment ago: its roster event is not here yet
+            result["lead_deputy"] = self._deputy_from_roster(lead)
+        return result
+
+    def _deputy_from_roster(self, lead: dict) -> dict:
+        """The lead deputy as the station service (the roster's owner) has them; as it was if it
+        does not answer in time (the contact is a help for 面商, not worth a 503)."""
+        try:
+            found = call(self.station.get_deputies, [lead["id"]], timeout=FALLBACK_TIMEOUT)
+        except (Unavailable, RemoteError):  # no answer in time, or the station failed: answer without it
+            log.warning("station did not give deputy %s", lead["id"])
+            return lead
+        return store.deputy_contact(lead["id"], found[0]) if found else lead
 
     @rpc
     def list(self, actor, filters, limit=50, offset=0):

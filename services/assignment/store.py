@@ -5,7 +5,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.assignment import domain
 from services.assignment.events import AssignmentEvent
-from services.assignment.models import Assignment, AssignmentUnit, Precedent, SuggestionFacts, Unit
+from services.assignment.models import Assignment, AssignmentUnit, DeputyContact, Precedent, SuggestionFacts, Unit
 from services.common.errors import NotFound, field_error
 from services.common.store import load_or_404
 
@@ -46,6 +46,29 @@ def upsert_facts(tx, payload: dict, status: str) -> None:
               "status": status}
     stmt = pg_insert(SuggestionFacts).values(**values)
     tx.execute(stmt.on_conflict_do_update(index_elements=[SuggestionFacts.suggestion_id], set_=values))
+
+
+DEPUTY_FIELDS = ("name", "level", "delegation", "phone", "email")
+
+
+def upsert_deputy(tx, deputy: dict) -> None:
+    """The roster's projection (station.deputy_* events): a deputy as the event, or the station
+    service's get_deputies, gives them. The units of an assignment read the lead deputy's contact
+    details in it for 面商 (views.get)."""
+    values = {"id": deputy["deputy_id"], **{f: deputy.get(f) for f in DEPUTY_FIELDS},
+              "active": deputy.get("active", True)}
+    stmt = pg_insert(DeputyContact).values(**values)
+    tx.execute(stmt.on_conflict_do_update(index_elements=[DeputyContact.id], set_=values))
+
+
+def deputy_contact(deputy_id: int, row: DeputyContact | dict | None) -> dict:
+    """A deputy's contact as answers show it: id, name, phone, e-mail (null where the roster has
+    none); ``known`` false while the roster's event has not arrived."""
+    if isinstance(row, DeputyContact):
+        row = {"deputy_id": row.id, **{f: getattr(row, f) for f in DEPUTY_FIELDS}, "active": row.active}
+    row = row or {}
+    return {"id": deputy_id, **{f: row.get(f) for f in DEPUTY_FIELDS}, "active": row.get("active"),
+            "known": bool(row)}
 
 
 def record_precedent(tx, a: Assignment, source: str, at) -> None:

@@ -1,13 +1,17 @@
 """Read side of the assignment service (a unit sees only its own assignments), and the answers
 every entrypoint gives: rows as dicts."""
+import base64
+
 from sqlalchemy import exists, func, select
 
 from services.assignment import domain
-from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Contact, Dispute, Extension, Reply,
-                                        Reroute, SuggestionFacts, Supervision, Unit, Urging)
+from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Contact, DeputyContact, Dispute,
+                                        Extension, Reply, ReplyAttachment, Reroute, SuggestionFacts, Supervision, Unit,
+                                        Urging)
 from services.assignment.rules import Rules
-from services.assignment.store import hidden, load
+from services.assignment.store import deputy_contact, hidden, load
 from services.common.clock import now
+from services.common.errors import NotFound
 
 
 def _iso(t):
@@ -91,6 +95,9 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
     facts = session.get(SuggestionFacts, a.suggestion_id)
     result.update(number=facts.number_label if facts else None, title=facts.title if facts else None,
                   category=facts.category if facts else None)
+    # for 面商: whoever may read the assignment (staff, a unit while it is on it: visible above)
+    lead = facts.lead_deputy_id if facts else None
+    result["lead_deputy"] = deputy_contact(lead, session.get(DeputyContact, lead)) if lead else None
     places = list(_rows(session, AssignmentUnit, a.id, AssignmentUnit.is_lead.desc()))
     names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_([p.unit_id for p in places]))).all())
     open_disputes = {d.unit_id for d in _rows(session, Dispute, a.id) if d.resolved_at is None}
@@ -99,6 +106,9 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
                         "signed": p.signed_at is not None, "signed_at": _iso(p.signed_at),
                         "disputed": p.unit_id in open_disputes} for p in places]
     replies = [reply_dict(r) for r in _rows(session, Reply, a.id)]
+    files = _files_by_reply(session, a.id)
+    for r in replies:
+        r["attachments"] = files.get(r["id"], [])
     result["replies"] = replies
     result["contacts"] = [contact_dict(c) for c in _rows(session, Contact, a.id)]
     result["opinions"] = [opinion_dict(o) for o in _rows(session, CoOpinion, a.id)]
@@ -115,6 +125,47 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
     result["co_opinion_due_at"] = _iso(domain.co_opinion_due(routed, rules.deadlines, rules.zone))
     result["days_late"] = domain.days_late(a.due_at, at) if result["overdue"] else 0
     return result
+
+
+def file_dict(f: ReplyAttachment) -> dict:
+    return {"id": f.id, "assignment_id": f.assignment_id, "reply_id": f.reply_id, "unit_id": f.unit_id,
+            "filename": f.filename, "media_type": f.media_type, "size": f.size, "sha256": f.sha256,
+            "uploaded_by": f.uploaded_by, "uploaded_at": f.uploaded_at.isoformat()}
+
+
+def _files_by_reply(session, assignment_id: int) -> dict[int, list[dict]]:
+    result: dict[int, list[dict]] = {}
+    for f in _rows(session, ReplyAttachment, assignment_id):
+        result.setdefault(f.reply_id, []).append(file_dict(f))
+    return result
+
+
+def _files_readable(session, actor: dict, a: Assignment) -> bool:
+    units = list(session.scalars(select(AssignmentUnit.unit_id).where(AssignmentUnit.assignment_id == a.id)))
+    facts = session.get(SuggestionFacts, a.suggestion_id)
+    return domain.reply_files_visible_to(actor, units, facts.lead_deputy_id if facts else None,
+                                         list(facts.co_signer_ids or []) if facts else [])
+
+
+def reply_files(session, actor: dict, assignment_id: int) -> dict:
+    """Every file of the assignment's replies, for who may read them (domain.reply_files_visible_to)."""
+    a = load(session, assignment_id)
+    if not _files_readable(session, actor, a):
+        raise hidden(assignment_id)
+    items = [file_dict(f) for f in _rows(session, ReplyAttachment, a.id)]
+    return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+
+
+def reply_file(session, actor: dict, assignment_id: int, attachment_id: int) -> dict:
+    """One file of a reply with its content (base64); 404 to whoever may not read it."""
+    a = load(session, assignment_id)
+    if not _files_readable(session, actor, a):
+        raise hidden(assignment_id)
+    f = session.scalar(select(ReplyAttachment).where(ReplyAttachment.id == attachment_id,
+                                                     ReplyAttachment.assignment_id == a.id))
+    if f is None:
+        raise NotFound(f"assignment {a.id} has no attachment {attachment_id}")
+    return {**file_dict(f), "content": base64.b64encode(f.content).decode()}
 
 
 def list_(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:

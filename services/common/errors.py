@@ -43,6 +43,20 @@ class Forbidden(LianxinError):
 
 
 @deserialize_to_instance
+class UnsupportedFile(LianxinError):
+    """415: an attached file whose content is not one of the allowed types (services/common/files.py)."""
+    code = "unsupported_media_type"
+    status = 415
+
+
+@deserialize_to_instance
+class FileTooLarge(LianxinError):
+    """413: an attached file larger than ATTACHMENT_MAX_BYTES."""
+    code = "too_large"
+    status = 413
+
+
+@deserialize_to_instance
 class Unavailable(LianxinError):
     """503: a backing service did not answer in time."""
     code = "unavailable"

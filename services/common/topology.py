@@ -19,7 +19,8 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
         "station.deputy_registered", "station.deputy_updated", "station.opinion_escalated",
         "assignment.#", "evaluation.evaluated",
     ],
-    "assignment": ["suggestion.accepted", "suggestion.withdrawn", "evaluation.evaluated"],
+    "assignment": ["suggestion.accepted", "suggestion.withdrawn", "evaluation.evaluated",
+                   "station.deputy_registered", "station.deputy_updated"],
     "evaluation": ["assignment.#", "suggestion.#", "station.deputy_registered", "station.deputy_updated"],
     "station": ["suggestion.submitted", "suggestion.accepted"],
     "notify": [

@@ -1,4 +1,6 @@
-"""Pure rules of suggestions: statuses, numbering, screening, visibility."""
+"""Pure rules of suggestions: statuses, numbering, screening, visibility, disclosure."""
+from datetime import date, datetime
+
 from services.common.errors import Conflict, field_error
 from services.suggestion.schemas import PUBLISHABLE  # the statuses are the contract's (Status, PublicStatus)
 
@@ -104,6 +106,40 @@ MERGE_TARGETS = ("submitted", "accepted", "assigned", "signed", "replied", "eval
 def check_publish(status: str) -> None:
     if status not in PUBLISHABLE:
         raise Conflict(f"only an accepted suggestion can be made public (status is {status})")
+
+
+def check_until(until: date | None, today: date) -> None:
+    """A disclosure's end (its last local day) may not be before today (the office's local day)."""
+    if until is not None and until < today:
+        raise field_error("until", f"the last day of disclosure may not be before today ({today.isoformat()})")
+
+
+def disclosed(public: bool, ends_at: datetime | None, at: datetime) -> bool:
+    """Whether the public site shows a suggestion at ``at``: published, not withdrawn, not past its end."""
+    return bool(public) and (ends_at is None or at <= ends_at)
+
+
+# A lead deputy attaches photos and documents while the suggestion is still theirs to change.
+DEPUTY_ATTACHES = ("draft", "submitted")
+
+
+def check_attach(role: str | None, status: str) -> None:
+    """The lead deputy attaches while it is a draft or submitted; the office at any time (paper
+    brought in, or on the deputy's behalf)."""
+    if role == "deputy" and status not in DEPUTY_ATTACHES:
+        raise Conflict(f"files can be attached only to a draft or a submitted suggestion (status is {status})")
+
+
+def files_visible_to(actor: dict, lead_deputy_id: int, co_signer_ids: list[int], status: str,
+                     unit_ids: list[int] = ()) -> bool:
+    """Who may see a suggestion's attached files: who may see the suggestion, except through its
+    disclosure: photos and documents are never public (they are not reviewed for personal data)."""
+    return visible_to(actor, lead_deputy_id, co_signer_ids, False, status, unit_ids)
+
+
+def check_unpublish(public: bool) -> None:
+    if not public:
+        raise Conflict("only a published suggestion can be withdrawn from disclosure")
 
 
 def check_merge(source_id: int, source_session: str, target_id: int, target_session: str,

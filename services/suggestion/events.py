@@ -57,6 +57,11 @@ class Published(SuggestionEvent):
     event_type = "suggestion.published"
 
 
+class Unpublished(SuggestionEvent):
+    """The office withdrew the disclosure (撤回公开); ``reason`` says why."""
+    event_type = "suggestion.unpublished"
+
+
 # the screening decision's resulting status -> its event
 SCREENED = {"accepted": Accepted, "returned": Returned, "merged": Merged, "converted_letter": Converted,
             "converted_reference": Converted}

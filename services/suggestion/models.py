@@ -1,7 +1,8 @@
 """Tables of the suggestion service (database lianxin_suggestion)."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        func)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +57,14 @@ class Suggestion(Base):
     # title and body as published, reviewed by the office (redaction.py); the originals stay for staff
     public_title: Mapped[str | None] = mapped_column(String(200))
     public_body: Mapped[str | None] = mapped_column(Text)
+    # disclosure's end (`until`): its last local day as given, and the instant that day ends in the
+    # office's zone, which reads compare with (None: no end)
+    public_until: Mapped[date | None] = mapped_column(Date)
+    public_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the latest withdrawal of the disclosure (撤回公开): who, when, why (the timeline keeps every one)
+    unpublished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    unpublished_by: Mapped[str | None] = mapped_column(String(100))
+    unpublish_reason: Mapped[str | None] = mapped_column(Text)
     # summary of the current assignment, projected from assignment events
     assignment: Mapped[dict | None] = mapped_column(JSONB)
     lead_unit_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -117,6 +126,21 @@ class ReplyEntry(Base):
     public_content: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), unique=True)
+
+
+class Attachment(Base):
+    """A photo or document attached to a suggestion (issue 15): the file itself is kept here, in the
+    service's database, never on a process's disk (services/common/files.py)."""
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only to download it
+    uploaded_by: Mapped[str | None] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class UnitName(Base):

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from nameko.extensions import DependencyProvider
 
+from services.common.files import DEFAULT_MAX_BYTES
 from services.common.localtime import zone, zone_from
 from services.suggestion import domain, taxonomy
 
@@ -23,6 +24,7 @@ class Rules:
 
     def number_series(self, kind: str) -> tuple[str, str]:
         return domain.number_series(kind, self.numbering, self.number_prefixes)
+    attachment_max_bytes: int = DEFAULT_MAX_BYTES  # ATTACHMENT_MAX_BYTES: a bigger file is a 413
 
 
 def rules_from(config: dict) -> Rules:
@@ -31,7 +33,8 @@ def rules_from(config: dict) -> Rules:
                 for kind, default in defaults.items()}
     return Rules(categories=taxonomy.load(config.get("CATEGORIES_FILE") or taxonomy.DEFAULT_FILE),
                  zone=zone_from(config), numbering=str(config.get("NUMBERING") or "single"),
-                 number_prefixes=prefixes)
+                 number_prefixes=prefixes,
+                 attachment_max_bytes=int(config.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES))
 
 
 class SuggestionRules(DependencyProvider):

@@ -1,4 +1,5 @@
 """Request models of the suggestion service (its events are in events.py)."""
+from datetime import date
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -85,6 +86,16 @@ class PublishIn(BaseModel):
     redact: bool = Field(True, description="mask phone and ID numbers, bank cards, e-mail and house numbers "
                                            "in every part not given in texts (false: publish them as written)")
     texts: PublicationTexts | None = None
+    until: date | None = Field(None, description="the last day (the office's local day) the public site shows it; "
+                                                 "not before today. Publishing again replaces it (absent: no end)",
+                               examples=["2026-12-31"])
+
+
+class UnpublishIn(BaseModel):
+    """Withdrawing a disclosure (撤回公开): the reason is kept, with who and when."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=2000, examples=["涉及个人隐私，撤回公开"])
 
 
 class ScreeningIn(BaseModel):

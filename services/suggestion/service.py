@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
-from services.suggestion import batch, catalog, commands, publication, roster, scheme_admin, screening, views
+from services.suggestion import attachments, batch, catalog, commands, publication, roster, scheme_admin, screening, views
 from services.suggestion.consumers import make_handlers
 from services.suggestion.models import Suggestion, UnitName
 from services.suggestion.rules import SuggestionRules
@@ -78,7 +78,25 @@ class SuggestionService(ServiceBase):
     @rpc
     def publish(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
-            return self._answer(tx, publication.publish(tx, actor, suggestion_id, data))
+            return self._answer(tx, publication.publish(tx, actor, suggestion_id, data, self.rules.zone))
+
+    @rpc
+    def unpublish(self, actor, suggestion_id, data):
+        with self.db.transaction() as tx:
+            return self._answer(tx, publication.unpublish(tx, actor, suggestion_id, data))
+
+    @rpc(idempotent=True)
+    def attach(self, actor, suggestion_id, filename, content_b64):
+        """A photo or document attached (the file in base64, at most ATTACHMENT_MAX_BYTES)."""
+        with self.db.transaction() as tx:
+            row = attachments.attach(tx, actor, suggestion_id, filename, base64.b64decode(content_b64), self.rules)
+            return views.attachment_dict(row)
+
+    @rpc
+    def attachment(self, actor, suggestion_id, attachment_id):
+        """An attached file with its content in base64."""
+        with self.db.read() as session:
+            return views.download(session, actor, suggestion_id, attachment_id)
 
     @rpc
     def publication(self, actor, suggestion_id):

@@ -24,7 +24,8 @@ def load_own(tx, actor: dict, suggestion_id: int) -> Suggestion:
     """The suggestion, locked, if the caller is its lead deputy (or staff acting for them)."""
     s = load(tx, suggestion_id, lock=True)
     if actor.get("role") == "deputy" and actor.get("deputy_id") != s.lead_deputy_id:
-        visible = domain.visible_to(actor, s.lead_deputy_id, co_signer_ids(tx, s.id), s.public, s.status)
+        shown = domain.disclosed(s.public, s.public_ends_at, now())
+        visible = domain.visible_to(actor, s.lead_deputy_id, co_signer_ids(tx, s.id), shown, s.status)
         if not visible:
             raise not_found("suggestion", suggestion_id)
         raise Forbidden("only the lead deputy may do this")

@@ -1,11 +1,13 @@
 """Read side of the suggestion service: what the API shows."""
+import base64
+
 from sqlalchemy import and_, false, func, or_, select, text
 
 from services.common.clock import now
 from services.common.store import not_found
 from services.common.like import ESCAPE, contains_pattern
 from services.suggestion import domain
-from services.suggestion.models import CoSigner, ReplyEntry, Suggestion, TimelineEntry
+from services.suggestion.models import Attachment, CoSigner, ReplyEntry, Suggestion, TimelineEntry
 from services.suggestion.redaction import redact, shown
 from services.suggestion.roster import names_of
 from services.suggestion.schemes import Catalog
@@ -20,6 +22,24 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+def shown_publicly(s: Suggestion) -> bool:
+    """Published, not withdrawn and not past its end date: what the public site shows now."""
+    return domain.disclosed(s.public, s.public_ends_at, now())
+
+
+def disclosed_now():
+    """The SQL condition of shown_publicly."""
+    return and_(Suggestion.public.is_(True),
+                or_(Suggestion.public_ends_at.is_(None), Suggestion.public_ends_at >= now()))
+
+
+def disclosure(s: Suggestion) -> dict:
+    """The disclosure's end date and its latest withdrawal (every step is in the timeline)."""
+    return {"public_until": s.public_until.isoformat() if s.public_until else None,
+            "unpublished_at": _iso(s.unpublished_at), "unpublished_by": s.unpublished_by,
+            "unpublish_reason": s.unpublish_reason}
+
+
 def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog) -> dict:
     return {
         "id": s.id, "number": domain.number_label(s.number, s.number_prefix), "seq": s.number,
@@ -27,12 +47,12 @@ def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog) -> dict:
         "title": s.title, "body": s.body, "category": s.category,
         "category_name": categories.name(s.session, s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
-        "public": s.public, "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
+        "public": shown_publicly(s), "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
         "conversion_reason": s.conversion_reason, "merged_into_id": s.merged_into_id,
         "station_opinion_id": s.station_opinion_id,
         "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s),
         "created_at": _iso(s.created_at), "submitted_at": _iso(s.submitted_at),
-        "published_at": _iso(s.published_at),
+        "published_at": _iso(s.published_at), **disclosure(s),
     }
 
 
@@ -74,19 +94,46 @@ def replies(session, suggestion_ids: list[int], public: bool = False) -> dict[in
 def get(session, actor: dict, suggestion_id: int, categories: Catalog) -> dict:
     s = session.get(Suggestion, suggestion_id)
     co = co_signers_of(session, [suggestion_id])[suggestion_id] if s else []
-    if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, s.public, s.status, handling_units(s)):
+    if s is None or not domain.visible_to(actor, s.lead_deputy_id, co, shown_publicly(s), s.status,
+                                           handling_units(s)):
         raise not_found("suggestion", suggestion_id)
     result = to_dict(s, co, categories)
     result["timeline"] = timeline(session, suggestion_id)
     result["replies"] = replies(session, [suggestion_id])[suggestion_id]
     result["merged_from_ids"] = list(session.scalars(
         select(Suggestion.id).where(Suggestion.merged_into_id == s.id).order_by(Suggestion.id)))
+    files_shown = domain.files_visible_to(actor, s.lead_deputy_id, co, s.status, handling_units(s))
+    result["attachments"] = attachments(session, s.id) if files_shown else []
     names = names_of(session, [s.lead_deputy_id, *co])
     result["lead_deputy_name"] = names.get(s.lead_deputy_id)
     result["co_signer_names"] = [names.get(d) for d in co]
     if actor.get("role") in STAFF and s.status == "submitted":
         result["similar"] = similar(session, s)  # the hint shown at screening
     return result
+
+
+def attachment_dict(a: Attachment) -> dict:
+    return {"id": a.id, "suggestion_id": a.suggestion_id, "filename": a.filename, "media_type": a.media_type,
+            "size": a.size, "sha256": a.sha256, "uploaded_by": a.uploaded_by, "uploaded_at": a.uploaded_at.isoformat()}
+
+
+def attachments(session, suggestion_id: int) -> list[dict]:
+    return [attachment_dict(a) for a in session.scalars(
+        select(Attachment).where(Attachment.suggestion_id == suggestion_id).order_by(Attachment.id))]
+
+
+def download(session, actor: dict, suggestion_id: int, attachment_id: int) -> dict:
+    """One attached file with its content (base64), for who may see the suggestion's files
+    (domain.files_visible_to); to anyone else it does not exist (404)."""
+    s = session.get(Suggestion, suggestion_id)
+    co = co_signers_of(session, [suggestion_id])[suggestion_id] if s else []
+    if s is None or not domain.files_visible_to(actor, s.lead_deputy_id, co, s.status, handling_units(s)):
+        raise not_found("suggestion", suggestion_id)
+    a = session.scalar(select(Attachment).where(Attachment.id == attachment_id,
+                                                Attachment.suggestion_id == suggestion_id))
+    if a is None:
+        raise not_found("attachment", attachment_id)
+    return {**attachment_dict(a), "content": base64.b64encode(a.content).decode()}
 
 
 def similar(tx, s: Suggestion, limit: int = 5) -> list[dict]:
@@ -140,11 +187,11 @@ def scope(query, actor: dict, filters: dict):
         cosigned = select(CoSigner.suggestion_id).where(CoSigner.deputy_id == me)
         mine = or_(Suggestion.lead_deputy_id == me,
                    and_(Suggestion.id.in_(cosigned), Suggestion.status != "draft"))
-        return query.where(or_(mine, and_(Suggestion.public.is_(True), Suggestion.status != "draft")))
+        return query.where(or_(mine, and_(disclosed_now(), Suggestion.status != "draft")))
     if role in STAFF:
         # drafts are the deputies' own work in progress: listed only when asked for
         return query if filters.get("status") == "draft" else query.where(Suggestion.status != "draft")
-    public = and_(Suggestion.public.is_(True), Suggestion.status != "draft")
+    public = and_(disclosed_now(), Suggestion.status != "draft")
     if role == "unit" and actor.get("unit_id") is not None:  # and what it handles (domain.visible_to)
         me = actor["unit_id"]
         return query.where(or_(public, Suggestion.lead_unit_id == me, Suggestion.co_unit_ids.contains([me])))
@@ -220,7 +267,8 @@ def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: Ca
             "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body),
             "category": s.category, "category_name": categories.name(s.session, s.category), "kind": s.kind,
             "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
-            "published_at": _iso(s.published_at), "replies": replies_}
+            "published_at": _iso(s.published_at), "public_until": disclosure(s)["public_until"],
+            "replies": replies_}
 
 
 def public_list(session, filters: dict, limit: int, offset: int, categories: Catalog) -> dict:
@@ -238,7 +286,7 @@ def public_list(session, filters: dict, limit: int, offset: int, categories: Cat
 
 def public_get(session, suggestion_id: int, categories: Catalog) -> dict:
     s = session.get(Suggestion, suggestion_id)
-    if s is None or not s.public or s.status not in domain.PUBLISHABLE:
+    if s is None or not shown_publicly(s) or s.status not in domain.PUBLISHABLE:
         raise not_found("suggestion", suggestion_id)
     return public_dict(s, names_of(session, [s.lead_deputy_id]), replies(session, [s.id], public=True)[s.id],
                        categories)

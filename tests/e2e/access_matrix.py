@@ -20,6 +20,8 @@ SIGNED_IN = STAFF | {"deputy", "unit", "station"}
 EVERYONE = SIGNED_IN | {"public"}
 ROLES = ("admin", "office", "leader", "deputy", "unit", "station", "public")
 EIGHT = dict.fromkeys(("site", "sign", "staff", "rules", "funds", "activities", "records", "results"), True)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # an attached photo (told by its content)
+PDF = b"%PDF-1.4\n" + b"\x00" * 64 + b"\n%%EOF\n"  # a reply's signed letter
 CSV = "标题,内容,类别,类型,届次,领衔代表,联名代表,来源\n关于某事的建议,内容,天文,大会,十六届三次,1,,调研\n".encode()
 
 
@@ -86,6 +88,38 @@ def fresh_draft(world, role):
 
 def fresh_accepted(world, role):
     return {"suggestion_id": world.accepted()}
+
+
+def s1_photo(world, role):
+    """A photo attached to s1 (once, by the office)."""
+    if "s1_photo" not in world.ids:
+        world.ids["s1_photo"] = world.api.post(f"/suggestions/{world.ids['suggestion_id']}/attachments",
+                                               world.tokens["office"], files={"file": ("现场.png", PNG)},
+                                               expect=201).json()["id"]
+    return world.ids["s1_photo"]
+
+
+def a1_reply(world, role):
+    """The id of u1's reply on a1."""
+    if "a1_reply" not in world.ids:
+        detail = world.api.get(f"/assignments/{world.ids['assignment_id']}", world.tokens["office"], expect=200)
+        world.ids["a1_reply"] = detail.json()["replies"][0]["id"]
+    return world.ids["a1_reply"]
+
+
+def a1_letter(world, role):
+    """The signed letter of u1's reply on a1 (once, by the office)."""
+    if "a1_letter" not in world.ids:
+        world.ids["a1_letter"] = world.api.post(
+            f"/assignments/{world.ids['assignment_id']}/replies/{a1_reply(world, role)}/attachments",
+            world.tokens["office"], files={"file": ("答复函.pdf", PDF)}, expect=201).json()["id"]
+    return world.ids["a1_letter"]
+
+
+def fresh_published(world, role):
+    sid = world.accepted()
+    world.api.post(f"/suggestions/{sid}/publish", world.tokens["office"], expect=200)
+    return {"suggestion_id": sid}
 
 
 def fresh_assignment(world, role):
@@ -230,6 +264,8 @@ ROWS: list[Row] = [
         others=(other("deputy", suggestion_id="s2"),
                 other("deputy", 403, caller="deputy2", suggestion_id="suggestion_id"))),
     Row("POST", S + "/publish", roles("office"), ids={"suggestion_id": "s3"}),
+    Row("POST", S + "/unpublish", roles("office"), ids={"suggestion_id": "s3"}, fresh=fresh_published,
+        body={"reason": "涉及个人隐私"}, note="not in API.md: withdrawing a disclosure (issue 15), by whoever publishes"),
     Row("GET", S + "/publication", roles("office"), ids={"suggestion_id": "s3"},
         note="not in API.md: the review of what publish would show (issue 13), for whoever publishes"),
     Row("GET", V + "/public/suggestions", EVERYONE, note="API.md: public; a token does not take it away"),
@@ -238,6 +274,16 @@ ROWS: list[Row] = [
         others=tuple(other(r, suggestion_id="s2") for r in ("public", "office"))),
     Row("POST", V + "/suggestions/import", roles("office"), files=lambda world: {"file": ("batch.csv", CSV)}),
     Row("GET", V + "/suggestions/export.xlsx", STAFF),
+    Row("POST", S + "/attachments", roles("deputy", "office"), fresh=fresh_submitted,
+        files=lambda world: {"file": ("现场.png", PNG)},
+        note="not in API.md (issue 15): the lead deputy while draft or submitted, the office at any time; "
+             "another's suggestion is 404, a co-signer 403",
+        others=(other("deputy", suggestion_id="s2"), other("deputy", 403, caller="deputy2",
+                                                            suggestion_id="suggestion_id"))),
+    Row("GET", S + "/attachments/{attachment_id}", STAFF | {"deputy", "unit"}, ids={"attachment_id": s1_photo},
+        note="not in API.md (issue 15): who sees the suggestion (its deputies, the units handling it, staff), "
+             "never through its disclosure (a deputy or unit who sees it only as published: 404)",
+        others=(other("deputy", caller="deputy3"), other("unit", caller="unit3"))),
 
     # ---- assignment -------------------------------------------------------------------
     Row("GET", S + "/routing", roles("office"), ids={"suggestion_id": "s4"}),
@@ -274,6 +320,17 @@ ROWS: list[Row] = [
     Row("POST", A + "/reply", roles("unit"), ids={"assignment_id": "a3"}, body=lambda world, role: world.reply_body(),
         note="the lead unit; a co-unit is told 409 (tests/e2e/test_assignment.py)",
         others=(other("unit", assignment_id="a2"),)),
+    Row("POST", A + "/replies/{reply_id}/attachments", roles("unit", "office"), ids={"reply_id": a1_reply},
+        files=lambda world: {"file": ("答复函.pdf", PDF)},
+        note="not in API.md (issue 15): the unit that gave the reply, or the office (the paper letter); the "
+             "co-unit is 403, a unit not on the assignment 404",
+        others=(other("unit", 403, caller="unit2"), other("unit", caller="unit3"))),
+    Row("GET", A + "/attachments", STAFF | {"unit", "deputy"},
+        note="not in API.md (issue 15): a reply's files, for staff, the units on it and the suggestion's deputies",
+        others=(other("unit", caller="unit3"), other("deputy", caller="deputy3"))),
+    Row("GET", A + "/attachments/{attachment_id}", STAFF | {"unit", "deputy"}, ids={"attachment_id": a1_letter},
+        note="not in API.md (issue 15): as the list; never public",
+        others=(other("unit", caller="unit3"), other("deputy", caller="deputy3"))),
     Row("POST", A + "/follow-up", roles("unit"), body={"content": "已修复完毕。", "signed_by": "王主任"},
         note="not in API.md: the lead unit's follow-up reply to its B-class reply",
         others=(other("unit", assignment_id="a2"),)),

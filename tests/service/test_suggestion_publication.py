@@ -1,15 +1,18 @@
 """Publishing with personal data masked: preview, publish (masked or reviewed texts), the public
 list, on real PostgreSQL and RabbitMQ (issue 13: a phone number typed into a reply was published)."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 
-from services.common.errors import ValidationFailed
-from tests.service.helpers import envelope, publish, wait_for
+from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.localtime import zone
+from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
 from tests.service.test_suggestion_intake import OFFICE, submit
 from tests.service.test_suggestion_reads import assign
 
 REPLY = "已安排专人上门。联系人王科长，手机13812345678；反映人身份证号110105194912310021，住建设路12号3栋2单元501室。"
+ZONE = zone()
 MASKED = "已安排专人上门。联系人王科长，手机138****5678；反映人身份证号11010519491231****，住建设路**号*栋*单元***室。"
 
 
@@ -76,3 +79,66 @@ def test_the_office_may_publish_its_own_reviewed_texts(rpc, answered):
     assert public_item(rpc, answered["id"])["replies"][0]["content"] == REPLY
     timeline = [t["type"] for t in rpc.suggestion.get(OFFICE, answered["id"])["timeline"]]
     assert timeline.count("published") == 1
+
+
+def local_today():
+    return datetime.now(ZONE).date()
+
+
+def test_publish_until_ends_the_disclosure_after_that_local_day(rpc, db, answered):
+    with pytest.raises(ValidationFailed) as err:
+        rpc.suggestion.publish(OFFICE, answered["id"], {"until": (local_today() - timedelta(days=1)).isoformat()})
+    assert err.value.details[0]["field"] == "until"
+    assert rpc.suggestion.public_list({})["items"] == []
+
+    until = local_today() + timedelta(days=30)
+    answer = rpc.suggestion.publish(OFFICE, answered["id"], {"until": until.isoformat()})
+    assert (answer["public"], answer["public_until"]) == (True, until.isoformat())
+    assert public_item(rpc, answered["id"])["public_until"] == until.isoformat()
+    ends = scalar(db("suggestion"), "SELECT public_ends_at FROM suggestions WHERE id = :id", {"id": answered["id"]})
+    assert ends.astimezone(ZONE).replace(tzinfo=None) == datetime.combine(until, time(23, 59, 59))
+
+    # its last day has ended (as if 31 days had passed): gone from the public list and item
+    with db("suggestion").begin() as conn:
+        conn.execute(text("UPDATE suggestions SET public_ends_at = now() - interval '1 second' WHERE id = :id"),
+                     {"id": answered["id"]})
+    assert rpc.suggestion.public_list({})["items"] == []
+    with pytest.raises(NotFound):
+        rpc.suggestion.public_get(answered["id"])
+    assert rpc.suggestion.get(OFFICE, answered["id"])["public"] is False
+    with pytest.raises(NotFound):  # a deputy who neither leads nor co-signs no longer sees it
+        rpc.suggestion.get({"role": "deputy", "deputy_id": 999, "sub": "deputy-999"}, answered["id"])
+
+    # published again (no end this time): shown again, a second "published" step
+    assert rpc.suggestion.publish(OFFICE, answered["id"], {})["public_until"] is None
+    assert public_item(rpc, answered["id"])["public_until"] is None
+    steps = [t for t in rpc.suggestion.get(OFFICE, answered["id"])["timeline"] if t["type"] == "published"]
+    assert [t["note"] for t in steps] == [f"公开（至{until.year}年{until.month}月{until.day}日）", "公开"]
+
+
+def test_withdrawing_a_disclosure_keeps_the_reason_who_and_when(rpc, amqp, answered):
+    with pytest.raises(Conflict):
+        rpc.suggestion.unpublish(OFFICE, answered["id"], {"reason": "尚未公开"})
+    rpc.suggestion.publish(OFFICE, answered["id"], {})
+    with pytest.raises(ValidationFailed) as err:
+        rpc.suggestion.unpublish(OFFICE, answered["id"], {"reason": "  "})
+    assert err.value.details[0]["field"] == "reason"
+    assert public_item(rpc, answered["id"])  # still shown: nothing was withdrawn
+
+    listener = EventListener(amqp, "suggestion.unpublished")
+    answer = rpc.suggestion.unpublish(OFFICE, answered["id"], {"reason": "涉及个人隐私"})
+    assert (answer["public"], answer["unpublish_reason"], answer["unpublished_by"]) == (False, "涉及个人隐私", "office-1")
+    assert answer["unpublished_at"] is not None
+    [event] = listener.wait("suggestion.unpublished")
+    assert event["payload"]["reason"] == "涉及个人隐私"
+    assert rpc.suggestion.public_list({})["items"] == []
+    with pytest.raises(NotFound):
+        rpc.suggestion.public_get(answered["id"])
+    with pytest.raises(Conflict):  # withdrawn already
+        rpc.suggestion.unpublish(OFFICE, answered["id"], {"reason": "再撤一次"})
+
+    rpc.suggestion.publish(OFFICE, answered["id"], {})  # published again: shown again, the history kept
+    assert public_item(rpc, answered["id"])
+    steps = [(t["type"], t["note"]) for t in rpc.suggestion.get(OFFICE, answered["id"])["timeline"]
+             if t["type"] in ("published", "unpublished")]
+    assert steps == [("published", "公开"), ("unpublished", "撤回公开：涉及个人隐私"), ("published", "公开")]

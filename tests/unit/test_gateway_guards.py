@@ -84,6 +84,15 @@ def test_the_import_route_has_its_own_larger_limit():
     assert guards.body_limit(True, limit) > 10 * 1024 * 1024 > guards.body_limit(False, limit)
 
 
+def test_the_upload_limit_follows_attachment_max_bytes_but_never_below_the_imports():
+    framing = guards.UPLOAD_MAX_BYTES - guards.UPLOAD_FILE_BYTES
+    assert guards.body_limit(True, 1000, 20 * 1024 * 1024) == 20 * 1024 * 1024 + framing
+    assert guards.body_limit(True, 1000, 1024) == guards.UPLOAD_MAX_BYTES  # the import keeps its 10 MB
+    assert guards.body_limit(False, 1000, 20 * 1024 * 1024) == 1000
+    assert settings_from({"MAX_UPLOAD_BYTES": "2048"}).max_upload_bytes == 2048
+    assert settings_from({}).max_upload_bytes == 10 * 1024 * 1024
+
+
 # media type
 
 @pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",

@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # the use-case modules of each service: they take helpers from store.py and answers from views.py,
 # never from one another
 USE_CASES = {
-    "assignment": {"commands", "handling", "oversight", "units", "deadlines"},
+    "assignment": {"commands", "handling", "oversight", "units", "deadlines", "attachments"},
     "evaluation": {"commands", "satisfaction", "assessment"},
     "station": {"registry", "roster", "activities", "opinions", "intake"},
     # batch.py is not one of them: like a consumer, it composes use cases (commands.submit per imported row)
-    "suggestion": {"commands", "screening", "publication", "scheme_admin"},
+    "suggestion": {"commands", "screening", "publication", "scheme_admin", "attachments"},
     "notify": {"commands", "dispatcher", "digest", "deliveries"},
 }
 SHAPED = sorted(USE_CASES)

@@ -1,5 +1,6 @@
 """Pure rules of suggestions: numbering, screening, visibility, status from events."""
 from typing import get_args
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -224,3 +225,26 @@ def test_only_a_draft_is_submitted_again():
 def test_draft_title_from_an_opinion_is_a_valid_title(suggested, content, expected):
     title = domain.draft_title(suggested, content)
     assert title == expected and 5 <= len(title) <= 100
+
+
+def test_a_disclosure_ends_when_its_last_day_ends():
+    ends = datetime(2026, 12, 31, 15, 59, 59, tzinfo=timezone.utc)  # 23:59:59 of the 31st in Beijing
+    assert domain.disclosed(True, None, ends + timedelta(days=3650))
+    assert domain.disclosed(True, ends, ends)
+    assert not domain.disclosed(True, ends, ends + timedelta(seconds=1))
+    assert not domain.disclosed(False, None, ends)  # withdrawn, or never published
+
+
+def test_a_disclosure_may_not_end_before_today():
+    today = date(2026, 11, 30)
+    domain.check_until(None, today)
+    domain.check_until(today, today)  # the last day may be today
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_until(today - timedelta(days=1), today)
+    assert err.value.details[0]["field"] == "until"
+
+
+def test_only_a_published_suggestion_is_withdrawn_from_disclosure():
+    domain.check_unpublish(True)
+    with pytest.raises(Conflict):
+        domain.check_unpublish(False)
