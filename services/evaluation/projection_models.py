@@ -7,7 +7,7 @@ units, deputies, suggestion_facts, and the counters rate_cells. The service's ow
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, func, text
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.evaluation.base import Base
@@ -54,6 +54,7 @@ class AssignmentFacts(Base):
     # key supervision (重点督办), from assignment.supervision_set
     supervised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     leader: Mapped[str | None] = mapped_column(String(100))
+    leaders: Mapped[list[str] | None] = mapped_column(ARRAY(String(100)))  # the supervising leaders' subs
     committee: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (
