@@ -79,14 +79,16 @@ def urge(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
     terms = {p.unit_id: (p, *unit_terms(tx, a, p, rules)) for p in places}
     targets = domain.urge_targets(mode_of(a), a.lead_unit_id,
                                   [(u, t[3] in domain.HANDLING) for u, t in terms.items()], form.unit_id)
-    if mode_of(a) == "lead":
+    separate = mode_of(a) == "separate"
+    if not separate:
         domain.check_urge(a.state)  # nothing to urge once the lead unit has replied (co-units included)
     at = now()
     done = []
     for unit_id in targets:
         place, role, due, state = terms[unit_id]
-        domain.check_urge(state)
-        late = domain.days_late(due, at, rules.zone)
+        if separate:
+            domain.check_urge(state)  # that unit's own handling
+        late = domain.days_late(due, at, rules.zone) if state in domain.HANDLING else 0
         text = letter_text(tx, a, at, rules, form.note, place) if form.method == "letter" else None
         u = Urging(assignment_id=a.id, unit_id=unit_id, method=form.method, note=form.note, days_late=late,
                    letter=text, actor=actor.get("sub"), at=at)
