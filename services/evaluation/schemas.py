@@ -6,6 +6,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.common.schemas import Id, Kind, Level
 
 Choice = Literal["satisfied", "basic", "dissatisfied"]
+# a 民主测评 ballot's choice: a rating, or abstain (弃权), counted apart from the votes the rates divide by
+BallotChoice = Literal["satisfied", "basic", "dissatisfied", "abstain"]
+# what a satisfaction test is of: the government's handling report as a whole (and any units listed), or units
+TestSubject = Literal["report", "units"]
 
 
 class Strict(BaseModel):
@@ -19,13 +23,14 @@ class RatingIn(Strict):
 
 class TestIn(Strict):
     title: str = Field(min_length=1, max_length=200)
-    unit_ids: list[Id] = Field(min_length=1, max_length=1000)
+    subject: TestSubject = "units"
+    unit_ids: list[Id] = Field(default_factory=list, max_length=1000)  # at least one for "units" (domain)
     voter_count: int = Field(ge=1, le=100000)
 
 
 class VoteIn(Strict):
-    unit_id: Id
-    choice: Choice
+    unit_id: Id | None = None  # None (or absent): the vote on the report as a whole (a "report" test)
+    choice: BallotChoice
 
 
 class BallotIn(Strict):

@@ -15,9 +15,10 @@ def rating_dict(r: Rating) -> dict:
 
 def satisfaction_test_dict(t: SatisfactionTest, names: dict | None = None) -> dict:
     names = names or {}
-    return {"id": t.id, "title": t.title, "unit_ids": t.unit_ids,
+    return {"id": t.id, "title": t.title, "subject": t.subject or "units", "unit_ids": t.unit_ids,
             "units": [{"unit_id": u, "unit_name": names.get(u)} for u in t.unit_ids],
             "voter_count": t.voter_count, "ballots": t.ballots, "status": t.status, "tallies": t.tallies,
+            "report": t.report_tally,
             "created_at": t.created_at.isoformat(),
             "closed_at": t.closed_at.isoformat() if t.closed_at else None}
 
