@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from gateway.answers.common import Answer, SupervisionFilters, absent
+from gateway.answers.common import Answer, SupervisionFilters, absent, page_of
 from services.common.schemas import Kind, Level
 from services.evaluation.schemas import BallotChoice, TestSubject
 from services.evaluation.schemas import Choice as Satisfaction
@@ -100,14 +100,15 @@ class AssessmentScoreAnswer(Answer):
 
 
 class AssessmentItem(Answer):
-    """A sampled suggestion with its reply, rating and scores so far."""
+    """A sampled suggestion with its reply, rating, each assessor's score so far and their summary."""
     suggestion_id: int
     number: str | None
     title: str | None
     lead_unit_id: int | None
     result_class: str | None
     satisfaction: Satisfaction | None
-    summary: ScoreSummary
+    scores: list[AssessmentScoreAnswer] = Field(description="each assessor's score of this item")
+    summary: ScoreSummary = Field(description="count, mean, min and max of this item's scores")
 
 
 class AssessmentAnswer(Answer):
@@ -118,11 +119,15 @@ class AssessmentAnswer(Answer):
     population: int = Field(description="replied suggestions sampled from")
     sample_size: int
     requested: int = absent("the sample size asked for (in the creating answer only)")
+    assessors: list[str] = Field(description="the assessors named on it (subs of assessor tokens)")
     suggestion_ids: list[int]
     items: list[AssessmentItem]
     scores: list[AssessmentScoreAnswer]
     summary: ScoreSummary
     created_at: datetime
+
+
+AssessmentPage = page_of(AssessmentAnswer, "AssessmentPage")
 
 
 class ResultClassCounts(Answer):

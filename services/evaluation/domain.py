@@ -157,3 +157,25 @@ def summary(scores: list[int]) -> dict:
         return {"count": 0, "mean": None, "min": None, "max": None}
     return {"count": len(scores), "mean": round(sum(scores) / len(scores), 2), "min": min(scores),
             "max": max(scores)}
+
+
+STAFF = ("office", "leader", "admin")
+
+
+def check_assessors(subs: list[str]) -> None:
+    from services.common.errors import field_error
+
+    if len(set(subs)) != len(subs):
+        raise field_error("assessors", "each assessor once")
+
+
+def may_see_assessment(actor: dict, assessors: list[str]) -> bool:
+    """Staff see every assessment; an assessor only those they are named on."""
+    if actor.get("role") in STAFF:
+        return True
+    return actor.get("role") == "assessor" and actor.get("sub") in (assessors or [])
+
+
+def may_score(actor: dict, assessors: list[str]) -> bool:
+    """An assessor named on the assessment scores; the office records a score as before (its own sub)."""
+    return actor.get("role") == "office" or (actor.get("role") == "assessor" and actor.get("sub") in (assessors or []))

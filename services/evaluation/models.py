@@ -60,6 +60,8 @@ class Assessment(Base):
     seed: Mapped[int] = mapped_column(BigInteger)
     population: Mapped[int] = mapped_column(Integer)
     suggestion_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    # the assessors named on it (subs of assessor tokens): each scores each sampled item once
+    assessors: Mapped[list[str]] = mapped_column(ARRAY(String(100)), default=list, server_default=text("'{}'"))
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -1,5 +1,5 @@
 """Request models of the evaluation service."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,10 +38,20 @@ class BallotIn(Strict):
     voter: str | None = Field(default=None, min_length=1, max_length=100)
 
 
+# an assessor (第三方评估人员) is a person: the sub of their assessor token
+AssessorSub = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class AssessmentIn(Strict):
     sample_size: int = Field(ge=1, le=10000)
+    assessors: list[AssessorSub] = Field(default_factory=list, max_length=100)
     session: str | None = Field(default=None, min_length=1, max_length=50)
     seed: int | None = Field(default=None, ge=0, le=2**62)
+
+
+class AssessorsIn(Strict):
+    """Assessors named on an assessment later (added to those already named)."""
+    assessors: list[AssessorSub] = Field(min_length=1, max_length=100)
 
 
 class ScoreIn(Strict):

@@ -11,6 +11,7 @@ from tests.service.conftest import truncate
 
 OFFICE = {"role": "office", "sub": "office-1"}
 ASSESSOR_2 = {"role": "office", "sub": "assessor-2"}
+WANG, LI, ZHAO = ({"role": "assessor", "sub": sub} for sub in ("assessor-wang", "assessor-li", "assessor-zhao"))
 
 
 @pytest.fixture
@@ -177,3 +178,36 @@ def _count(engine, table: str) -> int:
     eventlet.sleep(0)
     with engine.connect() as conn:
         return conn.execute(text(f"select count(*) from {table}")).scalar()
+
+
+def test_several_assessors_each_score_each_item_once(start_service, rpc, amqp, evaluation_db):
+    start_service(EvaluationService)
+    for event in [replied(n, "十六届三次") for n in range(1, 6)]:
+        publish(amqp, event)
+    wait_for(lambda: _count(evaluation_db, "assignment_facts") == 5, what="replies projected")
+    a = rpc.evaluation.create_assessment(OFFICE, {"sample_size": 3, "seed": 3, "assessors": ["assessor-wang"]})
+    other = rpc.evaluation.create_assessment(OFFICE, {"sample_size": 2, "seed": 4})
+    assert a["assessors"] == ["assessor-wang"] and other["assessors"] == []
+    sid = a["suggestion_ids"][0]
+
+    first = rpc.evaluation.add_score(WANG, a["id"], {"suggestion_id": sid, "score": 88})
+    assert first["assessor"] == "assessor-wang"
+    with pytest.raises(Conflict):  # the same assessor, the same item
+        rpc.evaluation.add_score(WANG, a["id"], {"suggestion_id": sid, "score": 60})
+    with pytest.raises(NotFound):  # not named on it yet
+        rpc.evaluation.add_score(LI, a["id"], {"suggestion_id": sid, "score": 70})
+    with pytest.raises(NotFound):
+        rpc.evaluation.get_assessment(LI, a["id"])
+    named = rpc.evaluation.name_assessors(OFFICE, a["id"], {"assessors": ["assessor-li", "assessor-wang"]})
+    assert named["assessors"] == ["assessor-wang", "assessor-li"]
+    rpc.evaluation.add_score(LI, a["id"], {"suggestion_id": sid, "score": 71})  # a different assessor: fine
+
+    got = rpc.evaluation.get_assessment(LI, a["id"])
+    item = next(i for i in got["items"] if i["suggestion_id"] == sid)
+    assert [(s["assessor"], s["score"]) for s in item["scores"]] == [("assessor-wang", 88), ("assessor-li", 71)]
+    assert item["summary"]["mean"] == 79.5 and item["summary"]["count"] == 2
+    assert [x["id"] for x in rpc.evaluation.list_assessments(WANG)["items"]] == [a["id"]]
+    assert rpc.evaluation.list_assessments(ZHAO)["total"] == 0
+    assert {x["id"] for x in rpc.evaluation.list_assessments(OFFICE)["items"]} == {a["id"], other["id"]}
+    with pytest.raises(NotFound):
+        rpc.evaluation.get_assessment(WANG, other["id"])
