@@ -156,7 +156,8 @@ def _supervision_filters(query, filters: dict):
         query = query.where(Assignment.supervised.is_(bool(filters["supervised"])))
     named = []
     if filters.get("leader"):  # one of its leaders, by sub (rows from before: the one leader's name)
-        named.append(Supervision.leaders.contains([{"sub": filters["leader"]}]) | (Supervision.leader == filters["leader"]))
+        sub = filters["leader"]
+        named.append(Supervision.leaders.contains([{"sub": sub}]) | (Supervision.leader == sub))
     if filters.get("committee"):
         named.append(Supervision.committee == filters["committee"])
     if named:

@@ -15,7 +15,8 @@ from services.evaluation.views import ballot_dict, satisfaction_test_dict
 def create(tx, actor: dict, data: dict) -> dict:
     form = parse(TestIn, data)
     domain.check_test(form.subject, form.unit_ids)
-    t = SatisfactionTest(title=form.title, subject=form.subject, unit_ids=form.unit_ids, voter_count=form.voter_count, status="open",
+    t = SatisfactionTest(title=form.title, subject=form.subject, unit_ids=form.unit_ids,
+                         voter_count=form.voter_count, status="open",
                          ballots=0, created_by=actor.get("sub"), created_at=now())
     tx.add(t)
     tx.flush()
