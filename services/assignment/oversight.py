@@ -95,11 +95,11 @@ def urge(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
         tx.add(u)
         tx.flush()
         unit = tx.get(Unit, unit_id)
-        how = "督办函" if form.method == "letter" else "电话督办"
+        how = f"向{unit.name}发督办函" if form.method == "letter" else f"电话督办{unit.name}"
         tx.publish(event_payload(tx, a, Urged, method=form.method, days_late=late, urging_id=u.id,
                                  unit_id=unit_id, unit_name=unit.name, unit_role=role, unit_due_at=due,
                                  actor=actor.get("sub"),
-                                 note=f"{how}{unit.name}" + (f"（已逾期{late}天）" if late else "")
+                                 note=how + (f"（已逾期{late}天）" if late else "")
                                  + (f"：{form.note}" if form.note else "")))
         done.append(urging_dict(u, unit.name))
     return {**done[0], "others": [d["id"] for d in done[1:]]}
