@@ -6,8 +6,10 @@ from gateway.tokens import ID_CLAIMS
 from services.common.schemas import MAX_ID, ROLES
 
 STAFF = ("office", "leader", "admin")
-SIGNED_IN = ROLES
-EVERYONE = ("public", *SIGNED_IN)  # no token needed; a token, if sent, must be valid
+# a third-party assessor (第三方评估) calls the assessment routes only (and the public ones)
+ASSESSOR = "assessor"
+SIGNED_IN = tuple(r for r in ROLES if r != ASSESSOR)
+EVERYONE = ("public", *ROLES)  # no token needed; a token, if sent, must be valid
 
 
 def actor_from(request, secret: str, max_ttl: int) -> dict:

@@ -17,6 +17,7 @@ from gateway.contract import JSON, Route, authorize, describe, parse_query
 from gateway.cors import Cors
 from gateway.errors import ApiError, error_body, json_response
 from gateway.idempotency import context_for
+from gateway.queries import for_caller
 from gateway.security import secure
 from gateway.settings import GatewaySettings, settings_from
 from services.common.context import new_request_id
@@ -192,7 +193,7 @@ def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=N
             if getattr(request, "actor", None) is None:  # not yet read for an Idempotency-Key
                 request.actor = authorize(request, route, self.settings)
             if query is not None:
-                request.query = parse_query(request, query)
+                request.query = for_caller(parse_query(request, query), request.actor)
             return fn(self, request, *args, **kwargs)
 
         handler.route = route

@@ -5,6 +5,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from gateway.answers.common import ErrorAnswer
+from gateway.auth import EVERYONE
 from gateway.contract import JSON, Route
 from services.common.schemas import MAX_ID
 
@@ -85,7 +86,7 @@ def query_parameters(model: type[BaseModel] | None) -> list[dict]:
 
 def error_codes(route: Route, method: str) -> list[int]:
     codes = [400, 401, 404, 422, 503]
-    if set(route.roles) != {"public", "admin", "office", "leader", "deputy", "unit", "station"}:
+    if set(route.roles) != set(EVERYONE):
         codes.append(403)
     if method != "GET":
         codes += [409, 413, 415]

@@ -73,8 +73,13 @@ class RoutingQuery(Query):
 class Supervision(Query):
     """Key supervision (重点督办): any, or led by this leader / this committee."""
     supervised: bool | None = Field(None, description="under key supervision (重点督办) or not")
-    leader: Text | None = Field(None, description="the supervising leader, as named on the supervision")
+    leader: Text | None = Field(None, description="a supervising leader's sub (any of the supervision's "
+                                                  "leaders); `me`: the caller's own items")
     committee: Text | None = Field(None, description="the supervising committee, as named on the supervision")
+
+
+class LetterQuery(Query):
+    unit_id: Id | None = Field(None, description="the unit the letter is addressed to (default: the lead unit)")
 
 
 class AssignmentList(Supervision, Page):
@@ -129,6 +134,16 @@ class ActivityList(Period, Page):
 
 class OpinionList(Page):
     status: Text | None = None
+
+
+ME = "me"
+
+
+def for_caller(query: dict, actor: dict) -> dict:
+    """``leader=me``: the caller's sub, so a leader gets the items they supervise."""
+    if query.get("leader") == ME:
+        return {**query, "leader": actor.get("sub") or ""}
+    return query
 
 
 def page(request) -> tuple[dict, int, int]:

@@ -99,14 +99,22 @@ class CoOpinionAnswer(Answer):
 
 
 class UrgingAnswer(Answer):
-    """An urging (督办) by phone or by letter (督办函, its text as sent)."""
+    """An urging (督办) of one unit by phone or by letter (督办函, its text as sent, addressed to it)."""
     id: int
+    unit_id: int | None = Field(description="the unit urged (null in urgings recorded before it was kept)")
+    unit_name: str | None
     method: UrgeMethod
     note: str | None
     days_late: int
     letter: str | None = Field(description="the letter's text; null for a phone call")
     actor: str | None
     at: datetime
+
+
+class UrgeAnswer(UrgingAnswer):
+    """The urging recorded; a separate assignment's default urges every unit still handling."""
+    others: list[int] = Field(description="ids of the urgings recorded at once for the other units "
+                                          "(empty when one unit was urged)")
 
 
 class ExtensionAnswer(Answer):
@@ -144,11 +152,17 @@ class AssignmentReroute(Answer):
     at: datetime
 
 
+class SupervisingLeader(Answer):
+    sub: str = Field(description="the leader's token sub (a person)")
+    name: str | None = Field(description="a display name, if given")
+
+
 class SupervisionAnswer(Answer):
-    """Key supervision (重点督办) of a suggestion by a named leader."""
+    """Key supervision (重点督办) of a suggestion by named leaders and/or a special committee."""
     assignment_id: int
     suggestion_id: int
-    leader: str
+    leader: str | None = Field(description="the first leader's sub; null when a committee alone supervises")
+    leaders: list[SupervisingLeader]
     committee: str | None
     reason: str
     actor: str | None
@@ -194,6 +208,7 @@ class AssignmentDetailAnswer(AssignmentAnswer):
 
 
 class UrgingLetterAnswer(Answer):
-    """A preview of the urging letter (督办函) as it would be sent now."""
+    """A preview of the urging letter (督办函) to a unit as it would be sent now."""
     assignment_id: int
+    unit_id: int
     letter: str

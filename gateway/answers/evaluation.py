@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from gateway.answers.common import Answer, SupervisionFilters, absent
+from gateway.answers.common import Answer, SupervisionFilters, absent, page_of
 from services.common.schemas import Kind, Level
+from services.evaluation.schemas import BallotChoice, TestSubject
 from services.evaluation.schemas import Choice as Satisfaction
 
 Rate = Annotated[float, Field(ge=0, le=1)] | None
@@ -33,35 +34,45 @@ class SatisfactionTestUnit(Answer):
     unit_name: str | None
 
 
-class SatisfactionTally(Answer):
-    """One unit's votes in a closed test."""
-    unit_id: int
-    unit_name: str | None
+class ReportTally(Answer):
+    """The votes on one subject of a closed test. Abstentions (弃权) are counted apart: the rates
+    divide by ``votes`` (satisfied + basic + dissatisfied), ``cast`` adds the abstentions."""
     satisfied: int
     basic: int
     dissatisfied: int
-    votes: int
+    abstain: int = Field(0, description="abstentions (弃权); 0 in tests closed before they were counted")
+    votes: int = Field(description="votes for a rating, abstentions excluded: the rates' denominator")
+    cast: int | None = Field(None, description="votes + abstentions (null in tests closed before)")
     satisfaction_rate: Rate
     satisfied_or_basic_rate: Rate
 
 
+class SatisfactionTally(ReportTally):
+    """One unit's votes in a closed test."""
+    unit_id: int
+    unit_name: str | None
+
+
 class SatisfactionTestAnswer(Answer):
-    """A standing-committee satisfaction test (满意度测评) of units."""
+    """A standing-committee satisfaction test (满意度测评, 民主测评) of the government's handling report
+    as a whole (subject report, with any units listed beside it) or of units."""
     id: int
     title: str
+    subject: TestSubject
     unit_ids: list[int]
     units: list[SatisfactionTestUnit]
     voter_count: int
     ballots: int = Field(description="ballots recorded so far")
     status: Literal["open", "closed"]
     tallies: list[SatisfactionTally] | None = Field(description="per unit, once the test is closed")
+    report: ReportTally | None = Field(description="a report test's tally of the report, once closed")
     created_at: datetime
     closed_at: datetime | None
 
 
 class BallotVote(Answer):
-    unit_id: int
-    choice: Satisfaction
+    unit_id: int | None = Field(description="the unit voted on; null: the report as a whole")
+    choice: BallotChoice
 
 
 class BallotAnswer(Answer):
@@ -92,14 +103,15 @@ class AssessmentScoreAnswer(Answer):
 
 
 class AssessmentItem(Answer):
-    """A sampled suggestion with its reply, rating and scores so far."""
+    """A sampled suggestion with its reply, rating, each assessor's score so far and their summary."""
     suggestion_id: int
     number: str | None
     title: str | None
     lead_unit_id: int | None
     result_class: str | None
     satisfaction: Satisfaction | None
-    summary: ScoreSummary
+    scores: list[AssessmentScoreAnswer] = Field(description="each assessor's score of this item")
+    summary: ScoreSummary = Field(description="count, mean, min and max of this item's scores")
 
 
 class AssessmentAnswer(Answer):
@@ -110,11 +122,15 @@ class AssessmentAnswer(Answer):
     population: int = Field(description="replied suggestions sampled from")
     sample_size: int
     requested: int = absent("the sample size asked for (in the creating answer only)")
+    assessors: list[str] = Field(description="the assessors named on it (subs of assessor tokens)")
     suggestion_ids: list[int]
     items: list[AssessmentItem]
     scores: list[AssessmentScoreAnswer]
     summary: ScoreSummary
     created_at: datetime
+
+
+AssessmentPage = page_of(AssessmentAnswer, "AssessmentPage")
 
 
 class ResultClassCounts(Answer):

@@ -4,7 +4,7 @@ from gateway.answers.files import ReplyAttachmentAnswer, ReplyAttachmentPage
 from gateway.auth import STAFF
 from gateway.files import ANY_FILE, file_response, read_upload
 from gateway.http import api
-from gateway.queries import AssignmentList, RoutingQuery, page
+from gateway.queries import AssignmentList, LetterQuery, RoutingQuery, page
 from gateway.routes.base import Proxies
 from services.assignment.schemas import (
     AssignIn,
@@ -41,7 +41,8 @@ class AssignmentRoutes(Proxies):
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/supervision", roles=("office",), body=SupervisionIn,
          status=201, creates=True, answer=A.SupervisionAnswer, tags=TAGS)
     def supervise(self, request, suggestion_id):
-        """Put a suggestion under key supervision (重点督办) by a named leader."""
+        """Put a suggestion under key supervision (重点督办) by named leaders (`leaders`: subs, or
+        {sub, name}; `leader`: one leader's sub, a shorthand) and/or a special committee: at least one."""
         return 201, self.call(self.assignment.set_supervision, request.actor, suggestion_id, self.body(request))
 
     @api("GET", "/api/v1/assignments", roles=(*STAFF, "unit"), query=AssignmentList, answer=A.AssignmentPage,
@@ -131,12 +132,15 @@ class AssignmentRoutes(Proxies):
         return self.call(self.assignment.decide_extension, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/urge", roles=("office", "leader"), body=UrgeIn, status=201, creates=True,
-         answer=A.UrgingAnswer, tags=TAGS)
+         answer=A.UrgeAnswer, tags=TAGS)
     def urge(self, request, assignment_id):
-        """Urge a slow unit by phone or by letter (督办函)."""
+        """Urge a unit by phone or by letter (督办函): `unit_id` any unit of the assignment (lead,
+        co-unit, separately handling unit); omitted: the lead unit, or for a separate assignment every
+        unit still handling (then `others` lists the further urgings' ids)."""
         return 201, self.call(self.assignment.urge, request.actor, assignment_id, self.body(request))
 
-    @api("GET", ASSIGNMENT + "/letter", roles=("office", "leader"), answer=A.UrgingLetterAnswer, tags=TAGS)
+    @api("GET", ASSIGNMENT + "/letter", roles=("office", "leader"), query=LetterQuery,
+         answer=A.UrgingLetterAnswer, tags=TAGS)
     def letter(self, request, assignment_id):
-        """The urging letter (督办函) for this assignment, filled in from its template."""
-        return self.call(self.assignment.letter, request.actor, assignment_id)
+        """The urging letter (督办函) to a unit of this assignment (default: the lead unit), from its template."""
+        return self.call(self.assignment.letter, request.actor, assignment_id, request.query.get("unit_id"))

@@ -4,13 +4,14 @@ import base64
 from werkzeug.wrappers import Response
 
 from gateway.answers import evaluation as E
-from gateway.auth import STAFF
+from gateway.auth import ASSESSOR, STAFF
 from gateway.contract import XLSX
 from gateway.http import api
-from gateway.queries import StatsFilters
+from gateway.queries import Page, StatsFilters, page
 from gateway.routes.base import Proxies
 from services.evaluation.schemas import (
     AssessmentIn,
+    AssessorsIn,
     BallotIn,
     RatingIn,
     ScoreIn,
@@ -57,18 +58,33 @@ class EvaluationRoutes(Proxies):
     @api("POST", "/api/v1/assessments", roles=("office",), body=AssessmentIn, status=201, creates=True,
          answer=E.AssessmentAnswer, tags=TAGS)
     def create_assessment(self, request):
-        """A third-party assessment: a random sample of suggestions to score."""
+        """A third-party assessment: a random sample of suggestions to score, and the assessors named
+        on it (`assessors`: the subs of their assessor tokens)."""
         return 201, self.call(self.evaluation.create_assessment, request.actor, self.body(request))
 
-    @api("GET", "/api/v1/assessments/<int:assessment_id>", roles=STAFF, answer=E.AssessmentAnswer, tags=TAGS)
+    @api("GET", "/api/v1/assessments", roles=(*STAFF, ASSESSOR), query=Page, answer=E.AssessmentPage, tags=TAGS)
+    def list_assessments(self, request):
+        """Assessments, newest first: staff see all, an assessor those they are named on."""
+        _, limit, offset = page(request)
+        return self.call(self.evaluation.list_assessments, request.actor, limit, offset)
+
+    @api("GET", "/api/v1/assessments/<int:assessment_id>", roles=(*STAFF, ASSESSOR), answer=E.AssessmentAnswer,
+         tags=TAGS)
     def get_assessment(self, request, assessment_id):
-        """An assessment with its sample and scores."""
+        """An assessment with its sample, each item's scores and mean; an assessor's own only (404 otherwise)."""
         return self.call(self.evaluation.get_assessment, request.actor, assessment_id)
 
-    @api("POST", "/api/v1/assessments/<int:assessment_id>/scores", roles=("office",), body=ScoreIn,
+    @api("POST", "/api/v1/assessments/<int:assessment_id>/assessors", roles=("office",), body=AssessorsIn,
+         answer=E.AssessmentAnswer, tags=TAGS)
+    def name_assessors(self, request, assessment_id):
+        """Name more assessors on an assessment (those already named stay)."""
+        return self.call(self.evaluation.name_assessors, request.actor, assessment_id, self.body(request))
+
+    @api("POST", "/api/v1/assessments/<int:assessment_id>/scores", roles=("office", ASSESSOR), body=ScoreIn,
          status=201, creates=True, answer=E.AssessmentScoreAnswer, tags=TAGS)
     def add_score(self, request, assessment_id):
-        """Score one sampled suggestion."""
+        """An assessor named on the assessment scores one sampled suggestion, once (409 the second time);
+        the office may record a score too (as itself)."""
         return 201, self.call(self.evaluation.add_score, request.actor, assessment_id, self.body(request))
 
     @api("GET", "/api/v1/stats/rates", roles=(*STAFF, "unit"), query=StatsFilters, answer=E.RatesAnswer, tags=TAGS)

@@ -84,7 +84,7 @@ def remind(tx, a: Assignment, at: datetime, rules: Rules, marks: set) -> list[st
         if (r.kind, r.threshold) not in claimed or not r.publish:
             continue
         if r.kind == "overdue":
-            late = domain.days_late(a.due_at, at)
+            late = domain.days_late(a.due_at, at, rules.zone)
             tx.publish(event_payload(tx, a, Overdue, days_late=late, actor="system",
                                                 note=f"已超过答复期限{late}天" if late else "已超过答复期限"))
         else:

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.common.errors import Conflict, Forbidden, field_error
-from services.common.localtime import due_after, zone
+from services.common.localtime import due_after, local_date, zone
 
 # DESIGN.md defaults, in days; overridable with DEADLINES in config.yml.
 DEFAULT_DEADLINES = {"reply": 90, "co_opinion": 30, "dispute": 10, "rehandling": 30, "max_extension": 180}
@@ -48,9 +48,12 @@ def is_overdue(state: str, due_at: datetime, at: datetime) -> bool:
     return state in HANDLING and due_at < at
 
 
-def days_late(due_at: datetime, at: datetime) -> int:
-    """Whole days past the due date (0 when not late)."""
-    return max((at - due_at).days, 0) if at > due_at else 0
+def days_late(due_at: datetime, at: datetime, tz: ZoneInfo = OFFICE_ZONE) -> int:
+    """Days past the due date in the office's local calendar days, not 24-hour periods (0 when not
+    late): due at the end of 27 November, one second into the 28th is 1 day late, the 29th is 2."""
+    if at <= due_at:
+        return 0
+    return max((local_date(at, tz) - local_date(due_at, tz)).days, 0)
 
 
 def check_units(lead_unit_id: int, co_unit_ids: list[int]) -> None:
@@ -126,6 +129,52 @@ def check_extension_request(state: str, is_lead: bool, days: int, granted_days: 
 def check_urge(state: str) -> None:
     if state not in HANDLING:
         raise Conflict(f"nothing to urge in state {state}")
+
+
+def supervisors(leaders: list[dict], leader: str | None, committee: str | None) -> list[dict]:
+    """Who supervises (重点督办): the leaders ({sub, name}), ``leader`` being a one-leader shorthand
+    (not with ``leaders``), and/or a committee; at least one of them, each leader once."""
+    if leader is not None:
+        if leaders:
+            raise field_error("leader", "give leaders, or leader as a one-leader shorthand, not both")
+        leaders = [{"sub": leader, "name": None}]
+    if not leaders and not committee:
+        raise field_error("leaders", "name at least one leader, or a committee")
+    subs = [entry["sub"] for entry in leaders]
+    if len(set(subs)) != len(subs):
+        raise field_error("leaders", "each leader once")
+    return [{"sub": entry["sub"], "name": entry.get("name")} for entry in leaders]
+
+
+def supervision_note(leaders: list[dict], committee: str | None) -> str:
+    """The timeline's words: 列为重点督办，张副主任、李副主任领衔督办（教科文卫委员会）."""
+    names = "、".join(entry.get("name") or entry["sub"] for entry in leaders)
+    if names:
+        return f"列为重点督办，{names}领衔督办" + (f"（{committee}）" if committee else "")
+    return f"列为重点督办，{committee}督办"
+
+
+# the part a unit plays on an assignment (the shared 分办 contract's unit roles), as a letter says it
+UNIT_ROLES = {"lead": "主办", "co": "会办", "separate": "分办"}
+
+
+def urge_targets(mode: str, lead_unit_id: int | None, units: list[tuple[int, bool]],
+                 unit_id: int | None) -> list[int]:
+    """The units an urging goes to. ``units``: (unit_id, still handling) of every unit of the
+    assignment. A named unit must be one of them (lead, co-unit or separately handling unit), else
+    422 naming unit_id. Omitted: the lead unit; for a separate assignment (分办) every unit still
+    handling (409 when none is)."""
+    known = [u for u, _ in units]
+    if unit_id is not None:
+        if unit_id not in known:
+            raise field_error("unit_id", f"unit {unit_id} is not a unit of this assignment")
+        return [unit_id]
+    if mode == "separate":
+        handling = [u for u, still in units if still]
+        if not handling:
+            raise Conflict("no unit of this assignment is still handling it")
+        return handling
+    return [lead_unit_id]
 
 
 def state_after_sign(state: str, is_lead: bool) -> str:

@@ -112,15 +112,25 @@ class Urged(AssignmentEvent):
     event_type = "assignment.urged"
     unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
     method: str
-    days_late: int
+    days_late: int  # of the unit urged, by its own due date, in local calendar days
     urging_id: int
+    # the unit urged (None in old events: the lead unit), its name, part (lead/co/separate), own due date
+    unit_id: int | None = None
+    unit_name: str | None = None
+    unit_role: str | None = None
+    unit_due_at: Timestamp | None = None
 
 
 class SupervisionSet(AssignmentEvent):
     event_type = "assignment.supervision_set"
-    leader: str
-    committee: str | None
+    leader: str | None = None  # the first leader's sub (old events: the one leader); None: a committee alone
+    leaders: list[dict] = []  # [{sub, name}]; old events: [] (their leader is in ``leader``)
+    committee: str | None = None
     reason: str
+
+    @property
+    def leader_subs(self) -> list[str]:
+        return [entry["sub"] for entry in self.leaders if entry.get("sub")] or ([self.leader] if self.leader else [])
 
 
 class ExtensionRequested(AssignmentEvent):

@@ -12,25 +12,33 @@ class _Blank(dict):
         return ""
 
 
-def lateness(days_late: int, days_left: int) -> str:
+# by the unit's part (domain.UNIT_ROLES): how the letter names it, its due date, and what it owes
+TERMS = {"lead": ("主办", "答复期限", "答复"), "co": ("会办", "会办意见期限", "提交会办意见"),
+         "separate": ("分办", "答复期限", "答复")}
+
+
+def lateness(days_late: int, days_left: int, role: str = "lead") -> str:
+    _, due_label, owed = TERMS.get(role, TERMS["lead"])
     if days_late > 0:
-        return f"截至目前已逾期{days_late}天，尚未答复。"
+        return f"截至目前已逾期{days_late}天，尚未{owed}。"
     if days_left > 0:
-        return f"距答复期限还有{days_left}天。"
-    return "今日为答复期限。"
+        return f"距{due_label}还有{days_left}天。"
+    return f"今日为{due_label}。"
 
 
 def render(template: str, *, number: str | None, title: str | None, unit_name: str | None,
            assigned_at: datetime, due_at: datetime, at: datetime, days_late: int, days_left: int,
-           note: str | None = None, tz: ZoneInfo | None = None) -> str:
-    """Fill the template; unknown {names} in an edited template become blank, never an error.
-    Dates are the office's local dates (``tz``, default Asia/Shanghai)."""
+           note: str | None = None, tz: ZoneInfo | None = None, role: str = "lead") -> str:
+    """Fill the template for the unit urged (its name, its part ``role``: lead/co/separate, its own
+    due date and days late); unknown {names} in an edited template become blank, never an error.
+    Dates are the office's local dates (``tz``, default Asia/Shanghai): 2026年11月27日."""
     tz = tz or zone()
+    part, due_label, _ = TERMS.get(role, TERMS["lead"])
     values = _Blank(
         number=number or "", title=title or "", unit_name=unit_name or "",
         assigned_date=_date(assigned_at, tz), due_date=_date(due_at, tz), date=_date(at, tz),
-        days_late=days_late, days_left=days_left,
-        lateness=lateness(days_late, days_left), note=f"    {note}\n" if note else "",
+        days_late=days_late, days_left=days_left, role=part, due_label=due_label,
+        lateness=lateness(days_late, days_left, role), note=f"    {note}\n" if note else "",
     )
     return Formatter().vformat(template, (), values)
 

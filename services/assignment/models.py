@@ -168,10 +168,11 @@ class CoOpinion(Base):
 
 
 class Urging(Base):
-    """督办: a phone call or a letter (督办函, its text kept as sent)."""
+    """督办: a phone call or a letter (督办函, its text kept as sent) to one unit of the assignment."""
     __tablename__ = "urgings"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(BigInteger)  # NULL in rows from before: the lead unit then
     method: Mapped[str] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(Text)
     days_late: Mapped[int] = mapped_column(Integer)
@@ -200,15 +201,18 @@ class Extension(Base):
 
 
 class Supervision(Base):
-    """重点督办: a named leader (and committee) supervises the suggestion's handling."""
+    """重点督办: one or more named leaders and/or a special committee supervise the handling."""
     __tablename__ = "supervisions"
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    leader: Mapped[str] = mapped_column(String(100))
+    leader: Mapped[str | None] = mapped_column(String(100))  # the first leader's sub (rows before: the leader)
+    # [{sub, name}]: people, by their token's sub; GIN-indexed for "the items I supervise"
+    leaders: Mapped[list] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
     committee: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_supervisions_leaders", "leaders", postgresql_using="gin"),)
 
 
 class DeadlineMark(Base):

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from services.assignment import domain, letter, schedule
 from services.assignment.events import ExtensionDecided, ExtensionRequested, SupervisionSet, Urged
-from services.assignment.models import Assignment, Extension, SuggestionFacts, Supervision, Unit, Urging
+from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Extension, SuggestionFacts,
+                                        Supervision, Unit, Urging)
 from services.assignment.rules import LETTER_TEMPLATE, Rules
 from services.assignment.schemas import ExtensionDecisionIn, ExtensionIn, SupervisionIn, UrgeIn
 from services.assignment.store import event_payload, load, my_unit
@@ -18,14 +19,42 @@ from services.common.validation import parse
 log = logging.getLogger(__name__)
 
 
-def letter_text(tx, a: Assignment, at, rules: Rules, note: str | None = None) -> str:
-    """The urging letter (督办函) for the lead unit, from the operator's template."""
+def mode_of(a: Assignment) -> str:
+    """lead (主办) or separate (分办, the shared contract; a column the 分办 branch adds)."""
+    return getattr(a, "mode", None) or "lead"
+
+
+def places_of(tx, a: Assignment) -> list[AssignmentUnit]:
+    return list(tx.scalars(select(AssignmentUnit).where(AssignmentUnit.assignment_id == a.id)
+                           .order_by(AssignmentUnit.is_lead.desc(), AssignmentUnit.unit_id)))
+
+
+def unit_terms(tx, a: Assignment, place: AssignmentUnit, rules: Rules) -> tuple[str, object, str]:
+    """The unit's part (lead/co/separate), its own due date and its state: the lead's due date is the
+    assignment's; a co-unit's is its co-unit opinion's (co_opinion due after routing), done once it has
+    given its opinion in this round; a separately handling unit has its own (the 分办 columns)."""
+    if mode_of(a) == "separate":
+        return "separate", getattr(place, "due_at", None) or a.due_at, getattr(place, "state", None) or a.state
+    if place.is_lead:
+        return "lead", a.due_at, a.state
+    due = domain.co_opinion_due(a.routed_at or a.created_at, rules.deadlines, rules.zone)
+    given = tx.scalar(select(CoOpinion.id).where(CoOpinion.assignment_id == a.id, CoOpinion.unit_id == place.unit_id,
+                                                 CoOpinion.round == a.round).limit(1))
+    return "co", due, ("replied" if given is not None or a.state not in domain.HANDLING else a.state)
+
+
+def letter_text(tx, a: Assignment, at, rules: Rules, note: str | None = None,
+                place: AssignmentUnit | None = None) -> str:
+    """The urging letter (督办函) addressed to ``place``'s unit (default: the lead unit), from the
+    operator's template: that unit's name, part, own due date and days late."""
+    place = place or tx.get(AssignmentUnit, (a.id, a.lead_unit_id))
+    role, due, state = unit_terms(tx, a, place, rules)
     facts = tx.get(SuggestionFacts, a.suggestion_id)
-    unit = tx.get(Unit, a.lead_unit_id)
+    unit = tx.get(Unit, place.unit_id)
+    late = domain.days_late(due, at, rules.zone) if state in domain.HANDLING else 0
     values = dict(number=facts.number_label if facts else None, title=facts.title if facts else None,
-                  unit_name=unit.name, assigned_at=a.routed_at or a.created_at, due_at=a.due_at, at=at,
-                  days_late=domain.days_late(a.due_at, at), days_left=schedule.days_left(a.due_at, at),
-                  note=note, tz=rules.zone)
+                  unit_name=unit.name, assigned_at=a.routed_at or a.created_at, due_at=due, at=at,
+                  days_late=late, days_left=schedule.days_left(due, at), note=note, tz=rules.zone, role=role)
     try:
         return letter.render(letter.load(rules.letter_template), **values)
     except (OSError, ValueError, IndexError) as exc:  # an unreadable or broken edit: the shipped template
@@ -33,28 +62,53 @@ def letter_text(tx, a: Assignment, at, rules: Rules, note: str | None = None) ->
         return letter.render(letter.load(LETTER_TEMPLATE), **values)
 
 
+def letter_preview(tx, a: Assignment, at, rules: Rules, unit_id: int | None = None) -> dict:
+    """GET .../letter?unit_id=: the letter as it would be sent now to that unit (default: the lead)."""
+    places = places_of(tx, a)
+    target = domain.urge_targets(mode_of(a), a.lead_unit_id, [(p.unit_id, True) for p in places], unit_id)[0]
+    place = next(p for p in places if p.unit_id == target)
+    return {"assignment_id": a.id, "unit_id": target, "letter": letter_text(tx, a, at, rules, place=place)}
+
+
 def urge(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
+    """督办 of the named unit (any unit of the assignment), or by default the lead unit (a separate
+    assignment: every unit still handling); one urging record, letter and event per unit."""
     form = parse(UrgeIn, data)
     a = load(tx, assignment_id, lock=True)
-    domain.check_urge(a.state)
+    places = places_of(tx, a)
+    terms = {p.unit_id: (p, *unit_terms(tx, a, p, rules)) for p in places}
+    targets = domain.urge_targets(mode_of(a), a.lead_unit_id,
+                                  [(u, t[3] in domain.HANDLING) for u, t in terms.items()], form.unit_id)
+    separate = mode_of(a) == "separate"
+    if not separate:
+        domain.check_urge(a.state)  # nothing to urge once the lead unit has replied (co-units included)
     at = now()
-    late = domain.days_late(a.due_at, at)
-    text = letter_text(tx, a, at, rules, form.note) if form.method == "letter" else None
-    u = Urging(assignment_id=a.id, method=form.method, note=form.note, days_late=late, letter=text,
-               actor=actor.get("sub"), at=at)
-    tx.add(u)
-    tx.flush()
-    how = "督办函" if form.method == "letter" else "电话督办"
-    tx.publish(event_payload(tx, a, Urged, method=form.method, days_late=late, urging_id=u.id,
-                                      actor=actor.get("sub"),
-                                      note=f"{how}" + (f"（已逾期{late}天）" if late else "")
-                                      + (f"：{form.note}" if form.note else "")))
-    return urging_dict(u)
+    done = []
+    for unit_id in targets:
+        place, role, due, state = terms[unit_id]
+        if separate:
+            domain.check_urge(state)  # that unit's own handling
+        late = domain.days_late(due, at, rules.zone) if state in domain.HANDLING else 0
+        text = letter_text(tx, a, at, rules, form.note, place) if form.method == "letter" else None
+        u = Urging(assignment_id=a.id, unit_id=unit_id, method=form.method, note=form.note, days_late=late,
+                   letter=text, actor=actor.get("sub"), at=at)
+        tx.add(u)
+        tx.flush()
+        unit = tx.get(Unit, unit_id)
+        how = f"向{unit.name}发督办函" if form.method == "letter" else f"电话督办{unit.name}"
+        tx.publish(event_payload(tx, a, Urged, method=form.method, days_late=late, urging_id=u.id,
+                                 unit_id=unit_id, unit_name=unit.name, unit_role=role, unit_due_at=due,
+                                 actor=actor.get("sub"),
+                                 note=how + (f"（已逾期{late}天）" if late else "")
+                                 + (f"：{form.note}" if form.note else "")))
+        done.append(urging_dict(u, unit.name))
+    return {**done[0], "others": [d["id"] for d in done[1:]]}
 
 
 def set_supervision(tx, actor: dict, suggestion_id: int, data: dict) -> dict:
-    """重点督办 of a suggestion's assignment by a named leader (and committee)."""
+    """重点督办 of a suggestion's assignment by named leaders and/or a special committee."""
     form = parse(SupervisionIn, data)
+    leaders = domain.supervisors([x.model_dump() for x in form.leaders], form.leader, form.committee)
     a = tx.scalar(select(Assignment).where(Assignment.suggestion_id == suggestion_id).with_for_update())
     if a is None:
         if tx.get(SuggestionFacts, suggestion_id) is None:
@@ -62,14 +116,14 @@ def set_supervision(tx, actor: dict, suggestion_id: int, data: dict) -> dict:
         raise Conflict(f"suggestion {suggestion_id} is not assigned yet")
     if a.supervised:
         raise Conflict(f"suggestion {suggestion_id} is already under key supervision")
-    s = Supervision(assignment_id=a.id, suggestion_id=suggestion_id, leader=form.leader, committee=form.committee,
-                    reason=form.reason, actor=actor.get("sub"), at=now())
+    s = Supervision(assignment_id=a.id, suggestion_id=suggestion_id, leader=leaders[0]["sub"] if leaders else None,
+                    leaders=leaders, committee=form.committee, reason=form.reason, actor=actor.get("sub"), at=now())
     tx.add(s)
     a.supervised = True
     tx.flush()
     tx.publish(event_payload(
-        tx, a, SupervisionSet, leader=s.leader, committee=s.committee, reason=s.reason, actor=actor.get("sub"),
-        note=f"列为重点督办，{s.leader}领衔督办" + (f"（{s.committee}）" if s.committee else "")))
+        tx, a, SupervisionSet, leader=s.leader, leaders=leaders, committee=s.committee, reason=s.reason,
+        actor=actor.get("sub"), note=domain.supervision_note(leaders, s.committee)))
     return supervision_dict(s)
 
 

@@ -1,7 +1,7 @@
 """Request models of the assignment service."""
 from typing import Annotated, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from services.common.schemas import Id
 
@@ -77,6 +77,15 @@ class UrgeIn(BaseModel):
 
     method: UrgeMethod
     note: str | None = Field(default=None, max_length=2000)
+    # the unit urged: any unit of the assignment (lead, co-unit, separately handling unit); omitted: the
+    # lead unit, or for a separate assignment every unit still handling (domain.urge_targets)
+    unit_id: Id | None = None
+
+
+class LetterQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: Id | None = None
 
 
 class ExtensionIn(BaseModel):
@@ -93,9 +102,27 @@ class ExtensionDecisionIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-class SupervisionIn(BaseModel):
+class LeaderIn(BaseModel):
+    """A supervising leader: a person, named by the sub of their token; a display name if given."""
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    leader: str = Field(min_length=1, max_length=100)
-    committee: str | None = Field(default=None, max_length=200)
+    sub: str = Field(min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class SupervisionIn(BaseModel):
+    """重点督办 by one or more leaders and/or a special committee (domain.supervisors: at least one)."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    leaders: list[LeaderIn] = Field(default_factory=list, max_length=20)
+    leader: str | None = Field(default=None, min_length=1, max_length=100)  # one leader's sub, shorthand
+    committee: str | None = Field(default=None, min_length=1, max_length=200)
     reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("leaders", mode="before")
+    @classmethod
+    def _subs(cls, value):
+        """A leader may be given as a bare sub: ["leader-zhang"] is [{"sub": "leader-zhang"}]."""
+        if isinstance(value, list):
+            return [{"sub": v} if isinstance(v, str) else v for v in value]
+        return value

@@ -137,11 +137,11 @@ class AssignmentService(ServiceBase):
             return oversight.urge(tx, actor, assignment_id, data, self.rules)
 
     @rpc
-    def letter(self, actor, assignment_id):
-        """A preview of the urging letter as it would be sent now (nothing recorded)."""
+    def letter(self, actor, assignment_id, unit_id=None):
+        """A preview of the urging letter to a unit (default: the lead) as it would be sent now."""
         with self.db.read() as session:
             a = store.load(session, assignment_id)
-            return {"assignment_id": a.id, "letter": oversight.letter_text(session, a, now(), self.rules)}
+            return oversight.letter_preview(session, a, now(), self.rules, unit_id)
 
     @rpc(idempotent=True)
     def set_supervision(self, actor, suggestion_id, data):

@@ -50,13 +50,15 @@ def opinion_dict(o: CoOpinion) -> dict:
             "at": o.at.isoformat()}
 
 
-def urging_dict(u: Urging) -> dict:
-    return {"id": u.id, "method": u.method, "note": u.note, "days_late": u.days_late, "letter": u.letter,
+def urging_dict(u: Urging, unit_name: str | None = None) -> dict:
+    return {"id": u.id, "unit_id": u.unit_id, "unit_name": unit_name, "method": u.method, "note": u.note,
+            "days_late": u.days_late, "letter": u.letter,
             "actor": u.actor, "at": u.at.isoformat()}
 
 
 def supervision_dict(s: Supervision) -> dict:
-    return {"assignment_id": s.assignment_id, "suggestion_id": s.suggestion_id, "leader": s.leader,
+    leaders = s.leaders or ([{"sub": s.leader, "name": None}] if s.leader else [])
+    return {"assignment_id": s.assignment_id, "suggestion_id": s.suggestion_id, "leader": s.leader, "leaders": leaders,
             "committee": s.committee, "reason": s.reason, "actor": s.actor, "at": s.at.isoformat()}
 
 
@@ -112,7 +114,10 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
     result["replies"] = replies
     result["contacts"] = [contact_dict(c) for c in _rows(session, Contact, a.id)]
     result["opinions"] = [opinion_dict(o) for o in _rows(session, CoOpinion, a.id)]
-    result["urgings"] = [urging_dict(u) for u in _rows(session, Urging, a.id)]
+    urgings = list(_rows(session, Urging, a.id))
+    urged = {u.unit_id for u in urgings} - set(names)
+    names.update(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(urged))).all() if urged else [])
+    result["urgings"] = [urging_dict(u, names.get(u.unit_id)) for u in urgings]
     result["extensions"] = [extension_dict(e) for e in _rows(session, Extension, a.id)]
     result["disputes"] = [dispute_dict(d) for d in _rows(session, Dispute, a.id)]
     result["reroutes"] = [reroute_dict(r) for r in _rows(session, Reroute, a.id)]
@@ -123,7 +128,7 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
     result["routed_at"] = _iso(routed)
     result["dispute_until"] = _iso(domain.dispute_until(routed, rules.deadlines, rules.zone))
     result["co_opinion_due_at"] = _iso(domain.co_opinion_due(routed, rules.deadlines, rules.zone))
-    result["days_late"] = domain.days_late(a.due_at, at) if result["overdue"] else 0
+    result["days_late"] = domain.days_late(a.due_at, at, rules.zone) if result["overdue"] else 0
     return result
 
 
@@ -200,10 +205,14 @@ def _supervision_filters(query, filters: dict):
     """supervised (any key supervision or none), and the supervising leader or committee."""
     if filters.get("supervised") is not None:
         query = query.where(Assignment.supervised.is_(bool(filters["supervised"])))
-    named = {k: filters[k] for k in ("leader", "committee") if filters.get(k)}
+    named = []
+    if filters.get("leader"):  # one of its leaders, by sub (rows from before: the one leader's name)
+        sub = filters["leader"]
+        named.append(Supervision.leaders.contains([{"sub": sub}]) | (Supervision.leader == sub))
+    if filters.get("committee"):
+        named.append(Supervision.committee == filters["committee"])
     if named:
-        query = query.where(exists().where(Supervision.assignment_id == Assignment.id,
-                                           *(getattr(Supervision, k) == v for k, v in named.items())))
+        query = query.where(exists().where(Supervision.assignment_id == Assignment.id, *named))
     return query
 
 

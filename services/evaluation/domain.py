@@ -168,15 +168,38 @@ def unit_rows(replies: dict, co: dict, names: dict) -> list[dict]:
     return items
 
 
-def check_ballot(unit_ids: list[int], votes: list[dict]) -> None:
-    """A ballot names units of the test, each at most once (ValidationFailed naming the vote)."""
+ABSTAIN = "abstain"  # 弃权
+BALLOT_CHOICES = (*CHOICES, ABSTAIN)
+BALLOT_LABELS = {**SATISFACTION, ABSTAIN: "弃权"}
+
+
+def check_test(subject: str, unit_ids: list[int]) -> None:
+    """A units test names at least one unit; a report test may name none (the report as a whole,
+    and the units listed beside it); each unit once."""
+    from services.common.errors import field_error
+
+    if subject == "units" and not unit_ids:
+        raise field_error("unit_ids", "a test of units names at least one unit (or subject \"report\")")
+    if len(set(unit_ids)) != len(unit_ids):
+        raise field_error("unit_ids", "units must be distinct")
+
+
+def check_ballot(unit_ids: list[int], votes: list[dict], subject: str = "units") -> None:
+    """A ballot names units of the test (and, in a report test, the report: a vote without unit_id),
+    each at most once (ValidationFailed naming the vote)."""
+    from services.common.errors import field_error
+
     seen = set()
     for i, vote in enumerate(votes):
-        if vote["unit_id"] not in unit_ids:
-            raise field_error(f"votes.{i}.unit_id", f"unit {vote['unit_id']} is not in this test")
-        if vote["unit_id"] in seen:
-            raise field_error(f"votes.{i}.unit_id", f"unit {vote['unit_id']} is voted on twice")
-        seen.add(vote["unit_id"])
+        unit_id = vote.get("unit_id")
+        if unit_id is None and subject != "report":
+            raise field_error(f"votes.{i}.unit_id", "required: this test is of units, not of the report")
+        if unit_id is not None and unit_id not in unit_ids:
+            raise field_error(f"votes.{i}.unit_id", f"unit {unit_id} is not in this test")
+        if unit_id in seen:
+            what = f"unit {unit_id}" if unit_id is not None else "the report"
+            raise field_error(f"votes.{i}.unit_id", f"{what} is voted on twice")
+        seen.add(unit_id)
 
 
 def check_ballot_allowed(status: str, ballots: int, voter_count: int) -> None:
@@ -186,22 +209,34 @@ def check_ballot_allowed(status: str, ballots: int, voter_count: int) -> None:
         raise Conflict(f"all {voter_count} voters have voted")
 
 
-def tally(unit_ids: list[int], ballots: list[list[dict]], names: dict | None = None) -> list[dict]:
-    """Per-unit counts of each choice and the rates (satisfied / votes, satisfied+basic / votes)."""
-    names = names or {}
-    counts = {u: {c: 0 for c in CHOICES} for u in unit_ids}
+def _counts(ballots: list[list[dict]], subject_id) -> dict:
+    c = {choice: 0 for choice in BALLOT_CHOICES}
     for votes in ballots:
         for vote in votes:
-            if vote["unit_id"] in counts:
-                counts[vote["unit_id"]][vote["choice"]] += 1
-    result = []
-    for unit_id in unit_ids:
-        c = counts[unit_id]
-        votes = sum(c.values())
-        result.append({"unit_id": unit_id, "unit_name": names.get(unit_id), **c, "votes": votes,
-                       "satisfaction_rate": rate(c["satisfied"], votes),
-                       "satisfied_or_basic_rate": rate(c["satisfied"] + c["basic"], votes)})
-    return result
+            if vote.get("unit_id") == subject_id and vote.get("choice") in c:
+                c[vote["choice"]] += 1
+    return c
+
+
+def tally_of(c: dict) -> dict:
+    """Counts of each choice and the rates. Abstentions (弃权) are counted apart: ``votes`` are the
+    votes cast for a rating (satisfied + basic + dissatisfied), the rates' denominator; ``cast``
+    adds the abstentions. Rates: satisfied / votes, (satisfied + basic) / votes."""
+    votes = c["satisfied"] + c["basic"] + c["dissatisfied"]
+    return {**c, "votes": votes, "cast": votes + c[ABSTAIN],
+            "satisfaction_rate": rate(c["satisfied"], votes),
+            "satisfied_or_basic_rate": rate(c["satisfied"] + c["basic"], votes)}
+
+
+def tally(unit_ids: list[int], ballots: list[list[dict]], names: dict | None = None) -> list[dict]:
+    """Per-unit tallies (``tally_of``)."""
+    names = names or {}
+    return [{"unit_id": u, "unit_name": names.get(u), **tally_of(_counts(ballots, u))} for u in unit_ids]
+
+
+def tally_report(ballots: list[list[dict]]) -> dict:
+    """The tally of the government's handling report as a whole (the votes without a unit)."""
+    return tally_of(_counts(ballots, None))
 
 
 def sample(population: list[int], size: int, seed: int) -> list[int]:
@@ -217,3 +252,25 @@ def summary(scores: list[int]) -> dict:
         return {"count": 0, "mean": None, "min": None, "max": None}
     return {"count": len(scores), "mean": round(sum(scores) / len(scores), 2), "min": min(scores),
             "max": max(scores)}
+
+
+STAFF = ("office", "leader", "admin")
+
+
+def check_assessors(subs: list[str]) -> None:
+    from services.common.errors import field_error
+
+    if len(set(subs)) != len(subs):
+        raise field_error("assessors", "each assessor once")
+
+
+def may_see_assessment(actor: dict, assessors: list[str]) -> bool:
+    """Staff see every assessment; an assessor only those they are named on."""
+    if actor.get("role") in STAFF:
+        return True
+    return actor.get("role") == "assessor" and actor.get("sub") in (assessors or [])
+
+
+def may_score(actor: dict, assessors: list[str]) -> bool:
+    """An assessor named on the assessment scores; the office records a score as before (its own sub)."""
+    return actor.get("role") == "office" or (actor.get("role") == "assessor" and actor.get("sub") in (assessors or []))

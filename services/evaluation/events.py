@@ -40,6 +40,8 @@ class TestClosed(Event):
     title: str
     voter_count: int
     ballots: int
-    tallies: list[dict]
+    tallies: list[dict]  # per unit: satisfied, basic, dissatisfied, abstain, votes (without abstentions), cast
+    subject: str = "units"  # "report": the government's handling report as a whole (old events: units)
+    report: dict | None = None  # a report test's tally of the report (the same keys as a unit's)
     actor: str | None
     note: str

@@ -3,7 +3,7 @@ satisfaction tests and ballots, assessments and their scores. The projections of
 data are in projection_models.py."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,15 +28,17 @@ class Rating(Base):
 
 
 class SatisfactionTest(Base):
-    """满意度测评: the standing committee's ballot on units' handling."""
+    """满意度测评 (民主测评): the standing committee's ballot on the handling report as a whole and/or units."""
     __tablename__ = "satisfaction_tests"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(10), default="units", server_default=text("'units'"))
     unit_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
     voter_count: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="open")
     ballots: Mapped[int] = mapped_column(Integer, default=0)
     tallies: Mapped[list | None] = mapped_column(JSONB)
+    report_tally: Mapped[dict | None] = mapped_column(JSONB)  # a report test's tally of the report, once closed
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -61,6 +63,8 @@ class Assessment(Base):
     seed: Mapped[int] = mapped_column(BigInteger)
     population: Mapped[int] = mapped_column(Integer)
     suggestion_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    # the assessors named on it (subs of assessor tokens): each scores each sampled item once
+    assessors: Mapped[list[str]] = mapped_column(ARRAY(String(100)), default=list, server_default=text("'{}'"))
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

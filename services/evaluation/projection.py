@@ -223,10 +223,14 @@ def _overdue(conn, payload: dict, unit: int) -> None:
 
 
 def _supervision(conn, payload: dict) -> None:
+    """Key supervision: its leaders' subs (``leaders``; an old event's one ``leader``) and committee."""
     f = AssignmentFacts
+    subs = [str(x["sub"])[:100] for x in payload.get("leaders") or [] if isinstance(x, dict) and x.get("sub")]
+    if not subs and payload.get("leader"):
+        subs = [str(payload["leader"])[:100]]
     conn.execute(update(f).where(f.assignment_id == payload["assignment_id"])
-                 .values(**_fit({"supervised": True, "leader": payload.get("leader"),
-                                 "committee": payload.get("committee")})))
+                 .values(leaders=subs, **_fit({"supervised": True, "leader": payload.get("leader"),
+                                               "committee": payload.get("committee")})))
 
 
 def _co_opinion(conn, payload: dict, at: datetime) -> None:

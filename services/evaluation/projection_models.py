@@ -65,6 +65,7 @@ class AssignmentFacts(Base):
     # key supervision (重点督办), from assignment.supervision_set
     supervised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     leader: Mapped[str | None] = mapped_column(String(100))
+    leaders: Mapped[list[str] | None] = mapped_column(ARRAY(String(100)))  # the supervising leaders' subs
     committee: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (

@@ -1,11 +1,15 @@
 """Request models of the evaluation service."""
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.common.schemas import Id, Kind, Level
 
 Choice = Literal["satisfied", "basic", "dissatisfied"]
+# a 民主测评 ballot's choice: a rating, or abstain (弃权), counted apart from the votes the rates divide by
+BallotChoice = Literal["satisfied", "basic", "dissatisfied", "abstain"]
+# what a satisfaction test is of: the government's handling report as a whole (and any units listed), or units
+TestSubject = Literal["report", "units"]
 
 
 class Strict(BaseModel):
@@ -23,13 +27,14 @@ class RatingIn(Strict):
 
 class TestIn(Strict):
     title: str = Field(min_length=1, max_length=200)
-    unit_ids: list[Id] = Field(min_length=1, max_length=1000)
+    subject: TestSubject = "units"
+    unit_ids: list[Id] = Field(default_factory=list, max_length=1000)  # at least one for "units" (domain)
     voter_count: int = Field(ge=1, le=100000)
 
 
 class VoteIn(Strict):
-    unit_id: Id
-    choice: Choice
+    unit_id: Id | None = None  # None (or absent): the vote on the report as a whole (a "report" test)
+    choice: BallotChoice
 
 
 class BallotIn(Strict):
@@ -37,10 +42,20 @@ class BallotIn(Strict):
     voter: str | None = Field(default=None, min_length=1, max_length=100)
 
 
+# an assessor (第三方评估人员) is a person: the sub of their assessor token
+AssessorSub = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class AssessmentIn(Strict):
     sample_size: int = Field(ge=1, le=10000)
+    assessors: list[AssessorSub] = Field(default_factory=list, max_length=100)
     session: str | None = Field(default=None, min_length=1, max_length=50)
     seed: int | None = Field(default=None, ge=0, le=2**62)
+
+
+class AssessorsIn(Strict):
+    """Assessors named on an assessment later (added to those already named)."""
+    assessors: list[AssessorSub] = Field(min_length=1, max_length=100)
 
 
 class ScoreIn(Strict):

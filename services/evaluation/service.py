@@ -65,7 +65,17 @@ class EvaluationService(ServiceBase):
     @rpc
     def get_assessment(self, actor, assessment_id):
         with self.db.read() as session:
-            return views.assessment(session, assessment_id)
+            return views.assessment(session, actor, assessment_id)
+
+    @rpc
+    def list_assessments(self, actor, limit=50, offset=0):
+        with self.db.read() as session:
+            return views.assessments(session, actor, limit, offset)
+
+    @rpc
+    def name_assessors(self, actor, assessment_id, data):
+        with self.db.transaction() as tx:
+            return assessment.name_assessors(tx, actor, assessment_id, data)
 
     @rpc
     def rates(self, actor, filters=None):

@@ -59,7 +59,7 @@ def scoped_filters(actor: dict, filters: dict | None) -> dict:
 FACT_FILTERS = {
     "kind": "suggestion_id IN (SELECT suggestion_id FROM suggestion_facts WHERE kind = :kind)",
     "supervised": "supervised = :supervised",
-    "leader": "leader = :leader",
+    "leader": ":leader = ANY(leaders)",  # any of the supervising leaders, by sub
     "committee": "committee = :committee",
 }
 

@@ -10,8 +10,8 @@ def load_test(tx, test_id: int, lock: bool = False) -> SatisfactionTest:
     return load_or_404(tx, SatisfactionTest, test_id, "satisfaction test", lock)
 
 
-def load_assessment(tx, assessment_id: int) -> Assessment:
-    return load_or_404(tx, Assessment, assessment_id, "assessment")
+def load_assessment(tx, assessment_id: int, lock: bool = False) -> Assessment:
+    return load_or_404(tx, Assessment, assessment_id, "assessment", lock)
 
 
 def unit_names(session, unit_ids: list[int] | None = None) -> dict:

@@ -44,7 +44,7 @@ def recipients(event_type: str, p: dict, supervised: bool = False) -> list[str]:
         "suggestion.withdrawn": [OFFICE],
         "assignment.assigned": units + lead,
         "assignment.rerouted": units,
-        "assignment.urged": lead_unit,
+        "assignment.urged": [unit(p["unit_id"])] if p.get("unit_id") else lead_unit,  # the unit urged
         "assignment.due_soon": lead_unit,
         "assignment.overdue": lead_unit + [OFFICE] + ([LEADER] if supervised else []),
         "assignment.disputed": [OFFICE],

@@ -51,7 +51,7 @@ def apply(tx, event: Received) -> bool:
         supervised = _upsert_assignment(tx, p, at)
         if isinstance(p, SupervisionSet):  # sticky, whatever the order of arrival
             tx.execute(update(OpenAssignment).where(OpenAssignment.assignment_id == p.assignment_id)
-                       .values(supervised=True, leader=_text(p.leader, 200)))
+                       .values(supervised=True, leader=_text(p.leader or p.committee, 200)))
             supervised = True
         return supervised
     return False

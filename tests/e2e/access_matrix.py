@@ -7,7 +7,8 @@ someone else's row ("404 not found or not visible to you": a deputy on another d
 suggestion, a unit on another unit's assignment, station staff on another station). ``note``
 says where API.md does not list the route, or says less than the row, and what was decided.
 
-Callers: admin, office, leader; deputy = d1, unit = u1, station = st1 (tests/e2e/access_world.py);
+Callers: admin, office, leader; assessor = one named on the world's assessment (assessor2 is not);
+deputy = d1, unit = u1, station = st1 (tests/e2e/access_world.py);
 ``caller`` overrides that per role (the co-unit u2 gives co-unit opinions).
 """
 from dataclasses import dataclass, field
@@ -16,9 +17,9 @@ from typing import Any, Callable
 from tests.e2e.access_world import TODAY
 
 STAFF = frozenset({"office", "leader", "admin"})
-SIGNED_IN = STAFF | {"deputy", "unit", "station"}
-EVERYONE = SIGNED_IN | {"public"}
-ROLES = ("admin", "office", "leader", "deputy", "unit", "station", "public")
+SIGNED_IN = STAFF | {"deputy", "unit", "station"}  # a third-party assessor calls the assessment routes only
+EVERYONE = SIGNED_IN | {"assessor", "public"}
+ROLES = ("admin", "office", "leader", "assessor", "deputy", "unit", "station", "public")
 EIGHT = dict.fromkeys(("site", "sign", "staff", "rules", "funds", "activities", "records", "results"), True)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # an attached photo (told by its content)
 PDF = b"%PDF-1.4\n" + b"\x00" * 64 + b"\n%%EOF\n"  # a reply's signed letter
@@ -194,7 +195,7 @@ def fresh_scheme(world, role):
 def own_notification(world, role):
     # admin and station staff are never told anything (API.md, Notifications): their probe is
     # the office's notification, which is not theirs (expect below)
-    who = {"admin": "office", "station": "office", "public": "office"}.get(role, role)
+    who = {"admin": "office", "station": "office", "public": "office", "assessor": "office"}.get(role, role)
     return world.ids[f"notification_{who}"]
 
 
@@ -347,11 +348,18 @@ ROWS: list[Row] = [
         body=lambda world, role: {"votes": [{"unit_id": world.ids["unit1"], "choice": "basic"}]}),
     Row("POST", V + "/satisfaction-tests/{test_id}/close", roles("office"), fresh=fresh_test),
     Row("POST", V + "/assessments", roles("office"),
-        body=lambda world, role: {"sample_size": 1, "session": world.session}),
-    Row("GET", V + "/assessments/{assessment_id}", STAFF, note="not in API.md: staff see all"),
-    Row("POST", V + "/assessments/{assessment_id}/scores", roles("office"),
+        body=lambda world, role: {"sample_size": 1, "session": world.session, "assessors": ["assessor-x"]}),
+    Row("GET", V + "/assessments", STAFF | {"assessor"},
+        note="not in API.md: staff see all, an assessor those they are named on (tests/e2e/test_evaluation.py)"),
+    Row("GET", V + "/assessments/{assessment_id}", STAFF | {"assessor"},
+        note="not in API.md: staff see all, an assessor only those they are named on",
+        others=(other("assessor", caller="assessor2", assessment_id="assessment_id"),)),
+    Row("POST", V + "/assessments/{assessment_id}/assessors", roles("office"),
+        body={"assessors": ["assessor-later"]}, note="not in API.md: the office names assessors later"),
+    Row("POST", V + "/assessments/{assessment_id}/scores", roles("office", "assessor"),
         body=lambda world, role: {"suggestion_id": world.ids["suggestion_id"], "score": 90},
-        note="not in API.md: the office records the assessors' scores, as it creates the assessment"),
+        note="not in API.md: an assessor named on it scores; the office may record a score (as itself)",
+        others=(other("assessor", caller="assessor2", assessment_id="assessment_id"),)),
     Row("GET", V + "/stats/rates", STAFF | {"unit"}, note="a unit: its own rates, whatever unit_id it asks "
                                                           "(test_access_lists)"),
     Row("GET", V + "/stats/units", STAFF),
@@ -396,7 +404,7 @@ ROWS: list[Row] = [
         others=station_others()),
     Row("GET", V + "/public/stations/{token}", EVERYONE, ids={"token": lambda world, role: world.qr_token()},
         note="not in API.md: what the page behind the QR link needs (no contact data), public"),
-    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit"}, body=public_opinion_body,
+    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit", "assessor"}, body=public_opinion_body,
         note="API.md: station, deputy; public with the station's qr_token (without it: 401); office and admin "
              "too (decided, see above)",
         others=station_others(other("public", 401, station_id="station_id", body={"content": "没有令牌"}),

@@ -28,7 +28,9 @@ class AccessWorld:
         self.session = f"访问矩阵{self.tag}"
         self.past_due = PAST_DUE
         self.tokens = {"admin": token("admin", sub="admin-access"), "office": token("office", sub="office-access"),
-                       "leader": token("leader", sub="leader-access"), "public": None}
+                       "leader": token("leader", sub="leader-access"), "public": None,
+                       "assessor": token("assessor", sub="assessor-access"),
+                       "assessor2": token("assessor", sub="assessor-access2")}
         office = self.tokens["office"]
         self.ids: dict[str, int | str] = {}
         st1, st2 = (self.post("/stations", {"name": f"{n}联络站", "type": "station", "region": f"渝北区{self.tag}/{n}",
@@ -80,7 +82,8 @@ class AccessWorld:
         self.ids["test_id"] = self.post("/satisfaction-tests", {"title": "年度测评", "unit_ids": [u1["id"], u2["id"]],
                                                                 "voter_count": 1000})["id"]
         self.ids["assessment_id"] = wait_for(  # once evaluation has a1's reply
-            lambda: (r := api.post("/assessments", office, {"sample_size": 1, "session": self.session}))
+            lambda: (r := api.post("/assessments", office, {"sample_size": 1, "session": self.session,
+                                                     "assessors": ["assessor-access"]}))
             .status_code == 201 and r.json()["id"], what="an assessment of the session")
         self.settle()
 

@@ -146,6 +146,72 @@ def test_extension_urging_letter_and_key_supervision(api):
              what="the lead unit told of the urging")
 
 
+def chinese_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_urging_a_co_unit_sends_the_letter_to_it(api):
+    world = World(api)
+    s, a = assigned(world)
+    path = f"/assignments/{a['id']}"
+    api.post(path + "/sign", world.unit_token, expect=200)
+    stranger = api.post("/units", OFFICE, {"name": "市园林局", "code": f"YL-{uuid.uuid4().hex[:6]}", "duties": "园林"},
+                        expect=201).json()
+    bad = api.post(path + "/urge", OFFICE, {"method": "phone", "unit_id": stranger["id"]}, expect=422).json()
+    assert [d["field"] for d in bad["error"]["details"]] == ["unit_id"]
+
+    sent = api.post(path + "/urge", OFFICE, {"method": "letter", "unit_id": world.co_unit["id"]}, expect=201).json()
+    assert (sent["unit_id"], sent["unit_name"], sent["others"]) == (world.co_unit["id"], world.co_unit["name"], [])
+    lines = sent["letter"].splitlines()
+    assert lines[2] == f"{world.co_unit['name']}：" and world.unit["name"] not in sent["letter"]
+    zone = localtime.zone()
+    co_due = localtime.due_after(datetime.fromisoformat(a["created_at"]), 30, zone)
+    assert f"交由你单位会办，会办意见期限为{chinese_date(localtime.local_date(co_due, zone))}。" in sent["letter"]
+    assert chinese_date(localtime.local_date(datetime.now(timezone.utc), zone)) in lines[-1]
+    preview = api.get(path + f"/letter?unit_id={world.co_unit['id']}", OFFICE, expect=200).json()
+    assert preview["unit_id"] == world.co_unit["id"] and preview["letter"] == sent["letter"]
+    assert api.get(path + "/letter", OFFICE, expect=200).json()["unit_id"] == world.unit["id"]
+    detail = api.get(path, OFFICE, expect=200).json()
+    assert [(u["unit_id"], u["method"]) for u in detail["urgings"]] == [(world.co_unit["id"], "letter")]
+    told = wait_for(lambda: [n for n in world.inbox(world.co_unit_token)
+                             if n["type"] == "assignment.urged" and n["suggestion_id"] == s["id"]],
+                    what="the co-unit told of its urging")
+    assert world.co_unit["name"] in told[0]["body"]
+    assert not [n for n in world.inbox(world.unit_token)
+                if n["type"] == "assignment.urged" and n["suggestion_id"] == s["id"]]
+
+
+def test_committee_only_supervision_and_a_leaders_own_list(api):
+    world = World(api)
+    tag = uuid.uuid4().hex[:6]
+    me, other = f"leader-wang-{tag}", f"leader-zhao-{tag}"
+    s1, a1 = assigned(world)
+    s2, a2 = assigned(world)
+    committee = f"教科文卫委员会-{tag}"
+    by_committee = api.post(f"/suggestions/{s1['id']}/supervision", OFFICE,
+                            {"committee": committee, "reason": "专门委员会重点督办"}, expect=201).json()
+    assert (by_committee["leaders"], by_committee["leader"], by_committee["committee"]) == ([], None, committee)
+    by_two = api.post(f"/suggestions/{s2['id']}/supervision", OFFICE,
+                      {"leaders": [{"sub": me, "name": "王副主任"}, other], "reason": "群众关注"}, expect=201).json()
+    assert [x["sub"] for x in by_two["leaders"]] == [me, other] and by_two["leaders"][0]["name"] == "王副主任"
+    both = api.post(f"/suggestions/{accepted(world)['id']}/supervision", OFFICE,
+                    {"leader": me, "leaders": [other], "reason": "x"}, expect=422).json()
+    assert [d["field"] for d in both["error"]["details"]] == ["leader"]
+
+    listed = api.get(f"/assignments?committee={committee}", OFFICE, expect=200).json()
+    assert [x["id"] for x in listed["items"]] == [a1["id"]]
+    mine = api.get("/assignments?leader=me", token("leader", sub=me), expect=200).json()
+    assert [x["id"] for x in mine["items"]] == [a2["id"]] and mine["filters"]["leader"] == me
+    assert [x["id"] for x in api.get("/assignments?leader=me", token("leader", sub=other), expect=200)
+            .json()["items"]] == [a2["id"]]
+    assert api.get("/assignments?leader=me", LEADER, expect=200).json()["total"] == 0
+    rates = wait_for(lambda: (r := api.get("/stats/rates?leader=me", token("leader", sub=me), expect=200).json())
+                     ["assigned"] == 1 and r, what="the leader's rates")
+    assert rates["filters"]["leader"] == me
+    assert wait_for(lambda: api.get(f"/stats/rates?committee={committee}", OFFICE, expect=200).json()["assigned"]
+                    == 1, what="the committee's rates")
+
+
 def test_overdue_flag_filter_and_one_reminder_per_due_date(api, system):
     world = World(api)
     past = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()

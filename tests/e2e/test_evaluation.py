@@ -124,6 +124,47 @@ def test_satisfaction_test_over_http(api):
     api.get("/satisfaction-tests/999999", OFFICE, expect=404)
 
 
+def test_a_report_wide_satisfaction_test_with_abstentions(api):
+    bad = api.post("/satisfaction-tests", OFFICE, {"title": "测评", "unit_ids": [], "voter_count": 3},
+                   expect=422).json()
+    assert [d["field"] for d in bad["error"]["details"]] == ["unit_ids"]
+    test = api.post("/satisfaction-tests", OFFICE, {"title": "对市政府代表建议办理工作情况报告的满意度测评",
+                                                    "subject": "report", "voter_count": 5}, expect=201).json()
+    assert (test["subject"], test["unit_ids"]) == ("report", [])
+    path = f"/satisfaction-tests/{test['id']}"
+    for choice in ("satisfied", "basic", "abstain", "abstain", "dissatisfied"):
+        api.post(path + "/ballots", OFFICE, {"votes": [{"choice": choice}]}, expect=201)
+    api.post(path + "/ballots", OFFICE, {"votes": [{"choice": "satisfied"}]}, expect=409)  # 5 voters voted
+    report = api.post(path + "/close", OFFICE, expect=200).json()["report"]
+    assert (report["abstain"], report["votes"], report["cast"]) == (2, 3, 5)
+    assert (report["satisfaction_rate"], report["satisfied_or_basic_rate"]) == (0.3333, 0.6667)
+    assert api.get(path, LEADER, expect=200).json()["report"] == report
+
+
+def test_two_assessors_score_the_same_item(api):
+    world = World(api)
+    world.lifecycle()
+    tag = world.unit["code"]
+    wang, li = token("assessor", sub=f"assessor-wang-{tag}"), token("assessor", sub=f"assessor-li-{tag}")
+    wait_for(lambda: api.get(f"/stats/rates?unit_id={world.unit['id']}", OFFICE, expect=200).json()["replied"],
+             what="reply projected")
+    a = api.post("/assessments", OFFICE, {"sample_size": 2, "assessors": [f"assessor-wang-{tag}"]},
+                 expect=201).json()
+    sid, path = a["suggestion_ids"][0], f"/assessments/{a['id']}"
+    api.post(path + "/scores", wang, {"suggestion_id": sid, "score": 90}, expect=201)
+    api.post(path + "/scores", wang, {"suggestion_id": sid, "score": 10}, expect=409)  # once per assessor
+    api.post(path + "/scores", li, {"suggestion_id": sid, "score": 80}, expect=404)  # not named on it
+    api.get(path, li, expect=404)
+    api.post(path + "/assessors", OFFICE, {"assessors": [f"assessor-li-{tag}"]}, expect=200)
+    api.post(path + "/scores", li, {"suggestion_id": sid, "score": 75}, expect=201)  # a different assessor
+    got = api.get(path, li, expect=200).json()
+    item = next(i for i in got["items"] if i["suggestion_id"] == sid)
+    assert sorted(s["score"] for s in item["scores"]) == [75, 90] and item["summary"]["mean"] == 82.5
+    assert [x["id"] for x in api.get("/assessments", wang, expect=200).json()["items"]] == [a["id"]]
+    api.post("/assessments", wang, {"sample_size": 1}, expect=403)
+    api.get("/stats/rates", wang, expect=403)
+
+
 def test_assessment_over_http(api):
     world = World(api)
     world.lifecycle()

@@ -1,6 +1,6 @@
 """Property-based API testing: schemathesis against /api/v1/openapi.json over the running system.
 
-One run per caller (the six roles and public), each over the operations that caller may call
+One run per caller (the seven roles and public), each over the operations that caller may call
 (their `x-roles`), so generated requests get past the role check and reach the services. Any
 5xx, an undocumented status or content type, or an answer that breaks its schema fails the run.
 """
@@ -16,7 +16,7 @@ from tests.e2e.client import OFFICE, token
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 EXAMPLES = os.environ.get("SCHEMATHESIS_EXAMPLES", "12")
-ROLES = ("office", "admin", "leader", "deputy", "unit", "station", "public")
+ROLES = ("office", "admin", "leader", "assessor", "deputy", "unit", "station", "public")
 # Writes whose random success would change what every later test of the shared system relies on:
 # a generated category scheme for congress "十" (or a PUT on the default scheme) would make every
 # 十六届… suggestion's "transport" a 422. Their validation is covered by the service tests
@@ -49,7 +49,7 @@ def callers(system):
                                              "address": "测试路1号"}, expect=201).json()
     return {
         "office": token("office", sub="fuzz-office"), "admin": token("admin", sub="fuzz-admin"),
-        "leader": token("leader", sub="fuzz-leader"),
+        "leader": token("leader", sub="fuzz-leader"), "assessor": token("assessor", sub="fuzz-assessor"),
         "deputy": token("deputy", sub=f"deputy-{deputy['id']}", deputy_id=deputy["id"]),
         "unit": token("unit", sub=f"unit-{unit['id']}", unit_id=unit["id"]),
         "station": token("station", sub=f"station-{station['id']}", station_id=station["id"]),

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from services.assignment.service import AssignmentService
+from services.common import localtime
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from tests.service.assignment_world import (LEADER, OFFICE, REPLY, World, clock_mover, fresh_db, local_due, now,
                                            unit_actor)
@@ -230,20 +231,74 @@ def test_urging_by_phone_and_by_letter_naming_how_late(world, amqp, move_clock):
     phone = world.rpc.assignment.urge(LEADER, a["id"], {"method": "phone", "note": "请加快办理"})
     assert phone["days_late"] == 0 and phone["letter"] is None
 
-    move_clock(96)  # due at the end of the 90th local day: more than 5 (whole) days late
+    move_clock(96)  # due at the end of the 90th local day: 6 local calendar days later
     sent = world.rpc.assignment.urge(OFFICE, a["id"], {"method": "letter"})
 
-    assert sent["days_late"] == 5
+    assert sent["days_late"] == 6 and sent["unit_id"] == world.lead and sent["others"] == []
     number = f"第{a['suggestion_id']:04d}号"
     assert "督办函" in sent["letter"] and number in sent["letter"] and "《关于增设公交站点的建议》" in sent["letter"]
-    assert "市交通运输局" in sent["letter"] and "已逾期5天" in sent["letter"]
+    assert "市交通运输局：" in sent["letter"] and "已逾期6天" in sent["letter"] and "交由你单位主办" in sent["letter"]
     assert world.rpc.assignment.letter(OFFICE, a["id"])["letter"] == sent["letter"]
-    assert [u["method"] for u in world.get(a["id"])["urgings"]] == ["phone", "letter"]
+    assert [(u["method"], u["unit_id"]) for u in world.get(a["id"])["urgings"]] == [("phone", world.lead),
+                                                                                    ("letter", world.lead)]
     events = [e["payload"] for e in listener.wait("assignment.urged", count=2)]
-    assert [(p["method"], p["days_late"]) for p in events] == [("phone", 0), ("letter", 5)]
+    assert [(p["method"], p["days_late"], p["unit_id"]) for p in events] == [("phone", 0, world.lead),
+                                                                             ("letter", 6, world.lead)]
     world.rpc.assignment.reply(unit_actor(world.lead), a["id"], REPLY)
     with pytest.raises(Conflict):
         world.rpc.assignment.urge(OFFICE, a["id"], {"method": "phone"})
+
+
+def test_urging_a_co_unit_sends_it_a_letter_of_its_own(world, amqp, move_clock):
+    listener = EventListener(amqp, "assignment.urged")
+    a = world.signed()
+    move_clock(33)  # the co-unit's opinion was due at the end of the 30th local day
+    sent = world.rpc.assignment.urge(OFFICE, a["id"], {"method": "letter", "unit_id": world.co, "note": "请尽快会签"})
+    assert sent["unit_id"] == world.co and sent["unit_name"] == "市规划和自然资源委员会" and sent["days_late"] == 3
+    lines = sent["letter"].splitlines()
+    assert lines[2] == "市规划和自然资源委员会：" and "市交通运输局" not in sent["letter"]
+    day = localtime.local_date(local_due(a["created_at"], 30), localtime.zone())
+    assert f"交由你单位会办，会办意见期限为{day.year}年{day.month}月{day.day}日。" in sent["letter"]
+    assert "已逾期3天，尚未提交会办意见" in sent["letter"] and "请尽快会签" in sent["letter"]
+    preview = world.rpc.assignment.letter(OFFICE, a["id"], world.co)
+    assert preview["unit_id"] == world.co and "市规划和自然资源委员会：" in preview["letter"]
+    [event] = listener.wait("assignment.urged")
+    p = event["payload"]
+    assert (p["unit_id"], p["unit_name"], p["unit_role"], p["days_late"]) == (world.co, "市规划和自然资源委员会", "co", 3)
+    assert p["lead_unit_id"] == world.lead and "市规划和自然资源委员会" in p["note"]
+    [urging] = world.get(a["id"])["urgings"]
+    assert urging["unit_id"] == world.co and urging["letter"] == sent["letter"]
+
+    with pytest.raises(ValidationFailed) as err:  # a unit not on the assignment
+        world.rpc.assignment.urge(OFFICE, a["id"], {"method": "phone", "unit_id": world.other})
+    assert err.value.details[0]["field"] == "unit_id"
+    world.rpc.assignment.add_opinion(unit_actor(world.co), a["id"], {"content": "同意主办单位意见"})
+    phone = world.rpc.assignment.urge(OFFICE, a["id"], {"method": "phone", "unit_id": world.co})
+    assert phone["days_late"] == 0  # its opinion is in: nothing of its own is late any more
+
+
+def test_key_supervision_by_several_leaders_or_a_committee(world, amqp):
+    listener = EventListener(amqp, "assignment.supervision_set")
+    a, b, c = world.assign(), world.assign(), world.assign()
+    two = world.rpc.assignment.set_supervision(OFFICE, a["suggestion_id"], {
+        "leaders": [{"sub": "leader-zhang", "name": "张副主任"}, "leader-li"], "reason": "群众关注度高"})
+    assert two["leaders"] == [{"sub": "leader-zhang", "name": "张副主任"}, {"sub": "leader-li", "name": None}]
+    assert two["leader"] == "leader-zhang" and two["committee"] is None
+    committee = world.rpc.assignment.set_supervision(OFFICE, b["suggestion_id"],
+                                                     {"committee": "教科文卫委员会", "reason": "专门委员会重点督办"})
+    assert committee["leaders"] == [] and committee["leader"] is None and committee["committee"] == "教科文卫委员会"
+    with pytest.raises(ValidationFailed) as err:
+        world.rpc.assignment.set_supervision(OFFICE, c["suggestion_id"], {"reason": "无人督办"})
+    assert err.value.details[0]["field"] == "leaders"
+
+    def listed(**filters):
+        return [x["id"] for x in world.rpc.assignment.list(OFFICE, filters)["items"]]
+    assert listed(leader="leader-li") == [a["id"]] and listed(leader="leader-zhang") == [a["id"]]
+    assert listed(committee="教科文卫委员会") == [b["id"]] and listed(supervised=False) == [c["id"]]
+    events = {e["payload"]["assignment_id"]: e["payload"] for e in listener.wait("assignment.supervision_set", 2)}
+    assert [x["sub"] for x in events[a["id"]]["leaders"]] == ["leader-zhang", "leader-li"]
+    assert events[b["id"]]["leaders"] == [] and events[b["id"]]["committee"] == "教科文卫委员会"
+    assert "张副主任、leader-li领衔督办" in events[a["id"]]["note"]
 
 
 def test_key_supervision_and_the_supervised_filter(world, amqp):
@@ -265,6 +320,7 @@ def test_key_supervision_and_the_supervised_filter(world, amqp):
     assert world.get(a["id"])["supervision"]["committee"] == "城建环保委"
     [event] = listener.wait("assignment.supervision_set")
     assert event["payload"]["leader"] == "张副主任" and event["payload"]["suggestion_id"] == a["suggestion_id"]
+    assert event["payload"]["leaders"] == [{"sub": "张副主任", "name": None}]  # the shorthand: one leader's sub
 
 
 def test_a_unit_sees_only_its_own_assignments_and_filters_work(world, move_clock):

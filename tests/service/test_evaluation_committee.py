@@ -11,6 +11,7 @@ from tests.service.conftest import truncate
 
 OFFICE = {"role": "office", "sub": "office-1"}
 ASSESSOR_2 = {"role": "office", "sub": "assessor-2"}
+WANG, LI, ZHAO = ({"role": "assessor", "sub": sub} for sub in ("assessor-wang", "assessor-li", "assessor-zhao"))
 
 
 @pytest.fixture
@@ -66,6 +67,34 @@ def test_satisfaction_test_ballots_and_tallies(start_service, rpc, amqp, evaluat
         rpc.evaluation.get_test(OFFICE, 999999)
 
 
+def test_a_test_of_the_report_as_a_whole_counts_abstentions_apart(start_service, rpc, amqp, evaluation_db):
+    start_service(EvaluationService)
+    listener = EventListener(amqp, "evaluation.test_closed")
+    test = rpc.evaluation.create_test(OFFICE, {"title": "对市政府代表建议办理情况报告的满意度测评",
+                                               "subject": "report", "unit_ids": [], "voter_count": 6})
+    assert (test["subject"], test["unit_ids"], test["report"]) == ("report", [], None)
+    for choice in ("satisfied", "satisfied", "basic", "dissatisfied", "abstain"):
+        rpc.evaluation.record_ballot(OFFICE, test["id"], {"votes": [{"choice": choice}]})
+    with pytest.raises(ValidationFailed) as err:  # a report test without units: none to vote on
+        rpc.evaluation.record_ballot(OFFICE, test["id"], {"votes": [vote(41, "basic")]})
+    assert err.value.details[0]["field"] == "votes.0.unit_id"
+
+    closed = rpc.evaluation.close_test(OFFICE, test["id"])
+    report = closed["report"]
+    assert (report["satisfied"], report["basic"], report["dissatisfied"], report["abstain"]) == (2, 1, 1, 1)
+    assert (report["votes"], report["cast"]) == (4, 5)  # the rates divide by the 4 votes, not the 5 cast
+    assert (report["satisfaction_rate"], report["satisfied_or_basic_rate"]) == (0.5, 0.75)
+    assert closed["tallies"] == [] and rpc.evaluation.get_test(OFFICE, test["id"])["report"] == report
+    [event] = listener.wait("evaluation.test_closed")
+    assert event["payload"]["subject"] == "report" and event["payload"]["report"] == report
+
+    units = rpc.evaluation.create_test(OFFICE, {"title": "测评", "unit_ids": [41], "voter_count": 2})
+    assert units["subject"] == "units"
+    rpc.evaluation.record_ballot(OFFICE, units["id"], {"votes": [vote(41, "abstain")]})
+    [t41] = rpc.evaluation.close_test(OFFICE, units["id"])["tallies"]
+    assert (t41["abstain"], t41["votes"], t41["satisfaction_rate"]) == (1, 0, None)
+
+
 def test_concurrent_ballots_never_exceed_the_voters(start_service, rpc, evaluation_db):
     start_service(EvaluationService)
     test = rpc.evaluation.create_test(OFFICE, {"title": "测评", "unit_ids": [41], "voter_count": 5})
@@ -85,6 +114,8 @@ def test_concurrent_ballots_never_exceed_the_voters(start_service, rpc, evaluati
 def test_satisfaction_test_input_is_validated(start_service, rpc, evaluation_db):
     start_service(EvaluationService)
     for bad, field in [({"title": "x", "unit_ids": [], "voter_count": 3}, "unit_ids"),
+                       ({"title": "x", "subject": "units", "voter_count": 3}, "unit_ids"),
+                       ({"title": "x", "subject": "budget", "voter_count": 3}, "subject"),
                        ({"title": "x", "unit_ids": [1, 1], "voter_count": 3}, "unit_ids"),
                        ({"title": "x", "unit_ids": [1], "voter_count": 0}, "voter_count"),
                        ({"unit_ids": [1], "voter_count": 2}, "title")]:
@@ -147,3 +178,36 @@ def _count(engine, table: str) -> int:
     eventlet.sleep(0)
     with engine.connect() as conn:
         return conn.execute(text(f"select count(*) from {table}")).scalar()
+
+
+def test_several_assessors_each_score_each_item_once(start_service, rpc, amqp, evaluation_db):
+    start_service(EvaluationService)
+    for event in [replied(n, "十六届三次") for n in range(1, 6)]:
+        publish(amqp, event)
+    wait_for(lambda: _count(evaluation_db, "assignment_facts") == 5, what="replies projected")
+    a = rpc.evaluation.create_assessment(OFFICE, {"sample_size": 3, "seed": 3, "assessors": ["assessor-wang"]})
+    other = rpc.evaluation.create_assessment(OFFICE, {"sample_size": 2, "seed": 4})
+    assert a["assessors"] == ["assessor-wang"] and other["assessors"] == []
+    sid = a["suggestion_ids"][0]
+
+    first = rpc.evaluation.add_score(WANG, a["id"], {"suggestion_id": sid, "score": 88})
+    assert first["assessor"] == "assessor-wang"
+    with pytest.raises(Conflict):  # the same assessor, the same item
+        rpc.evaluation.add_score(WANG, a["id"], {"suggestion_id": sid, "score": 60})
+    with pytest.raises(NotFound):  # not named on it yet
+        rpc.evaluation.add_score(LI, a["id"], {"suggestion_id": sid, "score": 70})
+    with pytest.raises(NotFound):
+        rpc.evaluation.get_assessment(LI, a["id"])
+    named = rpc.evaluation.name_assessors(OFFICE, a["id"], {"assessors": ["assessor-li", "assessor-wang"]})
+    assert named["assessors"] == ["assessor-wang", "assessor-li"]
+    rpc.evaluation.add_score(LI, a["id"], {"suggestion_id": sid, "score": 71})  # a different assessor: fine
+
+    got = rpc.evaluation.get_assessment(LI, a["id"])
+    item = next(i for i in got["items"] if i["suggestion_id"] == sid)
+    assert [(s["assessor"], s["score"]) for s in item["scores"]] == [("assessor-wang", 88), ("assessor-li", 71)]
+    assert item["summary"]["mean"] == 79.5 and item["summary"]["count"] == 2
+    assert [x["id"] for x in rpc.evaluation.list_assessments(WANG)["items"]] == [a["id"]]
+    assert rpc.evaluation.list_assessments(ZHAO)["total"] == 0
+    assert {x["id"] for x in rpc.evaluation.list_assessments(OFFICE)["items"]} == {a["id"], other["id"]}
+    with pytest.raises(NotFound):
+        rpc.evaluation.get_assessment(WANG, other["id"])

@@ -55,3 +55,19 @@ def test_kind_and_supervision_survive_a_rebuild(scenario, amqp):
     finally:
         with scenario.begin() as conn:
             conn.exec_driver_sql("drop schema rebuild_filters cascade")
+
+
+def test_rates_of_a_leader_among_several_and_of_a_committee_alone(scenario, rpc, amqp):
+    leaders = [{"sub": "leader-zhang", "name": "张副主任"}, {"sub": "leader-li", "name": None}]
+    feed(amqp, scenario,
+         supervised(3, U1, "leader-zhang", leaders=leaders),  # two leaders
+         supervised(5, U2, None, "教科文卫委员会", leaders=[]),  # a committee alone
+         supervised(4, U2, "leader-li"))  # an event from before: one leader, no leaders[]
+    rates = lambda **f: rpc.evaluation.rates(OFFICE, f)  # noqa: E731
+
+    assert rates(session=SESSION, leader="leader-zhang")["assigned"] == 1
+    li = rates(session=SESSION, leader="leader-li")
+    assert (li["assigned"], li["filters"]["leader"]) == (2, "leader-li")  # 3 (with 张) and 4
+    assert rates(session=SESSION, committee="教科文卫委员会")["assigned"] == 1
+    assert rates(session=SESSION, supervised=True)["assigned"] == 3
+    assert rates(session=SESSION, leader="nobody")["assigned"] == 0

@@ -31,7 +31,8 @@ def test_assignment_states_and_handling_enums_are_the_services():
 
 def test_evaluation_enums_are_the_services():
     assert enum(E.RatingAnswer, "satisfaction") == set(evaluation_domain.CHOICES)
-    assert enum(E.BallotVote, "choice") == set(evaluation_domain.CHOICES)
+    assert enum(E.BallotVote, "choice") == set(evaluation_domain.BALLOT_CHOICES)  # and abstain (弃权)
+    assert enum(E.SatisfactionTestAnswer, "subject") == {"report", "units"}
     assert enum(E.RatesFilters, "level") == set(evaluation_domain.LEVELS)
     assert set(E.ResultClassCounts.model_fields) == set(evaluation_domain.RESULT_CLASSES)
 

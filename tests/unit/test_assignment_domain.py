@@ -221,11 +221,35 @@ def test_overdue_only_while_waiting_for_a_reply():
     assert not domain.is_overdue("signed", late, AT)
 
 
-def test_days_late_counts_whole_days():
+def test_days_late_counts_local_calendar_days():
     assert domain.days_late(AT, AT) == 0
     assert domain.days_late(AT, AT - timedelta(days=3)) == 0
-    assert domain.days_late(AT, AT + timedelta(days=2, hours=23)) == 2
+    # 17:30 on 10 March + 2 days 23 hours = 16:30 on 13 March in Beijing: three local days, not two periods
+    assert domain.days_late(AT, AT + timedelta(days=2, hours=23)) == 3
     assert domain.days_late(AT, AT + timedelta(days=3)) == 3
+
+
+def test_days_late_starts_when_the_local_due_day_ends():
+    due = datetime(2026, 11, 27, 15, 59, 59, tzinfo=timezone.utc)  # 23:59:59 on 27 November in Beijing
+    assert domain.days_late(due, due + timedelta(seconds=2)) == 1  # 00:00:01 on the 28th
+    assert domain.days_late(due, due + timedelta(days=1, hours=23)) == 2  # 23:59 on the 29th
+    assert domain.days_late(due, due + timedelta(days=1, hours=23), ZoneInfo("UTC")) == 2
+
+
+def test_urging_goes_to_the_named_unit_of_the_assignment():
+    units = [(1, True), (2, True), (3, False)]
+    assert domain.urge_targets("lead", 1, units, 2) == [2]
+    assert domain.urge_targets("lead", 1, units, None) == [1]
+    assert domain.urge_targets("separate", None, units, None) == [1, 2]
+    assert domain.urge_targets("separate", None, units, 3) == [3]
+
+
+def test_urging_a_unit_not_on_the_assignment_names_unit_id():
+    with pytest.raises(ValidationFailed) as err:
+        domain.urge_targets("lead", 1, [(1, True), (2, True)], 9)
+    assert err.value.details[0]["field"] == "unit_id"
+    with pytest.raises(Conflict):
+        domain.urge_targets("separate", None, [(1, False), (2, False)], None)
 
 
 @pytest.mark.parametrize("state", ["replied", "evaluated", "closed"])
@@ -242,3 +266,23 @@ def test_a_given_due_date_lies_within_ten_years_either_way():
         with pytest.raises(ValidationFailed) as err:
             domain.check_due_at(far, AT)
         assert err.value.details[0]["field"] == "due_at"
+
+
+def test_supervision_by_several_leaders_a_committee_or_both():
+    two = domain.supervisors([{"sub": "leader-zhang", "name": "张副主任"}, {"sub": "leader-li"}], None, None)
+    assert two == [{"sub": "leader-zhang", "name": "张副主任"}, {"sub": "leader-li", "name": None}]
+    assert domain.supervisors([], None, "教科文卫委员会") == []
+    assert domain.supervisors([], "leader-wang", "教科文卫委员会") == [{"sub": "leader-wang", "name": None}]
+    assert domain.supervision_note(two, "教科文卫委员会") == "列为重点督办，张副主任、leader-li领衔督办（教科文卫委员会）"
+    assert domain.supervision_note([], "教科文卫委员会") == "列为重点督办，教科文卫委员会督办"
+
+
+@pytest.mark.parametrize("leaders, leader, committee, field", [
+    ([], None, None, "leaders"),
+    ([{"sub": "a"}, {"sub": "a"}], None, None, "leaders"),
+    ([{"sub": "a"}], "b", None, "leader"),
+])
+def test_supervision_needs_a_leader_or_a_committee_named_once(leaders, leader, committee, field):
+    with pytest.raises(ValidationFailed) as err:
+        domain.supervisors(leaders, leader, committee)
+    assert err.value.details[0]["field"] == field

@@ -74,6 +74,18 @@ def test_a_letter_before_the_due_date_says_how_long_is_left():
     assert "还有5天" in text and "逾期" not in text and "请于本周内答复" in text
 
 
+def test_a_letter_to_a_co_unit_names_its_part_and_its_own_due_date():
+    due = datetime(2026, 11, 27, 15, 59, 59, tzinfo=timezone.utc)  # 23:59:59 on 27 November in Beijing
+    text = render(letter.load(rules.LETTER_TEMPLATE), unit_name="市财政局", role="co", due_at=due,
+                  at=due + timedelta(days=3), days_late=3)
+    assert text.splitlines()[2] == "市财政局："
+    assert "交由你单位会办，会办意见期限为2026年11月27日" in text and "主办" not in text
+    assert "已逾期3天，尚未提交会办意见" in text and "2026年11月30日" in text
+    lead = render(letter.load(rules.LETTER_TEMPLATE))
+    assert "交由你单位主办，答复期限为2024年6月11日" in lead and "尚未答复" in lead
+    assert "交由你单位分办" in render(letter.load(rules.LETTER_TEMPLATE), role="separate")
+
+
 def test_an_edited_template_with_unknown_names_still_renders():
     assert render("{unit_name}：{number}逾期{days_late}天{no_such_field}") == "市交通运输局：第0007号逾期12天"
 

@@ -181,6 +181,39 @@ def test_ballot_names_only_units_of_the_test_once():
         domain.check_ballot([1, 2], [{"unit_id": 1, "choice": "basic"}, {"unit_id": 1, "choice": "satisfied"}])
 
 
+def test_a_report_test_takes_votes_on_the_report_and_on_its_units():
+    domain.check_ballot([], [{"unit_id": None, "choice": "abstain"}], "report")
+    domain.check_ballot([4], [{"choice": "basic"}, {"unit_id": 4, "choice": "satisfied"}], "report")
+    with pytest.raises(ValidationFailed) as err:  # the report twice
+        domain.check_ballot([], [{"choice": "basic"}, {"unit_id": None, "choice": "satisfied"}], "report")
+    assert err.value.details[0]["field"] == "votes.1.unit_id"
+    with pytest.raises(ValidationFailed) as err:  # a test of units has no report to vote on
+        domain.check_ballot([1], [{"choice": "basic"}], "units")
+    assert err.value.details[0]["field"] == "votes.0.unit_id"
+
+
+def test_a_test_of_units_names_one_at_least_a_report_test_may_name_none():
+    domain.check_test("report", [])
+    domain.check_test("report", [3, 4])
+    for subject, units in (("units", []), ("report", [3, 3])):
+        with pytest.raises(ValidationFailed) as err:
+            domain.check_test(subject, units)
+        assert err.value.details[0]["field"] == "unit_ids"
+
+
+def test_abstentions_are_counted_apart_from_the_votes_the_rates_divide_by():
+    ballots = [[{"unit_id": None, "choice": "satisfied"}], [{"choice": "abstain"}], [{"choice": "abstain"}],
+               [{"unit_id": None, "choice": "basic"}, {"unit_id": 4, "choice": "abstain"}],
+               [{"choice": "dissatisfied"}]]
+    report = domain.tally_report(ballots)
+    assert (report["satisfied"], report["basic"], report["dissatisfied"], report["abstain"]) == (1, 1, 1, 2)
+    assert (report["votes"], report["cast"]) == (3, 5)
+    assert report["satisfaction_rate"] == 0.3333 and report["satisfied_or_basic_rate"] == 0.6667
+    [unit] = domain.tally([4], ballots)
+    assert (unit["abstain"], unit["votes"], unit["cast"], unit["satisfaction_rate"]) == (1, 0, 1, None)
+    assert domain.tally_report([[{"choice": "abstain"}]])["satisfaction_rate"] is None
+
+
 def test_never_more_ballots_than_voters_nor_after_closing():
     domain.check_ballot_allowed("open", 2, 3)
     with pytest.raises(Conflict):
@@ -194,8 +227,8 @@ def test_tally_counts_choices_and_rates_per_unit():
                [{"unit_id": 1, "choice": "basic"}],
                [{"unit_id": 1, "choice": "satisfied"}, {"unit_id": 2, "choice": "basic"}]]
     t = domain.tally([1, 2, 3], ballots, {1: "甲局"})
-    assert t[0] == {"unit_id": 1, "unit_name": "甲局", "satisfied": 2, "basic": 1, "dissatisfied": 0, "votes": 3,
-                    "satisfaction_rate": 0.6667, "satisfied_or_basic_rate": 1.0}
+    assert t[0] == {"unit_id": 1, "unit_name": "甲局", "satisfied": 2, "basic": 1, "dissatisfied": 0, "abstain": 0,
+                    "votes": 3, "cast": 3, "satisfaction_rate": 0.6667, "satisfied_or_basic_rate": 1.0}
     assert (t[1]["votes"], t[1]["satisfaction_rate"], t[1]["satisfied_or_basic_rate"]) == (2, 0.0, 0.5)
     assert t[2]["votes"] == 0 and t[2]["satisfaction_rate"] is None
 
@@ -235,3 +268,16 @@ def test_units_with_only_co_unit_work_are_listed_after_those_that_reply():
     assert co_only["unit_name"] == "市丙局" and co_only["replies_due"] == 0 and co_only["completion_rate"] is None
     assert (co_only["co_assigned"], co_only["co_opinions_on_time"], co_only["co_opinion_on_time_rate"]) == (2, 1, 0.5)
     assert rows[0]["co_assigned"] == 1 and rows[1]["co_assigned"] == 0 and rows[1]["co_opinion_on_time_rate"] is None
+
+
+def test_an_assessor_sees_and_scores_only_assessments_they_are_named_on():
+    named, other = {"role": "assessor", "sub": "assessor-wang"}, {"role": "assessor", "sub": "assessor-li"}
+    assert domain.may_see_assessment(named, ["assessor-wang"]) and domain.may_score(named, ["assessor-wang"])
+    assert not domain.may_see_assessment(other, ["assessor-wang"]) and not domain.may_score(other, ["assessor-wang"])
+    assert domain.may_see_assessment({"role": "leader", "sub": "x"}, [])
+    assert not domain.may_score({"role": "leader"}, [])
+    assert domain.may_score({"role": "office", "sub": "office-1"}, [])  # the office records a score as before
+    assert not domain.may_see_assessment({"role": "unit", "sub": "assessor-wang"}, ["assessor-wang"])
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_assessors(["a", "b", "a"])
+    assert err.value.details[0]["field"] == "assessors"

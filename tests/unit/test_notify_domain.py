@@ -46,6 +46,14 @@ def test_lead_unit_hears_of_urging_and_due_soon(event_type):
     assert domain.OFFICE not in who(event_type, ASSIGNMENT)
 
 
+def test_the_unit_urged_hears_of_its_urging():
+    co_unit = CO_UNITS[0]
+    urged = {**ASSIGNMENT, "unit_id": int(co_unit.split(":")[1]), "unit_name": "市财政局"}
+    assert who("assignment.urged", urged) == [co_unit]
+    _, body = domain.render(TEMPLATES, "assignment.urged", urged)
+    assert "请市财政局抓紧办理" in body
+
+
 def test_lead_unit_and_office_hear_of_overdue():
     assert {LEAD_UNIT, domain.OFFICE} <= set(who("assignment.overdue", ASSIGNMENT))
 
@@ -242,7 +250,7 @@ def test_returned_text_gives_the_reason():
 
 def test_none_values_render_blank():
     _, body = domain.render(TEMPLATES, "assignment.urged", {**ASSIGNMENT, "note": None})
-    assert "None" not in body and body.endswith("请抓紧办理。")
+    assert "None" not in body and body.endswith("抓紧办理。")
 
 
 def test_event_without_template_renders_its_type():
