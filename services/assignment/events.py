@@ -2,6 +2,12 @@
 
 Every assignment.* event but unit_registered carries the assignment's common facts
 (``AssignmentEvent``, built by store.event_payload) plus what its step adds.
+
+分办 (issue 15): ``mode`` and ``handling_unit_ids`` (the units that reply: the lead, or every unit
+of a separate assignment). A per-unit event (signed, contact_added, replied, followed_up,
+rehandling_opened, closed, due_soon, overdue, urged, extension_requested/decided) names the
+handling unit concerned in ``unit_id`` (None in events from before: the lead) and gives that
+unit's own ``round``, ``state`` and ``due_at`` in the common fields.
 """
 from services.common.events import Event, Timestamp
 
@@ -25,7 +31,7 @@ class AssignmentEvent(Event):
     suggestion_id: int
     state: str
     round: int
-    lead_unit_id: int
+    lead_unit_id: int | None  # None when separate
     lead_unit_name: str | None
     co_unit_ids: list[int]
     due_at: Timestamp
@@ -38,6 +44,12 @@ class AssignmentEvent(Event):
     co_signer_ids: list[int]
     actor: str | None = None
     note: str | None = None
+    mode: str = "lead"
+    handling_unit_ids: list[int] = []  # empty in events from before: the lead unit
+    unit_id: int | None = None  # the handling unit a per-unit event concerns (None: the lead)
+    unit_name: str | None = None
+    on_behalf: bool = False  # the office recorded the unit's step (paper work, a past year)
+    assignment_state: str | None = None  # the assignment's own (summary) state; ``state`` is the unit's
 
     @property
     def label(self) -> str | None:
@@ -46,12 +58,14 @@ class AssignmentEvent(Event):
 
 class Assigned(AssignmentEvent):
     event_type = "assignment.assigned"
+    assigned_at: Timestamp | None = None  # the real date of 交办 (None in events from before: occurred_at)
 
 
 class Signed(AssignmentEvent):
     event_type = "assignment.signed"
     unit_id: int
     is_lead: bool
+    signed_at: Timestamp | None = None  # the real date of signing (None in events from before: occurred_at)
 
 
 class Disputed(AssignmentEvent):
