@@ -78,9 +78,10 @@ class Disputed(AssignmentEvent):
 
 class Rerouted(AssignmentEvent):
     event_type = "assignment.rerouted"
-    previous_lead_unit_id: int
+    previous_lead_unit_id: int | None  # None: a separate assignment
     previous_co_unit_ids: list[int]
     reason: str | None
+    previous_unit_ids: list[int] = []  # a separate assignment's handling units before
 
 
 class ContactAdded(AssignmentEvent):

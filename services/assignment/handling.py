@@ -84,8 +84,8 @@ def reroute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules):
     note = (f"改由{names[lead]}主办" if mode == "lead"
             else "改由" + "、".join(names[u] for u in handling) + "分办")
     tx.publish(event_payload(tx, a, Rerouted, previous_lead_unit_id=previous_lead,
-                             previous_co_unit_ids=previous_co, reason=form.reason,
-                             actor=actor.get("sub"), note=note))
+                             previous_co_unit_ids=previous_co, previous_unit_ids=[p.unit_id for p in previous],
+                             reason=form.reason, actor=actor.get("sub"), note=note))
     return a
 
 
