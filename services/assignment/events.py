@@ -46,10 +46,12 @@ class AssignmentEvent(Event):
     note: str | None = None
     mode: str = "lead"
     handling_unit_ids: list[int] = []  # empty in events from before: the lead unit
+    handling_unit_names: list[str] = []
     unit_id: int | None = None  # the handling unit a per-unit event concerns (None: the lead)
     unit_name: str | None = None
     on_behalf: bool = False  # the office recorded the unit's step (paper work, a past year)
     assignment_state: str | None = None  # the assignment's own (summary) state; ``state`` is the unit's
+    assignment_due_at: Timestamp | None = None  # the assignment's own (summary) due date
 
     @property
     def label(self) -> str | None:

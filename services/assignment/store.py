@@ -151,6 +151,8 @@ def event_payload(tx, a: Assignment, event: type[AssignmentEvent] = AssignmentEv
         "lead_deputy_id": facts.lead_deputy_id if facts else None,
         "co_signer_ids": facts.co_signer_ids if facts else [],
         "mode": a.mode or "lead", "handling_unit_ids": handling, "assignment_state": a.state,
+        "handling_unit_names": [units.get(u) or "" for u in handling],
+        "assignment_due_at": a.due_at,
     }
     if place is not None:
         payload.update(unit_id=place.unit_id, unit_name=units.get(place.unit_id))
