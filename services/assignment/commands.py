@@ -55,8 +55,9 @@ def assign(tx, actor: dict, suggestion_id: int, data: dict, fetch_facts, rules: 
     facts.status = "assigned"
     record_precedent(tx, a, "assigned", at, handling)
     tx.flush()
+    names = dict(tx.execute(select(Unit.id, Unit.name).where(Unit.id.in_(handling))).all())
     tx.publish(event_payload(tx, a, Assigned, assigned_at=assigned_at, actor=actor.get("sub"),
-                             note="分办" if mode == "separate" else None))
+                             note="分办：" + "、".join(names[u] for u in handling) if mode == "separate" else None))
     return a
 
 

@@ -200,6 +200,11 @@ def test_overdue_and_extensions_per_handling_unit(world, amqp, move_clock):
     assert places(world, a)[world.lead]["overdue"] is False
     listed = world.rpc.assignment.list(unit_actor(world.co), {"overdue": True})
     assert [i["id"] for i in listed["items"]] == [a["id"]]
+    # the office's list by unit: the assignments where it is a separately-handling unit too
+    for unit_id in (world.lead, world.co):
+        by_unit = world.rpc.assignment.list(OFFICE, {"unit_id": unit_id})
+        assert [i["id"] for i in by_unit["items"]] == [a["id"]] and by_unit["items"][0]["mode"] == "separate"
+    assert world.rpc.assignment.list(OFFICE, {"unit_id": world.other})["items"] == []
 
 
 def test_real_dates_make_due_dates_and_on_time(world):
