@@ -2,12 +2,17 @@
 units each sign, reply with their own class and date, are rated, reopened and reminded on their
 own; the real dates of assign, sign and reply; the office recording a unit's steps on its behalf."""
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
 
 from services.assignment.service import AssignmentService
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.service.assignment_world import OFFICE, REPLY, World, clock_mover, fresh_db, local_due, now, unit_actor
+from tests.service.conftest import database_url
 from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
 
 
@@ -262,3 +267,34 @@ def test_get_for_evaluation_answers_for_one_handling_unit(world):
     assert world.rpc.assignment.get_for_evaluation(a["id"], world.other) is None
     lead_mode = world.signed()
     assert world.rpc.assignment.get_for_evaluation(lead_mode["id"])["unit_id"] == world.lead
+
+
+def test_the_migration_keeps_lead_mode_assignments_as_they_were(db):
+    """7e3a51c9d2b4 back-fills each lead unit's own state, round, due date and reply from its assignment."""
+    engine = fresh_db(db)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).resolve().parents[2] / "services/assignment/migrations"))
+    cfg.set_main_option("sqlalchemy.url", database_url("assignment"))
+    at, due = now() - timedelta(days=30), now() + timedelta(days=60)
+    command.downgrade(cfg, "d41f0a7c2e15")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, name, code, duties, keywords, categories) VALUES "
+                              "(1, '市交通运输局', 'JT', '', '[]', '[]'), (2, '市财政局', 'CZ', '', '[]', '[]')"))
+            conn.execute(text("INSERT INTO assignments (id, suggestion_id, lead_unit_id, co_unit_ids, state, round, "
+                              "due_at, created_at, routed_at, supervised, replied_at) VALUES "
+                              "(1, 1, 1, '[2]', 'replied', 1, :due, :at, :at, false, :at)"), {"due": due, "at": at})
+            conn.execute(text("INSERT INTO assignment_units (assignment_id, unit_id, is_lead, signed_at) VALUES "
+                              "(1, 1, true, :at), (1, 2, false, NULL)"), {"at": at})
+            conn.execute(text("INSERT INTO deadline_marks (assignment_id, due_at, kind, threshold, published, at) "
+                              "VALUES (1, :due, 'due_soon', 14, true, :at)"), {"due": due, "at": at})
+    finally:
+        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT mode, assigned_at FROM assignments")).one() == ("lead", at)
+        places = conn.execute(text("SELECT unit_id, role, state, round, due_at, replied_at FROM assignment_units "
+                                   "ORDER BY unit_id")).all()
+        assert [tuple(p) for p in places] == [(1, "lead", "replied", 1, due, at), (2, "co", None, None, None, None)]
+        assert conn.execute(text("SELECT unit_id FROM deadline_marks")).scalar() == 1
+    truncate_all = fresh_db(db)  # leave the database as the other tests expect it
+    assert scalar(truncate_all, "SELECT count(*) FROM assignments") == 0
