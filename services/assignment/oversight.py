@@ -112,7 +112,8 @@ def decide_extension(tx, actor: dict, assignment_id: int, data: dict) -> dict:
     if len(waiting) > 1:
         raise field_error("unit_id", "several units' requests wait: say whose request this decides")
     e = waiting[0]
-    place = tx.get(AssignmentUnit, (a.id, e.unit_id))
+    # the requesting unit's due date; in lead mode the lead unit's (whoever leads since the request)
+    place = tx.get(AssignmentUnit, (a.id, e.unit_id if a.mode == "separate" else a.lead_unit_id))
     if form.approve and (place is None or place.state not in domain.HANDLING):
         raise Conflict(f"cannot extend the due date in state {place.state if place else a.state}; "
                        "refuse the request instead")
