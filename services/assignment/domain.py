@@ -191,7 +191,8 @@ def check_office_only(actor: dict, field: str) -> None:
 
 
 def check_step_date(field: str, value: datetime | None, at: datetime, not_before: datetime | None) -> datetime:
-    """A real date given for a step: aware, not in the future, not before the step it follows.
+    """A real date given for a step: aware, not in the future (nor over ten years ago), not before
+    the step it follows.
     Returns the date the step takes (``at``, now, when none is given)."""
     if value is None:
         return at
@@ -199,6 +200,8 @@ def check_step_date(field: str, value: datetime | None, at: datetime, not_before
         raise field_error(field, "must have an offset")
     if value > at:
         raise field_error(field, "must not be in the future")
+    if value < at - DUE_AT_RANGE:
+        raise field_error(field, "must be within ten years of now")
     if not_before is not None and value < not_before:
         raise field_error(field, f"must not be before {not_before.isoformat()} (the step it follows)")
     return value

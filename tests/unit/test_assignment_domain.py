@@ -306,6 +306,9 @@ def test_a_real_date_is_not_in_the_future_nor_before_the_step_it_follows():
     assert err.value.details[0]["field"] == "replied_at" and "before" in err.value.details[0]["message"]
     with pytest.raises(ValidationFailed):
         domain.check_step_date("signed_at", datetime(2024, 3, 1), AT, None)  # naive
+    with pytest.raises(ValidationFailed) as err:  # year 1 would overflow the due date's local day
+        domain.check_step_date("assigned_at", datetime(1, 1, 2, tzinfo=timezone.utc), AT, None)
+    assert err.value.details[0]["field"] == "assigned_at"
 
 
 def test_the_office_names_the_unit_a_unit_acts_for_itself():
