@@ -50,10 +50,12 @@ def load(engine, n_assignments: int, n_units: int, rng: random.Random) -> None:
             facts.append({"suggestion_id": i, "number_label": f"第{i:04d}号", "session": "十六届三次",
                           "title": title, "category": category, "lead_deputy_id": 1, "co_signer_ids": [],
                           "status": "assigned"})
-            rows.append({"id": i, "suggestion_id": i, "lead_unit_id": lead, "co_unit_ids": [],
-                         "state": rng.choice(["assigned", "signed", "signed", "replied"]), "round": 1,
-                         "due_at": at + timedelta(days=rng.uniform(-30, 120)), "created_at": at, "routed_at": at})
-            places.append({"assignment_id": i, "unit_id": lead, "is_lead": True})
+            state, due = rng.choice(["assigned", "signed", "signed", "replied"]), at + timedelta(days=rng.uniform(-30, 120))
+            rows.append({"id": i, "suggestion_id": i, "lead_unit_id": lead, "co_unit_ids": [], "state": state,
+                         "round": 1, "due_at": due, "created_at": at, "routed_at": at})
+            # the scheduler reads the handling unit's own state and due date (分办, issue 15)
+            places.append({"assignment_id": i, "unit_id": lead, "is_lead": True, "role": "lead", "state": state,
+                           "round": 1, "due_at": due})
             precedents.append({"assignment_id": i, "suggestion_id": i, "title": title, "category": category,
                                "unit_id": lead, "source": "assigned", "at": at})
         for table, values in ((SuggestionFacts, facts), (Assignment, rows), (AssignmentUnit, places),

@@ -14,6 +14,12 @@ ASSIGNMENT = {"assignment_id": 3, "suggestion_id": 11, "state": "assigned", "rou
               "due_at": "2024-06-08T09:30:00+00:00", "number": "第0011号",
               "title": "关于增开公交线路的建议", "session": "十六届三次", "category": "transport",
               "lead_deputy_id": 21, "co_signer_ids": [22, 23], "actor": "unit-dev", "note": None}
+# 分办 (issue 15): what a separate assignment's per-unit event adds (``sample(type_, **SEPARATE)``): no
+# lead unit, its handling units, the unit concerned with that unit's own state, round and due date
+SEPARATE = {"mode": "separate", "lead_unit_id": None, "lead_unit_name": None, "co_unit_ids": [],
+            "handling_unit_ids": [5, 6], "handling_unit_names": ["市交通运输局", "市财政局"], "unit_id": 6,
+            "unit_name": "市财政局", "assignment_state": "signed", "assignment_due_at": "2024-06-08T09:30:00+00:00",
+            "on_behalf": False}
 DEPUTY = {"deputy_id": 21, "name": "王建国", "level": "city", "delegation": "东城代表团", "phone": None,
           "email": None, "active": True, "station_ids": [2]}
 

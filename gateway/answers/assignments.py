@@ -7,7 +7,7 @@ from pydantic import Field
 from gateway.answers.common import Answer, SupervisionFilters, absent, page_of
 from gateway.answers.files import ReplyAttachmentAnswer
 from services.common.schemas import Kind
-from services.assignment.schemas import ContactMethod, ContactStage, UrgeMethod
+from services.assignment.schemas import ContactMethod, ContactStage, Mode, Role, UrgeMethod
 from services.assignment.schemas import State as AssignmentState
 
 
@@ -24,18 +24,37 @@ class RoutingAnswer(Answer):
     candidates: list[RoutingCandidate]
 
 
+class AssignmentUnitState(Answer):
+    """A unit on the assignment. A handling unit (role lead, or separate: each unit of a 分办
+    assignment) has its own state, round, due date and reply; a co-unit's are null."""
+    unit_id: int
+    name: str | None
+    role: Role = Field(description="lead (主办), co (会办), separate (分办: replies on its own part)")
+    signed_at: datetime | None
+    state: AssignmentState | None
+    round: int | None
+    due_at: datetime | None
+    replied_at: datetime | None = Field(description="its reply's date in the current round (the real date)")
+    closed_at: datetime | None
+    overdue: bool = Field(description="this handling unit's reply is late")
+
+
 class AssignmentAnswer(Answer):
-    """An assignment: who leads, who helps, by when, and where it stands."""
+    """An assignment: who handles it, who helps, by when, and where it stands."""
     id: int
     suggestion_id: int
-    lead_unit_id: int
+    mode: Mode = Field(description="lead (主办: the lead unit replies) or separate (分办: every unit replies)")
+    lead_unit_id: int | None = Field(description="null when separate")
     co_unit_ids: list[int]
-    due_at: datetime
-    state: AssignmentState
+    due_at: datetime = Field(description="the earliest due date of the handling units still owing a reply")
+    state: AssignmentState = Field(description="lead mode: the lead unit's; separate: a summary of the units' "
+                                               "(docs/assignment.md, 分办)")
     round: int = Field(description="1, then 2 after a dissatisfied rating reopens it (rehandling)")
     overdue: bool = Field(description="no reply in this round and the due date has passed")
     supervised: bool = Field(description="under key supervision (重点督办)")
     created_at: datetime
+    assigned_at: datetime = Field(description="the real date of 交办 (given by the office, else when recorded)")
+    units: list[AssignmentUnitState] = Field(description="the lead unit first, then by unit id")
 
 
 class AssignmentFilters(SupervisionFilters):
@@ -51,27 +70,26 @@ class AssignmentPage(page_of(AssignmentAnswer, "AssignmentPage")):
     filters: AssignmentFilters
 
 
-class AssignmentUnitPlace(Answer):
-    """A unit on the assignment (lead or co-unit) and its sign state."""
-    unit_id: int
+class AssignmentUnitPlace(AssignmentUnitState):
+    """A unit on the assignment, its sign and dispute state."""
     unit_name: str | None
     is_lead: bool
     signed: bool
-    signed_at: datetime | None
     disputed: bool = Field(description="the unit has an open dispute (申请退回)")
 
 
 class UnitReplyAnswer(Answer):
-    """The lead unit's reply (答复), or a follow-up reply on a B-class item (跟踪办理)."""
+    """A handling unit's reply (答复), or a follow-up reply on a B-class item (跟踪办理)."""
     id: int
     assignment_id: int
+    unit_id: int = Field(description="the replying unit: the lead, or one unit of a separate assignment")
     round: int
     # configurable (RESULT_CLASSES in config.yml: A-D, 甲乙丙 ...), so not an enum
     result_class: str = Field(description="one of the configured result classes (A/B/C by default)")
     content: str
     signed_by: str
-    on_time: bool
-    at: datetime
+    on_time: bool = Field(description="given by that unit's due date")
+    at: datetime = Field(description="the reply's date (the real date, if the office recorded one)")
     contact_before: bool = Field(description="the unit met the deputy before replying")
     follow_up_of: int | None = Field(description="the reply this one follows up; null for a reply")
     attachments: list[ReplyAttachmentAnswer] = Field(
@@ -143,10 +161,12 @@ class DisputeAnswer(Answer):
 class AssignmentReroute(Answer):
     """One reroute (改办): the units before and after."""
     id: int
-    previous_lead_unit_id: int
+    previous_lead_unit_id: int | None
     previous_co_unit_ids: list[int]
-    lead_unit_id: int
+    lead_unit_id: int | None
     co_unit_ids: list[int]
+    previous_unit_ids: list[int] = Field(description="a separate assignment's units before (else empty)")
+    unit_ids: list[int] = Field(description="a separate assignment's units after (else empty)")
     reason: str | None
     actor: str | None
     at: datetime
@@ -189,7 +209,7 @@ class AssignmentDetailAnswer(AssignmentAnswer):
     title: str | None
     category: str | None
     lead_unit_name: str | None
-    units: list[AssignmentUnitPlace] = Field(description="the lead unit first")
+    units: list[AssignmentUnitPlace] = Field(description="the lead unit first, then by unit id")
     replies: list[UnitReplyAnswer]
     contacts: list[ContactAnswer]
     opinions: list[CoOpinionAnswer]

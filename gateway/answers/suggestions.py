@@ -22,6 +22,8 @@ class SuggestionAssignmentSummary(Answer):
     lead_unit_name: str | None
     co_unit_ids: list[int] | None
     due_at: datetime | None
+    mode: str = absent("lead (主办) or separate (分办); absent in assignments heard of before issue 15")
+    handling_unit_ids: list[int] = absent("the units that reply: the lead, or every unit of a separate one")
 
 
 class SuggestionAnswer(Answer):

@@ -16,6 +16,7 @@ from services.assignment.schemas import (
     FollowUpIn,
     ReplyIn,
     RerouteIn,
+    SignIn,
     SupervisionIn,
     UrgeIn,
 )
@@ -35,7 +36,8 @@ class AssignmentRoutes(Proxies):
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/assignment", roles=("office",), body=AssignIn,
          status=201, creates=True, answer=A.AssignmentAnswer, tags=TAGS)
     def assign(self, request, suggestion_id):
-        """Assign an accepted suggestion to a lead unit and co-units, with a deadline."""
+        """Assign an accepted suggestion to a lead unit and co-units (mode lead), or to several units that
+        each reply (mode separate, 分办), with a deadline; ``assigned_at``: the real date of 交办."""
         return 201, self.call(self.assignment.assign, request.actor, suggestion_id, self.body(request))
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/supervision", roles=("office",), body=SupervisionIn,
@@ -48,7 +50,7 @@ class AssignmentRoutes(Proxies):
     @api("GET", "/api/v1/assignments", roles=(*STAFF, "unit"), query=AssignmentList, answer=A.AssignmentPage,
          tags=TAGS)
     def list_assignments(self, request):
-        """Assignments the caller may see: a unit those where it is lead or co-unit."""
+        """Assignments the caller may see: a unit those where it is lead, co-unit or a separately-handling unit."""
         wanted, limit, offset = page(request)
         return self.call(self.assignment.list, request.actor, wanted, limit, offset)
 
@@ -57,10 +59,11 @@ class AssignmentRoutes(Proxies):
         """One assignment with units' sign state, contacts, opinions, replies and urgings."""
         return self.call(self.assignment.get, request.actor, assignment_id)
 
-    @api("POST", ASSIGNMENT + "/sign", roles=("unit",), answer=A.AssignmentAnswer, tags=TAGS)
+    @api("POST", ASSIGNMENT + "/sign", roles=("unit", "office"), body=SignIn, answer=A.AssignmentAnswer, tags=TAGS)
     def sign(self, request, assignment_id):
-        """The calling unit (lead or co-unit) signs for the assignment."""
-        return self.call(self.assignment.sign, request.actor, assignment_id)
+        """The calling unit signs for the assignment, or the office records a unit's signing
+        (``unit_id``, ``signed_at``)."""
+        return self.call(self.assignment.sign, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/dispute", roles=("unit",), body=DisputeIn, answer=A.DisputeAnswer, tags=TAGS)
     def dispute(self, request, assignment_id):
@@ -72,10 +75,10 @@ class AssignmentRoutes(Proxies):
         """Give the assignment other units; the history is kept."""
         return self.call(self.assignment.reroute, request.actor, assignment_id, self.body(request))
 
-    @api("POST", ASSIGNMENT + "/contacts", roles=("unit",), body=ContactIn, status=201, creates=True,
+    @api("POST", ASSIGNMENT + "/contacts", roles=("unit", "office"), body=ContactIn, status=201, creates=True,
          answer=A.ContactAnswer, tags=TAGS)
     def add_contact(self, request, assignment_id):
-        """Record a contact with the deputy (before, during or after handling)."""
+        """Record a contact with the deputy (before, during or after handling); the office names the unit."""
         return 201, self.call(self.assignment.add_contact, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/opinions", roles=("unit",), body=CoOpinionIn, status=201, creates=True,
@@ -84,10 +87,11 @@ class AssignmentRoutes(Proxies):
         """A co-unit's opinion for the lead unit."""
         return 201, self.call(self.assignment.add_opinion, request.actor, assignment_id, self.body(request))
 
-    @api("POST", ASSIGNMENT + "/reply", roles=("unit",), body=ReplyIn, status=201, creates=True,
+    @api("POST", ASSIGNMENT + "/reply", roles=("unit", "office"), body=ReplyIn, status=201, creates=True,
          answer=A.UnitReplyAnswer, tags=TAGS)
     def reply(self, request, assignment_id):
-        """The lead unit's reply with its result class (A/B/C), only after signing."""
+        """A handling unit's reply with its result class (A/B/C), only after signing: the lead unit, or each
+        unit of a separate assignment; the office records one on a unit's behalf (``unit_id``, ``replied_at``)."""
         return 201, self.call(self.assignment.reply, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/replies/<int:reply_id>/attachments", roles=("unit", "office"), upload=True,
@@ -117,10 +121,10 @@ class AssignmentRoutes(Proxies):
         return file_response(self.call(self.assignment.reply_file, request.actor, assignment_id, attachment_id,
                                        timeout=30))
 
-    @api("POST", ASSIGNMENT + "/follow-up", roles=("unit",), body=FollowUpIn, status=201, creates=True,
+    @api("POST", ASSIGNMENT + "/follow-up", roles=("unit", "office"), body=FollowUpIn, status=201, creates=True,
          answer=A.UnitReplyAnswer, tags=TAGS)
     def follow_up(self, request, assignment_id):
-        """Progress on a B-class (planned) reply."""
+        """Progress on a B-class (planned) reply, by its unit or recorded by the office (``unit_id``)."""
         return 201, self.call(self.assignment.follow_up, request.actor, assignment_id, self.body(request))
 
     @api("POST", ASSIGNMENT + "/extension", roles=("unit", "office"), body=(ExtensionIn, ExtensionDecisionIn),

@@ -15,7 +15,12 @@ def make_handlers(rules: Rules) -> dict:
         upsert_facts(tx, event.payload.model_dump(), "withdrawn")
 
     def on_evaluated(tx: Transaction, event: Received) -> None:
-        apply_evaluation(tx, event.payload, rules)
+        # which handling unit's reply was rated (分办); None: the lead unit's. Read from the envelope
+        # too while evaluation's Evaluated model may not declare the contract's unit_id yet.
+        unit_id = getattr(event.payload, "unit_id", None)
+        if unit_id is None:
+            unit_id = event.envelope.payload.get("unit_id")
+        apply_evaluation(tx, event.payload, rules, unit_id if isinstance(unit_id, int) else None)
 
     def on_deputy(tx: Transaction, event: Received) -> None:
         upsert_deputy(tx, event.payload.model_dump())

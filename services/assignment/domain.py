@@ -219,3 +219,81 @@ def reply_files_visible_to(actor: dict, unit_ids: list[int], lead_deputy_id: int
         me = actor.get("deputy_id")
         return me is not None and (me == lead_deputy_id or me in co_signer_ids)
     return False
+
+
+# -- 分办 (separate handling) and the real dates of steps ------------------------------------
+MODES = ("lead", "separate")
+HANDLING_ROLES = ("lead", "separate")  # units that reply; a co-unit ("co") only gives opinions
+
+
+def check_separate_units(unit_ids: list[int]) -> None:
+    if len(unit_ids) != len(set(unit_ids)):
+        raise field_error("unit_ids", "units must be distinct")
+    if len(unit_ids) < 2:
+        raise field_error("unit_ids", "a separate assignment (分办) needs at least two units")
+
+
+def summarise(states: list[str]) -> str:
+    """The assignment's state from its handling units' states (one for lead mode: the lead's own).
+
+    All closed → closed. Else, while any unit still owes a reply in its round: rehandling if one
+    is being handled again, else assigned if one has not signed, else signed. Else (every unit
+    has replied in its round): replied while a reply waits for its rating, else evaluated.
+    """
+    if not states:
+        raise ValueError("an assignment has at least one handling unit")
+    if len(states) == 1:
+        return states[0]
+    if all(s == "closed" for s in states):
+        return "closed"
+    waiting = [s for s in states if s in HANDLING]
+    if waiting:
+        for state in ("rehandling", "assigned"):
+            if state in waiting:
+                return state
+        return "signed"
+    return "replied" if "replied" in states else "evaluated"
+
+
+def summary_due(units: list[tuple[str, datetime]]) -> datetime:
+    """The assignment's due date: the earliest of its units still owing a reply, else the latest."""
+    waiting = [due for state, due in units if state in HANDLING]
+    return min(waiting) if waiting else max(due for _, due in units)
+
+
+def check_office_only(actor: dict, field: str) -> None:
+    """Real dates of steps (paper work, a past year) are the office's to record."""
+    if actor.get("role") != "office":
+        raise Forbidden(f"{field}: only the office records the real date of a step",
+                        [{"field": field, "message": "only the office records the real date of a step"}])
+
+
+def check_step_date(field: str, value: datetime | None, at: datetime, not_before: datetime | None) -> datetime:
+    """A real date given for a step: aware, not in the future (nor over ten years ago), not before
+    the step it follows.
+    Returns the date the step takes (``at``, now, when none is given)."""
+    if value is None:
+        return at
+    if value.tzinfo is None:
+        raise field_error(field, "must have an offset")
+    if value > at:
+        raise field_error(field, "must not be in the future")
+    if value < at - DUE_AT_RANGE:
+        raise field_error(field, "must be within ten years of now")
+    if not_before is not None and value < not_before:
+        raise field_error(field, f"must not be before {not_before.isoformat()} (the step it follows)")
+    return value
+
+
+def acting_unit(actor: dict, unit_id: int | None) -> int:
+    """Which unit a step is for: the office names it (recording on the unit's behalf);
+    a unit acts for itself (it may name itself, another → 403)."""
+    if actor.get("role") == "office":
+        if unit_id is None:
+            raise field_error("unit_id", "required when the office records a step on behalf of a unit")
+        return unit_id
+    own = actor.get("unit_id")
+    if unit_id is not None and unit_id != own:
+        raise Forbidden("unit_id: a unit acts only for itself",
+                        [{"field": "unit_id", "message": "a unit acts only for itself"}])
+    return own

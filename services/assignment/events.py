@@ -2,6 +2,12 @@
 
 Every assignment.* event but unit_registered carries the assignment's common facts
 (``AssignmentEvent``, built by store.event_payload) plus what its step adds.
+
+分办 (issue 15): ``mode`` and ``handling_unit_ids`` (the units that reply: the lead, or every unit
+of a separate assignment). A per-unit event (signed, contact_added, replied, followed_up,
+rehandling_opened, closed, due_soon, overdue, urged, extension_requested/decided) names the
+handling unit concerned in ``unit_id`` (None in events from before: the lead) and gives that
+unit's own ``round``, ``state`` and ``due_at`` in the common fields.
 """
 from services.common.events import Event, Timestamp
 
@@ -25,7 +31,7 @@ class AssignmentEvent(Event):
     suggestion_id: int
     state: str
     round: int
-    lead_unit_id: int | None  # None when the assignment is separate (分办)
+    lead_unit_id: int | None  # None when separate
     lead_unit_name: str | None
     co_unit_ids: list[int]
     due_at: Timestamp
@@ -38,10 +44,14 @@ class AssignmentEvent(Event):
     co_signer_ids: list[int]
     actor: str | None = None
     note: str | None = None
-    # 分办 (the shared contract): "lead" or "separate"; the units that reply (the lead, or each
-    # separately-handling unit); absent in older events, which mean a lead assignment
     mode: str = "lead"
-    handling_unit_ids: list[int] = []
+    handling_unit_ids: list[int] = []  # empty in events from before: the lead unit
+    handling_unit_names: list[str] = []
+    unit_id: int | None = None  # the handling unit a per-unit event concerns (None: the lead)
+    unit_name: str | None = None
+    on_behalf: bool = False  # the office recorded the unit's step (paper work, a past year)
+    assignment_state: str | None = None  # the assignment's own (summary) state; ``state`` is the unit's
+    assignment_due_at: Timestamp | None = None  # the assignment's own (summary) due date
 
     @property
     def label(self) -> str | None:
@@ -50,12 +60,14 @@ class AssignmentEvent(Event):
 
 class Assigned(AssignmentEvent):
     event_type = "assignment.assigned"
+    assigned_at: Timestamp | None = None  # the real date of 交办 (None in events from before: occurred_at)
 
 
 class Signed(AssignmentEvent):
     event_type = "assignment.signed"
     unit_id: int | None = None
     is_lead: bool
+    signed_at: Timestamp | None = None  # the real date of signing (None in events from before: occurred_at)
 
 
 class Disputed(AssignmentEvent):
@@ -68,9 +80,10 @@ class Disputed(AssignmentEvent):
 
 class Rerouted(AssignmentEvent):
     event_type = "assignment.rerouted"
-    previous_lead_unit_id: int
+    previous_lead_unit_id: int | None  # None: a separate assignment
     previous_co_unit_ids: list[int]
     reason: str | None
+    previous_unit_ids: list[int] = []  # a separate assignment's handling units before
 
 
 class ContactAdded(AssignmentEvent):
@@ -110,13 +123,11 @@ class FollowedUp(AssignmentEvent):
 
 class Urged(AssignmentEvent):
     event_type = "assignment.urged"
-    unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
     method: str
     days_late: int  # of the unit urged, by its own due date, in local calendar days
     urging_id: int
-    # the unit urged (None in old events: the lead unit), its name, part (lead/co/separate), own due date
-    unit_id: int | None = None
-    unit_name: str | None = None
+    # the unit urged is unit_id/unit_name (None in old events: the lead unit); its part
+    # (lead/co/separate) and its own due date
     unit_role: str | None = None
     unit_due_at: Timestamp | None = None
 

@@ -6,9 +6,11 @@ from services.assignment.events import CoOpinionAdded, ContactAdded, Disputed, F
 from services.assignment.models import AssignmentUnit, CoOpinion, Contact, Dispute, Reply, Reroute, Unit
 from services.assignment.rules import Rules
 from services.assignment.schemas import CoOpinionIn, ContactIn, DisputeIn, FollowUpIn, RerouteIn
-from services.assignment.store import check_units_exist, event_payload, load, my_unit, record_precedent
+from services.assignment.store import (acting_place, by_office, check_units, event_payload, handling_places, load,
+                                       my_unit, on_behalf, record_precedent, summarise)
 from services.assignment.views import contact_dict, dispute_dict, opinion_dict
 from services.common.clock import now
+from services.common.errors import Conflict, field_error
 from services.common.validation import parse
 
 STAGES = {"before": "办理前", "during": "办理中", "after": "办理后"}
@@ -22,7 +24,7 @@ def dispute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> di
     at = now()
     open_ = tx.scalar(select(Dispute.id).where(Dispute.assignment_id == a.id, Dispute.unit_id == place.unit_id,
                                                Dispute.resolved_at.is_(None)))
-    domain.check_dispute(a.state, at, domain.dispute_until(a.routed_at or a.created_at, rules.deadlines, rules.zone),
+    domain.check_dispute(place.state if place.role == "separate" else a.state, at, domain.dispute_until(a.routed_at or a.created_at, rules.deadlines, rules.zone),
                          open_ is not None)
     d = Dispute(assignment_id=a.id, unit_id=place.unit_id, reason=form.reason, at=at)
     tx.add(d)
@@ -35,54 +37,72 @@ def dispute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> di
 
 
 def reroute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules):
-    """改办: new lead and co-units; the history is kept, open disputes are resolved."""
+    """改办: new units (the same mode: lead and co-units, or a separate assignment's unit set); the
+    history is kept, open disputes are resolved; every handling unit gets a new reply period and
+    its round's state again (signed if it had signed, else assigned). Before any reply."""
     form = parse(RerouteIn, data)
     domain.check_due_at(form.due_at, now())
-    check_units_exist(tx, form.lead_unit_id, form.co_unit_ids)
     a = load(tx, assignment_id, lock=True)
+    if form.mode is not None and form.mode != a.mode:
+        raise field_error("mode", f"a reroute keeps the assignment's mode ({a.mode})")
+    mode, lead, co, handling = check_units(tx, form.model_copy(update={"mode": a.mode}))
     domain.check_reroute(a.state)
     at = now()
+    previous = handling_places(tx, a)
+    if any(p.state not in domain.REROUTABLE for p in previous):
+        raise Conflict("a unit has replied already: cannot reroute")
     previous_lead, previous_co = a.lead_unit_id, list(a.co_unit_ids)
+    previous_units = [p.unit_id for p in previous] if a.mode == "separate" else []
     tx.add(Reroute(assignment_id=a.id, previous_lead_unit_id=previous_lead, previous_co_unit_ids=previous_co,
-                   lead_unit_id=form.lead_unit_id, co_unit_ids=form.co_unit_ids, reason=form.reason,
-                   actor=actor.get("sub"), at=at))
+                   lead_unit_id=lead, co_unit_ids=co, reason=form.reason, actor=actor.get("sub"), at=at,
+                   previous_unit_ids=previous_units, unit_ids=handling if mode == "separate" else []))
     tx.execute(update(Dispute).where(Dispute.assignment_id == a.id, Dispute.resolved_at.is_(None))
                .values(resolved_at=at))
-    wanted = {form.lead_unit_id: True, **{u: False for u in form.co_unit_ids}}
+    role = "lead" if mode == "lead" else "separate"
+    wanted = {**{u: role for u in handling}, **{u: "co" for u in co}}
     places = {p.unit_id: p for p in tx.scalars(select(AssignmentUnit).where(AssignmentUnit.assignment_id == a.id))}
     tx.execute(delete(AssignmentUnit).where(AssignmentUnit.assignment_id == a.id,
                                             AssignmentUnit.unit_id.not_in(list(wanted))))
-    for unit_id, is_lead in wanted.items():
-        if unit_id in places:  # a unit that stays keeps its signature
-            places[unit_id].is_lead = is_lead
+    due = form.due_at or domain.reply_due(at, rules.deadlines, rules.zone)
+    for unit_id, role_ in wanted.items():
+        place = places.get(unit_id)
+        if place is None:  # a unit that stays keeps its signature
+            place = AssignmentUnit(assignment_id=a.id, unit_id=unit_id)
+            tx.add(place)
+        place.role, place.is_lead = role_, unit_id == lead
+        if role_ == "co":
+            place.state = place.round = place.due_at = place.replied_at = place.closed_at = None
         else:
-            tx.add(AssignmentUnit(assignment_id=a.id, unit_id=unit_id, is_lead=is_lead))
-    lead_place = places.get(form.lead_unit_id)
-    a.lead_unit_id, a.co_unit_ids = form.lead_unit_id, form.co_unit_ids
+            place.state = domain.state_after_reroute(place.signed_at is not None)
+            place.round, place.due_at = place.round or a.round, due
+    a.lead_unit_id, a.co_unit_ids = lead, co
     a.routed_at = at
-    a.due_at = form.due_at or domain.reply_due(at, rules.deadlines, rules.zone)
-    a.state = domain.state_after_reroute(lead_place is not None and lead_place.signed_at is not None)
-    record_precedent(tx, a, "rerouted", at)
+    summarise(tx, a)
+    record_precedent(tx, a, "rerouted", at, handling)
     tx.flush()
-    lead = tx.get(Unit, a.lead_unit_id)
+    names = dict(tx.execute(select(Unit.id, Unit.name).where(Unit.id.in_(handling))).all())
+    note = (f"改由{names[lead]}主办" if mode == "lead"
+            else "改由" + "、".join(names[u] for u in handling) + "分办")
     tx.publish(event_payload(tx, a, Rerouted, previous_lead_unit_id=previous_lead,
-                                         previous_co_unit_ids=previous_co, reason=form.reason,
-                                         actor=actor.get("sub"), note=f"改由{lead.name}主办"))
+                             previous_co_unit_ids=previous_co, previous_unit_ids=[p.unit_id for p in previous],
+                             reason=form.reason, actor=actor.get("sub"), note=note))
     return a
 
 
 def add_contact(tx, actor: dict, assignment_id: int, data: dict) -> dict:
     form = parse(ContactIn, data)
     a = load(tx, assignment_id, lock=True)
-    place = my_unit(tx, actor, a)
+    place = acting_place(tx, actor, a, form.unit_id)
     c = Contact(assignment_id=a.id, unit_id=place.unit_id, stage=form.stage, method=form.method,
                 note=form.note, at=now())
     tx.add(c)
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
     tx.publish(event_payload(
-        tx, a, ContactAdded, unit_id=unit.id, contact_id=c.id, stage=c.stage, method=c.method, actor=unit.name,
-        note=f"{unit.name} {STAGES[c.stage]}{METHODS[c.method]}见面" + (f"：{c.note}" if c.note else "")))
+        tx, a, ContactAdded, place, unit_id=unit.id, contact_id=c.id, stage=c.stage, method=c.method,
+        actor=unit.name, on_behalf=on_behalf(actor),
+        note=f"{unit.name} {STAGES[c.stage]}{METHODS[c.method]}见面" + (f"：{c.note}" if c.note else "")
+        + by_office(actor)))
     return contact_dict(c)
 
 
@@ -90,7 +110,7 @@ def add_opinion(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -
     form = parse(CoOpinionIn, data)
     a = load(tx, assignment_id, lock=True)
     place = my_unit(tx, actor, a)
-    domain.check_co_opinion(a.state, place.is_lead)
+    domain.check_co_opinion(a.state, place.role != "co")
     at = now()
     due = domain.co_opinion_due(a.routed_at or a.created_at, rules.deadlines, rules.zone)
     o = CoOpinion(assignment_id=a.id, unit_id=place.unit_id, round=a.round, content=form.content,
@@ -104,17 +124,19 @@ def add_opinion(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -
 
 
 def follow_up(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> Reply:
-    """跟踪办理: the lead unit's further reply on a B-class item once it is solved."""
+    """跟踪办理: a handling unit's further reply on its B-class item once it is solved (or the office
+    recording it on the unit's behalf)."""
     form = parse(FollowUpIn, data)
     result_class = form.result_class or next(iter(rules.result_classes))
     domain.check_result_class(result_class, rules.result_classes)
     a = load(tx, assignment_id, lock=True)
-    place = my_unit(tx, actor, a)
-    last = tx.scalar(select(Reply).where(Reply.assignment_id == a.id, Reply.follow_up_of.is_(None))
-                     .order_by(Reply.id.desc()).limit(1))
+    place = acting_place(tx, actor, a, form.unit_id)
+    handles = place.role in domain.HANDLING_ROLES
+    last = tx.scalar(select(Reply).where(Reply.assignment_id == a.id, Reply.unit_id == place.unit_id,
+                                         Reply.follow_up_of.is_(None)).order_by(Reply.id.desc()).limit(1))
     done = last is not None and tx.scalar(select(func.count(Reply.id)).where(Reply.follow_up_of == last.id)) > 0
-    domain.check_follow_up(a.state, place.is_lead, last.result_class if last else None, done,
-                           rules.follow_up_classes)
+    domain.check_follow_up(place.state if handles else a.state, handles, last.result_class if last else None,
+                           done, rules.follow_up_classes)
     at = now()
     r = Reply(assignment_id=a.id, unit_id=place.unit_id, round=last.round, result_class=result_class,
               content=form.content, signed_by=form.signed_by, on_time=True, at=at, contact_before=True,
@@ -122,8 +144,8 @@ def follow_up(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> 
     tx.add(r)
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
-    tx.publish(event_payload(tx, a, FollowedUp, reply_id=r.id, follows_reply_id=last.id,
-                                            result_class=result_class, actor=unit.name,
-                                            note=f"{unit.name} 跟踪办理答复（{result_class}类）"))
+    tx.publish(event_payload(tx, a, FollowedUp, place, reply_id=r.id, follows_reply_id=last.id,
+                             result_class=result_class, actor=unit.name, on_behalf=on_behalf(actor),
+                             note=f"{unit.name} 跟踪办理答复（{result_class}类）" + by_office(actor)))
     return r
 

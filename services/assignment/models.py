@@ -57,12 +57,17 @@ class Assignment(Base):
     __tablename__ = "assignments"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # "lead" (主办: one lead unit replies, co-units help) or "separate" (分办: every unit replies)
+    mode: Mapped[str] = mapped_column(String(10), default="lead", server_default=text("'lead'"))
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # None when separate
     co_unit_ids: Mapped[list] = mapped_column(JSONB, default=list)
+    # state, round, due_at, replied_at, closed_at summarise the handling units (domain.summarise)
     state: Mapped[str] = mapped_column(String(20), index=True)
     round: Mapped[int] = mapped_column(Integer, default=1)
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # the real date of 交办 (the assignment meeting); the office may give an earlier one than created_at
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # when the current units got it (assignment or the latest reroute): dispute window, co-unit opinions
     routed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     supervised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
@@ -74,13 +79,28 @@ class Assignment(Base):
 
 
 class AssignmentUnit(Base):
-    """Each unit on an assignment (lead or co) and when it signed."""
+    """Each unit on an assignment and when it signed. A handling unit (the lead, or each unit of a
+    separate assignment) also has its own state, round, due date, reply and closing; a co-unit not."""
     __tablename__ = "assignment_units"
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
     is_lead: Mapped[bool] = mapped_column(Boolean)
+    role: Mapped[str] = mapped_column(String(10), default="co", server_default=text("'co'"))  # lead, co, separate
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (Index("ix_assignment_units_unit", "unit_id"),)
+    state: Mapped[str | None] = mapped_column(String(20))
+    round: Mapped[int | None] = mapped_column(Integer)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("ix_assignment_units_unit", "unit_id"),
+                      # what the deadline scheduler scans: handling units waiting for a reply, by due date
+                      Index("ix_assignment_units_handling_due", "due_at",
+                            postgresql_where=text("state IN ('assigned', 'signed', 'rehandling')")))
+
+    @property
+    def handles(self) -> bool:
+        """A unit that replies: the lead, or a unit of a separate assignment."""
+        return self.role in ("lead", "separate")
 
 
 class Reply(Base):
@@ -134,10 +154,13 @@ class Reroute(Base):
     __tablename__ = "reroutes"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
-    previous_lead_unit_id: Mapped[int] = mapped_column(BigInteger)
+    previous_lead_unit_id: Mapped[int | None] = mapped_column(BigInteger)  # None: a separate assignment
     previous_co_unit_ids: Mapped[list] = mapped_column(JSONB, default=list)
-    lead_unit_id: Mapped[int] = mapped_column(BigInteger)
+    lead_unit_id: Mapped[int | None] = mapped_column(BigInteger)
     co_unit_ids: Mapped[list] = mapped_column(JSONB, default=list)
+    # a separate assignment's units before and after (empty for lead mode)
+    previous_unit_ids: Mapped[list] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
+    unit_ids: Mapped[list] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -195,8 +218,8 @@ class Extension(Base):
     decided_by: Mapped[str | None] = mapped_column(String(100))
     previous_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     new_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # at most one request waits for the office at a time
-    __table_args__ = (Index("uq_extensions_pending", "assignment_id", unique=True,
+    # at most one request of each handling unit waits for the office at a time
+    __table_args__ = (Index("uq_extensions_pending", "assignment_id", "unit_id", unique=True,
                             postgresql_where=text("status = 'pending'")),)
 
 
@@ -216,15 +239,18 @@ class Supervision(Base):
 
 
 class DeadlineMark(Base):
-    """A reminder sent (or passed over): the unique key makes each one happen once, whatever the replicas."""
+    """A reminder sent (or passed over), per handling unit: the unique key makes each one happen once,
+    whatever the replicas."""
     __tablename__ = "deadline_marks"
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    unit_id: Mapped[int] = mapped_column(BigInteger)
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     kind: Mapped[str] = mapped_column(String(10))
     threshold: Mapped[int] = mapped_column(Integer)
     published: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (PrimaryKeyConstraint("assignment_id", "due_at", "kind", "threshold"),)
+    __table_args__ = (PrimaryKeyConstraint("assignment_id", "unit_id", "due_at", "kind", "threshold",
+                                           name="deadline_marks_pkey"),)
 
 
 class Precedent(Base):

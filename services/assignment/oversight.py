@@ -10,10 +10,10 @@ from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, E
                                         Supervision, Unit, Urging)
 from services.assignment.rules import LETTER_TEMPLATE, Rules
 from services.assignment.schemas import ExtensionDecisionIn, ExtensionIn, SupervisionIn, UrgeIn
-from services.assignment.store import event_payload, load, my_unit
+from services.assignment.store import event_payload, handling_places, load, my_unit, summarise
 from services.assignment.views import extension_dict, supervision_dict, urging_dict
 from services.common.clock import now
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, NotFound, field_error
 from services.common.validation import parse
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def urge(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
         tx.flush()
         unit = tx.get(Unit, unit_id)
         how = f"向{unit.name}发督办函" if form.method == "letter" else f"电话督办{unit.name}"
-        tx.publish(event_payload(tx, a, Urged, method=form.method, days_late=late, urging_id=u.id,
+        tx.publish(event_payload(tx, a, Urged, place, method=form.method, days_late=late, urging_id=u.id,
                                  unit_id=unit_id, unit_name=unit.name, unit_role=role, unit_due_at=due,
                                  actor=actor.get("sub"),
                                  note=how + (f"（已逾期{late}天）" if late else "")
@@ -131,41 +131,56 @@ def request_extension(tx, actor: dict, assignment_id: int, data: dict, rules: Ru
     form = parse(ExtensionIn, data)
     a = load(tx, assignment_id, lock=True)
     place = my_unit(tx, actor, a)
-    granted = tx.scalar(select(func.coalesce(func.sum(Extension.days), 0))
-                        .where(Extension.assignment_id == a.id, Extension.status == "approved"))
-    pending = tx.scalar(select(Extension.id).where(Extension.assignment_id == a.id, Extension.status == "pending"))
-    domain.check_extension_request(a.state, place.is_lead, form.days, granted, pending is not None,
-                                   rules.deadlines)
+    # a separate assignment's units each have their own requests and extension days
+    mine = (Extension.assignment_id == a.id, *([Extension.unit_id == place.unit_id] if a.mode == "separate" else []))
+    granted = tx.scalar(select(func.coalesce(func.sum(Extension.days), 0)).where(*mine, Extension.status == "approved"))
+    pending = tx.scalar(select(Extension.id).where(*mine, Extension.status == "pending"))
+    handles = place.role in domain.HANDLING_ROLES
+    domain.check_extension_request(place.state if handles else a.state, handles, form.days, granted,
+                                   pending is not None, rules.deadlines)
     e = Extension(assignment_id=a.id, unit_id=place.unit_id, days=form.days, reason=form.reason,
                   status="pending", requested_at=now())
     tx.add(e)
     tx.flush()
     unit = tx.get(Unit, place.unit_id)
     tx.publish(event_payload(
-        tx, a, ExtensionRequested, extension_id=e.id, days=e.days, reason=e.reason, unit_id=unit.id, actor=unit.name,
+        tx, a, ExtensionRequested, place, extension_id=e.id, days=e.days, reason=e.reason, unit_id=unit.id,
+        actor=unit.name,
         note=f"{unit.name} 申请延期{e.days}天：{e.reason}"))
     return extension_dict(e)
 
 
 def decide_extension(tx, actor: dict, assignment_id: int, data: dict) -> dict:
+    """The office approves (that unit's due date moves) or refuses a handling unit's request; with
+    several units' requests waiting (分办) ``unit_id`` says whose."""
     form = parse(ExtensionDecisionIn, data)
     a = load(tx, assignment_id, lock=True)
-    e = tx.scalar(select(Extension).where(Extension.assignment_id == a.id, Extension.status == "pending"))
-    if e is None:
-        raise Conflict("no extension request is waiting for a decision")
-    if form.approve and a.state not in domain.HANDLING:
-        raise Conflict(f"cannot extend the due date in state {a.state}; refuse the request instead")
+    waiting = list(tx.scalars(select(Extension).where(Extension.assignment_id == a.id, Extension.status == "pending",
+                                                      *([Extension.unit_id == form.unit_id] if form.unit_id else []))
+                              .order_by(Extension.id)))
+    if not waiting:
+        raise Conflict("no extension request is waiting for a decision"
+                       + (f" from unit {form.unit_id}" if form.unit_id else ""))
+    if len(waiting) > 1:
+        raise field_error("unit_id", "several units' requests wait: say whose request this decides")
+    e = waiting[0]
+    # the requesting unit's due date; in lead mode the lead unit's (whoever leads since the request)
+    place = tx.get(AssignmentUnit, (a.id, e.unit_id if a.mode == "separate" else a.lead_unit_id))
+    if form.approve and (place is None or place.state not in domain.HANDLING):
+        raise Conflict(f"cannot extend the due date in state {place.state if place else a.state}; "
+                       "refuse the request instead")
     e.decided_at, e.decided_by = now(), actor.get("sub")
-    e.previous_due_at = a.due_at
+    e.previous_due_at = place.due_at if place is not None else a.due_at
     if form.approve:
         e.status = "approved"
-        a.due_at = a.due_at + timedelta(days=e.days)
+        place.due_at = place.due_at + timedelta(days=e.days)
+        summarise(tx, a)
     else:
         e.status = "refused"
-    e.new_due_at = a.due_at
+    e.new_due_at = place.due_at if place is not None else a.due_at
     tx.flush()
     verdict = f"同意延期{e.days}天" if form.approve else "不同意延期"
     tx.publish(event_payload(
-        tx, a, ExtensionDecided, extension_id=e.id, approved=form.approve, days=e.days, actor=actor.get("sub"),
+        tx, a, ExtensionDecided, place, extension_id=e.id, approved=form.approve, days=e.days, actor=actor.get("sub"),
         note=verdict + (f"：{form.note}" if form.note else "")))
     return extension_dict(e)

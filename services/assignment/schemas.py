@@ -10,6 +10,8 @@ STATES: tuple[str, ...] = get_args(State)
 ContactStage = Literal["before", "during", "after"]
 ContactMethod = Literal["visit", "phone", "meeting", "online"]
 UrgeMethod = Literal["phone", "letter"]
+Mode = Literal["lead", "separate"]  # 主办 (one lead unit replies) or 分办 (every unit replies)
+Role = Literal["lead", "co", "separate"]
 
 
 class UnitIn(BaseModel):
@@ -24,29 +26,47 @@ class UnitIn(BaseModel):
     webhook_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
 
 
-class AssignIn(BaseModel):
+class UnitsIn(BaseModel):
+    """The units of an assignment, per mode (checked in domain.units_of: errors name the field)."""
     model_config = ConfigDict(extra="forbid")
 
-    lead_unit_id: Id
-    co_unit_ids: list[Id] = Field(default_factory=list, max_length=50)
+    mode: Mode | None = Field(default=None, description="lead (default) or separate (分办)")
+    lead_unit_id: Id | None = Field(default=None, description="mode lead: required")
+    co_unit_ids: list[Id] = Field(default_factory=list, max_length=50, description="mode lead only")
+    unit_ids: list[Id] = Field(default_factory=list, max_length=50,
+                               description="mode separate: at least two distinct units, each replying")
     due_at: AwareDatetime | None = None  # with an offset: a naive time is ambiguous
 
 
-class RerouteIn(AssignIn):
+class AssignIn(UnitsIn):
+    assigned_at: AwareDatetime | None = Field(
+        default=None, description="office only: the real date of 交办 (not in the future); due dates count from it")
+
+
+class RerouteIn(UnitsIn):
     reason: str | None = Field(default=None, max_length=2000)
 
 
-class ReplyIn(BaseModel):
+class OnBehalfIn(BaseModel):
+    """A step the office may record on behalf of a unit (paper work, a past year)."""
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    unit_id: Id | None = Field(default=None, description="which unit: required when the office records the step; "
+                                                         "a unit may omit it or give its own")
+
+
+class SignIn(OnBehalfIn):
+    signed_at: AwareDatetime | None = Field(default=None, description="office only: the real date of signing")
+
+
+class ReplyIn(OnBehalfIn):
     result_class: str = Field(min_length=1, max_length=5)  # checked against RESULT_CLASSES (config)
     content: str = Field(min_length=1, max_length=20000)
     signed_by: str = Field(min_length=1, max_length=100)
+    replied_at: AwareDatetime | None = Field(default=None, description="office only: the real date of the reply")
 
 
-class FollowUpIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class FollowUpIn(OnBehalfIn):
     content: str = Field(min_length=1, max_length=20000)
     signed_by: str = Field(min_length=1, max_length=100)
     result_class: str | None = Field(default=None, min_length=1, max_length=5)  # default: the first class
@@ -58,9 +78,7 @@ class DisputeIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class ContactIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ContactIn(OnBehalfIn):
     stage: ContactStage
     method: ContactMethod
     note: str = Field(default="", max_length=5000)
@@ -99,6 +117,7 @@ class ExtensionDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     approve: bool
+    unit_id: Id | None = Field(default=None, description="whose request (separate: needed when several wait)")
     note: str | None = Field(default=None, max_length=2000)
 
 

@@ -5,9 +5,9 @@ from datetime import datetime
 
 from nameko.exceptions import RemoteError
 
-from services.assignment import attachments, commands, deadlines, handling, oversight, recommend, store, units, views
+from services.assignment import attachments, commands, deadlines, domain, handling, oversight, recommend, store, units, views
 from services.assignment.consumers import make_handlers
-from services.assignment.models import Assignment
+from services.assignment.models import Assignment, AssignmentUnit
 from services.assignment.rules import AssignmentRules
 from services.common.clock import now
 from services.common.errors import Unavailable, field_error
@@ -63,18 +63,18 @@ class AssignmentService(ServiceBase):
     def assign(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             a = commands.assign(tx, actor, suggestion_id, data, self._suggestion_facts, self.rules)
-            return views.to_dict(a)
+            return views.answer(tx, a)
 
     @rpc
     def reroute(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
-            return views.to_dict(handling.reroute(tx, actor, assignment_id, data, self.rules))
+            return views.answer(tx, handling.reroute(tx, actor, assignment_id, data, self.rules))
 
     # -- 办 -----------------------------------------------------------------------------
     @rpc
-    def sign(self, actor, assignment_id):
+    def sign(self, actor, assignment_id, data=None):
         with self.db.transaction() as tx:
-            return views.to_dict(commands.sign(tx, actor, assignment_id))
+            return views.answer(tx, commands.sign(tx, actor, assignment_id, data))
 
     @rpc
     def dispute(self, actor, assignment_id, data):
@@ -185,8 +185,18 @@ class AssignmentService(ServiceBase):
             return views.list_(session, actor, filters or {}, limit, offset)
 
     @rpc
-    def get_for_evaluation(self, assignment_id):
-        """The facts evaluation needs when the replied event has not arrived yet."""
+    def get_for_evaluation(self, assignment_id, unit_id=None):
+        """The facts evaluation needs when the replied event has not arrived yet: AssignmentEvent-shaped,
+        for the handling unit ``unit_id`` (its state, round, due date; None: the lead unit)."""
         with self.db.read() as session:
             a = session.get(Assignment, assignment_id)
-            return store.event_payload(session, a).model_dump(mode="json") if a else None
+            if a is None:
+                return None
+            place = session.get(AssignmentUnit, (a.id, unit_id if unit_id is not None else a.lead_unit_id)) \
+                if (unit_id is not None or a.lead_unit_id is not None) else None
+            if place is None or place.role not in domain.HANDLING_ROLES:
+                if unit_id is not None:
+                    return None  # not a handling unit of this assignment
+                place = None
+            return store.event_payload(session, a, place=place,
+                                       unit_id=place.unit_id if place else None).model_dump(mode="json")

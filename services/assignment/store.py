@@ -27,6 +27,77 @@ def my_unit(tx, actor: dict, a: Assignment) -> AssignmentUnit:
     return place
 
 
+def acting_place(tx, actor: dict, a: Assignment, unit_id: int | None) -> AssignmentUnit:
+    """The place of the unit a step is for: a unit acts for itself (naming another is 403); the
+    office records a unit's step on its behalf and must name a unit of the assignment."""
+    wanted = domain.acting_unit(actor, unit_id)
+    if actor.get("role") != "office":
+        return my_unit(tx, actor, a)
+    place = tx.get(AssignmentUnit, (a.id, wanted))
+    if place is None:
+        raise field_error("unit_id", f"unit {wanted} is not a unit of assignment {a.id}")
+    return place
+
+
+def routed(a: Assignment):
+    """When the current units got the assignment (the real date of 交办, or the latest reroute)."""
+    return a.routed_at or a.assigned_at or a.created_at
+
+
+def on_behalf(actor: dict) -> bool:
+    return actor.get("role") == "office"
+
+
+def by_office(actor: dict) -> str:
+    return "（交办机构代为录入）" if on_behalf(actor) else ""
+
+
+def places(tx, a: Assignment) -> list[AssignmentUnit]:
+    """The assignment's units: the lead first, then by unit id."""
+    return list(tx.scalars(select(AssignmentUnit).where(AssignmentUnit.assignment_id == a.id)
+                           .order_by(AssignmentUnit.is_lead.desc(), AssignmentUnit.unit_id)))
+
+
+def handling_places(tx, a: Assignment) -> list[AssignmentUnit]:
+    return [p for p in places(tx, a) if p.role in domain.HANDLING_ROLES]
+
+
+def summarise(tx, a: Assignment) -> None:
+    """The assignment's state, round, due date, reply and closing from its handling units'
+    (lead mode: exactly the lead's). Call after changing a handling unit's place."""
+    tx.flush()
+    handling = handling_places(tx, a)
+    a.state = domain.summarise([p.state for p in handling])
+    a.round = max(p.round for p in handling)
+    a.due_at = domain.summary_due([(p.state, p.due_at) for p in handling])
+    replied = [p.replied_at for p in handling]
+    a.replied_at = max(replied) if all(replied) else None
+    closed = [p.closed_at for p in handling]
+    a.closed_at = max(closed) if all(closed) else None
+
+
+def check_units(tx, form) -> tuple[str, int | None, list[int], list[int]]:
+    """(mode, lead_unit_id, co_unit_ids, handling unit ids) of an assign or reroute form, every unit
+    existing; errors name the field."""
+    mode = form.mode or "lead"
+    if mode == "separate":
+        for field in ("lead_unit_id", "co_unit_ids"):
+            if getattr(form, field):
+                raise field_error(field, "not for a separate assignment (分办): give unit_ids")
+        domain.check_separate_units(form.unit_ids)
+        found = set(tx.scalars(select(Unit.id).where(Unit.id.in_(form.unit_ids))))
+        missing = [u for u in form.unit_ids if u not in found]
+        if missing:
+            raise field_error("unit_ids", f"units do not exist: {missing}")
+        return mode, None, [], list(form.unit_ids)
+    if form.unit_ids:
+        raise field_error("unit_ids", "only for a separate assignment (mode separate)")
+    if form.lead_unit_id is None:
+        raise field_error("lead_unit_id", "required for a lead assignment (主办)")
+    check_units_exist(tx, form.lead_unit_id, form.co_unit_ids)
+    return mode, form.lead_unit_id, list(form.co_unit_ids), [form.lead_unit_id]
+
+
 def check_units_exist(tx, lead_unit_id: int, co_unit_ids: list[int]) -> None:
     domain.check_units(lead_unit_id, co_unit_ids)
     found = set(tx.scalars(select(Unit.id).where(Unit.id.in_([lead_unit_id, *co_unit_ids]))))
@@ -71,22 +142,29 @@ def deputy_contact(deputy_id: int, row: DeputyContact | dict | None) -> dict:
             "known": bool(row)}
 
 
-def record_precedent(tx, a: Assignment, source: str, at) -> None:
-    """The office's choice of lead unit teaches routing; a reroute retires the earlier choice."""
+def record_precedent(tx, a: Assignment, source: str, at, unit_ids: list[int]) -> None:
+    """The office's choice of handling units (the lead, or each unit of a separate assignment)
+    teaches routing; a reroute retires the earlier choice."""
     facts = tx.get(SuggestionFacts, a.suggestion_id)
     if facts is None:
         return
     tx.execute(update(Precedent).where(Precedent.assignment_id == a.id, Precedent.superseded.is_(False))
                .values(superseded=True))
-    tx.add(Precedent(assignment_id=a.id, suggestion_id=a.suggestion_id, title=facts.title,
-                     category=facts.category, unit_id=a.lead_unit_id, source=source, at=at))
+    for unit_id in unit_ids:
+        tx.add(Precedent(assignment_id=a.id, suggestion_id=a.suggestion_id, title=facts.title,
+                         category=facts.category, unit_id=unit_id, source=source, at=at))
 
 
-def event_payload(tx, a: Assignment, event: type[AssignmentEvent] = AssignmentEvent, **extra) -> AssignmentEvent:
+def event_payload(tx, a: Assignment, event: type[AssignmentEvent] = AssignmentEvent,
+                  place: AssignmentUnit | None = None, **extra) -> AssignmentEvent:
     """The assignment's common facts as ``event`` (a class of events.py) with its ``extra`` fields:
-    what consumers need to act and to notify (``actor`` and ``note`` make the suggestion's timeline)."""
+    what consumers need to act and to notify (``actor`` and ``note`` make the suggestion's timeline).
+    With the ``place`` of a handling unit (a per-unit step), ``state``, ``round`` and ``due_at`` are
+    that unit's and ``unit_id`` names it; ``assignment_state`` is always the assignment's own."""
     facts = tx.get(SuggestionFacts, a.suggestion_id)
-    units = {u.id: u.name for u in tx.scalars(select(Unit).where(Unit.id.in_([a.lead_unit_id, *a.co_unit_ids])))}
+    handling = [p.unit_id for p in handling_places(tx, a)]
+    wanted = {a.lead_unit_id, *a.co_unit_ids, *handling, *([place.unit_id] if place else [])} - {None}
+    units = {u.id: u.name for u in tx.scalars(select(Unit).where(Unit.id.in_(wanted)))}
     payload = {
         "assignment_id": a.id, "suggestion_id": a.suggestion_id, "state": a.state, "round": a.round,
         "lead_unit_id": a.lead_unit_id, "lead_unit_name": units.get(a.lead_unit_id),
@@ -95,5 +173,13 @@ def event_payload(tx, a: Assignment, event: type[AssignmentEvent] = AssignmentEv
         "session": facts.session if facts else None, "category": facts.category if facts else None,
         "lead_deputy_id": facts.lead_deputy_id if facts else None,
         "co_signer_ids": facts.co_signer_ids if facts else [],
+        "mode": a.mode or "lead", "handling_unit_ids": handling, "assignment_state": a.state,
+        "handling_unit_names": [units.get(u) or "" for u in handling],
+        "assignment_due_at": a.due_at,
     }
-    return event(**payload, **extra)
+    if place is not None:
+        payload.update(unit_id=place.unit_id, unit_name=units.get(place.unit_id))
+        if place.role in domain.HANDLING_ROLES:
+            payload.update(state=place.state, round=place.round, due_at=place.due_at)
+    payload.update(extra)
+    return event(**payload)

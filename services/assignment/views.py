@@ -24,7 +24,8 @@ def unit_dict(u: Unit) -> dict:
 
 
 def reply_dict(r: Reply) -> dict:
-    return {"id": r.id, "assignment_id": r.assignment_id, "round": r.round, "result_class": r.result_class,
+    return {"id": r.id, "assignment_id": r.assignment_id, "unit_id": r.unit_id, "round": r.round,
+            "result_class": r.result_class,
             "content": r.content, "signed_by": r.signed_by, "on_time": r.on_time, "at": r.at.isoformat(),
             "contact_before": r.contact_before, "follow_up_of": r.follow_up_of}
 
@@ -37,7 +38,8 @@ def dispute_dict(d: Dispute) -> dict:
 def reroute_dict(r: Reroute) -> dict:
     return {"id": r.id, "previous_lead_unit_id": r.previous_lead_unit_id,
             "previous_co_unit_ids": r.previous_co_unit_ids, "lead_unit_id": r.lead_unit_id,
-            "co_unit_ids": r.co_unit_ids, "reason": r.reason, "actor": r.actor, "at": r.at.isoformat()}
+            "co_unit_ids": r.co_unit_ids, "previous_unit_ids": r.previous_unit_ids or [],
+            "unit_ids": r.unit_ids or [], "reason": r.reason, "actor": r.actor, "at": r.at.isoformat()}
 
 
 def contact_dict(c: Contact) -> dict:
@@ -68,11 +70,40 @@ def extension_dict(e: Extension) -> dict:
             "previous_due_at": _iso(e.previous_due_at), "new_due_at": _iso(e.new_due_at)}
 
 
-def to_dict(a: Assignment, at=None) -> dict:
-    return {"id": a.id, "suggestion_id": a.suggestion_id, "lead_unit_id": a.lead_unit_id,
+def place_dict(p: AssignmentUnit, name: str | None, at) -> dict:
+    """A unit on the assignment; a handling unit (lead, separate) with its own state, round, due date."""
+    return {"unit_id": p.unit_id, "name": name, "unit_name": name, "role": p.role, "is_lead": p.is_lead,
+            "signed": p.signed_at is not None, "signed_at": _iso(p.signed_at), "state": p.state, "round": p.round,
+            "due_at": _iso(p.due_at), "replied_at": _iso(p.replied_at), "closed_at": _iso(p.closed_at),
+            "overdue": p.state is not None and domain.is_overdue(p.state, p.due_at, at)}
+
+
+def places_of(session, assignment_ids: list[int]) -> dict[int, list]:
+    """Each assignment's units (the lead first, then by unit id) with their names, in two queries."""
+    rows = list(session.scalars(select(AssignmentUnit).where(AssignmentUnit.assignment_id.in_(assignment_ids))
+                                .order_by(AssignmentUnit.is_lead.desc(), AssignmentUnit.unit_id)))
+    names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_({p.unit_id for p in rows}))).all())
+    result: dict[int, list] = {i: [] for i in assignment_ids}
+    for p in rows:
+        result[p.assignment_id].append((p, names.get(p.unit_id)))
+    return result
+
+
+def to_dict(a: Assignment, at=None, places: list | None = None) -> dict:
+    """The assignment; ``places``: its (unit place, name) pairs, for ``units``."""
+    at = at or now()
+    return {"id": a.id, "suggestion_id": a.suggestion_id, "mode": a.mode or "lead", "lead_unit_id": a.lead_unit_id,
             "co_unit_ids": a.co_unit_ids, "due_at": a.due_at.isoformat(), "state": a.state,
-            "round": a.round, "overdue": domain.is_overdue(a.state, a.due_at, at or now()),
-            "supervised": bool(a.supervised), "created_at": _iso(a.created_at)}
+            "round": a.round, "overdue": domain.is_overdue(a.state, a.due_at, at),
+            "supervised": bool(a.supervised), "created_at": _iso(a.created_at),
+            "assigned_at": _iso(a.assigned_at or a.created_at),
+            "units": [place_dict(p, name, at) for p, name in places or []]}
+
+
+def answer(session, a: Assignment) -> dict:
+    """What a write answers: the assignment with its units."""
+    session.flush()
+    return to_dict(a, now(), places_of(session, [a.id])[a.id])
 
 
 def visible(session, actor: dict, a: Assignment) -> bool:
@@ -93,20 +124,18 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
     if not visible(session, actor, a):
         raise hidden(assignment_id)
     at = now()
-    result = to_dict(a, at)
+    places = places_of(session, [a.id])[a.id]
+    result = to_dict(a, at, places)
     facts = session.get(SuggestionFacts, a.suggestion_id)
     result.update(number=facts.number_label if facts else None, title=facts.title if facts else None,
                   category=facts.category if facts else None)
     # for 面商: whoever may read the assignment (staff, a unit while it is on it: visible above)
     lead = facts.lead_deputy_id if facts else None
     result["lead_deputy"] = deputy_contact(lead, session.get(DeputyContact, lead)) if lead else None
-    places = list(_rows(session, AssignmentUnit, a.id, AssignmentUnit.is_lead.desc()))
-    names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_([p.unit_id for p in places]))).all())
     open_disputes = {d.unit_id for d in _rows(session, Dispute, a.id) if d.resolved_at is None}
-    result["lead_unit_name"] = names.get(a.lead_unit_id)
-    result["units"] = [{"unit_id": p.unit_id, "unit_name": names.get(p.unit_id), "is_lead": p.is_lead,
-                        "signed": p.signed_at is not None, "signed_at": _iso(p.signed_at),
-                        "disputed": p.unit_id in open_disputes} for p in places]
+    result["lead_unit_name"] = dict((p.unit_id, name) for p, name in places).get(a.lead_unit_id)
+    for place in result["units"]:
+        place["disputed"] = place["unit_id"] in open_disputes
     replies = [reply_dict(r) for r in _rows(session, Reply, a.id)]
     files = _files_by_reply(session, a.id)
     for r in replies:
@@ -192,12 +221,13 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:
         query = query.where(exists().where(SuggestionFacts.suggestion_id == Assignment.suggestion_id,
                                            *(getattr(SuggestionFacts, k) == v for k, v in facts.items())))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(Assignment.id.desc()).limit(limit).offset(offset))
+    rows = list(session.scalars(query.order_by(Assignment.id.desc()).limit(limit).offset(offset)))
+    places = places_of(session, [a.id for a in rows])
     at = now()
     applied = {k: v for k, v in filters.items() if v is not None}
     if actor.get("role") == "unit":  # a unit's list is always of one unit (its own unless it asked another)
         applied.setdefault("unit_id", actor.get("unit_id"))
-    return {"items": [to_dict(a, at) for a in rows], "total": total, "limit": limit, "offset": offset,
+    return {"items": [to_dict(a, at, places[a.id]) for a in rows], "total": total, "limit": limit, "offset": offset,
             "filters": applied}
 
 

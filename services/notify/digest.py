@@ -61,7 +61,8 @@ def _digest_unit(db, settings: Settings, unit_id: int, day, at) -> bool:
 
 def render(settings: Settings, rows, unit_id: int, unit_name: str, day, at) -> tuple[str, str]:
     raw = [{"number": r.number, "title": r.title, "due_at": r.due_at,
-            "role": "主办" if r.lead_unit_id == unit_id else "会办"} for r in rows]
+            "role": "主办" if r.lead_unit_id == unit_id else ("分办" if r.lead_unit_id is None else "会办")}
+           for r in rows]
     counts, items = policy.digest_items(raw, at, settings.digest_due_soon_days)
     lines = [domain.render(settings.templates, "digest.item", item, settings.timezone)[1]
              for item in items[:settings.digest_max_items]]

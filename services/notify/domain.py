@@ -31,6 +31,11 @@ def recipients(event_type: str, p: dict, supervised: bool = False) -> list[str]:
     """
     lead_unit = [unit(p["lead_unit_id"])] if p.get("lead_unit_id") else []
     units = lead_unit + [unit(u) for u in p.get("co_unit_ids") or []] if lead_unit else []
+    if p.get("mode") == "separate":  # 分办: every unit hears of the assignment; a unit's step, that unit
+        units = [unit(u) for u in p.get("handling_unit_ids") or []]
+        lead_unit = [unit(p["unit_id"])] if p.get("unit_id") else units
+    elif p.get("unit_id") and event_type == "evaluation.evaluated":
+        lead_unit = [unit(p["unit_id"])]  # the unit whose reply was rated
     lead = [deputy(p["lead_deputy_id"])] if p.get("lead_deputy_id") else []
     co_signers = [deputy(d) for d in p.get("co_signer_ids") or []]
     supervised = supervised or bool(p.get("supervised") or p.get("key_supervision"))
@@ -88,14 +93,21 @@ def load_templates(path: Path | str | None = None) -> dict:
 def template_key(event_type: str, payload: dict) -> str:
     """Variants of one event type: a final dissatisfied rating closes the assignment (its text
     must not promise rehandling); an extension is approved or refused; a suggestion is converted
-    to a deputy's letter or to reference material."""
+    to a deputy's letter or to reference material; a separate assignment's (分办) texts name its units."""
     if event_type == "evaluation.evaluated" and payload.get("final"):
         return "evaluation.evaluated_final"
     if event_type == "assignment.extension_decided":
         return event_type + ("_approved" if payload.get("approved") else "_refused")
     if event_type == "suggestion.converted":  # 转为代表来信 or 转作参考材料: each has its own text
         return event_type + ("_letter" if payload.get("converted_to") == "letter" else "_reference")
+    if payload.get("mode") == "separate" and event_type in SEPARATE_TEXTS:
+        return event_type + "_separate"  # 分办: the text names the units, not a lead unit
     return event_type
+
+
+# Texts that name the lead unit have a 分办 variant naming the unit(s) concerned (templates.yml).
+SEPARATE_TEXTS = ("assignment.assigned", "assignment.rerouted", "assignment.replied", "assignment.overdue",
+                  "assignment.extension_requested")
 
 
 def local_date(value, tz: str = TIMEZONE) -> str:
@@ -119,12 +131,15 @@ def variables(payload: dict, tz: str = TIMEZONE) -> dict:
     """The values a template may name: the payload's fields (see ``facts``) plus a few derived ones."""
     values = _Blank({k: (MISSING if v is None else v) for k, v in payload.items()})
     values["due_date"] = local_date(payload.get("due_at"), tz)
-    values.setdefault("unit_name", payload.get("lead_unit_name") or MISSING)
+    if not values.get("unit_name"):  # the unit a step concerns; else the lead unit
+        values["unit_name"] = payload.get("lead_unit_name") or MISSING
+    values["unit_names"] = "、".join(payload.get("handling_unit_names") or []) or values["unit_name"]
     return values
 
 
 def render(templates: dict, event_type: str, payload: dict, tz: str = TIMEZONE) -> tuple[str, str]:
-    template = templates.get(template_key(event_type, payload)) or {"title": event_type, "body": ""}
+    template = templates.get(template_key(event_type, payload)) or templates.get(event_type) \
+        or {"title": event_type, "body": ""}
     values = variables(payload, tz)
     return _fill(template.get("title", event_type), values), _fill(template.get("body", ""), values)
 

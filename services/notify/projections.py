@@ -24,11 +24,15 @@ def _upsert_contact(tx, recipient: str, name, email, webhook_url, active: bool, 
 
 
 def _upsert_assignment(tx, p: AssignmentEvent, at: datetime) -> bool:
-    """Newest event wins (events may arrive out of order); returns whether it is key-supervised."""
+    """Newest event wins (events may arrive out of order); returns whether it is key-supervised.
+    A separate assignment (分办, no lead unit) keeps its handling units in co_unit_ids, and the
+    assignment's own state and due date (a per-unit event's state and due_at are that unit's)."""
+    separate = p.mode == "separate"
     values = {"assignment_id": p.assignment_id, "suggestion_id": p.suggestion_id,
               "number": _text(p.label, 40), "title": _text(p.title, 300),
-              "lead_unit_id": p.lead_unit_id, "co_unit_ids": list(p.co_unit_ids),
-              "state": p.state[:30], "due_at": p.due_at, "event_at": at}
+              "lead_unit_id": p.lead_unit_id, "co_unit_ids": list(p.handling_unit_ids if separate else p.co_unit_ids),
+              "state": (p.assignment_state or p.state)[:30], "due_at": p.assignment_due_at or p.due_at,
+              "event_at": at}
     stmt = pg_insert(OpenAssignment).values(**values)
     changed = {k: v for k, v in values.items() if k != "assignment_id" and (v is not None or k == "due_at")}
     supervised = tx.scalar(stmt.on_conflict_do_update(

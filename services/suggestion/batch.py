@@ -76,7 +76,7 @@ def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]
             "大会" if s["kind"] == "session" else "闭会", importing_label(s["source"]),
             names.get(s["lead_deputy_id"], str(s["lead_deputy_id"])),
             "、".join(names.get(d, str(d)) for d in s["co_signer_ids"]),
-            STATUS_LABELS.get(s["status"], s["status"]), a.get("lead_unit_name") or "",
+            STATUS_LABELS.get(s["status"], s["status"]), handling_label(a, unit_names),
             "、".join(unit_names.get(u, str(u)) for u in (a.get("co_unit_ids") or [])),
             local_date(s["due_at"], tz), "是" if s["overdue"] else "否", "是" if s["public"] else "否",
             local_datetime(s["submitted_at"], tz),
@@ -89,6 +89,13 @@ def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def handling_label(a: dict, unit_names: dict[int, str]) -> str:
+    """The 主办单位 cell: the lead unit, or a separate assignment's units (分办), which have no lead."""
+    if a.get("mode") == "separate":
+        return "、".join(unit_names.get(u, str(u)) for u in a.get("handling_unit_ids") or []) + "（分办）"
+    return a.get("lead_unit_name") or ""
 
 
 def importing_label(source: str) -> str:

@@ -34,28 +34,46 @@ def on_lifecycle(tx: Transaction, event: Received) -> None:
     if s is None:
         return
     add_timeline(tx, s.id, event.type.split(".", 1)[1], payload.actor,
-                 payload.note or domain.STEP_LABELS.get(event.type), at=event.occurred_at,
+                 payload.note or domain.STEP_LABELS.get(event.type), at=step_at(event),
                  event_id=str(event.event_id))
     if isinstance(payload, AssignmentEvent):
         project_assignment(s, event.type, payload)
     if event.type == "assignment.replied":
         record_reply(tx, s, event)
     status = domain.status_after_event(event.type, payload.model_dump())
+    if isinstance(payload, AssignmentEvent) and payload.mode == "separate" and event.type in domain.STATUS_BY_EVENT:
+        status = domain.separate_status(payload.assignment_state) or status
     # events may arrive out of order: only a later step moves the status
     if status and event.occurred_at >= s.status_at:
         s.status = status
         s.status_at = event.occurred_at
 
 
+def step_at(event: Received):
+    """When the step happened: the real date the office recorded (assigned_at, signed_at, replied_at),
+    else when its event was published."""
+    for field in ("assigned_at", "signed_at", "replied_at"):
+        value = getattr(event.payload, field, None)
+        if value is not None:
+            return value
+    return event.occurred_at
+
+
 def project_assignment(s: Suggestion, event_type: str, payload: AssignmentEvent) -> None:
-    """The current assignment's units and due date, for the unit_id and overdue filters."""
+    """The current assignment's units and due date, for the unit_id and overdue filters. A separate
+    assignment (分办) has no lead unit: its units stand in co_unit_ids (who may see the suggestion,
+    the unit_id filter) and in the summary's handling_unit_ids; its due date is the assignment's
+    (the earliest of the units still owing a reply), not one unit's."""
     facts = payload.model_dump(mode="json", include={"assignment_id", "lead_unit_id", "lead_unit_name",
-                                                     "co_unit_ids", "due_at"})
+                                                     "co_unit_ids", "due_at", "mode", "handling_unit_ids"})
+    due_at = payload.assignment_due_at or payload.due_at
+    facts["due_at"] = due_at.isoformat()
     if event_type in ("assignment.assigned", "assignment.rerouted") or s.assignment is None:
         s.assignment = facts
     s.lead_unit_id = payload.lead_unit_id
-    s.co_unit_ids = list(payload.co_unit_ids)
-    s.due_at = payload.due_at
+    separate = payload.mode == "separate"
+    s.co_unit_ids = list(payload.handling_unit_ids if separate else payload.co_unit_ids)
+    s.due_at = due_at
     s.assignment = {**s.assignment, "due_at": facts["due_at"]}
 
 
@@ -63,8 +81,8 @@ def record_reply(tx: Transaction, s: Suggestion, event: Received) -> None:
     payload = event.payload
     tx.execute(pg_insert(ReplyEntry).values(
         suggestion_id=s.id, assignment_id=payload.assignment_id, round=payload.round,
-        unit_name=payload.lead_unit_name, result_class=payload.result_class,
-        content=payload.content, at=event.occurred_at, event_id=str(event.event_id),
+        unit_name=payload.unit_name or payload.lead_unit_name, result_class=payload.result_class,
+        content=payload.content, at=payload.replied_at or event.occurred_at, event_id=str(event.event_id),
     ).on_conflict_do_nothing(index_elements=[ReplyEntry.event_id]))
 
 

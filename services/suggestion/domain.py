@@ -202,6 +202,15 @@ def status_after_event(event_type: str, payload: dict) -> str | None:
     return STATUS_BY_EVENT.get(event_type)
 
 
+# A separate assignment's (分办) step moves the suggestion to the assignment's summary state
+# (services/assignment/domain.summarise), not to what one unit did.
+SEPARATE_STATUS = ("assigned", "signed", "replied", "evaluated", "rehandling", "closed")
+
+
+def separate_status(assignment_state: str | None) -> str | None:
+    return assignment_state if assignment_state in SEPARATE_STATUS else None
+
+
 def draft_title(suggested: str | None, content: str) -> str:
     """A title of 5–100 characters for a draft made from a constituent's opinion."""
     title = (suggested or "").strip()

@@ -135,6 +135,24 @@ def fresh_replied(world, role):
     return {"assignment_id": aid}
 
 
+def on_behalf(body: dict | None = None) -> Callable:
+    """A unit's step: the unit sends ``body``; the office records it for u1 (``unit_id``)."""
+    return lambda world, role: {**(body or {}), **({"unit_id": world.ids["unit1"]} if role == "office" else {})}
+
+
+def handled_for_office(result_class: str | None = None) -> Callable:
+    """The office records u1's step on an assignment of its own (u1 signed; and replied, given a class)."""
+    def fresh(world, role):
+        if role != "office":
+            return {}
+        a = world.assign(world.accepted(), world.ids["unit1"], [])
+        world.api.post(f"/assignments/{a}/sign", world.tokens["unit"], expect=200)
+        if result_class:
+            world.api.post(f"/assignments/{a}/reply", world.tokens["unit"], world.reply_body(result_class), expect=201)
+        return {"assignment_id": a}
+    return fresh
+
+
 def fresh_opinion(world, role):
     return {"opinion_id": world.opinion()}
 
@@ -295,9 +313,13 @@ ROWS: list[Row] = [
              "units: 403 (decided; a deputy follows handling in GET /suggestions/{id})"),
     Row("GET", A, STAFF | {"unit"}, others=(other("unit", assignment_id="a2"),
                                             other("unit", caller="unit2", status=200))),
-    Row("POST", A + "/sign", roles("unit"), fresh=fresh_assignment, others=(other("unit", assignment_id="a2"),)),
-    Row("POST", A + "/contacts", roles("unit"), ids={"assignment_id": "a3"},
-        body={"stage": "during", "method": "phone", "note": "电话沟通"}, others=(other("unit", assignment_id="a2"),)),
+    Row("POST", A + "/sign", roles("unit", "office"), fresh=fresh_assignment, body=on_behalf(),
+        note="the office records a unit's signing (paper work) naming unit_id (issue 15)",
+        others=(other("unit", assignment_id="a2"),)),
+    Row("POST", A + "/contacts", roles("unit", "office"), ids={"assignment_id": "a3"},
+        body=on_behalf({"stage": "during", "method": "phone", "note": "电话沟通"}),
+        note="the office records a unit's contact naming unit_id (issue 15)",
+        others=(other("unit", assignment_id="a2"),)),
     Row("POST", A + "/opinions", roles("unit"), ids={"assignment_id": "a3"}, caller={"unit": "unit2"},
         body={"content": "建议结合雨污分流一并实施"},
         note="the co-unit (u2); the lead unit is told 409 (it replies instead: a rule of the assignment, "
@@ -318,8 +340,10 @@ ROWS: list[Row] = [
         note="not in API.md: the urging letter is drafted by those who urge (office, leader)"),
     Row("POST", S + "/supervision", roles("office"), ids={"suggestion_id": "s4"},
         body={"leader": "李主任", "reason": "逾期未复"}),
-    Row("POST", A + "/reply", roles("unit"), ids={"assignment_id": "a3"}, body=lambda world, role: world.reply_body(),
-        note="the lead unit; a co-unit is told 409 (tests/e2e/test_assignment.py)",
+    Row("POST", A + "/reply", roles("unit", "office"), ids={"assignment_id": "a3"},
+        body=lambda world, role: on_behalf(world.reply_body())(world, role), fresh=handled_for_office(),
+        note="a handling unit (the lead, or each unit of a separate assignment); a co-unit is told 409 "
+             "(tests/e2e/test_assignment.py); the office records a unit's reply naming unit_id (issue 15)",
         others=(other("unit", assignment_id="a2"),)),
     Row("POST", A + "/replies/{reply_id}/attachments", roles("unit", "office"), ids={"reply_id": a1_reply},
         files=lambda world: {"file": ("答复函.pdf", PDF)},
@@ -332,8 +356,9 @@ ROWS: list[Row] = [
     Row("GET", A + "/attachments/{attachment_id}", STAFF | {"unit", "deputy"}, ids={"attachment_id": a1_letter},
         note="not in API.md (issue 15): as the list; never public",
         others=(other("unit", caller="unit3"), other("deputy", caller="deputy3"))),
-    Row("POST", A + "/follow-up", roles("unit"), body={"content": "已修复完毕。", "signed_by": "王主任"},
-        note="not in API.md: the lead unit's follow-up reply to its B-class reply",
+    Row("POST", A + "/follow-up", roles("unit", "office"), fresh=handled_for_office("B"),
+        body=on_behalf({"content": "已修复完毕。", "signed_by": "王主任"}),
+        note="not in API.md: a handling unit's follow-up reply to its B-class reply; the office may record it",
         others=(other("unit", assignment_id="a2"),)),
 
     # ---- evaluation -------------------------------------------------------------------

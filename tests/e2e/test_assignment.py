@@ -251,3 +251,75 @@ def test_dissatisfied_rating_reopens_with_a_month_then_closes(api):
     wait_for(lambda: api.post(path + "/evaluation", world.deputy_token,
                               {"satisfaction": "basic"}).status_code == 201, what="second rating accepted")
     wait_for(lambda: api.get(path, OFFICE, expect=200).json()["state"] == "closed", what="closed")
+
+
+def test_separate_assignment_from_assign_to_both_replies(api):
+    """分办 (issue 15): two units each sign and reply on their own part; the office records one unit's
+    paper signing and reply with their real dates; the deputy's timeline shows both replies."""
+    world = World(api)
+    s = accepted(world)
+    units = [world.unit["id"], world.co_unit["id"]]
+    bad = api.post(f"/suggestions/{s['id']}/assignment", OFFICE, {"mode": "separate", "unit_ids": units[:1]},
+                   expect=422)
+    assert bad.json()["error"]["details"][0]["field"] == "unit_ids"
+    bad = api.post(f"/suggestions/{s['id']}/assignment", OFFICE,
+                   {"mode": "separate", "unit_ids": units, "lead_unit_id": units[0]}, expect=422)
+    assert bad.json()["error"]["details"][0]["field"] == "lead_unit_id"
+    assigned_at = datetime.now(timezone.utc) - timedelta(days=20)
+    a = api.post(f"/suggestions/{s['id']}/assignment", OFFICE,
+                 {"mode": "separate", "unit_ids": units, "assigned_at": assigned_at.isoformat()}, expect=201).json()
+    due = localtime.due_after(assigned_at, 90, localtime.zone())
+    assert a["mode"] == "separate" and a["lead_unit_id"] is None and a["state"] == "assigned"
+    assert [(u["unit_id"], u["role"], u["state"]) for u in a["units"]] == [(u, "separate", "assigned")
+                                                                            for u in sorted(units)]
+    assert {datetime.fromisoformat(u["due_at"]) for u in a["units"]} == {due}
+    path = f"/assignments/{a['id']}"
+
+    # each unit sees it in its own list
+    for unit_token in (world.unit_token, world.co_unit_token):
+        listed = api.get("/assignments", unit_token, expect=200).json()
+        assert a["id"] in [i["id"] for i in listed["items"]]
+
+    # the first unit signs and replies itself
+    api.post(path + "/sign", world.unit_token, expect=200)
+    api.post(path + "/sign", world.unit_token, {"signed_at": assigned_at.isoformat()}, expect=403)
+    api.post(path + "/reply", world.unit_token, {"result_class": "A", "content": "已增开线路。", "signed_by": "王局长"},
+             expect=201)
+    # the office records the second unit's paper signing and reply with their real dates
+    forbidden = api.post(path + "/reply", world.unit_token, {"result_class": "B", "content": "x", "signed_by": "王",
+                                                             "unit_id": units[1]}, expect=403)
+    assert forbidden.json()["error"]["details"][0]["field"] == "unit_id"
+    missing = api.post(path + "/sign", OFFICE, {}, expect=422)
+    assert missing.json()["error"]["details"][0]["field"] == "unit_id"
+    signed_at, replied_at = assigned_at + timedelta(days=2), assigned_at + timedelta(days=15)
+    api.post(path + "/sign", OFFICE, {"unit_id": units[1], "signed_at": signed_at.isoformat()}, expect=200)
+    reply = api.post(path + "/reply", OFFICE, {"result_class": "B", "content": "已列入明年计划。", "signed_by": "李支队长",
+                                               "unit_id": units[1], "replied_at": replied_at.isoformat()},
+                     expect=201).json()
+    assert reply["unit_id"] == units[1] and reply["on_time"] is True
+    assert datetime.fromisoformat(reply["at"]) == replied_at
+
+    detail = api.get(path, OFFICE, expect=200).json()
+    assert detail["state"] == "replied"
+    assert {r["unit_id"]: r["result_class"] for r in detail["replies"]} == {units[0]: "A", units[1]: "B"}
+    assert all(u["state"] == "replied" for u in detail["units"])
+
+    # what the deputy's suggestion shows: the assignment, both replies with their units, the timeline
+    def shown():
+        return api.get(f"/suggestions/{s['id']}", world.deputy_token, expect=200).json()
+    wait_for(lambda: shown()["status"] == "replied", what="the suggestion replied")
+    suggestion = shown()
+    assert suggestion["assignment"]["mode"] == "separate"
+    assert sorted(suggestion["assignment"]["handling_unit_ids"]) == sorted(units)
+    timeline = suggestion["timeline"]
+    replied = {t["note"].split(" ")[0]: t for t in timeline if t["type"] == "replied"}
+    assert set(replied) == {"市交通运输局", "市公安局交通管理局"}
+    paper = replied["市公安局交通管理局"]  # at its real date, so before the other unit's reply
+    assert "B类" in paper["note"] and "代为录入" in paper["note"]
+    assert datetime.fromisoformat(paper["at"]) == replied_at
+    assert [t["note"].split(" ")[0] for t in timeline if t["type"] == "replied"] == ["市公安局交通管理局",
+                                                                                      "市交通运输局"]
+    signed = [t for t in timeline if t["type"] == "signed"]
+    assert any(datetime.fromisoformat(t["at"]) == signed_at for t in signed)
+    assigned_step = next(t for t in timeline if t["type"] == "assigned")
+    assert datetime.fromisoformat(assigned_step["at"]) == assigned_at

@@ -286,3 +286,83 @@ def test_supervision_needs_a_leader_or_a_committee_named_once(leaders, leader, c
     with pytest.raises(ValidationFailed) as err:
         domain.supervisors(leaders, leader, committee)
     assert err.value.details[0]["field"] == field
+
+
+# -- 分办 (separate handling), real dates, steps on behalf of a unit (issue 15) ---------------------
+OFFICE = {"role": "office", "sub": "office1"}
+
+
+def test_a_separate_assignment_needs_two_distinct_units():
+    domain.check_separate_units([3, 4])
+    for units in ([3], [], [3, 3], [3, 4, 3]):
+        with pytest.raises(ValidationFailed) as err:
+            domain.check_separate_units(units)
+        assert err.value.details[0]["field"] == "unit_ids"
+
+
+def test_lead_mode_state_is_the_lead_units_own():
+    for state in ("assigned", "signed", "replied", "rehandling", "closed"):
+        assert domain.summarise([state]) == state
+
+
+@pytest.mark.parametrize("states, summary", [
+    (["assigned", "assigned"], "assigned"),
+    (["signed", "assigned"], "assigned"),          # one has not signed yet
+    (["signed", "signed", "signed"], "signed"),
+    (["replied", "signed"], "signed"),             # one still owes its reply
+    (["replied", "assigned"], "assigned"),
+    (["replied", "replied"], "replied"),           # every unit has replied
+    (["closed", "replied"], "replied"),            # a reply waits for its rating
+    (["closed", "rehandling"], "rehandling"),      # a dissatisfied rating reopened one unit
+    (["rehandling", "assigned"], "rehandling"),
+    (["closed", "evaluated"], "evaluated"),
+    (["closed", "closed", "closed"], "closed"),    # closed only when every unit is
+])
+def test_a_separate_assignments_state_summarises_its_units(states, summary):
+    assert domain.summarise(states) == summary
+
+
+def test_the_summary_due_date_is_the_earliest_still_running():
+    early, late = AT, AT + timedelta(days=30)
+    assert domain.summary_due([("signed", late), ("assigned", early)]) == early
+    assert domain.summary_due([("replied", early), ("rehandling", late)]) == late
+    assert domain.summary_due([("replied", early), ("closed", late)]) == late  # nothing runs: the latest
+
+
+def test_real_dates_are_the_offices_to_record():
+    domain.check_office_only(OFFICE, "signed_at")
+    for actor in ({"role": "unit", "unit_id": 3}, {"role": "leader"}, {"role": "deputy", "deputy_id": 1}):
+        with pytest.raises(Forbidden) as err:
+            domain.check_office_only(actor, "replied_at")
+        assert err.value.details[0]["field"] == "replied_at"
+
+
+def test_a_real_date_is_not_in_the_future_nor_before_the_step_it_follows():
+    signed = AT - timedelta(days=10)
+    assert domain.check_step_date("replied_at", None, AT, signed) == AT  # none given: now
+    assert domain.check_step_date("replied_at", AT - timedelta(days=1), AT, signed) == AT - timedelta(days=1)
+    assert domain.check_step_date("replied_at", signed, AT, signed) == signed
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_step_date("replied_at", AT + timedelta(minutes=1), AT, signed)
+    assert err.value.details[0] == {"field": "replied_at", "message": "must not be in the future"}
+    with pytest.raises(ValidationFailed) as err:
+        domain.check_step_date("replied_at", signed - timedelta(seconds=1), AT, signed)
+    assert err.value.details[0]["field"] == "replied_at" and "before" in err.value.details[0]["message"]
+    with pytest.raises(ValidationFailed):
+        domain.check_step_date("signed_at", datetime(2024, 3, 1), AT, None)  # naive
+    with pytest.raises(ValidationFailed) as err:  # year 1 would overflow the due date's local day
+        domain.check_step_date("assigned_at", datetime(1, 1, 2, tzinfo=timezone.utc), AT, None)
+    assert err.value.details[0]["field"] == "assigned_at"
+
+
+def test_the_office_names_the_unit_a_unit_acts_for_itself():
+    assert domain.acting_unit(OFFICE, 4) == 4
+    with pytest.raises(ValidationFailed) as err:
+        domain.acting_unit(OFFICE, None)
+    assert err.value.details[0]["field"] == "unit_id"
+    unit = {"role": "unit", "unit_id": 3}
+    assert domain.acting_unit(unit, None) == 3
+    assert domain.acting_unit(unit, 3) == 3
+    with pytest.raises(Forbidden) as err:
+        domain.acting_unit(unit, 4)
+    assert err.value.details[0]["field"] == "unit_id"

@@ -13,7 +13,7 @@ from services.suggestion.rules import Rules as SuggestionRules
 from services.assignment.consumers import make_handlers as assignment_handlers
 from services.assignment.rules import Rules as AssignmentRules
 from services.evaluation.consumers import make_handlers as evaluation_handlers
-from tests.event_samples import sample
+from tests.event_samples import ASSIGNMENT, EXTRA, SEPARATE, sample
 
 CONSUMERS = {"suggestion": suggestion_handlers(SuggestionRules()), "assignment": assignment_handlers(AssignmentRules()),
              "evaluation": evaluation_handlers(), "station": station_handlers(StationRules()),
@@ -28,6 +28,22 @@ def test_every_published_type_has_a_model_that_takes_its_producers_payload(event
     model = events.model_for(event_type)
     assert model.event_type == event_type and model.version == 1
     assert model.model_validate(sample(event_type)).model_dump(mode="json") == sample(event_type)
+
+
+PER_UNIT = ("assignment.signed", "assignment.contact_added", "assignment.replied", "assignment.followed_up",
+            "assignment.rehandling_opened", "assignment.closed", "assignment.due_soon", "assignment.overdue",
+            "assignment.urged", "assignment.extension_requested", "assignment.extension_decided")
+
+
+@pytest.mark.parametrize("event_type", PER_UNIT)
+def test_assignment_events_from_before_issue_15_parse_as_lead_mode(event_type):
+    """分办's fields are optional: an event published before them reads as a lead-mode one."""
+    old = {**ASSIGNMENT, **EXTRA.get(event_type, {})}
+    payload = events.model_for(event_type).model_validate(old)
+    assert payload.mode == "lead" and payload.handling_unit_ids == [] and payload.assignment_state is None
+    assert payload.unit_id == old.get("unit_id")  # None: the lead unit
+    separate = events.model_for(event_type).model_validate(sample(event_type, **SEPARATE))
+    assert separate.mode == "separate" and separate.lead_unit_id is None and separate.unit_id == 6
 
 
 def test_every_producer_publishes_something():

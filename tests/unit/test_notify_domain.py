@@ -150,8 +150,15 @@ SAMPLES = [  # (event type, payload) of every template
     ("digest.daily", {"unit_name": "市交通运输局", "day": "2024-06-01", "pending": 3, "due_soon": 1,
                       "overdue": 1, "items": "· 第0011号"}),
     ("digest.item", {**ASSIGNMENT, "status": "已逾期"}),
+    # 分办 (issue 15): the texts name the units
+    ("assignment.assigned", {**ASSIGNMENT, "mode": "separate", "handling_unit_names": ["市交通运输局", "市财政局"]}),
+    ("assignment.rerouted", {**ASSIGNMENT, "mode": "separate", "handling_unit_names": ["市交通运输局", "市财政局"]}),
+    ("assignment.replied", {**ASSIGNMENT, "mode": "separate", "unit_name": "市财政局", "result_class": "B"}),
+    ("assignment.overdue", {**ASSIGNMENT, "mode": "separate", "unit_name": "市财政局", "days_late": 2}),
+    ("assignment.extension_requested", {**ASSIGNMENT, "mode": "separate", "unit_name": "市财政局", "days": 30,
+                                        "reason": "需跨部门协调"}),
 ]
-PAYLOADS = dict(SAMPLES)  # one sample per event type
+PAYLOADS = dict(reversed(SAMPLES))  # one sample per event type: its first
 
 PLACEHOLDER = re.compile(r"[{}]")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -297,3 +304,38 @@ def test_due_date_follows_the_configured_timezone():
 def test_unit_name_is_a_name_for_the_lead_unit():
     assert domain.variables(ASSIGNMENT)["unit_name"] == "市交通运输局"
     assert domain.variables({})["unit_name"] == ""
+
+
+# 分办 (issue 15): a separate assignment's units each hear of it; a unit's step, that unit
+SEPARATE = {**ASSIGNMENT, "lead_unit_id": None, "lead_unit_name": None, "co_unit_ids": [], "mode": "separate",
+            "handling_unit_ids": [5, 6], "handling_unit_names": ["市交通运输局", "市规划和自然资源委员会"]}
+
+
+def test_every_unit_of_a_separate_assignment_hears_of_it():
+    assert set(who("assignment.assigned", SEPARATE)) == {"unit:5", "unit:6", LEAD_DEPUTY}
+    assert set(who("assignment.rerouted", SEPARATE)) == {"unit:5", "unit:6"}
+    title, body = domain.render(TEMPLATES, "assignment.assigned", SEPARATE)
+    assert "市交通运输局、市规划和自然资源委员会分别办理（分办）" in body and "主办" not in body
+
+
+@pytest.mark.parametrize("event_type", ["assignment.due_soon", "assignment.overdue", "assignment.rehandling_opened",
+                                        "assignment.extension_decided", "assignment.urged"])
+def test_a_separate_units_step_is_told_to_that_unit_only(event_type):
+    told = set(who(event_type, {**SEPARATE, "unit_id": 6, "unit_name": "市规划和自然资源委员会", "approved": True}))
+    assert "unit:6" in told and "unit:5" not in told
+
+
+def test_a_reply_notice_names_the_replying_unit():
+    replied = {**SEPARATE, "unit_id": 6, "unit_name": "市规划和自然资源委员会", "result_class": "B"}
+    assert set(who("assignment.replied", replied)) == {LEAD_DEPUTY, *CO_SIGNERS}
+    _, body = domain.render(TEMPLATES, "assignment.replied", replied)
+    assert "已由市规划和自然资源委员会答复（B类）" in body
+    _, body = domain.render(TEMPLATES, "assignment.overdue", {**replied, "days_late": 3})
+    assert "分办单位：市规划和自然资源委员会" in body
+    # lead mode reads as before: the lead unit replied
+    _, body = domain.render(TEMPLATES, "assignment.replied", {**ASSIGNMENT, "result_class": "A"})
+    assert "已由市交通运输局答复（A类）" in body
+
+
+def test_a_dissatisfied_rating_of_one_units_reply_tells_that_unit():
+    assert set(who("evaluation.evaluated", {**EVALUATED, "unit_id": 6})) == {domain.OFFICE, "unit:6"}

@@ -94,7 +94,7 @@ def test_rooms_with_one_job(service):
 
 def test_assignment_consumers_use_the_rules_they_are_made_with():
     from services.assignment.consumers import make_handlers
-    from services.assignment.models import Assignment
+    from services.assignment.models import Assignment, AssignmentUnit, Unit
     from services.assignment.rules import Rules
     from services.evaluation.events import Evaluated
 
@@ -105,11 +105,12 @@ def test_assignment_consumers_use_the_rules_they_are_made_with():
         def scalar(self, query):
             return a
 
-        def get(self, *args, **kwargs):
-            return None
+        def get(self, model, *args, **kwargs):
+            return {AssignmentUnit: lead, Unit: Unit(id=3, name="市交通运输局")}.get(model)
 
         def scalars(self, query):
-            return []
+            # the assignment's units (store.places); no suggestion facts or unit names are needed
+            return [lead] if query.column_descriptions[0]["entity"] is AssignmentUnit else []
 
         def flush(self):
             pass
@@ -119,12 +120,17 @@ def test_assignment_consumers_use_the_rules_they_are_made_with():
 
     a = Assignment(id=1, suggestion_id=2, lead_unit_id=3, co_unit_ids=[], state="replied", round=1,
                    due_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+    # the lead unit handles (and is rated) on its own place: state, round, due date (分办, issue 15)
+    lead = AssignmentUnit(assignment_id=1, unit_id=3, is_lead=True, role="lead", state="replied", round=1,
+                          due_at=a.due_at)
     rating = Evaluated(assignment_id=1, suggestion_id=2, round=1, satisfaction="dissatisfied", final=False,
                        deputy_id=5, lead_deputy_id=5, lead_unit_id=3, number=None, title=None, actor="deputy:5",
                        note="不满意")
     rules = Rules(deadlines={**Rules().deadlines, "rehandling": 7})
     tx = Tx()
-    make_handlers(rules)["evaluation.evaluated"](tx, SimpleNamespace(payload=rating))
+    make_handlers(rules)["evaluation.evaluated"](tx, SimpleNamespace(payload=rating,
+                                                                     envelope=SimpleNamespace(payload={})))
+    assert lead.state == "rehandling" and lead.round == 2 and lead.due_at == a.due_at
     assert a.state == "rehandling" and a.round == 2
     # 7 local days on, at the end of that day (services/common/localtime.py)
     assert timedelta(days=7) <= a.due_at - datetime.now(timezone.utc) < timedelta(days=8)
