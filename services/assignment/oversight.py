@@ -10,7 +10,7 @@ from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, E
                                         Supervision, Unit, Urging)
 from services.assignment.rules import LETTER_TEMPLATE, Rules
 from services.assignment.schemas import ExtensionDecisionIn, ExtensionIn, SupervisionIn, UrgeIn
-from services.assignment.store import event_payload, handling_places, load, my_unit, summarise
+from services.assignment.store import event_payload, load, my_unit, summarise
 from services.assignment.views import extension_dict, supervision_dict, urging_dict
 from services.common.clock import now
 from services.common.errors import Conflict, NotFound, field_error

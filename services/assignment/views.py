@@ -133,7 +133,8 @@ def get(session, actor: dict, assignment_id: int, rules: Rules) -> dict:
     lead = facts.lead_deputy_id if facts else None
     result["lead_deputy"] = deputy_contact(lead, session.get(DeputyContact, lead)) if lead else None
     open_disputes = {d.unit_id for d in _rows(session, Dispute, a.id) if d.resolved_at is None}
-    result["lead_unit_name"] = dict((p.unit_id, name) for p, name in places).get(a.lead_unit_id)
+    names = {p.unit_id: name for p, name in places}
+    result["lead_unit_name"] = names.get(a.lead_unit_id)
     for place in result["units"]:
         place["disputed"] = place["unit_id"] in open_disputes
     replies = [reply_dict(r) for r in _rows(session, Reply, a.id)]
