@@ -47,6 +47,8 @@ class SuggestionAnswer(Answer):
     overdue: bool
     created_at: datetime
     submitted_at: datetime | None
+    accepted_at: datetime | None = Field(None, description="when it was accepted (立案): the real date the "
+                                                           "office recorded, else the screening's time")
     published_at: datetime | None
 
 

@@ -60,6 +60,7 @@ class Suggestion(Base):
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # 立案: the real date
     __table_args__ = (
         Index("uq_suggestion_number", "session", "number", unique=True),
         Index("ix_suggestions_lead", "lead_deputy_id"),
