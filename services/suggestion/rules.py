@@ -13,11 +13,15 @@ class Rules:
     # code -> 名称 of the category taxonomy, in the file's order
     categories: dict = field(default_factory=lambda: taxonomy.load(taxonomy.DEFAULT_FILE))
     zone: ZoneInfo = field(default_factory=zone)  # OFFICE_TIMEZONE: the export's dates are its dates
+    # the reply classes a past year's workbook may give (the assignment service's RESULT_CLASSES)
+    result_classes: tuple = ("A", "B", "C")
 
 
 def rules_from(config: dict) -> Rules:
     return Rules(categories=taxonomy.load(config.get("CATEGORIES_FILE") or taxonomy.DEFAULT_FILE),
-                 zone=zone_from(config))
+                 zone=zone_from(config),
+                 result_classes=tuple(str(c).strip() for c in str(config.get("HISTORY_RESULT_CLASSES") or "A,B,C").split(",")
+                                      if str(c).strip()))
 
 
 class SuggestionRules(DependencyProvider):

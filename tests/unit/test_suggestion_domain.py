@@ -157,3 +157,24 @@ def test_only_a_draft_is_submitted_again():
 def test_draft_title_from_an_opinion_is_a_valid_title(suggested, content, expected):
     title = domain.draft_title(suggested, content)
     assert title == expected and 5 <= len(title) <= 100
+
+
+def test_a_real_date_is_the_offices_not_in_the_future_and_not_before_the_step_it_follows():
+    from datetime import datetime, timedelta, timezone
+
+    from services.common.errors import Forbidden, ValidationFailed
+
+    current = datetime(2026, 11, 29, 12, tzinfo=timezone.utc)
+    earlier = current - timedelta(days=300)
+    assert domain.real_date("submitted_at", None, "deputy", current) is None  # not given: now
+    assert domain.real_date("submitted_at", earlier, "office", current) == earlier
+    with pytest.raises(Forbidden) as err:
+        domain.real_date("submitted_at", earlier, "deputy", current)
+    assert err.value.details[0]["field"] == "submitted_at"
+    with pytest.raises(ValidationFailed) as err:
+        domain.real_date("accepted_at", current + timedelta(minutes=1), "office", current)
+    assert err.value.details[0]["field"] == "accepted_at"
+    with pytest.raises(ValidationFailed) as err:
+        domain.real_date("accepted_at", earlier, "office", current, not_before=earlier + timedelta(days=1))
+    assert err.value.details[0]["field"] == "accepted_at" and "submitted_at" in err.value.details[0]["message"]
+    assert domain.real_date("decided_at", earlier, "office", current, not_before=earlier) == earlier
