@@ -6,7 +6,8 @@ from tests.service.conftest import truncate
 from tests.service.helpers import envelope, publish, scalar, wait_for
 
 SUGGESTION_TABLES = ("suggestions", "co_signers", "timeline", "deputies", "number_sequences", "replies",
-                     "unit_names", "outbox", "processed_events", "dead_letters")
+                     "unit_names", "outbox", "processed_events", "dead_letters", "history_import_steps",
+                     "history_imports")
 
 
 @pytest.fixture
