@@ -35,20 +35,21 @@ def book(sheets: dict[str, list[list]]) -> bytes:
     return buffer.getvalue()
 
 
-def deputy_names(count: int) -> list[str]:
-    return [f"代表{i:03d}" for i in range(1, count + 1)]
+def deputy_names(count: int, tag: str = "") -> list[str]:
+    return [f"代表{i:03d}{tag}" for i in range(1, count + 1)]
 
 
-def unit_names(count: int) -> list[str]:
-    return [f"单位{i:02d}" for i in range(1, count + 1)]
+def unit_names(count: int, tag: str = "") -> list[str]:
+    return [f"单位{i:02d}{tag}" for i in range(1, count + 1)]
 
 
 def year_sheets(suggestions: int = 600, assignments: int = 564, separate: int = 19, a_replies: int = 568,
-                deputies: int = 40, units: int = 30, year: int = 2024, session: str = "十五届五次") -> dict:
+                deputies: int = 40, units: int = 30, year: int = 2024, session: str = "十五届五次",
+                tag: str = "") -> dict:
     """Rows of a year: ``assignments`` of the suggestions are assigned, ``separate`` of them 分办 to two
     units (so replies = assignments + separate), every handling unit replies, the first ``a_replies``
     replies are class A (the rest B, then C), every reply is rated (满意, every tenth 基本满意)."""
-    people, offices = deputy_names(deputies), unit_names(units)
+    people, offices = deputy_names(deputies, tag), unit_names(units, tag)
     start = date(year, 1, 8)
     sheets = {name: [list(header)] for name, header in HEADERS.items()}
     reply_index = 0
@@ -86,8 +87,11 @@ def main() -> None:
     parser.add_argument("--a", type=int, default=568, help="class A replies")
     parser.add_argument("--deputies", type=int, default=40)
     parser.add_argument("--units", type=int, default=30)
+    parser.add_argument("--session", default="十五届五次")
+    parser.add_argument("--tag", default="", help="appended to every deputy's and unit's name")
     args = parser.parse_args()
-    sheets = year_sheets(args.suggestions, args.assignments, args.separate, args.a, args.deputies, args.units)
+    sheets = year_sheets(args.suggestions, args.assignments, args.separate, args.a, args.deputies, args.units,
+                         session=args.session, tag=args.tag)
     with open(args.output, "wb") as out:
         out.write(book(sheets))
     replies = len(sheets["答复"]) - 1

@@ -40,7 +40,7 @@ class HistoryRoutes(Proxies):
         content = upload.read(MAX_WORKBOOK_BYTES + 1)
         if len(content) > MAX_WORKBOOK_BYTES:
             raise ApiError(413, "too_large", "the workbook is too large")
-        dry_run = request.query.dry_run
+        dry_run = bool(request.query.get("dry_run", False))
         answer = self.call(self.suggestion.start_history_import, request.actor, upload.filename or "",
                            base64.b64encode(content).decode(), dry_run, timeout=CHECK_TIMEOUT)
         return (200, answer) if dry_run else (202, answer)

@@ -293,9 +293,11 @@ def _assignment(out: Checked, row: int, v: dict, world: Lookups) -> None:
                future=True)
     signed = _day(out, sheet, row, "签收日期", v.get("签收日期"), world, ("交办日期", assigned), required=False)
     if s is not None and number not in out.assignments:
-        handling = [lead] if mode == "lead" else units
+        handling = [u for u in ([lead] if mode == "lead" else units) if u is not None]
+        # a row whose mode or units are bad is reported once, here: its replies and ratings are not
+        # reported again for the units it could not name
         out.assignments[number] = {"row": row, "mode": mode, "lead": lead, "co": co, "units": units,
-                                   "handling": [u for u in handling if u is not None],
+                                   "handling": handling, "bad": mode is None or not handling,
                                    "assigned": assigned, "due": due, "signed": signed or assigned}
 
 
@@ -305,6 +307,8 @@ def _handling_unit(out: Checked, sheet: str, row: int, v: dict, world_units: dic
     a = out.assignments.get(number) if number else None
     if a is None:
         out.bad(sheet, row, "建议编号", f"suggestion {_text(v.get('建议编号'))!r} has no row on sheet 交办")
+        return None
+    if a["bad"]:
         return None
     given = _text(v.get("答复单位"))
     if not given:

@@ -117,3 +117,10 @@ def test_the_harbin_shaped_year_has_583_replies_and_568_a():
     replies = sheets["答复"][1:]
     assert len(sheets["交办"]) - 1 == 564 and len(replies) == 583
     assert sum(1 for r in replies if r[2] == "A") == 568
+
+
+def test_a_bad_assignment_row_is_reported_once_not_again_for_its_replies():
+    sheets = small_year()
+    sheets["交办"][3][1] = "协办"  # suggestion 3: neither 主办 nor 分办
+    errors = [(e["sheet"], e["row"], e["field"]) for e in checked(sheets).errors]
+    assert errors == [("交办", 4, "方式")]
