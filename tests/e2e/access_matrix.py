@@ -224,7 +224,7 @@ ROWS: list[Row] = [
         others=tuple(other(r, suggestion_id="s2") for r in ("public", "office"))),
     Row("POST", V + "/suggestions/import", roles("office"), files=lambda world: {"file": ("batch.csv", CSV)}),
     Row("GET", V + "/suggestions/export.xlsx", STAFF),
-    Row("POST", V + "/history/imports", roles("office"), query="dry_run=true", files=history_workbook,
+    Row("POST", V + "/history/imports", roles("office"), query="?dry_run=true", files=history_workbook,
         note="not in API.md: the past-year import (issue 15); a dry run, so nothing is written"),
     Row("GET", V + "/history/imports/{import_id}", roles("office"), fresh=history_job,
         ids={"import_id": lambda world, role: 1}, note="not in API.md: the past-year import's job"),
