@@ -3,11 +3,17 @@
     .venv/bin/python scripts/history_year.py harbin-2024.xlsx            # the full year: 583 replies, 568 A
     .venv/bin/python scripts/history_year.py small.xlsx --suggestions 40 --assignments 35 --separate 3 --a 37
 
-The workbook names deputies 代表001… and units 单位01… by name: register them first (the recipe in
-docs/suggestions.md does, over the API), then upload it to POST /api/v1/history/imports.
+The workbook names deputies 代表001… and units 单位01… by name. With ``--api`` (and an office token
+in ``--token``) the script also registers them, checks the workbook with a dry run, imports it,
+follows the job and prints the year's GET /stats/rates:
+
+    .venv/bin/python scripts/history_year.py harbin-2024.xlsx --tag H1 --session 十五届五次H1 \
+        --api http://127.0.0.1:8000/api/v1 --token "$(make -s token ROLE=office)"
 """
 import argparse
 import io
+import sys
+import time
 from datetime import date, timedelta
 
 from openpyxl import Workbook
@@ -78,6 +84,36 @@ def year_sheets(suggestions: int = 600, assignments: int = 564, separate: int = 
     return sheets
 
 
+def enter(api: str, tok: str, content: bytes, args) -> None:
+    """Register the year's deputies and units, dry-run, import, follow the job, print the rates."""
+    import requests
+
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {tok}"
+    for name in deputy_names(args.deputies, args.tag):
+        http.post(f"{api}/deputies", json={"name": name, "level": "city", "delegation": "市代表团"},
+                  timeout=30).raise_for_status()
+    for i, name in enumerate(unit_names(args.units, args.tag)):
+        http.post(f"{api}/units", json={"name": name, "code": f"HIST-{args.tag}-{i}", "duties": "城市管理",
+                                        "keywords": [], "categories": []}, timeout=30).raise_for_status()
+    files = {"file": (args.output, content)}
+    for _ in range(60):  # the suggestion service hears of new deputies and units by events
+        report = http.post(f"{api}/history/imports?dry_run=true", files=files, timeout=120).json()
+        if report.get("valid"):
+            break
+        time.sleep(1)
+    else:
+        sys.exit(f"the workbook has bad rows: {report.get('errors', report)[:10]}")
+    job = http.post(f"{api}/history/imports", files=files, timeout=120).json()
+    while job["status"] in ("queued", "running"):
+        print(f"job {job['id']}: {job['status']} {job['done']}/{job['total']}", flush=True)
+        time.sleep(5)
+        job = http.get(f"{api}/history/imports/{job['id']}", timeout=30).json()
+    print(f"job {job['id']}: {job['status']} {job['done']}/{job['total']} {job['error'] or ''}")
+    time.sleep(5)  # the rates follow the events
+    print(http.get(f"{api}/stats/rates", params={"session": args.session}, timeout=30).json())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output")
@@ -89,14 +125,19 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=30)
     parser.add_argument("--session", default="十五届五次")
     parser.add_argument("--tag", default="", help="appended to every deputy's and unit's name")
+    parser.add_argument("--api", help="the API's base URL: register, import and follow the job there")
+    parser.add_argument("--token", help="an office token (with --api)")
     args = parser.parse_args()
     sheets = year_sheets(args.suggestions, args.assignments, args.separate, args.a, args.deputies, args.units,
                          session=args.session, tag=args.tag)
+    content = book(sheets)
     with open(args.output, "wb") as out:
-        out.write(book(sheets))
+        out.write(content)
     replies = len(sheets["答复"]) - 1
     print(f"{args.output}: {len(sheets['建议']) - 1} suggestions, {len(sheets['交办']) - 1} assignments, "
           f"{replies} replies, {min(args.a, replies)} A")
+    if args.api:
+        enter(args.api.rstrip("/"), args.token or "", content, args)
 
 
 if __name__ == "__main__":
