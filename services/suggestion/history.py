@@ -20,11 +20,12 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common.clock import now
 from services.common.errors import Conflict, LianxinError, NotFound, Unavailable, ValidationFailed
 from services.common.localtime import local_date
-from services.suggestion import commands, history_workbook as workbook, screening
+from services.suggestion import commands, history_workbook as workbook, roster, screening
 from services.suggestion.models import Deputy, HistoryImport, HistoryImportStep, Suggestion, UnitName
 from services.suggestion.store import actor_name
 
@@ -40,8 +41,9 @@ REMOTE = {"assign": ("assignment", "assign"), "sign": ("assignment", "sign"),
 def lookups(tx, rules, result_classes, sessions: set[str]) -> workbook.Lookups:
     by_name: dict[str, list[int]] = {}
     ids = set()
-    for deputy_id, name in tx.execute(select(Deputy.id, Deputy.name).where(Deputy.active.is_(True))
-                                      .order_by(Deputy.id)):
+    # a past year's deputies may have left office since: registered is enough (the API's intake
+    # takes active deputies only)
+    for deputy_id, name in tx.execute(select(Deputy.id, Deputy.name).order_by(Deputy.id)):
         by_name.setdefault(name, []).append(deputy_id)
         ids.add(deputy_id)
     units: dict[str, list[int]] = {}
@@ -81,8 +83,12 @@ def start(tx, actor: dict, filename: str, content: bytes, rules, dry_run: bool,
     steps = workbook.plan(checked, rules.zone)
     job = HistoryImport(sha256=sha, filename=(filename or "")[:255], status="queued", counts=checked.counts(),
                         plan=steps, total=len(steps), done=0, attempts=0, created_by=actor_name(actor))
-    tx.add(job)
-    tx.flush()
+    try:
+        with tx.session.begin_nested():
+            tx.add(job)
+            tx.flush()
+    except IntegrityError:  # the same workbook sent twice at once: the other request's job
+        return to_dict(tx.scalar(select(HistoryImport).where(HistoryImport.sha256 == sha)))
     return to_dict(job)
 
 
@@ -193,6 +199,16 @@ def finish(db, job_id: int, status: str, error: dict | None, lease: timedelta | 
         tx.execute(update(HistoryImport).where(HistoryImport.id == job_id).values(
             status=status, error=error, updated_at=at, lease_until=at + lease if lease else None,
             finished_at=at if status == "done" else None))
+
+
+def registered(tx, fetch_missing):
+    """``known_deputies`` for a past year: deputies registered in the roster, active or since retired
+    (one missing from the projection is asked of the station service, as for the API)."""
+    def known(ids: list[int]) -> set[int]:
+        found = set(tx.scalars(select(Deputy.id).where(Deputy.id.in_(ids))))
+        missing = [i for i in ids if i not in found]
+        return found | (roster.known_deputies(tx, missing, fetch_missing) if missing else set())
+    return known
 
 
 def enter_suggestion(tx, actor: dict, step: dict, known_deputies, rules) -> int:

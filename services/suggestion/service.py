@@ -31,10 +31,12 @@ class SuggestionService(ServiceBase):
     def categories(self):
         return [{"code": c, "name": n} for c, n in self.rules.categories.items()]
 
+    def _fetch_deputies(self, ids):
+        return call(self.station.get_deputies, ids, timeout=FALLBACK_TIMEOUT)
+
     def _known(self, tx):
         """Active deputies: the projection, or the station service for one registered a moment ago."""
-        return lambda ids: roster.known_deputies(
-            tx, ids, lambda missing: call(self.station.get_deputies, missing, timeout=FALLBACK_TIMEOUT))
+        return lambda ids: roster.known_deputies(tx, ids, self._fetch_deputies)
 
     def _answer(self, tx, s: Suggestion) -> dict:
         return views.to_dict(s, co_signer_ids(tx, s.id), self.rules.categories)
@@ -94,7 +96,7 @@ class SuggestionService(ServiceBase):
     def history_tick(self):
         """Works through a queued past-year import (or one whose worker died) until done."""
         history.run_next(self.db, lambda tx, actor, step: history.enter_suggestion(
-            tx, actor, step, self._known(tx), self.rules), self._keyed_call)
+            tx, actor, step, history.registered(tx, self._fetch_deputies), self.rules), self._keyed_call)
 
     def _keyed_call(self, service, method, key, *args):
         """``service.method(*args)`` with an Idempotency-Key of its own (None: without)."""

@@ -64,23 +64,23 @@ def test_a_dry_run_lists_every_bad_row_and_writes_nothing(start_service, deputie
 
 
 def test_a_failed_job_goes_on_when_the_workbook_is_sent_again_without_duplicates(
-        start_service, deputies, rpc, suggestion_db):
+        start_service, deputies, rpc, amqp, suggestion_db):
     start_service(StationService)
     start_service(SuggestionService, HISTORY_IMPORT_INTERVAL=0)  # answers RPCs; runs no job
     deputies()
     content = year(GOOD)  # one file: a workbook saved again is other bytes (its properties hold the time)
     job = rpc.suggestion.start_history_import(OFFICE, "2024.xlsx", content, False)
     assert job["status"] == "queued" and job["total"] == 5 and job["done"] == 0
-    # between the check and the run, 李红梅 leaves the roster: the job stops at her suggestion
+    # between the check and the run, 李红梅 drops out of the roster (the station service does not
+    # know her either): the job stops at her suggestion
     with suggestion_db.begin() as conn:
-        conn.exec_driver_sql("update deputies set active = false where id = 2")
+        conn.exec_driver_sql("delete from deputies where id = 2")
     start_service(SuggestionService, HISTORY_IMPORT_INTERVAL=0.2)  # a worker that runs jobs
     failed = job_of(rpc, job["id"], "failed")
     assert failed["done"] == 3 and failed["error"]["key"] == "suggestion:9"
     assert scalar(suggestion_db, "select count(*) from suggestions") == 3
 
-    with suggestion_db.begin() as conn:
-        conn.exec_driver_sql("update deputies set active = true where id = 2")
+    register_deputy(amqp, suggestion_db, 2, "李红梅")
     again = rpc.suggestion.start_history_import(OFFICE, "2024-copy.xlsx", content, False)
     assert again["id"] == job["id"]  # the same workbook: the same job, resumed
     done = job_of(rpc, job["id"], "done")
@@ -101,3 +101,20 @@ def test_a_failed_job_goes_on_when_the_workbook_is_sent_again_without_duplicates
     with pytest.raises(ValidationFailed) as err:
         rpc.suggestion.start_history_import(OFFICE, "2024.xlsx", year([*GOOD[:4], row(12, "张伟")]), False)
     assert {d["field"] for d in err.value.details} == {"编号"} and len(err.value.details) == 5
+
+
+def test_a_past_years_deputy_who_has_since_left_office_may_lead(start_service, deputies, rpc, suggestion_db):
+    start_service(StationService)
+    start_service(SuggestionService, HISTORY_IMPORT_INTERVAL=0.2)
+    deputies()
+    with suggestion_db.begin() as conn:
+        conn.exec_driver_sql("update deputies set active = false where id = 3")  # 张伟's term ended
+    job = rpc.suggestion.start_history_import(OFFICE, "2024.xlsx", year([row(1, "张伟"), row(2, "王建国", co="张伟")]),
+                                              False)
+    assert job_of(rpc, job["id"], "done", "failed")["status"] == "done"
+    leads = suggestion_db.connect().exec_driver_sql("select lead_deputy_id from suggestions order by number").all()
+    assert [r[0] for r in leads] == [3, 1]
+    with pytest.raises(ValidationFailed) as err:  # the API's intake still takes active deputies only
+        rpc.suggestion.submit(OFFICE, {"title": "关于冰雪旅游线路的建议", "body": "内容。", "category": "urban",
+                                       "kind": "session", "session": SESSION, "lead_deputy_id": 3})
+    assert err.value.details[0]["field"] == "lead_deputy_id"
