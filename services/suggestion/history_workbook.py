@@ -17,7 +17,7 @@ message} and, when there is none, ``plan`` lists the steps in the order they are
 import hashlib
 import io
 import re
-import time
+from time import sleep
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -113,7 +113,7 @@ def rows_of(name: str, sheet) -> list[tuple[int, dict]]:
     rows = []
     for number, raw in enumerate(table, start=2):
         if number % YIELD_EVERY == 0:
-            time.sleep(0)  # under eventlet (monkey-patched) a yield to the hub; elsewhere nothing
+            sleep(0)  # under eventlet (monkey-patched) a yield to the hub; elsewhere nothing
         values = {h: v for h, v in zip(header, raw) if h in SHEETS[name]}
         if any(_text(v) for v in values.values()):
             rows.append((number, values))
@@ -160,7 +160,7 @@ def check(sheets: dict[str, list[tuple[int, dict]]], world: Lookups) -> Checked:
     out = Checked()
     for row, values in sheets["建议"]:
         if row % YIELD_EVERY == 0:
-            time.sleep(0)
+            sleep(0)
         _suggestion(out, row, values, world)
     for row, values in sheets["交办"]:
         _assignment(out, row, values, world)

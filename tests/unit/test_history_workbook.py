@@ -117,6 +117,10 @@ def test_the_harbin_shaped_year_has_583_replies_and_568_a():
     replies = sheets["答复"][1:]
     assert len(sheets["交办"]) - 1 == 564 and len(replies) == 583
     assert sum(1 for r in replies if r[2] == "A") == 568
+    people = {f"代表{i:03d}": [i] for i in range(1, 41)}
+    result = checked(sheets, deputies_by_name=people, deputy_ids=set(range(1, 41)))
+    assert result.errors == [] and result.counts()["replies"] == 583
+    assert len(hw.plan(result, TZ)) == 600 + 564 + 3 * 583  # suggestions, assignments, sign-reply-rate
 
 
 def test_a_bad_assignment_row_is_reported_once_not_again_for_its_replies():
