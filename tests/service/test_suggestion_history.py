@@ -2,9 +2,12 @@
 nothing; a job enters the suggestions with their 编号 and real dates; a job that failed half-way
 goes on when the same workbook is sent again, without duplicates (real PostgreSQL and RabbitMQ)."""
 import base64
+import json
+import uuid
 from datetime import date, datetime, timezone
 
 import pytest
+from sqlalchemy import text
 
 from scripts.history_year import book
 from services.common.errors import ValidationFailed
@@ -118,3 +121,45 @@ def test_a_past_years_deputy_who_has_since_left_office_may_lead(start_service, d
         rpc.suggestion.submit(OFFICE, {"title": "关于冰雪旅游线路的建议", "body": "内容。", "category": "urban",
                                        "kind": "session", "session": SESSION, "lead_deputy_id": 3})
     assert err.value.details[0]["field"] == "lead_deputy_id"
+
+
+def test_a_remote_step_done_before_a_crash_is_not_done_twice(start_service, deputies, rpc, amqp, db, suggestion_db):
+    """The Idempotency-Key of a step (the workbook's sha256 and the step's key) reaches the other
+    service: a step it already did, whose record here was lost, answers as the first time."""
+    from services.assignment.service import AssignmentService
+    from tests.service.assignment_world import fresh_db
+    from tests.service.conftest import truncate
+
+    assignment_db = fresh_db(db)
+    truncate(assignment_db, "idempotency_keys")
+    start_service(StationService)
+    start_service(AssignmentService)
+    start_service(SuggestionService, HISTORY_IMPORT_INTERVAL=0.2)
+    deputies()
+    unit = rpc.assignment.register_unit(OFFICE, {"name": "市文化广电和旅游局", "code": "WL", "duties": "旅游",
+                                                 "keywords": ["冰雪"], "categories": ["urban"]})["id"]
+    fields = {"title": "关于冰雪旅游线路的建议", "body": "建议完善冰雪旅游线路。", "category": "urban",
+              "kind": "session", "session": SESSION, "source": "other", "co_signer_ids": [],
+              "lead_deputy_id": 1, "submitted_at": "2024-01-10T12:00:00+08:00"}
+    plan = [{"key": "suggestion:1", "kind": "suggestion", "number": 1, "data": fields,
+             "accepted_at": "2024-01-25T12:00:00+08:00"},
+            # (the shared contract's assigned_at is left out: this branch's assignment service predates it)
+            {"key": "assign:1", "kind": "assign", "number": 1, "data": {"lead_unit_id": unit, "co_unit_ids": []}}]
+    with suggestion_db.begin() as conn:
+        job_id = conn.execute(text(
+            "INSERT INTO history_imports (sha256, status, counts, plan, total, done, attempts, created_by) "
+            "VALUES (:sha, 'queued', '{}', CAST(:plan AS jsonb), 2, 0, 0, 'office-1') RETURNING id"),
+            {"sha": uuid.uuid4().hex * 2, "plan": json.dumps(plan, ensure_ascii=False)}).scalar()
+    first = job_of(rpc, job_id, "done", "failed")
+    assert (first["status"], first["done"]) == ("done", 2), first["error"]
+    assigned = scalar(suggestion_db, "select result->>'assignment_id' from history_import_steps where key = 'assign:1'")
+    # as if the worker had died after the assignment service committed, before the step's record
+    with suggestion_db.begin() as conn:
+        conn.exec_driver_sql("delete from history_import_steps where key = 'assign:1'")
+        conn.exec_driver_sql("update history_imports set status = 'queued', done = 1, finished_at = null")
+    again = job_of(rpc, job_id, "done", "failed")
+    assert (again["status"], again["done"], again["attempts"]) == ("done", 2, 2), again["error"]
+    assert scalar(suggestion_db, "select result->>'assignment_id' from history_import_steps where key = 'assign:1'") \
+        == assigned
+    assert scalar(assignment_db, "select count(*) from assignments") == 1
+    assert scalar(assignment_db, "select count(*) from idempotency_keys where scope = 'history-import'") == 1
