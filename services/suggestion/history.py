@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.clock import now
 from services.common.errors import Conflict, LianxinError, NotFound, Unavailable, ValidationFailed
 from services.common.localtime import local_date
+from services.common.outages import backing_service_down
 from services.suggestion import commands, history_workbook as workbook, roster, screening
 from services.suggestion.models import Deputy, HistoryImport, HistoryImportStep, Suggestion, UnitName
 from services.suggestion.store import actor_name
@@ -150,21 +151,28 @@ def run(db, job_id: int, enter_suggestion, remote) -> None:
                 result = remote_step(step, results, actor, sha, remote)
                 with db.transaction() as tx:
                     record(tx, job_id, step["key"], result)
-        except Unavailable as exc:  # try again a little later, from this step
-            log.warning("history import %s: %s waits: %s", job_id, step["key"], exc.message)
-            finish(db, job_id, "running", {"key": step["key"], "message": exc.message, "retrying": True},
-                   lease=RETRY_AFTER)
-            return
-        except LianxinError as exc:
-            log.warning("history import %s failed at %s: %s", job_id, step["key"], exc.message)
-            finish(db, job_id, "failed", {"key": step["key"], "message": exc.message, "details": exc.details})
-            return
-        except Exception as exc:  # noqa: BLE001 - a fault: the job stops, resumable, and says where
-            log.exception("history import %s failed at %s", job_id, step["key"])
-            finish(db, job_id, "failed", {"key": step["key"], "message": f"{exc.__class__.__name__}: {exc}"})
+        except Exception as exc:  # noqa: BLE001 - sorted below: an outage waits, a refusal or fault stops
+            if not (isinstance(exc, Unavailable) or backing_service_down(exc)):
+                stop(db, job_id, step["key"], exc)
+                return
+            message = exc.message if isinstance(exc, Unavailable) else f"the {backing_service_down(exc)} is down"
+            log.warning("history import %s: %s waits: %s", job_id, step["key"], message)
+            finish(db, job_id, "running", {"key": step["key"], "message": message, "retrying": True},
+                   lease=RETRY_AFTER)  # try again a little later, from this step
             return
         results[step["key"]] = result
     finish(db, job_id, "done", None)
+
+
+def stop(db, job_id: int, key: str, exc: Exception) -> None:
+    """The job fails at ``key``: a service refused the step, or a fault; sending the workbook again resumes it."""
+    if isinstance(exc, LianxinError):
+        log.warning("history import %s failed at %s: %s", job_id, key, exc.message)
+        error = {"key": key, "message": exc.message, "details": exc.details}
+    else:
+        log.error("history import %s failed at %s", job_id, key, exc_info=exc)
+        error = {"key": key, "message": f"{exc.__class__.__name__}: {exc}"}
+    finish(db, job_id, "failed", error)
 
 
 def remote_step(step: dict, results: dict, actor: dict, sha: str, remote) -> dict:

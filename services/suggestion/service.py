@@ -1,9 +1,13 @@
-"""Suggestion service entrypoints (提): intake, drafts, screening, lists, timeline, disclosure."""
+"""Suggestion service entrypoints (提): intake, drafts, screening, lists, timeline, disclosure,
+the past-year import."""
 import base64
+import logging
 
 from sqlalchemy import select
 
+from services.common.errors import Unavailable
 from services.common.idempotency import FINGERPRINT, KEY, SCOPE
+from services.common.outages import backing_service_down
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.common.timers import config_timer
@@ -12,6 +16,8 @@ from services.suggestion.consumers import make_handlers
 from services.suggestion.models import Suggestion, UnitName
 from services.suggestion.rules import SuggestionRules
 from services.suggestion.store import co_signer_ids, event_payload
+
+log = logging.getLogger(__name__)
 
 EXPORT_LIMIT = 20000
 HISTORY_STEP_TIMEOUT = 30.0  # one step of a past-year import asked of another service
@@ -95,8 +101,13 @@ class SuggestionService(ServiceBase):
     @config_timer("HISTORY_IMPORT_INTERVAL", 2)
     def history_tick(self):
         """Works through a queued past-year import (or one whose worker died) until done."""
-        history.run_next(self.db, lambda tx, actor, step: history.enter_suggestion(
-            tx, actor, step, history.registered(tx, self._fetch_deputies), self.rules), self._keyed_call)
+        try:
+            history.run_next(self.db, lambda tx, actor, step: history.enter_suggestion(
+                tx, actor, step, history.registered(tx, self._fetch_deputies), self.rules), self._keyed_call)
+        except Exception as exc:  # noqa: BLE001 - an outage: the job's lease runs out, a later tick goes on
+            if not (isinstance(exc, Unavailable) or backing_service_down(exc)):
+                raise
+            log.warning("past-year import waits: %s", exc)
 
     def _keyed_call(self, service, method, key, *args):
         """``service.method(*args)`` with an Idempotency-Key of its own (None: without)."""
