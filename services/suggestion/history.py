@@ -1,8 +1,8 @@
 """Past-year import (历年建议导入): a workbook checked in full, then entered step by step as a job.
 
-POST (``start``) checks every row (services/suggestion/history_workbook.py): a dry run answers the
-bad rows and writes nothing; a real run with a bad row is a 422 listing them all; otherwise the
-job is stored with its plan and answered at once (202). The service's timer (``run_next``) takes a
+POST (``start``) reads the workbook (history_workbook.py) and checks every row (history_checks.py):
+a dry run answers the bad rows and writes nothing; a real run with a bad row is a 422 listing them
+all; otherwise the job is stored with its plan (history_plan.py) and answered at once (202). The service's timer (``run_next``) takes a
 job whose lease is free and enters its steps through the services' own use cases, as the office
 would through the API: the suggestion (submitted_at) and its acceptance (accepted_at) here, in one
 transaction with the step's record; the assignment (assigned_at), each handling unit's sign
@@ -26,7 +26,7 @@ from services.common.clock import now
 from services.common.errors import Conflict, LianxinError, NotFound, Unavailable, ValidationFailed
 from services.common.localtime import local_date
 from services.common.outages import backing_service_down
-from services.suggestion import commands, history_workbook as workbook, roster, screening
+from services.suggestion import commands, history_checks, history_plan, history_workbook as workbook, roster, screening
 from services.suggestion.models import Deputy, HistoryImport, HistoryImportStep, Suggestion, UnitName
 from services.suggestion.store import actor_name
 
@@ -39,7 +39,7 @@ REMOTE = {"assign": ("assignment", "assign"), "sign": ("assignment", "sign"),
           "reply": ("assignment", "reply"), "evaluate": ("evaluation", "evaluate")}
 
 
-def lookups(tx, rules, result_classes, sessions: set[str]) -> workbook.Lookups:
+def lookups(tx, rules, result_classes, sessions: set[str]) -> history_checks.Lookups:
     by_name: dict[str, list[int]] = {}
     ids = set()
     # a past year's deputies may have left office since: registered is enough (the API's intake
@@ -52,7 +52,7 @@ def lookups(tx, rules, result_classes, sessions: set[str]) -> workbook.Lookups:
         units.setdefault(name, []).append(unit_id)
     taken = set(tx.execute(select(Suggestion.session, Suggestion.number).where(
         Suggestion.session.in_(sessions), Suggestion.number.is_not(None))).all()) if sessions else set()
-    return workbook.Lookups(
+    return history_checks.Lookups(
         deputies_by_name=by_name, deputy_ids=ids, units_by_name=units,
         unit_ids={u for found in units.values() for u in found}, categories=rules.categories,
         taken_numbers={(s, n) for s, n in taken}, result_classes=tuple(result_classes),
@@ -73,7 +73,7 @@ def start(tx, actor: dict, filename: str, content: bytes, rules, dry_run: bool,
     except workbook.BadWorkbook as exc:
         raise ValidationFailed(str(exc), [{"field": "file", "message": str(exc)}]) from None
     sessions = {str(v.get("届次") or "").strip() for _, v in sheets["建议"]}
-    checked = workbook.check(sheets, lookups(tx, rules, result_classes, sessions))
+    checked = history_checks.check(sheets, lookups(tx, rules, result_classes, sessions))
     if dry_run:
         return {"dry_run": True, "valid": not checked.errors, "sha256": sha, "counts": checked.counts(),
                 "errors": checked.errors}
@@ -81,7 +81,7 @@ def start(tx, actor: dict, filename: str, content: bytes, rules, dry_run: bool,
         raise ValidationFailed(f"the workbook has {len(checked.errors)} bad rows; nothing was imported "
                                "(a dry run lists them the same way)",
                                checked.errors)
-    steps = workbook.plan(checked, rules.zone)
+    steps = history_plan.plan(checked, rules.zone)
     job = HistoryImport(sha256=sha, filename=(filename or "")[:255], status="queued", counts=checked.counts(),
                         plan=steps, total=len(steps), done=0, attempts=0, created_by=actor_name(actor))
     try:

@@ -5,34 +5,34 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scripts.history_year import book, year_sheets
-from services.suggestion import history_workbook as hw
+from services.suggestion import history_checks, history_plan, history_workbook as hw
 from services.suggestion.rules import Rules
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def world(**changes) -> hw.Lookups:
+def world(**changes) -> history_checks.Lookups:
     deputies = {f"代表{i:03d}": [i] for i in range(1, 6)}
     units = {f"单位{i:02d}": [100 + i] for i in range(1, 31)}
     values = dict(deputies_by_name={**deputies, "张伟": [7, 8]}, deputy_ids={1, 2, 3, 4, 5, 7, 8},
                   units_by_name=units, unit_ids={100 + i for i in range(1, 31)}, categories=Rules().categories,
                   taken_numbers=set(), result_classes=("A", "B", "C"), today=date(2026, 11, 29), tz=TZ)
-    return hw.Lookups(**{**values, **changes})
+    return history_checks.Lookups(**{**values, **changes})
 
 
 def small_year() -> dict:
     return year_sheets(suggestions=6, assignments=5, separate=2, a_replies=6, deputies=5, units=30)
 
 
-def checked(sheets: dict, **changes) -> hw.Checked:
-    return hw.check(hw.read(book(sheets)), world(**changes))
+def checked(sheets: dict, **changes) -> history_checks.Checked:
+    return history_checks.check(hw.read(book(sheets)), world(**changes))
 
 
 def test_a_good_year_has_no_errors_and_plans_every_step_in_order():
     result = checked(small_year())
     assert result.errors == []
     assert result.counts() == {"suggestions": 6, "assignments": 5, "replies": 7, "evaluations": 7}
-    steps = hw.plan(result, TZ)
+    steps = history_plan.plan(result, TZ)
     kinds = [s["kind"] for s in steps]
     assert kinds.count("suggestion") == 6 and kinds.count("assign") == 5
     assert kinds.count("sign") == kinds.count("reply") == kinds.count("evaluate") == 7
@@ -120,7 +120,7 @@ def test_the_harbin_shaped_year_has_583_replies_and_568_a():
     people = {f"代表{i:03d}": [i] for i in range(1, 41)}
     result = checked(sheets, deputies_by_name=people, deputy_ids=set(range(1, 41)))
     assert result.errors == [] and result.counts()["replies"] == 583
-    assert len(hw.plan(result, TZ)) == 600 + 564 + 3 * 583  # suggestions, assignments, sign-reply-rate
+    assert len(history_plan.plan(result, TZ)) == 600 + 564 + 3 * 583  # suggestions, assignments, sign-reply-rate
 
 
 def test_a_bad_assignment_row_is_reported_once_not_again_for_its_replies():
