@@ -12,6 +12,7 @@ import pytest
 
 from scripts.history_year import book, deputy_names, unit_names, year_sheets
 from tests.e2e.client import OFFICE, token
+from tests.e2e.contract import Contract
 from tests.polling import wait_for
 
 SCALE = {"suggestions": 40, "assignments": 35, "separate": 3, "a_replies": 37, "deputies": 6, "units": 8}
@@ -64,18 +65,23 @@ def year(api) -> Year:
     return y
 
 
+@pytest.fixture
+def contract(system) -> Contract:
+    return Contract(system.url)
+
+
 def at(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def test_a_dry_run_lists_every_bad_row_and_a_real_run_refuses_them(api, year):
+def test_a_dry_run_lists_every_bad_row_and_a_real_run_refuses_them(api, year, contract):
     sheets = year.sheets()
     sheets["建议"][1][6] = "查无此人"  # 建议 row 2: no such deputy
     sheets["建议"][2][9] = "2023-12-31"  # row 3: accepted before it was submitted
     sheets["交办"][4][1] = "协办"  # 交办 row 5: neither 主办 nor 分办
     sheets["答复"][6][2] = "D"  # 答复 row 7: not a class
     sheets["评价"][8][3] = "2099-01-01"  # 评价 row 9: in the future
-    report = year.upload(sheets, dry_run=True, expect=200).json()
+    report = contract(year.upload(sheets, dry_run=True), "POST", "/api/v1/history/imports")
     assert report["valid"] is False and report["counts"]["suggestions"] == 40
     assert [(e["sheet"], e["row"], e["field"]) for e in report["errors"]] == [
         ("建议", 2, "领衔代表"), ("建议", 3, "立案日期"), ("交办", 5, "方式"), ("答复", 7, "类别"), ("评价", 9, "评价日期")]
@@ -90,7 +96,7 @@ def test_a_dry_run_lists_every_bad_row_and_a_real_run_refuses_them(api, year):
     assert bad_file.json()["error"]["details"][0]["field"] == "file"
 
 
-def test_a_year_of_suggestions_keeps_its_numbers_and_real_dates(api, year):
+def test_a_year_of_suggestions_keeps_its_numbers_and_real_dates(api, year, contract):
     only = book({"建议": year.sheets()["建议"][:11]})  # ten suggestions, before anything was assigned
     job = year.run(only)
     assert (job["status"], job["done"], job["total"], job["error"]) == ("done", 10, 10, None)
@@ -104,6 +110,9 @@ def test_a_year_of_suggestions_keeps_its_numbers_and_real_dates(api, year):
         ("accepted", datetime(2024, 1, 30, 4, tzinfo=timezone.utc))]
     again = year.upload(only, expect=202).json()  # the same file again: the same job, nothing new
     assert (again["id"], again["status"]) == (job["id"], "done")
+    contract(api.get(f"/history/imports/{job['id']}", OFFICE), "GET", "/api/v1/history/imports/{import_id}")
+    contract(year.upload(only), "POST", "/api/v1/history/imports", 202)
+    api.get("/history/imports/999999", OFFICE, expect=404)
     assert api.get(f"/suggestions?session={year.session}", OFFICE, expect=200).json()["total"] == 10
 
 
