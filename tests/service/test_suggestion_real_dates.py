@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from services.common.clock import now
 from services.common.errors import Forbidden, ValidationFailed
-from tests.service.helpers import EventListener, scalar
+from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
 
 BASE = {"title": "关于冬季道路积雪清理的建议", "body": "主干道积雪清理不及时。", "category": "urban",
         "kind": "session", "session": "十五届五次", "source": "research"}
@@ -86,3 +86,18 @@ def test_without_real_dates_the_steps_happen_now(service, rpc):
     done = rpc.suggestion.screen(OFFICE, s["id"], {"decision": "accept"})
     assert datetime.fromisoformat(done["submitted_at"]) >= before - timedelta(seconds=1)
     assert datetime.fromisoformat(done["accepted_at"]) >= datetime.fromisoformat(done["submitted_at"])
+
+
+def test_the_timeline_shows_a_reply_at_its_real_date(service, rpc, amqp):
+    s = rpc.suggestion.submit(OFFICE, {**BASE, "lead_deputy_id": 1, "submitted_at": SUBMITTED.isoformat()})
+    rpc.suggestion.screen(OFFICE, s["id"], {"decision": "accept", "accepted_at": ACCEPTED.isoformat()})
+    replied = datetime(2024, 5, 8, 4, 0, tzinfo=timezone.utc)
+    publish(amqp, envelope("assignment.replied", {
+        "suggestion_id": s["id"], "assignment_id": s["id"] + 100, "lead_unit_id": 9, "co_unit_ids": [],
+        "lead_unit_name": "市城市管理局", "replied_at": replied.isoformat(), "content": "已增加除雪设备。"}))
+    # both parts: views.get reads the timeline and the replies in two statements, which may straddle the commit
+    detail = wait_for(lambda: (d := rpc.suggestion.get(OFFICE, s["id"]))["replies"] and len(d["timeline"]) == 3
+                      and d, what="the reply")
+    assert [(t["type"], datetime.fromisoformat(t["at"])) for t in detail["timeline"]] == [
+        ("submitted", SUBMITTED), ("accepted", ACCEPTED), ("replied", replied)], detail["timeline"]
+    assert datetime.fromisoformat(detail["replies"][0]["at"]) == replied
