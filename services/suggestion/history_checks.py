@@ -114,7 +114,6 @@ def _units(text: str, world: Lookups) -> tuple[list[int], list[str]]:
 
 def _suggestion(out: Checked, row: int, v: dict, world: Lookups) -> None:
     sheet = "建议"
-    bad_before = len(out.errors)
     number = parse_number(v.get("编号"))
     if number is None:
         out.bad(sheet, row, "编号", "a positive number (12, 0012 or 第0012号)")
@@ -131,7 +130,8 @@ def _suggestion(out: Checked, row: int, v: dict, world: Lookups) -> None:
         out.bad(sheet, row, "来源", f"one of {'、'.join(SOURCES)}")
     if not code_for(world.categories, category):
         out.bad(sheet, row, "类别", f"unknown category {category!r}")
-    leads, lead_errors = _people(split_people(cell_text(v.get("领衔代表")))[:1] or [""], world)
+    lead_names = split_people(cell_text(v.get("领衔代表")))[:1]
+    leads, lead_errors = _people(lead_names, world) if lead_names else ([], ["required"])
     co, co_errors = _people(split_people(cell_text(v.get("联名代表"))), world)
     for message in lead_errors:
         out.bad(sheet, row, "领衔代表", message)
@@ -153,8 +153,7 @@ def _suggestion(out: Checked, row: int, v: dict, world: Lookups) -> None:
             out.bad(sheet, row, columns.get(str(err["loc"][0]), str(err["loc"][0])), err["msg"])
     if number is not None and number not in out.suggestions:
         out.suggestions[number] = {"row": row, "fields": fields, "lead": leads[0] if leads else None,
-                                   "submitted": submitted, "accepted": accepted,
-                                   "ok": len(out.errors) == bad_before}
+                                   "submitted": submitted, "accepted": accepted}
 
 
 def _assignment(out: Checked, row: int, v: dict, world: Lookups) -> None:

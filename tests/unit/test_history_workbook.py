@@ -62,6 +62,7 @@ def test_every_bad_row_is_reported_with_sheet_row_and_column():
     sheets["建议"][3][9] = date(2023, 12, 1)  # row 4: accepted before submitted
     sheets["建议"][4][3] = "天文"  # row 5: unknown category
     sheets["建议"][5][6] = "张伟"  # row 6: two deputies share the name
+    sheets["建议"][6][6] = None  # row 7: no lead deputy
     sheets["交办"][1][4] = "单位02"  # row 2: 分办 with one unit
     sheets["交办"][3][2] = "不存在的局"  # row 4: unknown lead unit
     sheets["答复"][3][2] = "D"  # row 4: unknown class
@@ -71,7 +72,7 @@ def test_every_bad_row_is_reported_with_sheet_row_and_column():
     errors = checked(sheets).errors
     found = {(e["sheet"], e["row"], e["field"]) for e in errors}
     for expected in [("建议", 2, "领衔代表"), ("建议", 3, "提交日期"), ("建议", 4, "立案日期"), ("建议", 5, "类别"),
-                     ("建议", 6, "领衔代表"), ("交办", 2, "分办单位"), ("交办", 4, "主办单位"), ("答复", 4, "类别"),
+                     ("建议", 6, "领衔代表"), ("建议", 7, "领衔代表"), ("交办", 2, "分办单位"), ("交办", 4, "主办单位"), ("答复", 4, "类别"),
                      ("答复", 5, "答复日期"), ("答复", 9, "建议编号"), ("评价", 7, "满意度")]:
         assert expected in found, (expected, errors)
     assert all(e["message"] for e in errors)
