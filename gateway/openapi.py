@@ -24,6 +24,7 @@ TAGS = [  # in the order a reader meets them: 提 → 交 → 办 → 评, then 
     {"name": "suggestions", "description": "提: intake, drafts, screening, withdrawal, import and export"},
     {"name": "assignments", "description": "交办, 办, 督: routing, assignment, handling, replies, urging"},
     {"name": "evaluation", "description": "评: ratings, satisfaction tests, assessments, rates"},
+    {"name": "history", "description": "历年建议导入: a past year entered from the office's workbook, with its real dates"},
     {"name": "stations", "description": "代表联络站: registry, standards, members, activities, stats"},
     {"name": "opinions", "description": "constituents' opinions collected at stations"},
     {"name": "reference", "description": "deputies, units and the category taxonomy"},

@@ -10,6 +10,7 @@ from gateway.http import api
 from gateway.metrics_port import metrics_http
 from gateway.routes.assignments import AssignmentRoutes
 from gateway.routes.evaluation import EvaluationRoutes
+from gateway.routes.history import HistoryRoutes
 from gateway.routes.notifications import NotificationRoutes
 from gateway.routes.reference import ReferenceRoutes
 from gateway.routes.stations import StationRoutes
@@ -22,7 +23,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes, DocsRoutes):
+                     NotificationRoutes, StationRoutes, HistoryRoutes, DocsRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()

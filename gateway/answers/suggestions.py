@@ -53,6 +53,8 @@ class SuggestionAnswer(Answer):
     overdue: bool
     created_at: datetime
     submitted_at: datetime | None
+    accepted_at: datetime | None = Field(None, description="when it was accepted (立案): the real date the "
+                                                           "office recorded, else the screening's time")
     published_at: datetime | None
     public_until: date | None = Field(None, description="the disclosure's last day (the office's local day); "
                                                         "null: no end")

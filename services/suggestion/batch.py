@@ -14,7 +14,7 @@ from services.suggestion.rules import Rules
 from services.suggestion.schemes import Catalog
 
 EXPORT_HEADERS = ("编号", "届次", "标题", "类别", "类型", "来源", "领衔代表", "联名代表", "状态",
-                  "主办单位", "会办单位", "答复期限", "是否逾期", "是否公开", "提交时间")
+                  "主办单位", "会办单位", "答复期限", "是否逾期", "是否公开", "提交时间", "立案时间")
 STATUS_LABELS = {"draft": "草稿", "submitted": "待审查", "accepted": "已立案", "returned": "退回",
                  "merged": "并案", "converted_letter": "转为代表来信", "converted_reference": "转作参考材料",
                  "withdrawn": "已撤回", "assigned": "已交办", "signed": "已签收",
@@ -79,11 +79,12 @@ def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]
             STATUS_LABELS.get(s["status"], s["status"]), handling_label(a, unit_names),
             "、".join(unit_names.get(u, str(u)) for u in (a.get("co_unit_ids") or [])),
             local_date(s["due_at"], tz), "是" if s["overdue"] else "否", "是" if s["public"] else "否",
-            local_datetime(s["submitted_at"], tz),
+            local_datetime(s["submitted_at"], tz), local_datetime(s.get("accepted_at"), tz),
         ]))
     format_columns(sheet, {EXPORT_HEADERS.index("答复期限") + 1: DATE_FORMAT,
-                           EXPORT_HEADERS.index("提交时间") + 1: DATETIME_FORMAT})
-    for column, width in zip("ABCDEFGHIJKLMNO", (12, 12, 40, 14, 6, 8, 10, 24, 10, 18, 24, 12, 8, 8, 20)):
+                           EXPORT_HEADERS.index("提交时间") + 1: DATETIME_FORMAT,
+                           EXPORT_HEADERS.index("立案时间") + 1: DATETIME_FORMAT})
+    for column, width in zip("ABCDEFGHIJKLMNOP", (12, 12, 40, 14, 6, 8, 10, 24, 10, 18, 24, 12, 8, 8, 20, 20)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

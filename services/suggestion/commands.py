@@ -5,7 +5,7 @@ Each runs inside the caller's transaction; events go to the outbox with it.
 from sqlalchemy import select, text
 
 from services.common.clock import now
-from services.common.errors import ValidationFailed
+from services.common.errors import ValidationFailed, field_error
 from services.common.validation import parse
 from services.station.events import OpinionEscalated
 from services.suggestion import catalog as catalogs
@@ -48,26 +48,44 @@ def check_form(form, lead: int | None, known_deputies, catalog: Catalog) -> None
 DRAFT_SESSION = "待定"  # a draft from a station opinion: the deputy sets the session
 
 
+def keep_number(tx, session: str, number: int, series: str = "") -> int:
+    """A number the office gives (a past year's 编号): its series' counter moves past it, never back."""
+    tx.execute(text(
+        "INSERT INTO number_sequences (session, series, last) VALUES (:s, :series, :n) "
+        "ON CONFLICT (session, series) DO UPDATE SET last = GREATEST(number_sequences.last, :n)"),
+        {"s": session, "series": series, "n": number})
+    return number
+
+
 def lead_of(actor: dict, requested: int | None) -> int | None:
     return actor.get("deputy_id") if actor.get("role") == "deputy" else requested
 
 
-def give_number(tx, s: Suggestion, actor: str, rules: Rules) -> None:
-    """Draft or new → submitted: the number (of its series, rules.numbering), the timeline step and the event."""
-    s.status, s.status_at = "submitted", now()
+def give_number(tx, s: Suggestion, actor: str, rules: Rules, at=None, number: int | None = None) -> None:
+    """Draft or new → submitted: the number (of its series, rules.numbering), the timeline step and the event.
+
+    ``at``: the real date of submission (office, checked by domain.real_date), else now; the
+    event's ``at`` and the timeline carry it. ``number``: a number kept from a past year's workbook."""
+    s.status, s.status_at = "submitted", at or now()
     s.submitted_at = s.status_at
     add_timeline(tx, s.id, "submitted", actor, at=s.status_at)
     tx.flush()
     # concurrent submissions of a session queue on its counter: take it last
     s.number_series, s.number_prefix = rules.number_series(s.kind)
-    s.number = next_number(tx, s.session, s.number_series)
+    s.number = (keep_number(tx, s.session, number, s.number_series) if number
+                else next_number(tx, s.session, s.number_series))
     tx.publish(event_payload(tx, s, Submitted))
 
 
-def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: Catalog | None = None) -> Suggestion:
+def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: Catalog | None = None,
+           number: int | None = None) -> Suggestion:
     """Create a suggestion (or a draft). ``known_deputies(ids)`` says which ids are active deputies;
-    ``catalog``: the category schemes, if the caller has read them already."""
+    ``catalog``: the category schemes, if the caller has read them already. ``number``: kept from a
+    past year's workbook (the history import), else the series' next."""
     form = parse(SuggestionIn, data)
+    submitted_at = domain.real_date("submitted_at", form.submitted_at, actor.get("role"), now())
+    if submitted_at and form.draft:
+        raise field_error("submitted_at", "a draft is not submitted yet; give it when submitting")
     lead = lead_of(actor, form.lead_deputy_id)
     check_form(form, lead, known_deputies, catalog or catalogs.load(tx, rules.categories))
     s = Suggestion(
@@ -82,7 +100,7 @@ def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: C
     if form.draft:
         add_timeline(tx, s.id, "draft", actor_name(actor), at=s.status_at)
     else:
-        give_number(tx, s, actor_name(actor), rules)
+        give_number(tx, s, actor_name(actor), rules, submitted_at, number)
     return s
 
 
@@ -93,12 +111,13 @@ def submit_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies
     current = {"title": s.title, "body": s.body, "category": s.category, "kind": s.kind,
                "session": s.session, "source": s.source, "co_signer_ids": co_signer_ids(tx, s.id)}
     form = parse(SuggestionIn, {**current, **parse(DraftUpdate, data).model_dump(exclude_unset=True)})
+    submitted_at = domain.real_date("submitted_at", form.submitted_at, actor.get("role"), now())
     check_form(form, s.lead_deputy_id, known_deputies, catalogs.load(tx, rules.categories))
     for field in ("title", "body", "category", "kind", "session", "source"):
         setattr(s, field, getattr(form, field))
     s.search_terms = search_terms(form.title, form.body)
     set_co_signers(tx, s.id, form.co_signer_ids)
-    give_number(tx, s, actor_name(actor), rules)
+    give_number(tx, s, actor_name(actor), rules, submitted_at)
     return s
 
 

@@ -1,5 +1,7 @@
 """Event consumers of the suggestion service: the deputy projection, the timeline and
 status of each suggestion, the public replies, and drafts from station opinions."""
+from datetime import datetime
+
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.assignment.events import AssignmentEvent
@@ -25,6 +27,24 @@ def on_unit_registered(tx: Transaction, event: Received) -> None:
     tx.execute(pg_insert(UnitName).values(**values).on_conflict_do_update(index_elements=[UnitName.id], set_=values))
 
 
+# The real date a step's payload may carry (the shared contract: the office records a step that
+# happened earlier, a past year's import): the timeline shows it rather than when the event was written.
+STEP_TIME_FIELDS = {"assignment.assigned": "assigned_at", "assignment.signed": "signed_at",
+                    "assignment.replied": "replied_at", "assignment.followed_up": "replied_at",
+                    "evaluation.evaluated": "evaluated_at"}
+
+
+def step_time(event: Received):
+    """The step's real time: its payload's ``assigned_at``/``signed_at``/``replied_at``/``evaluated_at``
+    (or ``at``) when the producer's model carries it, else when the event was written."""
+    payload = event.payload
+    for name in (STEP_TIME_FIELDS.get(event.type), "at"):
+        value = getattr(payload, name, None) if name else None
+        if isinstance(value, datetime):
+            return value
+    return event.occurred_at
+
+
 def on_lifecycle(tx: Transaction, event: Received) -> None:
     """Any assignment/evaluation step: a timeline entry, and the status it implies."""
     payload = event.payload  # an AssignmentEvent or evaluation's Evaluated
@@ -34,7 +54,7 @@ def on_lifecycle(tx: Transaction, event: Received) -> None:
     if s is None:
         return
     add_timeline(tx, s.id, event.type.split(".", 1)[1], payload.actor,
-                 payload.note or domain.STEP_LABELS.get(event.type), at=step_at(event),
+                 payload.note or domain.STEP_LABELS.get(event.type), at=step_time(event),
                  event_id=str(event.event_id))
     if isinstance(payload, AssignmentEvent):
         project_assignment(s, event.type, payload)
@@ -47,16 +67,6 @@ def on_lifecycle(tx: Transaction, event: Received) -> None:
     if status and event.occurred_at >= s.status_at:
         s.status = status
         s.status_at = event.occurred_at
-
-
-def step_at(event: Received):
-    """When the step happened: the real date the office recorded (assigned_at, signed_at, replied_at),
-    else when its event was published."""
-    for field in ("assigned_at", "signed_at", "replied_at"):
-        value = getattr(event.payload, field, None)
-        if value is not None:
-            return value
-    return event.occurred_at
 
 
 def project_assignment(s: Suggestion, event_type: str, payload: AssignmentEvent) -> None:
@@ -82,7 +92,7 @@ def record_reply(tx: Transaction, s: Suggestion, event: Received) -> None:
     tx.execute(pg_insert(ReplyEntry).values(
         suggestion_id=s.id, assignment_id=payload.assignment_id, round=payload.round,
         unit_name=payload.unit_name or payload.lead_unit_name, result_class=payload.result_class,
-        content=payload.content, at=payload.replied_at or event.occurred_at, event_id=str(event.event_id),
+        content=payload.content, at=step_time(event), event_id=str(event.event_id),
     ).on_conflict_do_nothing(index_elements=[ReplyEntry.event_id]))
 
 

@@ -1,7 +1,7 @@
-"""Pure rules of suggestions: statuses, numbering, screening, visibility, disclosure."""
+"""Pure rules of suggestions: statuses, numbering, screening, visibility, disclosure, real dates."""
 from datetime import date, datetime
 
-from services.common.errors import Conflict, field_error
+from services.common.errors import Conflict, Forbidden, field_error
 from services.suggestion.schemas import PUBLISHABLE  # the statuses are the contract's (Status, PublicStatus)
 
 SCREENING_DECISIONS = {"accept": "accepted", "return": "returned", "merge": "merged",
@@ -226,3 +226,24 @@ def draft_category(suggested: str | None, allowed: list[str]) -> str:
     if suggested in allowed:
         return suggested
     return "other" if "other" in allowed or not allowed else allowed[0]
+
+
+# Who may record the real date of a step entered later (paper intake, a past year's import).
+RECORDS_REAL_DATES = ("office",)
+
+
+def real_date(field: str, at: datetime | None, role: str | None, current: datetime,
+              not_before: datetime | None = None, before_field: str = "submitted_at") -> datetime | None:
+    """The real date of a step (``submitted_at``, ``accepted_at``, ``decided_at``) as given, checked:
+    office only (403 naming the field), not in the future, not before the step it follows
+    (422 naming the field). None when not given: the step happens now."""
+    if at is None:
+        return None
+    if role not in RECORDS_REAL_DATES:
+        raise Forbidden(f"{field}: only the office may record the real date of a step",
+                        [{"field": field, "message": "only the office may record the real date of a step"}])
+    if at > current:
+        raise field_error(field, "cannot be in the future")
+    if not_before is not None and at < not_before:
+        raise field_error(field, f"cannot be before {before_field} ({not_before.isoformat()})")
+    return at

@@ -76,6 +76,7 @@ class Suggestion(Base):
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # 立案: the real date
     __table_args__ = (
         Index("uq_suggestion_series_number", "session", "number_series", "number", unique=True),
         Index("ix_suggestions_lead", "lead_deputy_id"),
@@ -170,3 +171,43 @@ class SchemeCategory(Base):
     parent: Mapped[str | None] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer)
+
+
+class HistoryImport(Base):
+    """A past year's workbook being entered (历年建议导入): a job the service's timer works through.
+
+    ``plan`` holds the checked steps; each step done is a HistoryImportStep row, written in the
+    transaction of the step (local steps) or right after its RPC answered (remote steps, which carry
+    an Idempotency-Key derived from ``sha256`` and the step's key). ``lease_until``: the worker
+    running it holds it until then and renews it as it goes; a crashed worker's job is taken up
+    again when its lease has run out."""
+    __tablename__ = "history_imports"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20))  # queued, running, done, failed
+    counts: Mapped[dict] = mapped_column(JSONB)
+    plan: Mapped[list] = mapped_column(JSONB, deferred=True)
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[dict | None] = mapped_column(JSONB)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        # one job per workbook: sending it again answers (and resumes) that job
+        Index("uq_history_imports_sha256", "sha256", unique=True),
+        Index("ix_history_imports_pending", "id", postgresql_where="status IN ('queued', 'running')"),
+    )
+
+
+class HistoryImportStep(Base):
+    """A step of a history import that is done, with what it answered (ids later steps need)."""
+    __tablename__ = "history_import_steps"
+    import_id: Mapped[int] = mapped_column(ForeignKey("history_imports.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)  # suggestion:12, reply:12:7, ...
+    result: Mapped[dict] = mapped_column(JSONB)
+    done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -19,12 +19,15 @@ class Rules:
     # the label's prefix of each kind's series when numbered by kind (闭会第0001号)
     number_prefixes: dict = field(default_factory=lambda: {"session": "", "recess": "闭会"})
 
+    attachment_max_bytes: int = DEFAULT_MAX_BYTES  # ATTACHMENT_MAX_BYTES: a bigger file is a 413
+    # the reply classes a past year's workbook may give (the assignment service's RESULT_CLASSES)
+    result_classes: tuple = ("A", "B", "C")
+
     def __post_init__(self):
         domain.check_numbering(self.numbering, self.number_prefixes)
 
     def number_series(self, kind: str) -> tuple[str, str]:
         return domain.number_series(kind, self.numbering, self.number_prefixes)
-    attachment_max_bytes: int = DEFAULT_MAX_BYTES  # ATTACHMENT_MAX_BYTES: a bigger file is a 413
 
 
 def rules_from(config: dict) -> Rules:
@@ -34,7 +37,9 @@ def rules_from(config: dict) -> Rules:
     return Rules(categories=taxonomy.load(config.get("CATEGORIES_FILE") or taxonomy.DEFAULT_FILE),
                  zone=zone_from(config), numbering=str(config.get("NUMBERING") or "single"),
                  number_prefixes=prefixes,
-                 attachment_max_bytes=int(config.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES))
+                 attachment_max_bytes=int(config.get("ATTACHMENT_MAX_BYTES") or DEFAULT_MAX_BYTES),
+                 result_classes=tuple(str(c).strip() for c in str(config.get("HISTORY_RESULT_CLASSES") or "A,B,C").split(",")
+                                      if str(c).strip()))
 
 
 class SuggestionRules(DependencyProvider):

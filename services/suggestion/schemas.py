@@ -2,7 +2,7 @@
 from datetime import date
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from services.common.schemas import Id, Kind
 
@@ -21,6 +21,10 @@ Body = Annotated[str, Field(min_length=1, max_length=20000)]
 Category = Annotated[str, Field(min_length=1, max_length=30, description="a code of GET /api/v1/categories")]
 Session = Annotated[str, Field(min_length=1, max_length=50)]
 MAX_CO_SIGNERS = 200
+# the real date of a step entered later (paper intake, a past year): office only, with an offset
+SubmittedAt = Annotated[AwareDatetime | None, Field(
+    description="office only: when the deputy really submitted it (paper intake, a past "
+                              "year); not in the future. Default: now")]
 
 
 class SuggestionIn(BaseModel):
@@ -36,6 +40,7 @@ class SuggestionIn(BaseModel):
     station_opinion_id: Id | None = None
     draft: bool = False
     lead_deputy_id: Id | None = None  # office submitting on a deputy's behalf
+    submitted_at: SubmittedAt = None
 
     @field_validator("co_signer_ids")
     @classmethod
@@ -56,6 +61,7 @@ class DraftUpdate(BaseModel):
     session: Session | None = None
     co_signer_ids: list[Id] | None = Field(default=None, max_length=MAX_CO_SIGNERS)
     source: Source | None = None
+    submitted_at: SubmittedAt = None
 
 
 class WithdrawIn(BaseModel):
@@ -106,6 +112,12 @@ class ScreeningIn(BaseModel):
                                                     "merge a merge_into_id")
     reason: str | None = Field(default=None, max_length=2000)
     merge_into_id: Id | None = None
+    accepted_at: AwareDatetime | None = Field(
+        default=None, description="office: when the suggestion was really accepted (立案), with decision "
+                                  "accept; not in the future, not before it was submitted. Default: now")
+    decided_at: AwareDatetime | None = Field(
+        default=None, description="office: when any decision (accept, return, merge) was really taken; "
+                                  "the same rules as accepted_at")
 
 
 

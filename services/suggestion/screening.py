@@ -20,8 +20,11 @@ def screen(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
     ids = sorted({suggestion_id, form.merge_into_id or suggestion_id})
     rows = {i: load(tx, i, lock=True) for i in ids}
     s = rows[suggestion_id]
+    decided_at = real_decision_date(form, actor, s)
     s.status = domain.screening_status(s.status, form.decision)
-    s.status_at = now()
+    s.status_at = decided_at or now()
+    if s.status == "accepted":
+        s.accepted_at = s.status_at
     note = form.reason
     if form.decision == "return":
         s.return_reason = form.reason
@@ -37,6 +40,17 @@ def screen(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:
     tx.publish(event_payload(tx, s, SCREENED[s.status], reason=form.reason, merged_into_id=s.merged_into_id,
                              **extra))
     return s
+
+
+def real_decision_date(form: ScreeningIn, actor: dict, s: Suggestion):
+    """``accepted_at`` (accept only) or ``decided_at`` (any decision): the decision's real date, if given."""
+    if form.accepted_at and form.decision != "accept":
+        raise field_error("accepted_at", "only with decision accept (decided_at for return or merge)")
+    if form.accepted_at and form.decided_at and form.accepted_at != form.decided_at:
+        raise field_error("decided_at", "give accepted_at or decided_at, not two different dates")
+    field = "accepted_at" if form.accepted_at else "decided_at"
+    return domain.real_date(field, form.accepted_at or form.decided_at, actor.get("role"), now(),
+                            not_before=s.submitted_at)
 
 
 def merge(tx, actor: dict, s: Suggestion, target: Suggestion) -> str:

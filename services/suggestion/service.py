@@ -1,22 +1,34 @@
-"""Suggestion service entrypoints (提): intake, drafts, screening, lists, timeline, disclosure."""
+"""Suggestion service entrypoints (提): intake, drafts, screening, lists, timeline, disclosure,
+the past-year import."""
 import base64
+import logging
 
 from sqlalchemy import select
 
+from services.common.errors import Unavailable
+from services.common.idempotency import FINGERPRINT, KEY, SCOPE
+from services.common.outages import backing_service_down
 from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
-from services.suggestion import attachments, batch, catalog, commands, publication, roster, scheme_admin, screening, views
+from services.common.timers import config_timer
+from services.suggestion import attachments, batch, catalog, commands, history, publication, roster, scheme_admin, screening, views
 from services.suggestion.consumers import make_handlers
 from services.suggestion.models import Suggestion, UnitName
 from services.suggestion.rules import SuggestionRules
 from services.suggestion.store import co_signer_ids, event_payload
 
+log = logging.getLogger(__name__)
+
 EXPORT_LIMIT = 20000
+HISTORY_STEP_TIMEOUT = 30.0  # one step of a past-year import asked of another service
 
 
 class SuggestionService(ServiceBase):
     name = "suggestion"
     station = timed_proxy("station", timeout=FALLBACK_TIMEOUT)
+    # a past-year import enters the assignment side through those services' own use cases
+    assignment = timed_proxy("assignment", timeout=HISTORY_STEP_TIMEOUT)
+    evaluation = timed_proxy("evaluation", timeout=HISTORY_STEP_TIMEOUT)
     rules = SuggestionRules()
 
     on_event = event_consumer("suggestion", lambda service: make_handlers(service.rules))
@@ -51,10 +63,12 @@ class SuggestionService(ServiceBase):
         """The category schemes, read for each call (a change shows at once in every worker)."""
         return catalog.load(session, self.rules.categories)
 
+    def _fetch_deputies(self, ids):
+        return call(self.station.get_deputies, ids, timeout=FALLBACK_TIMEOUT)
+
     def _known(self, tx):
         """Active deputies: the projection, or the station service for one registered a moment ago."""
-        return lambda ids: roster.known_deputies(
-            tx, ids, lambda missing: call(self.station.get_deputies, missing, timeout=FALLBACK_TIMEOUT))
+        return lambda ids: roster.known_deputies(tx, ids, self._fetch_deputies)
 
     def _answer(self, tx, s: Suggestion) -> dict:
         return views.to_dict(s, co_signer_ids(tx, s.id), self._catalog(tx))
@@ -120,6 +134,42 @@ class SuggestionService(ServiceBase):
         with self.db.transaction() as tx:
             return batch.import_rows(tx, actor, filename, base64.b64decode(content_b64), self._known(tx),
                                     self.rules)
+
+    # -- past-year import (history.py) ---------------------------------------------------
+    @rpc
+    def start_history_import(self, actor, filename, content_b64, dry_run=False):
+        """Check a past year's workbook; a dry run answers every bad row, a real run queues the job."""
+        with self.db.transaction() as tx:
+            return history.start(tx, actor, filename, base64.b64decode(content_b64), self.rules, dry_run,
+                                 self.rules.result_classes)
+
+    @rpc
+    def history_import(self, actor, import_id):
+        with self.db.read() as session:
+            return history.get(session, import_id)
+
+    @config_timer("HISTORY_IMPORT_INTERVAL", 2)
+    def history_tick(self):
+        """Works through a queued past-year import (or one whose worker died) until done."""
+        try:
+            history.run_next(self.db, lambda tx, actor, step: history.enter_suggestion(
+                tx, actor, step, history.registered(tx, self._fetch_deputies), self.rules), self._keyed_call)
+        except Exception as exc:  # noqa: BLE001 - an outage: the job's lease runs out, a later tick goes on
+            if not (isinstance(exc, Unavailable) or backing_service_down(exc)):
+                raise
+            log.warning("past-year import waits: %s", exc)
+
+    def _keyed_call(self, service, method, key, *args):
+        """``service.method(*args)`` with an Idempotency-Key of its own (None: without)."""
+        method_proxy = getattr(getattr(self, service), method)
+        data = method_proxy.worker_ctx.data
+        if key:
+            data.update({KEY: key, SCOPE: "history-import", FINGERPRINT: history.fingerprint(method, args)})
+        try:
+            return call(method_proxy, *args, timeout=HISTORY_STEP_TIMEOUT)
+        finally:
+            for name in (KEY, SCOPE, FINGERPRINT):
+                data.pop(name, None)
 
     @rpc
     def get(self, actor, suggestion_id):

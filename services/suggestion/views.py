@@ -52,6 +52,7 @@ def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog) -> dict:
         "station_opinion_id": s.station_opinion_id,
         "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s),
         "created_at": _iso(s.created_at), "submitted_at": _iso(s.submitted_at),
+        "accepted_at": _iso(s.accepted_at),
         "published_at": _iso(s.published_at), **disclosure(s),
     }
 

@@ -9,7 +9,8 @@ from tests.service.helpers import envelope, publish, scalar, wait_for
 
 SUGGESTION_TABLES = ("suggestions", "co_signers", "timeline", "deputies", "number_sequences", "replies",
                      "unit_names", "outbox", "processed_events", "dead_letters", "scheme_categories",
-                     "category_schemes", "attachments")
+                     "category_schemes", "attachments", "history_import_steps",
+                     "history_imports")
 
 
 def seed_default_scheme(engine) -> None:

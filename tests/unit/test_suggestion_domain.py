@@ -248,3 +248,41 @@ def test_only_a_published_suggestion_is_withdrawn_from_disclosure():
     domain.check_unpublish(True)
     with pytest.raises(Conflict):
         domain.check_unpublish(False)
+
+
+def test_a_real_date_is_the_offices_not_in_the_future_and_not_before_the_step_it_follows():
+    from datetime import datetime, timedelta, timezone
+
+    from services.common.errors import Forbidden, ValidationFailed
+
+    current = datetime(2026, 11, 29, 12, tzinfo=timezone.utc)
+    earlier = current - timedelta(days=300)
+    assert domain.real_date("submitted_at", None, "deputy", current) is None  # not given: now
+    assert domain.real_date("submitted_at", earlier, "office", current) == earlier
+    with pytest.raises(Forbidden) as err:
+        domain.real_date("submitted_at", earlier, "deputy", current)
+    assert err.value.details[0]["field"] == "submitted_at"
+    with pytest.raises(ValidationFailed) as err:
+        domain.real_date("accepted_at", current + timedelta(minutes=1), "office", current)
+    assert err.value.details[0]["field"] == "accepted_at"
+    with pytest.raises(ValidationFailed) as err:
+        domain.real_date("accepted_at", earlier, "office", current, not_before=earlier + timedelta(days=1))
+    assert err.value.details[0]["field"] == "accepted_at" and "submitted_at" in err.value.details[0]["message"]
+    assert domain.real_date("decided_at", earlier, "office", current, not_before=earlier) == earlier
+
+
+def test_the_timeline_takes_a_steps_real_date_from_its_payload_when_it_carries_one():
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from services.suggestion.consumers import step_time
+
+    written = datetime(2026, 11, 29, tzinfo=timezone.utc)
+    replied = datetime(2024, 5, 1, 4, tzinfo=timezone.utc)
+    event = SimpleNamespace(type="assignment.replied", occurred_at=written,
+                            payload=SimpleNamespace(replied_at=replied))
+    assert step_time(event) == replied
+    old = SimpleNamespace(type="assignment.replied", occurred_at=written, payload=SimpleNamespace())
+    assert step_time(old) == written  # an event from before real dates: when it was written
+    urged = SimpleNamespace(type="assignment.urged", occurred_at=written, payload=SimpleNamespace(replied_at=replied))
+    assert step_time(urged) == written  # only the step's own date counts
