@@ -20,6 +20,8 @@ def notify(tx, settings: Settings, event: Received) -> int:
     """One notification per recipient, each with its deliveries; a repeated event adds nothing."""
     supervised = projections.apply(tx, event)
     payload = domain.facts(event.payload)
+    if domain.is_history(payload, event.occurred_at, settings.history_days):
+        return 0  # the projections above still learn from it
     title, body = domain.render(settings.templates, event.type, payload, settings.timezone)
     suggestion_id = payload.get("suggestion_id")
     created = 0

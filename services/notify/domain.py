@@ -1,4 +1,5 @@
 """Pure rules of notify: who is told of what, and the text they get."""
+from datetime import datetime, timedelta
 from pathlib import Path
 from string import Formatter
 
@@ -118,6 +119,29 @@ def local_date(value, tz: str = TIMEZONE) -> str:
         return localtime.local_date(value, localtime.zone(tz)).isoformat()
     except (ValueError, TypeError):
         return str(value)[:10]
+
+
+# The real date a step's payload may carry (a step the office records later: paper work, a past
+# year's import); suggestion.* events carry theirs in ``at``.
+STEP_DATES = ("assigned_at", "signed_at", "replied_at", "evaluated_at", "at")
+
+
+def is_history(payload: dict, occurred_at, history_days: int) -> bool:
+    """A step recorded more than ``history_days`` after it happened is history, not news: entering a
+    past year (or an old paper file) tells nobody of it. A paper reply entered within the horizon
+    still reaches the deputy. ``history_days`` 0 turns this off."""
+    if history_days <= 0 or occurred_at is None:
+        return False
+    for name in STEP_DATES:
+        value = payload.get(name)
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return occurred_at - value > timedelta(days=history_days)
+    return False
 
 
 def facts(payload) -> dict:

@@ -29,6 +29,7 @@ class Settings:
     timezone: str = DEFAULT_ZONE  # OFFICE_TIMEZONE: local dates in texts, the digest's day and hour
     digest_max_items: int = 50
     digest_due_soon_days: int = 7
+    history_days: int = 30  # NOTIFY_HISTORY_DAYS: a step recorded this long after it happened tells no one
     templates: dict = field(default_factory=dict)
 
     @property
@@ -63,6 +64,7 @@ def from_config(config: dict) -> Settings:
         timezone=zone_from(config).key,
         digest_max_items=int(_str(config, "DIGEST_MAX_ITEMS", "50")),
         digest_due_soon_days=int(_str(config, "DIGEST_DUE_SOON_DAYS", "7")),
+        history_days=int(_str(config, "NOTIFY_HISTORY_DAYS", "30")),
         templates=domain.load_templates(config.get("NOTIFY_TEMPLATES") or None),
     )
 

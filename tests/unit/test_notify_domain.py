@@ -339,3 +339,16 @@ def test_a_reply_notice_names_the_replying_unit():
 
 def test_a_dissatisfied_rating_of_one_units_reply_tells_that_unit():
     assert set(who("evaluation.evaluated", {**EVALUATED, "unit_id": 6})) == {domain.OFFICE, "unit:6"}
+
+
+def test_a_step_recorded_long_after_it_happened_is_history_and_tells_no_one():
+    from datetime import datetime, timedelta, timezone
+
+    written = datetime(2026, 11, 29, 8, tzinfo=timezone.utc)
+    past_year = {"replied_at": "2024-05-08T04:00:00+00:00"}
+    last_week = {"replied_at": (written - timedelta(days=7)).isoformat()}
+    assert domain.is_history(past_year, written, 30)
+    assert not domain.is_history(last_week, written, 30)  # a paper reply entered late still reaches the deputy
+    assert not domain.is_history(past_year, written, 0)  # turned off
+    assert not domain.is_history({"note": "x"}, written, 30)  # no real date: a step of now
+    assert domain.is_history({"at": "2024-01-10T02:00:00+00:00"}, written, 30)  # suggestion.* carry ``at``
