@@ -61,9 +61,15 @@ def import_rows(tx, actor: dict, filename: str, content: bytes, known_deputies, 
     return {"imported": len(imported), "items": imported, "rejected": rejected}
 
 
+REPLY_HEADERS = ("编号", "标题", "答复单位", "办理轮次", "答复类别", "答复日期", "满意度", "评价日期")
+SATISFACTION_LABELS = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
+
+
 def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str], categories: Catalog,
-             tz: ZoneInfo | None = None) -> bytes:
-    """The export; 答复期限 and 提交时间 are date cells in the office's local time (``tz``)."""
+             tz: ZoneInfo | None = None, replies: dict[int, list] | None = None) -> bytes:
+    """The export; 答复期限 and 提交时间 are date cells in the office's local time (``tz``). A second
+    sheet 答复情况 has one row per reply (each unit's, each round's: 分办 gives several) with its result
+    class, reply date and the deputy's rating."""
     tz = tz or zone()
     wb = Workbook()
     sheet = wb.active
@@ -87,9 +93,27 @@ def workbook(rows: list[dict], names: dict[int, str], unit_names: dict[int, str]
     for column, width in zip("ABCDEFGHIJKLMNOP", (12, 12, 40, 14, 6, 8, 10, 24, 10, 18, 24, 12, 8, 8, 20, 20)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
+    reply_sheet(wb, rows, replies or {}, tz)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def reply_sheet(wb, rows: list[dict], replies: dict[int, list], tz: ZoneInfo) -> None:
+    sheet = wb.create_sheet("答复情况")
+    sheet.append(REPLY_HEADERS)
+    for s in rows:
+        for r in replies.get(s.get("id"), []):
+            sheet.append(sheet_row([
+                s["number"] or "", s["title"], r.unit_name or "", r.round, r.result_class,
+                local_date(r.at, tz), SATISFACTION_LABELS.get(r.satisfaction, r.satisfaction or ""),
+                local_date(r.evaluated_at, tz),
+            ]))
+    format_columns(sheet, {REPLY_HEADERS.index("答复日期") + 1: DATE_FORMAT,
+                           REPLY_HEADERS.index("评价日期") + 1: DATE_FORMAT})
+    for column, width in zip("ABCDEFGH", (12, 40, 24, 8, 8, 12, 10, 12)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
 
 
 def handling_label(a: dict, unit_names: dict[int, str]) -> str:

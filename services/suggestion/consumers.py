@@ -2,6 +2,7 @@
 status of each suggestion, the public replies, and drafts from station opinions."""
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.assignment.events import AssignmentEvent
@@ -60,6 +61,8 @@ def on_lifecycle(tx: Transaction, event: Received) -> None:
         project_assignment(s, event.type, payload)
     if event.type == "assignment.replied":
         record_reply(tx, s, event)
+    elif event.type == "evaluation.evaluated":
+        record_rating(tx, s, event)
     status = domain.status_after_event(event.type, payload.model_dump())
     if isinstance(payload, AssignmentEvent) and payload.mode == "separate" and event.type in domain.STATUS_BY_EVENT:
         status = domain.separate_status(payload.assignment_state) or status
@@ -91,9 +94,21 @@ def record_reply(tx: Transaction, s: Suggestion, event: Received) -> None:
     payload = event.payload
     tx.execute(pg_insert(ReplyEntry).values(
         suggestion_id=s.id, assignment_id=payload.assignment_id, round=payload.round,
+        unit_id=payload.unit_id or payload.lead_unit_id,
         unit_name=payload.unit_name or payload.lead_unit_name, result_class=payload.result_class,
         content=payload.content, at=step_time(event), event_id=str(event.event_id),
     ).on_conflict_do_nothing(index_elements=[ReplyEntry.event_id]))
+
+
+def record_rating(tx: Transaction, s: Suggestion, event: Received) -> None:
+    """The deputy's rating onto the reply it rates (that unit's, that round's); a later rating of the
+    same reply (never, today: one per round) would win."""
+    payload = event.payload
+    unit_id = payload.unit_id or payload.lead_unit_id
+    tx.execute(update(ReplyEntry).where(
+        ReplyEntry.suggestion_id == s.id, ReplyEntry.assignment_id == payload.assignment_id,
+        ReplyEntry.round == payload.round, *([ReplyEntry.unit_id == unit_id] if unit_id else []),
+    ).values(satisfaction=payload.satisfaction, evaluated_at=step_time(event)))
 
 
 def make_handlers(rules: Rules) -> dict:

@@ -127,6 +127,10 @@ class ReplyEntry(Base):
     public_content: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), unique=True)
+    # the replying unit, and the lead deputy's rating of this reply (evaluation.evaluated): the export
+    unit_id: Mapped[int | None] = mapped_column(BigInteger)
+    satisfaction: Mapped[str | None] = mapped_column(String(20))
+    evaluated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Attachment(Base):

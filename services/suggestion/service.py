@@ -200,8 +200,9 @@ class SuggestionService(ServiceBase):
                                cap=EXPORT_LIMIT)["items"]
             people = {d for s in rows for d in (s["lead_deputy_id"], *s["co_signer_ids"])}
             units = dict(session.execute(select(UnitName.id, UnitName.name)).all())
+            replies = views.replies_by_suggestion(session, [s["id"] for s in rows])
             content = batch.workbook(rows, roster.names_of(session, list(people)), units, categories,
-                                     self.rules.zone)
+                                     self.rules.zone, replies)
         return base64.b64encode(content).decode()
 
     @rpc

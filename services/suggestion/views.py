@@ -113,6 +113,15 @@ def get(session, actor: dict, suggestion_id: int, categories: Catalog) -> dict:
     return result
 
 
+def replies_by_suggestion(session, suggestion_ids: list[int]) -> dict[int, list[ReplyEntry]]:
+    """Every reply (each unit's, each round's) of these suggestions, in reply order: the export."""
+    result: dict[int, list[ReplyEntry]] = {}
+    for r in session.scalars(select(ReplyEntry).where(ReplyEntry.suggestion_id.in_(suggestion_ids))
+                             .order_by(ReplyEntry.suggestion_id, ReplyEntry.at, ReplyEntry.id)):
+        result.setdefault(r.suggestion_id, []).append(r)
+    return result
+
+
 def attachment_dict(a: Attachment) -> dict:
     return {"id": a.id, "suggestion_id": a.suggestion_id, "filename": a.filename, "media_type": a.media_type,
             "size": a.size, "sha256": a.sha256, "uploaded_by": a.uploaded_by, "uploaded_at": a.uploaded_at.isoformat()}

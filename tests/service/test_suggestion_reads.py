@@ -103,6 +103,11 @@ def test_timeline_shows_every_step_in_order_and_public_page_shows_replies(servic
         "submitted", "accepted", "assigned", "signed", "contact_added", "urged", "replied", "evaluated"]
     assert detail["timeline"][5]["note"] == "电话督办" and detail["timeline"][4]["note"] == "与代表见面沟通"
     assert detail["status"] == "evaluated"
+    # the export's 答复情况: the reply with its unit, class, local date and the deputy's rating
+    book = load_workbook(io.BytesIO(base64.b64decode(rpc.suggestion.export(OFFICE, {}))))
+    [header, reply] = list(book["答复情况"].iter_rows(values_only=True))
+    assert header[:5] == ("编号", "标题", "答复单位", "办理轮次", "答复类别")
+    assert reply[2:5] == ("市交通运输局", 1, "A") and reply[6] == "满意" and isinstance(reply[5], datetime)
 
     rpc.suggestion.publish(OFFICE, s["id"], {})
     [item] = rpc.suggestion.public_list({"q": "公交"})["items"]

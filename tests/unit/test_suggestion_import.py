@@ -1,6 +1,6 @@
 """Reading a secretariat's batch file, and the export workbook."""
 import io
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -101,3 +101,29 @@ def test_export_names_categories_by_their_sessions_scheme_and_conversions_in_chi
                   .iter_rows(values_only=True))[1:]
     assert [(v[3], v[8]) for v in values] == [("经济建设", "转为代表来信"), ("旧类别", "转作参考材料"),
                                               ("交通邮电", "退回")]
+
+
+def test_export_has_a_row_per_reply_with_its_class_local_reply_date_and_rating():
+    from types import SimpleNamespace
+
+    rows = [{"id": 7, "number": "第0007号", "session": "十六届三次", "title": "关于增设公交站点的建议",
+             "category": "transport", "kind": "session", "source": "research", "lead_deputy_id": 1,
+             "co_signer_ids": [], "status": "evaluated",
+             "assignment": {"mode": "separate", "handling_unit_ids": [3, 4]}, "due_at": None, "overdue": False,
+             "public": False, "submitted_at": None}]
+    utc = timezone.utc
+    replies = {7: [SimpleNamespace(unit_name="市交通运输局", round=1, result_class="A",
+                                   at=datetime(2024, 5, 7, 17, 0, tzinfo=utc), satisfaction="satisfied",
+                                   evaluated_at=datetime(2024, 6, 1, 2, 0, tzinfo=utc)),
+                   SimpleNamespace(unit_name="市公安局", round=1, result_class="B",
+                                   at=datetime(2024, 5, 9, 2, 0, tzinfo=utc), satisfaction=None, evaluated_at=None)]}
+    book = load_workbook(io.BytesIO(batch.workbook(rows, {1: "王建国"}, {3: "市交通运输局", 4: "市公安局"}, CATALOG,
+                                                   replies=replies)))
+    assert book.active.cell(2, 10).value == "市交通运输局、市公安局（分办）"
+    sheet = book["答复情况"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == batch.REPLY_HEADERS
+    assert values[1] == ("第0007号", "关于增设公交站点的建议", "市交通运输局", 1, "A", datetime(2024, 5, 8), "满意",
+                         datetime(2024, 6, 1))  # 17:00 UTC on 7 May is 8 May in Beijing
+    assert values[2][2:] == ("市公安局", 1, "B", datetime(2024, 5, 9), None, None)
+    assert sheet.cell(2, 6).number_format == "yyyy-mm-dd" and sheet.cell(2, 6).data_type == "d"
