@@ -134,15 +134,18 @@ def apply_evaluation(tx, rating: Evaluated, rules: Rules, unit_id: int | None = 
             or place.state != "replied":
         return  # a stale or repeated rating, or one for no handling unit, changes nothing
     place.state = domain.after_evaluation(rating.satisfaction, rating.final)
-    at = now()
+    # the rating's real date (a paper form, a past year): the rehandling period runs from it, and
+    # the unit's handling closed then; never later than now
+    at = min(rating.evaluated_at or now(), now())
     unit = tx.get(Unit, place.unit_id)
     who = f"{unit.name} " if a.mode == "separate" else ""
     if place.state == "rehandling":
         place.round += 1
         place.due_at = domain.rehandling_due(at, rules.deadlines, rules.zone)
         summarise(tx, a)
-        tx.publish(event_payload(tx, a, RehandlingOpened, place, actor="system", note=f"{who}不满意，重新办理"))
+        tx.publish(event_payload(tx, a, RehandlingOpened, place, opened_at=at, actor="system",
+                                 note=f"{who}不满意，重新办理"))
     else:
         place.closed_at = at
         summarise(tx, a)
-        tx.publish(event_payload(tx, a, Closed, place, actor="system", note=f"{who}办结"))
+        tx.publish(event_payload(tx, a, Closed, place, closed_at=at, actor="system", note=f"{who}办结"))

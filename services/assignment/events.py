@@ -176,8 +176,10 @@ class Overdue(AssignmentEvent):
 class RehandlingOpened(AssignmentEvent):
     event_type = "assignment.rehandling_opened"
     unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
+    opened_at: Timestamp | None = None  # the rating's real date (None in older events: occurred_at)
 
 
 class Closed(AssignmentEvent):
     event_type = "assignment.closed"
     unit_id: int | None = None  # the handling unit concerned (None in older events: the lead)
+    closed_at: Timestamp | None = None  # the closing rating's real date (None in older events: occurred_at)

@@ -123,7 +123,7 @@ def local_date(value, tz: str = TIMEZONE) -> str:
 
 # The real date a step's payload may carry (a step the office records later: paper work, a past
 # year's import); suggestion.* events carry theirs in ``at``.
-STEP_DATES = ("assigned_at", "signed_at", "replied_at", "evaluated_at", "at")
+STEP_DATES = ("assigned_at", "signed_at", "replied_at", "evaluated_at", "closed_at", "opened_at", "at")
 
 
 def is_history(payload: dict, occurred_at, history_days: int) -> bool:

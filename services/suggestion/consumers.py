@@ -32,7 +32,8 @@ def on_unit_registered(tx: Transaction, event: Received) -> None:
 # happened earlier, a past year's import): the timeline shows it rather than when the event was written.
 STEP_TIME_FIELDS = {"assignment.assigned": "assigned_at", "assignment.signed": "signed_at",
                     "assignment.replied": "replied_at", "assignment.followed_up": "replied_at",
-                    "evaluation.evaluated": "evaluated_at"}
+                    "evaluation.evaluated": "evaluated_at", "assignment.closed": "closed_at",
+                    "assignment.rehandling_opened": "opened_at"}
 
 
 def step_time(event: Received):
