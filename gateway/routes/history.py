@@ -1,16 +1,14 @@
 """Past-year import (历年建议导入): the office uploads a year's workbook; the suggestion service
 checks it and enters it as a job (services/suggestion/history.py)."""
-import base64
-
 from pydantic import Field
 
 from gateway.answers.history import HistoryImportAnswer, HistoryStartAnswer
 from gateway.errors import ApiError
+from gateway.files import read_upload
 from gateway.guards import UPLOAD_MAX_BYTES
 from gateway.http import api
 from gateway.queries import Query
 from gateway.routes.base import Proxies
-from services.common.errors import field_error
 
 MAX_WORKBOOK_BYTES = UPLOAD_MAX_BYTES  # the gateway's limit of an upload
 CHECK_TIMEOUT = 60  # reading and checking a national congress's year of rows
@@ -34,15 +32,10 @@ class HistoryRoutes(Proxies):
         progress). Sending the same workbook again answers the same job (resumed if it failed)."""
         if request.content_length and request.content_length > MAX_WORKBOOK_BYTES:
             raise ApiError(413, "too_large", f"the workbook may be at most {MAX_WORKBOOK_BYTES // 1024 // 1024} MB")
-        upload = request.files.get("file")
-        if upload is None:
-            raise field_error("file", "send the .xlsx workbook as multipart form field 'file'")
-        content = upload.read(MAX_WORKBOOK_BYTES + 1)
-        if len(content) > MAX_WORKBOOK_BYTES:
-            raise ApiError(413, "too_large", "the workbook is too large")
+        filename, encoded = read_upload(request, MAX_WORKBOOK_BYTES)
         dry_run = bool(request.query.get("dry_run", False))
-        answer = self.call(self.suggestion.start_history_import, request.actor, upload.filename or "",
-                           base64.b64encode(content).decode(), dry_run, timeout=CHECK_TIMEOUT)
+        answer = self.call(self.suggestion.start_history_import, request.actor, filename, encoded, dry_run,
+                           timeout=CHECK_TIMEOUT)
         return (200, answer) if dry_run else (202, answer)
 
     @api("GET", "/api/v1/history/imports/<int:import_id>", roles=("office",), answer=HistoryImportAnswer,

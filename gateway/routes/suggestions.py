@@ -27,7 +27,6 @@ from gateway.queries import (
     page,
 )
 from gateway.routes.base import Proxies
-from services.common.errors import field_error
 from services.suggestion.schemas import (
     DraftUpdate,
     PublishIn,
@@ -144,14 +143,8 @@ class SuggestionRoutes(Proxies):
         Each row is checked on its own: good rows are imported, the others reported with their errors."""
         if request.content_length and request.content_length > MAX_IMPORT_BYTES:
             raise ApiError(413, "too_large", f"the file may be at most {MAX_IMPORT_BYTES // 1024 // 1024} MB")
-        upload = request.files.get("file")
-        if upload is None:
-            raise field_error("file", "send the .xlsx or .csv file as multipart form field 'file'")
-        content = upload.read(MAX_IMPORT_BYTES + 1)
-        if len(content) > MAX_IMPORT_BYTES:
-            raise ApiError(413, "too_large", "the file is too large")
-        encoded = base64.b64encode(content).decode()
-        return self.call(self.suggestion.import_batch, request.actor, upload.filename or "", encoded, timeout=60)
+        filename, encoded = read_upload(request, MAX_IMPORT_BYTES)
+        return self.call(self.suggestion.import_batch, request.actor, filename, encoded, timeout=60)
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/attachments", roles=("deputy", "office"), upload=True,
          status=201, creates=True, answer=SuggestionAttachmentAnswer, tags=TAGS)
