@@ -1,4 +1,6 @@
 """The notify service on real PostgreSQL and RabbitMQ: events in, one inbox notification per person."""
+from datetime import datetime, timezone
+
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import text
@@ -119,7 +121,7 @@ def test_a_conversion_tells_the_lead_deputy_its_own_text_and_reason(rpc, amqp, n
     payload = {"suggestion_id": 8002, "number": 2, "number_label": "第8002号", "session": "十六届三次",
                "title": TITLE, "category": "transport", "kind": "session", "lead_deputy_id": LEAD_DEPUTY,
                "co_signer_ids": [8202], "status": status, "reason": "反映个人具体诉求",
-               "converted_to": converted_to, "at": "2024-03-10T09:30:00+00:00"}
+               "converted_to": converted_to, "at": datetime.now(timezone.utc).isoformat()}  # news, not history
     publish(amqp, envelope("suggestion.converted", payload))
     wait_for(lambda: count(notify_db) == 1, what="the lead deputy's notice")
     [notice] = rpc.notify.inbox(LEAD_DEPUTY_ACTOR, {})["items"]

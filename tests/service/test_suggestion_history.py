@@ -13,6 +13,7 @@ from scripts.history_year import book
 from services.common.errors import ValidationFailed
 from services.station.service import StationService
 from services.suggestion.service import SuggestionService
+from tests.service.conftest import truncate
 from tests.service.helpers import scalar, wait_for
 from tests.service.suggestion_support import register_deputy
 
@@ -31,6 +32,13 @@ def row(number: int, lead: str, submitted=date(2024, 1, 10), accepted=date(2024,
 
 
 GOOD = [row(3, "王建国", co="张伟"), row(5, "王建国"), row(8, "1"), row(9, "李红梅"), row(12, "王建国")]
+
+
+@pytest.fixture(autouse=True)
+def empty_roster(db):
+    """The station service knows only this module's deputies: another test's roster (ids 1–3, active)
+    must not answer for a deputy these tests remove or retire."""
+    truncate(db("station"), "deputies")
 
 
 @pytest.fixture
