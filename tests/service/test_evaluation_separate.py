@@ -14,9 +14,8 @@ from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.common.service_base import rpc as service_rpc
 from services.evaluation import projection, rebuild
 from services.evaluation.service import EvaluationService
-from tests.service.conftest import truncate
-from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
-from tests.service.test_evaluation_service import EVALUATION_TABLES
+from tests.service.helpers import EventListener, envelope, scalar
+from tests.service.test_evaluation_stats import evaluation_db, feed  # noqa: F401 (a fixture)
 
 OFFICE = {"role": "office", "sub": "office-1"}
 SESSION = "十六届四次"
@@ -42,21 +41,6 @@ def common(aid: int, state: str, **extra) -> dict:
 
 def ev(type_: str, aid: int, state: str, **extra) -> dict:
     return envelope(type_, common(aid, state, **extra))
-
-
-@pytest.fixture
-def evaluation_db(db, amqp):
-    engine = db("evaluation")
-    truncate(engine, *EVALUATION_TABLES)
-    return engine
-
-
-def feed(amqp, engine, *events: dict) -> None:
-    for event in events:
-        publish(amqp, event)
-    ids = [e["event_id"] for e in events]
-    wait_for(lambda: scalar(engine, "select count(*) from event_log where event_id = any(:ids)", {"ids": ids})
-             == len(ids), what=f"{len(ids)} events logged")
 
 
 def rows(engine, aid: int) -> dict:
