@@ -30,6 +30,9 @@ def test_env(name: str, port_base: int) -> dict:
         # straight to PostgreSQL unless the copy is started with PGBOUNCER=1 (its own, on port_base + 9)
         "PGBOUNCER": "0", "DB_PGBOUNCER": "0", "PGBOUNCER_PORT": str(port_base + 9),
         "PG_URL": os.environ.get("PG_DIRECT_URL") or os.environ.get("PG_URL") or DIRECT_URL,
+        # the daily digest is driven by the hour of the day (DIGEST_HOUR, local): off in a copy, whose
+        # inboxes and reconciliations must not depend on when it runs (its own tests call run_digest)
+        "DIGEST_INTERVAL": "0",
     })
     for i, svc in enumerate(SERVICES, start=1):
         env[f"{svc.upper()}_METRICS_ADDRESS"] = f"127.0.0.1:{port_base + i}"
