@@ -10,7 +10,7 @@ from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, E
                                         Supervision, Unit, Urging)
 from services.assignment.rules import LETTER_TEMPLATE, Rules
 from services.assignment.schemas import ExtensionDecisionIn, ExtensionIn, SupervisionIn, UrgeIn
-from services.assignment.store import event_payload, load, my_unit, summarise
+from services.assignment.store import event_payload, load, my_unit, places, summarise
 from services.assignment.views import extension_dict, supervision_dict, urging_dict
 from services.common.clock import now
 from services.common.errors import Conflict, NotFound, field_error
@@ -19,22 +19,12 @@ from services.common.validation import parse
 log = logging.getLogger(__name__)
 
 
-def mode_of(a: Assignment) -> str:
-    """lead (主办) or separate (分办, the shared contract; a column the 分办 branch adds)."""
-    return getattr(a, "mode", None) or "lead"
-
-
-def places_of(tx, a: Assignment) -> list[AssignmentUnit]:
-    return list(tx.scalars(select(AssignmentUnit).where(AssignmentUnit.assignment_id == a.id)
-                           .order_by(AssignmentUnit.is_lead.desc(), AssignmentUnit.unit_id)))
-
-
 def unit_terms(tx, a: Assignment, place: AssignmentUnit, rules: Rules) -> tuple[str, object, str]:
     """The unit's part (lead/co/separate), its own due date and its state: the lead's due date is the
     assignment's; a co-unit's is its co-unit opinion's (co_opinion due after routing), done once it has
-    given its opinion in this round; a separately handling unit has its own (the 分办 columns)."""
-    if mode_of(a) == "separate":
-        return "separate", getattr(place, "due_at", None) or a.due_at, getattr(place, "state", None) or a.state
+    given its opinion in this round; a separately handling unit has its own."""
+    if a.mode == "separate":
+        return "separate", place.due_at, place.state
     if place.is_lead:
         return "lead", a.due_at, a.state
     due = domain.co_opinion_due(a.routed_at or a.created_at, rules.deadlines, rules.zone)
@@ -64,9 +54,9 @@ def letter_text(tx, a: Assignment, at, rules: Rules, note: str | None = None,
 
 def letter_preview(tx, a: Assignment, at, rules: Rules, unit_id: int | None = None) -> dict:
     """GET .../letter?unit_id=: the letter as it would be sent now to that unit (default: the lead)."""
-    places = places_of(tx, a)
-    target = domain.urge_targets(mode_of(a), a.lead_unit_id, [(p.unit_id, True) for p in places], unit_id)[0]
-    place = next(p for p in places if p.unit_id == target)
+    on_it = places(tx, a)
+    target = domain.urge_targets(a.mode, a.lead_unit_id, [(p.unit_id, True) for p in on_it], unit_id)[0]
+    place = next(p for p in on_it if p.unit_id == target)
     return {"assignment_id": a.id, "unit_id": target, "letter": letter_text(tx, a, at, rules, place=place)}
 
 
@@ -75,11 +65,11 @@ def urge(tx, actor: dict, assignment_id: int, data: dict, rules: Rules) -> dict:
     assignment: every unit still handling); one urging record, letter and event per unit."""
     form = parse(UrgeIn, data)
     a = load(tx, assignment_id, lock=True)
-    places = places_of(tx, a)
-    terms = {p.unit_id: (p, *unit_terms(tx, a, p, rules)) for p in places}
-    targets = domain.urge_targets(mode_of(a), a.lead_unit_id,
+    on_it = places(tx, a)
+    terms = {p.unit_id: (p, *unit_terms(tx, a, p, rules)) for p in on_it}
+    targets = domain.urge_targets(a.mode, a.lead_unit_id,
                                   [(u, t[3] in domain.HANDLING) for u, t in terms.items()], form.unit_id)
-    separate = mode_of(a) == "separate"
+    separate = a.mode == "separate"
     if not separate:
         domain.check_urge(a.state)  # nothing to urge once the lead unit has replied (co-units included)
     at = now()
