@@ -23,6 +23,7 @@ export ASSIGNMENT_METRICS_ADDRESS="${ASSIGNMENT_METRICS_ADDRESS:-127.0.0.1:9102}
 export STATION_METRICS_ADDRESS="${STATION_METRICS_ADDRESS:-127.0.0.1:9103}"
 export EVALUATION_METRICS_ADDRESS="${EVALUATION_METRICS_ADDRESS:-127.0.0.1:9104}"
 export NOTIFY_METRICS_ADDRESS="${NOTIFY_METRICS_ADDRESS:-127.0.0.1:9105}"
+export IDENTITY_METRICS_ADDRESS="${IDENTITY_METRICS_ADDRESS:-127.0.0.1:9106}"
 # `make up`, `make token` and the tests are development: unset secrets take the published development
 # values (services/common/secret_check.py). Anything else (LIANXIN_ENV=production) must set real ones.
 export LIANXIN_ENV="${LIANXIN_ENV:-development}"
@@ -31,7 +32,7 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
 VENV="${VENV:-.venv}"
 PY="$VENV/bin/python"
-SERVICES="suggestion assignment station evaluation notify"
+SERVICES="suggestion assignment station evaluation notify identity"
 # process name -> nameko service path
 svc_target() {
   case "$1" in

@@ -8,7 +8,7 @@ import pathlib
 import subprocess
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SERVICES = ("suggestion", "assignment", "station", "evaluation", "notify")
+SERVICES = ("suggestion", "assignment", "station", "evaluation", "notify", "identity")
 DIRECT_URL = "postgresql+psycopg://root@127.0.0.1:5432"
 
 # LIANXIN_TEST_ID=N gives a second checkout its own copies (names suffixed, ports

@@ -64,6 +64,15 @@ OTHERS = {
     "station.opinion_escalated": {"opinion_id": 4, "station_id": 2, "station_name": "东华门联络站",
                                   "deputy_id": 21, "content": "小区门口缺少公交站。", "title": "关于增设公交站的建议",
                                   "category": "transport", "actor": "deputy-dev", "note": ""},
+    "identity.account_created": {"account_id": 7, "sub": "person-7", "login": "wangfang", "display_name": "王芳",
+                                 "phone": "13800000000", "email": "wangfang@example.gov.cn", "disabled": False,
+                                 "roles": [{"role": "unit", "unit_id": 3}]},
+    "identity.account_updated": {"account_id": 7, "sub": "person-7", "login": "wangfang", "display_name": "王芳",
+                                 "phone": None, "email": None, "disabled": True, "roles": []},
+    "identity.role_bound": {"account_id": 7, "sub": "person-7", "binding_id": 9, "role": "unit", "deputy_id": None,
+                            "unit_id": 3, "station_id": None, "actor": "person-1"},
+    "identity.role_unbound": {"account_id": 7, "sub": "person-7", "binding_id": 9, "role": "unit",
+                              "deputy_id": None, "unit_id": 3, "station_id": None, "actor": "person-1"},
 }
 
 

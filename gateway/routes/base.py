@@ -30,6 +30,7 @@ class Proxies:
     station = TimedProxy("station")
     evaluation = TimedProxy("evaluation")
     notify = TimedProxy("notify")
+    identity = TimedProxy("identity")
 
     def call(self, method_proxy, *args, timeout: float | None = None, **kwargs):
         """``method_proxy(*args, **kwargs)``; no answer within the timeout (the settings', unless

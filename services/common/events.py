@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, PlainSerializer
 
 from services.common.envelope import Envelope
 
-PRODUCERS = ("suggestion", "assignment", "station", "evaluation")
+PRODUCERS = ("suggestion", "assignment", "station", "evaluation", "identity")
 
 _REGISTRY: dict[tuple[str, int], type["Event"]] = {}
 _loaded = False

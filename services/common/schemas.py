@@ -10,7 +10,7 @@ MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id can name nothing
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 # the roles a token may carry (API.md); without a token a caller is "public"
-Role = Literal["admin", "office", "leader", "assessor", "deputy", "unit", "station"]
+Role = Literal["admin", "security_admin", "auditor", "office", "leader", "assessor", "deputy", "unit", "station"]
 ROLES: tuple[str, ...] = get_args(Role)
 # a deputy's level (代表层级)
 Level = Literal["national", "provincial", "city", "county", "township"]

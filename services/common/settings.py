@@ -1,8 +1,8 @@
 """Settings read by scripts and CLIs outside nameko (same variables as config.yml)."""
 import os
 
-SERVICES = ("suggestion", "assignment", "station", "evaluation", "notify")
-METRICS_PORTS = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation": 9104, "notify": 9105}
+SERVICES = ("suggestion", "assignment", "station", "evaluation", "notify", "identity")
+METRICS_PORTS = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation": 9104, "notify": 9105, "identity": 9106}
 
 
 def amqp_uri() -> str:

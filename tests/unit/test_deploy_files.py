@@ -16,7 +16,7 @@ K8S = ROOT / "deploy" / "k8s"
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 
-SERVICES = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation": 9104, "notify": 9105}
+SERVICES = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation": 9104, "notify": 9105, "identity": 9106}
 GATEWAY_PORT = 8000
 APPS = [*SERVICES, "gateway"]
 REQUIRED_ENV = {"AMQP_URI", "PG_URL", "DB_PREFIX", "GATEWAY_JWT_SECRET", "MAX_WORKERS", "PSYCOPG_WAIT_FUNC"}

@@ -1,5 +1,7 @@
 """The published events' contract: models, the registry, and what each consumer is bound to."""
 import pytest
+
+from services.identity.consumers import HANDLERS as IDENTITY_HANDLERS
 from pydantic import ValidationError
 
 from services.common import events, topology
@@ -17,7 +19,7 @@ from tests.event_samples import ASSIGNMENT, EXTRA, SEPARATE, sample
 
 CONSUMERS = {"suggestion": suggestion_handlers(SuggestionRules()), "assignment": assignment_handlers(AssignmentRules()),
              "evaluation": evaluation_handlers(), "station": station_handlers(StationRules()),
-             "notify": notify_handlers(NotifySettings())}
+             "notify": notify_handlers(NotifySettings()), "identity": IDENTITY_HANDLERS}
 PUBLISHED = sorted(events.published_types())
 # issue 13: notify iterated the string ("deputy:n", "deputy:o", ...) and evaluation logged it
 THE_BAD_REPLY = {"suggestion_id": "abc", "lead_deputy_id": "d", "co_signer_ids": "nope"}

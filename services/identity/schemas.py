@@ -1,0 +1,39 @@
+"""Request models of the identity service (the published contract the gateway imports)."""
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.common.schemas import Id
+
+BindableRole = Literal["admin", "security_admin", "auditor", "office", "leader", "assessor", "deputy",
+                       "unit", "station"]
+SCOPE_OF = {"deputy": "deputy_id", "unit": "unit_id", "station": "station_id"}
+
+
+class BindingIn(BaseModel):
+    """One role binding: a deputy/unit/station role names its deputy/unit/station, no other does."""
+    model_config = ConfigDict(extra="forbid")
+    role: BindableRole
+    deputy_id: Id | None = None
+    unit_id: Id | None = None
+    station_id: Id | None = None
+
+    @model_validator(mode="after")
+    def scoped(self):
+        needs = SCOPE_OF.get(self.role)
+        for field in SCOPE_OF.values():
+            given = getattr(self, field) is not None
+            if field == needs and not given:
+                raise ValueError(f"{field} is required for the {self.role} role")
+            if field != needs and given:
+                raise ValueError(f"{field} is not allowed for the {self.role} role")
+        return self
+
+
+class AccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    login: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+    display_name: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(default=None, max_length=30)
+    email: str | None = Field(default=None, max_length=200)
+    roles: list[BindingIn] = Field(default_factory=list, max_length=20)
