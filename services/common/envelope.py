@@ -21,7 +21,8 @@ class Envelope(BaseModel):
 def make_envelope(producer: str, event: BaseModel) -> Envelope:
     """``event``: one of this producer's published models (services/<producer>/events.py)."""
     event_type = getattr(event, "event_type", "")
-    if not event_type.startswith(f"{producer}."):
+    # audit.recorded is the one type every producer publishes (services/common/audit.py)
+    if not (event_type.startswith(f"{producer}.") or event_type.startswith("audit.")):
         raise TypeError(f"{producer} publishes only its own published event models, not {event!r}")
     return Envelope(
         type=event_type,

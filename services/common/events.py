@@ -55,6 +55,7 @@ def _load() -> None:
     if not _loaded:
         for producer in PRODUCERS:
             importlib.import_module(f"services.{producer}.events")
+        importlib.import_module("services.common.audit")  # audit.recorded, from every producer
         _loaded = True
 
 

@@ -1,14 +1,14 @@
 """initial
 
-Revision ID: 8e01e5722c62
+Revision ID: 25a2946733eb
 Revises: 
-Create Date: 2026-11-30 01:52:50.171621
+Create Date: 2026-11-30 01:54:48.257829
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-revision = '8e01e5722c62'
+revision = '25a2946733eb'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -79,6 +79,23 @@ def upgrade() -> None:
     sa.Column('processed_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.PrimaryKeyConstraint('consumer', 'event_id')
     )
+    op.create_table('credentials',
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('password_hash', sa.String(length=200), nullable=False),
+    sa.Column('must_change', sa.Boolean(), server_default='true', nullable=False),
+    sa.Column('changed_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ),
+    sa.PrimaryKeyConstraint('account_id')
+    )
+    op.create_table('password_history',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('account_id', sa.BigInteger(), nullable=False),
+    sa.Column('password_hash', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_password_history_account_id'), 'password_history', ['account_id'], unique=False)
     op.create_table('role_bindings',
     sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('account_id', sa.BigInteger(), nullable=False),
@@ -101,6 +118,9 @@ def downgrade() -> None:
     op.drop_index('uq_role_bindings', table_name='role_bindings')
     op.drop_index(op.f('ix_role_bindings_account_id'), table_name='role_bindings')
     op.drop_table('role_bindings')
+    op.drop_index(op.f('ix_password_history_account_id'), table_name='password_history')
+    op.drop_table('password_history')
+    op.drop_table('credentials')
     op.drop_table('processed_events')
     op.drop_index('ix_outbox_unsent', table_name='outbox', postgresql_where=sa.text('sent_at IS NULL'))
     op.drop_table('outbox')
