@@ -16,3 +16,87 @@ def account_id_of(sub: str | None) -> int | None:
     if sub and sub.startswith("person-") and sub[7:].isdigit():
         return int(sub[7:])
     return None
+
+
+# ---- password policy ---------------------------------------------------------------------
+CLASS_NAMES = {"lower": "a lower-case letter", "upper": "an upper-case letter", "digit": "a digit",
+               "symbol": "a symbol"}
+
+
+def character_classes(password: str) -> set[str]:
+    """Which of the four classes (lower, upper, digit, symbol) the password uses; a letter with no
+    case (Chinese) counts as a symbol."""
+    found = set()
+    for ch in password:
+        if ch.isdigit():
+            found.add("digit")
+        elif ch.islower():
+            found.add("lower")
+        elif ch.isupper():
+            found.add("upper")
+        elif not ch.isspace():
+            found.add("symbol")
+    return found
+
+
+def password_problems(password: str, login: str | None, policy) -> list[str]:
+    """Every rule of ``policy`` the password breaks (empty: acceptable). ``policy`` has
+    min_length and classes (policy.Policy)."""
+    problems = []
+    if len(password) < policy.min_length:
+        problems.append(f"must be at least {policy.min_length} characters long")
+    if len(password) > 256:
+        problems.append("must be at most 256 characters long")
+    used = character_classes(password)
+    if len(used) < policy.classes:
+        missing = ", ".join(CLASS_NAMES[c] for c in CLASS_NAMES if c not in used)
+        problems.append(f"must use at least {policy.classes} of: lower-case letters, upper-case letters, "
+                        f"digits, symbols (add {missing})")
+    if login and len(login) >= 3 and login.lower() in password.lower():
+        problems.append("must not contain the login name")
+    return problems
+
+
+# ---- 三员分立: who may bind which role ------------------------------------------------------
+def binding_problem(actor_role: str, actor_sub: str | None, target_sub: str, role: str,
+                    held_roles: list[str]) -> tuple[str, str] | None:
+    """Why the actor may not bind ``role`` to the account (``held_roles`` its roles now), as
+    (kind, message) with kind "forbidden" (a 403) or "conflict" (a 409); None: allowed."""
+    if role in ADMINISTRATIVE:
+        if actor_role != "security_admin":
+            return "forbidden", "only a security administrator binds the administrative roles"
+        if actor_sub == target_sub:
+            return "forbidden", "nobody binds an administrative role to themselves"
+        other = [r for r in held_roles if r in ADMINISTRATIVE and r != role]
+        if other:
+            return "conflict", (f"the account holds {other[0]}: no one holds two of admin, security_admin "
+                                f"and auditor (三员分立)")
+        return None
+    if actor_role not in ("admin", "security_admin"):
+        return "forbidden", "only an administrator or a security administrator binds roles"
+    return None
+
+
+def unbinding_problem(actor_role: str, actor_sub: str | None, target_sub: str, role: str,
+                      security_admins_left: int) -> tuple[str, str] | None:
+    """Why the actor may not remove a binding of ``role``; ``security_admins_left`` counts the
+    enabled holders of security_admin other than this binding."""
+    if role in ADMINISTRATIVE:
+        if actor_role != "security_admin":
+            return "forbidden", "only a security administrator unbinds the administrative roles"
+        if actor_sub == target_sub:
+            return "forbidden", "nobody unbinds an administrative role of their own"
+        if role == "security_admin" and security_admins_left < 1:
+            return "conflict", "the last security administrator cannot be unbound"
+        return None
+    if actor_role not in ("admin", "security_admin"):
+        return "forbidden", "only an administrator or a security administrator unbinds roles"
+    return None
+
+
+def administrative_conflict(roles: list[str]) -> str | None:
+    """A message if ``roles`` (one person's, e.g. an account being created) hold two of the three."""
+    held = sorted({r for r in roles if r in ADMINISTRATIVE})
+    if len(held) > 1:
+        return f"no one holds two of admin, security_admin and auditor (三员分立): {', '.join(held)}"
+    return None

@@ -3,7 +3,8 @@
 Credentials, sessions, signing keys and the audit trail add their tables here too."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, String, func, text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.models import make_base
@@ -72,3 +73,20 @@ class PasswordHistory(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class PolicyRow(Base):
+    """The password and session policy (one row, id 1; policy.py). Absent: the config.yml defaults."""
+    __tablename__ = "password_policy"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    min_length: Mapped[int] = mapped_column(Integer)
+    classes: Mapped[int] = mapped_column(Integer)
+    history: Mapped[int] = mapped_column(Integer)
+    lockout_threshold: Mapped[int] = mapped_column(Integer)
+    lockout_minutes: Mapped[int] = mapped_column(Integer)
+    idle_minutes: Mapped[int] = mapped_column(Integer)
+    access_ttl_seconds: Mapped[int] = mapped_column(Integer)
+    mfa_roles: Mapped[list] = mapped_column(JSONB)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    __table_args__ = (CheckConstraint("id = 1", name="ck_password_policy_one_row"),)

@@ -37,3 +37,17 @@ class AccountIn(BaseModel):
     phone: str | None = Field(default=None, max_length=30)
     email: str | None = Field(default=None, max_length=200)
     roles: list[BindingIn] = Field(default_factory=list, max_length=20)
+
+
+class PolicyIn(BaseModel):
+    """The password and session policy (GET/PUT /security/policy); a field not sent keeps its value."""
+    model_config = ConfigDict(extra="forbid")
+    min_length: int = Field(default=12, ge=8, le=128)
+    classes: int = Field(default=3, ge=1, le=4)
+    history: int = Field(default=5, ge=0, le=24)
+    lockout_threshold: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1, le=1440)
+    idle_minutes: int = Field(default=30, ge=1, le=1440)
+    access_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    mfa_roles: list[BindableRole] = Field(default_factory=lambda: ["office", "leader", "admin", "security_admin",
+                                                                    "auditor"], max_length=9)
