@@ -71,8 +71,11 @@ class IdempotencyKeys(DependencyProvider):
         return Request(data.pop(KEY, None), data.pop(SCOPE, None), data.pop(FINGERPRINT, None), self.ttl_hours)
 
 
-def once(method):
-    """Wraps an RPC method (of a ServiceBase, which has ``db`` and ``idempotency``)."""
+def once(method, redact=None):
+    """Wraps an RPC method (of a ServiceBase, which has ``db`` and ``idempotency``).
+
+    ``redact(answer)``: what is stored for a replay, when the answer carries what must never be
+    stored (a one-time password: a replay answers without it)."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
@@ -86,7 +89,7 @@ def once(method):
             if claimed is None:
                 return earlier_answer(tx, where, request.fingerprint)
             result = method(self, *args, **kwargs)  # its transactions join this one
-            tx.execute(STORE, {**where, "response": dumps(result)})
+            tx.execute(STORE, {**where, "response": dumps(redact(result) if redact else result)})
         return result
 
     # nameko checks a call's arguments against the method's signature, not the wrapper's

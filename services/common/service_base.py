@@ -22,13 +22,14 @@ from services.common.timers import config_timer
 from services.common.topology import event_queue
 
 
-def rpc(fn=None, *, idempotent: bool = False, **kwargs):
+def rpc(fn=None, *, idempotent: bool = False, redact=None, **kwargs):
     """nameko's @rpc where domain errors are answers, not faults (logged without a traceback),
     a database or broker that is down is a 503 (``Unavailable``), and the broker may restart
     under it (services/common/amqp.py).
 
     ``@rpc(idempotent=True)`` on a method that creates: it honours the caller's Idempotency-Key
-    (services/common/idempotency.py).
+    (services/common/idempotency.py); ``redact(answer)`` is what a replay gets, when the answer
+    carries what must not be stored (a one-time password).
 
     (``partial(nameko_rpc, expected_exceptions=...)`` used bare as ``@rpc`` loses the keyword:
     nameko's decorator only keeps keywords when called without the function.)
@@ -36,7 +37,7 @@ def rpc(fn=None, *, idempotent: bool = False, **kwargs):
     kwargs.setdefault("expected_exceptions", LianxinError)
 
     def decorate(method):
-        return ResilientRpc.decorator(**kwargs)(unavailable_when_down(once(method) if idempotent else method))
+        return ResilientRpc.decorator(**kwargs)(unavailable_when_down(once(method, redact) if idempotent else method))
     return decorate if fn is None else decorate(fn)
 
 

@@ -100,3 +100,20 @@ def administrative_conflict(roles: list[str]) -> str | None:
     if len(held) > 1:
         return f"no one holds two of admin, security_admin and auditor (三员分立): {', '.join(held)}"
     return None
+
+
+def managing_problem(actor_role: str, actor_sub: str | None, target_sub: str,
+                     target_roles: list[str]) -> tuple[str, str] | None:
+    """Why the actor may not disable, enable or reset the password of an account: a holder of an
+    administrative role is looked after by a security administrator (an administrator who could
+    reset the security administrator's password would hold both duties), everyone else by an
+    administrator; nobody does it to themselves."""
+    if actor_sub is not None and actor_sub == target_sub:
+        return "forbidden", "nobody does this to their own account"
+    if any(r in ADMINISTRATIVE for r in target_roles):
+        if actor_role != "security_admin":
+            return "forbidden", "an account with an administrative role is looked after by a security administrator"
+        return None
+    if actor_role != "admin":
+        return "forbidden", "only an administrator looks after this account"
+    return None

@@ -2,16 +2,18 @@
 
 ``current(session)`` is what sign-in, change-password, lockout and token issuing read; the
 security administrator changes it with ``put`` (GET/PUT /api/v1/security/policy)."""
-import os
 from dataclasses import asdict, dataclass, replace
 
 from nameko.extensions import DependencyProvider
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
 
-from services.common.audit import AuditRecorded
 from services.common.clock import now
+from services.common.db import make_engine
 from services.common.validation import parse
 from services.identity.models import PolicyRow
 from services.identity.schemas import PolicyIn
+from services.identity.store import audit
 
 DEFAULT_MFA_ROLES = ("office", "leader", "admin", "security_admin", "auditor")
 
@@ -37,11 +39,8 @@ CONFIG_NAMES = {"min_length": "PASSWORD_MIN_LENGTH", "classes": "PASSWORD_CLASSE
                 "idle_minutes": "IDLE_MINUTES", "access_ttl_seconds": "ACCESS_TTL_SECONDS",
                 "mfa_roles": "MFA_ROLES"}
 
-_defaults = Policy()  # replaced from config.yml when the service starts (PolicyDefaults)
-
-
 def defaults_from(config) -> Policy:
-    """The policy config.yml (or, for CLIs, the environment) gives; validated as a PUT would be."""
+    """The policy config.yml gives; validated as a PUT would be (a bad value stops the service)."""
     values = {}
     for name, key in CONFIG_NAMES.items():
         raw = config.get(key)
@@ -61,26 +60,21 @@ def from_form(form: PolicyIn, base: Policy) -> Policy:
     return replace(base, **changes)
 
 
-def configure(config) -> Policy:
-    global _defaults
-    _defaults = defaults_from(config)
-    return _defaults
-
-
-def defaults() -> Policy:
-    return _defaults
+def seed(session, policy: Policy) -> None:
+    """Store the configured defaults as the policy unless one is stored already (service start)."""
+    session.execute(insert(PolicyRow).values(id=1, **policy.as_dict()).on_conflict_do_nothing())
 
 
 def current(session) -> Policy:
-    """The policy in force: the stored row, else the configured defaults."""
+    """The policy in force (the one row, seeded from config.yml when the service starts)."""
     row = session.get(PolicyRow, 1)
-    if row is None:
-        return _defaults
+    if row is None:  # before the service first started (it stores config.yml's defaults then)
+        return Policy()
     return Policy(**{k: getattr(row, k) for k in FIELDS if k != "mfa_roles"},
                   mfa_roles=tuple(row.mfa_roles))
 
 
-def put(tx, actor: dict, data: dict) -> dict:
+def put(tx, actor: dict, data: dict, client: dict | None = None) -> dict:
     """Change the policy (fields not sent keep their value); recorded in the audit trail."""
     form = parse(PolicyIn, data)
     before = current(tx.session)
@@ -94,22 +88,25 @@ def put(tx, actor: dict, data: dict) -> dict:
     row.updated_by, row.updated_at = actor.get("sub"), now()
     tx.flush()
     changed = sorted(k for k in FIELDS if getattr(before, k) != getattr(policy, k))
-    tx.publish(AuditRecorded(at=now(), service="identity", action="policy_changed", outcome="ok",
-                             sub=actor.get("sub"), role=actor.get("role"),
-                             detail="changed: " + (", ".join(changed) or "nothing")))
+    audit(tx, actor, "policy_changed", {}, client, detail="changed: " + (", ".join(changed) or "nothing"))
     return policy.as_dict()
 
 
 class PolicyDefaults(DependencyProvider):
-    """Reads the policy defaults from config.yml when the service starts (a bad value stops it)."""
+    """Reads the policy's defaults from config.yml when the service starts (a bad value stops it)
+    and stores them as the policy if none is stored yet; workers get the configured defaults."""
 
     def setup(self):
-        configure(self.container.config)
+        self.defaults = defaults_from(self.container.config)
+
+    def start(self):
+        engine = make_engine(self.container.config["DB_URL"], pool_size=1,
+                             application_name=f"lianxin-{self.container.service_name}-policy")
+        try:
+            with Session(engine) as session, session.begin():
+                seed(session, self.defaults)
+        finally:
+            engine.dispose()
 
     def get_dependency(self, worker_ctx):
-        return defaults()
-
-
-def configure_from_environment() -> Policy:
-    """For CLIs (bootstrap): the same variables config.yml reads."""
-    return configure(os.environ)
+        return self.defaults

@@ -51,3 +51,22 @@ class PolicyIn(BaseModel):
     access_ttl_seconds: int = Field(default=600, ge=60, le=3600)
     mfa_roles: list[BindableRole] = Field(default_factory=lambda: ["office", "leader", "admin", "security_admin",
                                                                     "auditor"], max_length=9)
+
+
+class AccountUpdate(BaseModel):
+    """PATCH /accounts/{id}: the fields sent change (phone and email may be null)."""
+    model_config = ConfigDict(extra="forbid")
+    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    phone: str | None = Field(default=None, max_length=30)
+    email: str | None = Field(default=None, max_length=200)
+
+
+class DisableIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DeputyAccountIn(BaseModel):
+    """POST /deputies/{id}/account: the login (default: the deputy's phone number, else deputy<id>)."""
+    model_config = ConfigDict(extra="forbid")
+    login: str | None = Field(default=None, min_length=2, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
