@@ -55,7 +55,8 @@ def ensure(tx, login: str, role: str, name: str) -> tuple[str, str | None]:
     return login, password
 
 
-def main(url: str | None = None, out=sys.stdout) -> int:
+def main(url: str | None = None, out=None) -> int:
+    out = out or sys.stdout
     engine = make_engine(url or db_url("identity"), pool_size=1, application_name="lianxin-identity-bootstrap")
     try:
         with Session(engine) as session, session.begin():
