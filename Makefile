@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := . scripts/env.sh &&
 ARGS ?=
 
-.PHONY: up down logs test test-unit test-service test-e2e test-faults migrate topology token demo bench deadletters venv test-tools
+.PHONY: up down logs first-admin test test-unit test-service test-e2e test-faults migrate topology token demo bench deadletters venv test-tools
 
 up:            ## install what is missing, migrate, start everything, wait until ready
 	@bash scripts/up.sh
@@ -23,6 +23,9 @@ test-tools:    ## what only the tests need besides `make up`'s: headless Chromiu
 
 migrate: venv  ## create the databases and run every service's migrations
 	@$(ENV) $(PY) -m services.common.migrate
+
+first-admin: venv ## first run: the first administrator and security administrator, one-time passwords printed once
+	@$(ENV) PG_URL="$${PG_DIRECT_URL:-$$PG_URL}" $(PY) -m services.identity.bootstrap
 
 topology: venv ## declare every exchange, queue and binding
 	@$(ENV) $(PY) -m services.common.topology

@@ -9,6 +9,9 @@ mkdir -p "$RUN_DIR"
 if [ "$PGBOUNCER" = 1 ]; then bash scripts/pgbouncer.sh start; fi
 echo "[up] migrating (${DB_PREFIX}_*)"
 PG_URL="$PG_DIRECT_URL" "$PY" -m services.common.migrate   # straight to PostgreSQL, never through PgBouncer
+# first run: the first administrator and security administrator (one-time passwords shown once;
+# later runs say they exist). docs/identity.md "How a new office creates its accounts"
+PG_URL="$PG_DIRECT_URL" "$PY" -m services.identity.bootstrap
 echo "[up] declaring the RabbitMQ topology"
 "$PY" -m services.common.topology >/dev/null
 for name in $SERVICES gateway; do bash scripts/svc.sh start "$name"; done
