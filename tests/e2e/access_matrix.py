@@ -7,15 +7,21 @@ someone else's row ("404 not found or not visible to you": a deputy on another d
 suggestion, a unit on another unit's assignment, station staff on another station). ``note``
 says where API.md does not list the route, or says less than the row, and what was decided.
 
-Callers: admin, office, leader; assessor = one named on the world's assessment (assessor2 is not);
+Callers: admin, office, leader; ``extra`` adds security_admin and auditor to a row's callers (the
+identity routes: 三员分立); assessor = one named on the world's assessment (assessor2 is not);
 deputy = d1, unit = u1, station = st1 (tests/e2e/access_world.py);
 ``caller`` overrides that per role (the co-unit u2 gives co-unit opinions).
 """
+import io
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from scripts.history_year import book
+from openpyxl import Workbook
+
 from tests.e2e.access_world import TODAY
+from tests.polling import wait_for
 
 STAFF = frozenset({"office", "leader", "admin"})
 SIGNED_IN = STAFF | {"deputy", "unit", "station"}  # a third-party assessor calls the assessment routes only
@@ -51,6 +57,7 @@ class Row:
     caller: dict = field(default_factory=dict)  # role -> world token name
     expect: dict = field(default_factory=dict)  # role -> status, where the rule above does not apply
     others: tuple = ()
+    extra: tuple = ()                          # callers probed beyond ROLES (the administrative roles)
 
     @property
     def id(self) -> str:
@@ -235,6 +242,73 @@ def own_notification(world, role):
 
 
 ACTIVITY = {"type": "research", "date": TODAY, "deputy_ids": [], "visitors": 3, "summary": "调研"}
+
+
+
+# ---- accounts (identity) ------------------------------------------------------------------
+ADMINISTRATIVE = ("security_admin", "auditor")
+
+
+def new_login() -> str:
+    return f"acc{uuid.uuid4().hex[:10]}"
+
+
+def standing_account(world, role=None) -> int:
+    """An office account for the rows that only read or change it (made once)."""
+    if "account_id" not in world.ids:
+        made = world.api.post("/accounts", world.tokens["admin"], {"login": new_login(), "display_name": "常设账号",
+                                                                    "roles": [{"role": "office"}]}, expect=201).json()
+        world.ids.update(account_id=made["id"], binding_id=made["roles"][0]["id"])
+    return world.ids["account_id"]
+
+
+def standing_binding(world, role=None) -> int:
+    standing_account(world)
+    return world.ids["binding_id"]
+
+
+def managed_account(world, role, disabled: bool = False) -> dict:
+    """A new account the caller looks after: an administrator a business account, a security
+    administrator one holding an administrative role (auditor); disabled first if asked."""
+    made = world.api.post("/accounts", world.tokens["admin"], {"login": new_login(), "display_name": "受管账号",
+                                                                "roles": [{"role": "office"}]}, expect=201).json()
+    if role == "security_admin":
+        world.api.post(f"/accounts/{made['id']}/roles", world.tokens["security_admin"], {"role": "auditor"},
+                       expect=201)
+    if disabled:
+        world.api.post(f"/accounts/{made['id']}/disable", world.tokens[role], {"reason": "矩阵"}, expect=200)
+    return {"account_id": made["id"]}
+
+
+def fresh_binding(world, role):
+    made = world.api.post("/accounts", world.tokens["admin"], {"login": new_login(), "display_name": "有角色",
+                                                                "roles": [{"role": "leader"}]}, expect=201).json()
+    return {"account_id": made["id"], "binding_id": made["roles"][0]["id"]}
+
+
+def workbook_of(rows: list[list]) -> bytes:
+    book = Workbook()
+    book.active.title = "账号"
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def fresh_roster_deputy(world, role):
+    """A deputy new on the roster, once identity's projection has it (a dry-run import says so)."""
+    deputy = world.post("/deputies", {"name": "新代表", "level": "city", "delegation": "东城代表团"})
+    content = workbook_of([["登录名", "姓名", "角色", "代表编号"], [new_login(), "新代表", "代表", deputy["id"]]])
+    wait_for(lambda: world.api.post("/accounts/imports?dry_run=true", world.tokens["admin"],
+                                    files={"file": ("x.xlsx", content)}, expect=200).json()["valid"],
+             what="the deputy on identity's roster")
+    return {"deputy_id": deputy["id"]}
+
+
+def accounts_workbook(world):
+    return {"file": ("账号.xlsx", workbook_of([["登录名", "姓名", "角色", "单位编号"],
+                                               [new_login(), "导入办事员", "办理单位", world.ids["unit1"]]]))}
 
 
 ROWS: list[Row] = [
@@ -483,4 +557,39 @@ ROWS: list[Row] = [
                 other("office", 200, notification_id="notification_deputy"))),
     Row("GET", V + "/notifications/preferences", SIGNED_IN, note="not in API.md: read what PUT sets"),
     Row("PUT", V + "/notifications/preferences", SIGNED_IN, body={"email": True, "webhook": False}),
+
+    # ---- accounts (identity; 三员分立) -----------------------------------------------------
+    # not in API.md (the identity issue designs them); security_admin and auditor are probed too
+    Row("POST", V + "/accounts", roles("admin"), extra=ADMINISTRATIVE,
+        body=lambda world, role: {"login": new_login(), "display_name": "新账号", "roles": [{"role": "unit",
+                                                                                          "unit_id": 1}]},
+        note="the administrator creates accounts; administrative roles are bound by the security administrator"),
+    Row("GET", V + "/accounts", roles("admin", "security_admin"), extra=ADMINISTRATIVE),
+    Row("GET", V + "/accounts/{account_id}", roles("admin", "security_admin"), extra=ADMINISTRATIVE,
+        ids={"account_id": standing_account}),
+    Row("PATCH", V + "/accounts/{account_id}", roles("admin"), extra=ADMINISTRATIVE,
+        ids={"account_id": standing_account}, body={"phone": "13900000000"}),
+    Row("POST", V + "/accounts/{account_id}/disable", roles("admin", "security_admin"), extra=ADMINISTRATIVE,
+        ids={"account_id": standing_account}, body={"reason": "矩阵"}, fresh=managed_account,
+        note="an administrative role's holder: the security administrator; anyone else: the administrator"),
+    Row("POST", V + "/accounts/{account_id}/enable", roles("admin", "security_admin"), extra=ADMINISTRATIVE,
+        ids={"account_id": standing_account},
+        fresh=lambda world, role: managed_account(world, role, disabled=True), note="as disabling"),
+    Row("POST", V + "/accounts/{account_id}/reset-password", roles("admin", "security_admin"),
+        extra=ADMINISTRATIVE, ids={"account_id": standing_account}, fresh=managed_account, note="as disabling"),
+    Row("POST", V + "/accounts/{account_id}/roles", roles("admin", "security_admin"), extra=ADMINISTRATIVE,
+        ids={"account_id": standing_account}, fresh=managed_account, body={"role": "assessor"},
+        note="business roles: both; admin, security_admin, auditor: the security administrator only"),
+    Row("DELETE", V + "/accounts/{account_id}/roles/{binding_id}", roles("admin", "security_admin"),
+        extra=ADMINISTRATIVE, ids={"account_id": standing_account, "binding_id": standing_binding},
+        fresh=fresh_binding, note="as binding"),
+    Row("POST", V + "/accounts/imports", roles("admin"), extra=ADMINISTRATIVE, files=accounts_workbook,
+        note="a workbook of accounts (sheet 账号)"),
+    Row("POST", V + "/deputies/{deputy_id}/account", roles("admin", "office"), extra=ADMINISTRATIVE,
+        ids={"deputy_id": "deputy3"}, fresh=fresh_roster_deputy, body={},
+        note="a deputy on the roster gets an account in one step"),
+    Row("GET", V + "/people", roles("office", "leader", "admin"), extra=ADMINISTRATIVE, query="?role=leader",
+        note="the directory the office picks supervising leaders and assessors from"),
+    Row("GET", V + "/security/policy", roles("security_admin"), extra=ADMINISTRATIVE),
+    Row("PUT", V + "/security/policy", roles("security_admin"), extra=ADMINISTRATIVE, body={"idle_minutes": 30}),
 ]
