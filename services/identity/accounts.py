@@ -1,14 +1,12 @@
 """Accounts: create (with a one-time password), change, disable and enable, reset the password,
 and a deputy's account in one step from the roster."""
-from sqlalchemy import select
-
 from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.validation import parse
 from services.identity import credentials, domain
 from services.identity.models import Account, DeputyRecord, RoleBinding
 from services.identity.schemas import AccountIn, AccountUpdate, DeputyAccountIn, DisableIn
-from services.identity.store import (audit, check_login_free, enabled_holders, load_account, login_taken,
-                                     publish_account, roles_of)
+from services.identity.store import (audit, check_login_free, deputy_holder, enabled_holders, load_account,
+                                     login_taken, publish_account, roles_of)
 from services.identity.views import account_dict
 
 ERRORS = {"forbidden": Forbidden, "conflict": Conflict}
@@ -56,6 +54,8 @@ def check_new(tx, actor: dict, form: AccountIn) -> None:
         refuse(domain.binding_problem(actor.get("role"), actor.get("sub"), None, b.role, []))
         if b.deputy_id is not None and tx.get(DeputyRecord, b.deputy_id) is None:
             raise field_error("roles.deputy_id", f"deputy {b.deputy_id} is not on the roster")
+        if b.deputy_id is not None and deputy_holder(tx, b.deputy_id) is not None:
+            raise Conflict(f"deputy {b.deputy_id} has an account already: person-{deputy_holder(tx, b.deputy_id)}")
     if len({(b.role, b.deputy_id, b.unit_id, b.station_id) for b in form.roles}) < len(form.roles):
         raise field_error("roles", "a role is given twice")
 
@@ -121,8 +121,7 @@ def account_for_deputy(tx, actor: dict, deputy_id: int, data: dict | None = None
     deputy = tx.get(DeputyRecord, deputy_id, with_for_update=True)
     if deputy is None:
         raise NotFound(f"no such deputy: {deputy_id}")
-    held = tx.scalar(select(RoleBinding.account_id).where(RoleBinding.role == "deputy",
-                                                          RoleBinding.deputy_id == deputy_id).limit(1))
+    held = deputy_holder(tx, deputy_id)
     if held is not None:
         raise Conflict(f"deputy {deputy_id} has an account already: person-{held}")
     login = form.login or default_login(tx, deputy)

@@ -19,7 +19,7 @@ from services.common.errors import ValidationFailed
 from services.identity import credentials
 from services.identity.models import Account, DeputyRecord, RoleBinding
 from services.identity.schemas import AccountIn
-from services.identity.store import audit, login_taken, publish_account
+from services.identity.store import audit, deputy_holder, login_taken, publish_account
 from services.identity.views import account_dict
 
 SHEET = "账号"
@@ -130,17 +130,12 @@ def check(tx, rows: list[tuple[int, dict]]) -> tuple[list[AccountIn], list[dict]
                 bad(number, "代表编号", f"deputy {b.deputy_id} is on row {deputies[b.deputy_id]} too")
             elif tx.get(DeputyRecord, b.deputy_id) is None:
                 bad(number, "代表编号", f"deputy {b.deputy_id} is not on the roster")
-            elif has_account(tx, b.deputy_id):
+            elif deputy_holder(tx, b.deputy_id) is not None:
                 bad(number, "代表编号", f"deputy {b.deputy_id} has an account already")
             deputies.setdefault(b.deputy_id, number)
         if not problems:
             forms.append(form)
     return forms, errors
-
-
-def has_account(tx, deputy_id: int) -> bool:
-    return tx.scalar(RoleBinding.__table__.select().with_only_columns(RoleBinding.id)
-                     .where(RoleBinding.role == "deputy", RoleBinding.deputy_id == deputy_id).limit(1)) is not None
 
 
 def run(tx, actor: dict, filename: str, content: bytes, dry_run: bool, client: dict | None = None) -> dict:

@@ -1,15 +1,13 @@
 """Role bindings under 三员分立: business roles by an administrator or security administrator;
 the administrative roles by a security administrator only, never to themselves, never two of the
 three in one person, and never the last security administrator removed (domain.py)."""
-from sqlalchemy import select
-
 from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.validation import parse
 from services.identity import domain
 from services.identity.events import RoleBound, RoleUnbound
 from services.identity.models import DeputyRecord, RoleBinding
 from services.identity.schemas import BindingIn
-from services.identity.store import audit, enabled_holders, load_account, publish_account, roles_of
+from services.identity.store import audit, deputy_holder, enabled_holders, load_account, publish_account, roles_of
 from services.identity.views import binding_dict
 
 ERRORS = {"forbidden": Forbidden, "conflict": Conflict}
@@ -33,8 +31,7 @@ def bind(tx, actor: dict, account_id: int, data: dict, client: dict | None = Non
     if form.deputy_id is not None:
         if tx.get(DeputyRecord, form.deputy_id) is None:
             raise field_error("deputy_id", f"deputy {form.deputy_id} is not on the roster")
-        other = tx.scalar(select(RoleBinding.account_id).where(RoleBinding.role == "deputy",
-                                                               RoleBinding.deputy_id == form.deputy_id).limit(1))
+        other = deputy_holder(tx, form.deputy_id)
         if other is not None:
             raise Conflict(f"deputy {form.deputy_id} is bound to person-{other} already")
     binding = RoleBinding(account_id=account.id, role=form.role, deputy_id=form.deputy_id, unit_id=form.unit_id,

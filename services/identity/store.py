@@ -31,6 +31,12 @@ def check_login_free(tx_or_session, login: str) -> None:
         raise Conflict(f"the login {login!r} is taken", [{"field": "login", "message": "taken"}])
 
 
+def deputy_holder(tx_or_session, deputy_id: int) -> int | None:
+    """The account bound to this deputy, if any (a deputy has one account)."""
+    return tx_or_session.scalar(select(RoleBinding.account_id).where(RoleBinding.role == "deputy",
+                                                                     RoleBinding.deputy_id == deputy_id).limit(1))
+
+
 def enabled_holders(tx_or_session, role: str, lock: bool = False) -> list[RoleBinding]:
     """Bindings of ``role`` held by enabled accounts (locked FOR UPDATE if ``lock``: two security
     administrators removing each other at once must not both succeed)."""

@@ -60,7 +60,8 @@ def test_create_answers_a_one_time_password_once_and_publishes(rpc, amqp, identi
     assert event["payload"]["sub"] == account["sub"] and event["payload"]["roles"] == [{"role": "unit", "unit_id": 4}]
     assert audit_actions(identity) == ["account_created"]
     audit = scalar(identity, "SELECT envelope->'payload' FROM outbox WHERE type = 'audit.recorded'")
-    assert (audit["sub"], audit["client"], audit["targets"]) == ("admin-dev", "10.1.2.3", {"account_id": [account["id"]]})
+    assert (audit["sub"], audit["client"]) == ("admin-dev", "10.1.2.3")
+    assert audit["targets"] == {"account_id": [account["id"]]}
 
 
 def test_create_refuses_a_taken_login_bad_fields_and_admin_roles(rpc, identity):
@@ -176,7 +177,8 @@ def test_policy_read_change_and_password_rules(rpc, identity):
 
     assert rpc.identity.get_policy(SEC)["min_length"] == 12  # seeded from config.yml at start
     changed = rpc.identity.put_policy(SEC, {"min_length": 10, "history": 2, "mfa_roles": ["admin"]}, CLIENT)
-    assert (changed["min_length"], changed["classes"], changed["history"], changed["mfa_roles"]) == (10, 3, 2, ["admin"])
+    assert (changed["min_length"], changed["classes"], changed["history"]) == (10, 3, 2)
+    assert changed["mfa_roles"] == ["admin"]
     with pytest.raises(ValidationFailed) as err:
         rpc.identity.put_policy(SEC, {"min_length": 6}, CLIENT)
     assert err.value.details[0]["field"] == "min_length"
@@ -265,6 +267,8 @@ def test_a_deputy_gets_an_account_in_one_step(rpc, identity):
     with pytest.raises(NotFound):
         rpc.identity.account_for_deputy(office, 9, {}, CLIENT)
     assert rpc.identity.account_for_deputy(office, 8, {"login": "liufang"}, CLIENT)["login"] == "liufang"
+    with pytest.raises(Conflict):  # one account per deputy, however it is made
+        new(rpc, "another", [{"role": "deputy", "deputy_id": 7}])
 
 
 def test_the_directory_lists_enabled_people_by_role(rpc, identity):
