@@ -52,19 +52,21 @@ class ImportQuery(Query):
     dry_run: bool = Field(False, description="true: check every row and answer the bad ones; write nothing")
 
 
-class AccountRoutes(Proxies):
+def client_of(request, settings) -> dict:
+    """Where the call came from, for the identity service's audit records: {address, user_agent}."""
+    return {"address": client_address(request, settings.trusted_proxies),
+            "user_agent": (request.headers.get("User-Agent") or "")[:300] or None}
 
-    def client(self, request) -> dict:
-        """Who called from where, for the identity service's audit records."""
-        return {"address": client_address(request, self.settings.trusted_proxies),
-                "user_agent": (request.headers.get("User-Agent") or "")[:300] or None}
+
+class AccountRoutes(Proxies):
 
     @api("POST", "/api/v1/accounts", roles=("admin",), body=AccountIn, answer=NewAccountAnswer, status=201,
          creates=True, tags=TAGS)
     def create_account(self, request):
         """Create a person's account with business roles; answers a one-time password once (changed at
         the first sign-in). The administrative roles are bound by a security administrator."""
-        return 201, self.call(self.identity.create_account, request.actor, self.body(request), self.client(request))
+        return 201, self.call(self.identity.create_account, request.actor, self.body(request),
+                              client_of(request, self.settings))
 
     @api("GET", "/api/v1/accounts", roles=ADMINS, query=AccountList, answer=AccountPage, tags=TAGS)
     def list_accounts(self, request):
@@ -81,7 +83,7 @@ class AccountRoutes(Proxies):
     def update_account(self, request, account_id):
         """Change the display name, phone or email."""
         return self.call(self.identity.update_account, request.actor, account_id, self.body(request),
-                         self.client(request))
+                         client_of(request, self.settings))
 
     @api("POST", ACCOUNT + "/disable", roles=ADMINS, body=DisableIn, answer=AccountAnswer, tags=TAGS)
     def disable_account(self, request, account_id):
@@ -89,18 +91,18 @@ class AccountRoutes(Proxies):
         role is disabled by a security administrator, any other by an administrator; never one's own;
         never the last security administrator."""
         return self.call(self.identity.disable_account, request.actor, account_id, self.body(request),
-                         self.client(request))
+                         client_of(request, self.settings))
 
     @api("POST", ACCOUNT + "/enable", roles=ADMINS, answer=AccountAnswer, tags=TAGS)
     def enable_account(self, request, account_id):
         """Enable a disabled account again (who may: as for disabling)."""
-        return self.call(self.identity.enable_account, request.actor, account_id, self.client(request))
+        return self.call(self.identity.enable_account, request.actor, account_id, client_of(request, self.settings))
 
     @api("POST", ACCOUNT + "/reset-password", roles=ADMINS, answer=NewAccountAnswer, tags=TAGS)
     def reset_password(self, request, account_id):
         """A new one-time password, answered once, to be changed at the next sign-in (who may: as for
         disabling)."""
-        return self.call(self.identity.reset_password, request.actor, account_id, self.client(request))
+        return self.call(self.identity.reset_password, request.actor, account_id, client_of(request, self.settings))
 
     @api("POST", ACCOUNT + "/roles", roles=ADMINS, body=BindingIn, answer=BoundAnswer, status=201, creates=True,
          tags=TAGS)
@@ -109,12 +111,13 @@ class AccountRoutes(Proxies):
         security_admin and auditor by a security administrator only, never to oneself, never two of
         them to one person (409)."""
         return 201, self.call(self.identity.bind_role, request.actor, account_id, self.body(request),
-                              self.client(request))
+                              client_of(request, self.settings))
 
     @api("DELETE", ACCOUNT + "/roles/<int:binding_id>", roles=ADMINS, answer=BoundAnswer, tags=TAGS)
     def unbind_role(self, request, account_id, binding_id):
         """Remove a role binding (who may: as for binding); the last security administrator stays (409)."""
-        return self.call(self.identity.unbind_role, request.actor, account_id, binding_id, self.client(request))
+        return self.call(self.identity.unbind_role, request.actor, account_id, binding_id,
+                         client_of(request, self.settings))
 
     @api("POST", "/api/v1/accounts/imports", roles=("admin",), upload=True, query=ImportQuery, status=(200, 201),
          answer=AccountImportAnswer, creates=True, tags=TAGS)
@@ -129,7 +132,7 @@ class AccountRoutes(Proxies):
         filename, encoded = read_upload(request, UPLOAD_MAX_BYTES)
         dry_run = bool(request.query.get("dry_run", False))
         answer = self.call(self.identity.import_accounts, request.actor, filename, encoded, dry_run,
-                           self.client(request), timeout=IMPORT_TIMEOUT)
+                           client_of(request, self.settings), timeout=IMPORT_TIMEOUT)
         return (200, answer) if dry_run else (201, answer)
 
     @api("POST", "/api/v1/deputies/<int:deputy_id>/account", roles=("admin", "office"), body=DeputyAccountIn,
@@ -139,7 +142,7 @@ class AccountRoutes(Proxies):
         else the deputy's phone number, else deputy<id>); answers a one-time password once. 404: not on
         the roster; 409: the deputy has an account."""
         return 201, self.call(self.identity.account_for_deputy, request.actor, deputy_id, self.body(request),
-                              self.client(request))
+                              client_of(request, self.settings))
 
     @api("GET", "/api/v1/people", roles=("office", "leader", "admin"), query=PeopleQuery, answer=PersonPage,
          tags=TAGS)
@@ -158,4 +161,4 @@ class AccountRoutes(Proxies):
          tags=("security",))
     def put_policy(self, request):
         """Change the policy; fields not sent keep their value (min_length at least 8)."""
-        return self.call(self.identity.put_policy, request.actor, self.body(request), self.client(request))
+        return self.call(self.identity.put_policy, request.actor, self.body(request), client_of(request, self.settings))

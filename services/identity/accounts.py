@@ -110,6 +110,7 @@ def reset_password(tx, actor: dict, account_id: int, client: dict | None = None)
                                    [b.role for b in bindings]))
     password = credentials.one_time_password()
     credential = credentials.store_password(tx, account, password, must_change=True)
+    # TODO(merge): clear the account's sign-in lockout here once the sessions part's lockout table is merged
     audit(tx, actor, "password_reset", {"account_id": [account.id]}, client)
     return {**account_dict(account, bindings, credential), "initial_password": password}
 
