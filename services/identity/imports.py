@@ -26,9 +26,9 @@ SHEET = "账号"
 COLUMNS = {"登录名": "login", "姓名": "display_name", "手机": "phone", "邮箱": "email", "角色": "roles",
            "单位编号": "unit_id", "代表编号": "deputy_id", "联络站编号": "station_id"}
 REQUIRED = ("登录名", "姓名", "角色")
-ROLE_NAMES = {"办理单位": "unit", "承办单位": "unit", "代表": "deputy", "联络站": "station", "交办办公室": "office",
-              "领导": "leader", "评估员": "assessor"}
-ROLE_NAMES.update({code: code for code in set(ROLE_NAMES.values())})
+CHINESE_ROLES = {"办理单位": "unit", "承办单位": "unit", "代表": "deputy", "联络站": "station", "交办办公室": "office",
+                 "领导": "leader", "评估员": "assessor"}
+ROLE_NAMES = {**CHINESE_ROLES, **{code: code for code in CHINESE_ROLES.values()}}
 SCOPE_COLUMN = {"unit": "单位编号", "deputy": "代表编号", "station": "联络站编号"}
 HEADER_OF = {v: k for k, v in COLUMNS.items()}
 SPLIT = re.compile(r"[、,，;；\s]+")
@@ -77,7 +77,7 @@ def to_form(values: dict) -> tuple[dict, list[tuple[str, str]]]:
     for name in (n for n in SPLIT.split(values.get("角色", "")) if n):
         role = ROLE_NAMES.get(name)
         if role is None:
-            errors.append(("角色", f"unknown role {name!r}: one of {', '.join(k for k in ROLE_NAMES if k > '~')}"))
+            errors.append(("角色", f"unknown role {name!r}: one of {'、'.join(CHINESE_ROLES)}"))
             continue
         binding = {"role": role}
         column = SCOPE_COLUMN.get(role)
