@@ -9,6 +9,7 @@ from gateway.errors import ApiError, json_response
 from gateway.http import api
 from gateway.metrics_port import metrics_http
 from gateway.routes.assignments import AssignmentRoutes
+from gateway.routes.audit import AuditRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.history import HistoryRoutes
 from gateway.routes.notifications import NotificationRoutes
@@ -23,7 +24,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes, HistoryRoutes, DocsRoutes):
+                     NotificationRoutes, StationRoutes, HistoryRoutes, AuditRoutes, DocsRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()
