@@ -17,6 +17,7 @@ import logging
 import re
 
 from gateway.ratelimit import client_address
+from services.common.audit import targets_of
 from services.common.context import AUDIT_KEY
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def refusal(request, route, kwargs: dict, status: int, trusted_proxies: int, det
     data = getattr(request, "context_data", None) or {}
     actor = getattr(request, "actor", None) or getattr(request, "caller", None)
     context = context_of(request, route, kwargs, actor, trusted_proxies, data.get("request_id"))
-    return {**context, "service": "gateway", "outcome": "denied" if status in (401, 403) else "failed",
+    return {**context, "targets": targets_of(context["targets"]), "service": "gateway", "outcome": "denied" if status in (401, 403) else "failed",
             "status": status, "detail": (detail or "")[:500] or None}
 
 
