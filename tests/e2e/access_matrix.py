@@ -483,4 +483,9 @@ ROWS: list[Row] = [
                 other("office", 200, notification_id="notification_deputy"))),
     Row("GET", V + "/notifications/preferences", SIGNED_IN, note="not in API.md: read what PUT sets"),
     Row("PUT", V + "/notifications/preferences", SIGNED_IN, body={"email": True, "webhook": False}),
+
+    # ---- the audit trail (issue 16): the auditor only; every other role here is refused -----
+    # (the auditor's own cells: tests/e2e/test_audit.py, until "auditor" joins ROLES)
+    Row("GET", V + "/audit", roles("auditor"), note="issue 16: the auditor reads the trail, changes nothing"),
+    Row("GET", V + "/audit/export", roles("auditor"), note="issue 16: as the search, as .xlsx"),
 ]
