@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 from werkzeug.wrappers import Response
 
+from gateway.answers.audit import AuditPage
 from gateway.contract import XLSX
 from gateway.http import api
 from gateway.queries import Date, Page, Query, Text, page
@@ -37,7 +38,7 @@ class AuditList(AuditFilters, Page):
 
 
 class AuditRoutes(Proxies):
-    @api("GET", "/api/v1/audit", roles=AUDITOR, query=AuditList, tags=TAGS)
+    @api("GET", "/api/v1/audit", roles=AUDITOR, query=AuditList, answer=AuditPage, tags=TAGS)
     def search_audit(self, request):
         """Audit records, newest first: who (sub, role), what (action, path, targets), when, from
         where (client), the request id and the outcome. The search itself is recorded."""

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.e2e.client import OFFICE, World, token
+from tests.e2e.contract import Contract
 from tests.polling import wait_for
 
 AUDITOR = token("auditor", sub="auditor-e2e")
@@ -49,6 +50,14 @@ def test_the_auditor_finds_the_submission_with_who_what_and_where(story):
     assert record["outcome"] == "ok" and record["targets"]["suggestion_id"] == [s["id"]]
     assert record["client"] == "127.0.0.1" and record["user_agent"] == "deputy-app/2"
     assert record["at"].endswith("+00:00")
+
+
+def test_the_answer_keeps_its_documented_shape(story, system):
+    api = story["api"]
+    one(api, f"request_id={story['ids']['denied']}")
+    answer = api.get(f"/audit?target_type=suggestion_id&target_id={story['suggestion']['id']}", AUDITOR)
+    body = Contract(api.url).check(answer, "GET", "/api/v1/audit", 200)
+    assert body["total"] >= 3 and body["limit"] == 50 and body["offset"] == 0
 
 
 def test_the_acceptance_is_found_by_its_target(story):

@@ -6,6 +6,7 @@ search is itself recorded.
 A probe service (ServiceBase, on the notify test database) stands for any service that writes.
 """
 import json
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import ClassVar
@@ -152,7 +153,6 @@ def test_a_duplicate_delivery_is_stored_once(trail):
         publish(conn, envelope)
     wait_for(lambda: scalar(identity, "SELECT count(*) FROM processed_events WHERE event_id = :e",
                             {"e": envelope["event_id"]}) == 1, what="processed")
-    import time
     time.sleep(1.0)  # the two redeliveries had their chance
     assert len(records(identity, rid)) == 1
 
