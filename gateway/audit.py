@@ -16,6 +16,8 @@ import json
 import logging
 import re
 
+import eventlet
+
 from gateway.ratelimit import client_address
 from services.common.audit import targets_of
 from services.common.context import AUDIT_KEY
@@ -29,6 +31,7 @@ AUDITED_READS = "/api/v1/audit"  # the auditor's own searches and exports are re
 SELF_RECORDED = ("/api/v1/auth/",)
 PLACEHOLDER = re.compile(r"<(?:[^:>]+:)?([^>]+)>")
 MAX_USER_AGENT = 300
+SEND_TIMEOUT = 1.0  # seconds the refusal's answer may wait for its record to be sent (broker trouble)
 
 
 def audited(route, method: str) -> bool:
@@ -91,6 +94,7 @@ def record_refusal(service, request, route, kwargs: dict, status: int, detail: s
         data.pop(AUDIT_KEY, None)  # the refusal's record is written as it is, never audited again
     try:
         record = refusal(request, route, kwargs, status, service.settings.trusted_proxies, detail)
-        service.identity.record_audit.call_async(record)
+        with eventlet.Timeout(SEND_TIMEOUT, False):
+            service.identity.record_audit.call_async(record)
     except Exception as exc:  # noqa: BLE001 - the answer must not depend on the record
         log.warning("audit record of a refused %s %s not sent: %r", request.method, request.path, exc)
