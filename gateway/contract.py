@@ -53,7 +53,9 @@ def authorize(request, route: Route, settings) -> dict:
     ``settings``: the gateway's (gateway/settings.py), for the token key and lifetime."""
     if not route.roles:
         return {"role": "public", "sub": None}
-    return require(actor_from(request, settings.jwt_secret, settings.token_max_ttl), *route.roles)
+    # who asks, kept even when refused: the audit trail names who was denied (gateway/audit.py)
+    request.caller = actor_from(request, settings.jwt_secret, settings.token_max_ttl)
+    return require(request.caller, *route.roles)
 
 
 def parse_query(request, model: type[BaseModel]) -> dict:

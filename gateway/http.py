@@ -12,7 +12,7 @@ from prometheus_client import Counter
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from gateway import guards, ratelimit
+from gateway import audit, guards, ratelimit
 from gateway.contract import JSON, Route, authorize, describe, parse_query
 from gateway.cors import Cors
 from gateway.errors import ApiError, error_body, json_response
@@ -53,6 +53,16 @@ def response_for(exc: Exception) -> Response:
     else:
         log.error("gateway error: %r", exc, exc_info=exc)
     return json_response(500, error_body("internal", "internal error"))
+
+
+def response_status(exc: Exception) -> int:
+    """The status ``response_for(exc)`` answers, without its logging."""
+    if isinstance(exc, (ApiError, LianxinError)):
+        return exc.status
+    if isinstance(exc, HTTPException):
+        return exc.code or 500
+    down = backing_service_down(exc) or (isinstance(exc, RemoteError) and exc.exc_type in DATABASE_DOWN_NAMES)
+    return 503 if down else 500
 
 
 class JsonErrorsApp(WsgiApp):
@@ -145,9 +155,14 @@ class ApiEntrypoint(HttpRequestHandler):
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)
             context = {"request_id": request_id}
+            request.context_data = context  # the worker's own: the handler adds the audit context
             if self.route and self.route.creates and IDEMPOTENCY_HEADER in request.headers:
-                request.actor = authorize(request, self.route, settings)  # the scope needs the caller now
-                context.update(context_for(request, request.actor, settings.trusted_proxies))
+                try:  # the scope needs the caller now
+                    request.actor = authorize(request, self.route, settings)
+                except ApiError:  # refused again by the handler, where the refusal is recorded
+                    request.actor = None
+                if request.actor is not None:
+                    context.update(context_for(request, request.actor, settings.trusted_proxies))
             event = Event()
             self.container.spawn_worker(self, args, kwargs, context_data=context,
                                         handle_result=partial(self.handle_result, event))
@@ -190,8 +205,26 @@ def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=N
 
         @functools.wraps(fn)
         def handler(self, request, *args, **kwargs):
+            if not audit.audited(route, request.method):
+                return run(self, request, *args, **kwargs)
+            # a write (or the auditor's read): the context for its record, or the refusal's record
+            try:
+                result = run(self, request, *args, audited=True, **kwargs)
+            except Exception as exc:
+                audit.record_refusal(self, request, route, kwargs, response_status(exc),
+                                     getattr(exc, "message", None) or type(exc).__name__)
+                raise
+            status = result.status_code if isinstance(result, Response) else (
+                result[0] if isinstance(result, tuple) else 200)
+            if isinstance(status, int) and status >= 400:
+                audit.record_refusal(self, request, route, kwargs, status)
+            return result
+
+        def run(self, request, *args, audited: bool = False, **kwargs):
             if getattr(request, "actor", None) is None:  # not yet read for an Idempotency-Key
                 request.actor = authorize(request, route, self.settings)
+            if audited:  # the caller is known: the RPCs from here on carry who asks
+                audit.begin(request, route, kwargs, self.settings.trusted_proxies)
             if query is not None:
                 request.query = for_caller(parse_query(request, query), request.actor)
             return fn(self, request, *args, **kwargs)

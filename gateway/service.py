@@ -10,6 +10,7 @@ from gateway.http import api
 from gateway.metrics_port import metrics_http
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.assignments import AssignmentRoutes
+from gateway.routes.audit import AuditRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.history import HistoryRoutes
 from gateway.routes.notifications import NotificationRoutes
@@ -24,7 +25,7 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes, HistoryRoutes, AccountRoutes, DocsRoutes):
+                     NotificationRoutes, StationRoutes, HistoryRoutes, AccountRoutes, AuditRoutes, DocsRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()

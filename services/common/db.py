@@ -9,22 +9,43 @@ import os
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
 import json  # noqa: E402
+import re  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
 import eventlet  # noqa: E402
 import psycopg.waiting  # noqa: E402
 from greenlet import getcurrent  # noqa: E402 - per greenlet: eventlet workers are greenlets
 from nameko.extensions import DependencyProvider  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.exc import DataError, IntegrityError  # noqa: E402
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.sql.elements import TextClause  # noqa: E402
 
+from services.common.audit import record_write  # noqa: E402
 from services.common.envelope import make_envelope  # noqa: E402
 from services.common.errors import Conflict, DatabaseBusy, ValidationFailed  # noqa: E402
 
 UNIQUE_VIOLATION = "23505"
 TRUE = ("1", "true", "yes")
+WROTE = "lianxin_wrote"  # Session.info key: this session changed a row
+DML = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+# What counts as a write for the audit trail (services/common/audit.py record_write): a flush of
+# ORM changes, or an INSERT/UPDATE/DELETE executed through the session (Core statements and text()).
+# session.new/dirty/deleted alone would miss both once flushed, and every Core statement.
+@event.listens_for(Session, "after_flush")
+def _flushed(session, flush_context):
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state):
+    statement = state.statement
+    if state.is_insert or state.is_update or state.is_delete or (
+            isinstance(statement, TextClause) and DML.match(statement.text)):
+        state.session.info[WROTE] = True
 
 
 def assert_cooperative_psycopg() -> None:
@@ -69,6 +90,11 @@ class Transaction:
         self.producer = producer
         self.published: list = []
 
+    @property
+    def wrote(self) -> bool:
+        """Whether this transaction changed a row so far (events aside: see ``published``)."""
+        return bool(self.session.info.get(WROTE))
+
     def publish(self, event):
         """Write ``event`` (a published model, services/common/events.py) to the outbox in this
         transaction; returns its envelope."""
@@ -104,6 +130,9 @@ class Transaction:
 class Db:
     """What a worker gets: ``with self.db.transaction() as tx: ...``.
 
+    At the outer commit of a transaction that wrote, under the audit context of a request through
+    the API, the audit record joins the outbox (services/common/audit.py record_write).
+
     A transaction (or read) opened while the same greenlet already has one open joins it,
     the inner part in a savepoint, so a wrapper can hold one transaction around a whole
     method (services/common/idempotency.py); everything commits, and the relay is woken,
@@ -134,6 +163,7 @@ class Db:
         try:
             with refusals_as_answers():
                 yield tx
+                record_write(tx)  # a write under the API's audit context commits with its record
                 session.commit()
         except BaseException:
             session.rollback()

@@ -27,8 +27,8 @@ SUBSCRIPTIONS: dict[str, list[str]] = {
         "suggestion.#", "assignment.#", "evaluation.#", "station.deputy_registered",
         "station.deputy_updated", "station.opinion_escalated",
     ],
-    # the roster, to give a registered deputy an account in one step
-    "identity": ["station.deputy_registered", "station.deputy_updated"],
+    # the roster, to give a registered deputy an account in one step; the audit trail of every service
+    "identity": ["station.deputy_registered", "station.deputy_updated", "audit.recorded"],
 }
 
 

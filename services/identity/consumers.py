@@ -3,6 +3,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from services.common.db import Transaction
 from services.common.events import Received
+from services.identity.audit_trail import keep
 from services.identity.models import DeputyRecord
 from services.station.events import DeputyEvent
 
@@ -17,4 +18,5 @@ def on_deputy(tx: Transaction, event: Received) -> None:
                                           where=DeputyRecord.updated_at <= event.occurred_at))
 
 
-HANDLERS = {"station.deputy_registered": on_deputy, "station.deputy_updated": on_deputy}
+HANDLERS = {"station.deputy_registered": on_deputy, "station.deputy_updated": on_deputy,
+            "audit.recorded": keep}  # the audit trail of every service (services/identity/audit_trail.py)

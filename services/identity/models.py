@@ -3,8 +3,8 @@
 Credentials, sessions, signing keys and the audit trail add their tables here too."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, func, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.models import make_base
@@ -90,3 +90,34 @@ class PolicyRow(Base):
     updated_by: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     __table_args__ = (CheckConstraint("id = 1", name="ck_password_policy_one_row"),)
+
+
+class AuditRecord(Base):
+    """The audit trail (services/common/audit.py AuditRecorded): one row per sign-in, failure,
+    lockout, role change and write through the API, from every service. Immutable: a trigger
+    refuses UPDATE, and DELETE/TRUNCATE unless the retention purge set lianxin.audit_purge
+    (migration b7c1d2e3f4a5)."""
+    __tablename__ = "audit_records"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    service: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(10))
+    status: Mapped[int | None] = mapped_column(Integer)
+    sub: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str | None] = mapped_column(String(20))
+    login: Mapped[str | None] = mapped_column(String(100))
+    path: Mapped[str | None] = mapped_column(String(500))
+    targets: Mapped[dict] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    client: Mapped[str | None] = mapped_column(String(100))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    request_id: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(Text)
+    event_id: Mapped[str] = mapped_column(UUID(as_uuid=False), unique=True)
+    __table_args__ = (
+        Index("ix_audit_records_at", "at", "id"),
+        Index("ix_audit_records_sub_at", "sub", "at"),
+        Index("ix_audit_records_request_id", "request_id"),
+        Index("ix_audit_records_targets", "targets", postgresql_using="gin",
+              postgresql_ops={"targets": "jsonb_path_ops"}),
+    )

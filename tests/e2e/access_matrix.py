@@ -592,4 +592,9 @@ ROWS: list[Row] = [
         note="the directory the office picks supervising leaders and assessors from"),
     Row("GET", V + "/security/policy", roles("security_admin"), extra=ADMINISTRATIVE),
     Row("PUT", V + "/security/policy", roles("security_admin"), extra=ADMINISTRATIVE, body={"idle_minutes": 30}),
+    # ---- the audit trail (issue 16): the auditor only; every other role here is refused -----
+    # (the auditor's own cells: tests/e2e/test_audit.py, until "auditor" joins ROLES)
+    Row("GET", V + "/audit", roles("auditor"), extra=ADMINISTRATIVE,
+        note="issue 16: the auditor reads the trail, changes nothing"),
+    Row("GET", V + "/audit/export", roles("auditor"), extra=ADMINISTRATIVE, note="issue 16: as the search, as .xlsx"),
 ]

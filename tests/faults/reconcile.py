@@ -5,7 +5,7 @@ Nothing lost, nothing doubled: each lifecycle the stream finished is there exact
 timeline step once, each notification once per recipient and event, the points once,
 the rates counting every lifecycle); clients saw only 2xx, 503 and the 409 of a retried
 step that had been applied; every outbox sent and every queue drained; no dead letter
-but those the test planted.
+but those the test planted; each submission and acceptance has its audit record (issue 16).
 """
 import re
 import time
@@ -166,6 +166,21 @@ def rates(system, stream: Stream) -> list[str]:
     return []
 
 
+AUDITED_STEPS = ("POST /api/v1/suggestions", "POST /api/v1/suggestions/{suggestion_id}/screening")
+
+
+def audit_trail(system, stream: Stream) -> list[str]:
+    """No write without its record: the suggestion service's record of each lifecycle's submission and
+    acceptance reached identity (a kill between the write's commit and the relay is the outbox's case)."""
+    ids = [life.suggestion_id for life in stream.lifecycles]
+    stored = {(r.action, r.sid) for r in rows(
+        system, "identity", "SELECT DISTINCT action, (jsonb_array_elements(targets->'suggestion_id'))::bigint AS sid "
+        "FROM audit_records WHERE service = 'suggestion' AND outcome = 'ok' AND action = ANY(:actions)",
+        actions=list(AUDITED_STEPS))}
+    missing = [(action, sid) for sid in ids for action in AUDITED_STEPS if (action, sid) not in stored]
+    return [f"writes without their audit record: {missing[:5]}"] if missing else []
+
+
 def dead_letters(system, mark: Mark, planted: dict[str, int]) -> tuple[list[str], dict[str, list]]:
     problems, found = [], {}
     for svc in SERVICES:
@@ -184,7 +199,7 @@ def reconcile(system, stream: Stream, mark: Mark, planted: dict[str, int] | None
     problems = answers(stream, allow_no_answer)
     if unsettled := settle(system):
         problems.append(unsettled)
-    for check in (suggestions, assignments, points, rates):
+    for check in (suggestions, assignments, points, rates, audit_trail):
         problems += check(system, stream)
     problems += notifications(system, stream, mark)
     problems += dead_letters(system, mark, planted or {})[0]
