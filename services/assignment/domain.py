@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from services.common.errors import Conflict, Forbidden, field_error
 from services.common.localtime import due_after, local_date, zone
+from services.common.people import is_person, refusal
 
 # DESIGN.md defaults, in days; overridable with DEADLINES in config.yml.
 DEFAULT_DEADLINES = {"reply": 90, "co_opinion": 30, "dispute": 10, "rehandling": 30, "max_extension": 180}
@@ -144,6 +145,24 @@ def supervisors(leaders: list[dict], leader: str | None, committee: str | None) 
     if len(set(subs)) != len(subs):
         raise field_error("leaders", "each leader once")
     return [{"sub": entry["sub"], "name": entry.get("name")} for entry in leaders]
+
+
+def named_leaders(leaders: list[dict], people: dict, shorthand: bool = False) -> list[dict]:
+    """The supervising leaders checked against the identity service's people (issue 16): a person's
+    sub (``person-<id>``) must be a known, enabled account holding the leader role (else 422 naming
+    ``leaders[i].sub``, or ``leader`` for the shorthand); a name not given is their display name.
+    Development subs (not ``person-``) are taken as given. ``people``: sub -> projection row."""
+    named = []
+    for i, entry in enumerate(leaders):
+        if not is_person(entry["sub"]):
+            named.append(entry)
+            continue
+        row = people.get(entry["sub"])
+        why = refusal(row, "leader")
+        if why:
+            raise field_error("leader" if shorthand else f"leaders[{i}].sub", f"{entry['sub']}: {why}")
+        named.append({"sub": entry["sub"], "name": entry.get("name") or row.name})
+    return named
 
 
 def supervision_note(leaders: list[dict], committee: str | None) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.models import make_base
+from services.common.people import PersonMixin
 
 Base = make_base()
 
@@ -51,6 +52,12 @@ class DeputyContact(Base):
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Person(PersonMixin, Base):
+    """Projection of the identity service's accounts (identity.account_*/role_*): the people who
+    may be named supervising leaders (``holds``: the leader role), with their display names."""
+    __tablename__ = "people"
 
 
 class Assignment(Base):

@@ -6,12 +6,13 @@ from sqlalchemy import func, select
 
 from services.assignment import domain, letter, schedule
 from services.assignment.events import ExtensionDecided, ExtensionRequested, SupervisionSet, Urged
-from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Extension, SuggestionFacts,
-                                        Supervision, Unit, Urging)
+from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Extension, Person,
+                                        SuggestionFacts, Supervision, Unit, Urging)
 from services.assignment.rules import LETTER_TEMPLATE, Rules
 from services.assignment.schemas import ExtensionDecisionIn, ExtensionIn, SupervisionIn, UrgeIn
 from services.assignment.store import event_payload, load, my_unit, places, summarise
 from services.assignment.views import extension_dict, supervision_dict, urging_dict
+from services.common import people
 from services.common.clock import now
 from services.common.errors import Conflict, NotFound, field_error
 from services.common.validation import parse
@@ -99,6 +100,8 @@ def set_supervision(tx, actor: dict, suggestion_id: int, data: dict) -> dict:
     """重点督办 of a suggestion's assignment by named leaders and/or a special committee."""
     form = parse(SupervisionIn, data)
     leaders = domain.supervisors([x.model_dump() for x in form.leaders], form.leader, form.committee)
+    leaders = domain.named_leaders(leaders, people.known(tx, Person, [x["sub"] for x in leaders]),
+                                   shorthand=form.leader is not None)
     a = tx.scalar(select(Assignment).where(Assignment.suggestion_id == suggestion_id).with_for_update())
     if a is None:
         if tx.get(SuggestionFacts, suggestion_id) is None:

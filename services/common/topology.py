@@ -13,19 +13,24 @@ from kombu import Connection, Exchange, Queue, binding
 
 EVENTS_EXCHANGE = Exchange("lianxin.events", type="topic", durable=True)
 
+PEOPLE = ["identity.account_created", "identity.account_updated", "identity.role_bound", "identity.role_unbound"]
+
 # consumer service -> the event types (topic patterns) it receives
 SUBSCRIPTIONS: dict[str, list[str]] = {
     "suggestion": [
         "station.deputy_registered", "station.deputy_updated", "station.opinion_escalated",
         "assignment.#", "evaluation.evaluated",
     ],
+    # identity.account_*/role_*: the people who may be named supervising leaders (assignment) and
+    # assessors (evaluation) (services/common/people.py)
     "assignment": ["suggestion.accepted", "suggestion.withdrawn", "evaluation.evaluated",
-                   "station.deputy_registered", "station.deputy_updated"],
-    "evaluation": ["assignment.#", "suggestion.#", "station.deputy_registered", "station.deputy_updated"],
+                   "station.deputy_registered", "station.deputy_updated", *PEOPLE],
+    "evaluation": ["assignment.#", "suggestion.#", "station.deputy_registered", "station.deputy_updated", *PEOPLE],
     "station": ["suggestion.submitted", "suggestion.accepted"],
     "notify": [
         "suggestion.#", "assignment.#", "evaluation.#", "station.deputy_registered",
         "station.deputy_updated", "station.opinion_escalated",
+        "identity.account_created", "identity.account_updated",  # people's own addresses (person:<sub>)
     ],
     # the roster, to give a registered deputy an account in one step; the audit trail of every service
     "identity": ["station.deputy_registered", "station.deputy_updated", "audit.recorded"],

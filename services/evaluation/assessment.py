@@ -3,11 +3,12 @@ import secrets
 
 from sqlalchemy import select
 
+from services.common import people
 from services.common.clock import now
 from services.common.errors import Conflict, NotFound, field_error
 from services.common.validation import parse
 from services.evaluation import domain
-from services.evaluation.models import Assessment, AssessmentScore
+from services.evaluation.models import Assessment, AssessmentScore, Person
 from services.evaluation.projection_models import AssignmentFacts
 from services.evaluation.schemas import AssessmentIn, AssessorsIn, ScoreIn
 from services.evaluation.store import load_assessment
@@ -28,7 +29,7 @@ def create(tx, actor: dict, data: dict) -> dict:
     if not population:
         raise field_error("session", "no replied suggestions to sample" + (f" in {form.session}" if form.session
                                                                            else ""))
-    domain.check_assessors(form.assessors)
+    domain.check_assessors(form.assessors, people.known(tx, Person, form.assessors))
     seed = form.seed if form.seed is not None else secrets.randbelow(2**31)
     a = Assessment(session=form.session, seed=seed, population=len(population), assessors=form.assessors,
                    suggestion_ids=domain.sample(population, form.sample_size, seed), created_by=actor.get("sub"),
@@ -41,7 +42,7 @@ def create(tx, actor: dict, data: dict) -> dict:
 def name_assessors(tx, actor: dict, assessment_id: int, data: dict) -> dict:
     """The office names more assessors (those already named stay)."""
     form = parse(AssessorsIn, data)
-    domain.check_assessors(form.assessors)
+    domain.check_assessors(form.assessors, people.known(tx, Person, form.assessors))
     a = load_assessment(tx, assessment_id, lock=True)
     a.assessors = [*(a.assessors or []), *(s for s in form.assessors if s not in (a.assessors or []))]
     tx.flush()

@@ -257,11 +257,19 @@ def summary(scores: list[int]) -> dict:
 STAFF = ("office", "leader", "admin")
 
 
-def check_assessors(subs: list[str]) -> None:
+def check_assessors(subs: list[str], people: dict | None = None) -> None:
+    """Each assessor once; a person's sub (``person-<id>``) must be a known, enabled account holding
+    the assessor role (422 naming ``assessors[i]``); development subs are taken as given.
+    ``people``: sub -> the identity projection's row (services/common/people.py)."""
     from services.common.errors import field_error
+    from services.common.people import is_person, refusal
 
     if len(set(subs)) != len(subs):
         raise field_error("assessors", "each assessor once")
+    for i, sub in enumerate(subs):
+        why = refusal((people or {}).get(sub), "assessor") if is_person(sub) else None
+        if why:
+            raise field_error(f"assessors[{i}]", f"{sub}: {why}")
 
 
 def may_see_assessment(actor: dict, assessors: list[str]) -> bool:

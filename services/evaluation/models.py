@@ -7,7 +7,14 @@ from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Te
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.people import PersonMixin
 from services.evaluation.base import Base
+
+
+class Person(PersonMixin, Base):
+    """Projection of the identity service's accounts (identity.account_*/role_*, not part of the
+    statistics projection nor its event log): who may be named an assessor (``holds``)."""
+    __tablename__ = "people"
 
 
 class Rating(Base):

@@ -18,14 +18,14 @@ from services.notify.views import preferences_dict, to_dict
 
 def notify(tx, settings: Settings, event: Received) -> int:
     """One notification per recipient, each with its deliveries; a repeated event adds nothing."""
-    supervised = projections.apply(tx, event)
+    supervised, leaders = projections.apply(tx, event)
     payload = domain.facts(event.payload)
     if domain.is_history(payload, event.occurred_at, settings.history_days):
         return 0  # the projections above still learn from it
     title, body = domain.render(settings.templates, event.type, payload, settings.timezone)
     suggestion_id = payload.get("suggestion_id")
     created = 0
-    for recipient in domain.recipients(event.type, payload, supervised):
+    for recipient in domain.recipients(event.type, payload, supervised, leaders):
         if create(tx, settings, recipient, str(event.event_id), event.type, title, body,
                   suggestion_id if isinstance(suggestion_id, int) else None) is not None:
             created += 1

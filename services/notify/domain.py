@@ -21,14 +21,35 @@ def unit(i) -> str:
 
 
 OFFICE = "role:office"
+# the leaders' shared desk: only notices addressed to no named leader (key supervision by a committee
+# alone, events from before leaders were people); a named leader is told in ``person:<sub>``
 LEADER = "role:leader"
+MAX_SUB = 100  # a longer sub (a development token's) has no person inbox
 
 
-def recipients(event_type: str, p: dict, supervised: bool = False) -> list[str]:
+def person(sub) -> str | None:
+    """A person's own inbox (issue 16): ``person:<sub>``, the sub of their token."""
+    return f"person:{sub}" if isinstance(sub, str) and sub.strip() and len(sub) <= MAX_SUB else None
+
+
+def leader_subs(p: dict) -> list[str]:
+    """The subs of the leaders a supervision_set payload names (``leaders: [{sub, name}]``)."""
+    return [e["sub"] for e in p.get("leaders") or [] if isinstance(e, dict) and isinstance(e.get("sub"), str)]
+
+
+def supervisors(subs) -> list[str]:
+    """Where the supervising leaders are told: each named leader's own inbox; none named (a
+    committee alone, or an event from before leaders were named by sub): the leaders' desk."""
+    keys = [k for k in (person(s) for s in subs or []) if k]
+    return keys or [LEADER]
+
+
+def recipients(event_type: str, p: dict, supervised: bool = False, leaders=None) -> list[str]:
     """Recipient keys for an event (API.md, Notifications: who is told, at least).
 
     ``supervised``: the assignment is under key supervision (from notify's own
-    projection, or the event says so): its leaders hear when it is overdue.
+    projection, or the event says so): its leaders hear when it is overdue, each in their own
+    inbox (``leaders``: their subs, from the projection; none: the leaders' desk).
     """
     lead_unit = [unit(p["lead_unit_id"])] if p.get("lead_unit_id") else []
     units = lead_unit + [unit(u) for u in p.get("co_unit_ids") or []] if lead_unit else []
@@ -52,12 +73,12 @@ def recipients(event_type: str, p: dict, supervised: bool = False) -> list[str]:
         "assignment.rerouted": units,
         "assignment.urged": [unit(p["unit_id"])] if p.get("unit_id") else lead_unit,  # the unit urged
         "assignment.due_soon": lead_unit,
-        "assignment.overdue": lead_unit + [OFFICE] + ([LEADER] if supervised else []),
+        "assignment.overdue": lead_unit + [OFFICE] + (supervisors(leaders) if supervised else []),
         "assignment.disputed": [OFFICE],
         "assignment.replied": lead + co_signers,
         "assignment.extension_requested": [OFFICE],
         "assignment.extension_decided": lead_unit,
-        "assignment.supervision_set": lead_unit + [LEADER],
+        "assignment.supervision_set": lead_unit + supervisors(leader_subs(p)),
         "assignment.rehandling_opened": lead_unit,
         "evaluation.evaluated": ([OFFICE] + lead_unit) if dissatisfied else [],
         "station.opinion_escalated": [deputy(p["deputy_id"])] if p.get("deputy_id") else [],
@@ -70,16 +91,26 @@ def recipients(event_type: str, p: dict, supervised: bool = False) -> list[str]:
 
 
 def inbox_keys(actor: dict) -> list[str]:
+    """What the caller reads: their own inbox ``person:<sub>`` and their role's desk where one exists
+    (deputy:<id>, unit:<id>, station:<id>, role:office, role:admin). The first key is the inbox
+    whose preferences they set: the desk's where there is one, else their own. A leader reads their
+    own inbox first, and the leaders' desk for what is addressed to no named leader."""
     role = actor.get("role")
+    if role in (None, "public"):
+        return []
+    own = [k for k in (person(actor.get("sub")),) if k]
+    if role == "leader":
+        return own + [LEADER]
+    desk = []
     if role == "deputy" and actor.get("deputy_id") is not None:
-        return [deputy(actor["deputy_id"])]
-    if role == "unit" and actor.get("unit_id") is not None:
-        return [unit(actor["unit_id"])]
-    if role == "station" and actor.get("station_id") is not None:
-        return [f"station:{actor['station_id']}"]
-    if role in ("office", "leader", "admin"):
-        return [f"role:{role}"]
-    return []
+        desk = [deputy(actor["deputy_id"])]
+    elif role == "unit" and actor.get("unit_id") is not None:
+        desk = [unit(actor["unit_id"])]
+    elif role == "station" and actor.get("station_id") is not None:
+        desk = [f"station:{actor['station_id']}"]
+    elif role in ("office", "admin"):
+        desk = [f"role:{role}"]
+    return desk + own
 
 
 class _Blank(dict):
@@ -158,6 +189,11 @@ def variables(payload: dict, tz: str = TIMEZONE) -> dict:
     if not values.get("unit_name"):  # the unit a step concerns; else the lead unit
         values["unit_name"] = payload.get("lead_unit_name") or MISSING
     values["unit_names"] = "、".join(payload.get("handling_unit_names") or []) or values["unit_name"]
+    # key supervision: the leaders by name (their sub when no name is known), then the committee
+    leaders = payload.get("leaders") if isinstance(payload.get("leaders"), list) else []
+    named = [e.get("name") or e.get("sub") for e in leaders if isinstance(e, dict)] or [payload.get("leader")]
+    named.append(payload.get("committee"))
+    values["supervisors"] = "、".join(str(n) for n in named if n) or MISSING
     return values
 
 

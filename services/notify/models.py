@@ -15,7 +15,7 @@ class Notification(Base):
     """One message to one recipient about one event: unique per (recipient, event)."""
     __tablename__ = "notifications"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    recipient: Mapped[str] = mapped_column(String(60))  # "deputy:5", "unit:3", "role:office"
+    recipient: Mapped[str] = mapped_column(String(120))  # "deputy:5", "unit:3", "role:office", "person:<sub>"
     event_id: Mapped[str] = mapped_column(UUID(as_uuid=False))
     type: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(300))
@@ -66,9 +66,10 @@ class DeliveryDeadLetter(Base):
 
 
 class Contact(Base):
-    """Projection of deputies (station events) and units (assignment events): how to reach them."""
+    """Projection of deputies (station events), units (assignment events) and people (identity
+    events, ``person:<sub>``): how to reach them."""
     __tablename__ = "contacts"
-    recipient: Mapped[str] = mapped_column(String(60), primary_key=True)  # "deputy:5", "unit:3"
+    recipient: Mapped[str] = mapped_column(String(120), primary_key=True)  # "deputy:5", "unit:3", "person:<sub>"
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(300))
     webhook_url: Mapped[str | None] = mapped_column(String(1000))
@@ -79,7 +80,7 @@ class Contact(Base):
 class Preference(Base):
     """Per recipient: which channels besides the inbox they want (absent row: all of them)."""
     __tablename__ = "preferences"
-    recipient: Mapped[str] = mapped_column(String(60), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(120), primary_key=True)
     email: Mapped[bool] = mapped_column(Boolean, server_default="true")
     webhook: Mapped[bool] = mapped_column(Boolean, server_default="true")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -98,6 +99,8 @@ class OpenAssignment(Base):
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     supervised: Mapped[bool] = mapped_column(Boolean, server_default="false")
     leader: Mapped[str | None] = mapped_column(String(200))
+    # the supervising leaders' subs (key supervision): each hears of its overdue in their own inbox
+    leader_subs: Mapped[list[str]] = mapped_column(ARRAY(String(100)), server_default="{}")
     event_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # occurred_at of the last event applied
 
 

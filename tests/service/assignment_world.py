@@ -12,7 +12,7 @@ SID = 7001  # far from the ids other service tests use
 REPLY = {"result_class": "A", "content": "已增开公交线路一条。", "signed_by": "王局长"}
 TABLES = ("units", "suggestion_facts", "assignments", "assignment_units", "replies", "outbox", "processed_events",
           "dead_letters", "disputes", "reroutes", "contacts", "co_opinions", "urgings", "extensions",
-          "supervisions", "deadline_marks", "precedents", "deputy_contacts", "reply_attachments")
+          "supervisions", "deadline_marks", "precedents", "deputy_contacts", "reply_attachments", "people")
 
 
 def unit_actor(unit_id: int) -> dict:

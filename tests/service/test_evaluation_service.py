@@ -31,7 +31,7 @@ def replied(**extra) -> dict:
 
 EVALUATION_TABLES = ("assignment_facts", "ratings", "outbox", "processed_events", "dead_letters", "event_log",
                      "units", "deputies", "suggestion_facts", "satisfaction_tests", "ballots", "assessments",
-                     "assessment_scores", "rate_cells", "assignment_common", "co_opinions")
+                     "assessment_scores", "rate_cells", "assignment_common", "co_opinions", "people")
 
 
 @pytest.fixture

@@ -103,7 +103,36 @@ def test_leaders_hear_of_overdue_key_supervised_items_only():
 
 
 def test_supervision_tells_the_unit_and_the_leaders():
+    """An event from before leaders were named by sub (``leader`` only): the leaders' desk."""
     assert set(who("assignment.supervision_set", {**ASSIGNMENT, "leader": "张"})) == {LEAD_UNIT, domain.LEADER}
+
+
+SUPERVISED_BY_TWO = {**ASSIGNMENT, "leader": "person-901", "committee": None,
+                     "leaders": [{"sub": "person-901", "name": "王副主任"}, {"sub": "person-902", "name": None}]}
+
+
+def test_named_leaders_each_hear_of_key_supervision_in_their_own_inbox():
+    assert who("assignment.supervision_set", SUPERVISED_BY_TWO) == [LEAD_UNIT, "person:person-901",
+                                                                   "person:person-902"]
+    assert domain.LEADER not in who("assignment.supervision_set", SUPERVISED_BY_TWO)
+    by_committee = {**ASSIGNMENT, "leader": None, "leaders": [], "committee": "城建环保委"}
+    assert who("assignment.supervision_set", by_committee) == [LEAD_UNIT, domain.LEADER]  # no named leader
+
+
+def test_overdue_of_a_supervised_item_reaches_each_supervising_leader_only():
+    told = domain.recipients("assignment.overdue", ASSIGNMENT, True, ["person-901"])
+    assert told == [LEAD_UNIT, domain.OFFICE, "person:person-901"]
+    assert domain.recipients("assignment.overdue", ASSIGNMENT, True, ["person-901", "leader-zhang"])[-2:] \
+        == ["person:person-901", "person:leader-zhang"]
+    assert domain.recipients("assignment.overdue", ASSIGNMENT, False, ["person-901"]) == [LEAD_UNIT, domain.OFFICE]
+    assert domain.recipients("assignment.overdue", ASSIGNMENT, True, [])[-1] == domain.LEADER  # a committee alone
+
+
+def test_the_supervision_text_names_the_leaders_and_the_committee():
+    _, body = domain.render(TEMPLATES, "assignment.supervision_set", {**SUPERVISED_BY_TWO, "committee": "城建环保委"})
+    assert "王副主任、person-902、城建环保委" in body
+    _, old = domain.render(TEMPLATES, "assignment.supervision_set", {**ASSIGNMENT, "leader": "张副主任"})
+    assert "督办：张副主任。" in old
 
 
 def test_unknown_events_tell_nobody():
@@ -268,8 +297,16 @@ def test_event_without_template_renders_its_type():
     ({"role": "deputy", "deputy_id": 21}, ["deputy:21"]),
     ({"role": "unit", "unit_id": 5}, ["unit:5"]),
     ({"role": "station", "station_id": 2}, ["station:2"]),
-    ({"role": "office", "sub": "o1"}, [domain.OFFICE]),
+    ({"role": "office", "sub": "o1"}, [domain.OFFICE, "person:o1"]),
     ({"role": "leader"}, ["role:leader"]),
+    # issue 16: every signed-in person reads their own inbox too; a leader theirs first (preferences)
+    ({"role": "leader", "sub": "person-901"}, ["person:person-901", domain.LEADER]),
+    ({"role": "deputy", "deputy_id": 21, "sub": "person-7"}, ["deputy:21", "person:person-7"]),
+    ({"role": "unit", "unit_id": 5, "sub": "person-8"}, ["unit:5", "person:person-8"]),
+    ({"role": "assessor", "sub": "person-9"}, ["person:person-9"]),
+    ({"role": "security_admin", "sub": "person-3"}, ["person:person-3"]),
+    ({"role": "public", "sub": "x"}, []),
+    ({"role": "leader", "sub": "x" * 101}, [domain.LEADER]),  # too long for a person inbox
     ({"role": "admin"}, ["role:admin"]),
     ({"role": "public"}, []),
     ({"role": "unit"}, []),
