@@ -167,7 +167,10 @@ def me(session, actor: dict) -> dict:
         return {"id": None, "sub": actor.get("sub"), "login": None, "display_name": actor.get("name"), "roles": [],
                 "role": actor.get("role"), "binding_id": None, "session": None}
     bindings = bindings_of(session, account.id)
-    binding = next((b for b in bindings if b["role"] == actor.get("role")), None)
     current = session.get(SignInSession, actor["sid"]) if actor.get("sid") else None
+    if current is not None and current.account_id != account.id:
+        current = None
+    binding = next((b for b in bindings if current and b["id"] == current.binding_id), None) or \
+        next((b for b in bindings if b["role"] == actor.get("role")), None)
     return account_answer(session, account, binding) | {
         "session": session_dict(current, actor.get("sid")) if current else None}

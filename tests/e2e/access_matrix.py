@@ -477,7 +477,7 @@ ROWS: list[Row] = [
         others=station_others()),
     Row("GET", V + "/public/stations/{token}", EVERYONE, ids={"token": lambda world, role: world.qr_token()},
         note="not in API.md: what the page behind the QR link needs (no contact data), public"),
-    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit", "assessor"}, body=public_opinion_body,
+    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit", "assessor", "security_admin", "auditor"}, body=public_opinion_body,
         note="API.md: station, deputy; public with the station's qr_token (without it: 401); office and admin "
              "too (decided, see above)",
         others=station_others(other("public", 401, station_id="station_id", body={"content": "没有令牌"}),
