@@ -5,6 +5,7 @@ an audit record, a revoked family): ``_answer`` raises it after the transaction 
 from services.common.errors import Forbidden, LianxinError
 from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, event_consumer, rpc
+from services.common.timers import config_timer
 from services.common.validation import parse
 from services.identity import keys, sessions, signin, totp
 from services.identity.consumers import HANDLERS
@@ -103,6 +104,12 @@ class IdentityService(ServiceBase):
     def list_sessions(self, actor):
         with self.db.read() as session:
             return sessions.list_sessions(session, actor)
+
+    @config_timer("SESSION_PURGE_INTERVAL", 3600)
+    def purge_sessions(self):
+        """Every SESSION_PURGE_INTERVAL s (0: off): expired challenges, long-ended sessions."""
+        with self.db.transaction() as tx:
+            sessions.purge(tx)
 
     # ---- signing keys ------------------------------------------------------------------
     @rpc
