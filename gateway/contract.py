@@ -36,6 +36,7 @@ class Route:
     summary: str = ""
     description: str = ""
     tags: tuple[str, ...] = field(default=())
+    errors: tuple[int, ...] = ()     # error statuses of its own beyond the common ones (sign-in: 423)
 
     @property
     def methods(self) -> list[str]:

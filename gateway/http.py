@@ -178,7 +178,7 @@ class ApiEntrypoint(HttpRequestHandler):
 
 def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=None, query=None,
         status: int | tuple[int, ...] = 200, creates: bool = False, media: str = JSON, upload: bool = False,
-        hidden: bool = False, tags: tuple[str, ...] = ()):
+        hidden: bool = False, tags: tuple[str, ...] = (), errors: tuple[int, ...] = ()):
     """Declare a route: the handler runs only for callers whose role is in ``roles`` (401/403
     otherwise), with ``request.actor`` and, given a ``query`` model, ``request.query`` (parsed,
     422 naming the parameter) set. The handler's service has the ``ApiSettings`` dependency
@@ -190,7 +190,7 @@ def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=N
                       body=body if isinstance(body, tuple) else (body,), answer=answer, query=query,
                       status=status if isinstance(status, tuple) else (status,), creates=creates,
                       media=media, upload=upload, hidden=hidden, summary=summary,
-                      description=description, tags=tags)
+                      description=description, tags=tags, errors=tuple(errors))
 
         @functools.wraps(fn)
         def handler(self, request, *args, **kwargs):

@@ -13,6 +13,8 @@ from services.identity.errors import AccountLocked, InvalidChallenge, InvalidCod
 from services.identity.schemas import MfaIn, PasswordChangeIn, RefreshIn, SignInIn, TotpConfirmIn, TotpEnrolIn
 
 TAGS = ("sign-in",)
+LOCKED = (423,)
+NO_ACCOUNT = (403,)  # a development token's caller has no account to enrol or change the password of
 # the identity service's errors arrive as these classes (registered on import) and answer as they say
 ANSWERED = (InvalidCredentials, AccountLocked, InvalidChallenge, InvalidCode, SessionEnded)
 AUTH = "/api/v1/auth"
@@ -32,29 +34,29 @@ class AuthRoutes(Proxies):
             raise ApiError(401, "unauthorized", "sign in first, or give the challenge of your sign-in")
         return body
 
-    @api("POST", AUTH + "/sign-in", roles=EVERYONE, body=SignInIn, tags=TAGS)
+    @api("POST", AUTH + "/sign-in", roles=EVERYONE, body=SignInIn, errors=LOCKED, tags=TAGS)
     def sign_in(self, request):
         """Sign in with login name and password; the answer's status says what comes next."""
         return self.call(self.identity.sign_in, self.body(request), self.client(request))
 
-    @api("POST", AUTH + "/mfa", roles=EVERYONE, body=MfaIn, tags=TAGS)
+    @api("POST", AUTH + "/mfa", roles=EVERYONE, body=MfaIn, errors=LOCKED, tags=TAGS)
     def sign_in_mfa(self, request):
         """The second factor of a sign-in: a TOTP code or a recovery code with the challenge."""
         return self.call(self.identity.mfa, self.body(request), self.client(request))
 
-    @api("POST", AUTH + "/totp/enrol", roles=EVERYONE, body=TotpEnrolIn, tags=TAGS)
+    @api("POST", AUTH + "/totp/enrol", roles=EVERYONE, body=TotpEnrolIn, errors=NO_ACCOUNT, tags=TAGS)
     def totp_enrol(self, request):
         """Start TOTP enrolment (signed in, or with an enrolment challenge): secret, otpauth URI, QR code."""
         body = self.challenge_or_person(request)
         return self.call(self.identity.totp_enrol, request.actor, body, self.client(request))
 
-    @api("POST", AUTH + "/totp/confirm", roles=EVERYONE, body=TotpConfirmIn, tags=TAGS)
+    @api("POST", AUTH + "/totp/confirm", roles=EVERYONE, body=TotpConfirmIn, errors=NO_ACCOUNT, tags=TAGS)
     def totp_confirm(self, request):
         """Confirm enrolment with the first code: ten recovery codes (and, with a challenge, the tokens)."""
         body = self.challenge_or_person(request)
         return self.call(self.identity.totp_confirm, request.actor, body, self.client(request))
 
-    @api("POST", AUTH + "/password", roles=EVERYONE, body=PasswordChangeIn, tags=TAGS)
+    @api("POST", AUTH + "/password", roles=EVERYONE, body=PasswordChangeIn, errors=NO_ACCOUNT, tags=TAGS)
     def change_password(self, request):
         """Change one's password: with a password_change challenge, or signed in with the current one."""
         body = self.challenge_or_person(request)
