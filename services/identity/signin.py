@@ -56,8 +56,9 @@ def next_step(tx, settings, account, credential, binding_id, amr: list[str], cli
         return {"status": "password_change_required",
                 "challenge": challenges.issue(tx, account.id, "password_change", binding["id"], amr)}
     roles = [b["role"] for b in sessions.bindings_of(tx.session, account.id)]
-    if "otp" not in amr and domain.needs_mfa(roles, policy.mfa_roles):
-        if totp.enrolled(tx, account.id):
+    enrolled = "otp" not in amr and totp.enrolled(tx, account.id)  # set up by choice: asked for too
+    if "otp" not in amr and (enrolled or domain.needs_mfa(roles, policy.mfa_roles)):
+        if enrolled:
             return {"status": "mfa_required", "methods": MFA_METHODS,
                     "challenge": challenges.issue(tx, account.id, "mfa", binding["id"], amr)}
         return {"status": "mfa_enrolment_required",

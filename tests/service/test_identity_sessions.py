@@ -285,3 +285,13 @@ def test_purge_drops_expired_challenges_and_long_ended_sessions(rpc, identity):
         assert sessions.purge(tx) == {"challenges": 1, "refresh_tokens": 1, "sessions": 1}
     engine.dispose()
     assert rpc.identity.refresh({"refresh_token": live["refresh_token"]}, CLIENT)["status"] == "signed_in"
+
+
+def test_a_deputy_who_set_up_totp_by_choice_is_asked_for_it(rpc, identity):
+    name = login_name()
+    account_id = create_person(identity, name, [{"role": "deputy", "deputy_id": 15}])
+    assert rpc.identity.sign_in({"login": name, "password": PASSWORD}, CLIENT)["status"] == "signed_in"
+    actor = {"role": "deputy", "sub": f"person-{account_id}", "deputy_id": 15}
+    secret = rpc.identity.totp_enrol(actor, {}, CLIENT)["secret"]
+    assert len(rpc.identity.totp_confirm(actor, {"code": code_for(secret)}, CLIENT)["recovery_codes"]) == 10
+    assert rpc.identity.sign_in({"login": name, "password": PASSWORD}, CLIENT)["status"] == "mfa_required"
