@@ -7,7 +7,7 @@ from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.common.timers import config_timer
 from services.common.validation import parse
-from services.identity import keys, sessions, signin, totp
+from services.identity import keys, session_views, sessions, signin, totp
 from services.identity.consumers import HANDLERS
 from services.identity.errors import MESSAGES, InvalidCredentials
 from services.identity.schemas import MfaIn, PasswordChangeIn, RefreshIn, SignInIn, TotpConfirmIn, TotpEnrolIn
@@ -98,12 +98,12 @@ class IdentityService(ServiceBase):
     @rpc
     def me(self, actor):
         with self.db.read() as session:
-            return sessions.me(session, actor)
+            return session_views.me(session, actor)
 
     @rpc
     def list_sessions(self, actor):
         with self.db.read() as session:
-            return sessions.list_sessions(session, actor)
+            return session_views.list_sessions(session, actor)
 
     @config_timer("SESSION_PURGE_INTERVAL", 3600)
     def purge_sessions(self):
