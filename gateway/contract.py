@@ -36,6 +36,7 @@ class Route:
     summary: str = ""
     description: str = ""
     tags: tuple[str, ...] = field(default=())
+    errors: tuple[int, ...] = ()     # error statuses of its own beyond the common ones (sign-in: 423)
 
     @property
     def methods(self) -> list[str]:
@@ -50,11 +51,11 @@ def authorize(request, route: Route, settings) -> dict:
     """The caller, if the route lets them in: no token → 401, a role not listed → 403.
 
     Operations routes (no roles: health, metrics) do not look at the token at all.
-    ``settings``: the gateway's (gateway/settings.py), for the token key and lifetime."""
+    ``settings``: the gateway's (gateway/settings.py), with the identity service's keys."""
     if not route.roles:
         return {"role": "public", "sub": None}
     # who asks, kept even when refused: the audit trail names who was denied (gateway/audit.py)
-    request.caller = actor_from(request, settings.jwt_secret, settings.token_max_ttl)
+    request.caller = actor_from(request, settings, settings.keys)
     return require(request.caller, *route.roles)
 
 

@@ -1,6 +1,7 @@
 """The gateway's HTTP entrypoint: request ids, JSON answers, one error-mapping table."""
 import functools
 import logging
+from dataclasses import replace
 from functools import partial
 
 from eventlet.event import Event
@@ -17,6 +18,7 @@ from gateway.contract import JSON, Route, authorize, describe, parse_query
 from gateway.cors import Cors
 from gateway.errors import ApiError, error_body, json_response
 from gateway.idempotency import context_for
+from gateway.jwks import JwksCache, rpc_fetcher
 from gateway.queries import for_caller
 from gateway.security import secure
 from gateway.settings import GatewaySettings, settings_from
@@ -93,7 +95,9 @@ class ApiServer(WebServer):
 
     def setup(self):
         super().setup()
-        self.settings = settings_from(self.container.config)
+        settings = settings_from(self.container.config)
+        keys = JwksCache(rpc_fetcher(self.container.config, settings.rpc_timeout), ttl=settings.jwks_ttl)
+        self.settings = replace(settings, keys=keys)
         self.limiter = ratelimit.Limiter(self.settings.public_rate, self.settings.public_burst)
         self.cors = Cors(self.settings.cors_origins, self.settings.cors_max_age)
 
@@ -189,7 +193,7 @@ class ApiEntrypoint(HttpRequestHandler):
 
 def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=None, query=None,
         status: int | tuple[int, ...] = 200, creates: bool = False, media: str = JSON, upload: bool = False,
-        hidden: bool = False, tags: tuple[str, ...] = ()):
+        hidden: bool = False, tags: tuple[str, ...] = (), errors: tuple[int, ...] = ()):
     """Declare a route: the handler runs only for callers whose role is in ``roles`` (401/403
     otherwise), with ``request.actor`` and, given a ``query`` model, ``request.query`` (parsed,
     422 naming the parameter) set. The handler's service has the ``ApiSettings`` dependency
@@ -201,7 +205,7 @@ def api(method: str, url: str, *, roles: tuple[str, ...] = (), body=(), answer=N
                       body=body if isinstance(body, tuple) else (body,), answer=answer, query=query,
                       status=status if isinstance(status, tuple) else (status,), creates=creates,
                       media=media, upload=upload, hidden=hidden, summary=summary,
-                      description=description, tags=tags)
+                      description=description, tags=tags, errors=tuple(errors))
 
         @functools.wraps(fn)
         def handler(self, request, *args, **kwargs):

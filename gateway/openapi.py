@@ -45,6 +45,7 @@ ERRORS = {
     414: "the URL with its query is longer than 8 KiB (the HTTP server's limit; no body)",
     415: "unsupported content type",
     422: "validation failed; details name each field",
+    423: "locked: too many failed sign-ins for this login name; the message says until when",
     429: "rate limited; retry after Retry-After seconds",
     503: "a backing service did not answer in time",
 }
@@ -95,7 +96,7 @@ def error_codes(route: Route, method: str) -> list[int]:
         codes.append(429)
     if route.query is not None:  # only a query string can make the URL too long
         codes.append(414)
-    return sorted(codes)
+    return sorted(set(codes) | set(route.errors))
 
 
 class Builder:

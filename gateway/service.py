@@ -11,6 +11,7 @@ from gateway.metrics_port import metrics_http
 from gateway.routes.accounts import AccountRoutes
 from gateway.routes.assignments import AssignmentRoutes
 from gateway.routes.audit import AuditRoutes
+from gateway.routes.auth import AuthRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.history import HistoryRoutes
 from gateway.routes.notifications import NotificationRoutes
@@ -25,11 +26,14 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes, HistoryRoutes, AccountRoutes, AuditRoutes, DocsRoutes):
+                     NotificationRoutes, StationRoutes, HistoryRoutes, AccountRoutes, AuditRoutes, AuthRoutes,
+                     DocsRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()
-    secret_check = SecretCheck("GATEWAY_JWT_SECRET")  # refuses weak secrets outside development mode
+    # refuses weak secrets outside development mode; GATEWAY_JWT_SECRET (development tokens) is
+    # read in development mode only, so not needed outside it
+    secret_check = SecretCheck()
 
     @metrics_http("GET", "/metrics")  # on GATEWAY_METRICS_ADDRESS only; 404 on the API port
     def http_metrics(self, request):

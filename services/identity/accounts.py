@@ -2,7 +2,7 @@
 and a deputy's account in one step from the roster."""
 from services.common.errors import Conflict, Forbidden, NotFound, field_error
 from services.common.validation import parse
-from services.identity import credentials, domain
+from services.identity import credentials, domain, lockout, sessions
 from services.identity.models import Account, DeputyRecord, RoleBinding
 from services.identity.schemas import AccountIn, AccountUpdate, DeputyAccountIn, DisableIn
 from services.identity.store import (audit, check_login_free, deputy_holder, enabled_holders, load_account,
@@ -94,9 +94,8 @@ def set_disabled(tx, actor: dict, account_id: int, disabled: bool, data: dict | 
     account.disabled = disabled
     account.disabled_reason = form.reason if disabled else None
     bindings = publish_account(tx, account)
-    if disabled:
-        # TODO(merge): sessions.revoke_all(tx, account.id, "account disabled") once sessions.py is merged
-        pass
+    if disabled:  # every session ends now; its access tokens live at most the policy's access_ttl_seconds
+        sessions.revoke_all(tx, account.id, "account disabled")
     audit(tx, actor, "account_disabled" if disabled else "account_enabled", {"account_id": [account.id]},
           client, detail=form.reason if disabled else None)
     return account_dict(account, bindings)
@@ -110,7 +109,7 @@ def reset_password(tx, actor: dict, account_id: int, client: dict | None = None)
                                    [b.role for b in bindings]))
     password = credentials.one_time_password()
     credential = credentials.store_password(tx, account, password, must_change=True)
-    # TODO(merge): clear the account's sign-in lockout here once the sessions part's lockout table is merged
+    lockout.reset(tx, account.login.strip().lower())  # the person may sign in with it at once (signin.py keys it so)
     audit(tx, actor, "password_reset", {"account_id": [account.id]}, client)
     return {**account_dict(account, bindings, credential), "initial_password": password}
 

@@ -7,8 +7,7 @@ someone else's row ("404 not found or not visible to you": a deputy on another d
 suggestion, a unit on another unit's assignment, station staff on another station). ``note``
 says where API.md does not list the route, or says less than the row, and what was decided.
 
-Callers: admin, office, leader; ``extra`` adds security_admin and auditor to a row's callers (the
-identity routes: 三员分立); assessor = one named on the world's assessment (assessor2 is not);
+Callers: admin, office, leader, security_admin, auditor; assessor = one named on the world's assessment (assessor2 is not);
 deputy = d1, unit = u1, station = st1 (tests/e2e/access_world.py);
 ``caller`` overrides that per role (the co-unit u2 gives co-unit opinions).
 """
@@ -25,8 +24,9 @@ from tests.polling import wait_for
 
 STAFF = frozenset({"office", "leader", "admin"})
 SIGNED_IN = STAFF | {"deputy", "unit", "station"}  # a third-party assessor calls the assessment routes only
-EVERYONE = SIGNED_IN | {"assessor", "public"}
-ROLES = ("admin", "office", "leader", "assessor", "deputy", "unit", "station", "public")
+EVERYONE = SIGNED_IN | {"assessor", "security_admin", "auditor", "public"}
+ANY_PERSON = EVERYONE - {"public"}  # any signed-in caller, whatever the role (their own sessions)
+ROLES = ("admin", "office", "leader", "assessor", "security_admin", "auditor", "deputy", "unit", "station", "public")
 EIGHT = dict.fromkeys(("site", "sign", "staff", "rules", "funds", "activities", "records", "results"), True)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # an attached photo (told by its content)
 PDF = b"%PDF-1.4\n" + b"\x00" * 64 + b"\n%%EOF\n"  # a reply's signed letter
@@ -57,7 +57,6 @@ class Row:
     caller: dict = field(default_factory=dict)  # role -> world token name
     expect: dict = field(default_factory=dict)  # role -> status, where the rule above does not apply
     others: tuple = ()
-    extra: tuple = ()                          # callers probed beyond ROLES (the administrative roles)
 
     @property
     def id(self) -> str:
@@ -237,8 +236,34 @@ def fresh_scheme(world, role):
 def own_notification(world, role):
     # admin and station staff are never told anything (API.md, Notifications): their probe is
     # the office's notification, which is not theirs (expect below)
-    who = {"admin": "office", "station": "office", "public": "office", "assessor": "office"}.get(role, role)
+    who = {"admin": "office", "station": "office", "public": "office", "assessor": "office",
+           "security_admin": "office", "auditor": "office"}.get(role, role)
     return world.ids[f"notification_{who}"]
+
+
+def person(world) -> dict:
+    """A deputy with an account (written into the copy's identity database once), for the sign-in rows."""
+    if "person" not in world.ids:
+        from sqlalchemy import create_engine
+
+        from tests.e2e.conftest import ENV
+        from tests.identity_people import PASSWORD, create_person
+
+        engine = create_engine(f"{ENV['PG_URL']}/{ENV['DB_PREFIX']}_identity")
+        login = f"access-{world.tag}"
+        account_id = create_person(engine, login, [{"role": "deputy", "deputy_id": world.ids["deputy_id"]}])
+        engine.dispose()
+        world.ids["person"] = {"id": account_id, "login": login, "password": PASSWORD}
+    return world.ids["person"]
+
+
+def person_credentials(world) -> dict:
+    return {"login": person(world)["login"], "password": person(world)["password"]}
+
+
+def person_refresh(world) -> str:
+    """A fresh refresh token of the world's person (each caller uses up its own)."""
+    return world.api.post("/auth/sign-in", None, person_credentials(world), expect=200).json()["refresh_token"]
 
 
 ACTIVITY = {"type": "research", "date": TODAY, "deputy_ids": [], "visitors": 3, "summary": "调研"}
@@ -246,7 +271,6 @@ ACTIVITY = {"type": "research", "date": TODAY, "deputy_ids": [], "visitors": 3, 
 
 
 # ---- accounts (identity) ------------------------------------------------------------------
-ADMINISTRATIVE = ("security_admin", "auditor")
 
 
 def new_login() -> str:
@@ -524,7 +548,7 @@ ROWS: list[Row] = [
         others=station_others()),
     Row("GET", V + "/public/stations/{token}", EVERYONE, ids={"token": lambda world, role: world.qr_token()},
         note="not in API.md: what the page behind the QR link needs (no contact data), public"),
-    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit", "assessor"}, body=public_opinion_body,
+    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit", "assessor", "security_admin", "auditor"}, body=public_opinion_body,
         note="API.md: station, deputy; public with the station's qr_token (without it: 401); office and admin "
              "too (decided, see above)",
         others=station_others(other("public", 401, station_id="station_id", body={"content": "没有令牌"}),
@@ -559,42 +583,54 @@ ROWS: list[Row] = [
     Row("PUT", V + "/notifications/preferences", SIGNED_IN, body={"email": True, "webhook": False}),
 
     # ---- accounts (identity; 三员分立) -----------------------------------------------------
-    # not in API.md (the identity issue designs them); security_admin and auditor are probed too
-    Row("POST", V + "/accounts", roles("admin"), extra=ADMINISTRATIVE,
-        body=lambda world, role: {"login": new_login(), "display_name": "新账号", "roles": [{"role": "unit",
+    # not in API.md (the identity issue designs them)
+    Row("POST", V + "/accounts", roles("admin"), body=lambda world, role: {"login": new_login(), "display_name": "新账号", "roles": [{"role": "unit",
                                                                                           "unit_id": 1}]},
         note="the administrator creates accounts; administrative roles are bound by the security administrator"),
-    Row("GET", V + "/accounts", roles("admin", "security_admin"), extra=ADMINISTRATIVE),
-    Row("GET", V + "/accounts/{account_id}", roles("admin", "security_admin"), extra=ADMINISTRATIVE,
-        ids={"account_id": standing_account}),
-    Row("PATCH", V + "/accounts/{account_id}", roles("admin"), extra=ADMINISTRATIVE,
-        ids={"account_id": standing_account}, body={"phone": "13900000000"}),
-    Row("POST", V + "/accounts/{account_id}/disable", roles("admin", "security_admin"), extra=ADMINISTRATIVE,
-        ids={"account_id": standing_account}, body={"reason": "矩阵"}, fresh=managed_account,
+    Row("GET", V + "/accounts", roles("admin", "security_admin")),
+    Row("GET", V + "/accounts/{account_id}", roles("admin", "security_admin"), ids={"account_id": standing_account}),
+    Row("PATCH", V + "/accounts/{account_id}", roles("admin"), ids={"account_id": standing_account}, body={"phone": "13900000000"}),
+    Row("POST", V + "/accounts/{account_id}/disable", roles("admin", "security_admin"), ids={"account_id": standing_account}, body={"reason": "矩阵"}, fresh=managed_account,
         note="an administrative role's holder: the security administrator; anyone else: the administrator"),
-    Row("POST", V + "/accounts/{account_id}/enable", roles("admin", "security_admin"), extra=ADMINISTRATIVE,
-        ids={"account_id": standing_account},
+    Row("POST", V + "/accounts/{account_id}/enable", roles("admin", "security_admin"), ids={"account_id": standing_account},
         fresh=lambda world, role: managed_account(world, role, disabled=True), note="as disabling"),
     Row("POST", V + "/accounts/{account_id}/reset-password", roles("admin", "security_admin"),
-        extra=ADMINISTRATIVE, ids={"account_id": standing_account}, fresh=managed_account, note="as disabling"),
-    Row("POST", V + "/accounts/{account_id}/roles", roles("admin", "security_admin"), extra=ADMINISTRATIVE,
-        ids={"account_id": standing_account}, fresh=managed_account, body={"role": "assessor"},
+        ids={"account_id": standing_account}, fresh=managed_account, note="as disabling"),
+    Row("POST", V + "/accounts/{account_id}/roles", roles("admin", "security_admin"), ids={"account_id": standing_account}, fresh=managed_account, body={"role": "assessor"},
         note="business roles: both; admin, security_admin, auditor: the security administrator only"),
     Row("DELETE", V + "/accounts/{account_id}/roles/{binding_id}", roles("admin", "security_admin"),
-        extra=ADMINISTRATIVE, ids={"account_id": standing_account, "binding_id": standing_binding},
+        ids={"account_id": standing_account, "binding_id": standing_binding},
         fresh=fresh_binding, note="as binding"),
-    Row("POST", V + "/accounts/imports", roles("admin"), extra=ADMINISTRATIVE, files=accounts_workbook,
+    Row("POST", V + "/accounts/imports", roles("admin"), files=accounts_workbook,
         note="a workbook of accounts (sheet 账号)"),
-    Row("POST", V + "/deputies/{deputy_id}/account", roles("admin", "office"), extra=ADMINISTRATIVE,
-        ids={"deputy_id": "deputy3"}, fresh=fresh_roster_deputy, body={},
+    Row("POST", V + "/deputies/{deputy_id}/account", roles("admin", "office"), ids={"deputy_id": "deputy3"}, fresh=fresh_roster_deputy, body={},
         note="a deputy on the roster gets an account in one step"),
-    Row("GET", V + "/people", roles("office", "leader", "admin"), extra=ADMINISTRATIVE, query="?role=leader",
+    Row("GET", V + "/people", roles("office", "leader", "admin"), query="?role=leader",
         note="the directory the office picks supervising leaders and assessors from"),
-    Row("GET", V + "/security/policy", roles("security_admin"), extra=ADMINISTRATIVE),
-    Row("PUT", V + "/security/policy", roles("security_admin"), extra=ADMINISTRATIVE, body={"idle_minutes": 30}),
+    Row("GET", V + "/security/policy", roles("security_admin")),
+    Row("PUT", V + "/security/policy", roles("security_admin"), body={"idle_minutes": 30}),
     # ---- the audit trail (issue 16): the auditor only; every other role here is refused -----
-    # (the auditor's own cells: tests/e2e/test_audit.py, until "auditor" joins ROLES)
-    Row("GET", V + "/audit", roles("auditor"), extra=ADMINISTRATIVE,
-        note="issue 16: the auditor reads the trail, changes nothing"),
-    Row("GET", V + "/audit/export", roles("auditor"), extra=ADMINISTRATIVE, note="issue 16: as the search, as .xlsx"),
+    Row("GET", V + "/audit", roles("auditor"), note="issue 16: the auditor reads the trail, changes nothing"),
+    Row("GET", V + "/audit/export", roles("auditor"), note="issue 16: as the search, as .xlsx"),
+    # ---- sign-in and sessions (issue 16; flows: test_sign_in.py) --------------------------
+    Row("POST", V + "/auth/sign-in", EVERYONE, body=lambda world, role: person_credentials(world),
+        note="open: a token, if sent, must be valid; the password is the proof"),
+    *(Row("POST", V + path, EVERYONE, body=body, expect=dict.fromkeys(ROLES, 401),
+          note="open: the sign-in challenge is the proof; a made-up one is 401 invalid_challenge for any caller")
+      for path, body in (("/auth/mfa", {"challenge": "ch_made-up", "code": "123456"}),
+                         ("/auth/totp/enrol", {"challenge": "ch_made-up"}),
+                         ("/auth/totp/confirm", {"challenge": "ch_made-up", "code": "123456"}),
+                         ("/auth/password", {"challenge": "ch_made-up", "new_password": "Long-enough-2026"}))),
+    Row("POST", V + "/auth/refresh", EVERYONE, body=lambda world, role: {"refresh_token": person_refresh(world)},
+        note="open: the refresh token is the proof"),
+    Row("POST", V + "/auth/sign-out", EVERYONE, body=lambda world, role: {"refresh_token": person_refresh(world)}),
+    Row("POST", V + "/auth/sign-out-everywhere", ANY_PERSON,
+        note="any signed-in caller: their own sessions (a development token's caller has none)"),
+    Row("GET", V + "/auth/me", ANY_PERSON),
+    Row("GET", V + "/auth/sessions", ANY_PERSON),
+    Row("POST", V + "/accounts/{account_id}/reset-mfa", roles("security_admin"),
+        ids={"account_id": lambda world, role: person(world)["id"]}),
+    Row("POST", V + "/security/keys/rotate", roles("security_admin"),
+        note="the old key stays in the JWKS until its tokens expired: the other rows' tokens keep working"),
+    Row("GET", "/.well-known/jwks.json", EVERYONE),
 ]

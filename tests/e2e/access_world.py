@@ -31,7 +31,8 @@ class AccessWorld:
                        "leader": token("leader", sub="leader-access"), "public": None,
                        "assessor": token("assessor", sub="assessor-access"),
                        "assessor2": token("assessor", sub="assessor-access2"),
-                       "security_admin": token("security_admin", sub="secadmin-access"),
+                       # 三员分立: the security administrator and the auditor are no business callers
+                       "security_admin": token("security_admin", sub="security-admin-access"),
                        "auditor": token("auditor", sub="auditor-access")}
         office = self.tokens["office"]
         self.ids: dict[str, int | str] = {}
