@@ -16,3 +16,62 @@ def account_id_of(sub: str | None) -> int | None:
     if sub and sub.startswith("person-") and sub[7:].isdigit():
         return int(sub[7:])
     return None
+
+
+# ---- sign-in: bindings, access-token claims, lockout arithmetic (pure) ----------------------
+from dataclasses import dataclass  # noqa: E402
+from datetime import datetime, timedelta  # noqa: E402
+
+AUDIENCE = "lianxin-api"
+ID_CLAIMS = ("deputy_id", "unit_id", "station_id")
+
+
+def choose_binding(bindings: list[dict], binding_id: int | None) -> dict | None:
+    """The binding a session acts with: the one asked for, else the person's first; None if the
+    person holds no role, or not the one asked for."""
+    if binding_id is None:
+        return bindings[0] if bindings else None
+    return next((b for b in bindings if b["id"] == binding_id), None)
+
+
+def access_claims(*, issuer: str, account_id: int, name: str, binding: dict, sid: str, amr: list[str],
+                  issued_at: int, ttl: int, jti: str) -> dict:
+    """The claims of an access token (the shared contract of issue 16)."""
+    claims = {"iss": issuer, "aud": AUDIENCE, "sub": subject(account_id), "role": binding["role"],
+              "name": name, "sid": sid, "amr": list(amr), "iat": issued_at, "exp": issued_at + ttl, "jti": jti}
+    for key in ID_CLAIMS:
+        if binding.get(key) is not None:
+            claims[key] = int(binding[key])
+    return claims
+
+
+def needs_mfa(roles: list[str], mfa_roles) -> bool:
+    """Any role the person holds that the policy names needs the second factor, whichever binding
+    they sign in with (a person is one person)."""
+    return any(r in mfa_roles for r in roles)
+
+
+@dataclass(frozen=True)
+class Failures:
+    """Failed sign-ins of one login name: how many since ``first_at``, and a lock if one holds."""
+    count: int = 0
+    first_at: datetime | None = None
+    locked_until: datetime | None = None
+
+
+def locked_until(state: Failures, at: datetime) -> datetime | None:
+    return state.locked_until if state.locked_until and state.locked_until > at else None
+
+
+def after_failure(state: Failures, at: datetime, threshold: int, minutes: int) -> Failures:
+    """One more failure: counted within a window of ``minutes`` from the first one; the
+    ``threshold``-th in the window locks the name for ``minutes`` from now (and starts afresh)."""
+    window = timedelta(minutes=minutes)
+    if state.first_at is None or at - state.first_at >= window:
+        count, first = 0, at
+    else:
+        count, first = state.count, state.first_at
+    count += 1
+    if count >= threshold:
+        return Failures(0, None, at + window)
+    return Failures(count, first, None)

@@ -1,8 +1,45 @@
-"""Errors of the identity service the gateway answers as they are; registered for RPC (the gateway
-imports this module, so they arrive as these classes, not a bare RemoteError)."""
+"""Errors of sign-in the gateway answers as they are (401, 423); registered for RPC."""
 from nameko.exceptions import deserialize_to_instance
 
 from services.common.errors import LianxinError
+
+
+@deserialize_to_instance
+class InvalidCredentials(LianxinError):
+    """401: the login name or password is wrong (or the account disabled; never which)."""
+    code = "invalid_credentials"
+    status = 401
+
+
+@deserialize_to_instance
+class AccountLocked(LianxinError):
+    """423: too many failed sign-ins for this login name; the message says until when (local time)."""
+    code = "locked"
+    status = 423
+
+
+@deserialize_to_instance
+class InvalidChallenge(LianxinError):
+    """401: a sign-in challenge that is unknown, used, expired, or of another step."""
+    code = "invalid_challenge"
+    status = 401
+
+
+@deserialize_to_instance
+class InvalidCode(LianxinError):
+    """401: a wrong, reused or expired second-factor code."""
+    code = "invalid_code"
+    status = 401
+
+
+@deserialize_to_instance
+class SessionEnded(LianxinError):
+    """401: the refresh token or its session is no longer good (timed out, revoked, reused)."""
+    code = "session_ended"
+    status = 401
+
+
+MESSAGES = {"invalid_credentials": "login name or password is wrong"}
 
 
 @deserialize_to_instance

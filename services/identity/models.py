@@ -3,7 +3,8 @@
 Credentials, sessions, signing keys and the audit trail add their tables here too."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, String, func, text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.models import make_base
@@ -72,6 +73,89 @@ class PasswordHistory(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SigningKey(Base):
+    """An RS256 key pair of the access tokens (keys.py). The private key is stored encrypted with
+    IDENTITY_DATA_KEY (AES-GCM); ``retire_at`` is set when a newer key takes over: the old one stays
+    in the JWKS until every token it signed has expired."""
+    __tablename__ = "signing_keys"
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary)  # nonce + AES-GCM ciphertext of the PEM
+    public_jwk: Mapped[dict] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retire_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInSession(Base):
+    """A signed-in session (``sid`` in the access tokens): one family of refresh tokens."""
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    binding_id: Mapped[int | None] = mapped_column(BigInteger)
+    role: Mapped[str] = mapped_column(String(20))
+    amr: Mapped[list] = mapped_column(JSONB)
+    client_address: Mapped[str | None] = mapped_column(String(100))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(100))
+
+
+class RefreshToken(Base):
+    """One refresh token of a session's family, stored as its SHA-256; used once (rotation)."""
+    __tablename__ = "refresh_tokens"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Challenge(Base):
+    """A short-lived, one-use step of a sign-in (mfa, mfa_enrolment, password_change), stored hashed."""
+    __tablename__ = "challenges"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    binding_id: Mapped[int | None] = mapped_column(BigInteger)
+    amr: Mapped[list] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInFailures(Base):
+    """Failed sign-ins per lower-cased login name, whether or not an account has it (lockout.py)."""
+    __tablename__ = "sign_in_failures"
+    login: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TotpSecret(Base):
+    """A person's TOTP secret (AES-GCM with IDENTITY_DATA_KEY); confirmed once a code was shown.
+    ``last_step`` is the time step of the last accepted code: no code is accepted twice."""
+    __tablename__ = "totp_secrets"
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_step: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RecoveryCode(Base):
+    """One-use recovery codes of the second factor, stored as their SHA-256."""
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class OidcRequest(Base):

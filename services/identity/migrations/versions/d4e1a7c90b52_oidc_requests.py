@@ -1,14 +1,14 @@
 """oidc requests: single sign-on's state, nonce and PKCE verifier, used once
 
 Revision ID: d4e1a7c90b52
-Revises: 25a2946733eb
+Revises: 7c828cdd4d10
 Create Date: 2026-11-30 02:20:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'd4e1a7c90b52'
-down_revision = '25a2946733eb'
+down_revision = '7c828cdd4d10'
 branch_labels = None
 depends_on = None
 
