@@ -37,6 +37,7 @@ KEYS = {
     "INTAKE_SECRET": (True, MIN_KEY_BYTES),
     "WEBHOOK_SECRET": (True, MIN_KEY_BYTES),
     "SMTP_PASSWORD": (False, 1),  # the mail provider's; empty: no SMTP login
+    "OIDC_CLIENT_SECRET": (False, MIN_PASSWORD_BYTES),  # issued by the identity platform; empty: no SSO
 }
 
 

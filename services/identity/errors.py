@@ -1,7 +1,5 @@
 """Errors of sign-in the gateway answers as they are (401, 423); registered for RPC."""
-from nameko.exceptions import deserialize_to_instance
-
-from services.common.errors import LianxinError
+from services.common.errors import LianxinError, deserialize_to_instance  # the contract names no nameko
 
 
 @deserialize_to_instance
