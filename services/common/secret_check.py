@@ -26,6 +26,7 @@ DEVELOPMENT_VALUES = {
     "GATEWAY_JWT_SECRET": "dev-secret-change-me-0123456789abcdef",
     "INTAKE_SECRET": "dev-intake-secret-change-me",
     "WEBHOOK_SECRET": "dev-webhook-secret-change-me",
+    "IDENTITY_DATA_KEY": "dev-identity-data-key-change-me-0123456789abcdef",
 }
 KNOWN = {v.lower() for v in DEVELOPMENT_VALUES.values()} | {
     "guest", "lianxin", "postgres", "root", "admin", "password", "secret", "changeme", "change-me"}
@@ -36,6 +37,7 @@ KEYS = {
     "GATEWAY_JWT_SECRET": (True, MIN_KEY_BYTES),
     "INTAKE_SECRET": (True, MIN_KEY_BYTES),
     "WEBHOOK_SECRET": (True, MIN_KEY_BYTES),
+    "IDENTITY_DATA_KEY": (True, MIN_KEY_BYTES),  # AES-GCM of TOTP secrets and signing keys (identity)
     "SMTP_PASSWORD": (False, 1),  # the mail provider's; empty: no SMTP login
     "OIDC_CLIENT_SECRET": (False, MIN_PASSWORD_BYTES),  # issued by the identity platform; empty: no SSO
 }

@@ -75,3 +75,11 @@ def after_failure(state: Failures, at: datetime, threshold: int, minutes: int) -
     if count >= threshold:
         return Failures(0, None, at + window)
     return Failures(count, first, None)
+
+
+def lock_message(until: datetime, zone) -> str:
+    """What a locked-out person reads: the minute (office time, rounded up) the lock ends."""
+    local = until.astimezone(zone)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return f"too many failed sign-ins; try again after {local:%H:%M}"

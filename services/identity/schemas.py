@@ -37,3 +37,49 @@ class AccountIn(BaseModel):
     phone: str | None = Field(default=None, max_length=30)
     email: str | None = Field(default=None, max_length=200)
     roles: list[BindingIn] = Field(default_factory=list, max_length=20)
+
+
+# ---- sign-in and sessions (signin.py, sessions.py) -----------------------------------------
+class SignInIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    login: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1000)
+    binding_id: Id | None = None
+
+
+class MfaIn(BaseModel):
+    """The second factor: ``code`` (TOTP) or ``recovery_code``, exactly one."""
+    model_config = ConfigDict(extra="forbid")
+    challenge: str = Field(min_length=1, max_length=200)
+    code: str | None = Field(default=None, max_length=20)
+    recovery_code: str | None = Field(default=None, max_length=40)
+
+    @model_validator(mode="after")
+    def one_factor(self):
+        if (self.code is None) == (self.recovery_code is None):
+            raise ValueError("give either code or recovery_code")
+        return self
+
+
+class TotpEnrolIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    challenge: str | None = Field(default=None, max_length=200)
+
+
+class TotpConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=20)
+    challenge: str | None = Field(default=None, max_length=200)
+
+
+class PasswordChangeIn(BaseModel):
+    """With a password_change challenge, or signed in with ``current_password``."""
+    model_config = ConfigDict(extra="forbid")
+    new_password: str = Field(min_length=1, max_length=1000)
+    challenge: str | None = Field(default=None, max_length=200)
+    current_password: str | None = Field(default=None, max_length=1000)
+
+
+class RefreshIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=1, max_length=200)

@@ -33,7 +33,8 @@ class IdentitySettings:
 
 
 def settings_from(config: dict) -> IdentitySettings:
-    roles = str(config.get("MFA_ROLES") or "")
+    roles = config.get("MFA_ROLES")
+    roles = ",".join(Policy.mfa_roles) if roles is None else str(roles)
     defaults = Policy(lockout_threshold=int(config.get("LOCKOUT_THRESHOLD", 5)),
                       lockout_minutes=int(config.get("LOCKOUT_MINUTES", 15)),
                       idle_minutes=int(config.get("IDLE_MINUTES", 30)),

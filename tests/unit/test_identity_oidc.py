@@ -120,3 +120,17 @@ def test_settings_sso_off_without_an_issuer_and_complete_with_one():
                             "OIDC_REDIRECT_URI": "https://lx/cb", "OIDC_ACCOUNT_FIELD": "Phone",
                             "OIDC_SUBJECT_CLAIM": "phone_number"})
     assert s.enabled and s.account_field == "phone" and s.subject_claim == "phone_number" and s.request_ttl == 600
+
+
+def test_the_client_secret_is_optional_but_never_weak_outside_development_mode():
+    from services.common.secret_check import problems_of
+    from services.identity.service import IdentityService
+
+    assert "OIDC_CLIENT_SECRET" in IdentityService.secret_check.names
+    config = {"AMQP_URI": "pyamqp://lianxin:a-long-broker-password-0123@rabbitmq:5672//"}
+    production = {"LIANXIN_ENV": "production"}
+    assert problems_of(config, ["OIDC_CLIENT_SECRET"], production) == []  # no single sign-on
+    assert problems_of({**config, "OIDC_CLIENT_SECRET": "changeme"}, ["OIDC_CLIENT_SECRET"], production) == \
+        ["OIDC_CLIENT_SECRET is a published default value"]
+    assert problems_of({**config, "OIDC_CLIENT_SECRET": "short"}, ["OIDC_CLIENT_SECRET"], production) == \
+        ["OIDC_CLIENT_SECRET is shorter than 16 bytes"]
