@@ -3,6 +3,7 @@ Certified), started from tests/oidc/provider.mjs, and a browser's walk through i
 
 ``npm ci`` runs in tests/oidc when its node_modules are missing (make test-tools does it first, so
 the suite itself normally finds them installed)."""
+import fcntl
 import html
 import json
 import pathlib
@@ -28,12 +29,21 @@ USERS = {
 }
 
 
+def installed() -> bool:
+    return (PROVIDER_DIR / "node_modules" / "oidc-provider" / "package.json").exists()
+
+
 def ensure_installed() -> None:
-    """npm ci in tests/oidc once (package-lock.json pins oidc-provider and everything under it)."""
-    if (PROVIDER_DIR / "node_modules" / "oidc-provider" / "package.json").exists():
+    """npm ci in tests/oidc once (package-lock.json pins oidc-provider and everything under it);
+    a lock file keeps two test processes (the suite's lanes) from installing at once."""
+    if installed():
         return
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, check=True, capture_output=True,
-                   timeout=300)
+    with open(PROVIDER_DIR / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not installed():
+            done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, capture_output=True,
+                                  text=True, timeout=600)
+            assert done.returncode == 0, f"npm ci in tests/oidc failed:\n{done.stdout}\n{done.stderr}"
 
 
 @contextmanager
