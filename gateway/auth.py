@@ -1,34 +1,74 @@
-"""JWT bearer auth and the six roles of API.md (no token: the public role)."""
+"""JWT bearer auth and the roles of API.md (no token: the public role).
+
+Access tokens are RS256, signed by the identity service, verified against its JWKS (gateway/jwks.py)
+with iss, aud, exp and iat checked. HS256 development tokens (`make token`) are accepted only in
+development mode (LIANXIN_ENV=development)."""
 import jwt
 
 from gateway.errors import ApiError
 from gateway.tokens import ID_CLAIMS
 from services.common.schemas import MAX_ID, ROLES
+from services.common.secret_check import development_mode
 
 STAFF = ("office", "leader", "admin")
-# a third-party assessor (第三方评估) calls the assessment routes only (and the public ones)
+# a third-party assessor (第三方评估) calls the assessment routes only (and the public ones); the
+# security administrator and the auditor (三员分立) only theirs: none of them is a business caller
 ASSESSOR = "assessor"
-SIGNED_IN = tuple(r for r in ROLES if r != ASSESSOR)
+SIGNED_IN = tuple(r for r in ROLES if r not in (ASSESSOR, "security_admin", "auditor"))
+ANY_PERSON = tuple(ROLES)  # any signed-in caller, whatever the role (their own sessions, /auth/me)
 EVERYONE = ("public", *ROLES)  # no token needed; a token, if sent, must be valid
+AUDIENCE = "lianxin-api"
+DEV_REFUSED = "development tokens are refused outside development mode"
 
 
-def actor_from(request, secret: str, max_ttl: int) -> dict:
-    """The caller as services see it: {sub, role, deputy_id?, unit_id?, station_id?}.
+def actor_from(request, settings, keys=None) -> dict:
+    """The caller as services see it: {sub, role, deputy_id?, unit_id?, station_id?, name?, sid?}.
 
-    ``secret`` is the HS256 key (GATEWAY_JWT_SECRET), ``max_ttl`` the longest exp - iat accepted."""
+    ``settings``: the gateway's (issuer, the longest exp - iat accepted, the development HS256 key);
+    ``keys``: the identity service's public keys (a JwksCache)."""
     header = request.headers.get("Authorization", "")
     if not header:
         return {"role": "public", "sub": None}
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "unauthorized", "Authorization must be 'Bearer <token>'")
-    if not secret:  # refused at start outside development mode; never verify with an empty key
-        raise RuntimeError("GATEWAY_JWT_SECRET is not set")
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "iat", "sub"]})
+        algorithm = jwt.get_unverified_header(token).get("alg")
     except jwt.PyJWTError as exc:
         raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
-    return actor_of(claims, max_ttl)
+    if algorithm == "RS256":
+        claims = verified_access_token(token, settings, keys)
+    elif algorithm == "HS256":
+        claims = verified_development_token(token, settings)
+    else:
+        raise ApiError(401, "unauthorized", "invalid token: only RS256 access tokens are accepted")
+    return actor_of(claims, settings.token_max_ttl)
+
+
+def verified_access_token(token: str, settings, keys) -> dict:
+    kid = jwt.get_unverified_header(token).get("kid")
+    if not isinstance(kid, str) or not kid or keys is None:
+        raise ApiError(401, "unauthorized", "invalid token: no known signing key (kid)")
+    key = keys.key(kid)
+    if key is None:
+        raise ApiError(401, "unauthorized", "invalid token: signed by an unknown key")
+    try:
+        return jwt.decode(token, key, algorithms=["RS256"], audience=AUDIENCE, issuer=settings.token_issuer,
+                          options={"require": ["exp", "iat", "sub", "iss", "aud"]})
+    except jwt.PyJWTError as exc:
+        raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
+
+
+def verified_development_token(token: str, settings) -> dict:
+    if not development_mode():
+        raise ApiError(401, "unauthorized", DEV_REFUSED)
+    if not settings.jwt_secret:  # never verify with an empty key
+        raise RuntimeError("GATEWAY_JWT_SECRET is not set")
+    try:
+        return jwt.decode(token, settings.jwt_secret, algorithms=["HS256"],
+                          options={"require": ["exp", "iat", "sub"]})
+    except jwt.PyJWTError as exc:
+        raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
 
 
 def actor_of(claims: dict, max_ttl: int) -> dict:
@@ -43,6 +83,9 @@ def actor_of(claims: dict, max_ttl: int) -> dict:
     if not isinstance(sub, str) or not sub.strip():
         raise ApiError(401, "unauthorized", "the sub claim must be a non-empty string")
     actor = {"sub": sub, "role": claims["role"]}
+    for key in ("name", "sid"):  # a person's token: their display name and session
+        if isinstance(claims.get(key), str) and claims[key]:
+            actor[key] = claims[key][:200]
     for key in ID_CLAIMS:
         if key in claims:
             actor[key] = id_claim(key, claims[key])

@@ -50,10 +50,10 @@ def authorize(request, route: Route, settings) -> dict:
     """The caller, if the route lets them in: no token → 401, a role not listed → 403.
 
     Operations routes (no roles: health, metrics) do not look at the token at all.
-    ``settings``: the gateway's (gateway/settings.py), for the token key and lifetime."""
+    ``settings``: the gateway's (gateway/settings.py), with the identity service's keys."""
     if not route.roles:
         return {"role": "public", "sub": None}
-    return require(actor_from(request, settings.jwt_secret, settings.token_max_ttl), *route.roles)
+    return require(actor_from(request, settings, settings.keys), *route.roles)
 
 
 def parse_query(request, model: type[BaseModel]) -> dict:

@@ -1,6 +1,7 @@
 """The gateway's HTTP entrypoint: request ids, JSON answers, one error-mapping table."""
 import functools
 import logging
+from dataclasses import replace
 from functools import partial
 
 from eventlet.event import Event
@@ -17,6 +18,7 @@ from gateway.contract import JSON, Route, authorize, describe, parse_query
 from gateway.cors import Cors
 from gateway.errors import ApiError, error_body, json_response
 from gateway.idempotency import context_for
+from gateway.jwks import JwksCache, rpc_fetcher
 from gateway.queries import for_caller
 from gateway.security import secure
 from gateway.settings import GatewaySettings, settings_from
@@ -83,7 +85,9 @@ class ApiServer(WebServer):
 
     def setup(self):
         super().setup()
-        self.settings = settings_from(self.container.config)
+        settings = settings_from(self.container.config)
+        keys = JwksCache(rpc_fetcher(self.container.config, settings.rpc_timeout), ttl=settings.jwks_ttl)
+        self.settings = replace(settings, keys=keys)
         self.limiter = ratelimit.Limiter(self.settings.public_rate, self.settings.public_burst)
         self.cors = Cors(self.settings.cors_origins, self.settings.cors_max_age)
 

@@ -9,6 +9,7 @@ from gateway.errors import ApiError, json_response
 from gateway.http import api
 from gateway.metrics_port import metrics_http
 from gateway.routes.assignments import AssignmentRoutes
+from gateway.routes.auth import AuthRoutes
 from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.history import HistoryRoutes
 from gateway.routes.notifications import NotificationRoutes
@@ -24,11 +25,13 @@ READY_TIMEOUT = 2.0
 
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
-                     NotificationRoutes, StationRoutes, HistoryRoutes, SsoRoutes, DocsRoutes):
+                     NotificationRoutes, StationRoutes, HistoryRoutes, AuthRoutes, SsoRoutes, DocsRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()
-    secret_check = SecretCheck("GATEWAY_JWT_SECRET")  # refuses weak secrets outside development mode
+    # refuses weak secrets outside development mode; GATEWAY_JWT_SECRET (development tokens) is
+    # read in development mode only, so not needed outside it
+    secret_check = SecretCheck()
 
     @metrics_http("GET", "/metrics")  # on GATEWAY_METRICS_ADDRESS only; 404 on the API port
     def http_metrics(self, request):

@@ -4,10 +4,10 @@ Every value there comes from a ``GATEWAY_*`` variable (``${VAR:default}``); this
 turns the config into one frozen object that the API server (gateway/http.py) holds and hands
 to the entrypoints and, as ``self.settings``, to the route handlers.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gateway.json_body import Limits
-from services.common.secret_check import setting
+from services.common.secret_check import development_mode, setting
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,10 @@ class GatewaySettings:
     cors_max_age: int = 600
     hsts_max_age: int = 31_536_000     # 0: no HSTS
     token_max_ttl: int = 12 * 3600    # the longest exp - iat accepted
-    jwt_secret: str = ""              # HS256 key; SecretCheck refuses a weak one at start
+    jwt_secret: str = ""              # HS256 key of development tokens; read in development mode only
+    token_issuer: str = "lianxin"     # iss of the identity service's access tokens (IDENTITY_ISSUER)
+    jwks_ttl: float = 300.0           # seconds the identity service's public keys are kept
+    keys: object = field(default=None, compare=False, repr=False)  # the JwksCache (gateway/http.py ApiServer)
 
     @property
     def json_limits(self) -> Limits:
@@ -55,4 +58,7 @@ def settings_from(config: dict) -> GatewaySettings:
         cors_max_age=_value(config, "CORS_MAX_AGE", int, d.cors_max_age, d.cors_max_age),
         hsts_max_age=_value(config, "HSTS_MAX_AGE", int, d.hsts_max_age, 0),
         token_max_ttl=_value(config, "TOKEN_MAX_TTL", int, d.token_max_ttl, d.token_max_ttl),
-        jwt_secret=setting(config, "GATEWAY_JWT_SECRET") or "")
+        token_issuer=_value(config, "TOKEN_ISSUER", str, d.token_issuer, d.token_issuer),
+        jwks_ttl=_value(config, "JWKS_TTL", float, d.jwks_ttl, d.jwks_ttl),
+        # outside development mode no HS256 token is accepted, so no key is needed or read
+        jwt_secret=(setting(config, "GATEWAY_JWT_SECRET") or "") if development_mode() else "")

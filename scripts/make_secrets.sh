@@ -16,10 +16,10 @@ case "$target" in
 esac
 if [ -e "$out" ]; then echo "$out exists; kept as it is (delete it to make new secrets)" >&2; exit 0; fi
 umask 077
-jwt="$(random)"; intake="$(random)"; webhook="$(random)"; pg="$(random)"; amqp="$(random)"
+datakey="$(random)"; intake="$(random)"; webhook="$(random)"; pg="$(random)"; amqp="$(random)"
 {
   echo "# made by scripts/make_secrets.sh $target on $(date -u +%Y-%m-%dT%H:%MZ); never commit this file"
-  echo "GATEWAY_JWT_SECRET=$jwt"
+  echo "IDENTITY_DATA_KEY=$datakey"
   echo "INTAKE_SECRET=$intake"
   echo "WEBHOOK_SECRET=$webhook"
   if [ "$target" = compose ]; then

@@ -19,9 +19,9 @@ DOCKERFILE = ROOT / "Dockerfile"
 SERVICES = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation": 9104, "notify": 9105, "identity": 9106}
 GATEWAY_PORT = 8000
 APPS = [*SERVICES, "gateway"]
-REQUIRED_ENV = {"AMQP_URI", "PG_URL", "DB_PREFIX", "GATEWAY_JWT_SECRET", "MAX_WORKERS", "PSYCOPG_WAIT_FUNC"}
+REQUIRED_ENV = {"AMQP_URI", "PG_URL", "DB_PREFIX", "IDENTITY_DATA_KEY", "MAX_WORKERS", "PSYCOPG_WAIT_FUNC"}
 # secrets every deployment must supply; none may have a value or a default in the repository
-SECRET_ENV = {"GATEWAY_JWT_SECRET", "INTAKE_SECRET", "WEBHOOK_SECRET", "PGPASSWORD", "AMQP_URI"}
+SECRET_ENV = {"IDENTITY_DATA_KEY", "INTAKE_SECRET", "WEBHOOK_SECRET", "PGPASSWORD", "AMQP_URI"}
 KNOWN_SECRET = re.compile(r"change-?me|dev-secret|dev-only|guest:guest", re.I)  # as the repo's before-stop hook
 REQUIRED_VAR = re.compile(r"\$\{(\w+):\?[^}]+\}")  # ${VAR:?message}: compose stops when VAR is unset
 METRICS_ENV = {f"{svc.upper()}_METRICS_ADDRESS": port for svc, port in SERVICES.items()}
@@ -408,23 +408,24 @@ def test_make_secrets_writes_strong_values_for_every_variable_compose_requires(c
     made = generated_secrets("compose", tmp_path)
     required = set(REQUIRED_VAR.findall(COMPOSE.read_text()))
     assert required <= set(made), f"compose needs {sorted(required - set(made))} that make_secrets.sh does not write"
-    for name in ("GATEWAY_JWT_SECRET", "INTAKE_SECRET", "WEBHOOK_SECRET"):
+    assert "GATEWAY_JWT_SECRET" not in made  # development tokens only in development mode: no key deployed
+    for name in ("IDENTITY_DATA_KEY", "INTAKE_SECRET", "WEBHOOK_SECRET"):
         assert problems_of({"AMQP_URI": f"pyamqp://u:{made['RABBITMQ_PASSWORD']}@h//", name: made[name]},
                            [name], {"LIANXIN_ENV": "production"}) == []
     assert len({made[k] for k in made if "USER" not in k}) == len([k for k in made if "USER" not in k])  # all differ
     k8s = generated_secrets("k8s", tmp_path)
     assert problems_of({"AMQP_URI": k8s["AMQP_URI"], "DB_URL": "postgresql+psycopg://lianxin@postgres/x"},
-                       ["GATEWAY_JWT_SECRET"], {"LIANXIN_ENV": "production", "PGPASSWORD": k8s["PGPASSWORD"],
-                                                "GATEWAY_JWT_SECRET": k8s["GATEWAY_JWT_SECRET"]}) == []
-    assert k8s["GATEWAY_JWT_SECRET"] != made["GATEWAY_JWT_SECRET"]
+                       ["IDENTITY_DATA_KEY"], {"LIANXIN_ENV": "production", "PGPASSWORD": k8s["PGPASSWORD"],
+                                               "IDENTITY_DATA_KEY": k8s["IDENTITY_DATA_KEY"]}) == []
+    assert k8s["IDENTITY_DATA_KEY"] != made["IDENTITY_DATA_KEY"]
 
 
 def test_make_secrets_keeps_an_existing_file_and_its_outputs_are_ignored_by_git(tmp_path):
     out = tmp_path / "kept.env"
-    out.write_text("GATEWAY_JWT_SECRET=mine\n")
+    out.write_text("IDENTITY_DATA_KEY=mine\n")
     subprocess.run(["bash", "scripts/make_secrets.sh", "compose"], cwd=ROOT, env={**os.environ, "OUT": str(out)},
                    check=True, capture_output=True)
-    assert out.read_text() == "GATEWAY_JWT_SECRET=mine\n"
+    assert out.read_text() == "IDENTITY_DATA_KEY=mine\n"
     for path in (".env", "deploy/k8s/secrets.env"):
         ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
         assert ignored.returncode == 0, f"{path} must be in .gitignore"

@@ -20,7 +20,7 @@ def signed(**claims) -> str:
 
 def actor(token: str, max_ttl: int = GatewaySettings.token_max_ttl) -> dict:
     request = Request(EnvironBuilder(headers={"Authorization": f"Bearer {token}"}).get_environ())
-    return actor_from(request, tokens.secret(), max_ttl)
+    return actor_from(request, GatewaySettings(jwt_secret=tokens.secret(), token_max_ttl=max_ttl))
 
 
 def refused(token: str, max_ttl: int = GatewaySettings.token_max_ttl) -> str:

@@ -87,11 +87,14 @@ def test_every_problem_is_in_one_refusal():
 
 def test_each_process_names_its_own_keys():
     from gateway.service import GatewayService
+    from services.identity.service import IdentityService
     from services.notify.service import NotifyService
     from services.station.service import StationService
     from services.suggestion.service import SuggestionService
 
-    assert GatewayService.secret_check.names == ("GATEWAY_JWT_SECRET",)
+    # development tokens (GATEWAY_JWT_SECRET) are read in development mode only: the gateway needs no key
+    assert GatewayService.secret_check.names == ()
+    assert IdentityService.secret_check.names == ("IDENTITY_DATA_KEY", "OIDC_CLIENT_SECRET")  # the second: optional
     assert StationService.secret_check.names == ("INTAKE_SECRET",)
     assert set(NotifyService.secret_check.names) == {"WEBHOOK_SECRET", "SMTP_PASSWORD"}
     assert SuggestionService.secret_check.names == ()  # the broker and database only
@@ -104,16 +107,16 @@ def production_env(**extra) -> dict:
     return {**env, "PYTHONPATH": str(ROOT), "PSYCOPG_WAIT_FUNC": "wait_select", **extra}
 
 
-def test_the_gateway_process_refuses_to_start_with_the_published_secret():
-    """`nameko run` of the gateway, as compose or Kubernetes would run it, exits naming the variable."""
-    env = production_env(GATEWAY_JWT_SECRET=DEVELOPMENT_VALUES["GATEWAY_JWT_SECRET"], AMQP_URI=BROKER,
-                         GATEWAY_ADDRESS="127.0.0.1:0")
-    run = subprocess.run([str(ROOT / ".venv/bin/nameko"), "run", "--config", "gateway/config.yml",
-                          "gateway.service:GatewayService"], cwd=ROOT, env=env, capture_output=True,
+def test_the_identity_process_refuses_to_start_with_the_published_data_key():
+    """`nameko run` of the identity service, as compose or Kubernetes would run it, exits naming the variable."""
+    env = production_env(IDENTITY_DATA_KEY=DEVELOPMENT_VALUES["IDENTITY_DATA_KEY"], AMQP_URI=BROKER,
+                         IDENTITY_METRICS_ADDRESS="127.0.0.1:0")
+    run = subprocess.run([str(ROOT / ".venv/bin/nameko"), "run", "--config", "services/identity/config.yml",
+                          "services.identity.service:IdentityService"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=60)
     assert run.returncode != 0
     refusal = [line for line in run.stderr.splitlines() if '"level": "CRITICAL"' in line]
-    assert refusal and "GATEWAY_JWT_SECRET is a published default value" in refusal[0], run.stderr[-2000:]
+    assert refusal and "IDENTITY_DATA_KEY is a published default value" in refusal[0], run.stderr[-2000:]
     assert "AMQP_URI" not in refusal[0]  # a strong broker password is not blamed
 
 
