@@ -14,6 +14,7 @@ from gateway.errors import json_response
 from gateway.http import api
 from gateway.queries import Query, Text
 from gateway.ratelimit import client_address
+from gateway.routes.base import Proxies
 from services.common.schemas import Id
 from services.identity.errors import InvalidState, SsoFailed
 
@@ -70,7 +71,7 @@ def wants_json(request) -> bool:
         request.accept_mimetypes["text/html"]
 
 
-class SsoRoutes:
+class SsoRoutes(Proxies):
     @api("GET", "/api/v1/auth/oidc/start", roles=EVERYONE, query=SsoStart, status=(302,), tags=TAGS)
     def sso_start(self, request):
         """Sign in at the unified identity platform: a 302 to its authorization endpoint.

@@ -75,7 +75,9 @@ def test_a_person_signs_in_through_the_platform_and_uses_the_api(sso):
     me = requests.get(GATEWAY + "/api/v1/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"},
                       timeout=15)
     assert me.status_code == 200, me.text
-    assert me.json()["login"] == "zhangsan" or me.json().get("account", {}).get("login") == "zhangsan", me.json()
+    person = me.json()
+    assert (person["login"], person["role"], person["display_name"]) == ("zhangsan", "office", "张三")
+    assert person["sub"].startswith("person-") and person["session"]["amr"] == ["oidc"], person
     inbox = requests.get(GATEWAY + "/api/v1/notifications",
                          headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=15)
     assert inbox.status_code == 200, inbox.text
