@@ -5,14 +5,16 @@ The callback answers a browser with a 302 to the console's ``return_to`` with th
 fragment (``#access_token=...&refresh_token=...&token_type=Bearer&expires_in=600``): a fragment is
 never sent to a server nor in a Referer, and the console reads it and replaces the location. A
 client that asks for ``Accept: application/json`` gets the sign-in answer as JSON instead."""
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 from werkzeug.wrappers import Response
 
 from gateway.answers.common import Answer
 from gateway.auth import EVERYONE
 from gateway.errors import json_response
 from gateway.http import api
-from gateway.queries import Query, Text
+from gateway.queries import Query
 from gateway.ratelimit import client_address
 from gateway.routes.base import Proxies
 from services.common.schemas import Id
@@ -24,20 +26,31 @@ ANSWERED = (InvalidState, SsoFailed)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "no-referrer"}
 
 
+def _printable(value: str) -> str:
+    if any(ord(c) < 0x20 for c in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+# what a platform sends back: codes may be long (some platforms make them JWTs)
+Param = Annotated[str, Field(max_length=4096), AfterValidator(_printable)]
+Path = Annotated[str, Field(max_length=500), AfterValidator(_printable)]
+
+
 class SsoStart(Query):
-    return_to: Text | None = Field(None, description="a path on this site to go back to after sign-in (default /)")
+    return_to: Path | None = Field(None, description="a path on this site to go back to after sign-in (default /)")
     binding_id: Id | None = Field(None, description="the role binding to act with (default: the person's first)")
 
 
 class SsoCallback(Query):
     """What the platform sends back (RFC 6749 §4.1.2, RFC 9207)."""
-    code: Text | None = None
-    state: Text | None = None
-    iss: Text | None = None
-    session_state: Text | None = None
-    error: Text | None = None
-    error_description: Text | None = None
-    error_uri: Text | None = None
+    code: Param | None = None
+    state: Param | None = None
+    iss: Param | None = None
+    session_state: Param | None = None
+    error: Param | None = None
+    error_description: Param | None = None
+    error_uri: Param | None = None
 
 
 class SsoAccount(Answer):
