@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import text
 
 from scripts.isolation import ROOT, TEST_ID
-from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.errors import Forbidden, NotFound, Unavailable, ValidationFailed
 from services.identity import oidc_domain
 from services.identity.errors import InvalidState, SsoFailed
 from services.identity.service import IdentityService
@@ -206,3 +206,10 @@ def test_without_an_issuer_single_sign_on_is_off(rpc, start_service, identity_db
     assert err.value.message == "single sign-on is not configured"
     with pytest.raises(NotFound):
         rpc.identity.oidc_callback({"code": "x", "state": "y"}, CLIENT)
+
+
+def test_a_platform_that_does_not_answer_is_a_503(rpc, sso):
+    sso(OIDC_ISSUER=f"http://127.0.0.1:{PORT + 1}", OIDC_HTTP_TIMEOUT=2)  # nothing listens there
+    with pytest.raises(Unavailable) as err:
+        rpc.identity.oidc_start("/")
+    assert err.value.message == "the unified identity platform did not answer"
