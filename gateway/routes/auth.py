@@ -9,9 +9,12 @@ from gateway.errors import ApiError
 from gateway.http import api
 from gateway.ratelimit import client_address
 from gateway.routes.base import Proxies
+from services.identity.errors import AccountLocked, InvalidChallenge, InvalidCode, InvalidCredentials, SessionEnded
 from services.identity.schemas import MfaIn, PasswordChangeIn, RefreshIn, SignInIn, TotpConfirmIn, TotpEnrolIn
 
 TAGS = ("sign-in",)
+# the identity service's errors arrive as these classes (registered on import) and answer as they say
+ANSWERED = (InvalidCredentials, AccountLocked, InvalidChallenge, InvalidCode, SessionEnded)
 AUTH = "/api/v1/auth"
 
 

@@ -125,7 +125,9 @@ def sign_out(tx, refresh_token: str, client: dict) -> dict:
 
 
 def sign_out_everywhere(tx, actor: dict, client: dict) -> dict:
-    account = tx.get(Account, person_of(actor))
+    """Every session of the person ends; a development token's caller has none."""
+    account_id = domain.account_id_of(actor.get("sub"))
+    account = tx.get(Account, account_id) if account_id else None
     count = revoke_all(tx, account.id, "signed out everywhere") if account else 0
     record(tx, "sign_out_everywhere", "ok", client=client, actor=actor, account=account, detail=f"{count} sessions")
     return {"status": "signed_out", "sessions": count}
@@ -145,8 +147,12 @@ def session_dict(row: SignInSession, current_sid: str | None) -> dict:
 
 
 def list_sessions(session, actor: dict) -> dict:
+    """The person's live sessions (a development token's caller has none)."""
+    account_id = domain.account_id_of(actor.get("sub"))
+    if account_id is None:
+        return {"items": []}
     at = now()
-    rows = session.scalars(select(SignInSession).where(SignInSession.account_id == person_of(actor),
+    rows = session.scalars(select(SignInSession).where(SignInSession.account_id == account_id,
                                                        SignInSession.revoked_at.is_(None),
                                                        SignInSession.expires_at > at)
                            .order_by(SignInSession.created_at.desc()).limit(100))
@@ -154,11 +160,17 @@ def list_sessions(session, actor: dict) -> dict:
 
 
 def me(session, actor: dict) -> dict:
-    account = session.get(Account, person_of(actor))
+    """The signed-in person; a development token's caller is only what the token says."""
+    account_id = domain.account_id_of(actor.get("sub"))
+    account = session.get(Account, account_id) if account_id else None
     if account is None:
-        raise Forbidden("no such account")
+        return {"id": None, "sub": actor.get("sub"), "login": None, "display_name": actor.get("name"), "roles": [],
+                "role": actor.get("role"), "binding_id": None, "session": None}
     bindings = bindings_of(session, account.id)
-    binding = next((b for b in bindings if b["role"] == actor.get("role")), None)
     current = session.get(SignInSession, actor["sid"]) if actor.get("sid") else None
+    if current is not None and current.account_id != account.id:
+        current = None
+    binding = next((b for b in bindings if current and b["id"] == current.binding_id), None) or \
+        next((b for b in bindings if b["role"] == actor.get("role")), None)
     return account_answer(session, account, binding) | {
         "session": session_dict(current, actor.get("sid")) if current else None}

@@ -7,7 +7,7 @@ someone else's row ("404 not found or not visible to you": a deputy on another d
 suggestion, a unit on another unit's assignment, station staff on another station). ``note``
 says where API.md does not list the route, or says less than the row, and what was decided.
 
-Callers: admin, office, leader; assessor = one named on the world's assessment (assessor2 is not);
+Callers: admin, office, leader, security_admin, auditor; assessor = one named on the world's assessment (assessor2 is not);
 deputy = d1, unit = u1, station = st1 (tests/e2e/access_world.py);
 ``caller`` overrides that per role (the co-unit u2 gives co-unit opinions).
 """
@@ -19,8 +19,9 @@ from tests.e2e.access_world import TODAY
 
 STAFF = frozenset({"office", "leader", "admin"})
 SIGNED_IN = STAFF | {"deputy", "unit", "station"}  # a third-party assessor calls the assessment routes only
-EVERYONE = SIGNED_IN | {"assessor", "public"}
-ROLES = ("admin", "office", "leader", "assessor", "deputy", "unit", "station", "public")
+EVERYONE = SIGNED_IN | {"assessor", "security_admin", "auditor", "public"}
+ANY_PERSON = EVERYONE - {"public"}  # any signed-in caller, whatever the role (their own sessions)
+ROLES = ("admin", "office", "leader", "assessor", "security_admin", "auditor", "deputy", "unit", "station", "public")
 EIGHT = dict.fromkeys(("site", "sign", "staff", "rules", "funds", "activities", "records", "results"), True)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # an attached photo (told by its content)
 PDF = b"%PDF-1.4\n" + b"\x00" * 64 + b"\n%%EOF\n"  # a reply's signed letter
@@ -230,8 +231,34 @@ def fresh_scheme(world, role):
 def own_notification(world, role):
     # admin and station staff are never told anything (API.md, Notifications): their probe is
     # the office's notification, which is not theirs (expect below)
-    who = {"admin": "office", "station": "office", "public": "office", "assessor": "office"}.get(role, role)
+    who = {"admin": "office", "station": "office", "public": "office", "assessor": "office",
+           "security_admin": "office", "auditor": "office"}.get(role, role)
     return world.ids[f"notification_{who}"]
+
+
+def person(world) -> dict:
+    """A deputy with an account (written into the copy's identity database once), for the sign-in rows."""
+    if "person" not in world.ids:
+        from sqlalchemy import create_engine
+
+        from tests.e2e.conftest import ENV
+        from tests.identity_people import PASSWORD, create_person
+
+        engine = create_engine(f"{ENV['PG_URL']}/{ENV['DB_PREFIX']}_identity")
+        login = f"access-{world.tag}"
+        account_id = create_person(engine, login, [{"role": "deputy", "deputy_id": world.ids["deputy_id"]}])
+        engine.dispose()
+        world.ids["person"] = {"id": account_id, "login": login, "password": PASSWORD}
+    return world.ids["person"]
+
+
+def person_credentials(world) -> dict:
+    return {"login": person(world)["login"], "password": person(world)["password"]}
+
+
+def person_refresh(world) -> str:
+    """A fresh refresh token of the world's person (each caller uses up its own)."""
+    return world.api.post("/auth/sign-in", None, person_credentials(world), expect=200).json()["refresh_token"]
 
 
 ACTIVITY = {"type": "research", "date": TODAY, "deputy_ids": [], "visitors": 3, "summary": "调研"}
@@ -450,7 +477,7 @@ ROWS: list[Row] = [
         others=station_others()),
     Row("GET", V + "/public/stations/{token}", EVERYONE, ids={"token": lambda world, role: world.qr_token()},
         note="not in API.md: what the page behind the QR link needs (no contact data), public"),
-    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit", "assessor"}, body=public_opinion_body,
+    Row("POST", ST + "/opinions", EVERYONE - {"leader", "unit", "assessor", "security_admin", "auditor"}, body=public_opinion_body,
         note="API.md: station, deputy; public with the station's qr_token (without it: 401); office and admin "
              "too (decided, see above)",
         others=station_others(other("public", 401, station_id="station_id", body={"content": "没有令牌"}),
@@ -483,6 +510,28 @@ ROWS: list[Row] = [
                 other("office", 200, notification_id="notification_deputy"))),
     Row("GET", V + "/notifications/preferences", SIGNED_IN, note="not in API.md: read what PUT sets"),
     Row("PUT", V + "/notifications/preferences", SIGNED_IN, body={"email": True, "webhook": False}),
+
+    # ---- sign-in and sessions (issue 16; flows: test_sign_in.py) --------------------------
+    Row("POST", V + "/auth/sign-in", EVERYONE, body=lambda world, role: person_credentials(world),
+        note="open: a token, if sent, must be valid; the password is the proof"),
+    *(Row("POST", V + path, EVERYONE, body=body, expect=dict.fromkeys(ROLES, 401),
+          note="open: the sign-in challenge is the proof; a made-up one is 401 invalid_challenge for any caller")
+      for path, body in (("/auth/mfa", {"challenge": "ch_made-up", "code": "123456"}),
+                         ("/auth/totp/enrol", {"challenge": "ch_made-up"}),
+                         ("/auth/totp/confirm", {"challenge": "ch_made-up", "code": "123456"}),
+                         ("/auth/password", {"challenge": "ch_made-up", "new_password": "Long-enough-2026"}))),
+    Row("POST", V + "/auth/refresh", EVERYONE, body=lambda world, role: {"refresh_token": person_refresh(world)},
+        note="open: the refresh token is the proof"),
+    Row("POST", V + "/auth/sign-out", EVERYONE, body=lambda world, role: {"refresh_token": person_refresh(world)}),
+    Row("POST", V + "/auth/sign-out-everywhere", ANY_PERSON,
+        note="any signed-in caller: their own sessions (a development token's caller has none)"),
+    Row("GET", V + "/auth/me", ANY_PERSON),
+    Row("GET", V + "/auth/sessions", ANY_PERSON),
+    Row("POST", V + "/accounts/{account_id}/reset-mfa", roles("security_admin"),
+        ids={"account_id": lambda world, role: person(world)["id"]}),
+    Row("POST", V + "/security/keys/rotate", roles("security_admin"),
+        note="the old key stays in the JWKS until its tokens expired: the other rows' tokens keep working"),
+    Row("GET", "/.well-known/jwks.json", EVERYONE),
 
     # ---- single sign-on (the unified identity platform, OIDC) -------------------------------
     Row("GET", V + "/auth/oidc/start", EVERYONE, query="?return_to=/", expect=dict.fromkeys(ROLES, 404),

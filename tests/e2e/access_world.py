@@ -30,7 +30,10 @@ class AccessWorld:
         self.tokens = {"admin": token("admin", sub="admin-access"), "office": token("office", sub="office-access"),
                        "leader": token("leader", sub="leader-access"), "public": None,
                        "assessor": token("assessor", sub="assessor-access"),
-                       "assessor2": token("assessor", sub="assessor-access2")}
+                       "assessor2": token("assessor", sub="assessor-access2"),
+                       # 三员分立: the security administrator and the auditor are no business callers
+                       "security_admin": token("security_admin", sub="security-admin-access"),
+                       "auditor": token("auditor", sub="auditor-access")}
         office = self.tokens["office"]
         self.ids: dict[str, int | str] = {}
         st1, st2 = (self.post("/stations", {"name": f"{n}联络站", "type": "station", "region": f"渝北区{self.tag}/{n}",
