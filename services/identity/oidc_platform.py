@@ -79,8 +79,9 @@ def _fetch_keys(settings, jwks_uri: str) -> dict:
 def signing_key(settings, jwks_uri: str, kid: str | None):
     hit = _keys.get(jwks_uri)
     age = time.monotonic() - hit[0] if hit else None
-    found = hit[1] if hit and age < JWKS_TTL else _fetch_keys(settings, jwks_uri)
-    if kid not in found and (kid is not None or len(found) != 1) and (age is None or age >= JWKS_REFETCH):
+    fresh = age is None or age >= JWKS_TTL
+    found = _fetch_keys(settings, jwks_uri) if fresh else hit[1]
+    if kid not in found and (kid is not None or len(found) != 1) and not fresh and age >= JWKS_REFETCH:
         found = _fetch_keys(settings, jwks_uri)  # the platform may have rotated its keys
     if kid in found:
         return found[kid]

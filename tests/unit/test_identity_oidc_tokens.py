@@ -63,3 +63,23 @@ def test_what_is_refused(token, why):
 def test_several_audiences_are_accepted_when_authorized_for_this_client():
     claims = platform.verify_id_token(SETTINGS, META, id_token(aud=["lianxin", "another-app"], azp="lianxin"), "N")
     assert claims["azp"] == "lianxin"
+
+
+def test_a_new_kid_refetches_the_platforms_keys_at_most_every_10_seconds(monkeypatch):
+    """The platform rotated its keys: a token with a kid not yet seen makes one refetch, unless the
+    keys were fetched less than 10 s ago (a flood of made-up kids does not hammer the platform)."""
+    rotated = jwt.PyJWK(jwt.algorithms.RSAAlgorithm.to_jwk(OTHER.public_key(), as_dict=True) | {"kid": "k2", "alg": "RS256"})
+    fetched = []
+
+    def fetch(settings, uri):
+        fetched.append(uri)
+        platform._keys[uri] = (time.monotonic(), {"k2": rotated})
+        return {"k2": rotated}
+    monkeypatch.setattr(platform, "_fetch_keys", fetch)
+    with pytest.raises(SsoFailed):  # the keys are 0 s old: no refetch
+        platform.verify_id_token(SETTINGS, META, id_token(key=OTHER, kid="k2"), "N")
+    assert fetched == []
+    at, keys = platform._keys[META["jwks_uri"]]
+    platform._keys[META["jwks_uri"]] = (at - 11, keys)
+    assert platform.verify_id_token(SETTINGS, META, id_token(key=OTHER, kid="k2"), "N")["sub"] == "zhangsan"
+    assert fetched == [META["jwks_uri"]]
