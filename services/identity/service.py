@@ -6,6 +6,7 @@ from services.common.context import current_request_id
 from services.common.errors import Forbidden, LianxinError
 from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, event_consumer, rpc
+from services.common.timers import config_timer
 from services.common.validation import parse
 from services.identity import keys, oidc, sessions, signin, totp
 from services.identity.consumers import HANDLERS
@@ -106,6 +107,12 @@ class IdentityService(ServiceBase):
     def list_sessions(self, actor):
         with self.db.read() as session:
             return sessions.list_sessions(session, actor)
+
+    @config_timer("SESSION_PURGE_INTERVAL", 3600)
+    def purge_sessions(self):
+        """Every SESSION_PURGE_INTERVAL s (0: off): expired challenges, long-ended sessions."""
+        with self.db.transaction() as tx:
+            sessions.purge(tx)
 
     # ---- signing keys ------------------------------------------------------------------
     @rpc

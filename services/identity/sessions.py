@@ -3,14 +3,14 @@ time-out, absolute lifetime), signing out, revoking every session of a person.""
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from services.common.clock import now
 from services.common.errors import Forbidden, field_error
 from services.identity import domain, keys
 from services.identity.crypto import digest, new_token
 from services.identity.errors import SessionEnded
-from services.identity.models import Account, RefreshToken, RoleBinding, SignInSession
+from services.identity.models import Account, Challenge, RefreshToken, RoleBinding, SignInSession
 from services.identity.security_events import record
 from services.identity.settings import effective_policy
 
@@ -174,3 +174,15 @@ def me(session, actor: dict) -> dict:
         next((b for b in bindings if b["role"] == actor.get("role")), None)
     return account_answer(session, account, binding) | {
         "session": session_dict(current, actor.get("sid")) if current else None}
+
+
+def purge(tx, keep_days: int = 30) -> dict:
+    """Drops what can no longer be used: challenges an hour past expiry, sessions (and their refresh
+    tokens) ended more than ``keep_days`` ago. The audit trail keeps the sign-ins themselves."""
+    at = now()
+    challenges = tx.execute(delete(Challenge).where(Challenge.expires_at < at - timedelta(hours=1))).rowcount
+    cutoff = at - timedelta(days=keep_days)
+    ended = select(SignInSession.id).where(or_(SignInSession.revoked_at < cutoff, SignInSession.expires_at < cutoff))
+    tokens = tx.execute(delete(RefreshToken).where(RefreshToken.session_id.in_(ended))).rowcount
+    gone = tx.execute(delete(SignInSession).where(SignInSession.id.in_(ended))).rowcount
+    return {"challenges": challenges, "refresh_tokens": tokens, "sessions": gone}

@@ -7,7 +7,7 @@ import jwt
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.identity_people import PASSWORD, create_person, fresh_code
+from tests.identity_people import PASSWORD, audit_records, create_person, fresh_code
 
 UA = {"User-Agent": "e2e-browser"}
 
@@ -45,6 +45,12 @@ def test_a_deputy_signs_in_and_acts_as_themselves_on_an_existing_route(api, peop
     assert me["session"]["user_agent"] == "e2e-browser"
     # the person's token is not a security administrator's
     api.post("/security/keys/rotate", answer["access_token"], expect=403)
+    # the sign-in was recorded with its request id (the audit trail's record, from the identity outbox)
+    request_id = uuid.uuid4().hex
+    api.post("/auth/sign-in", json={"login": login, "password": PASSWORD}, expect=200,
+             headers={**UA, "X-Request-Id": request_id})
+    [record] = [r for r in audit_records(people, "sign_in") if r["request_id"] == request_id]
+    assert (record["outcome"], record["sub"], record["user_agent"]) == ("ok", f"person-{account_id}", "e2e-browser")
 
 
 def test_wrong_password_and_unknown_name_lock_alike_after_five_failures(api, people):

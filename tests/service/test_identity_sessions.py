@@ -263,3 +263,25 @@ def test_key_rotation_keeps_the_old_key_in_the_jwks_until_its_tokens_expired(rpc
     stored = scalar(identity, "SELECT private_key FROM signing_keys LIMIT 1")
     assert b"PRIVATE KEY" not in bytes(stored)
     assert audit_records(identity, "key_rotated")[-1]["outcome"] == "ok"
+
+
+def test_purge_drops_expired_challenges_and_long_ended_sessions(rpc, identity):
+    from services.common.db import Db, make_engine
+    from services.identity import sessions
+    from tests.service.conftest import database_url
+
+    name = login_name()
+    create_person(identity, name, [{"role": "deputy", "deputy_id": 13}], must_change=True)
+    rpc.identity.sign_in({"login": name, "password": PASSWORD}, CLIENT)  # a challenge
+    create_person(identity, name + "b", [{"role": "deputy", "deputy_id": 14}])
+    live = rpc.identity.sign_in({"login": name + "b", "password": PASSWORD}, CLIENT)
+    old = rpc.identity.sign_in({"login": name + "b", "password": PASSWORD}, CLIENT)
+    with identity.begin() as conn:
+        conn.execute(text("UPDATE challenges SET expires_at = now() - interval '2 hours'"))
+        conn.execute(text("UPDATE sessions SET revoked_at = now() - interval '31 days' WHERE id = :s"),
+                     {"s": claims_of(rpc, old["access_token"])["sid"]})
+    engine = make_engine(database_url("identity"), pool_size=1)
+    with Db(engine, "identity").transaction() as tx:
+        assert sessions.purge(tx) == {"challenges": 1, "refresh_tokens": 1, "sessions": 1}
+    engine.dispose()
+    assert rpc.identity.refresh({"refresh_token": live["refresh_token"]}, CLIENT)["status"] == "signed_in"

@@ -219,3 +219,18 @@ def test_development_tokens_only_in_development_mode(monkeypatch):
 def test_the_security_and_audit_roles_are_not_business_callers():
     assert {"security_admin", "auditor", "assessor"}.isdisjoint(SIGNED_IN)
     assert {"office", "leader", "admin", "deputy", "unit", "station"} <= set(SIGNED_IN)
+
+
+# ---- settings ------------------------------------------------------------------------------
+def test_config_yml_defaults_are_the_policy_defaults_and_each_variable_reaches_them():
+    from services.identity.settings import Policy, settings_from
+    from tests.unit.test_platform import load_config
+
+    settings = settings_from(load_config("services/identity/config.yml", {"LIANXIN_ENV": "development"}))
+    assert settings.defaults == Policy() and settings.issuer == "lianxin"
+    assert settings.defaults.mfa_roles == ("office", "leader", "admin", "security_admin", "auditor")
+    changed = settings_from(load_config("services/identity/config.yml", {
+        "LOCKOUT_THRESHOLD": "3", "LOCKOUT_MINUTES": "5", "IDLE_MINUTES": "1", "ACCESS_TTL": "60",
+        "REFRESH_TTL_HOURS": "2", "MFA_ROLES": "admin", "IDENTITY_ISSUER": "city", "IDENTITY_DATA_KEY": "x" * 40}))
+    assert changed.defaults == Policy(3, 5, 1, 60, 2, ("admin",)) and changed.issuer == "city"
+    assert changed.data_key == "x" * 40
