@@ -140,6 +140,10 @@ class Builder:
         request_id = {"X-Request-Id": {"schema": {"type": "string"}, "description": "the request's id"}}
         answers = {}
         for status in route.status:
+            if 300 <= status < 400:  # a redirect (single sign-on): where to, no body
+                answers[str(status)] = {"description": "redirect", "headers": {
+                    **request_id, "Location": {"schema": {"type": "string"}, "description": "where to go"}}}
+                continue
             answers[str(status)] = {"description": "success" if status < 400 else "not ready",
                                     "headers": request_id,
                                     "content": {route.media: {"schema": self.answer_schema(route)}}}

@@ -16,6 +16,7 @@ from gateway.routes.evaluation import EvaluationRoutes
 from gateway.routes.history import HistoryRoutes
 from gateway.routes.notifications import NotificationRoutes
 from gateway.routes.reference import ReferenceRoutes
+from gateway.routes.sso import SsoRoutes
 from gateway.routes.stations import StationRoutes
 from gateway.routes.suggestions import SuggestionRoutes
 from services.common.metrics import Metrics
@@ -27,7 +28,7 @@ READY_TIMEOUT = 2.0
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
                      NotificationRoutes, StationRoutes, HistoryRoutes, AccountRoutes, AuditRoutes, AuthRoutes,
-                     DocsRoutes):
+                     SsoRoutes, DocsRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()

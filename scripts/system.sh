@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and RabbitMQ are installed (apt-get, as root) and running, and the venv exists.
-# `system.sh browser` also installs what only the test suite needs: headless Chromium (make test).
+# `system.sh browser` also installs what only the test suite needs: headless Chromium and the test
+# OpenID provider (tests/oidc, npm ci) (make test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -76,6 +77,16 @@ ensure_pgbouncer() {
   command -v pgbouncer >/dev/null || { say "installing pgbouncer"; apt_install pgbouncer; }
 }
 
+ensure_oidc_provider() {
+  # tests/oidc: the OpenID provider the single sign-on tests sign in at (node-oidc-provider, pinned
+  # by its package-lock.json; it supports Node 18 LTS and later, Debian 12 ships 18)
+  command -v node >/dev/null && command -v npm >/dev/null || { say "installing nodejs and npm"; apt_install nodejs npm; }
+  if [ ! -f tests/oidc/node_modules/oidc-provider/package.json ]; then
+    say "installing the test OpenID provider (npm ci in tests/oidc)"
+    (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
 ensure_browser() {
   # tests/e2e/test_docs.py renders /docs in Debian's Chromium (no browser download of its own)
   command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
@@ -90,7 +101,7 @@ if [ "$PGBOUNCER" = 1 ]; then ensure_pgbouncer; fi
 ensure_venv
 for extra in "$@"; do
   case "$extra" in
-    browser) ensure_browser ;;
+    browser) ensure_browser; ensure_oidc_provider ;;
     *) echo "system.sh: unknown extra '$extra' (known: browser)" >&2; exit 2 ;;
   esac
 done

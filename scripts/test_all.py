@@ -11,6 +11,7 @@ otherwise); the last line sums the layers up as `total: N passed, N failed`.
 """
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import threading
@@ -53,6 +54,9 @@ def main(args: list[str]) -> int:
     reports = ROOT / os.environ.get("RUN_DIR", ".run") / "test-reports"
     reports.mkdir(parents=True, exist_ok=True)
     lanes = [lane.split(",") for lane in os.environ.get("LANES", DEFAULT_LANES).split()]
+    if shutil.which("npm"):  # the OIDC tests' provider, once before the lanes (service and e2e both start it)
+        from tests.oidc_platform import ensure_installed
+        ensure_installed()
     results: dict = {}
     threads = [threading.Thread(target=run_lane, args=(lane, args, reports, results)) for lane in lanes]
     for t in threads:

@@ -39,6 +39,7 @@ KEYS = {
     "WEBHOOK_SECRET": (True, MIN_KEY_BYTES),
     "IDENTITY_DATA_KEY": (True, MIN_KEY_BYTES),  # AES-GCM of TOTP secrets and signing keys (identity)
     "SMTP_PASSWORD": (False, 1),  # the mail provider's; empty: no SMTP login
+    "OIDC_CLIENT_SECRET": (False, MIN_PASSWORD_BYTES),  # issued by the identity platform; empty: no SSO
 }
 
 

@@ -38,3 +38,17 @@ class SessionEnded(LianxinError):
 
 
 MESSAGES = {"invalid_credentials": "login name or password is wrong"}
+
+
+@deserialize_to_instance
+class InvalidState(LianxinError):
+    """400: a single sign-on callback whose state is unknown, expired or used already."""
+    code = "invalid_state"
+    status = 400
+
+
+@deserialize_to_instance
+class SsoFailed(LianxinError):
+    """401: the unified identity platform refused the sign-in, or its answer did not verify."""
+    code = "sso_failed"
+    status = 401

@@ -203,3 +203,17 @@ class RecoveryCode(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OidcRequest(Base):
+    """A sign-in sent to the unified identity platform (oidc.py): its state (stored hashed), nonce and
+    PKCE verifier, kept 10 minutes and used once by the callback."""
+    __tablename__ = "oidc_requests"
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    return_to: Mapped[str] = mapped_column(String(500))
+    binding_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,16 +6,18 @@ import base64
 
 from nameko.extensions import DependencyProvider
 
+from services.common.context import current_request_id
 from services.common.errors import Forbidden, LianxinError
 from services.common.localtime import zone_from
 from services.common.secret_check import SecretCheck
 from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.common.timers import config_timer
 from services.common.validation import parse
-from services.identity import (accounts, audit_rules, audit_trail, audit_views, imports, keys, policy, roles,
+from services.identity import (accounts, audit_rules, audit_trail, audit_views, imports, keys, oidc, policy, roles,
                                session_views, sessions, signin, totp, views)
 from services.identity.consumers import HANDLERS
 from services.identity.errors import MESSAGES, InvalidCredentials
+from services.identity.oidc_settings import OidcConfig
 from services.identity.schemas import MfaIn, PasswordChangeIn, RefreshIn, SignInIn, TotpConfirmIn, TotpEnrolIn
 from services.identity.settings import Settings, effective_policy
 
@@ -58,7 +60,8 @@ class IdentityService(ServiceBase):
     policy_defaults = policy.PolicyDefaults()
     audit = AuditSettings()
     settings = Settings()
-    secret_check = SecretCheck("IDENTITY_DATA_KEY")
+    oidc = OidcConfig()
+    secret_check = SecretCheck("IDENTITY_DATA_KEY", "OIDC_CLIENT_SECRET")
 
     on_event = event_consumer("identity", HANDLERS)
 
@@ -261,3 +264,15 @@ class IdentityService(ServiceBase):
         security_admin_only(actor)
         with self.db.transaction() as tx:
             return keys.rotate(tx, self.settings, effective_policy(tx.session, self.settings), actor, client or {})
+
+    # ---- single sign-on (OIDC, the unified identity platform) ----------------------------
+    @rpc
+    def oidc_start(self, return_to=None, binding_id=None):
+        """{authorization_url}: where to send the person to sign in at the platform."""
+        return oidc.start(self.db, self.oidc, return_to, binding_id)
+
+    @rpc
+    def oidc_callback(self, params, client):
+        """The platform's answer ({code, state, iss?} or {error, state}) → the sign-in answer."""
+        client = {**(client or {}), "request_id": current_request_id()}
+        return oidc.callback(self.db, self.oidc, self.settings, params or {}, client)

@@ -633,4 +633,13 @@ ROWS: list[Row] = [
     Row("POST", V + "/security/keys/rotate", roles("security_admin"),
         note="the old key stays in the JWKS until its tokens expired: the other rows' tokens keep working"),
     Row("GET", "/.well-known/jwks.json", EVERYONE),
+
+    # ---- single sign-on (the unified identity platform, OIDC) -------------------------------
+    Row("GET", V + "/auth/oidc/start", EVERYONE, query="?return_to=/", expect=dict.fromkeys(ROLES, 404),
+        note="public (the way in); the shared e2e copy runs without OIDC_ISSUER, so single sign-on is off: "
+             "404 'single sign-on is not configured' for everyone. tests/e2e/test_oidc.py runs it on "
+             "(302 to the platform) against a real OpenID provider"),
+    Row("GET", V + "/auth/oidc/callback", EVERYONE, query="?code=x&state=y", expect=dict.fromkeys(ROLES, 404),
+        note="public (the platform sends the browser back here); off in the shared copy as above: 404; "
+             "with single sign-on on, an unknown state is 400 (tests/e2e/test_oidc.py)"),
 ]

@@ -94,7 +94,7 @@ def test_each_process_names_its_own_keys():
 
     # development tokens (GATEWAY_JWT_SECRET) are read in development mode only: the gateway needs no key
     assert GatewayService.secret_check.names == ()
-    assert IdentityService.secret_check.names == ("IDENTITY_DATA_KEY",)
+    assert IdentityService.secret_check.names == ("IDENTITY_DATA_KEY", "OIDC_CLIENT_SECRET")  # the second: optional
     assert StationService.secret_check.names == ("INTAKE_SECRET",)
     assert set(NotifyService.secret_check.names) == {"WEBHOOK_SECRET", "SMTP_PASSWORD"}
     assert SuggestionService.secret_check.names == ()  # the broker and database only
