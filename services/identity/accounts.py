@@ -28,6 +28,15 @@ def create(tx, actor: dict, data: dict, client: dict | None = None) -> dict:
 def create_account(tx, actor: dict, form: AccountIn, client: dict | None = None, checked: bool = False) -> dict:
     if not checked:
         check_new(tx, actor, form)
+    answer = insert_account(tx, actor, form)
+    audit(tx, actor, "account_created", {"account_id": [answer["id"]]}, client,
+          detail=f"login {answer['login']}; roles: {', '.join(b['role'] for b in answer['roles']) or 'none'}")
+    return answer
+
+
+def insert_account(tx, actor: dict, form: AccountIn) -> dict:
+    """A checked account with its bindings and a one-time password (answered once, must be changed);
+    publishes identity.account_created. The caller records the audit (one account, or an import)."""
     account = Account(login=form.login.lower(), display_name=form.display_name, phone=form.phone,
                       email=form.email, created_by=actor.get("sub"))
     tx.add(account)
@@ -38,8 +47,6 @@ def create_account(tx, actor: dict, form: AccountIn, client: dict | None = None,
     password = credentials.one_time_password()
     credentials.store_password(tx, account, password, must_change=True)
     bindings = publish_account(tx, account, created=True)
-    audit(tx, actor, "account_created", {"account_id": [account.id]}, client,
-          detail=f"login {account.login}; roles: {', '.join(b.role for b in bindings) or 'none'}")
     return {**account_dict(account, bindings), "initial_password": password}
 
 

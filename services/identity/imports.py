@@ -16,11 +16,10 @@ from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from services.common.errors import ValidationFailed
-from services.identity import credentials
-from services.identity.models import Account, DeputyRecord, RoleBinding
+from services.identity import accounts
+from services.identity.models import DeputyRecord
 from services.identity.schemas import AccountIn
-from services.identity.store import audit, deputy_holder, login_taken, publish_account
-from services.identity.views import account_dict
+from services.identity.store import audit, deputy_holder, login_taken
 
 SHEET = "账号"
 COLUMNS = {"登录名": "login", "姓名": "display_name", "手机": "phone", "邮箱": "email", "角色": "roles",
@@ -153,17 +152,7 @@ def run(tx, actor: dict, filename: str, content: bytes, dry_run: bool, client: d
         raise ValidationFailed("the workbook has no rows", [{"field": "file", "message": f"sheet {SHEET} is empty"}])
     created = []
     for form in forms:
-        account = Account(login=form.login.lower(), display_name=form.display_name, phone=form.phone,
-                          email=form.email, created_by=actor.get("sub"))
-        tx.add(account)
-        tx.flush()
-        for b in form.roles:
-            tx.add(RoleBinding(account_id=account.id, role=b.role, deputy_id=b.deputy_id, unit_id=b.unit_id,
-                               station_id=b.station_id, bound_by=actor.get("sub")))
-        password = credentials.one_time_password()
-        credentials.store_password(tx, account, password, must_change=True)
-        bindings = publish_account(tx, account, created=True)
-        created.append({**account_dict(account, bindings), "initial_password": password})
+        created.append(accounts.insert_account(tx, actor, form))
     audit(tx, actor, "accounts_imported", {"account_id": [a["id"] for a in created]}, client,
           detail=f"{len(created)} accounts from {filename[:100] or 'a workbook'}")
     return {"dry_run": False, "created": len(created), "accounts": created}

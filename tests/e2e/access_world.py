@@ -64,7 +64,9 @@ class AccessWorld:
         self.api.post(f"/assignments/{a1}/contacts", self.tokens["unit"],
                       {"stage": "before", "method": "visit", "note": "上门面商"}, expect=201)
         self.api.post(f"/assignments/{a1}/reply", self.tokens["unit"], self.reply_body("B"), expect=201)
-        self.api.post(f"/suggestions/{s1}/supervision", office, {"leader": "张主任", "reason": "群众关注"}, expect=201)
+        # the leader whose token the matrix uses: a named leader is told in their own inbox
+        self.api.post(f"/suggestions/{s1}/supervision", office,
+                      {"leaders": [{"sub": "leader-access", "name": "张主任"}], "reason": "群众关注"}, expect=201)
         s2 = self.accepted("deputy3")
         a2 = self.assign(s2, u3["id"], [], due_at=PAST_DUE)
         s3 = self.accepted("deputy3")

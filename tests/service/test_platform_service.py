@@ -32,7 +32,7 @@ def test_topology_routes_each_event_type_to_every_subscriber(amqp):
     depths = {s: queue_depth(amqp, s) for s in SUBSCRIPTIONS}
     # suggestion.submitted: station (points), evaluation and notify; assignment.replied: suggestion,
     # evaluation, notify
-    assert depths == {"suggestion": 1, "assignment": 0, "evaluation": 2, "station": 1, "notify": 2}
+    assert depths == {"suggestion": 1, "assignment": 0, "evaluation": 2, "station": 1, "notify": 2, "identity": 0}
     for service in SUBSCRIPTIONS:
         amqp.default_channel.queue_purge(queue_name(service))
 
