@@ -1,0 +1,27 @@
+// Server-side paging for a list route: limit/offset in the query, {items, total} back.
+import { reactive, ref } from 'vue'
+
+export function usePage<T>(load: (query: { limit: number; offset: number }) => Promise<{ data?: { items: T[]; total: number }; error?: unknown }>, size = 20) {
+  const items = ref<T[]>([]) as { value: T[] }
+  const state = reactive({ page: 1, size, total: 0, loading: false, error: '' })
+  async function refresh() {
+    state.loading = true
+    try {
+      const { data, error } = await load({ limit: state.size, offset: (state.page - 1) * state.size })
+      if (error || !data) {
+        state.error = (error as { error?: { message?: string } })?.error?.message ?? '加载失败'
+        return
+      }
+      state.error = ''
+      items.value = data.items
+      state.total = data.total
+    } finally {
+      state.loading = false
+    }
+  }
+  function go(page: number) {
+    state.page = page
+    return refresh()
+  }
+  return { items, state, refresh, go }
+}
