@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
-import RatingForm from '../RatingForm.vue'
+import RatingForm from '@/views/common/RatingForm.vue'
 
 const mountForm = (send: ReturnType<typeof vi.fn>) =>
   mount(RatingForm, { props: { send }, global: { plugins: [ElementPlus] }, attachTo: document.body })

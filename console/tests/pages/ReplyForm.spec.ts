@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
-import ReplyForm from '../ReplyForm.vue'
+import ReplyForm from '@/views/common/ReplyForm.vue'
 
 const mountForm = (send = vi.fn(), upload = vi.fn()) =>
   mount(ReplyForm, { props: { send, upload }, global: { plugins: [ElementPlus] }, attachTo: document.body })
