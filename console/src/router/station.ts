@@ -1,0 +1,4 @@
+// The station role's pages (meta.roles: who may open them; meta.title: the menu's text).
+import type { RouteRecordRaw } from 'vue-router'
+
+export const stationRoutes: RouteRecordRaw[] = []
