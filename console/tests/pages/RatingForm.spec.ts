@@ -4,8 +4,8 @@ import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import RatingForm from '@/views/common/RatingForm.vue'
 
-const mountForm = (send: ReturnType<typeof vi.fn>) =>
-  mount(RatingForm, { props: { send }, global: { plugins: [ElementPlus] }, attachTo: document.body })
+const mountForm = (send: (body: never) => Promise<never>) =>
+  mount(RatingForm, { props: { send: send as never }, global: { plugins: [ElementPlus] }, attachTo: document.body })
 
 describe('RatingForm', () => {
   it('offers the three grades in Chinese', () => {
@@ -18,6 +18,7 @@ describe('RatingForm', () => {
     const send = vi.fn()
     const wrapper = mountForm(send)
     await wrapper.get('form').trigger('submit')
+    await flushPromises()
     expect(send).not.toHaveBeenCalled()
     expect(wrapper.text()).toContain('请选择满意程度')
   })
@@ -27,6 +28,7 @@ describe('RatingForm', () => {
     const wrapper = mountForm(send)
     await wrapper.get('[data-test="rate-satisfied"] input').setValue(true)
     await wrapper.get('form').trigger('submit')
+   await flushPromises()
     await flushPromises()
     expect(send).toHaveBeenCalledWith({ satisfaction: 'satisfied' })
     expect(wrapper.emitted('done')).toHaveLength(1)
@@ -37,10 +39,12 @@ describe('RatingForm', () => {
     const wrapper = mountForm(send)
     await wrapper.get('[data-test="rate-dissatisfied"] input').setValue(true)
     await wrapper.get('form').trigger('submit')
+    await flushPromises()
     expect(send).not.toHaveBeenCalled()
     expect(wrapper.text()).toContain('不满意时请说明理由')
-    await wrapper.get('[data-test="comment"] textarea').setValue('站点仍未增设')
+    await wrapper.get('[data-test="comment"]').setValue('站点仍未增设')
     await wrapper.get('form').trigger('submit')
+   await flushPromises()
     await flushPromises()
     expect(send).toHaveBeenCalledWith({ satisfaction: 'dissatisfied', comment: '站点仍未增设' })
   })

@@ -9,8 +9,8 @@ const mountForm = (send = vi.fn(), upload = vi.fn()) =>
 
 async function fill(wrapper: ReturnType<typeof mountForm>) {
   await wrapper.get('[data-test="class-B"] input').setValue(true)
-  await wrapper.get('[data-test="content"] textarea').setValue('已列入明年计划。')
-  await wrapper.get('[data-test="signed-by"] input').setValue('张局长')
+  await wrapper.get('[data-test="content"]').setValue('已列入明年计划。')
+  await wrapper.get('[data-test="signed-by"]').setValue('张局长')
 }
 
 describe('ReplyForm', () => {
@@ -18,6 +18,7 @@ describe('ReplyForm', () => {
     const send = vi.fn()
     const wrapper = mountForm(send)
     await wrapper.get('form').trigger('submit')
+    await flushPromises()
     expect(send).not.toHaveBeenCalled()
     const text = wrapper.text()
     expect(text).toContain('请选择办理结果类别')
@@ -35,6 +36,7 @@ describe('ReplyForm', () => {
     Object.defineProperty(input, 'files', { value: [letter] })
     await wrapper.get('[data-test="letter"]').trigger('change')
     await wrapper.get('form').trigger('submit')
+   await flushPromises()
     await flushPromises()
     expect(send).toHaveBeenCalledWith({ result_class: 'B', content: '已列入明年计划。', signed_by: '张局长' })
     expect(upload).toHaveBeenCalledWith(7, letter)
@@ -48,9 +50,10 @@ describe('ReplyForm', () => {
     const wrapper = mountForm(send)
     await fill(wrapper)
     await wrapper.get('form').trigger('submit')
+   await flushPromises()
     await flushPromises()
     expect(wrapper.text()).toContain('签发人过长')
-    expect((wrapper.get('[data-test="content"] textarea').element as HTMLTextAreaElement).value).toBe('已列入明年计划。')
+    expect((wrapper.get('[data-test="content"]').element as HTMLTextAreaElement).value).toBe('已列入明年计划。')
     expect(wrapper.emitted('done')).toBeUndefined()
   })
 })
