@@ -144,6 +144,16 @@ def q(selector: str) -> str:
     return f"document.querySelector({json.dumps(selector)})"
 
 
+def field(name: str) -> str:
+    """The input or textarea an Element Plus field put its data-test on (itself, or inside it)."""
+    s = f'[data-test="{name}"]'
+    return (f"document.querySelector({json.dumps(f'input{s}, textarea{s}, {s} input, {s} textarea')})")
+
+
+def select(name: str) -> str:
+    return f"document.querySelector('[data-test=\"{name}\"]').closest('.el-select')"
+
+
 def row_with(selector: str, text: str, inner: str = "") -> str:
     pick = f".querySelector({json.dumps(inner)})" if inner else ""
     return (f"[...document.querySelectorAll({json.dumps(selector)})].find(e => e.innerText.includes("
@@ -159,7 +169,7 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
                         expect=201).json()
     unit = api.post("/units", OFFICE, {"name": f"市交通运输局{tag}", "code": f"JT-{tag}", "duties": "公共交通、公交站点",
                                        "keywords": ["公交", "站点"], "categories": ["transport"]}, expect=201).json()
-    categories = api.get("/categories?limit=200", OFFICE, expect=200).json()["items"]
+    categories = api.get("/categories", OFFICE, expect=200).json()["items"]
     transport = next(c["name"] for c in categories if c["code"] == "transport")
 
     deputy = person(api, {"role": "deputy", "deputy_id": lead["id"]}, lead["name"])
@@ -176,12 +186,12 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.viewport(390, 844, mobile=True)
         c.as_person(deputy, "/deputy/new")
         title = f"关于增设公交站点方便小区居民出行的建议{tag}"
-        c.type(q('[data-test="title"] input'), title, "the title field")
-        c.type(q('[data-test="body"] textarea'), "该小区距最近公交站两公里，建议增设公交站点。", "the body field")
-        c.click(q('[data-test="category"] .el-select__wrapper'), "the category select")
+        c.type(field("title"), title, "the title field")
+        c.type(field("body"), "该小区距最近公交站两公里，建议增设公交站点。", "the body field")
+        c.click(select("category") + ".querySelector('.el-select__wrapper')", "the category select")
         c.click(row_with(".el-select-dropdown__item", transport), "the transport category")
-        c.type(q('[data-test="session"] input'), "十六届三次", "the session field")
-        c.type(q('[data-test="cosigner"] input'), str(cosigner["id"]), "the co-signer number")
+        c.type(field("session"), "十六届三次", "the session field")
+        c.type(field("cosigner"), str(cosigner["id"]), "the co-signer number")
         c.click(row_with(".cosigners button", "添加"), "the add co-signer button")
         c.wait(f"document.body.innerText.includes({json.dumps(cosigner['name'])})", "the co-signer's name")
         c.shot("1-deputy-new")
@@ -196,7 +206,7 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         # 交: the office finds it in the queue, accepts it and assigns it as the routing recommends
         c.viewport(1366, 900)
         c.as_person(office, "/office/queue")
-        c.type(q('[data-test="q"] input'), tag, "the keyword filter")
+        c.type(field("q"), tag, "the keyword filter")
         page.send("Input.dispatchKeyEvent", page.session, type="keyDown", key="Enter", code="Enter",
                   windowsVirtualKeyCode=13, text="\r")
         page.send("Input.dispatchKeyEvent", page.session, type="keyUp", key="Enter", code="Enter",
@@ -207,7 +217,7 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.click(q('[data-test="screen"]'), "the accept button")
         c.wait(q('[data-test="status"]') + ".innerText.includes('已立案')", "status accepted")
         c.click(row_with('[data-test="routing"] .el-table__row', unit["name"], "button"), "our unit's 选用")
-        c.wait(q('[data-test="lead-unit"]') + f".innerText.includes({json.dumps(unit['name'])})", "the lead unit chosen")
+        c.wait(select("lead-unit") + f".innerText.includes({json.dumps(unit['name'])})", "the lead unit chosen")
         c.shot("4-office-routing")
         c.click(q('[data-test="assign"]'), "the assign button")
         c.wait(q('[data-test="status"]') + ".innerText.includes('已交办')", "status assigned")
@@ -222,12 +232,12 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.wait(f"location.pathname === '/unit/assignments/{assignment_id}'", "the assignment page")
         c.click(q('[data-test="sign"]'), "the sign button")
         c.wait(q('[data-test="signed"]'), "signed")
-        c.type(q('[data-test="contact-note"] input'), "电话联系代表了解诉求", "the contact note")
+        c.type(field("contact-note"), "电话联系代表了解诉求", "the contact note")
         c.click(q('[data-test="add-contact"]'), "the record contact button")
         c.wait("document.body.innerText.includes('电话联系代表了解诉求')", "the contact listed")
         c.click(q('[data-test="class-A"]'), "result class A")
-        c.type(q('[data-test="content"] textarea'), "经调研，已于小区东门增设公交站点。", "the reply content")
-        c.type(q('[data-test="signed-by"] input'), "张局长", "signed by")
+        c.type(field("content"), "经调研，已于小区东门增设公交站点。", "the reply content")
+        c.type(field("signed-by"), "张局长", "signed by")
         letter = tmp_path / "答复函.pdf"
         letter.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
         c.upload('[data-test="letter"]', letter)
