@@ -193,7 +193,8 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.type(field("session"), "十六届三次", "the session field")
         c.type(field("cosigner"), str(cosigner["id"]), "the co-signer number")
         c.click(row_with(".cosigners button", "添加"), "the add co-signer button")
-        c.wait(f"document.body.innerText.includes({json.dumps(cosigner['name'])})", "the co-signer's name")
+        c.wait(f"document.querySelector('.cosigners .el-tag')?.innerText.match(/{cosigner['id']}|{cosigner['name']}/)",
+               "the co-signer's tag")
         c.shot("1-deputy-new")
         c.click(q('[data-test="submit"]'), "the submit button")
         c.wait("location.pathname.startsWith('/deputy/suggestions/')", "the suggestion's page")
