@@ -117,6 +117,8 @@ class Console:
     def click(self, element: str, what: str):
         """Clicks the middle of the element the JavaScript expression gives, as a mouse would."""
         self.wait(element, what)
+        self.wait("![...document.querySelectorAll('.el-loading-mask')].some(m => m.offsetParent !== null)",
+                  f"the page to load before clicking {what}")
         box = self.js(f"(() => {{ const e = {element}; e.scrollIntoView({{block: 'center'}}); "
                       "const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] })()")
         for kind in ("mousePressed", "mouseReleased"):
