@@ -109,7 +109,13 @@ class Console:
                 pass  # the page is navigating
             time.sleep(0.2)
         self.shot(f"failed-{what.replace(' ', '-')}")
-        raise AssertionError(f"waited {timeout}s for {what}; page text: {self.text()[:1500]}")
+        messages = self.js("[...new Set(window.__messages || [])].join(' | ')")
+        raise AssertionError(f"waited {timeout}s for {what}; messages: {messages}; page: {self.text()[:1500]}")
+
+    def watch_messages(self):
+        self.js("window.__messages = []; new MutationObserver(() => document.querySelectorAll('.el-message')"
+                ".forEach(m => window.__messages.push(m.innerText))).observe(document.body, {childList: true, "
+                "subtree: true}); true")
 
     def text(self) -> str:
         return self.js("document.body.innerText") or ""
@@ -222,6 +228,7 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.click(row_with('[data-test="routing"] .el-table__row', unit["name"], "button"), "our unit's 选用")
         c.wait(select("lead-unit") + f".innerText.includes({json.dumps(unit['name'])})", "the lead unit chosen")
         c.shot("4-office-routing")
+        c.watch_messages()
         c.click(q('[data-test="assign"]'), "the assign button")
         c.wait(q('[data-test="status"]') + ".innerText.includes('已交办')", "status assigned")
         c.shot("5-office-assigned")
