@@ -262,7 +262,7 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.viewport(390, 844, mobile=True)
         c.as_person(deputy, f"/deputy/suggestions/{sid}")
         c.wait(q('[data-test="status"]') + ".innerText.includes('已答复')", "status replied", timeout=30)
-        c.wait("document.body.innerText.includes('已增设公交站点')", "the reply's text")
+        c.wait("document.body.innerText.includes('东门增设公交站点')", "the reply's text")
         c.click(q('[data-test="rate-satisfied"]'), "满意")
         c.shot("8-deputy-rating")
         c.click(q('[data-test="submit-rating"]'), "the submit rating button")
