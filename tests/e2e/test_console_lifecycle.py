@@ -266,6 +266,7 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.click(q('[data-test="rate-satisfied"]'), "满意")
         c.shot("8-deputy-rating")
         c.click(q('[data-test="submit-rating"]'), "the submit rating button")
+        c.wait(q('[data-test="rated"]'), "the rating acknowledged")
         c.wait(q('[data-test="status"]') + ".innerText.match(/已评价|已办结/)", "status evaluated", timeout=30)
         c.shot("9-deputy-rated")
     finally:
