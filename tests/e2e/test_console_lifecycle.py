@@ -269,6 +269,15 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.wait(q('[data-test="rated"]'), "the rating acknowledged")
         c.wait(q('[data-test="status"]') + ".innerText.match(/已评价|已办结/)", "status evaluated", timeout=30)
         c.shot("9-deputy-rated")
+
+        # the rates dashboard counts it: charts and the units' ranking with our unit in it
+        c.viewport(1366, 900)
+        c.as_person(office, "/office/rates")
+        c.wait(q('[data-test="rate-completion_rate"]'), "the completion rate")
+        c.wait(row_with('[data-test="ranking"] .el-table__row', unit["name"]), "our unit in the ranking")
+        c.wait("document.querySelectorAll('[data-test=\"rates\"] canvas').length >= 4", "the rate charts drawn")
+        time.sleep(1)  # the charts' animation
+        c.shot("10-office-rates")
     finally:
         page.close()
 
