@@ -27,7 +27,8 @@ export async function authFetch(input: Request): Promise<Response> {
   return globalThis.fetch(retry)
 }
 
-export const api = createClient<paths>({ baseUrl: BASE, fetch: authFetch })
+// absolute, so Request objects work outside a browser too (Vitest's jsdom runs on Node's fetch)
+export const api = createClient<paths>({ baseUrl: (globalThis.location?.origin ?? '') + BASE, fetch: authFetch })
 
 /** The error of an API answer, or a stand-in when the body was not the API's error shape. */
 export function errorOf(error: unknown, status?: number): ErrorInfo {
