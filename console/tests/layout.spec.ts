@@ -58,7 +58,7 @@ describe('RoleLayout', () => {
     expect(wrapper.find('[data-test="menu"]').text()).toContain('账号管理')
     expect(wrapper.text()).toContain('张管理（系统管理员）')
     expect(wrapper.find('[data-test="badge"] sup').text()).toBe('3')
-    const sent = fetch.mock.calls[0][0] as unknown as Request
+    const sent = (fetch.mock.calls[0] as unknown[])[0] as Request
     expect(sent.url).toContain('/api/v1/notifications?unread=true')
     expect(sent.headers.get('Authorization')).toMatch(/^Bearer /)
     unread = 5

@@ -46,7 +46,7 @@ describe('sign-in form', () => {
     const items = wrapper.findAll('.el-form-item')
     expect(items[0].find('[data-test="field-error"]').text()).toBe('至少 1 个字符')
     expect(items[1].find('[data-test="field-error"]').exists()).toBe(false)
-    const sent = fetch.mock.calls[0][0] as unknown as Request
+    const sent = (fetch.mock.calls[0] as unknown[])[0] as Request
     expect(new URL(sent.url).pathname).toBe('/api/v1/auth/sign-in')
     wrapper.unmount()
   })
@@ -78,7 +78,7 @@ describe('sign-in form', () => {
     await flushPromises()
     expect(wrapper.find('[data-test="field-error"]').text()).toBe('密码太短')
     expect((wrapper.find('#new-password').element as HTMLInputElement).value).toBe('short')
-    const body = await (fetch.mock.calls[1][0] as Request).json()
+    const body = await ((fetch.mock.calls[1] as unknown[])[0] as Request).json()
     expect(body).toEqual({ challenge: 'c1', new_password: 'short' })
     wrapper.unmount()
   })
