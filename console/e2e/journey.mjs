@@ -1,6 +1,7 @@
-// The first sign-in of a new office clerk, in headless Debian Chromium (playwright-core, no browser
+// The first sign-in of a new person, in headless Debian Chromium (playwright-core, no browser
 // download): wrong password, then sign in with the initial one, change it, enrol TOTP, keep the
-// recovery codes, land on the office home, sign out. Run by tests/e2e/test_console.py, which creates
+// recovery codes, land on the home of their ROLE (office, admin, auditor), use that role's page
+// (admin: create an account, see its one-time password, disable it; auditor: search the trail), sign out. Run by tests/e2e/test_console.py, which creates
 // the account and computes the TOTP codes: this script prints "SECRET <base32>" and reads a code
 // from stdin. Screenshots of every step go to SHOTS.
 //   BASE_URL=http://127.0.0.1:8000 LOGIN=... PASSWORD=... NEW_PASSWORD=... SHOTS=dir node e2e/journey.mjs
@@ -9,6 +10,8 @@ import { createInterface } from 'node:readline'
 import { mkdirSync } from 'node:fs'
 
 const { BASE_URL, LOGIN, PASSWORD, NEW_PASSWORD } = process.env
+const ROLE = process.env.ROLE || 'office'
+const ROLE_NAME = { office: '代表工委', admin: '系统管理员', auditor: '审计员' }[ROLE]
 const SHOTS = process.env.SHOTS || '../.run/screenshots'
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 mkdirSync(SHOTS, { recursive: true })
@@ -31,7 +34,7 @@ try {
   page.setDefaultTimeout(15000)
   page.on('pageerror', (e) => failures.push(`page error: ${e.message}`))
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) failures.push(`console: ${m.text()}`) })
-  const shot = (name) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true })
+  const shot = (name) => page.screenshot({ path: `${SHOTS}/${ROLE === 'office' ? name : name.replace('console-', `console-${ROLE}-`)}.png`, fullPage: true })
 
   // a signed-out visitor lands on the sign-in page
   await page.goto(`${BASE_URL}/`)
@@ -74,17 +77,54 @@ try {
   await shot('console-05-recovery-codes')
   await page.locator('[data-test=continue]').click()
 
-  // the office home, with the office's menu and the person's name
+  // the role's home, with its menu and the person's name
   await page.locator('[data-test=home]').waitFor()
   await page.waitForURL((url) => url.pathname === '/')
   const header = await page.locator('[data-test=user-menu]').textContent()
-  if (!header.includes('代表工委')) failures.push(`header names ${header}, not the office role`)
+  if (!header.includes(ROLE_NAME)) failures.push(`header names ${header}, not ${ROLE_NAME}`)
   await page.waitForLoadState('networkidle')
-  await shot('console-06-office-home')
+  await shot(`console-06-${ROLE}-home`)
 
-  // sign out: back at the sign-in page, and the home needs signing in again
+  if (ROLE === 'admin') {
+    // accounts: create one (the one-time password once), find it, disable it
+    await page.locator('[data-test=menu]').getByText('账号管理').click()
+    await page.locator('[data-test=accounts-table]').waitFor()
+    await page.locator('[data-test=create]').click()
+    const dialog = page.getByRole('dialog', { name: '新建账号' })
+    const newLogin = `made${Date.now().toString(36)}`
+    await dialog.getByLabel('登录名').fill('x y')  // not a login name: the API names the field
+    await dialog.getByLabel('姓名').fill('李单位')
+    await dialog.getByRole('button', { name: '创建' }).click()
+    await dialog.locator('[data-test=field-error]').first().waitFor()
+    await shot('console-08-create-field-error')
+    await dialog.getByLabel('登录名').fill(newLogin)
+    await dialog.getByRole('button', { name: '创建' }).click()
+    const initial = (await dialog.locator('[data-test=initial-password]').textContent()).trim()
+    if (initial.length < 12) failures.push(`one-time password ${initial}`)
+    await shot('console-09-created')
+    await dialog.getByRole('button', { name: '我已记下' }).click()
+    await page.getByLabel('关键词').fill(newLogin)
+    await page.getByRole('button', { name: '查询' }).click()
+    const row = page.locator('[data-test=accounts-table] .el-table__body tr', { hasText: newLogin })
+    await row.waitFor()
+    await row.getByRole('button', { name: '停用' }).click()
+    await page.locator('.el-message-box input').fill('测试停用')
+    await page.locator('.el-message-box').getByRole('button', { name: '停用' }).click()
+    await row.getByText('已停用').waitFor()
+    await shot('console-10-disabled')
+  }
+  if (ROLE === 'auditor') {
+    await page.locator('[data-test=menu]').getByText('审计日志').click()
+    await page.getByLabel('操作').fill('sign_in')
+    await page.getByRole('button', { name: '查询' }).click()
+    await page.locator('[data-test=audit-table] .el-table__body tr').first().waitFor()
+    await page.waitForLoadState('networkidle')
+    await shot('console-08-audit')
+  }
+
+  // sign out (the administrator: everywhere): back at the sign-in page, and pages need signing in again
   await page.locator('[data-test=user-menu]').click()
-  await page.locator('[data-test=sign-out]').click()
+  await page.locator(ROLE === 'admin' ? '[data-test=sign-out-everywhere]' : '[data-test=sign-out]').click()
   await page.waitForURL(/\/login/)
   await page.goto(`${BASE_URL}/admin/accounts`)
   await page.waitForURL(/\/login\?next=/)
