@@ -6,10 +6,9 @@
 - no build (``console/dist/index.html`` missing): a plain-text 503 saying how to build it.
 
 /docs, /healthz, /readyz and /api/v1/* are routes of their own and are not affected. The
-directory is CONSOLE_DIST (default: console/dist next to the gateway package)."""
+directory is console/dist next to the gateway package (the image and `make up` build it there)."""
 import hashlib
 import mimetypes
-import os
 import pathlib
 
 from werkzeug.wrappers import Response
@@ -35,8 +34,11 @@ TYPES = {".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; char
 NOT_SPA = ("api/", ".well-known/", "docs/", "assets/", "metrics")
 
 
+DIST = DEFAULT_DIST  # (tests point it elsewhere)
+
+
 def dist_dir() -> pathlib.Path:
-    return pathlib.Path(os.environ.get("CONSOLE_DIST") or DEFAULT_DIST)
+    return DIST
 
 
 def spa_path(path: str) -> bool:

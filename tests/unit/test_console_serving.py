@@ -15,7 +15,7 @@ def dist(tmp_path, monkeypatch):
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text('<!DOCTYPE html><script type="module" src="/assets/index-abc.js"></script>')
     (tmp_path / "assets" / "index-abc.js").write_text("console.log(1)")
-    monkeypatch.setenv("CONSOLE_DIST", str(tmp_path))
+    monkeypatch.setattr(console, "DIST", tmp_path)
     return tmp_path
 
 
@@ -29,7 +29,7 @@ def test_index_is_revalidated_and_has_its_own_policy(dist):
 
 
 def test_a_missing_build_is_a_clear_503_text(tmp_path, monkeypatch):
-    monkeypatch.setenv("CONSOLE_DIST", str(tmp_path / "nothing"))
+    monkeypatch.setattr(console, "DIST", tmp_path / "nothing")
     answer = console.index_response(request())
     assert answer.status_code == 503
     assert answer.headers["Content-Type"].startswith("text/plain")
