@@ -18,7 +18,7 @@ logs:          ## follow every process's log
 venv:
 	@bash scripts/system.sh
 
-test-tools:    ## what only the tests need besides `make up`'s: headless Chromium (the /docs test), the test OpenID provider (tests/oidc)
+test-tools:    ## what only the tests need besides `make up`'s (which also builds the console): headless Chromium (the /docs and console tests), the test OpenID provider (tests/oidc)
 	@bash scripts/system.sh browser
 
 migrate: venv  ## create the databases and run every service's migrations

@@ -4,6 +4,7 @@ import eventlet
 from gateway import openapi
 from gateway.answers.operations import HealthAnswer, ReadinessAnswer
 from gateway.auth import EVERYONE
+from gateway.console import ConsoleRoutes, index_response, spa_path
 from gateway.docs import DocsRoutes
 from gateway.errors import ApiError, json_response
 from gateway.http import api
@@ -28,7 +29,7 @@ READY_TIMEOUT = 2.0
 
 class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, EvaluationRoutes,
                      NotificationRoutes, StationRoutes, HistoryRoutes, AccountRoutes, AuditRoutes, AuthRoutes,
-                     SsoRoutes, DocsRoutes):
+                     SsoRoutes, DocsRoutes, ConsoleRoutes):
     name = "gateway"
     _openapi = None
     metrics = Metrics()
@@ -77,5 +78,8 @@ class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, Evalua
 
     @api("GET,POST,PUT,PATCH,DELETE,OPTIONS", "/<path:path>", hidden=True)
     def not_found(self, request, path):
-        """Unknown paths; OPTIONS on any path comes here and is answered as a CORS preflight."""
+        """Unknown paths; OPTIONS on any path comes here and is answered as a CORS preflight.
+        A GET of a path outside /api/ is the console's (its router's pages): index.html."""
+        if request.method in ("GET", "HEAD") and spa_path(path):
+            return index_response(request)
         raise ApiError(404, "not_found", f"no such path: /{path}")

@@ -87,6 +87,11 @@ ensure_oidc_provider() {
   fi
 }
 
+ensure_console() {
+  # the web console (console/, Node >= 20.19): npm ci and a build when stale (scripts/console.sh)
+  bash scripts/console.sh
+}
+
 ensure_browser() {
   # tests/e2e/test_docs.py renders /docs in Debian's Chromium (no browser download of its own)
   command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
@@ -99,6 +104,7 @@ ensure_postgres
 ensure_rabbitmq
 if [ "$PGBOUNCER" = 1 ]; then ensure_pgbouncer; fi
 ensure_venv
+ensure_console
 for extra in "$@"; do
   case "$extra" in
     browser) ensure_browser; ensure_oidc_provider ;;

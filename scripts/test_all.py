@@ -57,6 +57,8 @@ def main(args: list[str]) -> int:
     if shutil.which("npm"):  # the OIDC tests' provider, once before the lanes (service and e2e both start it)
         from tests.oidc_platform import ensure_installed
         ensure_installed()
+        # the console's packages and build, once: the e2e gateway serves console/dist (tests/e2e/test_console*.py)
+        subprocess.run(["bash", str(ROOT / "scripts" / "console.sh")], check=True)
     results: dict = {}
     threads = [threading.Thread(target=run_lane, args=(lane, args, reports, results)) for lane in lanes]
     for t in threads:

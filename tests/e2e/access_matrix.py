@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from gateway.console import DEFAULT_DIST
 from scripts.history_year import book
 from openpyxl import Workbook
 
@@ -77,6 +78,8 @@ def per_role(default: str, **names: str) -> Callable:
 
 
 V = "/api/v1"
+# GET / answers the console when its build is there (the test tools build it), else a 503 text
+CONSOLE_PAGE = 200 if (DEFAULT_DIST / "index.html").is_file() else 503
 S, A, ST = V + "/suggestions/{suggestion_id}", V + "/assignments/{assignment_id}", V + "/stations/{station_id}"
 OWN_STATION = ("station",)  # station staff: their station only, another's is 404
 
@@ -345,6 +348,11 @@ ROWS: list[Row] = [
     *(Row(m, "/{path}", EVERYONE, ids={"path": lambda w, r: "api/v1/no-such-route"}, expect=dict.fromkeys(ROLES, 404),
           note="the catch-all: an unknown path is 404 for everyone, token or not")
       for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+    # the web console (gateway/console.py): its page for everyone (503 text when console/dist is not built)
+    Row("GET", "/", EVERYONE, expect=dict.fromkeys(ROLES, CONSOLE_PAGE),
+        note="the console's index.html; make up / the test tools build console/dist"),
+    Row("GET", "/assets/{name}", EVERYONE, ids={"name": lambda w, r: "no-such-file.js"},
+        expect=dict.fromkeys(ROLES, 404), note="the console's hashed files; an unknown one is a JSON 404"),
     Row("OPTIONS", "/{path}", EVERYONE, ids={"path": lambda w, r: "api/v1/suggestions"}, expect=dict.fromkeys(ROLES, 204),
         note="a CORS preflight, on any path: 204 for everyone, token or not (gateway/cors.py)"),
 

@@ -12,14 +12,18 @@ export const BASE = '/api/v1'
 // Sign-in steps and refresh answer 401 for their own reasons: never refresh-and-retry them.
 const NO_RETRY = /\/api\/v1\/auth\/(sign-in|mfa|totp\/|password|refresh|sign-out$)/
 
+// These take no access token: an expired one would be refused before the route (refresh, sign-out).
+const NO_TOKEN = /\/api\/v1\/auth\/(sign-in|mfa|refresh|sign-out)$/
+
 export async function authFetch(input: Request): Promise<Response> {
   const auth = useAuthStore()
   const retry = input.clone()
-  if (auth.accessToken && !input.headers.has('Authorization')) {
+  const path = new URL(input.url, location.href).pathname
+  if (auth.accessToken && !input.headers.has('Authorization') && !NO_TOKEN.test(path)) {
     input.headers.set('Authorization', `Bearer ${auth.accessToken}`)
   }
   const response = await globalThis.fetch(input)
-  if (response.status !== 401 || !auth.refreshToken || NO_RETRY.test(new URL(input.url, location.href).pathname)) {
+  if (response.status !== 401 || !auth.refreshToken || NO_RETRY.test(path)) {
     return response
   }
   if (!(await auth.refresh())) return response
@@ -27,7 +31,8 @@ export async function authFetch(input: Request): Promise<Response> {
   return globalThis.fetch(retry)
 }
 
-export const api = createClient<paths>({ baseUrl: BASE, fetch: authFetch })
+// absolute, so Request objects work outside a browser too (Vitest's jsdom runs on Node's fetch)
+export const api = createClient<paths>({ baseUrl: (globalThis.location?.origin ?? '') + BASE, fetch: authFetch })
 
 /** The error of an API answer, or a stand-in when the body was not the API's error shape. */
 export function errorOf(error: unknown, status?: number): ErrorInfo {
