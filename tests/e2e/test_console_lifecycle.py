@@ -44,11 +44,12 @@ def built_console() -> pathlib.Path:
 @pytest.fixture(scope="module")
 def console_url(system):
     """The gateway's own `/` when it serves the console, else the build served beside it."""
+    dist = built_console()
     page = system.api.http.get(system.url + "/", timeout=10)
     if page.status_code == 200 and 'id="app"' in page.text:
         yield system.url
         return
-    server = serve(built_console(), system.url)
+    server = serve(dist, system.url)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
 
