@@ -45,8 +45,7 @@ def response_for(exc: Exception) -> Response:
         code = "too_large" if exc.code == 413 else exc.name.lower().replace(" ", "_")
         return json_response(exc.code, error_body(code, exc.description))
     # backstop: services turn these into Unavailable themselves (services/common/outages.py)
-    down = backing_service_down(exc) or (
-        isinstance(exc, RemoteError) and exc.exc_type in DATABASE_DOWN_NAMES and "database")
+    down = down_behind(exc)
     if down:
         log.warning("%s unavailable: %r", down, exc)
         return response_for(unavailable(down))
@@ -63,8 +62,13 @@ def response_status(exc: Exception) -> int:
         return exc.status
     if isinstance(exc, HTTPException):
         return exc.code or 500
-    down = backing_service_down(exc) or (isinstance(exc, RemoteError) and exc.exc_type in DATABASE_DOWN_NAMES)
-    return 503 if down else 500
+    return 503 if down_behind(exc) else 500
+
+
+def down_behind(exc: Exception) -> str | None:
+    """What is down behind ``exc`` (the broker, or a service's database), or None."""
+    return backing_service_down(exc) or (
+        isinstance(exc, RemoteError) and exc.exc_type in DATABASE_DOWN_NAMES and "database") or None
 
 
 class JsonErrorsApp(WsgiApp):
