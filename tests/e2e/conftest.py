@@ -2,6 +2,8 @@
 import pytest
 
 from tests.conftest import test_env
+from tests.e2e.console_driver import built_console
+from tests.e2e.console_server import serve
 from tests.system import System, running_copy  # noqa: F401 - running_copy: for copies of a test's own
 
 ENV = test_env("e2e", 18000)
@@ -28,3 +30,16 @@ def access_world(system):
     """The access matrix's world (tests/e2e/access_world.py), shared by test_access*.py."""
     from tests.e2e.access_world import AccessWorld
     return AccessWorld(system.api)
+
+
+@pytest.fixture(scope="module")
+def console_url(system):
+    """The gateway's own `/` when it serves the console, else the build served beside it."""
+    dist = built_console()
+    page = system.api.http.get(system.url + "/", timeout=10)
+    if page.status_code == 200 and 'id="app"' in page.text:
+        yield system.url
+        return
+    server = serve(dist, system.url)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
