@@ -18,6 +18,8 @@ from tests.e2e.client import token
 from tests.identity_people import fresh_code
 
 ADMIN = token("admin", sub="admin-console-e2e")
+SECURITY_ADMIN = token("security_admin", sub="secadmin-console-e2e")
+ADMINISTRATIVE = ("admin", "security_admin", "auditor")
 CONSOLE = ROOT / "console"
 SHOTS = ROOT / ".run" / "screenshots"
 NEW_PASSWORD = "Console-journey-2026"
@@ -56,9 +58,14 @@ def signed_in(api, login: str, password: str) -> dict:
 
 
 def person(api, role: dict, name: str) -> dict:
+    """A new account holding role (a binding), signed in. Under 三员分立 an administrator makes the
+    account and only a security administrator binds an administrative role to it."""
     login = f"c{uuid.uuid4().hex[:8]}"
-    account = api.post("/accounts", ADMIN, {"login": login, "display_name": name, "roles": [role]},
-                       expect=201).json()
+    administrative = role["role"] in ADMINISTRATIVE
+    account = api.post("/accounts", ADMIN, {"login": login, "display_name": name,
+                                            "roles": [] if administrative else [role]}, expect=201).json()
+    if administrative:
+        api.post(f"/accounts/{account['id']}/roles", SECURITY_ADMIN, role, expect=201)
     return signed_in(api, login, account["initial_password"])
 
 
