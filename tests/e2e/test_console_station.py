@@ -92,11 +92,12 @@ def test_a_constituents_opinion_becomes_a_deputys_suggestion_in_the_console(syst
         # a reception day with the deputy present
         c.as_person(clerk, "/station/activities")
         c.click(q('[data-test="new-activity"]'), "the new activity button")
-        c.click(select("activity-deputies") + ".querySelector('.el-select__wrapper')", "the deputies select")
-        c.click(row_with(".el-select-dropdown__item", deputy["name"]), "our deputy")
         c.click(field("activity-visitors"), "the visitors field")
         c.js(field("activity-visitors") + ".select(); true")
         page.send("Input.insertText", page.session, text="12")
+        c.click(select("activity-deputies") + ".querySelector('.el-select__wrapper')", "the deputies select")
+        c.click(row_with(".el-select-dropdown__item", deputy["name"]), "our deputy")
+        c.click(q('[data-test="activity-dialog"] .el-dialog__title'), "the dialog's title (closes the list)")
         summary = f"接待选民12人次，收集停车、道路等方面意见。{tag}"
         c.type(field("activity-summary"), summary, "the summary")
         c.shot("5-station-activity")
@@ -113,6 +114,11 @@ def test_a_constituents_opinion_becomes_a_deputys_suggestion_in_the_console(syst
         c.wait(q('[data-test="qr-url"]') + f"?.innerText.endsWith({json.dumps(link.path)})", "the QR link shown")
         c.wait(q('[data-test="poster-name"]') + f".innerText.includes({json.dumps(station['name'])})", "the poster's name")
         c.shot("6-station-qr-poster")
+        page.send("Emulation.setEmulatedMedia", page.session, media="print")  # what 打印 prints: the poster alone
+        c.wait("getComputedStyle(document.querySelector('.el-aside')).display === 'none' && "
+               "getComputedStyle(document.querySelector('.toolbar')).display === 'none'", "the print layout")
+        c.shot("6-station-qr-print")
+        page.send("Emulation.setEmulatedMedia", page.session, media="")
 
         # the opinion, turned into the deputy's suggestion
         c.as_person(clerk, "/station/opinions")
