@@ -119,6 +119,15 @@ def test_a_constituents_opinion_becomes_a_deputys_suggestion_in_the_console(syst
                "getComputedStyle(document.querySelector('.toolbar')).display === 'none'", "the print layout")
         c.shot("6-station-qr-print")
         page.send("Emulation.setEmulatedMedia", page.session, media="")
+        # a new link: the poster shows it, the old one stops working
+        c.click(q('[data-test="rotate-qr"]'), "更换二维码")
+        c.click(q(".el-message-box__btns .el-button--primary"), "the confirm button")
+        shown = q('[data-test="qr-url"]')
+        c.wait(f"{shown}?.innerText && !{shown}.innerText.endsWith({json.dumps(link.path)})", "the new link shown")
+        fresh = api.get(f"/stations/{sid}", staff_tok, expect=200).json()["qr_token"]
+        assert fresh != station["qr_token"]
+        assert c.js(q('[data-test="qr-url"]') + ".innerText").endswith(f"/s/{fresh}")
+        assert api.get(f"/public/stations/{station['qr_token']}").status_code == 404
 
         # the opinion, turned into the deputy's suggestion
         c.as_person(clerk, "/station/opinions")
