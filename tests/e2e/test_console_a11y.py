@@ -106,7 +106,11 @@ def test_every_page_of_every_role_can_be_named_and_reached_by_keyboard(system, c
     assert not problems, "\n".join(problems)
 
 
-def test_the_sign_in_page_can_be_named_and_reached_by_keyboard(system, console_url, tmp_path):
+def test_the_pages_open_without_signing_in_can_be_named(system, console_url, tmp_path):
+    """The sign-in page, the public's disclosed suggestions and the QR intake form on a phone."""
+    station = system.api.post("/stations", OFFICE, {"name": "无障碍二维码联络站", "type": "station",
+                                                    "region": f"江北区{uuid.uuid4().hex[:6]}/观音桥街道",
+                                                    "address": "观音桥步行街1号"}, expect=201).json()
     page = browser.Page(tmp_path / "profile", console_url + "/login", timeout=60)
     try:
         page.send("DOM.enable", page.session)
@@ -115,5 +119,15 @@ def test_the_sign_in_page_can_be_named_and_reached_by_keyboard(system, console_u
         c.wait("document.querySelector('input')", "the sign-in form")
         assert unnamed(page) == []
         assert c.js("document.documentElement.lang") == "zh-CN"
+        c.click("document.querySelector('[data-test=\"public-link\"]')", "the link to the disclosed suggestions")
+        c.wait("location.pathname === '/public' && document.querySelector('input')", "the public search")
+        time.sleep(0.5)
+        assert unnamed(page) == []
+        c.viewport(390, 844, mobile=True)
+        c.js(f"location.href = {console_url + '/s/' + station['qr_token']!r}; true")
+        c.wait("document.body.innerText.includes('无障碍二维码联络站') && document.querySelector('textarea')",
+               "the intake form")
+        c.shot("public-intake")
+        assert unnamed(page) == []
     finally:
         page.close()
