@@ -10,7 +10,7 @@ const gateway = process.env.LIANXIN_GATEWAY || 'http://127.0.0.1:8000'
 // Element Plus on demand: every <el-*> tag (and v-loading) a template uses is imported with its own
 // CSS where it is used, so a page's chunk carries only its components. `import { ElMessage } from
 // 'element-plus'` stays as it is (tree-shaken); the CSS of those service components is in main.ts.
-// No components.d.ts is written: vue-tsc types the global <el-*> tags from element-plus/global.
+// No components.d.ts is written: the tags stay as untyped for vue-tsc as they were with app.use(ElementPlus).
 const elementPlus = Components({
   dts: false,
   dirs: [],
