@@ -77,6 +77,10 @@ bench-deadlines: ## the deadline scheduler and routing cache on N assignments (o
 bench-stats:   ## rates over 100,000 replied assignments: SQL and over the gateway (own DB, vhost, ports)
 	@$(ENV) $(PY) -m bench.stats $(ARGS)
 
+.PHONY: bench-console
+bench-console: ## the console's bundle sizes and the office's first screen in headless Chromium (own copy)
+	@$(ENV) $(PY) -m bench.console $(ARGS)
+
 .PHONY: deliveries
 deliveries:    ## make deliveries [ARGS="replay"] — list or replay notify's dead e-mail/webhook deliveries
 	@$(ENV) $(PY) -m services.notify.deliveries $(or $(ARGS),list)
