@@ -27,6 +27,8 @@ def test_due_within_disputed_and_extension_pending(api):
         return [a["id"] for a in page["items"]]
 
     assert ids("due_within=7") == [soon["id"]]
+    listed = api.get(f"/assignments?unit_id={unit}&due_within=7", OFFICE, expect=200).json()["items"][0]
+    assert listed["title"] == "关于解决某小区居民公交出行问题的建议" and listed["number"].startswith("第")
     assert ids("due_within=45&sort=due_at") == [soon["id"], later["id"]]
     assert ids("sort=due_at") == [soon["id"], later["id"], disputed["id"]]
     assert ids("disputed=true") == [disputed["id"]]
