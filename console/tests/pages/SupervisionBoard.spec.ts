@@ -39,6 +39,7 @@ describe('SupervisionBoard', () => {
   it('asks for the reopened items on the 不满意重办 tab and for the overdue from /stats/overdue', async () => {
     const wrapper = mountBoard()
     await flushPromises()
+    expect(wrapper.find('#tab-all').exists()).toBe(false)
     await wrapper.get('#tab-rehandling').trigger('click')
     await flushPromises()
     expect(lastQuery()).toEqual({ state: 'rehandling', limit: 20, offset: 0 })
@@ -53,8 +54,9 @@ describe('SupervisionBoard', () => {
   it("is a leader's own list with `mine`, without the office's extension decisions", async () => {
     const wrapper = mountBoard({ mine: true })
     await flushPromises()
-    expect(lastQuery()).toMatchObject({ leader: 'me' })
+    expect(lastQuery()).toEqual({ leader: 'me', limit: 20, offset: 0 })
     expect(wrapper.find('#tab-extension').exists()).toBe(false)
+    expect(wrapper.find('#tab-all').exists()).toBe(true)
     expect(wrapper.text()).toContain('我督办的建议')
   })
 

@@ -3,7 +3,7 @@ import { BOARD_TABS, DECISIONS, boardQuery, splitLetter, urgeableUnits } from '@
 
 describe('the supervision board tabs', () => {
   it('names each tab in Chinese', () => {
-    expect(BOARD_TABS.map((t) => t.label)).toEqual(['即将到期', '已超期', '不满意重办', '申请调整', '申请延期'])
+    expect(BOARD_TABS.map((t) => t.label)).toEqual(['全部', '即将到期', '已超期', '不满意重办', '申请调整', '申请延期'])
   })
 
   it('asks the server for each tab, with the common filters', () => {
@@ -13,6 +13,7 @@ describe('the supervision board tabs', () => {
     expect(boardQuery('disputed', { supervised: true })).toEqual({ disputed: true, supervised: true })
     expect(boardQuery('extension', { leader: 'me' })).toEqual({ extension_pending: true, leader: 'me' })
     expect(boardQuery('overdue', { supervised: false })).toEqual({})
+    expect(boardQuery('all', { leader: 'me' })).toEqual({ leader: 'me' })
   })
 })
 

@@ -1,9 +1,11 @@
 // The supervision board's tabs (督办看板) and what each asks of GET /assignments (or /stats/overdue),
 // the units of an assignment that may be urged, and the urging letter (督办函) split for printing.
 
-export type BoardTab = 'due' | 'overdue' | 'rehandling' | 'disputed' | 'extension'
+export type BoardTab = 'all' | 'due' | 'overdue' | 'rehandling' | 'disputed' | 'extension'
 
+// 'all' is a leader's own list in full (the office's is 交办清单)
 export const BOARD_TABS: { key: BoardTab; label: string }[] = [
+  { key: 'all', label: '全部' },
   { key: 'due', label: '即将到期' },
   { key: 'overdue', label: '已超期' },
   { key: 'rehandling', label: '不满意重办' },
