@@ -12,6 +12,8 @@ from tests.e2e.client import OFFICE, token
 from tests.e2e.console_driver import Console, field, person, q, row_with
 from tests.polling import wait_for
 
+NO_DIALOG = "![...document.querySelectorAll('.el-overlay')].some(o => getComputedStyle(o).display !== 'none')"
+
 
 def test_a_dissatisfied_rating_is_urged_and_rehandled_in_the_console(system, console_url, tmp_path):
     api = system.api
@@ -77,8 +79,7 @@ def test_a_dissatisfied_rating_is_urged_and_rehandled_in_the_console(system, con
         c.shot("4-office-urge")
         c.click(q('[data-test="urge-submit"]'), "确定催办")
         c.wait(q('[data-test="print-letter"]'), "the letter's link")
-        c.wait("![...document.querySelectorAll('.el-overlay')].some(o => getComputedStyle(o).display !== 'none')",
-               "the urge dialog closed")
+        c.wait(NO_DIALOG, "the urge dialog closed")
         urgings = api.get(f"/assignments/{aid}", OFFICE, expect=200).json()["urgings"]
         assert [(u["unit_id"], u["method"], u["note"]) for u in urgings] == [
             (unit["id"], "letter", "请于十五日内重新答复代表。")]

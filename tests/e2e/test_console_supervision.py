@@ -1,7 +1,7 @@
 """The console in headless Chromium: the office's screening and supervision, and the leader. The office
 merges a suggestion into the similar one the screening hints at and converts another to reference material,
 puts an assigned one under key supervision by a leader, sees it on the supervision board as due soon and
-approves the unit's extension request there; the leader sees it on their dashboard and own list and urges
+approves the unit's extension request there, reroutes a disputed one (改办); the leader sees it on their dashboard and own list and urges
 the unit by phone. Screenshots: .run/screenshots/console-supervision-*.png."""
 import json
 import time
@@ -11,6 +11,8 @@ from datetime import datetime, timedelta, timezone
 from tests.e2e import browser
 from tests.e2e.client import OFFICE, token
 from tests.e2e.console_driver import Console, field, person, q, row_with, select
+
+NO_DIALOG = "![...document.querySelectorAll('.el-overlay')].some(o => getComputedStyle(o).display !== 'none')"
 
 
 def test_screening_key_supervision_the_board_and_the_leader_in_the_console(system, console_url, tmp_path):
@@ -34,6 +36,14 @@ def test_screening_key_supervision_the_board_and_the_leader_in_the_console(syste
     again = submitted(f"关于改造老旧小区供水管网的建议{tag}（二）")
     other = submitted(f"关于举办社区读书节的建议{tag}")
 
+    disputed = submitted(f"关于整治河道黑臭水体的建议{tag}")
+    api.post(f"/suggestions/{disputed['id']}/screening", OFFICE, {"decision": "accept"}, expect=200)
+    env = api.post("/units", OFFICE, {"name": f"市生态环境局{tag}", "code": f"HB-{tag}", "duties": "水污染防治",
+                                      "keywords": ["黑臭水体"], "categories": ["urban"]}, expect=201).json()
+    disputed_aid = api.post(f"/suggestions/{disputed['id']}/assignment", OFFICE, {"lead_unit_id": unit["id"]},
+                            expect=201).json()["id"]
+    api.post(f"/assignments/{disputed_aid}/dispute", unit_token, {"reason": "黑臭水体整治属生态环境部门职责"},
+             expect=200)
     office = person(api, {"role": "office"}, "督办处李强")
     leader = person(api, {"role": "leader"}, f"张副主任{tag}")
 
@@ -95,20 +105,34 @@ def test_screening_key_supervision_the_board_and_the_leader_in_the_console(syste
         extensions = api.get(f"/assignments/{aid}", OFFICE, expect=200).json()["extensions"]
         assert [(e["status"], e["days"]) for e in extensions] == [("approved", 30)]
 
+        # 申请调整: the unit disputes another assignment; the office reroutes it to the right unit
+        c.wait(NO_DIALOG, "the extension dialog closed")
+        c.click(q("#tab-disputed"), "the 申请调整 tab")
+        c.click(row_with('[data-test="board"] .el-table__row', disputed["title"], '[data-test="reroute"]'), "改办")
+        c.wait(q('[data-test="reroute-dialog"]') + ".innerText.includes('属生态环境部门职责')", "the dispute's reason")
+        c.click(select("reroute-lead") + ".querySelector('.el-select__wrapper')", "the new lead unit select")
+        c.click(row_with(".el-select-dropdown__item", env["name"]), "the environment bureau")
+        c.type(field("reroute-reason"), "按职责改由生态环境局主办。", "the reroute reason")
+        c.shot("5-office-reroute")
+        c.click(q('[data-test="reroute-submit"]'), "确定改办")
+        c.wait(f"!{row_with('[data-test=board] .el-table__row', disputed['title'])}", "the dispute resolved")
+        rerouted = api.get(f"/assignments/{disputed_aid}", OFFICE, expect=200).json()
+        assert rerouted["lead_unit_id"] == env["id"] and all(d["resolved_at"] for d in rerouted["disputes"])
+
         # the leader: their dashboard and their own list, urging the unit by phone
         c.as_person(leader, "/leader/dashboard")
         c.wait(q('[data-test="count-total"]') + ".innerText.includes('1')", "one supervised item")
         c.wait("document.querySelectorAll('[data-test=\"leader-charts\"] canvas').length >= 2", "the charts")
         time.sleep(1)  # the charts' animation
-        c.shot("5-leader-dashboard")
+        c.shot("6-leader-dashboard")
         c.as_person(leader, "/leader/supervision")
         c.click(row_with('[data-test="board"] .el-table__row', first["title"], '[data-test="urge"]'), "催办")
         c.click(q('[data-test="urge-phone"]'), "电话督办")
         c.type(field("urge-note"), "请加快推进管网改造。", "the note")
-        c.shot("6-leader-urge")
+        c.shot("7-leader-urge")
         c.click(q('[data-test="urge-submit"]'), "确定催办")
         c.wait(q('[data-test="urged"]'), "urged")
-        c.shot("7-leader-urged")
+        c.shot("8-leader-urged")
     finally:
         page.close()
 
