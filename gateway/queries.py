@@ -4,7 +4,7 @@ Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters ar
 parameter a route does not know is refused (400 ``unknown_parameter``, gateway/contract.py).
 """
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -88,6 +88,13 @@ class AssignmentList(Supervision, Page):
     overdue: bool | None = None
     session: Text | None = None
     kind: KindFilter = None
+    due_within: int | None = Field(None, ge=0, le=366, description="still handling (no reply in this round), "
+                                   "not yet late and due within this many days (the supervision board's 即将到期)")
+    disputed: bool | None = Field(None, description="a unit has an open dispute (申请退回) on it, or none has")
+    extension_pending: bool | None = Field(None, description="a unit's request for more days awaits the office, "
+                                           "or none does")
+    sort: Literal["-id", "due_at"] | None = Field(None, description="-id: newest first (the default); due_at: "
+                                                  "soonest due first")
 
 
 class StatsFilters(Supervision):

@@ -55,6 +55,8 @@ class AssignmentAnswer(Answer):
     created_at: datetime
     assigned_at: datetime = Field(description="the real date of 交办 (given by the office, else when recorded)")
     units: list[AssignmentUnitState] = Field(description="the lead unit first, then by unit id")
+    number: str | None = Field(None, description="the suggestion's number label (in lists and the detail)")
+    title: str | None = Field(None, description="the suggestion's title (in lists and the detail)")
 
 
 class AssignmentFilters(SupervisionFilters):
@@ -64,6 +66,10 @@ class AssignmentFilters(SupervisionFilters):
     overdue: bool = absent()
     session: str = absent()
     kind: Kind = absent()
+    due_within: int = absent()
+    disputed: bool = absent()
+    extension_pending: bool = absent()
+    sort: str = absent()
 
 
 class AssignmentPage(page_of(AssignmentAnswer, "AssignmentPage")):

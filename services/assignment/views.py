@@ -1,6 +1,7 @@
 """Read side of the assignment service (a unit sees only its own assignments), and the answers
 every entrypoint gives: rows as dicts."""
 import base64
+from datetime import timedelta
 
 from sqlalchemy import exists, func, select
 
@@ -217,19 +218,43 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:
         late = Assignment.state.in_(domain.HANDLING) & (Assignment.due_at < now())
         query = query.where(late if filters["overdue"] else ~late)
     query = _supervision_filters(query, filters)
+    query = _board_filters(query, filters)
     facts = {k: filters[k] for k in ("session", "kind") if filters.get(k)}
     if facts:  # the suggestion's session and kind, as its accepted event gave them
         query = query.where(exists().where(SuggestionFacts.suggestion_id == Assignment.suggestion_id,
                                            *(getattr(SuggestionFacts, k) == v for k, v in facts.items())))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = list(session.scalars(query.order_by(Assignment.id.desc()).limit(limit).offset(offset)))
+    order = (Assignment.due_at, Assignment.id) if filters.get("sort") == "due_at" else (Assignment.id.desc(),)
+    rows = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
     places = places_of(session, [a.id for a in rows])
     at = now()
     applied = {k: v for k, v in filters.items() if v is not None}
     if actor.get("role") == "unit":  # a unit's list is always of one unit (its own unless it asked another)
         applied.setdefault("unit_id", actor.get("unit_id"))
-    return {"items": [to_dict(a, at, places[a.id]) for a in rows], "total": total, "limit": limit, "offset": offset,
-            "filters": applied}
+    facts_of = {f.suggestion_id: f for f in session.scalars(
+        select(SuggestionFacts).where(SuggestionFacts.suggestion_id.in_({a.suggestion_id for a in rows})))}
+    items = []
+    for a in rows:
+        item, f = to_dict(a, at, places[a.id]), facts_of.get(a.suggestion_id)
+        item.update(number=f.number_label if f else None, title=f.title if f else None)
+        items.append(item)
+    return {"items": items, "total": total, "limit": limit, "offset": offset, "filters": applied}
+
+
+def _board_filters(query, filters: dict):
+    """The supervision board's: due within N days (still handling, not yet late), an open dispute,
+    a pending extension request."""
+    if filters.get("due_within") is not None:
+        at = now()
+        query = query.where(Assignment.state.in_(domain.HANDLING), Assignment.due_at >= at,
+                            Assignment.due_at < at + timedelta(days=int(filters["due_within"])))
+    if filters.get("disputed") is not None:
+        open_ = exists().where(Dispute.assignment_id == Assignment.id, Dispute.resolved_at.is_(None))
+        query = query.where(open_ if filters["disputed"] else ~open_)
+    if filters.get("extension_pending") is not None:
+        waiting = exists().where(Extension.assignment_id == Assignment.id, Extension.status == "pending")
+        query = query.where(waiting if filters["extension_pending"] else ~waiting)
+    return query
 
 
 def _supervision_filters(query, filters: dict):

@@ -2617,6 +2617,12 @@ export interface components {
              */
             mode: "lead" | "separate";
             /**
+             * Number
+             * @description the suggestion's number label (in lists and the detail)
+             * @default null
+             */
+            number?: string | null;
+            /**
              * Overdue
              * @description no reply in this round and the due date has passed
              */
@@ -2639,6 +2645,12 @@ export interface components {
              * @description under key supervision (重点督办)
              */
             supervised: boolean;
+            /**
+             * Title
+             * @description the suggestion's title (in lists and the detail)
+             * @default null
+             */
+            title?: string | null;
             /**
              * Units
              * @description the lead unit first, then by unit id
@@ -2779,6 +2791,12 @@ export interface components {
              * @description only items supervised by this committee
              */
             committee?: string;
+            /** Disputed */
+            disputed?: boolean;
+            /** Due Within */
+            due_within?: number;
+            /** Extension Pending */
+            extension_pending?: boolean;
             /**
              * Kind
              * @enum {string}
@@ -2793,6 +2811,8 @@ export interface components {
             overdue?: boolean;
             /** Session */
             session?: string;
+            /** Sort */
+            sort?: string;
             /** State */
             state?: string;
             /**
@@ -8924,6 +8944,14 @@ export interface operations {
                 session?: string | null;
                 /** @description session: made during the congress (大会期间); recess: 闭会期间 */
                 kind?: ("session" | "recess") | null;
+                /** @description still handling (no reply in this round), not yet late and due within this many days (the supervision board's 即将到期) */
+                due_within?: number | null;
+                /** @description a unit has an open dispute (申请退回) on it, or none has */
+                disputed?: boolean | null;
+                /** @description a unit's request for more days awaits the office, or none does */
+                extension_pending?: boolean | null;
+                /** @description -id: newest first (the default); due_at: soonest due first */
+                sort?: ("-id" | "due_at") | null;
             };
             header?: never;
             path?: never;

@@ -8,6 +8,10 @@ export const officeRoutes: RouteRecordRaw[] = [
     meta: { roles: ['office', 'leader', 'admin'], title: '建议详情', hideInMenu: true } },
   { path: '/office/assignments', name: 'office-assignments', component: () => import('@/views/office/OfficeAssignments.vue'),
     meta: { roles: ['office'], title: '交办清单', icon: 'List' } },
+  { path: '/office/supervision', name: 'office-supervision', component: () => import('@/views/office/SupervisionBoard.vue'),
+    meta: { roles: ['office'], title: '督办看板', icon: 'Bell' } },
+  { path: '/office/letters/:id(\\d+)', name: 'office-letter', component: () => import('@/views/office/LetterPrint.vue'),
+    meta: { roles: ['office', 'leader'], title: '督办函', hideInMenu: true } },
   { path: '/office/rates', name: 'office-rates', component: () => import('@/views/office/RatesDashboard.vue'),
     meta: { roles: ['office', 'admin'], title: '办理情况统计', icon: 'DataAnalysis' } },
 ]

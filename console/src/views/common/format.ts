@@ -33,6 +33,8 @@ export const STEP: Record<string, string> = {
   ...STATUS, submitted: '提交', accepted: '立案', returned: '退回', merged: '并案', assigned: '交办',
   signed: '签收', replied: '答复', evaluated: '评价', closed: '办结', urged: '督办', contact: '见面沟通', contact_added: '见面沟通', opinion_added: '会办意见',
   rehandling: '重新办理', disputed: '申请调整',
+  rehandling_opened: '重新办理', supervision_set: '列为重点督办', extension_requested: '申请延期',
+  extension_decided: '延期审批', overdue: '逾期未答复', rerouted: '改办', followed_up: '跟踪办理答复',
 }
 
 export const RESULT_CLASS: Record<string, string> = {
