@@ -44,6 +44,8 @@ class SuggestionFilters(Query):
     unit_id: Id | None = None
     deputy_id: Id | None = None
     overdue: bool | None = None
+    public: bool | None = Field(None, description="true: shown on the public site now; false: not (never "
+                                "published, withdrawn or past its end)")
 
 
 class SuggestionList(SuggestionFilters, Page):
@@ -100,6 +102,10 @@ class StatsFilters(Supervision):
 
 class NotificationList(Page):
     unread: bool | None = None
+
+
+class UnitList(Page):
+    q: Text | None = Field(None, description="a part of the unit's name or code")
 
 
 class DeputyList(Page):

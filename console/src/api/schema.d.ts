@@ -2193,7 +2193,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The handling units.
+         * The handling units; `q` finds them by a part of the name or code.
          * @description Roles: admin, office, leader, deputy, unit, station.
          */
         get: operations["list_units"];
@@ -6325,6 +6325,8 @@ export interface components {
             kind?: "session" | "recess";
             /** Overdue */
             overdue?: boolean;
+            /** Public */
+            public?: boolean;
             /** Q */
             q?: string;
             /** Session */
@@ -18533,6 +18535,8 @@ export interface operations {
                 unit_id?: number | null;
                 deputy_id?: number | null;
                 overdue?: boolean | null;
+                /** @description true: shown on the public site now; false: not (never published, withdrawn or past its end) */
+                public?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -18767,6 +18771,8 @@ export interface operations {
                 unit_id?: number | null;
                 deputy_id?: number | null;
                 overdue?: boolean | null;
+                /** @description true: shown on the public site now; false: not (never published, withdrawn or past its end) */
+                public?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -20397,6 +20403,8 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
+                /** @description a part of the unit's name or code */
+                q?: string | null;
             };
             header?: never;
             path?: never;
