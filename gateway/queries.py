@@ -4,7 +4,7 @@ Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters ar
 parameter a route does not know is refused (400 ``unknown_parameter``, gateway/contract.py).
 """
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -98,6 +98,12 @@ class StatsFilters(Supervision):
     category: Text | None = None
     level: Level | None = Field(None, description="the deputies' level")
     unit_id: Id | None = None
+
+
+class RateGroupsQuery(StatsFilters):
+    by: Literal["unit", "category", "session", "kind", "month"] = Field(
+        description="group by the replying unit, the category, the session, the kind (大会/闭会) or the month "
+                    "of the reply (the office's local YYYY-MM)")
 
 
 class NotificationList(Page):
