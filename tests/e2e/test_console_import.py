@@ -125,7 +125,8 @@ def test_the_office_imports_workbooks_and_downloads_the_export(system, console_u
         c.wait(q('[data-test="history-checked"]') + ".innerText.includes('校验通过')", "the workbook checked")
         c.click(q('[data-test="history-start"]'), "the start button")
         c.wait(q('[data-test="history-job"]'), "the job's progress")
-        c.wait(q('[data-test="job-progress"]') + ".querySelector('[role=\"progressbar\"]')", "the progress bar")
+        c.wait(q('[data-test="job-progress"][role="progressbar"]') + "?.getAttribute('aria-valuenow') !== null",
+               "the progress bar")
         c.shot("5-history-running")
         c.wait(q('[data-test="job-status"]') + ".innerText === '已完成'", "the job done", timeout=120)
         assert c.js(q('[data-test="job-progress"]') + ".innerText").strip() == "100%"

@@ -168,12 +168,11 @@ def test_rates_grouped_by_category_kind_unit_and_month_of_the_reply(scenario, rp
     assert rpc.evaluation.rate_groups(OFFICE, "kind", {"kind": "recess"})["items"] == []
     by_unit = rpc.evaluation.rate_groups(OFFICE, "unit", {})
     assert [(g["key"], g["assigned"], g["overdue"]) for g in by_unit["items"]] == [(str(U1), 3, 1), (str(U2), 3, 0)]
-    # the month of each unit's latest reply, the office's local one; not replied yet: null
-    zone = ZoneInfo("Asia/Shanghai")
-    months = {}
-    for at in (NOW, NOW, NOW - timedelta(days=1), NOW):  # replies of 1, 2, 4 and 6 (its second)
-        key = at.astimezone(zone).strftime("%Y-%m")
-        months[key] = months.get(key, 0) + 1
+    # the month of each unit's latest reply, the office's local one; not replied yet: null. Replies 1,
+    # 2 and 6 carry the sample event's replied_at (2024-05-08), reply 4 the day before NOW
+    months = {"2024-05": 3}
+    late = (NOW - timedelta(days=1)).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    months[late] = months.get(late, 0) + 1
     by_month = rpc.evaluation.rate_groups(OFFICE, "month", {"session": SESSION})
     assert {g["key"]: g["replied"] for g in by_month["items"] if g["key"]} == months
     assert [(g["replies_due"], g["replied"], g["overdue"]) for g in by_month["items"] if g["key"] is None] == [(2, 0, 1)]

@@ -26,6 +26,18 @@ describe('the import errors as rows', () => {
     expect(columnOf('something_new')).toBe('something_new')
   })
 
+  it('says the API\'s usual messages in Chinese and keeps the original', () => {
+    expect(fromRejected([{ row: 2, errors: [
+      { field: 'lead_deputy', message: '张三: no such deputy' },
+      { field: 'title', message: 'String should have at least 5 characters' },
+      { field: 'body', message: '内容不能为空' },
+    ] }])).toEqual([
+      { row: 2, column: '领衔代表', message: '查无此代表：张三', raw: '张三: no such deputy' },
+      { row: 2, column: '标题', message: '至少 5 个字', raw: 'String should have at least 5 characters' },
+      { row: 2, column: '内容', message: '内容不能为空' },
+    ])
+  })
+
   it('gives one line per error of each rejected row', () => {
     const rows = fromRejected([
       { row: 3, errors: [{ field: 'title', message: '标题至少5个字' }, { field: 'category', message: '没有这个类别' }] },
