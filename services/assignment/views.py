@@ -12,6 +12,7 @@ from services.assignment.rules import Rules
 from services.assignment.store import deputy_contact, hidden, load
 from services.common.clock import now
 from services.common.errors import NotFound
+from services.common.like import ESCAPE, contains_pattern
 
 
 def _iso(t):
@@ -251,8 +252,8 @@ def list_units(session, limit: int, offset: int, q: str | None = None) -> dict:
     """The units by id; ``q``: a part of the name or the code (either), case-insensitive."""
     wanted = select(Unit)
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        wanted = wanted.where(or_(Unit.name.ilike(pattern, escape="\\"), Unit.code.ilike(pattern, escape="\\")))
+        pattern = contains_pattern(q)
+        wanted = wanted.where(or_(Unit.name.ilike(pattern, escape=ESCAPE), Unit.code.ilike(pattern, escape=ESCAPE)))
     total = session.scalar(select(func.count()).select_from(wanted.subquery()))
     rows = session.scalars(wanted.order_by(Unit.id).limit(limit).offset(offset))
     return {"items": [unit_dict(u) for u in rows], "total": total, "limit": limit, "offset": offset}
