@@ -3,7 +3,6 @@ uploaded, the errors name each row and column, the fixed rows go in and show up 
 year's workbook is checked (its errors by sheet, row and column), then entered as a job whose progress the
 page follows to the end; the filtered export is downloaded with the bearer token and read back.
 Screenshots: .run/screenshots/console-import-*.png (the driver: tests/e2e/console_driver.py)."""
-import base64
 import copy
 import io
 import json
@@ -137,16 +136,19 @@ def test_the_office_imports_workbooks_and_downloads_the_export(system, console_u
         entered = api.get(f"/suggestions?session={past}", OFFICE, expect=200).json()
         assert entered["total"] == YEAR["suggestions"]
 
-        # 导出: the filtered list downloaded with the office's token, read back from the page's Blob
+        # 导出: the filtered list downloaded with the office's token, saved by the browser from the page's Blob
+        downloads = tmp_path / "downloads"
+        downloads.mkdir()
+        page.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
         c.click(q("#tab-export"), "the export tab")
         c.type(field("export-q"), tag, "the export's keyword")
         c.click(q('[data-test="export"]'), "the export button")
         c.wait(q('[data-test="export-link"]'), "the downloaded workbook's link")
         c.wait(q('[data-test="export-progress"]') + ".getAttribute('aria-valuenow') === '100'", "the download at 100%")
         c.shot("7-exported")
-        encoded = c.js(q('[data-test="export-link"]') + ".href && fetch(" + q('[data-test="export-link"]') + ".href)"
-                       ".then(r => r.arrayBuffer()).then(b => btoa(String.fromCharCode(...new Uint8Array(b))))")
-        sheet = load_workbook(io.BytesIO(base64.b64decode(encoded)), read_only=True).worksheets[0]
+        saved = wait_for(lambda: [p for p in downloads.glob("*.xlsx")], timeout=20, what="the workbook saved")
+        assert [p.name for p in saved] == ["suggestions.xlsx"]
+        sheet = load_workbook(io.BytesIO(saved[0].read_bytes()), read_only=True).worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         assert "编号" in rows[0] and "标题" in rows[0]
         titles = {r[rows[0].index("标题")] for r in rows[1:]}

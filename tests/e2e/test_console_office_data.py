@@ -76,6 +76,7 @@ def test_the_office_keeps_its_registries_and_discloses_in_the_console(system, co
         # 建议分类: a scheme of the congress's own, from the default as its template, one category renamed
         congress = f"测试{tag}届"
         c.as_person(office, "/office/categories")
+        c.watch_messages()
         c.wait(q('[data-test="builtin"]') + " || " + q('[data-test="scheme-default"]'), "the default scheme")
         c.click(q('[data-test="new-scheme"]'), "the new scheme button")
         c.type(field("scheme-name"), f"测试分类{tag}", "the scheme's name")
