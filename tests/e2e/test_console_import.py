@@ -99,6 +99,14 @@ def test_the_office_imports_workbooks_and_downloads_the_export(system, console_u
         c.wait(f"document.querySelectorAll({json.dumps(rows)}).length === 3 && {row_with(rows, '加装电梯')}",
                "the three imported in the queue")
         c.shot("3-queue")
+        # the queue's own export, with its filters (submitted, the tag): the browser saves it
+        downloads = tmp_path / "downloads"
+        downloads.mkdir()
+        page.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+        c.click(q('button[data-test="queue-export"]'), "the queue's export")
+        [listed_file] = wait_for(lambda: list(downloads.glob("*.xlsx")), timeout=20, what="the queue's export saved")
+        assert len(list(load_workbook(listed_file, read_only=True).worksheets[0].iter_rows())) == 1 + 3
+        listed_file.unlink()
 
         # 历年导入: the check lists the bad cell by sheet, row and column; nothing is written
         bad = copy.deepcopy(sheets)
@@ -137,9 +145,6 @@ def test_the_office_imports_workbooks_and_downloads_the_export(system, console_u
         assert entered["total"] == YEAR["suggestions"]
 
         # 导出: the filtered list downloaded with the office's token, saved by the browser from the page's Blob
-        downloads = tmp_path / "downloads"
-        downloads.mkdir()
-        page.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
         c.click(q("#tab-export"), "the export tab")
         c.type(field("export-q"), tag, "the export's keyword")
         c.click(q('[data-test="export"]'), "the export button")

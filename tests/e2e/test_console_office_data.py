@@ -11,6 +11,12 @@ from tests.e2e.client import OFFICE
 from tests.e2e.console_driver import ADMIN, Console, field, person, q, row_with
 
 
+def closed(c: Console, name: str) -> None:
+    """Waits for the dialog holding the field to be gone (saved), so typing goes to the page again."""
+    c.wait("![...document.querySelectorAll('.el-overlay')].some(o => "
+           "getComputedStyle(o).display !== 'none') && !" + field(name) + "?.offsetParent", f"the {name} dialog closed")
+
+
 def test_the_office_keeps_its_registries_and_discloses_in_the_console(system, console_url, tmp_path):
     api = system.api
     tag = uuid.uuid4().hex[:6]
@@ -38,6 +44,7 @@ def test_the_office_keeps_its_registries_and_discloses_in_the_console(system, co
         c.type(field("deputy-name"), f"钱进{tag}", "the name")
         c.type(field("deputy-delegation"), "道外代表团", "the delegation")
         c.click(q('[data-test="save-deputy"]'), "save")
+        closed(c, "deputy-name")
         c.type(field("deputy-q"), f"钱进{tag}", "the name filter")
         c.press_enter()
         rows = '[data-test="deputies"] .el-table__row'
@@ -45,8 +52,19 @@ def test_the_office_keeps_its_registries_and_discloses_in_the_console(system, co
         c.click(row_with(rows, f"钱进{tag}", '[data-test="open-account"]'), "开通账号")
         c.wait(q('[data-test="initial-password"]') + "?.innerText.length > 8", "the one-time password")
         c.shot("1-deputy-account")
+        c.click("[...document.querySelectorAll('.el-dialog button')].find(b => b.innerText.includes('我已记下'))", "我已记下")
+        c.wait("![...document.querySelectorAll('.el-overlay')].some(o => "
+               "getComputedStyle(o).display !== 'none')", "the account dialog closed")
+        c.click(row_with(rows, f"钱进{tag}", "button"), "编辑")
+        c.wait(field("deputy-delegation") + "?.value === '道外代表团'", "the deputy's form filled")
+        c.click(field("deputy-delegation"), "the delegation")
+        c.js(field("deputy-delegation") + ".select(); true")
+        c.page.send("Input.insertText", c.page.session, text="香坊代表团")
+        c.click(q('[data-test="save-deputy"]'), "save the edit")
+        closed(c, "deputy-name")
+        c.wait(row_with(rows, "香坊代表团"), "the edited deputy listed")
         [deputy] = api.get(f"/deputies?q=钱进{tag}", OFFICE, expect=200).json()["items"]
-        assert deputy["delegation"] == "道外代表团"
+        assert deputy["delegation"] == "香坊代表团"
         assert api.get(f"/accounts?q=钱进{tag}", ADMIN, expect=200).json()["total"] == 1
 
         # 承办单位: register a unit, then find it by a part of its code
@@ -55,6 +73,7 @@ def test_the_office_keeps_its_registries_and_discloses_in_the_console(system, co
         c.type(field("unit-name"), f"市城市管理局{tag}", "the name")
         c.type(field("unit-code"), f"CG-{tag}", "the code")
         c.click(q('[data-test="save-unit"]'), "save")
+        closed(c, "unit-name")
         c.type(field("unit-q"), f"CG-{tag}", "the code filter")
         c.press_enter()
         rows = '[data-test="units"] .el-table__row'
@@ -69,6 +88,7 @@ def test_the_office_keeps_its_registries_and_discloses_in_the_console(system, co
         c.type("document.querySelector('.el-dialog input[aria-label=\"区域\"]')", f"南岗{tag}", "the region")
         c.type("document.querySelector('.el-dialog input[aria-label=\"地址\"]')", "学府路1号", "the address")
         c.click(q('[data-test="save-station"]'), "save")
+        closed(c, "station-name")
         c.wait(row_with('[data-test="stations"] .el-table__row', f"南岗区代表联络站{tag}"), "the station listed")
         c.shot("3-station")
         assert api.get(f"/stations?region=南岗{tag}", OFFICE, expect=200).json()["total"] == 1
@@ -82,6 +102,7 @@ def test_the_office_keeps_its_registries_and_discloses_in_the_console(system, co
         c.type(field("scheme-name"), f"测试分类{tag}", "the scheme's name")
         c.type(field("scheme-congress"), congress, "the congress")
         c.click(q('[data-test="create-scheme"]'), "新建")
+        closed(c, "scheme-name")
         c.wait(f"document.querySelector('[data-test=\"scheme-{congress}\"].is-active')", "the new scheme shown")
         first = "document.querySelector('[data-test=\"categories\"] .el-table__row input[aria-label=\"类别名称\"]')"
         c.wait(first, "the categories")
