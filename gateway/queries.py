@@ -44,6 +44,8 @@ class SuggestionFilters(Query):
     unit_id: Id | None = None
     deputy_id: Id | None = None
     overdue: bool | None = None
+    public: bool | None = Field(None, description="true: shown on the public site now; false: not (never "
+                                "published, withdrawn or past its end)")
 
 
 class SuggestionList(SuggestionFilters, Page):
@@ -105,8 +107,18 @@ class StatsFilters(Supervision):
     unit_id: Id | None = None
 
 
+class RateGroupsQuery(StatsFilters):
+    by: Literal["unit", "category", "session", "kind", "month"] = Field(
+        description="group by the replying unit, the category, the session, the kind (大会/闭会) or the month "
+                    "of the reply (the office's local YYYY-MM)")
+
+
 class NotificationList(Page):
     unread: bool | None = None
+
+
+class UnitList(Page):
+    q: Text | None = Field(None, description="a part of the unit's name or code")
 
 
 class DeputyList(Page):

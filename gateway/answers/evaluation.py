@@ -185,6 +185,19 @@ class UnitRates(RateCounts):
     co_opinion_on_time_rate: Rate = Field(description="co_opinions_on_time / co_assigned")
 
 
+class RateGroup(RateCounts):
+    key: str | None = Field(description="the group: a unit id, category code, session, kind (session/recess) or "
+                                        "month (YYYY-MM, local); null: none (for month: not replied yet)")
+
+
+class RateGroupsAnswer(Answer):
+    """The rates of each group, in the order of their keys."""
+    by: str
+    items: list[RateGroup]
+    total: int
+    filters: RatesFilters
+
+
 class UnitRankingAnswer(Answer):
     items: list[UnitRates]
     total: int

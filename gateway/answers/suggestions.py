@@ -73,6 +73,7 @@ class SuggestionFilters(Answer):
     unit_id: int = absent()
     deputy_id: int = absent()
     overdue: bool = absent()
+    public: bool = absent()
 
 
 class SuggestionPage(page_of(SuggestionAnswer, "SuggestionAnswerPage")):

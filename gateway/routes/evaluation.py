@@ -7,7 +7,7 @@ from gateway.answers import evaluation as E
 from gateway.auth import ASSESSOR, STAFF
 from gateway.contract import XLSX
 from gateway.http import api
-from gateway.queries import Page, StatsFilters, page
+from gateway.queries import Page, RateGroupsQuery, StatsFilters, page
 from gateway.routes.base import Proxies
 from services.evaluation.schemas import (
     AssessmentIn,
@@ -96,6 +96,15 @@ class EvaluationRoutes(Proxies):
     def unit_ranking(self, request):
         """Units ranked, each with its rates."""
         return self.call(self.evaluation.unit_ranking, request.actor, request.query)
+
+    @api("GET", "/api/v1/stats/rates/groups", roles=(*STAFF, "unit"), query=RateGroupsQuery,
+         answer=E.RateGroupsAnswer, tags=TAGS)
+    def rate_groups(self, request):
+        """The rates grouped `by` unit, category, session, kind or month of the reply, with the rates'
+        filters; a unit sees only its own."""
+        wanted = dict(request.query)
+        by = wanted.pop("by")
+        return self.call(self.evaluation.rate_groups, request.actor, by, wanted)
 
     @api("GET", "/api/v1/stats/overdue", roles=(*STAFF, "unit"), query=StatsFilters, answer=E.OverdueAnswer, tags=TAGS)
     def overdue(self, request):

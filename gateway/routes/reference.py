@@ -3,7 +3,7 @@ from gateway.answers.reference import CategoryPage, CategorySchemeAnswer, Catego
 from gateway.answers.stations import DeputyAnswer, DeputyPage
 from gateway.auth import SIGNED_IN, STAFF
 from gateway.http import api
-from gateway.queries import CategoryQuery, DeputyList, Page, page
+from gateway.queries import CategoryQuery, DeputyList, UnitList, page
 from gateway.routes.base import Proxies
 from services.assignment.schemas import UnitIn
 from services.station.schemas import DeputyIn
@@ -32,11 +32,11 @@ class ReferenceRoutes(Proxies):
         """Register a handling unit (承办单位) with its duties, keywords and categories."""
         return 201, self.call(self.assignment.register_unit, request.actor, self.body(request))
 
-    @api("GET", "/api/v1/units", roles=SIGNED_IN, query=Page, answer=UnitPage, tags=TAGS)
+    @api("GET", "/api/v1/units", roles=SIGNED_IN, query=UnitList, answer=UnitPage, tags=TAGS)
     def list_units(self, request):
-        """The handling units."""
-        _, limit, offset = page(request)
-        return self.call(self.assignment.list_units, request.actor, limit, offset)
+        """The handling units; `q` finds them by a part of the name or code."""
+        wanted, limit, offset = page(request)
+        return self.call(self.assignment.list_units, request.actor, limit, offset, wanted.get("q"))
 
     @api("GET", "/api/v1/categories", roles=SIGNED_IN, query=CategoryQuery, answer=CategoryPage, tags=TAGS)
     def list_categories(self, request):

@@ -49,9 +49,9 @@ class AssignmentService(ServiceBase):
             return units.register_unit(tx, data)
 
     @rpc
-    def list_units(self, actor, limit=50, offset=0):
+    def list_units(self, actor, limit=50, offset=0, q=None):
         with self.db.read() as session:
-            return views.list_units(session, limit, offset)
+            return views.list_units(session, limit, offset, q)
 
     @rpc
     def routing(self, actor, suggestion_id, limit=5):

@@ -3,7 +3,7 @@ every entrypoint gives: rows as dicts."""
 import base64
 from datetime import timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 
 from services.assignment import domain
 from services.assignment.models import (Assignment, AssignmentUnit, CoOpinion, Contact, DeputyContact, Dispute,
@@ -13,6 +13,7 @@ from services.assignment.rules import Rules
 from services.assignment.store import deputy_contact, hidden, load
 from services.common.clock import now
 from services.common.errors import NotFound
+from services.common.like import ESCAPE, contains_pattern
 
 
 def _iso(t):
@@ -272,7 +273,12 @@ def _supervision_filters(query, filters: dict):
     return query
 
 
-def list_units(session, limit: int, offset: int) -> dict:
-    total = session.scalar(select(func.count(Unit.id)))
-    rows = session.scalars(select(Unit).order_by(Unit.id).limit(limit).offset(offset))
+def list_units(session, limit: int, offset: int, q: str | None = None) -> dict:
+    """The units by id; ``q``: a part of the name or the code (either), case-insensitive."""
+    wanted = select(Unit)
+    if q:
+        pattern = contains_pattern(q)
+        wanted = wanted.where(or_(Unit.name.ilike(pattern, escape=ESCAPE), Unit.code.ilike(pattern, escape=ESCAPE)))
+    total = session.scalar(select(func.count()).select_from(wanted.subquery()))
+    rows = session.scalars(wanted.order_by(Unit.id).limit(limit).offset(offset))
     return {"items": [unit_dict(u) for u in rows], "total": total, "limit": limit, "offset": offset}

@@ -88,6 +88,11 @@ class EvaluationService(ServiceBase):
             return stats.units(session, actor, filters, now())
 
     @rpc
+    def rate_groups(self, actor, by, filters=None):
+        with self.db.read() as session:
+            return stats.groups(session, actor, filters, by, now(), self.zone.key)
+
+    @rpc
     def overdue(self, actor, filters=None, limit=200):
         with self.db.read() as session:
             return stats.overdue(session, stats.scoped_filters(actor, filters), now(), limit)

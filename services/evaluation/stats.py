@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from services.common.errors import Forbidden
+from services.common.errors import Forbidden, ValidationFailed
 from services.common.validation import parse
 from services.evaluation import domain
 from services.evaluation.schemas import StatsFilter
@@ -42,6 +42,12 @@ CELL_KEYS = "coalesce(session, ''), unit_id, coalesce(category, ''), coalesce(le
             "coalesce(result_class, '')"
 SUMMED = (*CELL_COUNTS, "overdue")
 GROUPS = {"unit": "unit_id", "category": "category", "session": "session"}
+# groups only assignment_facts can answer: the suggestion's kind, and the local month of the unit's reply
+FACT_GROUPS = {
+    "kind": "(SELECT kind FROM suggestion_facts s WHERE s.suggestion_id = assignment_facts.suggestion_id)",
+    "month": "to_char(replied_at AT TIME ZONE :zone, 'YYYY-MM')",
+}
+BY = ("unit", "category", "session", "kind", "month")
 
 
 def scoped_filters(actor: dict, filters: dict | None) -> dict:
@@ -77,10 +83,10 @@ def _where(filters: dict, cells: bool = False) -> str:
     return " AND ".join(parts)
 
 
-def _source(filters: dict, key: str) -> str:
-    """Counts per (group, result class): summed cells, or, for a filter the cells do not keep,
-    counted on the facts rows themselves (a few thousand a session)."""
-    if not any(name in filters for name in FACT_FILTERS):
+def _source(filters: dict, key: str, facts: bool = False) -> str:
+    """Counts per (group, result class): summed cells, or, for a filter or group (``facts``) the
+    cells do not keep, counted on the facts rows themselves (a few thousand a session)."""
+    if not facts and not any(name in filters for name in FACT_FILTERS):
         inner = ", ".join(f"sum({k}) AS {k}" for k in CELL_COUNTS)
         return f"SELECT {key} AS grp, result_class, {inner} FROM rate_cells WHERE {_where(filters, cells=True)} " \
                f"GROUP BY 1, 2"
@@ -89,18 +95,19 @@ def _source(filters: dict, key: str) -> str:
            f"WHERE {_where(filters)} GROUP BY 1, 2"
 
 
-def counts(session, filters: dict, now: datetime, group: str | None = None) -> dict:
+def counts(session, filters: dict, now: datetime, group: str | None = None, zone: str = "Asia/Shanghai") -> dict:
     """{group value (None when not grouped): counts, with counts per result class folded in}.
 
     Sums of the trigger-kept cells (a few per unit and category, not one per assignment);
     overdue depends on the clock, so it is counted on the unreplied facts (a partial index).
+    ``zone`` (the office's) makes a reply's month.
     """
-    key = GROUPS[group] if group else "NULL"
-    params = {**filters, "now": now}
+    key = (GROUPS.get(group) or FACT_GROUPS[group]) if group else "NULL"
+    params = {**filters, "now": now, "zone": zone}
     outer = ", ".join(f"sum({k})::int" for k in CELL_COUNTS)
     rows = session.execute(text(
         f"SELECT grp, {outer}, jsonb_object_agg(result_class, replied) FILTER (WHERE result_class <> '') "
-        f"FROM ({_source(filters, key)}) cells GROUP BY grp"), params).all()
+        f"FROM ({_source(filters, key, group in FACT_GROUPS)}) cells GROUP BY grp"), params).all()
     result: dict = {}
     for grp, *values, classes in rows:
         result[None if grp == "" else grp] = {**dict(zip(CELL_COUNTS, values)), "overdue": 0,
@@ -144,6 +151,18 @@ def units(session, actor: dict, filters: dict | None, now: datetime) -> dict:
     wanted = scoped_filters(actor, filters)
     items = domain.unit_rows(counts(session, wanted, now, "unit"), co_counts(session, wanted), unit_names(session))
     return {"items": items, "total": len(items), "filters": wanted}
+
+
+def groups(session, actor: dict, filters: dict | None, by: str, now: datetime, zone: str) -> dict:
+    """The rates per unit, category, session, kind (大会/闭会) or month of the reply (the office's
+    local YYYY-MM; replies not yet given are the group null), in the order of their keys."""
+    if by not in BY:
+        raise ValidationFailed(f"by: one of {', '.join(BY)}", [{"field": "by", "message": f"one of {', '.join(BY)}"}])
+    wanted = scoped_filters(actor, filters)
+    grouped = counts(session, wanted, now, by, zone)
+    keys = sorted(grouped, key=lambda k: (k is None, str(k) if k is not None else ""))
+    items = [{"key": None if k is None else str(k), **domain.rates(grouped[k])} for k in keys]
+    return {"by": by, "items": items, "total": len(items), "filters": wanted}
 
 
 def categories(session, filters: dict, now: datetime) -> list[dict]:

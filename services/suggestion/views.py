@@ -223,6 +223,8 @@ def filtered(actor: dict, filters: dict, recheck: bool = True):
     if filters.get("overdue") is not None:
         late = and_(Suggestion.status.in_(domain.AWAITING_REPLY), Suggestion.due_at < now())
         query = query.where(late if filters["overdue"] else ~late)
+    if filters.get("public") is not None:
+        query = query.where(disclosed_now() if filters["public"] else ~disclosed_now())
     if filters.get("q"):
         condition = keyword_condition(filters["q"], recheck)
         query = query.where(condition if condition is not None else false())

@@ -515,6 +515,8 @@ ROWS: list[Row] = [
     Row("GET", V + "/stats/rates", STAFF | {"unit"}, note="a unit: its own rates, whatever unit_id it asks "
                                                           "(test_access_lists)"),
     Row("GET", V + "/stats/units", STAFF),
+    Row("GET", V + "/stats/rates/groups", STAFF | {"unit"}, query="?by=month",
+        note="the rates by unit, category, session, kind or month (issue 17's dashboard); a unit its own"),
     Row("GET", V + "/stats/overdue", STAFF | {"unit"},
         note="not in API.md: the overdue list, scoped as the rates (a unit its own)"),
     Row("GET", V + "/reports/rates.xlsx", STAFF),

@@ -90,6 +90,17 @@ def test_register_unit_rejects_a_duplicate_code_and_a_bad_email(start_service, r
     assert rpc.assignment.list_units(OFFICE)["total"] == 1
 
 
+def test_units_are_found_by_a_part_of_their_name_or_code(start_service, rpc, assignment_db):
+    start_service(AssignmentService)
+    for name, code in (("市交通运输局", "JT-1"), ("市水务局", "sw_2"), ("市规划局", "GH%3")):
+        rpc.assignment.register_unit(OFFICE, {"name": name, "code": code})
+    found = lambda q: [u["code"] for u in rpc.assignment.list_units(OFFICE, 50, 0, q)["items"]]  # noqa: E731
+    assert found("交通") == ["JT-1"] and found("SW") == ["sw_2"]
+    assert found("_") == ["sw_2"] and found("%") == ["GH%3"]  # the wildcards are taken as typed
+    assert found(None) == ["JT-1", "sw_2", "GH%3"]
+    assert rpc.assignment.list_units(OFFICE, 1, 0, "局")["total"] == 3
+
+
 def test_the_same_code_registered_at_once_is_one_unit_and_conflicts(start_service, rpc, assignment_db):
     start_service(AssignmentService)
     replies = [rpc.assignment.register_unit.call_async(OFFICE, {"name": f"市水务局{i}", "code": "SW"})

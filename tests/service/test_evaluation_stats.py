@@ -156,6 +156,33 @@ def test_a_unit_sees_only_its_own_rates_and_others_none(scenario, rpc):
     assert err.value.details[0]["field"] == "level"
 
 
+def test_rates_grouped_by_category_kind_unit_and_month_of_the_reply(scenario, rpc):
+    by_category = rpc.evaluation.rate_groups(OFFICE, "category", {"session": SESSION})
+    assert [g["key"] for g in by_category["items"]] == ["edu", "transport"] and by_category["by"] == "category"
+    edu = by_category["items"][0]  # as rates(category=edu): 3, 4, 6
+    assert (edu["assigned"], edu["replied"], edu["completion_rate"], edu["classes"]) == \
+        (3, 2, 0.6667, {"A": 1, "B": 0, "C": 1})
+    # only suggestion 1 was heard of with its kind: the others are in the group null, listed last
+    by_kind = rpc.evaluation.rate_groups(OFFICE, "kind", {"session": SESSION})
+    assert [(g["key"], g["replies_due"], g["replied"]) for g in by_kind["items"]] == [("session", 1, 1), (None, 5, 3)]
+    assert rpc.evaluation.rate_groups(OFFICE, "kind", {"kind": "recess"})["items"] == []
+    by_unit = rpc.evaluation.rate_groups(OFFICE, "unit", {})
+    assert [(g["key"], g["assigned"], g["overdue"]) for g in by_unit["items"]] == [(str(U1), 3, 1), (str(U2), 3, 0)]
+    # the month of each unit's latest reply, the office's local one; not replied yet: null. Replies 1,
+    # 2 and 6 carry the sample event's replied_at (2024-05-08), reply 4 the day before NOW
+    months = {"2024-05": 3}
+    late = (NOW - timedelta(days=1)).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    months[late] = months.get(late, 0) + 1
+    by_month = rpc.evaluation.rate_groups(OFFICE, "month", {"session": SESSION})
+    assert {g["key"]: g["replied"] for g in by_month["items"] if g["key"]} == months
+    assert [(g["replies_due"], g["replied"], g["overdue"]) for g in by_month["items"] if g["key"] is None] == [(2, 0, 1)]
+    mine = rpc.evaluation.rate_groups({"role": "unit", "unit_id": U2, "sub": "u2"}, "category", {})
+    assert mine["filters"]["unit_id"] == U2 and sum(g["replies_due"] for g in mine["items"]) == 3
+    with pytest.raises(ValidationFailed) as err:
+        rpc.evaluation.rate_groups(OFFICE, "week", {})
+    assert err.value.details[0]["field"] == "by"
+
+
 def test_overdue_list_has_days_late(scenario, rpc):
     [item] = rpc.evaluation.overdue(OFFICE, {})
     assert item["assignment_id"] == BASE + 3 and item["days_late"] == 10 and item["unit_name"] == "市甲局"

@@ -142,3 +142,15 @@ def test_withdrawing_a_disclosure_keeps_the_reason_who_and_when(rpc, amqp, answe
     steps = [(t["type"], t["note"]) for t in rpc.suggestion.get(OFFICE, answered["id"])["timeline"]
              if t["type"] in ("published", "unpublished")]
     assert steps == [("published", "公开"), ("unpublished", "撤回公开：涉及个人隐私"), ("published", "公开")]
+
+
+def test_the_list_filters_by_what_the_public_site_shows_now(rpc, amqp, answered):
+    other = submit(rpc, 2, "关于加大城区幼儿园建设力度的建议")
+    ids = lambda wanted: {s["id"] for s in rpc.suggestion.list(OFFICE, wanted)["items"]}  # noqa: E731
+    assert answered["id"] in ids({"public": False}) and not ids({"public": True})
+    rpc.suggestion.publish(OFFICE, answered["id"], {})
+    listed = rpc.suggestion.list(OFFICE, {"public": True})
+    assert [s["id"] for s in listed["items"]] == [answered["id"]] and listed["filters"] == {"public": True}
+    assert ids({"public": False}) == {other["id"]}
+    rpc.suggestion.unpublish(OFFICE, answered["id"], {"reason": "涉及个人隐私"})
+    assert not ids({"public": True}) and ids({"public": False}) == {answered["id"], other["id"]}

@@ -1810,6 +1810,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stats/rates/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rates grouped `by` unit, category, session, kind or month of the reply, with the rates'
+         * @description filters; a unit sees only its own.
+         *
+         *     Roles: office, leader, admin, unit.
+         */
+        get: operations["rate_groups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats/screening": {
         parameters: {
             query?: never;
@@ -2193,7 +2215,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The handling units.
+         * The handling units; `q` finds them by a part of the name or code.
          * @description Roles: admin, office, leader, deputy, unit, station.
          */
         get: operations["list_units"];
@@ -4814,6 +4836,88 @@ export interface components {
              */
             until?: string | null;
         };
+        /** RateGroup */
+        RateGroup: {
+            /**
+             * Assigned
+             * @description assignments (by unit: those the unit handles and replies to)
+             */
+            assigned: number;
+            /** Basic */
+            basic: number;
+            classes: components["schemas"]["ResultClassCounts"];
+            /** Completed */
+            completed: number;
+            /**
+             * Completion Rate
+             * @description 办结率: completed / replies_due
+             */
+            completion_rate: number | null;
+            /** Dissatisfied */
+            dissatisfied: number;
+            /** Evaluated */
+            evaluated: number;
+            /**
+             * Key
+             * @description the group: a unit id, category code, session, kind (session/recess) or month (YYYY-MM, local); null: none (for month: not replied yet)
+             */
+            key: string | null;
+            /** On Time */
+            on_time: number;
+            /**
+             * On Time Rate
+             * @description replies by their due date / replied
+             */
+            on_time_rate: number | null;
+            /** Overdue */
+            overdue: number;
+            /** Replied */
+            replied: number;
+            /**
+             * Replies Due
+             * @description replies due: handling units × assignments (分办: one per unit)
+             */
+            replies_due: number;
+            /**
+             * Resolution Rate
+             * @description 办成率: A-class replies / replied
+             */
+            resolution_rate: number | null;
+            /**
+             * Satisfaction Rate
+             * @description 满意率: satisfied / evaluated
+             */
+            satisfaction_rate: number | null;
+            /** Satisfied */
+            satisfied: number;
+            /**
+             * Satisfied Or Basic Rate
+             * @description satisfied and basic / evaluated
+             */
+            satisfied_or_basic_rate: number | null;
+            /**
+             * Solved Or Planned Rate
+             * @description A and B replies / replied
+             */
+            solved_or_planned_rate: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * RateGroupsAnswer
+         * @description The rates of each group, in the order of their keys.
+         */
+        RateGroupsAnswer: {
+            /** By */
+            by: string;
+            filters: components["schemas"]["RatesFilters"];
+            /** Items */
+            items: components["schemas"]["RateGroup"][];
+            /** Total */
+            total: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** RatesAnswer */
         RatesAnswer: {
             /**
@@ -6345,6 +6449,8 @@ export interface components {
             kind?: "session" | "recess";
             /** Overdue */
             overdue?: boolean;
+            /** Public */
+            public?: boolean;
             /** Q */
             q?: string;
             /** Session */
@@ -18336,6 +18442,117 @@ export interface operations {
             };
         };
     };
+    rate_groups: {
+        parameters: {
+            query: {
+                /** @description under key supervision (重点督办) or not */
+                supervised?: boolean | null;
+                /** @description a supervising leader's sub (any of the supervision's leaders); `me`: the caller's own items */
+                leader?: string | null;
+                /** @description the supervising committee, as named on the supervision */
+                committee?: string | null;
+                session?: string | null;
+                /** @description session: made during the congress (大会期间); recess: 闭会期间 */
+                kind?: ("session" | "recess") | null;
+                category?: string | null;
+                /** @description the deputies' level */
+                level?: ("national" | "provincial" | "city" | "county" | "township") | null;
+                unit_id?: number | null;
+                /** @description group by the replying unit, the category, the session, the kind (大会/闭会) or the month of the reply (the office's local YYYY-MM) */
+                by: "unit" | "category" | "session" | "kind" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateGroupsAnswer"];
+                };
+            };
+            /** @description malformed request (body is not a JSON object, bad header, an unknown query parameter) */
+            400: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description no token, or a bad one */
+            401: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the caller's role may not do this */
+            403: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description not found, or not visible to the caller */
+            404: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the URL with its query is longer than 8 KiB (the HTTP server's limit; no body) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation failed; details name each field */
+            422: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description a backing service did not answer in time */
+            503: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+        };
+    };
     screening_stats: {
         parameters: {
             query?: {
@@ -18561,6 +18778,8 @@ export interface operations {
                 unit_id?: number | null;
                 deputy_id?: number | null;
                 overdue?: boolean | null;
+                /** @description true: shown on the public site now; false: not (never published, withdrawn or past its end) */
+                public?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -18795,6 +19014,8 @@ export interface operations {
                 unit_id?: number | null;
                 deputy_id?: number | null;
                 overdue?: boolean | null;
+                /** @description true: shown on the public site now; false: not (never published, withdrawn or past its end) */
+                public?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -20425,6 +20646,8 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip */
                 offset?: number;
+                /** @description a part of the unit's name or code */
+                q?: string | null;
             };
             header?: never;
             path?: never;

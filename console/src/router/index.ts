@@ -3,6 +3,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { officeRoutes } from './office'
+import { officeDataRoutes } from './officeData'
 import { unitRoutes } from './unit'
 import { deputyRoutes } from './deputy'
 import { leaderRoutes } from './leader'
@@ -24,7 +25,7 @@ declare module 'vue-router' {
 
 /** Pages inside the signed-in layout, in menu order. */
 export const roleRoutes: RouteRecordRaw[] = [
-  ...officeRoutes, ...unitRoutes, ...deputyRoutes, ...leaderRoutes, ...stationRoutes,
+  ...officeRoutes, ...officeDataRoutes, ...unitRoutes, ...deputyRoutes, ...leaderRoutes, ...stationRoutes,
   ...assessorRoutes, ...adminRoutes, ...auditorRoutes,
 ]
 
