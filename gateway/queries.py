@@ -4,7 +4,7 @@ Every list pages with ``limit`` (1–200, default 50) and ``offset``; filters ar
 parameter a route does not know is refused (400 ``unknown_parameter``, gateway/contract.py).
 """
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -88,6 +88,10 @@ class AssignmentList(Supervision, Page):
     overdue: bool | None = None
     session: Text | None = None
     kind: KindFilter = None
+    role: Literal["lead", "co", "separate"] | None = Field(
+        None, description="the unit's role on it (a unit: its own; staff: with unit_id, that unit's; else any unit's)")
+    sort: Literal["due_at", "-due_at"] | None = Field(
+        None, description="due_at: nearest deadline first (-due_at: latest first); default newest assignment first")
 
 
 class StatsFilters(Supervision):

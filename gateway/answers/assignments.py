@@ -64,6 +64,8 @@ class AssignmentFilters(SupervisionFilters):
     overdue: bool = absent()
     session: str = absent()
     kind: Kind = absent()
+    role: Role = absent()
+    sort: Literal["due_at", "-due_at"] = absent()
 
 
 class AssignmentPage(page_of(AssignmentAnswer, "AssignmentPage")):

@@ -2791,8 +2791,18 @@ export interface components {
             leader?: string;
             /** Overdue */
             overdue?: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role?: "lead" | "co" | "separate";
             /** Session */
             session?: string;
+            /**
+             * Sort
+             * @enum {string}
+             */
+            sort?: "due_at" | "-due_at";
             /** State */
             state?: string;
             /**
@@ -8924,6 +8934,10 @@ export interface operations {
                 session?: string | null;
                 /** @description session: made during the congress (大会期间); recess: 闭会期间 */
                 kind?: ("session" | "recess") | null;
+                /** @description the unit's role on it (a unit: its own; staff: with unit_id, that unit's; else any unit's) */
+                role?: ("lead" | "co" | "separate") | null;
+                /** @description due_at: nearest deadline first (-due_at: latest first); default newest assignment first */
+                sort?: ("due_at" | "-due_at") | null;
             };
             header?: never;
             path?: never;
