@@ -42,11 +42,14 @@ export function ownReply(a: Detail, unitId: number | undefined, round: number): 
   return a.replies.filter((r) => r.unit_id === unitId && !r.follow_up_of && r.round === round).pop()
 }
 
-/** A B-class reply still waits for its follow-up to say it is solved (A). */
+/** A B-class reply waits for its one follow-up (跟踪办理). */
 export function needsFollowUp(a: Detail, reply: Reply | undefined): boolean {
   if (!reply || reply.result_class !== 'B') return false
-  return !a.replies.some((r) => r.follow_up_of === reply.id && r.result_class === 'A')
+  return !a.replies.some((r) => r.follow_up_of === reply.id)
 }
+
+/** States in which the units still handle it (co-unit opinions, extension requests). */
+export const HANDLING = ['assigned', 'signed', 'rehandling']
 
 /** Download a reply's file with the signed-in person's token, then save it under its own name. */
 export async function download(assignmentId: number, file: Attachment) {
