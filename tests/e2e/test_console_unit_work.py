@@ -157,6 +157,8 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
         unread = wait_for(lambda: api.get("/notifications?unread=true&limit=200", deputy["access_token"],
                                           expect=200).json()["total"] or None, what="the deputy's notifications")
         c.wait(q('[data-test="badge"] sup') + f"?.innerText.trim() === '{unread}'", "the unread badge")
+        c.wait("!document.querySelector('.el-message')",
+               "the toast gone from over the header", timeout=10)
         c.shot("10-deputy-badge")
         c.click(q('[data-test="badge"] button'), "the notification button")
         c.wait("location.pathname === '/notifications'", "the notifications page")
