@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from services.assignment.schemas import Role
 from services.common.schemas import Id, Kind, Level
 
 MAX_LIMIT = 200
@@ -88,7 +89,7 @@ class AssignmentList(Supervision, Page):
     overdue: bool | None = None
     session: Text | None = None
     kind: KindFilter = None
-    role: Literal["lead", "co", "separate"] | None = Field(
+    role: Role | None = Field(
         None, description="the unit's role on it (a unit: its own; staff: with unit_id, that unit's; else any unit's)")
     sort: Literal["due_at", "-due_at"] | None = Field(
         None, description="due_at: nearest deadline first (-due_at: latest first); default newest assignment first")
