@@ -4,7 +4,7 @@ A unit clerk disputes one assignment (申请退回/改办); on another the lead 
 contact with the deputy (三见面) and asks for an extension, the co-unit's clerk gives its opinion
 (会办意见), the lead replies with class B and later records the follow-up (跟踪办理), and opens the reply
 letter to print. The deputy, on a phone, saves a draft, comes back to it through the menu drawer,
-submits it, sees the notification badge and reads a notification (the badge follows without a reload).
+saves an edit, submits it, sees the notification badge and reads a notification (the badge follows without a reload).
 Every step is done in the browser by the person doing it; its effect is asserted over the API.
 Screenshots: .run/screenshots/unit-work-*.png."""
 import json
@@ -147,6 +147,12 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
         c.wait(field("title") + f".value === {json.dumps(title)}", "the draft's title loaded")
         c.type(field("body"), "可利用社区闲置用房。", "more of the body")
         c.shot("9-deputy-edit-draft")
+        c.click(q('[data-test="save-draft"]'), "the save draft button")
+        c.wait("location.pathname === '/deputy/drafts'", "the drafts page after saving")
+        saved = api.get(f"/suggestions/{draft['id']}", deputy_token, expect=200).json()
+        assert saved["status"] == "draft" and not saved["number"] and "闲置用房" in saved["body"]
+        c.click(row_with('[data-test="draft"]', title), "the draft, to submit it")
+        c.wait(field("body") + ".value.includes('闲置用房')", "the saved edit loaded")
         c.click(q('[data-test="submit"]'), "the submit button")
         c.wait(f"location.pathname === '/deputy/suggestions/{draft['id']}'", "the submitted suggestion")
         c.wait(q('[data-test="status"]') + ".innerText.includes('已提交')", "status submitted")

@@ -20,6 +20,11 @@ describe('DeputyNew editing a draft', () => {
     vi.stubGlobal('fetch', vi.fn(async (req: Request) => {
       const path = new URL(req.url).pathname
       if (path.endsWith('/categories')) return json({ items: [{ code: 'urban', name: '城乡建设与管理' }] })
+      if (req.method === 'PATCH') {
+        sent.push({ path: `PATCH ${path}`, body: await req.json() })
+        Object.assign(draft, sent[sent.length - 1].body)
+        return json(draft)
+      }
       if (path.endsWith('/submit')) {
         sent.push({ path, body: await req.json() })
         if (refuse) { refuse = false; return json({ error: { code: 'validation', message: '校验失败', details: [{ field: 'body.title', message: '标题至少5个字' }] } }, 422) }
@@ -55,6 +60,45 @@ describe('DeputyNew editing a draft', () => {
     await flushPromises()
     expect(router.currentRoute.value.path).toBe('/deputy/suggestions/12')
     expect(localStorage.getItem('lianxin.deputy.draft.12')).toBeNull()
+    wrapper.unmount()
+  })
+
+  it('shows unsaved edits kept here, discards them on request, saves the changes and it stays a draft', async () => {
+    const draft = { id: 13, status: 'draft', title: '关于修复路灯的建议', body: '路灯坏了。', category: 'urban',
+      kind: 'recess', session: '十六届三次', source: 'station', co_signer_ids: [] }
+    const sent: { method: string; body: Record<string, unknown> }[] = []
+    vi.stubGlobal('fetch', vi.fn(async (req: Request) => {
+      const path = new URL(req.url).pathname
+      if (path.endsWith('/categories')) return json({ items: [{ code: 'urban', name: '城乡建设与管理' }] })
+      if (req.method === 'PATCH') { sent.push({ method: 'PATCH', body: await req.json() }); return json({ ...draft, ...sent[0].body }) }
+      return json(draft)
+    }))
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const router = createRouter({ history: createMemoryHistory(), routes: [
+      { path: '/deputy/drafts/:id', component: DeputyNew }, { path: '/:p(.*)*', component: { template: '<div/>' } }] })
+    router.push('/deputy/drafts/13')
+    await router.isReady()
+    const mountIt = () => mount(DeputyNew, { global: { plugins: [pinia, router, ElementPlus] }, attachTo: document.body })
+    // what was typed here last time and not saved
+    localStorage.setItem('lianxin.deputy.draft.13', JSON.stringify({ ...draft, body: '路灯坏了三个月。' }))
+    const wrapper = mountIt()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(wrapper.find('[data-test="local-edits"]').exists()).toBe(true)
+    expect((wrapper.get('textarea[data-test="body"]').element as HTMLTextAreaElement).value).toBe('路灯坏了三个月。')
+    await wrapper.get('[data-test="discard-local"]').trigger('click')
+    await flushPromises()
+    expect((wrapper.get('textarea[data-test="body"]').element as HTMLTextAreaElement).value).toBe('路灯坏了。')
+    expect(localStorage.getItem('lianxin.deputy.draft.13')).toBeNull()
+
+    await wrapper.get('textarea[data-test="body"]').setValue('路灯坏了，晚上出行不安全。')
+    await wrapper.get('[data-test="save-draft"]').trigger('click')
+    await flushPromises()
+    expect(sent).toHaveLength(1)
+    expect(sent[0].body).toMatchObject({ body: '路灯坏了，晚上出行不安全。', kind: 'recess', source: 'station' })
+    expect(router.currentRoute.value.path).toBe('/deputy/drafts')
+    expect(localStorage.getItem('lianxin.deputy.draft.13')).toBeNull()
     wrapper.unmount()
   })
 })
