@@ -8,6 +8,7 @@ saves an edit, submits it, sees the notification badge and reads a notification 
 Every step is done in the browser by the person doing it; its effect is asserted over the API.
 Screenshots: .run/screenshots/unit-work-*.png."""
 import json
+import time
 import uuid
 
 from tests.e2e import browser
@@ -56,7 +57,15 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
         c.as_person(lead_clerk, "/unit/assignments")
         c.wait(row_with('[data-test="assignments"] .el-table__row', wrong["title"]), "the disputed item listed")
         c.wait(row_with('[data-test="assignments"] .el-table__row', work["title"]), "the item to handle listed")
+        c.click(select("role-filter") + ".querySelector('.el-select__wrapper')", "the role filter")
+        c.click(row_with(".el-select-dropdown__item", "主办"), "主办")
+        c.click(q('[data-test="search"]'), "the search button")
+        c.wait(row_with('[data-test="assignments"] .el-table__row', work["title"]), "the lead items after filtering")
         c.shot("1-unit-list")
+        mine = api.get("/assignments?role=lead&sort=due_at", lead_clerk["access_token"], expect=200).json()
+        assert {wrong["id"], work["id"]} <= {x["id"] for x in mine["items"]}
+        assert mine["filters"] == {"role": "lead", "sort": "due_at", "unit_id": lead_unit["id"]}
+        assert api.get("/assignments?role=co", lead_clerk["access_token"], expect=200).json()["total"] == 0
         c.click(row_with('[data-test="assignments"] .el-table__row', wrong["title"]), "the item to dispute")
         c.wait(f"location.pathname === '/unit/assignments/{wrong['id']}'", "the assignment page")
         c.click(q('[data-test="open-dispute"] .el-collapse-item__header'), "the dispute section")
@@ -140,8 +149,13 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
 
         c.as_person(deputy, "/deputy")
         c.click(q('[data-test="menu-toggle"]'), "the menu button")
+        c.wait(q('[data-test="drawer-menu"]') + "?.closest('.el-drawer').getBoundingClientRect().left === 0",
+               "the drawer slid in")
+        time.sleep(0.3)
         c.click(row_with('[data-test="drawer-menu"] .el-menu-item', "草稿箱"), "草稿箱 in the drawer")
         c.wait("location.pathname === '/deputy/drafts'", "the drafts page again")
+        c.wait("[...document.querySelectorAll('.el-overlay')].every(o => getComputedStyle(o).display === 'none')",
+               "the drawer closed")
         c.click(row_with('[data-test="draft"]', title), "the draft")
         c.wait(f"location.pathname === '/deputy/drafts/{draft['id']}'", "the draft's editor")
         c.wait(field("title") + f".value === {json.dumps(title)}", "the draft's title loaded")
