@@ -3,10 +3,10 @@
 A unit clerk disputes one assignment (申请退回/改办); on another the lead unit's clerk signs, records a
 contact with the deputy (三见面) and asks for an extension, the co-unit's clerk gives its opinion
 (会办意见), the lead replies with class B and later records the follow-up (跟踪办理), and opens the reply
-letter to print. The deputy, on a phone, saves a draft, comes back to it through the menu drawer,
-saves an edit, submits it, sees the notification badge and reads a notification (the badge follows without a reload).
-Every step is done in the browser by the person doing it; its effect is asserted over the API.
-Screenshots: .run/screenshots/unit-work-*.png."""
+letter to print. The deputy, on a phone, saves a draft, comes back to it through the menu drawer, saves
+an edit, submits it, opens its performance points, sees the notification badge and reads a notification
+(the badge follows without a reload). Every step is done in the browser by the person doing it; its
+effect is asserted over the API. Screenshots: .run/screenshots/unit-work-*.png."""
 import json
 import time
 import uuid
@@ -173,13 +173,27 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
         submitted = api.get(f"/suggestions/{draft['id']}", OFFICE, expect=200).json()
         assert submitted["status"] == "submitted" and submitted["number"] and "闲置用房" in submitted["body"]
 
+        # the performance points the submissions earned, through the menu drawer
+        points = wait_for(lambda: api.get(f"/deputies/{deputy_row['id']}/points", OFFICE, expect=200).json()["points"]
+                          or None, what="the deputy's points")
+        c.click(q('[data-test="menu-toggle"]'), "the menu button")
+        c.wait(q('[data-test="drawer-menu"]') + "?.closest('.el-drawer').getBoundingClientRect().left === 0",
+               "the drawer slid in")
+        time.sleep(0.3)
+        c.click(row_with('[data-test="drawer-menu"] .el-menu-item', "履职积分"), "履职积分 in the drawer")
+        c.wait(q('[data-test="points-total"]') + f"?.innerText.trim() === '{points}'", "the points total")
+        c.wait(q('[data-test="point-entry"]'), "the points' sources")
+        c.wait("[...document.querySelectorAll('.el-overlay')].every(o => getComputedStyle(o).display === 'none')",
+               "the drawer closed")
+        c.shot("10-deputy-points")
+
         # the badge counts the deputy's unread notifications; reading one lowers it without a reload
         unread = wait_for(lambda: api.get("/notifications?unread=true&limit=200", deputy["access_token"],
                                           expect=200).json()["total"] or None, what="the deputy's notifications")
         c.wait(q('[data-test="badge"] sup') + f"?.innerText.trim() === '{unread}'", "the unread badge")
         c.wait("!document.querySelector('.el-message')",
                "the toast gone from over the header", timeout=10)
-        c.shot("10-deputy-badge")
+        c.shot("11-deputy-badge")
         c.click(q('[data-test="badge"] button'), "the notification button")
         c.wait("location.pathname === '/notifications'", "the notifications page")
         c.wait(q('[data-test="mark-read"]'), "an unread notification")
@@ -189,7 +203,7 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
         badge = q('[data-test="badge"] sup')
         c.wait(f"{badge}?.innerText.trim() === '{after}'" if after else f"!{badge} || {badge}.offsetParent === null",
                "the badge lowered")
-        c.shot("11-deputy-notification-read")
+        c.shot("12-deputy-notification-read")
         inbox = api.get("/notifications?limit=200", deputy["access_token"], expect=200).json()
         assert sum(1 for n in inbox["items"] if not n["read"]) == after
         assert any(n["read"] and n["title"] == first for n in inbox["items"])

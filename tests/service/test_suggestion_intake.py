@@ -154,7 +154,8 @@ def test_a_drafts_changes_are_saved_and_it_stays_a_draft(service, rpc, amqp, sug
     """PATCH /suggestions/{id} (the console's 草稿箱): saved changes, no number, nobody told; later submitted."""
     listener = EventListener(amqp, "suggestion.#")
     draft = submit(rpc, 1, "关于增设公交站点的建议", draft=True)
-    saved = rpc.suggestion.update_draft(deputy(1), draft["id"], {"body": "补充：早晚高峰排队严重。", "co_signer_ids": [2]})
+    saved = rpc.suggestion.update_draft(deputy(1), draft["id"],
+                                        {"body": "补充：早晚高峰排队严重。", "co_signer_ids": [2]})
     assert saved["status"] == "draft" and saved["number"] is None
     assert saved["body"] == "补充：早晚高峰排队严重。" and saved["co_signer_ids"] == [2]
     assert rpc.suggestion.get(deputy(1), draft["id"])["body"] == "补充：早晚高峰排队严重。"
