@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from services.assignment.schemas import Role
 from services.common.schemas import Id, Kind, Level
 
 MAX_LIMIT = 200
@@ -95,8 +96,10 @@ class AssignmentList(Supervision, Page):
     disputed: bool | None = Field(None, description="a unit has an open dispute (申请退回) on it, or none has")
     extension_pending: bool | None = Field(None, description="a unit's request for more days awaits the office, "
                                            "or none does")
-    sort: Literal["-id", "due_at"] | None = Field(None, description="-id: newest first (the default); due_at: "
-                                                  "soonest due first")
+    role: Role | None = Field(
+        None, description="the unit's role on it (a unit: its own; staff: with unit_id, that unit's; else any unit's)")
+    sort: Literal["-id", "due_at", "-due_at"] | None = Field(
+        None, description="due_at: nearest deadline first (-due_at: latest first); default newest assignment first")
 
 
 class StatsFilters(Supervision):

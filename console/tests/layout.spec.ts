@@ -68,3 +68,30 @@ describe('RoleLayout', () => {
     wrapper.unmount()
   })
 })
+
+describe('RoleLayout on a phone', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('opens the same menu as a drawer from the ☰ button', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ items: [], total: 0, limit: 1, offset: 0 }),
+      { status: 200, headers: { 'Content-Type': 'application/json' } })))
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useAuthStore().setTokens(token({ sub: 'person-2', role: 'deputy', deputy_id: 2, name: '王代表' }), 'r2')
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/', component: RoleLayout, children: [{ path: '', component: { template: '<div/>' } }] }],
+    })
+    router.push('/')
+    await router.isReady()
+    const wrapper = mount(RoleLayout, { global: { plugins: [pinia, router, ElementPlus] }, attachTo: document.body })
+    await flushPromises()
+    expect(document.querySelector('[data-test="drawer-menu"]')).toBeNull()
+    await wrapper.get('[data-test="menu-toggle"]').trigger('click')
+    await flushPromises()
+    const drawer = document.querySelector('[data-test="drawer-menu"]') as HTMLElement
+    expect(drawer.textContent).toContain('草稿箱')
+    expect(drawer.textContent).toContain('履职积分')
+    wrapper.unmount()
+  })
+})

@@ -69,7 +69,8 @@ class AssignmentFilters(SupervisionFilters):
     due_within: int = absent()
     disputed: bool = absent()
     extension_pending: bool = absent()
-    sort: str = absent()
+    role: Role = absent()
+    sort: Literal["-id", "due_at", "-due_at"] = absent()
 
 
 class AssignmentPage(page_of(AssignmentAnswer, "AssignmentPage")):

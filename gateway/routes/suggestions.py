@@ -73,6 +73,12 @@ class SuggestionRoutes(Proxies):
         """Submit a draft (optionally changing its fields): it becomes submitted and gets its number."""
         return self.call(self.suggestion.submit_draft, request.actor, suggestion_id, self.body(request))
 
+    @api("PATCH", "/api/v1/suggestions/<int:suggestion_id>", roles=("deputy", "office"),
+         body=DraftUpdate, answer=SuggestionAnswer, tags=TAGS)
+    def update_draft(self, request, suggestion_id):
+        """Save changes to a draft (any of its fields): it stays a draft, with no number; 409 once submitted."""
+        return self.call(self.suggestion.update_draft, request.actor, suggestion_id, self.body(request))
+
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/screening", roles=("office",), body=ScreeningIn,
          answer=SuggestionAnswer, tags=TAGS)
     def screen_suggestion(self, request, suggestion_id):

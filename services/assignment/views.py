@@ -210,9 +210,11 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:
     unit_id = actor.get("unit_id") if actor.get("role") == "unit" else filters.get("unit_id")
     if actor.get("role") == "unit" and filters.get("unit_id") not in (None, unit_id):
         unit_id = -1  # another unit's list: nothing a unit may see
-    if unit_id:
-        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id,
-                                           AssignmentUnit.unit_id == unit_id))
+    placed = [AssignmentUnit.unit_id == unit_id] if unit_id else []
+    if filters.get("role"):  # the unit's role on it (lead, co, separate); without a unit: any unit's
+        placed.append(AssignmentUnit.role == filters["role"])
+    if placed:
+        query = query.where(exists().where(AssignmentUnit.assignment_id == Assignment.id, *placed))
     if filters.get("state"):
         query = query.where(Assignment.state == filters["state"])
     if filters.get("overdue") is not None:
@@ -225,8 +227,7 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int) -> dict:
         query = query.where(exists().where(SuggestionFacts.suggestion_id == Assignment.suggestion_id,
                                            *(getattr(SuggestionFacts, k) == v for k, v in facts.items())))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    order = (Assignment.due_at, Assignment.id) if filters.get("sort") == "due_at" else (Assignment.id.desc(),)
-    rows = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+    rows = list(session.scalars(query.order_by(*_order(filters.get("sort"))).limit(limit).offset(offset)))
     places = places_of(session, [a.id for a in rows])
     at = now()
     applied = {k: v for k, v in filters.items() if v is not None}
@@ -256,6 +257,15 @@ def _board_filters(query, filters: dict):
         waiting = exists().where(Extension.assignment_id == Assignment.id, Extension.status == "pending")
         query = query.where(waiting if filters["extension_pending"] else ~waiting)
     return query
+
+
+def _order(sort: str | None) -> tuple:
+    """The list's order: by deadline (nearest or latest first), else the newest assignment first."""
+    if sort == "due_at":
+        return Assignment.due_at.asc(), Assignment.id.asc()
+    if sort == "-due_at":
+        return Assignment.due_at.desc(), Assignment.id.desc()
+    return (Assignment.id.desc(),)
 
 
 def _supervision_filters(query, filters: dict):

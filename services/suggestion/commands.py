@@ -106,19 +106,34 @@ def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: C
 
 def submit_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies, rules: Rules) -> Suggestion:
     """A draft (perhaps from a station opinion) is completed and submitted: it gets its number."""
+    s, form = _draft_changed(tx, actor, suggestion_id, data, known_deputies, rules)
+    submitted_at = domain.real_date("submitted_at", form.submitted_at, actor.get("role"), now())
+    give_number(tx, s, actor_name(actor), rules, submitted_at)
+    return s
+
+
+def update_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies, rules: Rules) -> Suggestion:
+    """A draft's changes saved: it stays a draft, with no number, and nobody else hears of it."""
+    if data.get("submitted_at") is not None:
+        raise field_error("submitted_at", "only when the draft is submitted (POST /suggestions/{id}/submit)")
+    s, _ = _draft_changed(tx, actor, suggestion_id, data, known_deputies, rules)
+    s.status_at = now()
+    return s
+
+
+def _draft_changed(tx, actor: dict, suggestion_id: int, data: dict, known_deputies, rules: Rules):
+    """The caller's own draft with the changes applied, checked as a whole suggestion."""
     s = load_own(tx, actor, suggestion_id)
     domain.check_draft(s.status)
     current = {"title": s.title, "body": s.body, "category": s.category, "kind": s.kind,
                "session": s.session, "source": s.source, "co_signer_ids": co_signer_ids(tx, s.id)}
     form = parse(SuggestionIn, {**current, **parse(DraftUpdate, data).model_dump(exclude_unset=True)})
-    submitted_at = domain.real_date("submitted_at", form.submitted_at, actor.get("role"), now())
     check_form(form, s.lead_deputy_id, known_deputies, catalogs.load(tx, rules.categories))
     for field in ("title", "body", "category", "kind", "session", "source"):
         setattr(s, field, getattr(form, field))
     s.search_terms = search_terms(form.title, form.body)
     set_co_signers(tx, s.id, form.co_signer_ids)
-    give_number(tx, s, actor_name(actor), rules, submitted_at)
-    return s
+    return s, form
 
 
 def withdraw(tx, actor: dict, suggestion_id: int, data: dict) -> Suggestion:

@@ -85,6 +85,12 @@ class SuggestionService(ServiceBase):
             return self._answer(tx, s)
 
     @rpc
+    def update_draft(self, actor, suggestion_id, data):
+        with self.db.transaction() as tx:
+            s = commands.update_draft(tx, actor, suggestion_id, data, self._known(tx), self.rules)
+            return self._answer(tx, s)
+
+    @rpc
     def withdraw(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             return self._answer(tx, commands.withdraw(tx, actor, suggestion_id, data))

@@ -397,6 +397,10 @@ ROWS: list[Row] = [
         note="API.md: the lead deputy; the office too, as it submits on a deputy's behalf (POST /suggestions). "
              "Another's draft is 404, a co-signer 403",
         others=(other("deputy", suggestion_id="draft3"),)),
+    Row("PATCH", S, roles("deputy", "office"), fresh=fresh_draft, body={"body": "补充了调研情况。"},
+        note="not in API.md (issue 17): a draft's changes saved, as /submit's rights: the lead deputy, the office "
+             "on a deputy's behalf; another's draft is 404",
+        others=(other("deputy", suggestion_id="draft3"),)),
     Row("POST", S + "/screening", roles("office"), fresh=fresh_submitted, body={"decision": "accept"}),
     Row("GET", V + "/stats/screening", STAFF, query="?session=十六届三次",
         note="not in API.md (issue 15): screening counts by outcome, for those who see every suggestion"),

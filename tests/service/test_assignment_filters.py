@@ -55,3 +55,22 @@ def test_kind_filters_assignments_and_a_unit_gets_its_own_unit_echoed(world):
     answer = listing(unit_actor(world.lead), {"kind": "recess"})
     assert ids(answer) == [recess_item["id"]]
     assert answer["filters"] == {"kind": "recess", "unit_id": world.lead}
+
+
+def test_a_unit_lists_by_its_role_and_by_deadline(world):
+    """The unit clerk's list: lead or co-unit items only, nearest deadline first (the console's 承办件)."""
+    late = world.assign(due_at="2027-06-30T00:00:00+08:00")
+    soon = world.assign(due_at="2027-01-31T00:00:00+08:00")
+    led_by_co = world.assign(co=False, lead_unit_id=world.co, due_at="2027-03-31T00:00:00+08:00")
+    listing = world.rpc.assignment.list
+    co_unit = unit_actor(world.co)
+    answer = listing(co_unit, {"role": "co"})
+    assert ids(answer) == sorted([late["id"], soon["id"]])
+    assert answer["filters"] == {"role": "co", "unit_id": world.co}
+    assert ids(listing(co_unit, {"role": "lead"})) == [led_by_co["id"]]
+    by_deadline = listing(co_unit, {"sort": "due_at"})
+    assert [a["id"] for a in by_deadline["items"]] == [soon["id"], led_by_co["id"], late["id"]]
+    latest_first = listing(co_unit, {"sort": "-due_at"})["items"]
+    assert [a["id"] for a in latest_first] == [late["id"], led_by_co["id"], soon["id"]]
+    # staff: a named unit's role
+    assert ids(listing(OFFICE, {"unit_id": world.lead, "role": "lead"})) == sorted([late["id"], soon["id"]])

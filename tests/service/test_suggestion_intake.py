@@ -148,3 +148,28 @@ def test_withdraw_by_the_lead_deputy_only_before_assignment(service, rpc, amqp, 
     wait_for(lambda: rpc.suggestion.get(OFFICE, assigned["id"])["status"] == "assigned", what="assigned")
     with pytest.raises(Conflict):
         rpc.suggestion.withdraw(deputy(1), assigned["id"], {"reason": "晚了"})
+
+
+def test_a_drafts_changes_are_saved_and_it_stays_a_draft(service, rpc, amqp, suggestion_db):
+    """PATCH /suggestions/{id} (the console's 草稿箱): saved changes, no number, nobody told; later submitted."""
+    listener = EventListener(amqp, "suggestion.#")
+    draft = submit(rpc, 1, "关于增设公交站点的建议", draft=True)
+    saved = rpc.suggestion.update_draft(deputy(1), draft["id"],
+                                        {"body": "补充：早晚高峰排队严重。", "co_signer_ids": [2]})
+    assert saved["status"] == "draft" and saved["number"] is None
+    assert saved["body"] == "补充：早晚高峰排队严重。" and saved["co_signer_ids"] == [2]
+    assert rpc.suggestion.get(deputy(1), draft["id"])["body"] == "补充：早晚高峰排队严重。"
+    with pytest.raises(NotFound):  # another deputy's draft
+        rpc.suggestion.update_draft(deputy(3), draft["id"], {"body": "改"})
+    with pytest.raises(ValidationFailed) as err:
+        rpc.suggestion.update_draft(deputy(1), draft["id"], {"title": "短"})
+    assert err.value.details[0]["field"] == "title"
+    with pytest.raises(ValidationFailed) as err:
+        rpc.suggestion.update_draft(OFFICE, draft["id"], {"submitted_at": "2027-01-05T09:00:00+08:00"})
+    assert err.value.details[0]["field"] == "submitted_at"
+    done = rpc.suggestion.submit_draft(deputy(1), draft["id"], {})
+    assert done["number"] == "第0001号" and done["body"] == "补充：早晚高峰排队严重。"
+    [event] = listener.wait("suggestion.submitted")
+    assert event["payload"]["suggestion_id"] == draft["id"]
+    with pytest.raises(Conflict):  # submitted: no longer a draft to change
+        rpc.suggestion.update_draft(deputy(1), draft["id"], {"body": "改"})

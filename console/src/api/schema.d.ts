@@ -1961,7 +1961,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Save changes to a draft (any of its fields): it stays a draft, with no number; 409 once submitted.
+         * @description Roles: deputy, office.
+         */
+        patch: operations["update_draft"];
         trace?: never;
     };
     "/suggestions/{suggestion_id}/assignment": {
@@ -2831,10 +2835,18 @@ export interface components {
             leader?: string;
             /** Overdue */
             overdue?: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role?: "lead" | "co" | "separate";
             /** Session */
             session?: string;
-            /** Sort */
-            sort?: string;
+            /**
+             * Sort
+             * @enum {string}
+             */
+            sort?: "-id" | "due_at" | "-due_at";
             /** State */
             state?: string;
             /**
@@ -9056,8 +9068,10 @@ export interface operations {
                 disputed?: boolean | null;
                 /** @description a unit's request for more days awaits the office, or none does */
                 extension_pending?: boolean | null;
-                /** @description -id: newest first (the default); due_at: soonest due first */
-                sort?: ("-id" | "due_at") | null;
+                /** @description the unit's role on it (a unit: its own; staff: with unit_id, that unit's; else any unit's) */
+                role?: ("lead" | "co" | "separate") | null;
+                /** @description due_at: nearest deadline first (-due_at: latest first); default newest assignment first */
+                sort?: ("-id" | "due_at" | "-due_at") | null;
             };
             header?: never;
             path?: never;
@@ -19297,6 +19311,133 @@ export interface operations {
             };
             /** @description not found, or not visible to the caller */
             404: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description validation failed; details name each field */
+            422: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description a backing service did not answer in time */
+            503: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+        };
+    };
+    update_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suggestion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DraftUpdate"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionAnswer"];
+                };
+            };
+            /** @description malformed request (body is not a JSON object, bad header, an unknown query parameter) */
+            400: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description no token, or a bad one */
+            401: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the caller's role may not do this */
+            403: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description not found, or not visible to the caller */
+            404: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description not allowed in the current state, or a duplicate */
+            409: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description unsupported content type */
+            415: {
                 headers: {
                     /** @description the request's id */
                     "X-Request-Id"?: string;

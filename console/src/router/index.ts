@@ -38,6 +38,7 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: '首页', icon: 'HomeFilled' } },
       { path: 'account', name: 'my-account', component: () => import('@/views/MyAccountView.vue'), meta: { title: '我的账号', icon: 'Setting', hideInMenu: true } },
+      { path: 'notifications', name: 'notifications', component: () => import('@/views/common/NotificationsView.vue'), meta: { title: '通知', icon: 'Bell', hideInMenu: true } },
       { path: 'forbidden', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { title: '无权访问', hideInMenu: true } },
       ...roleRoutes,
     ],
