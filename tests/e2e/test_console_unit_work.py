@@ -48,7 +48,7 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
 
     page = browser.Page(tmp_path / "profile", console_url + "/login", timeout=60)
     try:
-        c = Console(page, console_url, journey="unit-work")
+        c = Console(page, console_url, journey="console-unit-work")
         page.send("Page.enable", page.session)
         page.send("DOM.enable", page.session)
         c.viewport(1366, 900)
