@@ -49,8 +49,14 @@ class SuggestionFilters(Query):
                                 "published, withdrawn or past its end)")
 
 
+SuggestionSort = Literal["-id", "id", "number", "-number", "due_at", "-due_at", "status_at", "-status_at"]
+
+
 class SuggestionList(SuggestionFilters, Page):
-    pass
+    sort: SuggestionSort | None = Field(
+        None, description="-id: newest first (the default); number: by the suggestion's number; due_at: nearest "
+                          "deadline first; status_at: by the last change of status; a leading - reverses "
+                          "(no number or deadline yet: last)")
 
 
 class CategoryQuery(Query):

@@ -74,10 +74,11 @@ class SuggestionFilters(Answer):
     deputy_id: int = absent()
     overdue: bool = absent()
     public: bool = absent()
+    sort: str = absent()
 
 
 class SuggestionPage(page_of(SuggestionAnswer, "SuggestionAnswerPage")):
-    """Suggestions, newest first."""
+    """Suggestions, newest first unless sorted otherwise."""
     filters: SuggestionFilters
     total_exact: bool = Field(description="false when a keyword search's count was capped or is an upper bound")
 

@@ -236,7 +236,21 @@ def filtered(actor: dict, filters: dict, recheck: bool = True):
 SEARCH_COUNT_CAP = 1000
 
 
-def page(session, query, limit: int, offset: int, count_query=None, count_cap: int | None = None):
+# GET /suggestions?sort=: what a list may be ordered by (a leading "-": the other way); id breaks ties
+SORTS = {"id": Suggestion.id, "number": Suggestion.number, "due_at": Suggestion.due_at,
+         "status_at": Suggestion.status_at}
+
+
+def order(sort: str | None) -> tuple:
+    """The list's order: newest first unless sorted; a suggestion without a number or deadline last."""
+    column = SORTS.get((sort or "-id").lstrip("-"), Suggestion.id)
+    if (sort or "-id").startswith("-"):
+        return column.desc().nulls_last(), Suggestion.id.desc()
+    return column.asc().nulls_last(), Suggestion.id.asc()
+
+
+def page(session, query, limit: int, offset: int, count_query=None, count_cap: int | None = None,
+         sort: str | None = None):
     """(rows, total). A keyword search counts with ``count_query`` (index terms only, no
     substring recheck of long bodies) up to ``count_cap``: an estimate, said as such."""
     if count_cap and _uses_terms(count_query):
@@ -246,7 +260,7 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
         session.execute(text("SET LOCAL enable_seqscan = off"))
     counted = count_query if count_query is not None else query
     total = count(session, counted.limit(count_cap + 1) if count_cap else counted)
-    rows = list(session.scalars(query.order_by(Suggestion.id.desc()).limit(limit).offset(offset)))
+    rows = list(session.scalars(query.order_by(*order(sort)).limit(limit).offset(offset)))
     return rows, total
 
 
@@ -255,7 +269,7 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int, categori
     search = bool(filters.get("q"))
     rows, total = page(session, filtered(actor, filters), min(limit, cap), offset,
                        filtered(actor, filters, recheck=False) if search else None,
-                       SEARCH_COUNT_CAP if search else None)
+                       SEARCH_COUNT_CAP if search else None, filters.get("sort"))
     co = co_signers_of(session, [s.id for s in rows])
     return {"items": [to_dict(s, co[s.id], categories) for s in rows], **totals(total, search, filters),
             "limit": limit, "offset": offset, "filters": {k: v for k, v in filters.items() if v is not None}}

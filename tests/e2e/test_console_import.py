@@ -98,6 +98,15 @@ def test_the_office_imports_workbooks_and_downloads_the_export(system, console_u
         rows = '[data-test="queue"] .el-table__row'
         c.wait(f"document.querySelectorAll({json.dumps(rows)}).length === 3 && {row_with(rows, '加装电梯')}",
                "the three imported in the queue")
+        # sorted by number on the server: the header's sort asks the API (sort=number, then -number)
+        numbers = f"[...document.querySelectorAll({json.dumps(rows)})].map(r => r.cells[0].innerText.trim())"
+        expected = [s["number"] for s in api.get(f"/suggestions?q={tag}&status=submitted&sort=number", OFFICE,
+                                                 expect=200).json()["items"]]
+        header = "[...document.querySelectorAll('[data-test=\"queue\"] th')].find(t => t.innerText.includes('编号'))"
+        c.click(header, "the number column's header")
+        c.wait(f"{numbers}.join('|') === {json.dumps('|'.join(expected))}", "sorted by number")
+        c.click(header, "the number column's header again")
+        c.wait(f"{numbers}.join('|') === {json.dumps('|'.join(expected[::-1]))}", "sorted by number, the other way")
         c.shot("3-queue")
         # the queue's own export, with its filters (submitted, the tag): the browser saves it
         downloads = tmp_path / "downloads"

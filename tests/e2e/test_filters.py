@@ -59,3 +59,18 @@ def test_an_unknown_query_parameter_is_400_naming_it(api):
         assert error["code"] == "unknown_parameter"
         assert error["details"][0]["field"] == path.split("?")[1].split("=")[0]
     api.get("/suggestions?kind=", OFFICE, expect=200)  # an empty value is absent, as before
+
+
+def test_the_suggestions_list_sorts_by_deadline_over_every_page(api):
+    world = World(api)
+    session = f"十六届{uuid.uuid4().hex[:6]}"
+    made = [assigned(world, session, "session") for _ in range(3)]
+    wait_for(lambda: all(s["due_at"] for s in api.get(f"/suggestions?session={session}", OFFICE,
+                                                      expect=200).json()["items"]), what="the deadlines known")
+    first = api.get(f"/suggestions?session={session}&sort=due_at&limit=2", OFFICE, expect=200).json()
+    rest = api.get(f"/suggestions?session={session}&sort=due_at&limit=2&offset=2", OFFICE, expect=200).json()
+    assert first["filters"] == {"session": session, "sort": "due_at"}
+    dues = [s["due_at"] for s in first["items"] + rest["items"]]
+    assert dues == sorted(dues) and len(dues) == len(made)
+    refused = api.get("/suggestions?sort=deputy", OFFICE, expect=422).json()["error"]
+    assert "sort" in {d["field"] for d in refused["details"]}

@@ -6467,6 +6467,8 @@ export interface components {
             q?: string;
             /** Session */
             session?: string;
+            /** Sort */
+            sort?: string;
             /** Status */
             status?: string;
             /** Unit Id */
@@ -6565,7 +6567,7 @@ export interface components {
         };
         /**
          * SuggestionPage
-         * @description Suggestions, newest first.
+         * @description Suggestions, newest first unless sorted otherwise.
          */
         SuggestionPage: {
             filters: components["schemas"]["SuggestionFilters"];
@@ -18794,6 +18796,8 @@ export interface operations {
                 overdue?: boolean | null;
                 /** @description true: shown on the public site now; false: not (never published, withdrawn or past its end) */
                 public?: boolean | null;
+                /** @description -id: newest first (the default); number: by the suggestion's number; due_at: nearest deadline first; status_at: by the last change of status; a leading - reverses (no number or deadline yet: last) */
+                sort?: ("-id" | "id" | "number" | "-number" | "due_at" | "-due_at" | "status_at" | "-status_at") | null;
             };
             header?: never;
             path?: never;

@@ -25,3 +25,9 @@ export function usePage<T>(load: (query: { limit: number; offset: number }) => P
   }
   return { items, state, refresh, go }
 }
+
+/** An el-table sort-change ({prop, order}) as the API's sort parameter: "prop", "-prop", or none. */
+export function sortParam(e: { prop?: string | null; order?: string | null }): string {
+  if (!e.prop || !e.order) return ''
+  return e.order === 'descending' ? `-${e.prop}` : e.prop
+}
