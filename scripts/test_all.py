@@ -4,7 +4,10 @@ Each layer is isolated already (its own databases, vhost, ports, run dir: script
 so they can run at once. Lanes run in parallel; the layers inside a lane run one after another.
 The default pairs the light layers with the heavy ones, which fits two cores:
 
-    LANES="unit,e2e service,faults" python -m scripts.test_all [pytest options]
+    LANES="unit,console,e2e service,faults" python -m scripts.test_all [pytest options]
+
+The `console` layer is the web console's own: its type check (vue-tsc) and its Vitest component tests
+(junit report like the others'); the pytest options do not apply to it.
 
 Every layer's output goes to .run/test-reports/<layer>.log (shown when it fails, its summary
 otherwise); the last line sums the layers up as `total: N passed, N failed`.
@@ -19,18 +22,27 @@ import time
 import xml.etree.ElementTree as ET
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-DEFAULT_LANES = "unit,e2e service,faults"
+DEFAULT_LANES = "unit,console,e2e service,faults"
+
+
+def command(layer: str, junit: pathlib.Path, args: list[str]) -> list[str] | None:
+    """The layer's command: pytest over tests/<layer>, or the console's type check and Vitest."""
+    if layer == "console":
+        return ["bash", "-c", "cd console && npm run --silent typecheck && npx vitest run --reporter=default "
+                f"--reporter=junit --outputFile.junit={junit}"]
+    path = ROOT / "tests" / layer
+    return [sys.executable, "-m", "pytest", str(path), f"--junitxml={junit}", *args] if path.is_dir() else None
 
 
 def run_layer(layer: str, args: list[str], reports: pathlib.Path, results: dict) -> None:
-    path = ROOT / "tests" / layer
-    if not path.is_dir():
-        return
     log, junit = reports / f"{layer}.log", reports / f"{layer}.xml"
+    argv = command(layer, junit, args)
+    if argv is None:
+        return
+    junit.unlink(missing_ok=True)  # a layer that stops before writing its report must not count an old one
     started = time.monotonic()
     with open(log, "w") as out:
-        code = subprocess.call([sys.executable, "-m", "pytest", str(path), f"--junitxml={junit}", *args],
-                               cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        code = subprocess.call(argv, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     results[layer] = (code, time.monotonic() - started, counts(junit))
     print(f"[test] {layer}: exit {code} in {results[layer][1]:.0f}s {results[layer][2]}", flush=True)
 
