@@ -1,0 +1,160 @@
+"""The kinds of government units (unit_kinds.yml) and recognising a unit's kind from its name.
+
+kind_of("曲靖市沾益区住建局") -> "housing": the place prefix (省/市/区/县/旗/镇/乡/街道 … names) is
+stripped, then the longest alias of any kind found in the rest wins (ties: the one written first).
+A township's or street's government is told from a county's by the place suffix before
+人民政府/办事处. Pure: no DB, no framework; the data is loaded once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "unit_kinds.yml"
+DICTIONARY = HERE / "segment_dict.txt"
+
+# organisations written before the place: 国网浙江省电力…, 国家税务总局曲靖市税务局, 中共XX县委…
+ORG_PREFIXES = ("国家税务总局", "国家电网", "国网", "南方电网", "中国共产党", "中共")
+# place-name endings, longest first (自治县 before 县)
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "地区", "街道", "苏木",
+                  "新区", "省", "市", "州", "盟", "区", "县", "旗", "镇", "乡")
+# suffixes after which 人民政府/办事处 is a township's or street's (乡镇人民政府, 街道办事处)
+TOWNSHIP_SUFFIXES = ("街道", "苏木", "镇", "乡")
+# two-character words ending like a place that are not places
+NOT_PLACES = frozenset({"城市", "城乡", "市场", "乡村", "社区", "街区", "景区", "园区", "城区", "小区", "片区",
+                        "辖区", "山区", "牧区", "老区", "市县", "省市", "县市", "州市", "区县", "乡镇", "城镇"})
+# a place segment never holds these (they belong to a unit's name)
+UNIT_CHARS = re.compile(r"[局委厅部办院所处站队室署]|政府|公司|集团|中心|协会|联合会|银行")
+_PAREN = re.compile(r"[（(][^（()）]*[)）]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class UnitKind:
+    code: str
+    name: str
+    names: tuple[str, ...]
+    levels: tuple[str, ...]
+    duties: str
+    keywords: tuple[str, ...]
+    co_kinds: tuple[str, ...]
+    sources: tuple[dict, ...]
+    note: str = ""
+
+
+@cache
+def kinds() -> dict[str, UnitKind]:
+    """Every kind by code, in the file's order (loaded once)."""
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    out: dict[str, UnitKind] = {}
+    for k in raw["kinds"]:
+        out[k["code"]] = UnitKind(
+            code=k["code"], name=k["name"],
+            names=tuple(dict.fromkeys([k["name"], *k.get("names", ())])),
+            levels=tuple(k.get("levels", ())), duties=" ".join(k.get("duties", "").split()),
+            keywords=tuple(dict.fromkeys(str(w) for w in k.get("keywords", ()))),
+            co_kinds=tuple(k.get("co_kinds", ())),
+            sources=tuple(dict(s) for s in k.get("sources", ())), note=k.get("note", ""))
+    return out
+
+
+@cache
+def _aliases() -> tuple[tuple[str, str], ...]:
+    """(alias, kind code), longest alias first; an alias belongs to one kind (tested)."""
+    pairs = {a: code for code, k in kinds().items() for a in k.names}
+    return tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))
+
+
+def _clean(name: str) -> str:
+    return _SPACE.sub("", name or "")
+
+
+def _occurrences(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, code) of every alias found in text."""
+    found = []
+    for alias, code in _aliases():
+        i = text.find(alias)
+        while i >= 0:
+            found.append((i, i + len(alias), code))
+            i = text.find(alias, i + 1)
+    return found
+
+
+def _place_segment(text: str, pos: int, spans) -> int:
+    """End of the place segment starting at pos (e.g. 沾益区), or pos if none."""
+    for end in range(pos + 2, min(len(text), pos + 12)):        # leave a non-empty rest
+        seg = text[pos:end]
+        if UNIT_CHARS.search(seg):
+            return pos
+        suffix = next((s for s in PLACE_SUFFIXES if seg.endswith(s)), None)
+        if suffix is None or len(seg) == len(suffix) or seg in NOT_PLACES:
+            continue
+        if any(s < end - len(suffix) and end < e for s, e, _ in spans):   # would cut 城市|管理局
+            continue
+        # 通州|区, 新乡|市, 贵州|省: a name ending like a suffix is followed by the real one
+        while end < len(text) - 1 and text[end] in "省市区县州旗镇" and not any(s == end for s, _, _ in spans):
+            end += 1
+        return end
+    return pos
+
+
+def _split(name: str) -> tuple[str, str | None, str]:
+    """(organisation prefix, place or None, rest)."""
+    text = _clean(name)
+    org = next((p for p in ORG_PREFIXES if text.startswith(p) and len(text) > len(p)), "")
+    text = text[len(org):]
+    spans = [(s, e) for s, e, _ in _occurrences(text)]
+    pos = 0
+    while True:
+        end = _place_segment(text, pos, [(s, e, None) for s, e in spans])
+        if end == pos:
+            break
+        pos = end
+    if pos == 0 and spans:
+        # no 省/市/县 form (国网上海嘉定供电公司, 兴隆台交警大队): the words before the first alias
+        first = min(s for s, _ in spans)
+        head = text[:first]
+        if 2 <= len(head) <= 6 and not UNIT_CHARS.search(head) and not head.startswith("中国"):
+            pos = first
+    return org, (text[:pos] or None), text[pos:]
+
+
+def place_of(unit_name: str) -> tuple[str | None, str]:
+    """("曲靖市沾益区", "住建局") for "曲靖市沾益区住建局"; (None, name) when no place is written.
+    An organisation prefix (国网, 国家税务总局, 中共) stays with the rest: ("上海嘉定", "国网供电公司")."""
+    org, place, rest = _split(unit_name)
+    return place, org + rest
+
+
+def _best(text: str) -> str | None:
+    occ = _occurrences(text)
+    if not occ:
+        return None
+    s, e, code = min(occ, key=lambda o: (-(o[1] - o[0]), o[0]))
+    return code
+
+
+@cache
+def kind_of(unit_name: str) -> str | None:
+    """The kind code recognised from a unit's name, or None."""
+    org, place, rest = _split(unit_name)
+    township = place and next((s for s in TOWNSHIP_SUFFIXES if place.endswith(s)), None)
+    for text in dict.fromkeys((_PAREN.sub("", rest), rest)):   # 发改局（粮食局）: the main name first
+        if township:        # 百善镇|人民政府 -> 镇人民政府; 枫溪街道|办事处 -> 街道办事处
+            code = _best(township + text)
+            if code == "township_government":
+                return code
+        code = _best(text)
+        if code:
+            return code
+    return _best(org + rest) if org else None
+
+
+def domain_dictionary() -> Path:
+    """The jieba user dictionary of facility, matter and place-form words (word [freq] [tag])."""
+    return DICTIONARY
