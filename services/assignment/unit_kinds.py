@@ -26,7 +26,7 @@ PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自
 # suffixes after which 人民政府/办事处 is a township's or street's (乡镇人民政府, 街道办事处)
 TOWNSHIP_SUFFIXES = ("街道", "苏木", "镇", "乡")
 # two-character words ending like a place that are not places
-NOT_PLACES = frozenset({"城市", "城乡", "市场", "乡村", "社区", "街区", "景区", "园区", "城区", "小区", "片区",
+NOT_PLACES = frozenset({"国家市", "城市", "城乡", "市场", "乡村", "社区", "街区", "景区", "园区", "城区", "小区", "片区",
                         "辖区", "山区", "牧区", "老区", "市县", "省市", "县市", "州市", "区县", "乡镇", "城镇"})
 # a place segment never holds these (they belong to a unit's name)
 UNIT_CHARS = re.compile(r"[局委厅部办院所处站队室署]|政府|公司|集团|中心|协会|联合会|银行")
@@ -63,10 +63,31 @@ def kinds() -> dict[str, UnitKind]:
     return out
 
 
+# the same unit at another level: 交通运输局 (city, county) / 交通运输厅 (province) / 交通运输部 (state) /
+# 交通运输委员会 (Chongqing's districts); every written alias is also known in the other forms
+LEVEL_FORMS = ("委员会", "局", "厅", "委", "部")
+
+
+def _variants(alias: str) -> list[str]:
+    form = next((f for f in LEVEL_FORMS if alias.endswith(f)), None)
+    stem = alias[: -len(form)] if form else ""
+    if len(stem) < 2:
+        return []
+    return [stem + f for f in LEVEL_FORMS if f != form]
+
+
 @cache
 def _aliases() -> tuple[tuple[str, str], ...]:
-    """(alias, kind code), longest alias first; an alias belongs to one kind (tested)."""
-    pairs = {a: code for code, k in kinds().items() for a in k.names}
+    """(alias, kind code), longest alias first. A written alias belongs to one kind (tested); a
+    generated level variant is kept only when no other kind writes or generates it."""
+    written = {a: code for code, k in kinds().items() for a in k.names}
+    generated: dict[str, set[str]] = {}
+    for a, code in written.items():
+        for v in _variants(a):
+            if v not in written:
+                generated.setdefault(v, set()).add(code)
+    pairs = dict(written)
+    pairs.update({v: next(iter(cs)) for v, cs in generated.items() if len(cs) == 1})
     return tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))
 
 
@@ -94,7 +115,10 @@ def _place_segment(text: str, pos: int, spans) -> int:
         suffix = next((s for s in PLACE_SUFFIXES if seg.endswith(s)), None)
         if suffix is None or len(seg) == len(suffix) or seg in NOT_PLACES:
             continue
-        if any(s < end - len(suffix) and end < e for s, e, _ in spans):   # would cut 城市|管理局
+        # a place holds no alias (城市|管理局, 中国联通曲靖市), except a township's that begins at
+        # its suffix (百善|镇人民政府, 枫溪|街道办事处)
+        if any(s < end and e > pos and not (code == "township_government" and s >= end - len(suffix))
+               for s, e, code in spans):
             continue
         # 通州|区, 新乡|市, 贵州|省: a name ending like a suffix is followed by the real one
         while end < len(text) - 1 and text[end] in "省市区县州旗镇" and not any(s == end for s, _, _ in spans):
@@ -108,16 +132,16 @@ def _split(name: str) -> tuple[str, str | None, str]:
     text = _clean(name)
     org = next((p for p in ORG_PREFIXES if text.startswith(p) and len(text) > len(p)), "")
     text = text[len(org):]
-    spans = [(s, e) for s, e, _ in _occurrences(text)]
+    spans = _occurrences(text)
     pos = 0
     while True:
-        end = _place_segment(text, pos, [(s, e, None) for s, e in spans])
+        end = _place_segment(text, pos, spans)
         if end == pos:
             break
         pos = end
     if pos == 0 and spans:
         # no 省/市/县 form (国网上海嘉定供电公司, 兴隆台交警大队): the words before the first alias
-        first = min(s for s, _ in spans)
+        first = min(s for s, _, _ in spans)
         head = text[:first]
         if 2 <= len(head) <= 6 and not UNIT_CHARS.search(head) and not head.startswith("中国"):
             pos = first
