@@ -28,8 +28,11 @@ TOWNSHIP_SUFFIXES = ("街道", "苏木", "镇", "乡")
 # two-character words ending like a place that are not places
 NOT_PLACES = frozenset({"国家市", "城市", "城乡", "市场", "乡村", "社区", "街区", "景区", "园区", "城区", "小区", "片区",
                         "辖区", "山区", "牧区", "老区", "市县", "省市", "县市", "州市", "区县", "乡镇", "城镇"})
+# nor ends with these (公园城市|建设管理局, 某县|城乡|管理局)
+NOT_PLACE_TAILS = frozenset({"城市", "市场", "城乡", "乡村", "社区", "园区", "景区", "小区", "片区", "辖区"})
 # a place segment never holds these (they belong to a unit's name)
 UNIT_CHARS = re.compile(r"[局委厅部办院所处站队室署]|政府|公司|集团|中心|协会|联合会|银行")
+TERMINATOR = re.compile(r"[局委厅部院室处所站队办]|政府|公司|中心|集团")
 _PAREN = re.compile(r"[（(][^（()）]*[)）]")
 _SPACE = re.compile(r"\s+")
 
@@ -66,12 +69,13 @@ def kinds() -> dict[str, UnitKind]:
 # the same unit at another level: 交通运输局 (city, county) / 交通运输厅 (province) / 交通运输部 (state) /
 # 交通运输委员会 (Chongqing's districts); every written alias is also known in the other forms
 LEVEL_FORMS = ("委员会", "局", "厅", "委", "部")
+GENERIC_STEMS = frozenset({"管理", "开发区管理", "新区管理", "建设", "事务", "服务", "发展", "工作"})
 
 
 def _variants(alias: str) -> list[str]:
     form = next((f for f in LEVEL_FORMS if alias.endswith(f)), None)
     stem = alias[: -len(form)] if form else ""
-    if len(stem) < 2:
+    if len(stem) < 2 or stem in GENERIC_STEMS:
         return []
     return [stem + f for f in LEVEL_FORMS if f != form]
 
@@ -113,7 +117,8 @@ def _place_segment(text: str, pos: int, spans) -> int:
         if UNIT_CHARS.search(seg):
             return pos
         suffix = next((s for s in PLACE_SUFFIXES if seg.endswith(s)), None)
-        if suffix is None or len(seg) == len(suffix) or seg in NOT_PLACES:
+        if (suffix is None or len(seg) == len(suffix) or seg in NOT_PLACES or seg[-2:] in NOT_PLACE_TAILS
+                or "和" in seg[1:]):
             continue
         # a place holds no alias (城市|管理局, 中国联通曲靖市), except a township's that begins at
         # its suffix (百善|镇人民政府, 枫溪|街道办事处)
@@ -121,7 +126,8 @@ def _place_segment(text: str, pos: int, spans) -> int:
                for s, e, code in spans):
             continue
         # 通州|区, 新乡|市, 贵州|省: a name ending like a suffix is followed by the real one
-        while end < len(text) - 1 and text[end] in "省市区县州旗镇" and not any(s == end for s, _, _ in spans):
+        while (end < len(text) - 1 and seg[-1] in "州乡市" and text[end] in "省市区县镇旗"
+               and not any(s == end for s, _, _ in spans)):
             end += 1
         return end
     return pos
@@ -156,10 +162,17 @@ def place_of(unit_name: str) -> tuple[str | None, str]:
 
 
 def _best(text: str) -> str | None:
+    """The alias that ends last wins (a sub-unit names the kind: 公安局|交通警察大队, 人民政府|办公室),
+    the longest of those; in a merged bureau (教育体育和科学技术局) the field named first wins."""
     occ = _occurrences(text)
     if not occ:
         return None
-    s, e, code = min(occ, key=lambda o: (-(o[1] - o[0]), o[0]))
+    s, e, code = max(occ, key=lambda o: (o[1], o[1] - o[0]))
+    # a field named earlier in the same bureau's name (文化旅游|广电|体育局, 教育体育|和|科学技术局):
+    # no unit ending (局, 政府, 公司 …) between it and the winner
+    first = [o for o in occ if o[1] <= s and not TERMINATOR.search(text[o[0]:s])]
+    if first:
+        s, e, code = min(first, key=lambda o: (o[0], -(o[1] - o[0])))
     return code
 
 
@@ -176,7 +189,11 @@ def kind_of(unit_name: str) -> str | None:
         code = _best(text)
         if code:
             return code
-    return _best(org + rest) if org else None
+    if org:
+        return _best(org + rest)
+    if rest.endswith(TOWNSHIP_SUFFIXES) and len(rest) > 2:    # a bare 仁德街道 / 杨林镇
+        return "township_government"
+    return None
 
 
 def domain_dictionary() -> Path:
