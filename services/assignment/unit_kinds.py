@@ -48,6 +48,7 @@ class UnitKind:
     co_kinds: tuple[str, ...]
     sources: tuple[dict, ...]
     note: str = ""
+    part_of: str | None = None      # the kind this one belongs to (交警支队 is part of 公安局)
 
 
 @cache
@@ -62,7 +63,8 @@ def kinds() -> dict[str, UnitKind]:
             levels=tuple(k.get("levels", ())), duties=" ".join(k.get("duties", "").split()),
             keywords=tuple(dict.fromkeys(str(w) for w in k.get("keywords", ()))),
             co_kinds=tuple(k.get("co_kinds", ())),
-            sources=tuple(dict(s) for s in k.get("sources", ())), note=k.get("note", ""))
+            sources=tuple(dict(s) for s in k.get("sources", ())), note=k.get("note", ""),
+            part_of=k.get("part_of"))
     return out
 
 
@@ -199,3 +201,38 @@ def kind_of(unit_name: str) -> str | None:
 def domain_dictionary() -> Path:
     """The jieba user dictionary of facility, matter and place-form words (word [freq] [tag])."""
     return DICTIONARY
+
+
+# --- the domain dictionary's upkeep -----------------------------------------------------------
+DICT_FLOOR = {"n": 3000, "nt": 1000, "ns": 1000}
+_HAN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+def update_dictionary(freq_of=None) -> int:
+    """Add every kind keyword (n) and alias (nt) of 2-8 Chinese characters that segment_dict.txt
+    lacks, keeping its hand-written words; frequency = max(freq_of(word), floor of its tag).
+    Returns the number of words added. `python -m services.assignment.unit_kinds` runs it with
+    jieba's own frequencies when jieba is installed."""
+    lines = [ln.split() for ln in DICTIONARY.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    have = {parts[0] for parts in lines}
+    freq_of = freq_of or (lambda w: 0)
+    added = []
+    for k in kinds().values():
+        for words, tag in ((k.keywords, "n"), (k.names, "nt")):
+            for w in words:
+                if _HAN.match(w) and w not in have:
+                    have.add(w)
+                    added.append(f"{w} {max(int(freq_of(w) or 0), DICT_FLOOR[tag])} {tag}")
+    if added:
+        with DICTIONARY.open("a", encoding="utf-8") as f:
+            f.write("\n".join(added) + "\n")
+    return len(added)
+
+
+if __name__ == "__main__":     # pragma: no cover - maintenance
+    try:
+        import jieba
+        jieba.initialize()
+        print(update_dictionary(jieba.get_FREQ), "words added")
+    except ImportError:
+        print(update_dictionary(), "words added (without jieba's frequencies)")

@@ -119,6 +119,8 @@ def test_about_fifty_kinds_every_one_complete():
         assert len(set(k.keywords)) == len(k.keywords), code
         assert k.sources and all(s.get("title") and s.get("url", "").startswith("http") for s in k.sources), code
         assert all(c in ks and c != code for c in k.co_kinds), code
+        assert k.part_of is None or k.part_of in ks, code
+    assert ks["traffic_police"].part_of == "public_security"
 
 
 def test_every_kind_has_examples():
@@ -179,6 +181,9 @@ def test_domain_dictionary_is_jieba_format():
     assert len(words) == len(lines)
     assert {"公交站台", "农贸市场", "卫生院", "路灯", "老旧小区", "加装电梯", "污水处理", "垃圾分类", "人行道",
             "红绿灯", "停车位", "背街小巷", "农村公路", "高标准农田", "自治县", "街道办事处"} <= words
+    kind_words = {w for k in kinds().values() for w in (*k.keywords, *k.names)
+                  if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", w)}
+    assert kind_words - words == set(), "run: python -m services.assignment.unit_kinds"
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="routing dev set not present")
