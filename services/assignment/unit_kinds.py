@@ -20,6 +20,8 @@ DICTIONARY = HERE / "segment_dict.txt"
 
 # organisations written before the place: 国网浙江省电力…, 国家税务总局曲靖市税务局, 中共XX县委…
 ORG_PREFIXES = ("国家税务总局", "国家电网", "国网", "南方电网", "中国共产党", "中共")
+# words that open a national body's name, never a place (国家统计局, 中国人民银行, 最高人民法院)
+NATIONAL_HEADS = ("国家", "中国", "中华人民共和国", "最高")
 # place-name endings, longest first (自治县 before 县)
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "地区", "街道", "苏木",
                   "新区", "省", "市", "州", "盟", "区", "县", "旗", "镇", "乡")
@@ -151,7 +153,7 @@ def _split(name: str) -> tuple[str, str | None, str]:
         # no 省/市/县 form (国网上海嘉定供电公司, 兴隆台交警大队): the words before the first alias
         first = min(s for s, _, _ in spans)
         head = text[:first]
-        if 2 <= len(head) <= 6 and not UNIT_CHARS.search(head) and not head.startswith("中国"):
+        if 2 <= len(head) <= 6 and not UNIT_CHARS.search(head) and not head.startswith(NATIONAL_HEADS):
             pos = first
     return org, (text[:pos] or None), text[pos:]
 
@@ -195,6 +197,41 @@ def kind_of(unit_name: str) -> str | None:
         return _best(org + rest)
     if rest.endswith(TOWNSHIP_SUFFIXES) and len(rest) > 2:    # a bare 仁德街道 / 杨林镇
         return "township_government"
+    return None
+
+
+MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+
+
+def level_of(unit_name: str) -> str | None:
+    """The level a unit's name shows (a prefill for the registry), or None when the name cannot
+    tell: a bare 宣威市 or 曲靖市 may be a county-level or a prefecture-level city.
+    national: no place and 国家…/中国…/…部/…总局; provincial: 省, 自治区, a municipality's own
+    bureaus (重庆市交通运输委员会); city: 州, 盟, 地区; county: 区, 县, 旗, a 市 under a 市 or 州,
+    and townships."""
+    org, place, rest = _split(unit_name)
+    name = _clean(unit_name)
+    if not place:
+        if name.startswith(NATIONAL_HEADS) or re.search(r"部$|总局$|署$", rest):
+            return "national"
+        return None
+    segments = []
+    pos = 0
+    while pos < len(place):
+        end = _place_segment(place + "某", pos, [])
+        if end == pos:
+            break
+        segments.append(place[pos:end])
+        pos = end
+    last = segments[-1] if segments else place
+    if last.endswith(("省", "自治区", "特别行政区")) or (len(segments) == 1 and last in MUNICIPALITIES):
+        return "provincial"
+    if last.endswith(TOWNSHIP_SUFFIXES) or last.endswith(("区", "县", "旗")):
+        return "county"
+    if last.endswith(("自治州", "州", "盟", "地区")):
+        return "city"
+    if last.endswith("市") and len(segments) >= 2 and segments[-2].endswith(("市", "州", "盟", "地区")):
+        return "county"                       # 曲靖市宣威市, 红河州弥勒市
     return None
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.assignment.unit_kinds import domain_dictionary, kind_of, kinds, place_of
+from services.assignment.unit_kinds import domain_dictionary, kind_of, kinds, level_of, place_of
 
 DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "routing_dev.jsonl"
 LEVELS = {"national", "provincial", "city", "county"}
@@ -166,9 +166,23 @@ def test_unknown_names():
     ("广西壮族自治区水利厅", ("广西壮族自治区", "水利厅")),
     ("交通运输部", (None, "交通运输部")),
     ("国网上海嘉定供电公司", ("上海嘉定", "国网供电公司")),
+    ("国家市场监督管理总局", (None, "国家市场监督管理总局")),
+    ("中国联通曲靖市分公司", (None, "中国联通曲靖市分公司")),
 ])
 def test_place_of(name, expected):
     assert place_of(name) == expected
+
+
+@pytest.mark.parametrize("name,level", [
+    ("交通运输部", "national"), ("国家统计局", "national"), ("国家市场监督管理总局", "national"),
+    ("云南省交通运输厅", "provincial"), ("广西壮族自治区水利厅", "provincial"),
+    ("重庆市交通运输委员会", "provincial"), ("重庆市巴南区交通运输委员会", "county"),
+    ("文山州民政局", "city"), ("曲靖市宣威市交通运输局", "county"), ("红河州弥勒市民政局", "county"),
+    ("曲靖市沾益区住建局", "county"), ("科右中旗文旅体局", "county"), ("百善镇人民政府", "county"),
+    ("曲靖市交通运输局", None), ("宣威市交通运输局", None), ("浏阳某集团", None),
+])
+def test_level_of(name, level):
+    assert level_of(name) == level
 
 
 def test_domain_dictionary_is_jieba_format():
