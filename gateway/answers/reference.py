@@ -31,6 +31,15 @@ class UnitKindAnswer(Answer):
 UnitPage = page_of(UnitAnswer, "UnitPage")
 
 
+class UnitKindItem(Answer):
+    """A kind of unit (unit_kinds.yml): its code and usual name."""
+    code: str
+    name: str
+
+
+UnitKindPage = page_of(UnitKindItem, "UnitKindPage")
+
+
 class CategoryAnswer(Answer):
     """A category of a category scheme (分类方案)."""
     code: str

@@ -1,6 +1,6 @@
 """Reference data: deputies, units, categories (station routes: gateway/routes/stations.py)."""
 from gateway.answers.reference import (CategoryPage, CategorySchemeAnswer, CategorySchemePage, UnitAnswer, UnitKindAnswer,
-                                      UnitPage)
+                                      UnitKindPage, UnitPage)
 from gateway.answers.stations import DeputyAnswer, DeputyPage
 from gateway.auth import SIGNED_IN, STAFF
 from gateway.http import api
@@ -40,6 +40,11 @@ class ReferenceRoutes(Proxies):
         """Correct a unit's name, duties, keywords, categories, kind, level or region (only the fields
         given change; null clears kind, level or region). Routing uses the change at once."""
         return self.call(self.assignment.update_unit, request.actor, unit_id, self.body(request))
+
+    @api("GET", "/api/v1/unit-kinds", roles=SIGNED_IN, answer=UnitKindPage, tags=TAGS)
+    def list_unit_kinds(self, request):
+        """The kinds of unit routing knows (交通运输局, 住房和城乡建设局 …), each with its code."""
+        return self.call(self.assignment.unit_kinds, request.actor)
 
     @api("GET", "/api/v1/units/kind", roles=("admin", "office"), query=UnitNameQuery, answer=UnitKindAnswer,
          tags=TAGS)

@@ -154,7 +154,7 @@ class RoutingModels(DependencyProvider):
         return self.cache
 
 
-def recommend(session, cache: ModelCache, suggestion_id: int, fetch_facts, limit: int = 5, rules=None) -> dict:
+def recommend(session, cache: ModelCache, suggestion_id: int, fetch_facts, rules, limit: int = 5) -> dict:
     """The lead units recommended, best first, and for the first the co-units (会办) likely with it."""
     facts = session.get(SuggestionFacts, suggestion_id)
     if facts is not None:

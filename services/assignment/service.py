@@ -59,6 +59,10 @@ class AssignmentService(ServiceBase):
         return units.recognise(name)
 
     @rpc
+    def unit_kinds(self, actor):
+        return units.kinds()
+
+    @rpc
     def list_units(self, actor, limit=50, offset=0, q=None):
         with self.db.read() as session:
             return views.list_units(session, limit, offset, q)
@@ -66,8 +70,8 @@ class AssignmentService(ServiceBase):
     @rpc
     def routing(self, actor, suggestion_id, limit=5):
         with self.db.read() as session:
-            return recommend.recommend(session, self.routing_models, suggestion_id, self._suggestion_facts, limit,
-                                       self.rules)
+            return recommend.recommend(session, self.routing_models, suggestion_id, self._suggestion_facts,
+                                       self.rules, limit)
 
     # -- 交办 ---------------------------------------------------------------------------
     @rpc(idempotent=True)

@@ -25,6 +25,12 @@ def recognise(name: str) -> dict:
     return {"name": name, "kind": kind, "kind_name": known.name if known else None}
 
 
+def kinds() -> dict:
+    """The kinds of unit the data knows (code and usual name), in the data's order."""
+    items = [{"code": k.code, "name": k.name} for k in unit_kinds.kinds().values()]
+    return {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+
+
 def register_unit(tx, data: dict) -> dict:
     form = parse(UnitIn, data)
     if tx.scalar(select(Unit.id).where(Unit.code == form.code)) is not None:
