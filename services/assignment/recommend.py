@@ -88,11 +88,14 @@ def _supports(model) -> bool:
 
 
 def in_scope(region: str | None, scope) -> bool:
-    """The contract's jurisdiction: a unit of the scope's region, above it (its region a prefix of the
-    scope's), or below it (the scope's region a prefix of the unit's); a unit without a region is in."""
+    """The contract's jurisdiction: a unit of the scope's region or above it (its region a prefix of
+    the scope's) is in; below it (a county's bureau for a city's congress) only for a county-level
+    scope (its townships' units); a unit without a region is in."""
     if scope is None or not scope.region or not region:
         return True
-    return scope.region.startswith(region) or region.startswith(scope.region)
+    if scope.region.startswith(region):
+        return True
+    return region.startswith(scope.region) and scope.level in ("county", "township")
 
 
 class _Compat:

@@ -85,7 +85,12 @@ def test_a_city_congress_gets_its_own_citys_unit_first(start_service, rpc, amqp,
     sid = accept(amqp, assignment_db, SID + 1)
     ranked = [c["unit_id"] for c in rpc.assignment.routing(OFFICE, sid)["candidates"]]
     assert ranked[0] == own["id"], ranked
-    assert ranked.index(elsewhere["id"]) > ranked.index(county["id"]), ranked  # out of the region: last
+    # another city's bureau, and a county's for a city congress, come after every unit in scope
+    assert ranked.index(elsewhere["id"]) > 0 and ranked.index(county["id"]) > 0, ranked
+    provincial = unit(rpc, "云南省交通运输厅", "YN-JT", level="provincial", region="云南省", **BUS)
+    sid = accept(amqp, assignment_db, SID + 2)
+    ranked = [c["unit_id"] for c in rpc.assignment.routing(OFFICE, sid)["candidates"]]
+    assert set(ranked[:2]) == {own["id"], provincial["id"]}, ranked  # above the city is in scope
 
 
 def test_co_units_are_recommended_from_the_offices_past_choices(start_service, rpc, amqp, assignment_db):
