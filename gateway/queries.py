@@ -130,6 +130,10 @@ class UnitList(Page):
     q: Text | None = Field(None, description="a part of the unit's name or code")
 
 
+class UnitNameQuery(Query):
+    name: Text = Field(description="a unit's name as the office would register it, e.g. 沾益区住建局")
+
+
 class DeputyList(Page):
     level: Level | None = None
     q: Text | None = None

@@ -21,7 +21,10 @@ class RoutingCandidate(Answer):
 
 class RoutingAnswer(Answer):
     suggestion_id: int
-    candidates: list[RoutingCandidate]
+    candidates: list[RoutingCandidate] = Field(description="lead units (主办), best first; units outside the "
+                                                           "office's region (OFFICE_REGION) come after those in it")
+    co_candidates: list[RoutingCandidate] = Field(default_factory=list,
+                                                  description="likely co-units (会办) with the first candidate")
 
 
 class AssignmentUnitState(Answer):

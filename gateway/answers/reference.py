@@ -16,9 +16,28 @@ class UnitAnswer(Answer):
     categories: list[str] = Field(description="category codes the unit handles")
     email: str | None
     webhook_url: str | None
+    kind: str | None = Field(None, description="the kind of unit (unit_kinds code, e.g. housing); null: not recognised")
+    level: str | None = Field(None, description="national, provincial, city, county or township; null: not given")
+    region: str | None = Field(None, description="where the unit serves, e.g. 云南省曲靖市沾益区; null: not given")
+
+
+class UnitKindAnswer(Answer):
+    """The kind of unit recognised from a name."""
+    name: str
+    kind: str | None = Field(description="unit_kinds code; null: not recognised")
+    kind_name: str | None = Field(description="the kind's usual name, e.g. 住房和城乡建设局")
 
 
 UnitPage = page_of(UnitAnswer, "UnitPage")
+
+
+class UnitKindItem(Answer):
+    """A kind of unit (unit_kinds.yml): its code and usual name."""
+    code: str
+    name: str
+
+
+UnitKindPage = page_of(UnitKindItem, "UnitKindPage")
 
 
 class CategoryAnswer(Answer):

@@ -30,7 +30,8 @@ class AssignmentRoutes(Proxies):
     @api("GET", "/api/v1/suggestions/<int:suggestion_id>/routing", roles=("office",), query=RoutingQuery,
          answer=A.RoutingAnswer, tags=TAGS)
     def routing(self, request, suggestion_id):
-        """Recommended lead units for a suggestion, best first, with the reasons."""
+        """Recommended lead units for a suggestion, best first, with the reasons, and the co-units
+        (会办) likely with the first."""
         return self.call(self.assignment.routing, request.actor, suggestion_id, request.query["limit"])
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/assignment", roles=("office",), body=AssignIn,

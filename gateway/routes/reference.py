@@ -1,11 +1,12 @@
 """Reference data: deputies, units, categories (station routes: gateway/routes/stations.py)."""
-from gateway.answers.reference import CategoryPage, CategorySchemeAnswer, CategorySchemePage, UnitAnswer, UnitPage
+from gateway.answers.reference import (CategoryPage, CategorySchemeAnswer, CategorySchemePage, UnitAnswer, UnitKindAnswer,
+                                      UnitKindPage, UnitPage)
 from gateway.answers.stations import DeputyAnswer, DeputyPage
 from gateway.auth import SIGNED_IN, STAFF
 from gateway.http import api
-from gateway.queries import CategoryQuery, DeputyList, UnitList, page
+from gateway.queries import CategoryQuery, DeputyList, UnitList, UnitNameQuery, page
 from gateway.routes.base import Proxies
-from services.assignment.schemas import UnitIn
+from services.assignment.schemas import UnitIn, UnitPatch
 from services.station.schemas import DeputyIn
 from services.suggestion.schemas import CategorySchemeIn, CategorySchemeUpdate
 
@@ -29,8 +30,27 @@ class ReferenceRoutes(Proxies):
     @api("POST", "/api/v1/units", roles=("admin", "office"), body=UnitIn, status=201, creates=True,
          answer=UnitAnswer, tags=TAGS)
     def create_unit(self, request):
-        """Register a handling unit (承办单位) with its duties, keywords and categories."""
+        """Register a handling unit (承办单位) with its duties, keywords and categories, and for routing
+        its kind, level and region; without `kind` the kind is recognised from the name."""
         return 201, self.call(self.assignment.register_unit, request.actor, self.body(request))
+
+    @api("PATCH", "/api/v1/units/<int:unit_id>", roles=("admin", "office"), body=UnitPatch, answer=UnitAnswer,
+         tags=TAGS)
+    def update_unit(self, request, unit_id):
+        """Correct a unit's name, duties, keywords, categories, kind, level or region (only the fields
+        given change; null clears kind, level or region). Routing uses the change at once."""
+        return self.call(self.assignment.update_unit, request.actor, unit_id, self.body(request))
+
+    @api("GET", "/api/v1/unit-kinds", roles=SIGNED_IN, answer=UnitKindPage, tags=TAGS)
+    def list_unit_kinds(self, request):
+        """The kinds of unit routing knows (交通运输局, 住房和城乡建设局 …), each with its code."""
+        return self.call(self.assignment.unit_kinds, request.actor)
+
+    @api("GET", "/api/v1/units/kind", roles=("admin", "office"), query=UnitNameQuery, answer=UnitKindAnswer,
+         tags=TAGS)
+    def recognise_unit(self, request):
+        """The kind of unit recognised from a name (what registration takes when no `kind` is given)."""
+        return self.call(self.assignment.recognise_unit, request.actor, request.query["name"])
 
     @api("GET", "/api/v1/units", roles=SIGNED_IN, query=UnitList, answer=UnitPage, tags=TAGS)
     def list_units(self, request):

@@ -53,7 +53,7 @@ def assign(tx, actor: dict, suggestion_id: int, data: dict, fetch_facts, rules: 
     for unit_id in co:
         tx.add(AssignmentUnit(assignment_id=a.id, unit_id=unit_id, is_lead=False, role="co"))
     facts.status = "assigned"
-    record_precedent(tx, a, "assigned", at, handling)
+    record_precedent(tx, a, "assigned", assigned_at, handling, co)  # the real date: time-split learning
     tx.flush()
     names = dict(tx.execute(select(Unit.id, Unit.name).where(Unit.id.in_(handling))).all())
     tx.publish(event_payload(tx, a, Assigned, assigned_at=assigned_at, actor=actor.get("sub"),

@@ -23,6 +23,14 @@ class UnitRegistered(Event):
     categories: list[str]
     email: str | None
     webhook_url: str | None
+    kind: str | None = None      # issue 18: unit_kinds code
+    level: str | None = None
+    region: str | None = None
+
+
+class UnitUpdated(UnitRegistered):
+    """The office corrected a unit (PATCH /units/{id}): the unit as it now is."""
+    event_type = "assignment.unit_updated"
 
 
 class AssignmentEvent(Event):

@@ -78,7 +78,7 @@ def reroute(tx, actor: dict, assignment_id: int, data: dict, rules: Rules):
     a.lead_unit_id, a.co_unit_ids = lead, co
     a.routed_at = at
     summarise(tx, a)
-    record_precedent(tx, a, "rerouted", at, handling)
+    record_precedent(tx, a, "rerouted", at, handling, co)
     tx.flush()
     names = dict(tx.execute(select(Unit.id, Unit.name).where(Unit.id.in_(handling))).all())
     note = (f"改由{names[lead]}主办" if mode == "lead"

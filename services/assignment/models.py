@@ -23,7 +23,14 @@ class Unit(Base):
     categories: Mapped[list] = mapped_column(JSONB, default=list)
     email: Mapped[str | None] = mapped_column(String(200))
     webhook_url: Mapped[str | None] = mapped_column(String(500))
+    # routing (issue 18): the kind of unit (unit_kinds code, recognised from the name when not given),
+    # its level (national, provincial, city, county) and region ("云南省曲靖市沾益区"); null: unknown
+    kind: Mapped[str | None] = mapped_column(String(40))
+    level: Mapped[str | None] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # the last correction (PATCH): a changed unit makes the routing model stale
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SuggestionFacts(Base):
@@ -269,6 +276,8 @@ class Precedent(Base):
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(30))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # the co-units (会办) the office named with this lead unit (lead mode; [] for 分办)
+    co_unit_ids: Mapped[list] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
     source: Mapped[str] = mapped_column(String(10))  # assigned, rerouted
     # a reroute says the earlier choice was wrong: it stops teaching the model
     superseded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))

@@ -2,11 +2,21 @@
 
 The model is built from the units and the office's confirmed choices
 (precedents) and kept in the service process; it is rebuilt when either
-changes. The version is read from the tables themselves (unit count and highest
-ids), so writers never contend on a counter row: a new unit or a new precedent
-(every assignment and reroute records one) changes it.
+changes. The version is read from the tables themselves (unit count, highest
+ids, the latest correction of a unit), so writers never contend on a counter row:
+a new or corrected unit or a new precedent (every assignment and reroute records
+one) changes it.
+
+Issue 18: units carry their kind, level and region; the office's congress (OFFICE_LEVEL,
+OFFICE_REGION) is passed as the model's Scope; the answer adds ``co_candidates`` (likely 会办
+units) for the top candidate. The model's contract is routing.py's (R1); ``_compat`` below lets
+this module run on a routing.py that predates it (no Scope, no co_units): it then keeps units
+outside the office's region after those inside, and proposes co-units from the precedents.
 """
+import dataclasses
+import inspect
 import logging
+from collections import Counter as Tally
 
 from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
@@ -14,6 +24,7 @@ from prometheus_client import Counter
 from sqlalchemy import func, select
 
 from services.assignment.models import Precedent, SuggestionFacts, Unit
+from services.assignment import routing
 from services.assignment.routing import Precedent as PrecedentFact
 from services.assignment.routing import RoutingModel, UnitProfile
 from services.common.errors import NotFound
@@ -29,17 +40,89 @@ def current_version(session) -> tuple:
     return tuple(session.execute(select(
         select(func.count(Unit.id)).scalar_subquery(),
         select(func.coalesce(func.max(Unit.id), 0)).scalar_subquery(),
-        select(func.coalesce(func.max(Precedent.id), 0)).scalar_subquery())).one())
+        select(func.coalesce(func.max(Precedent.id), 0)).scalar_subquery(),
+        select(func.max(Unit.updated_at)).scalar_subquery())).one())
+
+
+def _make(cls, **values):
+    """``cls(**values)`` with only the fields ``cls`` declares (a routing.py before issue 18 has fewer)."""
+    known = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in values.items() if k in known})
+
+
+Scope = getattr(routing, "Scope", None)
+
+
+def scope_of(rules) -> object | None:
+    """The office's congress as the model's Scope (None when the office configured neither)."""
+    level, region = getattr(rules, "office_level", None), getattr(rules, "office_region", None)
+    if level is None and region is None:
+        return None
+    if Scope is not None:
+        return Scope(level=level, region=region)
+    return _Scope(level=level, region=region)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Scope:  # the contract's Scope, while routing.py has none
+    level: str | None = None
+    region: str | None = None
 
 
 def load_model(session) -> RoutingModel:
-    units = [UnitProfile(unit_id=u.id, name=u.name, duties=u.duties or "", keywords=tuple(u.keywords or ()),
-                         categories=tuple(u.categories or ()))
-             for u in session.scalars(select(Unit).order_by(Unit.id))]
-    precedents = [PrecedentFact(title=p.title, category=p.category, unit_id=p.unit_id)
-                  for p in session.execute(select(Precedent.title, Precedent.category, Precedent.unit_id)
-                                           .where(Precedent.superseded.is_(False)).order_by(Precedent.id))]
-    return RoutingModel.build(units, precedents)
+    rows = list(session.scalars(select(Unit).order_by(Unit.id)))
+    units = [_make(UnitProfile, unit_id=u.id, name=u.name, duties=u.duties or "", keywords=tuple(u.keywords or ()),
+                   categories=tuple(u.categories or ()), kind=u.kind, level=u.level, region=u.region) for u in rows]
+    chosen = session.execute(select(Precedent.title, Precedent.category, Precedent.unit_id, Precedent.co_unit_ids)
+                             .where(Precedent.superseded.is_(False)).order_by(Precedent.id)).all()
+    precedents = [_make(PrecedentFact, title=p.title, category=p.category, unit_id=p.unit_id,
+                        co_unit_ids=tuple(p.co_unit_ids or ())) for p in chosen]
+    model = RoutingModel.build(units, precedents)
+    if _supports(model):
+        return model
+    return _Compat(model, {u.id: u.region for u in rows}, [(p.unit_id, p.co_unit_ids or ()) for p in chosen])
+
+
+def _supports(model) -> bool:
+    return hasattr(model, "co_units") and "scope" in inspect.signature(model.rank).parameters
+
+
+def in_scope(region: str | None, scope) -> bool:
+    """The contract's jurisdiction: a unit of the scope's region or above it (its region a prefix of
+    the scope's) is in; below it (a county's bureau for a city's congress) only for a county-level
+    scope (its townships' units); a unit without a region is in."""
+    if scope is None or not scope.region or not region:
+        return True
+    if scope.region.startswith(region):
+        return True
+    return region.startswith(scope.region) and scope.level in ("county", "township")
+
+
+class _Compat:
+    """The contract's rank(scope=) and co_units() over a routing.py that has neither."""
+
+    def __init__(self, model, regions: dict, chosen: list):
+        self.model = model
+        self.regions = regions
+        self.co_counts: dict[int, Tally] = {}
+        for lead, co_units in chosen:
+            for co in co_units:
+                self.co_counts.setdefault(lead, Tally())[co] += 1
+
+    def rank(self, title, body="", category=None, limit=5, scope=None):
+        ranked = self.model.rank(title, body, category, limit=max(limit, 0) + 50 if scope else limit)
+        if scope is None:
+            return ranked
+        inside = [c for c in ranked if in_scope(self.regions.get(c.unit_id), scope)]
+        outside = [c for c in ranked if not in_scope(self.regions.get(c.unit_id), scope)]
+        return (inside + outside)[:max(limit, 0)]
+
+    def co_units(self, title, lead_unit_id, body="", category=None, limit=3, scope=None):
+        counts = self.co_counts.get(lead_unit_id, Tally())
+        total = sum(counts.values()) or 1
+        best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [routing.Candidate(uid, round(n / total, 4), [f"以往本单位主办的建议 {n} 次请其会办"])
+                for uid, n in best if in_scope(self.regions.get(uid), scope)][:max(limit, 0)]
 
 
 class ModelCache:
@@ -74,7 +157,8 @@ class RoutingModels(DependencyProvider):
         return self.cache
 
 
-def recommend(session, cache: ModelCache, suggestion_id: int, fetch_facts, limit: int = 5) -> dict:
+def recommend(session, cache: ModelCache, suggestion_id: int, fetch_facts, rules, limit: int = 5) -> dict:
+    """The lead units recommended, best first, and for the first the co-units (会办) likely with it."""
     facts = session.get(SuggestionFacts, suggestion_id)
     if facts is not None:
         title, body, category = facts.title, facts.body or "", facts.category
@@ -84,7 +168,13 @@ def recommend(session, cache: ModelCache, suggestion_id: int, fetch_facts, limit
             raise NotFound(f"suggestion {suggestion_id} not found")
         title, body, category = fetched["title"], fetched.get("body") or "", fetched["category"]
     model, names = cache.get(session)
-    ranked = model.rank(title, body, category, limit=limit)
-    return {"suggestion_id": suggestion_id, "candidates": [
-        {"unit_id": c.unit_id, "unit_name": names.get(c.unit_id), "score": float(c.score),
-         "reasons": list(c.reasons)} for c in ranked]}
+    scope = scope_of(rules)
+    ranked = model.rank(title, body, category, limit=limit, scope=scope)
+    co = model.co_units(title, ranked[0].unit_id, body, category, limit=3, scope=scope) if ranked else []
+    return {"suggestion_id": suggestion_id, "candidates": [answer(c, names) for c in ranked],
+            "co_candidates": [answer(c, names) for c in co if not ranked or c.unit_id != ranked[0].unit_id]}
+
+
+def answer(c, names: dict) -> dict:
+    return {"unit_id": c.unit_id, "unit_name": names.get(c.unit_id), "score": float(c.score),
+            "reasons": list(c.reasons)}

@@ -3,7 +3,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from services.common.schemas import Id
+from services.common.schemas import Id, Level  # Level: a unit's (or a congress's) level
 
 State = Literal["assigned", "signed", "replied", "evaluated", "rehandling", "closed"]
 STATES: tuple[str, ...] = get_args(State)
@@ -12,6 +12,13 @@ ContactMethod = Literal["visit", "phone", "meeting", "online"]
 UrgeMethod = Literal["phone", "letter"]
 Mode = Literal["lead", "separate"]  # 主办 (one lead unit replies) or 分办 (every unit replies)
 Role = Literal["lead", "co", "separate"]
+
+KIND = Field(default=None, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$",
+             description="the kind of unit (unit_kinds code, e.g. housing); omitted at registration: "
+                         "recognised from the name")
+LEVEL = Field(default=None, description="national, provincial, city, county or township")
+REGION = Field(default=None, min_length=1, max_length=100,
+               description="where the unit serves, from the province down, e.g. 云南省曲靖市沾益区")
 
 
 class UnitIn(BaseModel):
@@ -24,6 +31,22 @@ class UnitIn(BaseModel):
     categories: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(default_factory=list, max_length=50)
     email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     webhook_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
+    kind: str | None = KIND
+    level: Level | None = LEVEL
+    region: str | None = REGION
+
+
+class UnitPatch(BaseModel):
+    """The office corrects a unit: only the fields given change (null clears kind, level, region)."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    duties: str | None = Field(default=None, max_length=10000)
+    keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] | None = Field(default=None, max_length=200)
+    categories: list[Annotated[str, Field(min_length=1, max_length=30)]] | None = Field(default=None, max_length=50)
+    kind: str | None = KIND
+    level: Level | None = LEVEL
+    region: str | None = REGION
 
 
 class UnitsIn(BaseModel):

@@ -49,6 +49,20 @@ class AssignmentService(ServiceBase):
             return units.register_unit(tx, data)
 
     @rpc
+    def update_unit(self, actor, unit_id, data):
+        with self.db.transaction() as tx:
+            return units.update_unit(tx, unit_id, data)
+
+    @rpc
+    def recognise_unit(self, actor, name):
+        """The kind of unit recognised from a name (what registration takes when no kind is given)."""
+        return units.recognise(name)
+
+    @rpc
+    def unit_kinds(self, actor):
+        return units.kinds()
+
+    @rpc
     def list_units(self, actor, limit=50, offset=0, q=None):
         with self.db.read() as session:
             return views.list_units(session, limit, offset, q)
@@ -56,7 +70,8 @@ class AssignmentService(ServiceBase):
     @rpc
     def routing(self, actor, suggestion_id, limit=5):
         with self.db.read() as session:
-            return recommend.recommend(session, self.routing_models, suggestion_id, self._suggestion_facts, limit)
+            return recommend.recommend(session, self.routing_models, suggestion_id, self._suggestion_facts,
+                                       self.rules, limit)
 
     # -- 交办 ---------------------------------------------------------------------------
     @rpc(idempotent=True)

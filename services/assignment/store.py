@@ -142,9 +142,10 @@ def deputy_contact(deputy_id: int, row: DeputyContact | dict | None) -> dict:
             "known": bool(row)}
 
 
-def record_precedent(tx, a: Assignment, source: str, at, unit_ids: list[int]) -> None:
-    """The office's choice of handling units (the lead, or each unit of a separate assignment)
-    teaches routing; a reroute retires the earlier choice."""
+def record_precedent(tx, a: Assignment, source: str, at, unit_ids: list[int], co_unit_ids=()) -> None:
+    """The office's choice of handling units (the lead, or each unit of a separate assignment) and
+    of the lead's co-units (会办) teaches routing; a reroute retires the earlier choice. A past year's
+    import enters its assignments through assign (with their real ``assigned_at``), so they teach too."""
     facts = tx.get(SuggestionFacts, a.suggestion_id)
     if facts is None:
         return
@@ -152,7 +153,8 @@ def record_precedent(tx, a: Assignment, source: str, at, unit_ids: list[int]) ->
                .values(superseded=True))
     for unit_id in unit_ids:
         tx.add(Precedent(assignment_id=a.id, suggestion_id=a.suggestion_id, title=facts.title,
-                         category=facts.category, unit_id=unit_id, source=source, at=at))
+                         category=facts.category, unit_id=unit_id, co_unit_ids=list(co_unit_ids),
+                         source=source, at=at))
 
 
 def event_payload(tx, a: Assignment, event: type[AssignmentEvent] = AssignmentEvent,

@@ -22,7 +22,8 @@ def _iso(t):
 
 def unit_dict(u: Unit) -> dict:
     return {"id": u.id, "name": u.name, "code": u.code, "duties": u.duties, "keywords": u.keywords,
-            "categories": u.categories, "email": u.email, "webhook_url": u.webhook_url}
+            "categories": u.categories, "email": u.email, "webhook_url": u.webhook_url,
+            "kind": u.kind, "level": u.level, "region": u.region}
 
 
 def reply_dict(r: Reply) -> dict:

@@ -54,7 +54,7 @@ def record(tx, type_: str, payload: dict, occurred_at: datetime, event_id: str |
 def apply(conn, type_: str, payload: dict, at: datetime) -> None:
     """Apply one event to the projection tables (``conn`` may carry a schema_translate_map)."""
     producer, _, name = type_.partition(".")
-    if type_ == "assignment.unit_registered":
+    if type_ in ("assignment.unit_registered", "assignment.unit_updated"):
         _unit(conn, payload.get("id"), payload.get("name"), payload.get("code"), authoritative=True)
     elif producer == "assignment" or type_ == "evaluation.facts_fetched":
         if payload.get("assignment_id") is None:

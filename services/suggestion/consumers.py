@@ -16,7 +16,7 @@ from services.suggestion.rules import Rules
 from services.suggestion.store import add_timeline
 
 # Reminders, not steps of the suggestion's life: kept out of its timeline.
-NOT_IN_TIMELINE = {"assignment.due_soon", "assignment.unit_registered"}
+NOT_IN_TIMELINE = {"assignment.due_soon", "assignment.unit_registered", "assignment.unit_updated"}
 
 
 def on_deputy(tx: Transaction, event: Received) -> None:
@@ -120,7 +120,7 @@ def make_handlers(rules: Rules) -> dict:
         "station.deputy_registered": on_deputy,
         "station.deputy_updated": on_deputy,
         "station.opinion_escalated": on_opinion_escalated,
-        "assignment.unit_registered": on_unit_registered,
+        "assignment.unit_registered": on_unit_registered, "assignment.unit_updated": on_unit_registered,
         "evaluation.evaluated": on_lifecycle,
         "*": on_lifecycle,  # assignment.* (see topology)
     }

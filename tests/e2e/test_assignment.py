@@ -323,3 +323,34 @@ def test_separate_assignment_from_assign_to_both_replies(api):
     assert any(datetime.fromisoformat(t["at"]) == signed_at for t in signed)
     assigned_step = next(t for t in timeline if t["type"] == "assigned")
     assert datetime.fromisoformat(assigned_step["at"]) == assigned_at
+
+
+def test_units_kind_level_region_and_co_unit_recommendations_over_http(api):
+    """Issue 18: a unit's kind is recognised from its name, the office corrects a unit (PATCH), and the
+    recommendation names likely co-units (会办) learned from the office's choices."""
+    world = World(api)
+    tag = uuid.uuid4().hex[:6]
+    known = api.get("/unit-kinds", OFFICE, expect=200).json()["items"]
+    assert {"code": "housing", "name": "住房和城乡建设局"} in known or any(k["code"] == "housing" for k in known)
+    assert api.get("/units/kind", OFFICE, params={"name": "沾益区住建局"}, expect=200).json()["kind"] == "housing"
+    ferry = api.post("/units", OFFICE, {"name": "市港航管理局", "code": f"GA-{tag}", "duties": "轮渡码头",
+                                        "keywords": ["轮渡"], "level": "city", "region": "云南省曲靖市"},
+                     expect=201).json()
+    assert (ferry["level"], ferry["region"]) == ("city", "云南省曲靖市")
+    housing = api.post("/units", OFFICE, {"name": "市住建局", "code": f"ZJ-{tag}", "duties": "房屋建设"},
+                       expect=201).json()
+    assert housing["kind"] == "housing"
+    changed = api.call("PATCH", f"/api/v1/units/{housing['id']}", OFFICE, {"region": "云南省曲靖市", "level": "city"},
+                       expect=200).json()
+    assert (changed["region"], changed["kind"], changed["code"]) == ("云南省曲靖市", "housing", housing["code"])
+    api.call("PATCH", f"/api/v1/units/{housing['id']}", OFFICE, {"level": "galactic"}, expect=422)
+    api.call("PATCH", f"/api/v1/units/{housing['id']}", world.unit_token, {"level": "city"}, expect=403)
+    for i in range(2):
+        s = accepted(world, f"关于新建轮渡码头的建议（{tag}{i}）")
+        api.post(f"/suggestions/{s['id']}/assignment", OFFICE,
+                 {"lead_unit_id": ferry["id"], "co_unit_ids": [housing["id"]]}, expect=201)
+    s = accepted(world, "关于新建轮渡码头方便两岸居民通行的建议")
+    answer = api.get(f"/suggestions/{s['id']}/routing", OFFICE, expect=200).json()
+    assert answer["candidates"][0]["unit_id"] == ferry["id"]
+    co = {c["unit_id"]: c for c in answer["co_candidates"]}
+    assert housing["id"] in co and co[housing["id"]]["reasons"], answer

@@ -67,7 +67,7 @@ def test_times_on_the_wire_stay_as_producers_wrote_them():
 
 
 def test_unknown_types_and_versions_have_no_model():
-    assert events.model_for("assignment.unit_updated") is None
+    assert events.model_for("assignment.unit_dissolved") is None
     assert events.model_for("assignment.replied", 2) is None
 
 

@@ -97,7 +97,7 @@ def test_a_payload_its_model_refuses_is_parked_as_invalid_before_any_handler(mon
         assert f"{field}:" in error
 
 
-@pytest.mark.parametrize("changes", [{"type": "assignment.unit_updated"}, {"version": 2}])
+@pytest.mark.parametrize("changes", [{"type": "assignment.unit_dissolved"}, {"version": 2}])
 def test_an_event_no_producer_publishes_is_parked_as_invalid(monkeypatch, fakes, changes):
     never_run(monkeypatch)
     assert inbox.handle_event(None, "test", {**EVENT, **changes}, {"*": None}) == "invalid"

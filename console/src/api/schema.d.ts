@@ -2090,8 +2090,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Recommended lead units for a suggestion, best first, with the reasons.
-         * @description Roles: office.
+         * Recommended lead units for a suggestion, best first, with the reasons, and the co-units
+         * @description (会办) likely with the first.
+         *
+         *     Roles: office.
          */
         get: operations["routing"];
         put?: never;
@@ -2211,6 +2213,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/unit-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The kinds of unit routing knows (交通运输局, 住房和城乡建设局 …), each with its code.
+         * @description Roles: admin, office, leader, deputy, unit, station.
+         */
+        get: operations["list_unit_kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/units": {
         parameters: {
             query?: never;
@@ -2225,14 +2247,58 @@ export interface paths {
         get: operations["list_units"];
         put?: never;
         /**
-         * Register a handling unit (承办单位) with its duties, keywords and categories.
-         * @description Roles: admin, office.
+         * Register a handling unit (承办单位) with its duties, keywords and categories, and for routing
+         * @description its kind, level and region; without `kind` the kind is recognised from the name.
+         *
+         *     Roles: admin, office.
          */
         post: operations["create_unit"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/units/kind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The kind of unit recognised from a name (what registration takes when no `kind` is given).
+         * @description Roles: admin, office.
+         */
+        get: operations["recognise_unit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct a unit's name, duties, keywords, categories, kind, level or region (only the fields
+         * @description given change; null clears kind, level or region). Routing uses the change at once.
+         *
+         *     Roles: admin, office.
+         */
+        patch: operations["update_unit"];
         trace?: never;
     };
 }
@@ -5438,8 +5504,16 @@ export interface components {
         };
         /** RoutingAnswer */
         RoutingAnswer: {
-            /** Candidates */
+            /**
+             * Candidates
+             * @description lead units (主办), best first; units outside the office's region (OFFICE_REGION) come after those in it
+             */
             candidates: components["schemas"]["RoutingCandidate"][];
+            /**
+             * Co Candidates
+             * @description likely co-units (会办) with the first candidate
+             */
+            co_candidates?: components["schemas"]["RoutingCandidate"][];
             /** Suggestion Id */
             suggestion_id: number;
         } & {
@@ -6766,8 +6840,26 @@ export interface components {
             id: number;
             /** Keywords */
             keywords: string[];
+            /**
+             * Kind
+             * @description the kind of unit (unit_kinds code, e.g. housing); null: not recognised
+             * @default null
+             */
+            kind?: string | null;
+            /**
+             * Level
+             * @description national, provincial, city, county or township; null: not given
+             * @default null
+             */
+            level?: string | null;
             /** Name */
             name: string;
+            /**
+             * Region
+             * @description where the unit serves, e.g. 云南省曲靖市沾益区; null: not given
+             * @default null
+             */
+            region?: string | null;
             /** Webhook Url */
             webhook_url: string | null;
         } & {
@@ -6791,13 +6883,76 @@ export interface components {
             email?: string | null;
             /** Keywords */
             keywords?: string[];
+            /**
+             * Kind
+             * @description the kind of unit (unit_kinds code, e.g. housing); omitted at registration: recognised from the name
+             * @default null
+             */
+            kind?: string | null;
+            /**
+             * Level
+             * @description national, provincial, city, county or township
+             * @default null
+             */
+            level?: ("national" | "provincial" | "city" | "county" | "township") | null;
             /** Name */
             name: string;
+            /**
+             * Region
+             * @description where the unit serves, from the province down, e.g. 云南省曲靖市沾益区
+             * @default null
+             */
+            region?: string | null;
             /**
              * Webhook Url
              * @default null
              */
             webhook_url?: string | null;
+        };
+        /**
+         * UnitKindAnswer
+         * @description The kind of unit recognised from a name.
+         */
+        UnitKindAnswer: {
+            /**
+             * Kind
+             * @description unit_kinds code; null: not recognised
+             */
+            kind: string | null;
+            /**
+             * Kind Name
+             * @description the kind's usual name, e.g. 住房和城乡建设局
+             */
+            kind_name: string | null;
+            /** Name */
+            name: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * UnitKindItem
+         * @description A kind of unit (unit_kinds.yml): its code and usual name.
+         */
+        UnitKindItem: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** UnitKindPage */
+        UnitKindPage: {
+            /** Items */
+            items: components["schemas"]["UnitKindItem"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        } & {
+            [key: string]: unknown;
         };
         /** UnitPage */
         UnitPage: {
@@ -6811,6 +6966,50 @@ export interface components {
             total: number;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * UnitPatch
+         * @description The office corrects a unit: only the fields given change (null clears kind, level, region).
+         */
+        UnitPatch: {
+            /**
+             * Categories
+             * @default null
+             */
+            categories?: string[] | null;
+            /**
+             * Duties
+             * @default null
+             */
+            duties?: string | null;
+            /**
+             * Keywords
+             * @default null
+             */
+            keywords?: string[] | null;
+            /**
+             * Kind
+             * @description the kind of unit (unit_kinds code, e.g. housing); omitted at registration: recognised from the name
+             * @default null
+             */
+            kind?: string | null;
+            /**
+             * Level
+             * @description national, provincial, city, county or township
+             * @default null
+             */
+            level?: ("national" | "provincial" | "city" | "county" | "township") | null;
+            /**
+             * Name
+             * @default null
+             */
+            name?: string | null;
+            /**
+             * Region
+             * @description where the unit serves, from the province down, e.g. 云南省曲靖市沾益区
+             * @default null
+             */
+            region?: string | null;
         };
         /** UnitRankingAnswer */
         UnitRankingAnswer: {
@@ -20784,6 +20983,94 @@ export interface operations {
             };
         };
     };
+    list_unit_kinds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitKindPage"];
+                };
+            };
+            /** @description malformed request (body is not a JSON object, bad header, an unknown query parameter) */
+            400: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description no token, or a bad one */
+            401: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the caller's role may not do this */
+            403: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description not found, or not visible to the caller */
+            404: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description validation failed; details name each field */
+            422: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description a backing service did not answer in time */
+            503: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+        };
+    };
     list_units: {
         parameters: {
             query?: {
@@ -20904,6 +21191,231 @@ export interface operations {
         responses: {
             /** @description success */
             201: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitAnswer"];
+                };
+            };
+            /** @description malformed request (body is not a JSON object, bad header, an unknown query parameter) */
+            400: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description no token, or a bad one */
+            401: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the caller's role may not do this */
+            403: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description not found, or not visible to the caller */
+            404: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description not allowed in the current state, or a duplicate */
+            409: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description unsupported content type */
+            415: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description validation failed; details name each field */
+            422: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description a backing service did not answer in time */
+            503: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+        };
+    };
+    recognise_unit: {
+        parameters: {
+            query: {
+                /** @description a unit's name as the office would register it, e.g. 沾益区住建局 */
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitKindAnswer"];
+                };
+            };
+            /** @description malformed request (body is not a JSON object, bad header, an unknown query parameter) */
+            400: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description no token, or a bad one */
+            401: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the caller's role may not do this */
+            403: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description not found, or not visible to the caller */
+            404: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description the URL with its query is longer than 8 KiB (the HTTP server's limit; no body) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation failed; details name each field */
+            422: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description a backing service did not answer in time */
+            503: {
+                headers: {
+                    /** @description the request's id */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+        };
+    };
+    update_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UnitPatch"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
                 headers: {
                     /** @description the request's id */
                     "X-Request-Id"?: string;
