@@ -24,12 +24,17 @@ from services.assignment.routing_kinds import kind_of, kinds
 from services.assignment.routing_text import CATEGORY_LABELS, short, words
 from services.assignment.routing_units import UnitIndex
 
-W_KEYWORD, W_TEXT, W_CATEGORY, W_HISTORY = 0.30, 0.25, 0.15, 0.30
+W_KEYWORD, W_TEXT, W_CATEGORY, W_HISTORY = 0.20, 0.35, 0.15, 0.30
 KEYWORD_SCALE = 1.0
+HISTORY_BOOST = 0.0        # the office's habit also multiplies the text evidence of the unit it chose
 TEXT_SCALE = 6.0
 BODY_WEIGHT = 0.3          # the body counts less than the title
 OTHER_LEVEL_FACTOR = 0.9   # a unit of another level in scope: fine, just not first by default
 CO_PRIOR, CO_TEXT, CO_HISTORY = 0.4, 0.6, 0.5
+# Congress suggestions are assigned to government departments first; utilities and state-owned
+# enterprises usually handle them as co-units or when a department passes them on.
+ENTERPRISE_KINDS = frozenset({"power", "water_supply", "gas", "bus_company", "telecom", "urban_investment", "postal"})
+ENTERPRISE_FACTOR = 0.8
 LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "city": "市级", "county": "县级"}
 
 
@@ -117,7 +122,7 @@ class RoutingModel:
         for g in words(body):
             query[g] += BODY_WEIGHT
         keywords = self.index.keywords(title, body, BODY_WEIGHT)
-        text = self.index.bm25(query)
+        text = self.index.bm25(query, title)
         votes = self.history.votes(list(query))
         cats = self.index.by_category.get(category, {}) if category else {}
         shares = self.history.category_shares(category)
@@ -139,7 +144,9 @@ class RoutingModel:
         for uid in set(keywords) | set(text) | set(votes) | set(cats) | set(shares):
             parts = self._parts(uid, keywords, text, votes, cats, shares, top_text)
             out, factor, jreason = self._jurisdiction(uid, scope)
-            score = round(sum(parts) * factor, 4)
+            if self.kind_of_unit.get(uid) in ENTERPRISE_KINDS:
+                factor *= ENTERPRISE_FACTOR
+            score = round(sum(parts) * factor * (1 + HISTORY_BOOST * votes.get(uid, (0.0,))[0]), 4)
             if score > 0:
                 scored.append((out, -score, uid, parts, jreason))
         scored.sort(key=lambda t: t[:3])

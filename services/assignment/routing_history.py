@@ -15,6 +15,7 @@ from services.assignment.routing_text import words as grams
 
 NEIGHBOURS = 8          # precedents that vote
 MIN_SHARE = 0.05        # a unit given less of a category than this has no habit there
+DAMPING = 1.0           # count / (count + DAMPING): one look-alike is a hint, several a habit
 MIN_SIMILARITY = 0.4    # below this a precedent is not "the same kind" of suggestion
 
 
@@ -70,7 +71,7 @@ class History:
             entry = sums.setdefault(self.units[pid], [0.0, 0, self.titles[pid]])
             entry[0] += s * (s / near[0][0]) ** 2
             entry[1] += 1
-        return {uid: (min(1.0, total) * count / (count + 1), count, example)
+        return {uid: (min(1.0, total) * count / (count + DAMPING), count, example)
                 for uid, (total, count, example) in sums.items()}
 
     def co_votes(self, query_grams: list[str], lead: int) -> dict[int, tuple[float, int, str]]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from services.assignment.routing_text import clauses, normalise, short, words
+from services.assignment.routing_text import clauses, doc_grams, grams, normalise, short, words
 
 # field weights in a unit's document (term frequency multipliers)
 FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "duties": 1.0, "kind_keywords": 2.0, "kind_duties": 1.0}
 K1, B = 1.2, 0.5
+CHAR_WEIGHT = 0.0          # character bigrams of the title (measured: no gain over words, so off)
+OOV_CHAR_WEIGHT = 0.15     # single characters of a title word no unit's document uses (殡仪馆 → 殡)
 _NAME_AFFIXES = ("国家税务总局", "国网", "人民政府", "委员会", "办公室", "管理", "中心", "公司", "支队", "大队", "联合会",
                  "市", "局", "厅", "部")
 
@@ -47,6 +49,8 @@ class UnitIndex:
         for k in self.keyword_units:
             self.by_prefix.setdefault(k[:2], []).append(k)
         doc_tf: dict[int, Counter] = {}
+        char_tf: dict[int, Counter] = {}
+        uni_tf: dict[int, Counter] = {}
         self.duty_text: dict[int, str] = {}
         for u in units.values():
             kind = kinds.get(kind_of_unit.get(u.unit_id))
@@ -56,20 +60,23 @@ class UnitIndex:
                 fields += [(" ".join(kind.keywords), FIELD_WEIGHTS["kind_keywords"]),
                            (kind.duties, FIELD_WEIGHTS["kind_duties"])]
             tf: Counter = Counter()
+            ctf: Counter = Counter()
             for text, weight in fields:
                 for g in words(text):
                     tf[g] += weight
+                for g in doc_grams(text):
+                    ctf[g] += weight
+            utf: Counter = Counter()
+            for w, c in tf.items():
+                for ch in set(w):
+                    utf[ch] += c
             doc_tf[u.unit_id] = tf
+            char_tf[u.unit_id] = ctf
+            uni_tf[u.unit_id] = utf
             self.duty_text[u.unit_id] = (u.duties or "") + ("；" + kind.duties if kind and kind.duties not in (u.duties or "") else "")
-        doc_len = {uid: sum(tf.values()) for uid, tf in doc_tf.items()}
-        avg_len = (sum(doc_len.values()) / n) or 1.0
-        df = Counter(g for tf in doc_tf.values() for g in tf)
-        self.idf = {g: math.log(1 + (n - d + 0.5) / (d + 0.5)) for g, d in df.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = {}   # word -> (unit id, BM25 term weight)
-        for uid, tf in doc_tf.items():
-            norm = K1 * (1 - B + B * doc_len[uid] / avg_len)
-            for g, c in tf.items():
-                self.postings.setdefault(g, []).append((uid, self.idf[g] * c * (K1 + 1) / (c + norm)))
+        self.idf, self.postings = _bm25_postings(doc_tf, n)       # word -> (unit id, BM25 term weight)
+        self.char_idf, self.char_postings = _bm25_postings(char_tf, n)
+        _, self.uni_postings = _bm25_postings(uni_tf, n)
         self.clauses = {uid: [(c, set(words(c))) for c in clauses(t)] for uid, t in self.duty_text.items()}
         self.by_category: dict[str, dict[int, float]] = {}       # category -> unit id -> 1 (main) / 0.6
         for u in units.values():
@@ -93,11 +100,22 @@ class UnitIndex:
                 found[uid] = (total + w * own, names + [k])
         return found
 
-    def bm25(self, query: Counter) -> dict[int, float]:
+    def bm25(self, query: Counter, title: str = "") -> dict[int, float]:
+        """BM25 of the query's words, plus CHAR_WEIGHT × BM25 of the title's character bigrams."""
         scores: dict[int, float] = {}
         for g, qw in query.items():
             for uid, w in self.postings.get(g, ()):
                 scores[uid] = scores.get(uid, 0.0) + qw * w
+        if OOV_CHAR_WEIGHT:
+            for g, qw in query.items():
+                if g not in self.postings and g in query:
+                    for ch in set(g):
+                        for uid, w in self.uni_postings.get(ch, ()):
+                            scores[uid] = scores.get(uid, 0.0) + OOV_CHAR_WEIGHT * qw * w / len(g)
+        if title and CHAR_WEIGHT:
+            for g in set(grams(title)):
+                for uid, w in self.char_postings.get(g, ()):
+                    scores[uid] = scores.get(uid, 0.0) + CHAR_WEIGHT * w
         return scores
 
     def matched_words(self, uid: int, query: Counter, limit: int = 4) -> list[str]:
@@ -114,3 +132,16 @@ class UnitIndex:
             if s > best_score:
                 best, best_score = c, s
         return short(best, 30) if best else None
+
+
+def _bm25_postings(doc_tf: dict[int, Counter], n: int):
+    doc_len = {uid: sum(tf.values()) for uid, tf in doc_tf.items()}
+    avg_len = (sum(doc_len.values()) / max(len(doc_len), 1)) or 1.0
+    df = Counter(g for tf in doc_tf.values() for g in tf)
+    idf = {g: math.log(1 + (n - d + 0.5) / (d + 0.5)) for g, d in df.items()}
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for uid, tf in doc_tf.items():
+        norm = K1 * (1 - B + B * doc_len[uid] / avg_len)
+        for g, c in tf.items():
+            postings.setdefault(g, []).append((uid, idf[g] * c * (K1 + 1) / (c + norm)))
+    return idf, postings
