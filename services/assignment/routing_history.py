@@ -15,7 +15,7 @@ from services.assignment.routing_text import words as grams
 
 NEIGHBOURS = 8          # precedents that vote
 MIN_SHARE = 0.05        # a unit given less of a category than this has no habit there
-DAMPING = 1.0           # count / (count + DAMPING): one look-alike is a hint, several a habit
+DAMPING = 0.5           # count / (count + DAMPING): one look-alike is a hint, several a habit
 MIN_SIMILARITY = 0.4    # below this a precedent is not "the same kind" of suggestion
 
 

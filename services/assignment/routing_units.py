@@ -13,7 +13,7 @@ from collections import Counter
 from services.assignment.routing_text import clauses, doc_grams, grams, normalise, short, words
 
 # field weights in a unit's document (term frequency multipliers)
-FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "duties": 1.0, "kind_keywords": 2.0, "kind_duties": 1.0}
+FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "duties": 1.0, "kind_keywords": 0.5, "kind_duties": 1.0}
 K1, B = 1.2, 0.5
 CHAR_WEIGHT = 0.0          # character bigrams of the title (measured: no gain over words, so off)
 OOV_CHAR_WEIGHT = 0.15     # single characters of a title word no unit's document uses (殡仪馆 → 殡)
