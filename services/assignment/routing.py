@@ -33,7 +33,8 @@ OTHER_LEVEL_FACTOR = 0.9   # a unit of another level in scope: fine, just not fi
 CO_PRIOR, CO_TEXT, CO_HISTORY = 0.4, 0.6, 0.5
 # Congress suggestions are assigned to government departments first; utilities and state-owned
 # enterprises usually handle them as co-units or when a department passes them on.
-ENTERPRISE_KINDS = frozenset({"power", "water_supply", "gas", "bus_company", "telecom", "urban_investment", "postal"})
+ENTERPRISE_KINDS = frozenset({"power", "water_supply", "gas", "heating", "bus_company", "telecom", "cable_tv",
+                              "urban_investment", "postal", "railway"})
 ENTERPRISE_FACTOR = 0.8
 LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "city": "市级", "county": "县级"}
 

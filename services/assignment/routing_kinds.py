@@ -22,6 +22,7 @@ class Kind:
     keywords: tuple[str, ...]
     co_kinds: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
+    part_of: str | None = None       # the kind this one belongs to (交警 is part of 公安局)
 
 
 # code, usual name, recognition aliases, duties (condensed), keywords, co-kinds
@@ -246,7 +247,8 @@ _FALLBACK = [
 def _fallback() -> dict[str, Kind]:
     out = {}
     for code, name, names, duties, keywords, co in _FALLBACK:
-        out[code] = Kind(code, name, tuple(names.split()), duties, tuple(keywords.split()), tuple(co.split()))
+        out[code] = Kind(code, name, tuple(names.split()), duties, tuple(keywords.split()), tuple(co.split()),
+                         part_of="public_security" if code == "traffic_police" else None)
     return out
 
 
@@ -257,7 +259,7 @@ def kinds() -> dict[str, Kind]:
         from services.assignment import unit_kinds as uk   # R2's module
         loaded = uk.kinds()
         return {c: Kind(k.code, k.name, tuple(k.names), k.duties, tuple(k.keywords), tuple(k.co_kinds),
-                        tuple(getattr(k, "levels", ()) or ())) for c, k in loaded.items()}
+                        tuple(getattr(k, "levels", ()) or ()), getattr(k, "part_of", None)) for c, k in loaded.items()}
     except ImportError:
         return _fallback()
 

@@ -13,7 +13,7 @@ from collections import Counter
 from services.assignment.routing_text import clauses, doc_grams, grams, normalise, short, words
 
 # field weights in a unit's document (term frequency multipliers)
-FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "duties": 1.0, "kind_keywords": 0.5, "kind_duties": 1.0}
+FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "duties": 1.0, "kind_keywords": 0.5, "kind_duties": 0.5}
 K1, B = 1.2, 0.5
 CHAR_WEIGHT = 0.0          # character bigrams of the title (measured: no gain over words, so off)
 OOV_CHAR_WEIGHT = 0.15     # single characters of a title word no unit's document uses (殡仪馆 → 殡)
@@ -108,7 +108,7 @@ class UnitIndex:
                 scores[uid] = scores.get(uid, 0.0) + qw * w
         if OOV_CHAR_WEIGHT:
             for g, qw in query.items():
-                if g not in self.postings and g in query:
+                if g not in self.postings and not g.isascii():
                     for ch in set(g):
                         for uid, w in self.uni_postings.get(ch, ()):
                             scores[uid] = scores.get(uid, 0.0) + OOV_CHAR_WEIGHT * qw * w / len(g)

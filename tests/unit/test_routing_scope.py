@@ -78,7 +78,7 @@ def test_co_units_come_from_the_kinds_that_usually_join_and_from_precedents():
     assert co and lead not in [c.unit_id for c in co] and len(co) <= 3
     assert all(c.reasons for c in co)
     # the office named the fire brigade as co-unit on similar suggestions: it is recommended
-    fire = units["fire"].unit_id
+    fire = units[kind_of("示范市消防救援支队")].unit_id
     history = [Precedent(t, None, lead, (fire,)) for t in ("关于老旧小区消防通道整治的建议", "关于小区消防通道被占用的建议")]
     learned = RoutingModel.build(units.values(), history).co_units("关于清理小区消防通道的建议", lead)
     assert fire in [c.unit_id for c in learned]
