@@ -1,17 +1,23 @@
-"""Routing recommendation: which handling unit should lead a suggestion.
+"""Routing recommendation: which handling unit should lead a suggestion, and its co-units.
 
-Pure Python (standard library only). `RoutingModel.build(units, precedents)` indexes the
-units' own text and the office's past confirmed assignments; `rank(title, body,
-category)` returns candidates best first.
+Pure (no database). `RoutingModel.build(units, precedents)` indexes each unit's own text plus
+what its kind of unit handles (services/assignment/routing_kinds: R2's unit_kinds.yml; a unit
+without a kind gets the one its name says), and the office's confirmed assignments;
+`rank(title, body, category, limit, scope)` returns candidates best first, and
+`co_units(title, lead_unit_id, ...)` the likely co-units (会办). Text is segmented by jieba with the
+domain dictionary (routing_text.words).
 
 Score (0..1, higher is better; a weighted blend of evidence, not a probability):
-  W_KEYWORD  · keyword evidence   1 - exp(-Σ weight of the unit's keywords found in the text)
-  W_TEXT     · text similarity    1 - exp(-BM25(title grams → name+keywords+duties) / TEXT_SCALE)
-                                   (keywords and BM25: routing_units; grams: routing_text)
+  W_KEYWORD  · keyword evidence   1 - exp(-Σ weight of the unit's (and its kind's) keywords in the text)
+  W_TEXT     · text similarity    1 - exp(-BM25(title words → the unit's document) / TEXT_SCALE),
+                                   scaled by its share of the best unit's BM25 (routing_units)
   W_CATEGORY · category           min(1, 0.7 × (1 for the unit's main category, 0.6 for another
                                    of its own) + the share of that category the office gave it)
   W_HISTORY  · precedents         nearest past titles' votes (similarity-weighted, routing_history)
-The weights sum to 1. Ties are broken by unit id, so a ranking is deterministic.
+then × ENTERPRISE_FACTOR for utilities and SOEs and × OTHER_LEVEL_FACTOR for a unit of another
+level than the scope's. Units outside the scope's region come after every unit inside it.
+The weights sum to 1; they and the BM25 parameters were measured with `make bench-routing`
+(bench/routing/README.md). Ties are broken by unit id, so a ranking is deterministic.
 """
 from __future__ import annotations
 
