@@ -66,6 +66,7 @@ bench-stations: ## public QR intake under load (its limit must hold) and region 
 .PHONY: bench-routing
 bench-routing: ## routing recommendation: top-1/top-3 accuracy (cold, learning) and timing; no system needed
 	@$(ENV) PYTHONPATH=. $(PY) -m bench.routing $(ARGS)
+	@$(ENV) PYTHONPATH=. $(PY) -m bench.routing_dev $(DEV_ARGS)
 
 .PHONY: bench-read
 bench-read:    ## list and keyword search over 100,000 suggestions on an isolated copy (starts it itself)

@@ -11,10 +11,11 @@ import heapq
 import math
 from collections import Counter, defaultdict
 
-from services.assignment.routing_text import grams
+from services.assignment.routing_text import words as grams
 
 NEIGHBOURS = 8          # precedents that vote
 MIN_SHARE = 0.05        # a unit given less of a category than this has no habit there
+DAMPING = 0.5           # count / (count + DAMPING): one look-alike is a hint, several a habit
 MIN_SIMILARITY = 0.4    # below this a precedent is not "the same kind" of suggestion
 
 
@@ -32,6 +33,7 @@ class History:
         idf = self.idf
         self.titles = [p.title for p, _ in rows]
         self.units = [p.unit_id for p, _ in rows]
+        self.co_units = [tuple(u for u in getattr(p, "co_unit_ids", ()) if u in known_units) for p, _ in rows]
         self.norms = [math.sqrt(sum(idf[g] ** 2 for g in gs)) or 1.0 for _, gs in rows]
         self.postings: dict[str, list[int]] = defaultdict(list)
         for pid, (_, gs) in enumerate(rows):
@@ -69,8 +71,21 @@ class History:
             entry = sums.setdefault(self.units[pid], [0.0, 0, self.titles[pid]])
             entry[0] += s * (s / near[0][0]) ** 2
             entry[1] += 1
-        return {uid: (min(1.0, total) * count / (count + 1), count, example)
+        return {uid: (min(1.0, total) * count / (count + DAMPING), count, example)
                 for uid, (total, count, example) in sums.items()}
+
+    def co_votes(self, query_grams: list[str], lead: int) -> dict[int, tuple[float, int, str]]:
+        """unit id -> (vote, how many, an example title) for the co-units named on the close
+        precedents (those led by the same unit count double)."""
+        out: dict[int, list] = {}
+        for s, pid in self.neighbours(query_grams):
+            w = s * (2.0 if self.units[pid] == lead else 1.0)
+            for uid in self.co_units[pid]:
+                if uid != lead:
+                    e = out.setdefault(uid, [0.0, 0, self.titles[pid]])
+                    e[0] += w
+                    e[1] += 1
+        return {uid: (min(1.0, v / 2), n, ex) for uid, (v, n, ex) in out.items()}
 
     def category_shares(self, category: str | None) -> dict[int, tuple[float, int]]:
         """unit id -> (share of this category's precedents given to the unit, how many)."""

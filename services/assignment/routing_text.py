@@ -77,3 +77,55 @@ def clauses(text: str) -> list[str]:
 
 def short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# --- word segmentation (jieba + the domain dictionary) ---------------------------------------
+_SEG = None
+STOPWORDS = frozenset(BOILERPLATE) | frozenset(
+    "的 了 和 与 及 或 在 对 为 把 将 让 使 给 从 向 由 于 中 上 下 内 外 后 前 等 各 其 该 此 有 无 是 不 也 要 能 可 "
+    "一个 一些 方面 情况 措施 对策 办法 力度 步伐 政策 项目 建议案 代表 人大 政府 部门 单位 地区 区域 群众 人民 "
+    "老百姓 我县 我区 本县 本区 全县 全区 全省 我省 县城 市民 居民 进行 给予 予以 实现 确保 有关部门 相关部门 "
+    "存在 需要 亟待 亟需 急需 困难 难题 当前 目前 新时代 高质量 助力 现状 思考 几点 若干 重视 关注 加以 继续 尽早".split())
+
+
+def segmenter():
+    """jieba's tokenizer with the domain dictionary (R2's segment_dict.txt) and every kind
+    keyword as a word, built once; None when jieba is not installed."""
+    global _SEG
+    if _SEG is None:
+        try:
+            import logging
+
+            import jieba
+            jieba.setLogLevel(logging.WARNING)
+        except ImportError:          # pragma: no cover - jieba is in requirements.lock
+            _SEG = False
+            return None
+        from services.assignment.routing_kinds import domain_dictionary, kinds
+        seg = jieba.Tokenizer()
+        seg.initialize()
+        path = domain_dictionary()
+        if path:
+            seg.load_userdict(str(path))
+        for k in kinds().values():
+            for w in k.keywords:
+                if 2 <= len(w) <= 8 and not seg.FREQ.get(w):
+                    seg.add_word(w, 50)
+        _SEG = seg
+    return _SEG or None
+
+
+def words(text: str) -> list[str]:
+    """Content words of a text: jieba's search-mode segmentation (a long word and its parts),
+    without stop words, punctuation and single characters. Falls back to bigrams."""
+    seg = segmenter()
+    norm = normalise(text)
+    if seg is None:
+        return _bigrams(clean(norm))
+    out = []
+    for w in seg.cut_for_search(norm):
+        w = w.strip()
+        if len(w) < 2 or w in STOPWORDS or not _RUN_RE.fullmatch(w):
+            continue
+        out.append(w)
+    return out
