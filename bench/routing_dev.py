@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from services.assignment.routing import Precedent, RoutingModel, Scope, UnitProfile
-from services.assignment.routing_kinds import kind_of, kinds
+from services.assignment.unit_kinds import kind_of, kinds
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "data" / "routing_dev.jsonl"

@@ -7,16 +7,11 @@ ids, the latest correction of a unit), so writers never contend on a counter row
 a new or corrected unit or a new precedent (every assignment and reroute records
 one) changes it.
 
-Issue 18: units carry their kind, level and region; the office's congress (OFFICE_LEVEL,
-OFFICE_REGION) is passed as the model's Scope; the answer adds ``co_candidates`` (likely 会办
-units) for the top candidate. The model's contract is routing.py's (R1); ``_compat`` below lets
-this module run on a routing.py that predates it (no Scope, no co_units): it then keeps units
-outside the office's region after those inside, and proposes co-units from the precedents.
+Units carry their kind, level and region; the office's congress (OFFICE_LEVEL, OFFICE_REGION) is
+passed as the model's Scope; the answer adds ``co_candidates`` (likely 会办 units) for the top
+candidate.
 """
-import dataclasses
-import inspect
 import logging
-from collections import Counter as Tally
 
 from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
@@ -24,9 +19,8 @@ from prometheus_client import Counter
 from sqlalchemy import func, select
 
 from services.assignment.models import Precedent, SuggestionFacts, Unit
-from services.assignment import routing
 from services.assignment.routing import Precedent as PrecedentFact
-from services.assignment.routing import RoutingModel, UnitProfile
+from services.assignment.routing import RoutingModel, Scope, UnitProfile
 from services.common.errors import NotFound
 from services.common.metrics import get_or_create
 
@@ -44,85 +38,24 @@ def current_version(session) -> tuple:
         select(func.max(Unit.updated_at)).scalar_subquery())).one())
 
 
-def _make(cls, **values):
-    """``cls(**values)`` with only the fields ``cls`` declares (a routing.py before issue 18 has fewer)."""
-    known = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in values.items() if k in known})
-
-
-Scope = getattr(routing, "Scope", None)
-
-
-def scope_of(rules) -> object | None:
+def scope_of(rules) -> Scope | None:
     """The office's congress as the model's Scope (None when the office configured neither)."""
     level, region = getattr(rules, "office_level", None), getattr(rules, "office_region", None)
     if level is None and region is None:
         return None
-    if Scope is not None:
-        return Scope(level=level, region=region)
-    return _Scope(level=level, region=region)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Scope:  # the contract's Scope, while routing.py has none
-    level: str | None = None
-    region: str | None = None
+    return Scope(level=level, region=region)
 
 
 def load_model(session) -> RoutingModel:
-    rows = list(session.scalars(select(Unit).order_by(Unit.id)))
-    units = [_make(UnitProfile, unit_id=u.id, name=u.name, duties=u.duties or "", keywords=tuple(u.keywords or ()),
-                   categories=tuple(u.categories or ()), kind=u.kind, level=u.level, region=u.region) for u in rows]
-    chosen = session.execute(select(Precedent.title, Precedent.category, Precedent.unit_id, Precedent.co_unit_ids)
-                             .where(Precedent.superseded.is_(False)).order_by(Precedent.id)).all()
-    precedents = [_make(PrecedentFact, title=p.title, category=p.category, unit_id=p.unit_id,
-                        co_unit_ids=tuple(p.co_unit_ids or ())) for p in chosen]
-    model = RoutingModel.build(units, precedents)
-    if _supports(model):
-        return model
-    return _Compat(model, {u.id: u.region for u in rows}, [(p.unit_id, p.co_unit_ids or ()) for p in chosen])
-
-
-def _supports(model) -> bool:
-    return hasattr(model, "co_units") and "scope" in inspect.signature(model.rank).parameters
-
-
-def in_scope(region: str | None, scope) -> bool:
-    """The contract's jurisdiction: a unit of the scope's region or above it (its region a prefix of
-    the scope's) is in; below it (a county's bureau for a city's congress) only for a county-level
-    scope (its townships' units); a unit without a region is in."""
-    if scope is None or not scope.region or not region:
-        return True
-    if scope.region.startswith(region):
-        return True
-    return region.startswith(scope.region) and scope.level in ("county", "township")
-
-
-class _Compat:
-    """The contract's rank(scope=) and co_units() over a routing.py that has neither."""
-
-    def __init__(self, model, regions: dict, chosen: list):
-        self.model = model
-        self.regions = regions
-        self.co_counts: dict[int, Tally] = {}
-        for lead, co_units in chosen:
-            for co in co_units:
-                self.co_counts.setdefault(lead, Tally())[co] += 1
-
-    def rank(self, title, body="", category=None, limit=5, scope=None):
-        ranked = self.model.rank(title, body, category, limit=max(limit, 0) + 50 if scope else limit)
-        if scope is None:
-            return ranked
-        inside = [c for c in ranked if in_scope(self.regions.get(c.unit_id), scope)]
-        outside = [c for c in ranked if not in_scope(self.regions.get(c.unit_id), scope)]
-        return (inside + outside)[:max(limit, 0)]
-
-    def co_units(self, title, lead_unit_id, body="", category=None, limit=3, scope=None):
-        counts = self.co_counts.get(lead_unit_id, Tally())
-        total = sum(counts.values()) or 1
-        best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        return [routing.Candidate(uid, round(n / total, 4), [f"以往本单位主办的建议 {n} 次请其会办"])
-                for uid, n in best if in_scope(self.regions.get(uid), scope)][:max(limit, 0)]
+    units = [UnitProfile(unit_id=u.id, name=u.name, duties=u.duties or "", keywords=tuple(u.keywords or ()),
+                         categories=tuple(u.categories or ()), kind=u.kind, level=u.level, region=u.region)
+             for u in session.scalars(select(Unit).order_by(Unit.id))]
+    precedents = [PrecedentFact(title=p.title, category=p.category, unit_id=p.unit_id,
+                                co_unit_ids=tuple(p.co_unit_ids or ()))
+                  for p in session.execute(select(Precedent.title, Precedent.category, Precedent.unit_id,
+                                                  Precedent.co_unit_ids)
+                                           .where(Precedent.superseded.is_(False)).order_by(Precedent.id))]
+    return RoutingModel.build(units, precedents)
 
 
 class ModelCache:

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from services.assignment.routing_history import History
-from services.assignment.routing_kinds import kind_of, kinds
+from services.assignment.unit_kinds import kind_of, kinds
 from services.assignment.routing_text import CATEGORY_LABELS, short, words
 from services.assignment.routing_units import UnitIndex
 
@@ -94,7 +94,7 @@ class RoutingModel:
     def build(cls, units, precedents=()) -> "RoutingModel":
         """units: UnitProfile; precedents: the office's confirmed assignments (Precedent);
         precedents naming a unit not among units are ignored. A unit without a kind gets
-        the one its name says (routing_kinds.kind_of)."""
+        the one its name says (unit_kinds.kind_of)."""
         by_id = {u.unit_id: u for u in sorted(units, key=lambda u: u.unit_id)}
         all_kinds = kinds()
         kind_of_unit = {uid: (u.kind if u.kind in all_kinds else kind_of(u.name)) for uid, u in by_id.items()}

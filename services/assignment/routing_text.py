@@ -8,6 +8,8 @@ Pure standard library.
 """
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import unicodedata
 from operator import add
@@ -80,7 +82,6 @@ def short(text: str, limit: int = 24) -> str:
 
 
 # --- word segmentation (jieba + the domain dictionary) ---------------------------------------
-_SEG = None
 STOPWORDS = frozenset(BOILERPLATE) | frozenset(
     "的 了 和 与 及 或 在 对 为 把 将 让 使 给 从 向 由 于 中 上 下 内 外 后 前 等 各 其 该 此 有 无 是 不 也 要 能 可 "
     "一个 一些 方面 情况 措施 对策 办法 力度 步伐 政策 项目 建议案 代表 人大 政府 部门 单位 地区 区域 群众 人民 "
@@ -88,31 +89,24 @@ STOPWORDS = frozenset(BOILERPLATE) | frozenset(
     "存在 需要 亟待 亟需 急需 困难 难题 当前 目前 新时代 高质量 助力 现状 思考 几点 若干 重视 关注 加以 继续 尽早".split())
 
 
+@functools.cache
 def segmenter():
-    """jieba's tokenizer with the domain dictionary (R2's segment_dict.txt) and every kind
-    keyword as a word, built once; None when jieba is not installed."""
-    global _SEG
-    if _SEG is None:
-        try:
-            import logging
-
-            import jieba
-            jieba.setLogLevel(logging.WARNING)
-        except ImportError:          # pragma: no cover - jieba is in requirements.lock
-            _SEG = False
-            return None
-        from services.assignment.routing_kinds import domain_dictionary, kinds
-        seg = jieba.Tokenizer()
-        seg.initialize()
-        path = domain_dictionary()
-        if path:
-            seg.load_userdict(str(path))
-        for k in kinds().values():
-            for w in k.keywords:
-                if 2 <= len(w) <= 8 and not seg.FREQ.get(w):
-                    seg.add_word(w, 50)
-        _SEG = seg
-    return _SEG or None
+    """jieba's tokenizer with the domain dictionary (segment_dict.txt) and every kind keyword as a
+    word, built once per process; None when jieba is not installed (words() then uses bigrams)."""
+    try:
+        import jieba
+    except ImportError:          # pragma: no cover - jieba is in requirements.lock
+        return None
+    jieba.setLogLevel(logging.WARNING)
+    from services.assignment.unit_kinds import domain_dictionary, kinds
+    seg = jieba.Tokenizer()
+    seg.initialize()
+    seg.load_userdict(str(domain_dictionary()))
+    for k in kinds().values():
+        for w in k.keywords:
+            if 2 <= len(w) <= 8 and not seg.FREQ.get(w):
+                seg.add_word(w, 50)
+    return seg
 
 
 def words(text: str) -> list[str]:

@@ -1,8 +1,9 @@
 """The office's jurisdiction for routing (issue 18): OFFICE_LEVEL/OFFICE_REGION in the assignment rules,
-and which units are in scope (recommend.in_scope, the contract's rule)."""
+and which units are in scope (the model's rule, routing.RoutingModel.in_scope)."""
 import pytest
 
 from services.assignment import recommend
+from services.assignment.routing import RoutingModel, Scope, UnitProfile
 from services.assignment.rules import rules_from
 
 
@@ -17,6 +18,12 @@ def test_the_offices_level_and_region_come_from_the_config():
         rules_from({"OFFICE_LEVEL": "galactic"})
 
 
+def in_scope(region, scope) -> bool:
+    """The model's own rule (routing.RoutingModel.in_scope) for one unit of that region."""
+    model = RoutingModel.build([UnitProfile(1, "示范市交通运输局", "公共交通", region=region)])
+    return model.in_scope(1, scope)
+
+
 @pytest.mark.parametrize("region, inside", [
     ("云南省曲靖市", True),            # the office's own region
     ("云南省", True),                  # above it: a provincial department
@@ -26,15 +33,15 @@ def test_the_offices_level_and_region_come_from_the_config():
     (None, True),                      # no region given: never pushed back
 ])
 def test_a_unit_is_in_scope_in_above_or_below_the_offices_region(region, inside):
-    assert recommend.in_scope(region, recommend._Scope("city", "云南省曲靖市")) is inside
+    assert in_scope(region, Scope("city", "云南省曲靖市")) is inside
 
 
 def test_a_county_congress_may_send_to_its_townships():
-    scope = recommend._Scope("county", "云南省曲靖市沾益区")
-    assert recommend.in_scope("云南省曲靖市沾益区西平街道", scope)
-    assert recommend.in_scope("云南省曲靖市", scope) and not recommend.in_scope("云南省曲靖市麒麟区", scope)
+    scope = Scope("county", "云南省曲靖市沾益区")
+    assert in_scope("云南省曲靖市沾益区西平街道", scope)
+    assert in_scope("云南省曲靖市", scope) and not in_scope("云南省曲靖市麒麟区", scope)
 
 
 def test_without_a_region_every_unit_is_in_scope():
-    assert recommend.in_scope("云南省昭通市", None)
-    assert recommend.in_scope("云南省昭通市", recommend._Scope("city", None))
+    assert in_scope("云南省昭通市", None)
+    assert in_scope("云南省昭通市", Scope("city", None))

@@ -3,7 +3,7 @@ learning from precedents, reasons a clerk can check, speed at 200 units."""
 import time
 
 from services.assignment.routing import Precedent, RoutingModel, Scope, UnitProfile
-from services.assignment.routing_kinds import kind_of, kinds
+from services.assignment.unit_kinds import kind_of, kinds
 
 
 def city_units(city="示范市", start=1, region=None, level="city"):
