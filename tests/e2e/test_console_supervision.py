@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from tests.e2e import browser
+from tests.polling import wait_for
 from tests.e2e.client import OFFICE, token
 from tests.e2e.console_driver import Console, field, person, q, row_with, select
 
@@ -102,8 +103,9 @@ def test_screening_key_supervision_the_board_and_the_leader_in_the_console(syste
         c.shot("4-office-extension")
         c.click(q('[data-test="approve-extension"]'), "同意")
         c.wait(f"!{row_with('[data-test=board] .el-table__row', first['title'])}", "the request decided")
-        extensions = api.get(f"/assignments/{aid}", OFFICE, expect=200).json()["extensions"]
-        assert [(e["status"], e["days"]) for e in extensions] == [("approved", 30)]
+        # the row also leaves the board while it reloads: the decision is read from the API until it is there
+        wait_for(lambda: [(e["status"], e["days"]) for e in api.get(f"/assignments/{aid}", OFFICE, expect=200)
+                          .json()["extensions"]] == [("approved", 30)], what="the extension approved")
 
         # 申请调整: the unit disputes another assignment; the office reroutes it to the right unit
         c.wait(NO_DIALOG, "the extension dialog closed")
@@ -116,8 +118,9 @@ def test_screening_key_supervision_the_board_and_the_leader_in_the_console(syste
         c.shot("5-office-reroute")
         c.click(q('[data-test="reroute-submit"]'), "确定改办")
         c.wait(f"!{row_with('[data-test=board] .el-table__row', disputed['title'])}", "the dispute resolved")
-        rerouted = api.get(f"/assignments/{disputed_aid}", OFFICE, expect=200).json()
-        assert rerouted["lead_unit_id"] == env["id"] and all(d["resolved_at"] for d in rerouted["disputes"])
+        rerouted = wait_for(lambda: (r := api.get(f"/assignments/{disputed_aid}", OFFICE, expect=200).json())
+                            ["lead_unit_id"] == env["id"] and r, what="the assignment rerouted")
+        assert all(d["resolved_at"] for d in rerouted["disputes"])
 
         # the leader: their dashboard and their own list, urging the unit by phone
         c.as_person(leader, "/leader/dashboard")
