@@ -162,3 +162,10 @@ def row_with(selector: str, text: str, inner: str = "") -> str:
     pick = f".querySelector({json.dumps(inner)})" if inner else ""
     return (f"[...document.querySelectorAll({json.dumps(selector)})].find(e => e.innerText.includes("
             f"{json.dumps(text)})){pick}")
+
+
+def option(text: str) -> str:
+    """The shown option of the open select whose text has `text`: Element Plus keeps every select's
+    dropdown in the page (hidden), and another select of the same form may list the same names."""
+    return (f"[...document.querySelectorAll('.el-select-dropdown__item')].find(e => e.offsetParent !== null && "
+            f"e.innerText.includes({json.dumps(text)}))")

@@ -8,7 +8,7 @@ import uuid
 
 from tests.e2e import browser
 from tests.e2e.client import OFFICE
-from tests.e2e.console_driver import Console, field, person, q, row_with, select
+from tests.e2e.console_driver import Console, field, option, person, q, row_with, select
 from tests.polling import wait_for
 
 
@@ -43,7 +43,7 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         c.type(field("title"), title, "the title field")
         c.type(field("body"), "该小区距最近公交站两公里，建议增设公交站点。", "the body field")
         c.click(select("category") + ".querySelector('.el-select__wrapper')", "the category select")
-        c.click(row_with(".el-select-dropdown__item", transport), "the transport category")
+        c.click(option(transport), "the transport category")
         c.type(field("session"), "十六届三次", "the session field")
         c.type(field("cosigner"), str(cosigner["id"]), "the co-signer number")
         c.click(row_with(".cosigners button", "添加"), "the add co-signer button")
