@@ -1,20 +1,21 @@
 """Routing recommendation: which handling unit should lead a suggestion, and its co-units.
 
 Pure (no database). `RoutingModel.build(units, precedents)` indexes each unit's own text plus
-what its kind of unit handles (services/assignment/routing_kinds: R2's unit_kinds.yml; a unit
-without a kind gets the one its name says), and the office's confirmed assignments;
+what its kinds of unit handle (services/assignment/unit_kinds.yml; a unit without a kind gets the
+one its name says, and a merged bureau every field its name says), and the office's confirmed assignments;
 `rank(title, body, category, limit, scope)` returns candidates best first, and
 `co_units(title, lead_unit_id, ...)` the likely co-units (会办). Text is segmented by jieba with the
 domain dictionary (routing_text.words).
 
 Score (0..1, higher is better; a weighted blend of evidence, not a probability):
-  W_KEYWORD  · keyword evidence   1 - exp(-Σ weight of the unit's (and its kind's) keywords in the text)
+  W_KEYWORD  · keyword evidence   1 - exp(-Σ weight of the unit's (and its kinds') keywords and subjects in the text)
   W_TEXT     · text similarity    1 - exp(-BM25(title words → the unit's document) / TEXT_SCALE),
                                    scaled by its share of the best unit's BM25 (routing_units)
   W_CATEGORY · category           min(1, 0.7 × (1 for the unit's main category, 0.6 for another
                                    of its own) + the share of that category the office gave it)
   W_HISTORY  · precedents         nearest past titles' votes (similarity-weighted, routing_history)
-then × ENTERPRISE_FACTOR for utilities and SOEs and × OTHER_LEVEL_FACTOR for a unit of another
+then × ENTERPRISE_FACTOR for utilities and SOEs, × GENERALIST_FACTOR for governments themselves,
+and × OTHER_LEVEL_FACTOR for a unit of another
 level than the scope's. Units outside the scope's region come after every unit inside it.
 The weights sum to 1; they and the BM25 parameters were measured with `make bench-routing`
 (bench/routing/README.md). Ties are broken by unit id, so a ranking is deterministic.
@@ -26,11 +27,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from services.assignment.routing_history import History
-from services.assignment.unit_kinds import kind_of, kinds
+from services.assignment.unit_kinds import kind_of, kinds, kinds_in
 from services.assignment.routing_text import CATEGORY_LABELS, short, words
 from services.assignment.routing_units import UnitIndex
 
-W_KEYWORD, W_TEXT, W_CATEGORY, W_HISTORY = 0.20, 0.35, 0.15, 0.30
+W_KEYWORD, W_TEXT, W_CATEGORY, W_HISTORY = 0.16, 0.28, 0.12, 0.44
 KEYWORD_SCALE = 1.0
 HISTORY_BOOST = 0.0        # the office's habit also multiplies the text evidence of the unit it chose
 TEXT_SCALE = 6.0
@@ -42,6 +43,10 @@ CO_PRIOR, CO_TEXT, CO_HISTORY = 0.4, 0.6, 0.5
 ENTERPRISE_KINDS = frozenset({"power", "water_supply", "gas", "heating", "bus_company", "telecom", "cable_tv",
                               "urban_investment", "postal", "railway"})
 ENTERPRISE_FACTOR = 0.8
+# A government itself (人民政府, its office, a township) gets a suggestion when no department fits
+# it; the place words of a title (镇, 村, 社区) alone should not put it first.
+GENERALIST_KINDS = frozenset({"local_government", "township_government", "government_office"})
+GENERALIST_FACTOR = 0.8
 LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "city": "市级", "county": "县级"}
 
 
@@ -80,26 +85,31 @@ class Candidate:
 
 
 class RoutingModel:
-    def __init__(self, units: dict, kind_of_unit: dict, index: UnitIndex, history: History):
+    def __init__(self, units: dict, kinds_of_unit: dict, index: UnitIndex, history: History):
         self.units = units
-        self.kind_of_unit = kind_of_unit
+        self.kinds_of_unit = kinds_of_unit          # unit id -> its kinds, the main one first
+        self.kind_of_unit = {uid: (ks[0] if ks else None) for uid, ks in kinds_of_unit.items()}
         self.index = index
         self.history = history
         self.units_of_kind: dict[str, list[int]] = {}
-        for uid, k in kind_of_unit.items():
-            if k:
+        for uid, ks in kinds_of_unit.items():
+            for k in ks:
                 self.units_of_kind.setdefault(k, []).append(uid)
 
     @classmethod
     def build(cls, units, precedents=()) -> "RoutingModel":
         """units: UnitProfile; precedents: the office's confirmed assignments (Precedent);
         precedents naming a unit not among units are ignored. A unit without a kind gets
-        the one its name says (unit_kinds.kind_of)."""
+        the one its name says (unit_kinds.kind_of); a merged bureau also does the other fields
+        its name says (unit_kinds.kinds_in: 教育体育局 is education and sports)."""
         by_id = {u.unit_id: u for u in sorted(units, key=lambda u: u.unit_id)}
         all_kinds = kinds()
-        kind_of_unit = {uid: (u.kind if u.kind in all_kinds else kind_of(u.name)) for uid, u in by_id.items()}
-        index = UnitIndex(by_id, kind_of_unit, all_kinds)
-        return cls(by_id, kind_of_unit, index, History(precedents, set(by_id), index.idf))
+        kinds_of_unit = {}
+        for uid, u in by_id.items():
+            main = u.kind if u.kind in all_kinds else kind_of(u.name)
+            kinds_of_unit[uid] = tuple(dict.fromkeys(k for k in (main, *kinds_in(u.name)) if k))
+        index = UnitIndex(by_id, kinds_of_unit, all_kinds)
+        return cls(by_id, kinds_of_unit, index, History(precedents, set(by_id), index.idf))
 
     # --- jurisdiction ------------------------------------------------------------------------
     def in_scope(self, uid: int, scope: Scope | None) -> bool:
@@ -153,6 +163,8 @@ class RoutingModel:
             out, factor, jreason = self._jurisdiction(uid, scope)
             if self.kind_of_unit.get(uid) in ENTERPRISE_KINDS:
                 factor *= ENTERPRISE_FACTOR
+            elif self.kind_of_unit.get(uid) in GENERALIST_KINDS:
+                factor *= GENERALIST_FACTOR
             score = round(sum(parts) * factor * (1 + HISTORY_BOOST * votes.get(uid, (0.0,))[0]), 4)
             if score > 0:
                 scored.append((out, -score, uid, parts, jreason))

@@ -103,7 +103,7 @@ def segmenter():
     seg.initialize()
     seg.load_userdict(str(domain_dictionary()))
     for k in kinds().values():
-        for w in k.keywords:
+        for w in (*k.keywords, *k.subjects):
             if 2 <= len(w) <= 8 and not seg.FREQ.get(w):
                 seg.add_word(w, 50)
     return seg

@@ -1,9 +1,10 @@
 """The units' texts as an index: keywords (found as substrings of the title) and BM25 over
 the words (jieba + the domain dictionary) of each unit's document.
 
-A unit's document is its own name, keywords and duties plus its kind's published duties and
-keywords (services/assignment/routing_kinds): a newly registered "示范市住建局" already knows
-what a 住建局 handles, and its own text adds to it. Built once per RoutingModel.
+A unit's document is its own name, keywords and duties plus, for each of its kinds (a merged
+bureau has several), the kind's published duties, keywords and subjects
+(services/assignment/unit_kinds.yml): a newly registered "示范市住建局" already knows what a 住建局
+handles, and its own text adds to it. Built once per RoutingModel.
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from collections import Counter
 from services.assignment.routing_text import clauses, doc_grams, grams, normalise, short, words
 
 # field weights in a unit's document (term frequency multipliers)
-FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "duties": 1.0, "kind_keywords": 0.5, "kind_duties": 0.5}
+FIELD_WEIGHTS = {"keywords": 3.0, "name": 2.0, "duties": 1.0, "kind_keywords": 0.5, "kind_subjects": 0.5,
+                 "kind_duties": 0.5}
+KIND_KEYWORD_WEIGHT = 0.8  # a kind's keyword or subject found in a title counts 0.8 of the unit's own
 K1, B = 1.2, 0.5
 CHAR_WEIGHT = 0.0          # character bigrams of the title (measured: no gain over words, so off)
 OOV_CHAR_WEIGHT = 0.15     # single characters of a title word no unit's document uses (殡仪馆 → 殡)
@@ -29,14 +32,15 @@ def _name_core(name: str) -> str:
 
 
 class UnitIndex:
-    def __init__(self, units, kind_of_unit, kinds):
-        """units: UnitProfile by unit id; kind_of_unit: unit id -> kind code or None;
-        kinds: code -> Kind."""
+    def __init__(self, units, kinds_of_unit, kinds):
+        """units: UnitProfile by unit id; kinds_of_unit: unit id -> its kind codes (a merged
+        bureau has several); kinds: code -> UnitKind."""
         n = max(len(units), 1)
         self.keyword_units: dict[str, dict[int, float]] = {}     # keyword -> unit id -> 1 (own) / 0.8 (kind's)
         for u in units.values():
-            kind = kinds.get(kind_of_unit.get(u.unit_id))
-            for ks, w in ((u.keywords, 1.0), (kind.keywords if kind else (), 0.8)):
+            its = [kinds[c] for c in kinds_of_unit.get(u.unit_id, ()) if c in kinds]
+            kind_words = [w for k in its for w in (*k.keywords, *k.subjects)]
+            for ks, w in ((u.keywords, 1.0), (kind_words, KIND_KEYWORD_WEIGHT)):
                 for k in ks:
                     k = normalise(str(k)).strip()
                     if len(k) >= 2:   # a one-character keyword would match everywhere
@@ -53,11 +57,12 @@ class UnitIndex:
         uni_tf: dict[int, Counter] = {}
         self.duty_text: dict[int, str] = {}
         for u in units.values():
-            kind = kinds.get(kind_of_unit.get(u.unit_id))
+            its = [kinds[c] for c in kinds_of_unit.get(u.unit_id, ()) if c in kinds]
             fields = [(" ".join(map(str, u.keywords)), FIELD_WEIGHTS["keywords"]),
                       (_name_core(u.name), FIELD_WEIGHTS["name"]), (u.duties, FIELD_WEIGHTS["duties"])]
-            if kind:
+            for kind in its:
                 fields += [(" ".join(kind.keywords), FIELD_WEIGHTS["kind_keywords"]),
+                           (" ".join(kind.subjects), FIELD_WEIGHTS["kind_subjects"]),
                            (kind.duties, FIELD_WEIGHTS["kind_duties"])]
             tf: Counter = Counter()
             ctf: Counter = Counter()
@@ -73,7 +78,7 @@ class UnitIndex:
             doc_tf[u.unit_id] = tf
             char_tf[u.unit_id] = ctf
             uni_tf[u.unit_id] = utf
-            self.duty_text[u.unit_id] = (u.duties or "") + ("；" + kind.duties if kind and kind.duties not in (u.duties or "") else "")
+            self.duty_text[u.unit_id] = "；".join([u.duties or "", *(k.duties for k in its if k.duties not in (u.duties or ""))]).strip("；")
         self.idf, self.postings = _bm25_postings(doc_tf, n)       # word -> (unit id, BM25 term weight)
         self.char_idf, self.char_postings = _bm25_postings(char_tf, n)
         _, self.uni_postings = _bm25_postings(uni_tf, n)

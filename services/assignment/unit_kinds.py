@@ -51,6 +51,10 @@ class UnitKind:
     sources: tuple[dict, ...]
     note: str = ""
     part_of: str | None = None      # the kind this one belongs to (交警支队 is part of 公安局)
+    # matters deputies raise that this kind usually leads (路灯, 公墓, 地名命名 …): title words
+    subjects: tuple[str, ...] = ()
+    # words naming this kind's field inside a merged county bureau's name (教育|体育局, 农|水局)
+    stems: tuple[str, ...] = ()
 
 
 @cache
@@ -66,7 +70,9 @@ def kinds() -> dict[str, UnitKind]:
             keywords=tuple(dict.fromkeys(str(w) for w in k.get("keywords", ()))),
             co_kinds=tuple(k.get("co_kinds", ())),
             sources=tuple(dict(s) for s in k.get("sources", ())), note=k.get("note", ""),
-            part_of=k.get("part_of"))
+            part_of=k.get("part_of"),
+            subjects=tuple(dict.fromkeys(str(w) for w in k.get("subjects", ()))),
+            stems=tuple(str(w) for w in k.get("stems", ())))
     return out
 
 
@@ -200,6 +206,28 @@ def kind_of(unit_name: str) -> str | None:
     return None
 
 
+@cache
+def kinds_in(unit_name: str) -> tuple[str, ...]:
+    """Every kind a unit's name says it does, the recognised kind first: a county's merged bureau
+    does several (岳阳县教育体育局 -> education, sports; 宁陕县农水局 -> agriculture, water;
+    弥勒市工业商务和信息化局 -> industry_it, commerce). The fields are the kinds' `stems` found in
+    the bureau's own name (up to its first 局/委/厅 …); () when the name says no kind."""
+    primary = kind_of(unit_name)
+    if primary is None:
+        return ()
+    _, _, rest = _split(unit_name)
+    own = _PAREN.sub("", rest)
+    end = TERMINATOR.search(own)
+    own = own[:end.end()] if end else own
+    if not own.endswith(("局", "委", "委员会", "厅")):     # companies, governments, courts: one kind
+        return (primary,)
+    found = [primary]
+    for code, k in kinds().items():
+        if code not in found and any(stem in own for stem in k.stems):
+            found.append(code)
+    return tuple(found)
+
+
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 
 
@@ -255,7 +283,7 @@ def update_dictionary(freq_of=None) -> int:
     freq_of = freq_of or (lambda w: 0)
     added = []
     for k in kinds().values():
-        for words, tag in ((k.keywords, "n"), (k.names, "nt")):
+        for words, tag in ((k.keywords, "n"), (k.subjects, "n"), (k.names, "nt")):
             for w in words:
                 if _HAN.match(w) and w not in have:
                     have.add(w)

@@ -99,6 +99,24 @@ def test_confirmed_assignments_teach_the_model():
     assert any(r.startswith("曾办理相似建议 3 件，如《") for r in after[0].reasons)
 
 
+def test_a_merged_bureau_gets_the_matters_of_each_of_its_fields():
+    # a county with an 教育体育局 and no 体育局: a sports title goes to the merged bureau
+    units = [UnitProfile(1, "某县教育体育局", ""), UnitProfile(2, "某县文化和旅游局", ""),
+             UnitProfile(3, "某县住房和城乡建设局", ""), UnitProfile(4, "某县卫生健康局", "")]
+    model = RoutingModel.build(units)
+    assert model.kinds_of_unit[1] == ("education", "sports")
+    assert model.rank("关于加强全民健身场地建设的建议")[0].unit_id == 1
+    assert model.rank("关于新建乡镇中学学生寄宿楼的建议")[0].unit_id == 1
+    # alone, the 文化和旅游局 is not given sports
+    assert RoutingModel.build(units[1:]).kinds_of_unit[2] == ("culture_tourism",)
+
+
+def test_a_government_is_not_first_only_for_the_place_words_of_a_title():
+    units = city_units(level="county")
+    best = RoutingModel.build(units.values()).rank("关于在某某镇某某村主干道安装路灯的建议")[0]
+    assert best.unit_id in {units["housing"].unit_id, units["urban_management"].unit_id}
+
+
 def test_reasons_name_the_titles_words_and_the_duty_they_match():
     units = city_units()
     best = RoutingModel.build(units.values()).rank("关于农村公路养护的建议")[0]

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import pytest
 
-from services.assignment.unit_kinds import domain_dictionary, kind_of, kinds, level_of, place_of
+from services.assignment.unit_kinds import domain_dictionary, kind_of, kinds, kinds_in, level_of, place_of
 
 LEVELS = {"national", "provincial", "city", "county"}
 
@@ -117,7 +117,44 @@ def test_about_fifty_kinds_every_one_complete():
         assert k.sources and all(s.get("title") and s.get("url", "").startswith("http") for s in k.sources), code
         assert all(c in ks and c != code for c in k.co_kinds), code
         assert k.part_of is None or k.part_of in ks, code
+        assert 60 <= len(k.subjects) <= 160, (code, len(k.subjects))
+        assert len(set(k.subjects)) == len(k.subjects), code
+        assert all(2 <= len(w) <= 8 for w in k.subjects), code
+        assert all(len(w) >= 2 for w in k.stems), code
     assert ks["traffic_police"].part_of == "public_security"
+
+
+def test_subjects_name_what_each_kind_leads():
+    ks = kinds()
+    # a sample of the division of work (三定) the subjects carry, beyond the condensed duties
+    for code, word in (("civil_affairs", "公墓"), ("civil_affairs", "地名命名"), ("urban_management", "公厕"), ("housing", "老旧小区"),
+                       ("education", "中学"), ("water", "农村饮水"), ("traffic_police", "信号灯"),
+                       ("market_regulation", "农贸市场"), ("industry_it", "5G基站")):
+        assert any(word in w for w in ks[code].subjects), (code, word)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("万宁市旅游和文化广电体育局", ("culture_tourism", "sports")),
+    ("岳阳县教育体育局", ("education", "sports")),
+    ("宁陕县农水局", ("agriculture", "water")),
+    ("丘北县农科局", ("agriculture", "science_technology")),
+    ("弥勒市工业商务和信息化局", ("industry_it", "commerce")),
+    ("霍山县科技经信局", ("industry_it", "science_technology")),
+    ("旺苍县规划建设和住房局", ("housing", "natural_resources")),
+    ("上海市浦东新区建设和交通委员会", ("housing", "transport")),
+    # one field, or not a bureau: one kind
+    ("曲靖市沾益区住建局", ("housing",)),
+    ("新密市自然资源和规划局", ("natural_resources",)),
+    ("垫江县文化和旅游发展委员会", ("culture_tourism",)),
+    ("抚顺市公安局交通警察支队", ("traffic_police",)),
+    ("广元市公安局朝天区分局", ("public_security",)),
+    ("安宁市水务集团", ("water_supply",)),
+    ("某县住房公积金管理中心", ("housing_fund",)),
+    ("某县人民政府", ("local_government",)),
+    ("某某有限责任公司食堂", ()),
+])
+def test_a_merged_bureau_does_every_field_its_name_says(name, expected):
+    assert kinds_in(name) == expected
 
 
 def test_every_kind_has_examples():
