@@ -3,6 +3,8 @@
 A route names the service method it calls in code: ``self.call(self.suggestion.submit, ...)``
 (tests/unit/test_contracts.py checks that every one is an @rpc method of that service).
 """
+import warnings
+
 from nameko.rpc import ServiceProxy
 
 from gateway.http import ApiServer, ApiSettings
@@ -11,15 +13,25 @@ from services.common.amqp import ResilientRpcProxy
 from services.common.rpc import call
 
 
+# nameko warns on every request published mandatory without confirms (see TimedProxy)
+warnings.filterwarnings("ignore", message="Mandatory delivery was requested")
+
+
 class TimedProxy(ResilientRpcProxy):
     """An RpcProxy whose requests expire in RabbitMQ after the gateway's RPC timeout
     (GATEWAY_RPC_TIMEOUT, as services.common.rpc.timed_proxy): a request to a service that is
-    down is not carried out when it returns, long after its caller got a 503."""
+    down is not carried out when it returns, long after its caller got a 503.
+
+    Requests are published without a publisher confirm: the reply proves delivery, and a
+    request the broker loses ends as the same 503 at the timeout. A confirm per call was one
+    more broker round trip on every HTTP request (issue 19). What it cost: a service whose
+    queue was never declared is a 503 at the timeout rather than at once (a running system
+    declares every queue at start; /readyz names a service that is down)."""
 
     server = ApiServer()  # holds the settings read at start
 
     def get_dependency(self, worker_ctx):
-        options = {**self.options, "expiration": self.server.settings.rpc_timeout}
+        options = {**self.options, "expiration": self.server.settings.rpc_timeout, "use_confirms": False}
         return ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **options)
 
 

@@ -109,17 +109,23 @@ def segmenter():
     return seg
 
 
-def words(text: str) -> list[str]:
-    """Content words of a text: jieba's search-mode segmentation (a long word and its parts),
-    without stop words, punctuation and single characters. Falls back to bigrams."""
+@functools.lru_cache(maxsize=16384)
+def words(text: str) -> tuple[str, ...]:
+    """Content words of a text (cached: every unit of a kind shares the kind's texts): jieba's words, each long word also with the dictionary words it
+    begins or ends with (交通信号灯 → 交通, 信号灯), without stop words, punctuation and single
+    characters. Falls back to bigrams. A word found only inside a longer one is not taken:
+    jieba's search mode would give 通信 inside 交通信号灯, a telecom word in a traffic title."""
     seg = segmenter()
     norm = normalise(text)
     if seg is None:
-        return _bigrams(clean(norm))
+        return tuple(_bigrams(clean(norm)))
     out = []
-    for w in seg.cut_for_search(norm):
+    for w in seg.cut(norm):
         w = w.strip()
-        if len(w) < 2 or w in STOPWORDS or not _RUN_RE.fullmatch(w):
-            continue
-        out.append(w)
-    return out
+        parts = [w]
+        if len(w) > 2:
+            parts += [p for n in range(len(w) - 1, 1, -1) for p in (w[:n], w[-n:]) if seg.FREQ.get(p)]
+        for p in parts:
+            if len(p) >= 2 and p not in STOPWORDS and _RUN_RE.fullmatch(p):
+                out.append(p)
+    return tuple(out)

@@ -70,11 +70,13 @@ def give_number(tx, s: Suggestion, actor: str, rules: Rules, at=None, number: in
     s.submitted_at = s.status_at
     add_timeline(tx, s.id, "submitted", actor, at=s.status_at)
     tx.flush()
-    # concurrent submissions of a session queue on its counter: take it last
+    # concurrent submissions of a session queue on its counter until commit: take it last, with
+    # what the event needs read before (one round trip fewer while the counter is held)
+    co_signers = co_signer_ids(tx, s.id)
     s.number_series, s.number_prefix = rules.number_series(s.kind)
     s.number = (keep_number(tx, s.session, number, s.number_series) if number
                 else next_number(tx, s.session, s.number_series))
-    tx.publish(event_payload(tx, s, Submitted))
+    tx.publish(event_payload(tx, s, Submitted, co_signers=co_signers))
 
 
 def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: Catalog | None = None,

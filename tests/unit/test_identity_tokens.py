@@ -169,6 +169,29 @@ def test_issuer_audience_expiry_and_signature_are_checked():
     assert "RS256" in refused(jwt.encode({"sub": "x"}, "k" * 32, algorithm="HS512"), keys)
 
 
+def test_a_verified_token_is_not_verified_again_until_it_expires_or_its_key_changes(monkeypatch):
+    import gateway.auth as auth
+    decoded = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(auth.jwt, "decode", lambda *a, **kw: decoded.append(1) or real_decode(*a, **kw))
+    keys = JwksCache(Fetcher((KID, KEY)))
+    token = rs256(sub="person-cache")
+    assert actor(token, keys)["sub"] == actor(token, keys)["sub"] == "person-cache"
+    assert len(decoded) == 1
+    # another issuer expected: checked afresh (and refused)
+    assert "issuer" in refused(token, keys, settings=GatewaySettings(jwt_secret=tokens.secret(),
+                                                                    token_issuer="elsewhere")).lower()
+    # the key under its kid replaced (rotation): checked afresh with the new key, the signature fails
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    assert "signature" in refused(token, JwksCache(Fetcher((KID, other)))).lower()
+    # past its exp: refused although it was verified before
+    now = int(time.time())
+    short = rs256(sub="person-short", iat=now - 10, exp=now + 1)
+    assert actor(short, keys)["sub"] == "person-short"
+    time.sleep(max(0.0, now + 1.05 - time.time()))
+    assert "expired" in refused(short, keys).lower()
+
+
 def test_an_unknown_kid_refetches_at_most_every_ten_seconds_and_the_cache_expires():
     clock = [0.0]
     fetch = Fetcher((KID, KEY))
