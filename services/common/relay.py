@@ -114,6 +114,7 @@ class OutboxRelay:
                 backoff = 0.5
             except (Exception, eventlet.Timeout):
                 log.exception("outbox relay failed; retrying in %.1fs", backoff)
+                self.close()
                 eventlet.sleep(backoff)
                 backoff = min(backoff * 2, 10)
                 continue
