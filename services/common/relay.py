@@ -1,10 +1,18 @@
-"""Publishes the outbox: publisher confirms, mandatory, then marks rows sent.
+"""Publishes the outbox: a batch at a time, mandatory, one wait for the publisher confirms of
+the whole batch, then marks its rows sent.
 
-Runs as a managed thread inside each service process (any replica may take a
-batch: rows are locked with SKIP LOCKED). A crash after publishing but before
-marking re-publishes on restart; consumers are idempotent, so that is harmless.
+Runs as a managed thread inside each service process (any replica may take a batch: rows are
+locked with SKIP LOCKED). A transaction that wrote outbox rows wakes the relay when it commits
+(services/common/db.py ``Db.on_commit``); the poll every IDLE_POLL_SECONDS is the fallback for
+rows another replica committed, or a wake that came while the relay was not listening.
+
+A batch is marked sent only when RabbitMQ has acked every message of it. A nack, a closed
+channel or connection, or no confirms within PUBLISH_TIMEOUT_SECONDS leaves the whole batch
+unsent: the relay reconnects and publishes it again later. Re-publishing what the broker did
+take, like a crash after publishing but before marking, is harmless: consumers are idempotent.
 """
 import logging
+import time
 
 import eventlet
 from eventlet.event import Event
@@ -30,6 +38,54 @@ backlog_gauge = get_or_create(Gauge, "lianxin_outbox_backlog",
                               "Outbox rows not yet published", ["service"])
 
 
+class PublishRefused(Exception):
+    """RabbitMQ nacked a message of the batch (e.g. a full queue that rejects publishes)."""
+
+
+class Confirms:
+    """The publisher confirms of one channel in confirm mode.
+
+    RabbitMQ numbers the messages published on such a channel 1, 2, 3 … and acks or nacks each
+    number once, in any order; ``multiple`` settles every number up to the one given. An
+    unroutable mandatory message comes back as basic.return before its (positive) ack. py-amqp
+    reads what has already arrived (without waiting) before each publish, so some confirms of a
+    batch are settled while it is still being published; ``wait_all`` blocks for the rest.
+    """
+
+    def __init__(self, channel):
+        self.published = 0  # the number of the last message published on the channel
+        self.pending: set[int] = set()
+        self.nacked = 0
+        channel.confirm_select()
+        channel.events["basic_ack"].add(self._on_ack)
+        channel.events["basic_nack"].add(self._on_nack)
+
+    def published_one(self) -> None:
+        self.published += 1
+        self.pending.add(self.published)
+
+    def _settle(self, delivery_tag: int, multiple: bool) -> None:
+        if multiple:
+            self.pending = {tag for tag in self.pending if tag > delivery_tag}
+        else:
+            self.pending.discard(delivery_tag)
+
+    def _on_ack(self, delivery_tag, multiple):
+        self._settle(delivery_tag, multiple)
+
+    def _on_nack(self, delivery_tag, multiple):
+        self._settle(delivery_tag, multiple)
+        self.nacked += 1
+
+    def wait_all(self, connection, deadline: float) -> None:
+        """Read from the broker until every message published is settled; PublishRefused if any
+        was nacked. A closed channel or connection raises from ``drain_events``."""
+        while self.pending:
+            connection.drain_events(timeout=max(deadline - time.monotonic(), 0.01))
+        if self.nacked:
+            raise PublishRefused(f"RabbitMQ refused {self.nacked} publish(es) of the batch")
+
+
 class OutboxRelay:
     def __init__(self, engine, amqp_uri: str, service: str, heartbeat: int = 15):
         self.engine = engine
@@ -40,6 +96,7 @@ class OutboxRelay:
         self._running = True
         self._connection = None
         self._producer = None
+        self._confirms = None
 
     def wake(self) -> None:
         if not self._wakeup.ready():
@@ -81,10 +138,12 @@ class OutboxRelay:
 
     def _ensure_producer(self):
         if self._producer is None:
-            self._connection = Connection(self.amqp_uri, heartbeat=self.heartbeat,
-                                          transport_options={"confirm_publish": True})
+            # no confirm_publish transport option: that waits for each message's confirm
+            self._connection = Connection(self.amqp_uri, heartbeat=self.heartbeat)
+            channel = self._connection.default_channel
+            self._confirms = Confirms(channel)
             self._producer = self._connection.Producer(
-                exchange=EVENTS_EXCHANGE, serializer="json", on_return=self._on_return)
+                channel, exchange=EVENTS_EXCHANGE, serializer="json", on_return=self._on_return)
         return self._producer
 
     def _on_return(self, exception, exchange, routing_key, message):
@@ -97,7 +156,7 @@ class OutboxRelay:
                 self._connection.release()
             except Exception:
                 pass
-        self._connection = self._producer = None
+        self._connection = self._producer = self._confirms = None
 
     def publish_batch(self) -> int:
         with self.engine.connect() as conn:
@@ -108,21 +167,34 @@ class OutboxRelay:
                 if not rows:
                     backlog_gauge.labels(self.service).set(0)
                     return 0
-                producer = self._ensure_producer()
-                # a broker that stops confirming (e.g. a memory alarm) must not hold these
-                # rows locked forever: give up, roll back, reconnect and try again later
-                with eventlet.Timeout(PUBLISH_TIMEOUT_SECONDS):
-                    for row in rows:
-                        envelope = row.envelope
-                        producer.publish(
-                            envelope, routing_key=row.type, mandatory=True, delivery_mode=2,
-                            message_id=envelope["event_id"], content_encoding="utf-8",
-                            headers={"nameko.request_id": envelope.get("request_id") or ""},
-                            retry=True, retry_policy={"max_retries": 3},
-                        )
-                        published_total.labels(self.service, row.type).inc()
+                try:
+                    self._publish(rows)
+                except BaseException:
+                    # whatever the broker took of this batch is unknown: a new connection, the
+                    # rows stay unsent (the rollback) and go again on the next attempt
+                    self.close()
+                    raise
                 conn.execute(text("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 "
                                   "WHERE id = ANY(:ids)"), {"ids": [r.id for r in rows]})
+            for row in rows:
+                published_total.labels(self.service, row.type).inc()
             # a full batch means more is waiting; the next empty poll resets the gauge to 0
             backlog_gauge.labels(self.service).set(len(rows) if len(rows) == BATCH else 0)
             return len(rows)
+
+    def _publish(self, rows) -> None:
+        """Publishes ``rows`` and returns once RabbitMQ has confirmed them all."""
+        producer = self._ensure_producer()
+        # a broker that stops confirming (e.g. a memory alarm) must not hold these rows locked
+        # forever: give up, roll back, reconnect and try again later
+        deadline = time.monotonic() + PUBLISH_TIMEOUT_SECONDS
+        with eventlet.Timeout(PUBLISH_TIMEOUT_SECONDS):
+            for row in rows:
+                envelope = row.envelope
+                producer.publish(
+                    envelope, routing_key=row.type, mandatory=True, delivery_mode=2,
+                    message_id=envelope["event_id"], content_encoding="utf-8",
+                    headers={"nameko.request_id": envelope.get("request_id") or ""},
+                )
+                self._confirms.published_one()
+            self._confirms.wait_all(self._connection, deadline)

@@ -1,0 +1,159 @@
+"""The outbox relay against real PostgreSQL and RabbitMQ: a batch and one wait for its confirms,
+a broker that refuses leaves the batch unsent for the next attempt, a commit wakes the relay."""
+import json
+import socket
+import time
+import uuid
+
+import eventlet
+import pytest
+from kombu import Queue, binding
+from sqlalchemy import text
+
+from services.common import relay as relay_module
+from services.common.relay import Confirms, OutboxRelay, PublishRefused
+from services.common.topology import EVENTS_EXCHANGE, declare_all
+from services.suggestion.service import SuggestionService
+from tests.service.conftest import ENV, truncate
+from tests.service.helpers import EventListener, envelope, scalar
+from tests.service.suggestion_support import register_deputy
+from tests.service.test_suggestion_service import SUGGESTION
+
+
+@pytest.fixture
+def outbox(db):
+    engine = db("suggestion")
+    truncate(engine, "outbox")
+    declare_all(ENV["AMQP_URI"])
+    return engine
+
+
+@pytest.fixture
+def relay(outbox):
+    relay = OutboxRelay(outbox, ENV["AMQP_URI"], "relay-test")
+    yield relay
+    relay.close()
+
+
+def insert_outbox(engine, type_: str, n: int = 1) -> list[str]:
+    """n rows committed as another replica would: nobody wakes this process's relay."""
+    events = [envelope(type_, {"n": i}) for i in range(n)]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO outbox (event_id, type, envelope) VALUES (:e, :t, CAST(:env AS jsonb))"),
+                     [{"e": e["event_id"], "t": type_, "env": json.dumps(e)} for e in events])
+    return [e["event_id"] for e in events]
+
+
+def unsent(engine) -> int:
+    return scalar(engine, "select count(*) from outbox where sent_at is null")
+
+
+def test_a_batch_is_published_then_its_confirms_awaited_once(relay, outbox, amqp, monkeypatch):
+    listener = EventListener(amqp, "relaytest.#")
+    ids = insert_outbox(outbox, "relaytest.ping", 150)
+    waits = []
+    wait_all = Confirms.wait_all
+
+    def counted(confirms, connection, deadline):
+        waits.append(confirms.published)  # py-amqp reads confirms already in while publishing, never waits
+        wait_all(confirms, connection, deadline)
+    monkeypatch.setattr(Confirms, "wait_all", counted)
+
+    assert relay.publish_batch() == 150
+    # all 150 went out before the relay waited for confirms, and it waited once
+    assert waits == [150]
+    assert unsent(outbox) == 0
+    listener.wait("relaytest.ping", count=150)
+    assert sorted(e["event_id"] for e in listener.settle(0.3)) == sorted(ids)
+    assert relay.publish_batch() == 0  # nothing is published twice
+
+
+def test_a_nacked_batch_stays_unsent_and_goes_on_the_next_attempt(relay, outbox, amqp):
+    # a queue that holds one message and refuses more: RabbitMQ nacks the rest of the batch
+    full = Queue(f"relaytest-full-{uuid.uuid4().hex[:6]}", exchange=EVENTS_EXCHANGE, routing_key="relaytest.full",
+                 queue_arguments={"x-max-length": 1, "x-overflow": "reject-publish"})(amqp.channel())
+    full.declare()
+    try:
+        insert_outbox(outbox, "relaytest.full", 5)
+        with pytest.raises(PublishRefused):
+            relay.publish_batch()
+        assert unsent(outbox) == 5
+        assert relay._connection is None  # a fresh connection for the next attempt
+    finally:
+        full.delete()
+    assert relay.publish_batch() == 5
+    assert unsent(outbox) == 0
+
+
+def test_a_channel_closed_by_the_broker_mid_batch_leaves_the_batch_unsent(relay, outbox, amqp):
+    listener = EventListener(amqp, "relaytest.#")
+    ids = insert_outbox(outbox, "relaytest.ping", 10)
+    producer = relay._ensure_producer()
+    publish = producer.publish
+    calls = []
+
+    def third_to_a_missing_exchange(body, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:  # RabbitMQ closes the channel: 404 NOT_FOUND
+            kwargs["exchange"] = f"lianxin.nowhere-{uuid.uuid4().hex[:6]}"
+        return publish(body, **kwargs)
+    producer.publish = third_to_a_missing_exchange
+
+    with pytest.raises(Exception, match="NOT_FOUND|nowhere"):
+        relay.publish_batch()
+    assert unsent(outbox) == 10
+    assert relay.publish_batch() == 10  # a new connection and producer
+    assert unsent(outbox) == 0
+    listener.wait("relaytest.ping", count=10)
+    # what the broker took before the channel closed comes again: consumers are idempotent
+    assert set(e["event_id"] for e in listener.settle(0.3)) == set(ids)
+
+
+def test_a_connection_lost_mid_batch_leaves_the_batch_unsent(relay, outbox):
+    insert_outbox(outbox, "relaytest.ping", 10)
+    producer = relay._ensure_producer()
+    publish = producer.publish
+    calls = []
+
+    def cut_after_two(body, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            relay._connection.connection.transport.sock.shutdown(socket.SHUT_RDWR)
+        return publish(body, **kwargs)
+    producer.publish = cut_after_two
+
+    with pytest.raises(Exception):
+        relay.publish_batch()
+    assert unsent(outbox) == 10
+    assert relay.publish_batch() == 10
+    assert unsent(outbox) == 0
+
+
+def test_rows_another_replica_committed_go_at_the_next_poll(outbox, amqp, monkeypatch):
+    monkeypatch.setattr(relay_module, "IDLE_POLL_SECONDS", 0.3)
+    relay = OutboxRelay(outbox, ENV["AMQP_URI"], "relay-test")
+    thread = eventlet.spawn(relay.run)
+    try:
+        listener = EventListener(amqp, "relaytest.#")
+        eventlet.sleep(0.1)  # the relay found nothing and waits
+        [event_id] = insert_outbox(outbox, "relaytest.ping")
+        [event] = listener.wait("relaytest.ping", timeout=3)
+        assert event["event_id"] == event_id
+    finally:
+        relay.stop()
+        thread.wait()
+
+
+def test_a_commit_wakes_the_relay(start_service, rpc, amqp, suggestion_db, monkeypatch):
+    """The submission's event reaches a consumer at once, though the relay polls only every 30 s."""
+    monkeypatch.setattr(relay_module, "IDLE_POLL_SECONDS", 30)
+    start_service(SuggestionService)
+    listener = EventListener(amqp, "suggestion.submitted")
+    register_deputy(amqp, suggestion_db, 11)
+    eventlet.sleep(0.3)  # the relay's first poll is long over: it waits for a wake or 30 s
+
+    created = rpc.suggestion.submit({"role": "deputy", "deputy_id": 11, "sub": "d11"}, SUGGESTION)
+    committed = time.monotonic()
+    [event] = listener.wait("suggestion.submitted", timeout=5)
+    assert time.monotonic() - committed < 1.0
+    assert event["payload"]["suggestion_id"] == created["id"]
