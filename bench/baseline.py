@@ -74,6 +74,12 @@ def cpu_ms_per_request(before: dict, after: dict, requests: int) -> dict:
     return out
 
 
+def backends_delta(before: dict, after: dict) -> float:
+    """CPU seconds between two {pid: seconds} maps of PostgreSQL backends: a backend new since the
+    first counts whole, one gone by the second is lost (our services' pooled ones stay)."""
+    return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
+
+
 def total_cpu(per_process: dict) -> float | None:
     """Sum of the known figures (None when none is known)."""
     known = [v for v in per_process.values() if v is not None]
@@ -146,6 +152,8 @@ def format_table(report: dict) -> str:
                  for side in (bare, real)]
         rows.append((label, *cells))
     rows.append(("  total", _num(bare["cpu_total_ms"], 2), _num(real["cpu_total_ms"], 2)))
+    rows.append(("  postgres, own databases only", _num(bare.get("postgres_own_ms_per_request"), 2),
+                 _num(real.get("postgres_own_ms_per_request"), 2)))
     rows.append(("  load generator", _num(bare["client_cpu_ms_per_request"], 2),
                  _num(real["client_cpu_ms_per_request"], 2)))
     width = max(len(r[0]) for r in rows)
@@ -158,7 +166,8 @@ def format_table(report: dict) -> str:
     lc = real.get("lifecycle")
     if lc:
         cpu = lc["cpu_ms_per_request"]
-        lines += ["", f"lifecycle ({' → '.join(lc['steps'])}), our path: {lc['count']} ({lc['errors']} failed), "
+        lines += ["", f"lifecycle ({' → '.join(lc['steps'])}), our path, {lc.get('concurrency')} side by side: "
+                      f"{lc['count']} ({lc['errors']} failed), "
                       f"{_num(lc['throughput_rps'])}/s, p50 {_num(lc['latency_ms']['p50'])} ms, "
                       f"p99 {_num(lc['latency_ms']['p99'])} ms, fan-out lag p99 {_num((lc.get('lag') or {}).get('p99'))} ms",
                   "CPU ms per lifecycle: " + ", ".join(f"{k} {_num(v, 1)}" for k, v in cpu.items())
@@ -208,9 +217,20 @@ def server_cpu(postmaster: int) -> float | None:
     return total
 
 
-def snapshot(pids: dict[str, int], postmaster: int, rabbit: int) -> dict:
-    """CPU seconds so far of each named process, PostgreSQL and RabbitMQ, and this load generator."""
+def own_backends(databases: str) -> dict[int, float]:
+    """{pid: CPU seconds} of the PostgreSQL backends connected to the databases LIKE ``databases``."""
+    import psycopg
+    with psycopg.connect(PG_SERVER + "/postgres", autocommit=True) as conn:
+        pids = [p for (p,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname LIKE %s "
+                                           "AND pid <> pg_backend_pid()", (databases,))]
+    return {pid: cpu for pid in pids if (cpu := pid_cpu(pid)) is not None}
+
+
+def snapshot(pids: dict[str, int], postmaster: int, rabbit: int, databases: str) -> dict:
+    """CPU seconds so far of each named process, PostgreSQL and RabbitMQ, and this load generator;
+    under "_own" the backends of this path's own databases (LIKE ``databases``)."""
     shot = {name: pid_cpu(pid) for name, pid in pids.items()}
+    shot["_own"] = own_backends(databases)
     shot["postgres"] = server_cpu(postmaster)
     shot["rabbitmq"] = pid_cpu(rabbit)
     shot["_client"] = pid_cpu(os.getpid())
@@ -254,15 +274,17 @@ def drive(post, count: int, concurrency: int):
 
 
 def measure(post, count: int, warmup: int, concurrency: int, pids: dict, postmaster: int, rabbit: int,
-            settle) -> dict:
+            databases: str, settle) -> dict:
     """Warm-up, then the measured load; the second CPU snapshot is taken once ``settle(posted)`` has
     waited for the fan-out (its answer is the lag), so the consumers' work is in the figures."""
     drive(post, warmup, concurrency)
-    before = snapshot(pids, postmaster, rabbit)
+    before = snapshot(pids, postmaster, rabbit, databases)
     latencies, statuses, wall, posted = drive(post, count, concurrency)
     lag = settle(posted)
-    after = snapshot(pids, postmaster, rabbit)
+    after = snapshot(pids, postmaster, rabbit, databases)
     figures = summarise(latencies, statuses, wall)
+    figures["postgres_own_ms_per_request"] = round(
+        backends_delta(before.pop("_own"), after.pop("_own")) * 1000 / len(statuses), 2)
     cpu = cpu_ms_per_request(before, after, len(statuses))
     figures["client_cpu_ms_per_request"] = cpu.pop("_client")
     figures["cpu_ms_per_request"] = cpu
@@ -343,7 +365,7 @@ def run_bare(args, postmaster: int, rabbit: int) -> dict:
             return resp.status_code, [(resp.json()["id"], time.time())] if resp.status_code == 201 else []
 
         figures = measure(post, args.requests, args.warmup, args.concurrency,
-                          {n: p.pid for n, p in zip(BARE_PROCESSES, procs)}, postmaster, rabbit,
+                          {n: p.pid for n, p in zip(BARE_PROCESSES, procs)}, postmaster, rabbit, db,
                           lambda posted: bare_lag(dsn, list(posted), args.lag_timeout))
         figures["url"] = url
         return figures
@@ -489,12 +511,15 @@ def run_real(args, postmaster: int, rabbit: int) -> dict:
         for name in (*SERVICES, "gateway"):
             pids[name] = int((Path(env["RUN_DIR"]) / f"{name}.pid").read_text())
         settle = lambda posted: fanout(env, posted, args.lag_timeout)  # noqa: E731
-        figures = measure(post, args.requests, args.warmup, args.concurrency, pids, postmaster, rabbit, settle)
+        databases = env["DB_PREFIX"].replace("_", "\\_") + "\\_%"
+        figures = measure(post, args.requests, args.warmup, args.concurrency, pids, postmaster, rabbit, databases,
+                          settle)
         figures["url"] = url
         if args.lifecycles:
             lifecycle = lifecycle_steps(api, office, deputy)
             figures["lifecycle"] = measure(lifecycle, args.lifecycles, min(args.warmup, args.lifecycles),
-                                           args.concurrency, pids, postmaster, rabbit, settle)
+                                           args.lifecycle_concurrency, pids, postmaster, rabbit, databases, settle)
+            figures["lifecycle"]["concurrency"] = args.lifecycle_concurrency
             figures["lifecycle"]["steps"] = [name for name, *_ in LIFECYCLE]
         return figures
     finally:
@@ -513,6 +538,9 @@ def main(argv=None) -> int:
     parser.add_argument("--lifecycles", type=int, default=200,
                         help="whole lifecycles (submit → accept → assign → sign → reply → rate) measured "
                              "after the submissions, on our path only (0: none)")
+    parser.add_argument("--lifecycle-concurrency", type=int, default=5,
+                        help="lifecycles run side by side (default 5: each holds six requests' worth of "
+                             "work; 20 overload this shared machine into 503s, which measures the overload)")
     parser.add_argument("--lag-timeout", type=float, default=120.0,
                         help="seconds to wait for the fan-out to finish (default 120)")
     parser.add_argument("--keep", action="store_true", help="leave our copy running and both databases")
@@ -520,8 +548,8 @@ def main(argv=None) -> int:
     parser.add_argument("--bare-port-base", type=int, default=17250)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.concurrency < 1 or args.warmup < 0:
-        parser.error("--requests and --concurrency must be positive, --warmup not negative")
+    if args.requests < 1 or args.concurrency < 1 or args.lifecycle_concurrency < 1 or args.warmup < 0:
+        parser.error("--requests and the concurrencies must be positive, --warmup not negative")
     warnings.filterwarnings("ignore", message="The HMAC key")
 
     started_at = dt.datetime.now().astimezone()

@@ -1,7 +1,7 @@
 """Pure pieces of bench.baseline: /proc stat parsing, CPU per request, lags, ratios, the table."""
 import pytest
 
-from bench.baseline import (compare, consumers_of, cpu_ms_per_request, format_table, lag_stats, request_lags,
+from bench.baseline import (backends_delta, compare, consumers_of, cpu_ms_per_request, format_table, lag_stats, request_lags,
                             stat_cpu_seconds, stat_ppid, total_cpu)
 
 # /proc/<pid>/stat of a process whose name holds a space and a ')': utime 250, stime 50,
@@ -33,6 +33,12 @@ def test_cpu_ms_per_request_none_for_unseen_or_restarted_processes():
     assert cpu_ms_per_request(before, after, 100) == {"gateway": 10.0, "notify": None, "station": None,
                                                       "identity": None}
     assert cpu_ms_per_request({"a": 1.0}, {"a": 2.0}, 0) == {"a": None}
+
+
+def test_backends_delta_counts_new_backends_whole_and_loses_ended_ones():
+    before = {10: 1.0, 11: 2.0, 12: 5.0}  # 12 ends during the run
+    after = {10: 1.5, 11: 2.25, 13: 0.5}  # 13 starts during it
+    assert backends_delta(before, after) == pytest.approx(1.25)
 
 
 def test_total_cpu_sums_what_is_known():
@@ -87,6 +93,7 @@ def test_compare_and_table_side_by_side():
     suggestion = next(line for line in lines if line.strip().startswith("suggestion"))
     assert suggestion.split() == ["suggestion", "10.00"]
     assert next(line for line in lines if line.strip().startswith("total")).split() == ["total", "5.00", "21.50"]
+    assert "own databases only" in table
     assert "fan-out lag p99 ms" in table and "900.0" in table
     assert lines[-1] == "real/bare: throughput 0.200, CPU per request 4.30"
 
