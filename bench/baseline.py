@@ -1,7 +1,8 @@
 """Baseline benchmark (issue 19): our submission path against the bare nameko stack, in one run.
 
-    python -m bench.baseline [--requests 2000] [--concurrency 20] [--warmup 100]
-                             [--lag-timeout 120] [--keep] [--port-base 17200] [--bare-port-base 17250]
+    python -m bench.baseline [--requests 2000] [--concurrency 20] [--warmup 100] [--lifecycles 200]
+                             [--lifecycle-concurrency 5] [--lag-timeout 120] [--keep]
+                             [--port-base 17200] [--bare-port-base 17250]
 
 Back to back, with the same load generator (--concurrency threads, one keep-alive
 requests.Session each, --requests POSTs in all after --warmup unmeasured ones):
@@ -10,11 +11,12 @@ requests.Session each, --requests POSTs in all after --warmup unmeasured ones):
    lianxin_bare[N]_pipeline, own vhost) — HTTP → RPC → INSERT + commit → event → consumer INSERT;
 2. real: POST /api/v1/suggestions through the gateway of an isolated copy of the whole system
    (lianxin_benchbase[N]_* databases, own vhost, run dir and ports; scripts/isolation.py), one
-   registered deputy submitting, as bench/submit.py does.
+   registered deputy submitting, as bench/submit.py does; then --lifecycles whole lifecycles
+   (submit → accept → assign → sign → reply → rate) on the same copy.
 
 For each: requests/second, latency percentiles, and CPU milliseconds per request per process —
-utime+stime deltas from /proc/<pid>/stat over the measured load divided by its requests (steadier
-than wall time on a shared machine). PostgreSQL and RabbitMQ are the whole servers' totals (the
+utime+stime deltas from /proc/<pid>/stat over the measured load and the fan-out it set off, divided
+by its requests (steadier than wall time on a shared machine). PostgreSQL and RabbitMQ are the whole servers' totals (the
 postmaster with its reaped children, every backend; beam.smp): other users of this machine's
 server and broker are counted too. Then the fan-out lag: bare, from the submission's INSERT to the
 sink's; real, from each POST's 201 to the last consumer's processed-event row of every event its
@@ -360,8 +362,8 @@ def run_bare(args, postmaster: int, rabbit: int) -> dict:
         print(f"  bare stack up at {url} (pids {[p.pid for p in procs]})")
 
         def post(session, i):
-            resp = session.post(url + "/submit", json={"title": suggestion_body(i)["title"],
-                                                       "body": suggestion_body(i)["body"]}, timeout=30)
+            text = suggestion_body(i)
+            resp = session.post(url + "/submit", json={"title": text["title"], "body": text["body"]}, timeout=30)
             return resp.status_code, [(resp.json()["id"], time.time())] if resp.status_code == 201 else []
 
         figures = measure(post, args.requests, args.warmup, args.concurrency,
@@ -401,6 +403,7 @@ def fanout(env: dict, posted: dict, timeout: float) -> dict:
     import psycopg
 
     prefix = env["DB_PREFIX"]
+    # an event is written before its request's answer: a minute's margin covers the slowest request
     since = dt.datetime.fromtimestamp(min(posted.values(), default=time.time()) - 60, dt.timezone.utc)
     conns = {s: psycopg.connect(f"{PG_SERVER}/{prefix}_{s}", autocommit=True) for s in SERVICES}
     deadline = time.monotonic() + timeout
@@ -439,7 +442,8 @@ def fanout(env: dict, posted: dict, timeout: float) -> dict:
             "events_by_type": types, "deliveries": {"expected": len(wanted), "seen": len(wanted & done.keys())}}
 
 
-# submit → accept → assign → sign → reply → rate: (step, who, method path, body, status it answers)
+# submit → accept → assign → sign → reply → rate, each a POST: (step, who, path, body, the status it answers);
+# the submission's body is suggestion_body(i), "{unit}" the unit registered for the run
 LIFECYCLE = [
     ("submit", "deputy", "/suggestions", None, 201),
     ("accept", "office", "/suggestions/{s}/screening", {"decision": "accept"}, 200),
@@ -526,6 +530,7 @@ def run_real(args, postmaster: int, rabbit: int) -> dict:
         if not args.keep:
             run(["bash", "scripts/down.sh"], env, check=False)
             drop_databases(env)
+            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", env["AMQP_VHOST"]], capture_output=True)
 
 
 # --------------------------------------------------------------------------- main
@@ -543,7 +548,7 @@ def main(argv=None) -> int:
                              "work; 20 overload this shared machine into 503s, which measures the overload)")
     parser.add_argument("--lag-timeout", type=float, default=120.0,
                         help="seconds to wait for the fan-out to finish (default 120)")
-    parser.add_argument("--keep", action="store_true", help="leave our copy running and both databases")
+    parser.add_argument("--keep", action="store_true", help="leave our copy running, and both sides' databases")
     parser.add_argument("--port-base", type=int, default=17200)
     parser.add_argument("--bare-port-base", type=int, default=17250)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
@@ -580,7 +585,8 @@ def main(argv=None) -> int:
     (args.out_dir / "baseline.json").write_text(text, encoding="utf-8")
     print(format_table(report))
     print(f"written to {path} (and {args.out_dir / 'baseline.json'})")
-    return 0 if bare["errors"] == 0 and real["errors"] == 0 else 1
+    failed = bare["errors"] + real["errors"] + (real.get("lifecycle") or {}).get("errors", 0)
+    return 0 if failed == 0 else 1
 
 
 if __name__ == "__main__":
