@@ -85,3 +85,7 @@ bench-console: ## the console's bundle sizes and the office's first screen in he
 .PHONY: deliveries
 deliveries:    ## make deliveries [ARGS="replay"] — list or replay notify's dead e-mail/webhook deliveries
 	@$(ENV) $(PY) -m services.notify.deliveries $(or $(ARGS),list)
+
+.PHONY: bench-baseline
+bench-baseline: ## our submission path against a bare nameko stack in one run: req/s, latency, CPU ms per request per process, fan-out lag (starts both itself)
+	@$(ENV) $(PY) -m bench.baseline $(ARGS)
