@@ -1,10 +1,15 @@
 """Category schemes (分类方案) as stored: the read side (schemes.py has the rules, scheme_admin.py
 the office's changes).
 
-The schemes are a few dozen rows: each call reads them all (``load``) rather than caching them,
-so every worker sees a change at once.
+The schemes are a few dozen rows, read on every submission and every list: ``load`` keeps them in
+memory under the token of ``catalog_version``, one primary-key read per call, and reads them anew
+when the token differs. scheme_admin replaces the token in the transaction that changes a scheme,
+so every worker and replica sees a change as soon as it commits. A token is random, never a
+counter: a transaction that read its own uncommitted change and then rolled back leaves a cache
+entry under a token no committed state will ever carry. scheme_admin itself reads with ``read``
+(never cached), since it reads its own uncommitted changes.
 """
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services.common.store import load_or_404
 from services.suggestion import schemes
@@ -12,7 +17,28 @@ from services.suggestion.models import CategoryScheme, SchemeCategory
 from services.suggestion.schemes import Catalog, Category, Scheme
 
 
+CURRENT_TOKEN = text("SELECT token FROM catalog_version WHERE id = 1")
+NEW_TOKEN = text("UPDATE catalog_version SET token = gen_random_uuid() WHERE id = 1")
+_cached: dict = {}      # {"key": (token, id of builtin), "catalog": Catalog}
+
+
 def load(session, builtin: dict[str, str]) -> Catalog:
+    """Every stored scheme, as of ``session``'s snapshot (from memory while the token is the same)."""
+    key = (session.execute(CURRENT_TOKEN).scalar(), id(builtin))
+    if key[0] is not None and _cached.get("key") == key:
+        return _cached["catalog"]
+    catalog = read(session, builtin)
+    if key[0] is not None:
+        _cached.update(key=key, catalog=catalog)
+    return catalog
+
+
+def changed(session) -> None:
+    """In the transaction that changes a scheme: a new token, so every cache reads it again."""
+    session.execute(NEW_TOKEN)
+
+
+def read(session, builtin: dict[str, str]) -> Catalog:
     """Every stored scheme; ``builtin`` (the taxonomy file) serves if no default scheme is stored."""
     rows = session.execute(select(CategoryScheme).order_by(CategoryScheme.id)).scalars().all()
     by_scheme: dict[int, list[Category]] = {r.id: [] for r in rows}
@@ -37,8 +63,9 @@ def list_schemes(session, builtin: dict[str, str]) -> list[dict]:
     return stored
 
 
-def get_scheme(session, builtin: dict[str, str], scheme_id: int) -> dict:
-    found = next((s for s in load(session, builtin).schemes if s.id == scheme_id), None)
+def get_scheme(session, builtin: dict[str, str], scheme_id: int, fresh: bool = False) -> dict:
+    """One scheme; ``fresh``: read now, not from memory (scheme_admin, after its own change)."""
+    found = next((s for s in (read if fresh else load)(session, builtin).schemes if s.id == scheme_id), None)
     if found is None:
         load_or_404(session, CategoryScheme, scheme_id, "category scheme")
     return found.as_dict()

@@ -8,7 +8,7 @@ from services.common.errors import Conflict, ValidationFailed
 from services.common.store import load_or_404
 from services.common.validation import parse
 from services.suggestion import schemes
-from services.suggestion.catalog import get_scheme, load
+from services.suggestion.catalog import changed, get_scheme, read
 from services.suggestion.models import CategoryScheme, SchemeCategory
 from services.suggestion.schemas import CategorySchemeIn, CategorySchemeUpdate
 
@@ -47,7 +47,8 @@ def create(tx, actor: dict, data: dict, builtin: dict[str, str]) -> dict:
     tx.flush()
     _write_categories(tx, scheme.id, categories)
     tx.flush()
-    return get_scheme(tx, builtin, scheme.id)
+    changed(tx)
+    return get_scheme(tx, builtin, scheme.id, fresh=True)
 
 
 def update(tx, actor: dict, scheme_id: int, data: dict, builtin: dict[str, str]) -> dict:
@@ -62,11 +63,12 @@ def update(tx, actor: dict, scheme_id: int, data: dict, builtin: dict[str, str])
     if form.name is not None:
         scheme.name = form.name
     if form.categories is not None:
-        old = next(s for s in load(tx, builtin).schemes if s.id == scheme.id).categories
+        old = next(s for s in read(tx, builtin).schemes if s.id == scheme.id).categories
         categories = schemes.merged(list(old), [c.model_dump() for c in form.categories])
         _check(categories)
         _write_categories(tx, scheme.id, categories)
     scheme.updated_at = now()
     tx.flush()
-    return get_scheme(tx, builtin, scheme.id)
+    changed(tx)
+    return get_scheme(tx, builtin, scheme.id, fresh=True)
 

@@ -60,7 +60,7 @@ class SuggestionService(ServiceBase):
             return scheme_admin.update(tx, actor, scheme_id, data, self.rules.categories)
 
     def _catalog(self, session):
-        """The category schemes, read for each call (a change shows at once in every worker)."""
+        """The category schemes (from memory while unchanged; a change shows at once: catalog.load)."""
         return catalog.load(session, self.rules.categories)
 
     def _fetch_deputies(self, ids):

@@ -21,6 +21,8 @@ def seed_default_scheme(engine) -> None:
         for position, (code, name) in enumerate(taxonomy.load(taxonomy.DEFAULT_FILE).items()):
             conn.execute(text("INSERT INTO scheme_categories (scheme_id, code, name, active, position) "
                               "VALUES (:s, :c, :n, true, :p)"), {"s": scheme_id, "c": code, "n": name, "p": position})
+        # as every write of the schemes does: the services' cached catalogs are read anew
+        conn.execute(text("UPDATE catalog_version SET token = gen_random_uuid() WHERE id = 1"))
 
 
 @pytest.fixture

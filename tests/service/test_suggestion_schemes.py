@@ -4,6 +4,7 @@ validation against the scheme in force, retired categories kept for old suggesti
 import base64
 
 import pytest
+from sqlalchemy import text
 
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from tests.sheets import xlsx
@@ -114,3 +115,37 @@ def test_an_import_reads_category_names_in_the_scheme_of_each_rows_session(servi
     assert report["imported"] == 1 and report["rejected"][0]["row"] == 3
     assert report["rejected"][0]["errors"][0]["field"] == "category"
     assert rpc.suggestion.get(OFFICE, report["items"][0]["id"])["category"] == "economy"
+
+
+def test_the_schemes_are_read_from_memory_until_a_change_commits(suggestion_db):
+    """catalog.load on real PostgreSQL: one token read while nothing changed; a committed change is
+    seen at once; a change rolled back after its own transaction read it leaves nothing behind."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from services.suggestion import catalog, taxonomy
+    builtin = taxonomy.load(taxonomy.DEFAULT_FILE)
+    statements = []
+    event.listen(suggestion_db, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with Session(suggestion_db) as session:
+        first = catalog.load(session, builtin)
+        statements.clear()
+        assert catalog.load(session, builtin) is first
+        assert len(statements) == 1 and "catalog_version" in statements[0]
+    # a change read by its own transaction, then rolled back
+    with Session(suggestion_db) as session:
+        session.execute(text("UPDATE scheme_categories SET name = '改后名称' WHERE code = 'transport'"))
+        catalog.changed(session)
+        assert catalog.load(session, builtin).fallback is not None
+        session.rollback()
+    with Session(suggestion_db) as session:
+        names = {c.code: c.name for c in catalog.load(session, builtin).in_force(None).categories}
+        assert names["transport"] == "交通邮电"
+    # a committed change: seen by the next read
+    with Session(suggestion_db) as session:
+        session.execute(text("UPDATE scheme_categories SET name = '交通运输' WHERE code = 'transport'"))
+        catalog.changed(session)
+        session.commit()
+    with Session(suggestion_db) as session:
+        names = {c.code: c.name for c in catalog.load(session, builtin).in_force(None).categories}
+        assert names["transport"] == "交通运输"
