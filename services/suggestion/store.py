@@ -37,10 +37,15 @@ def co_signer_ids(tx, suggestion_id: int) -> list[int]:
                            .order_by(CoSigner.deputy_id)))
 
 
-def set_co_signers(tx, suggestion_id: int, deputy_ids: list[int]) -> None:
-    tx.execute(delete(CoSigner).where(CoSigner.suggestion_id == suggestion_id))
-    for deputy_id in sorted(set(deputy_ids)):
+def set_co_signers(tx, suggestion_id: int, deputy_ids: list[int], new: bool = False) -> list[int]:
+    """The suggestion's co-signers become ``deputy_ids``; ``new``: it has none yet (nothing to
+    delete). Returns them as co_signer_ids would read them back."""
+    if not new:
+        tx.execute(delete(CoSigner).where(CoSigner.suggestion_id == suggestion_id))
+    ids = sorted(set(deputy_ids))
+    for deputy_id in ids:
         tx.add(CoSigner(suggestion_id=suggestion_id, deputy_id=deputy_id))
+    return ids
 
 
 def replies_of(tx, suggestion_id: int) -> list[ReplyEntry]:
