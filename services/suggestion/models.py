@@ -1,8 +1,8 @@
 """Tables of the suggestion service (database lianxin_suggestion)."""
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        func)
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
+                        String, Text, func, text)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -175,6 +175,15 @@ class SchemeCategory(Base):
     parent: Mapped[str | None] = mapped_column(String(30))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer)
+
+
+class CatalogVersion(Base):
+    """One row: the token of the category schemes as they are. A change of a scheme replaces it in
+    its transaction, so every worker's in-memory catalog is read anew (catalog.load)."""
+    __tablename__ = "catalog_version"
+    __table_args__ = (CheckConstraint("id = 1"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(UUID(as_uuid=False), server_default=text("gen_random_uuid()"))
 
 
 class HistoryImport(Base):
