@@ -1,4 +1,4 @@
-"""Text features for routing: Chinese titles without a word segmenter.
+"""Text features for routing: normalising, boilerplate, character grams and (words()) jieba's words.
 
 A title is normalised (NFKC, lower case), its boilerplate (关于, 的建议, 进一步, 加大, 问题 …)
 is cut out and becomes a break, and what is left is split into runs of Chinese characters
@@ -111,10 +111,11 @@ def segmenter():
 
 @functools.lru_cache(maxsize=16384)
 def words(text: str) -> tuple[str, ...]:
-    """Content words of a text (cached: every unit of a kind shares the kind's texts): jieba's words, each long word also with the dictionary words it
+    """Content words of a text: jieba's words, each long word also with the dictionary words it
     begins or ends with (交通信号灯 → 交通, 信号灯), without stop words, punctuation and single
     characters. Falls back to bigrams. A word found only inside a longer one is not taken:
-    jieba's search mode would give 通信 inside 交通信号灯, a telecom word in a traffic title."""
+    jieba's search mode would give 通信 inside 交通信号灯, a telecom word in a traffic title.
+    Cached: every unit of a kind shares the kind's texts."""
     seg = segmenter()
     norm = normalise(text)
     if seg is None:
