@@ -25,7 +25,7 @@ DEV_REFUSED = "development tokens are refused outside development mode"
 # verified access tokens: a person sends the same token on every request until it expires, and
 # an RS256 check is most of the gateway's work on a small request (issue 19)
 VERIFIED_CACHE_SIZE = 10_000
-_verified: OrderedDict = OrderedDict()     # token -> (claims, exp, kid, key, issuer)
+_verified: OrderedDict = OrderedDict()     # token -> (claims, exp, key, issuer)
 
 
 def actor_from(request, settings, keys=None) -> dict:
@@ -61,8 +61,9 @@ def verified_access_token(token: str, settings, keys, kid=None) -> dict:
         raise ApiError(401, "unauthorized", "invalid token: signed by an unknown key")
     hit = _verified.get(token)
     # a token verified before is good while it has not expired and its key is still the one
-    # published under its kid (a retired or replaced key makes it fail as on first sight)
-    if hit and hit[2] == kid and hit[3] is key and hit[4] == settings.token_issuer and hit[1] > time.time():
+    # published under its kid (a retired or replaced key makes it fail as on first sight); the kid
+    # is the token's own header, so the token string fixes it
+    if hit and hit[2] is key and hit[3] == settings.token_issuer and hit[1] > time.time():
         _verified.move_to_end(token)
         return hit[0]
     try:
@@ -71,7 +72,7 @@ def verified_access_token(token: str, settings, keys, kid=None) -> dict:
     except jwt.PyJWTError as exc:
         _verified.pop(token, None)
         raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
-    _verified[token] = (claims, int(claims["exp"]), kid, key, settings.token_issuer)
+    _verified[token] = (claims, int(claims["exp"]), key, settings.token_issuer)
     if len(_verified) > VERIFIED_CACHE_SIZE:
         _verified.popitem(last=False)
     return claims
