@@ -33,13 +33,12 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import warnings
 from pathlib import Path
 
 from bench.read import gateway_url, run
-from bench.submit import (Api, machine_info, percentile, register_deputy, result_path, run_threads,
+from bench.submit import (Api, machine_info, percentile, register_deputy, result_path, run_indexed,
                           suggestion_body, summarise, wait_until_submittable)
 from scripts.isolation import ROOT, SERVICES, drop_databases, reset, test_env
 
@@ -247,31 +246,14 @@ def drive(post, count: int, concurrency: int):
     request id → epoch seconds of its answer, for the calls that answered 201."""
     import requests
 
-    latencies = [0.0] * count
-    statuses: list = [None] * count
-    posted: dict = {}
-    next_index = iter(range(count))
-    lock = threading.Lock()
-
-    def worker():
-        session = requests.Session()
-        while True:
-            with lock:
-                i = next(next_index, None)
-            if i is None:
-                return
-            start = time.perf_counter()
-            try:
-                status, rids = post(session, i)
-            except Exception as exc:  # transport failures count as errors
-                status, rids = type(exc).__name__, []
-            latencies[i] = time.perf_counter() - start
-            statuses[i] = status
-            if status == 201:
-                for rid, at in rids:
-                    posted[rid] = at
-
-    t0, t_end = run_threads(worker, concurrency)
+    calls, t0, t_end = run_indexed(post, count, concurrency, requests.Session)
+    latencies, statuses, posted = [], [], {}
+    for seconds, _, result in calls:
+        status, rids = result if isinstance(result, tuple) else (result, [])   # a name: it raised
+        latencies.append(seconds)
+        statuses.append(status)
+        if status == 201:
+            posted.update(rids)
     return latencies, statuses, t_end - t0, posted
 
 

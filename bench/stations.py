@@ -19,41 +19,18 @@ import datetime as dt
 import json
 import os
 import sys
-import threading
-import time
 import uuid
 import warnings
 from collections import Counter
 from pathlib import Path
 
-from bench.submit import DEFAULT_URL, RESULTS_DIR, Api, machine_info, percentile, result_path, run_threads
-
-
-def timed(fn):
-    start = time.perf_counter()
-    try:
-        status = fn().status_code
-    except Exception as exc:  # transport failures count as errors
-        status = type(exc).__name__
-    return time.perf_counter() - start, status
+from bench.submit import DEFAULT_URL, RESULTS_DIR, Api, machine_info, percentile, result_path, run_indexed
 
 
 def run_parallel(jobs: list, concurrency: int):
     """Run the callables from ``concurrency`` threads; returns ([(seconds, status)], wall seconds)."""
-    results: list = [None] * len(jobs)
-    index = iter(range(len(jobs)))
-    lock = threading.Lock()
-
-    def worker():
-        while True:
-            with lock:
-                i = next(index, None)
-            if i is None:
-                return
-            results[i] = timed(jobs[i])
-
-    t0, t_end = run_threads(worker, concurrency)
-    return results, t_end - t0
+    calls, t0, t_end = run_indexed(lambda _, i: jobs[i]().status_code, len(jobs), concurrency)
+    return [(seconds, status) for seconds, _, status in calls], t_end - t0
 
 
 def figures(results: list, wall: float) -> dict:

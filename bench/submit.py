@@ -242,13 +242,25 @@ def wait_for_total(api: Api, office: str, target: int, timeout: float, interval:
 
 def run_load(api: Api, token: str, count: int, concurrency: int):
     """count POSTs from concurrency threads. Returns (latencies, statuses, t0, t_end, last_done)."""
-    latencies = [0.0] * count
-    statuses: list = [None] * count
-    next_index = iter(range(1, count + 1))
+    calls, t0, t_end = run_indexed(
+        lambda _, i: api.post("/suggestions", token, suggestion_body(i + 1)).status_code, count, concurrency)
+    latencies = [seconds for seconds, _, _ in calls]
+    statuses = [status for _, _, status in calls]
+    last_done = max((end for _, end, status in calls if status == 201), default=0.0)
+    return latencies, statuses, t0, t_end, last_done or t_end
+
+
+def run_indexed(call, count: int, concurrency: int, thread_state=lambda: None):
+    """``call(state, i)`` once for each i in range(count), from ``concurrency`` threads, each with its
+    own ``thread_state()`` (e.g. a keep-alive requests.Session). Returns ([(seconds, end, result)] by
+    i, t0, t_end); a call that raised has the exception's name as its result (a transport failure
+    counts as an error)."""
+    calls: list = [None] * count
+    next_index = iter(range(count))
     lock = threading.Lock()
-    last_done = [0.0]
 
     def worker():
+        state = thread_state()
         while True:
             with lock:
                 i = next(next_index, None)
@@ -256,18 +268,14 @@ def run_load(api: Api, token: str, count: int, concurrency: int):
                 return
             start = time.perf_counter()
             try:
-                status = api.post("/suggestions", token, suggestion_body(i)).status_code
-            except Exception as exc:  # count transport failures as errors
-                status = type(exc).__name__
+                result = call(state, i)
+            except Exception as exc:  # noqa: BLE001 - counted, not raised
+                result = type(exc).__name__
             end = time.perf_counter()
-            latencies[i - 1] = end - start
-            statuses[i - 1] = status
-            with lock:
-                if status == 201 and end > last_done[0]:
-                    last_done[0] = end
+            calls[i] = (end - start, end, result)
 
     t0, t_end = run_threads(worker, concurrency)
-    return latencies, statuses, t0, t_end, last_done[0] or t_end
+    return calls, t0, t_end
 
 
 def run_threads(worker, concurrency: int) -> tuple[float, float]:

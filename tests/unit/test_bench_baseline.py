@@ -106,3 +106,26 @@ def test_table_shows_the_lifecycle_when_measured():
     table = format_table({"bare": bare, "real": real, "ratio_real_to_bare": compare(real, bare)})
     assert "submit → accept → assign → sign → reply → rate" in table
     assert "suggestion 40.0, assignment 20.0; total 60.0" in table
+
+
+def test_run_indexed_calls_each_index_once_with_a_state_per_thread_and_names_failures():
+    from bench.submit import run_indexed
+
+    states = []
+
+    def state():
+        states.append(object())
+        return states[-1]
+
+    def call(own, i):
+        if i == 3:
+            raise ConnectionError("refused")
+        return (i, own)
+
+    calls, t0, t_end = run_indexed(call, 8, 3, state)
+    assert len(states) == 3 and t_end >= t0
+    answered = [r for _, _, r in calls if isinstance(r, tuple)]
+    assert [i for i, _ in answered] == [0, 1, 2, 4, 5, 6, 7]          # by index, each once
+    assert calls[3][2] == "ConnectionError"
+    assert {id(own) for _, own in answered} <= {id(s) for s in states}  # a thread's own state
+    assert all(seconds >= 0 and end <= t_end for seconds, end, _ in calls)
