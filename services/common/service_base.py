@@ -9,6 +9,7 @@ import json
 from nameko.web.handlers import http
 from sqlalchemy import text
 
+from services.common import gauges
 from services.common.amqp import EventConsumer, ResilientRpc, Undecodable
 from services.common.context import RequestContext
 from services.common.db import Database
@@ -73,6 +74,13 @@ class ServiceBase:
     @http("GET", "/healthz")
     def http_healthz(self, request):
         return 200, json.dumps({"status": "ok", "service": self.name})
+
+    business_gauges = None  # a method (session, at) setting the service's own gauges, if it has any
+
+    @config_timer("GAUGE_INTERVAL", 15, eager=True)
+    def refresh_gauges_tick(self):
+        """Dead letters, outbox and the service's own business gauges (services/common/gauges.py)."""
+        gauges.refresh(self)
 
     @config_timer("IDEMPOTENCY_PURGE_INTERVAL", 3600)
     def purge_idempotency_keys(self):
