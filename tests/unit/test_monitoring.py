@@ -241,3 +241,23 @@ def test_every_metric_the_alerts_and_dashboards_use_exists_in_the_code():
             "lianxin_dead_letters_waiting", "lianxin_outbox_unsent_events",
             "lianxin_outbox_oldest_unsent_age_seconds", "rabbitmq_detailed_queue_messages_ready",
             "rabbitmq_detailed_queue_consumers"} <= on_boards
+
+
+# ---------------------------------------------------------------- the gauges' timer
+
+
+def test_every_service_refreshes_its_gauges_on_a_configured_timer(monkeypatch):
+    from nameko.cli.main import setup_yaml_parser
+    from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+    from services.common.service_base import ServiceBase
+    from services.common.timers import ConfigTimer
+
+    timers = [e for e in getattr(ServiceBase.refresh_gauges_tick, ENTRYPOINT_EXTENSIONS_ATTR)
+              if isinstance(e, ConfigTimer)]
+    assert [(t.key, t.eager) for t in timers] == [("GAUGE_INTERVAL", True)]
+    setup_yaml_parser()
+    for service in SERVICES:
+        monkeypatch.setenv(f"{service.upper()}_GAUGE_INTERVAL", "42")
+        config = yaml.safe_load((ROOT / "services" / service / "config.yml").read_text(encoding="utf-8"))
+        assert float(config["GAUGE_INTERVAL"]) == 42, service
