@@ -111,6 +111,9 @@ ensure_prometheus() {
   as_root "install prometheus"
   [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  # where services start on install (no policy-rc.d), the package's own one would scrape on :9090 for
+  # nothing: stop it (only here, right after installing it; an operator's own Prometheus is left alone)
+  invoke-rc.d prometheus stop >/dev/null 2>&1 || true
 }
 
 ensure_browser() {
