@@ -33,9 +33,10 @@ def _failure(exc: BaseException) -> str:
 
 
 class ReadinessCheck:
-    """``answer()`` -> (200 or 503, body); ``body["down"]`` names what failed."""
+    """``answer()`` -> (200 or 503, body); ``body["down"]`` names what failed. Without ``db_url`` (the
+    gateway, which has no database) only the broker is checked."""
 
-    def __init__(self, service: str, db_url: str, amqp_uri: str, timeout: float = 2.0, cache: float = 2.0,
+    def __init__(self, service: str, db_url: str | None, amqp_uri: str, timeout: float = 2.0, cache: float = 2.0,
                  pgbouncer: bool = False):
         self.service = service
         self.amqp_uri = amqp_uri
@@ -45,7 +46,7 @@ class ReadinessCheck:
                         "connect_timeout": max(2, int(timeout))}  # libpq's least is 2 s
         if pgbouncer:
             connect_args["prepare_threshold"] = None
-        self.engine = create_engine(db_url, poolclass=NullPool, connect_args=connect_args)
+        self.engine = create_engine(db_url, poolclass=NullPool, connect_args=connect_args) if db_url else None
         self.checks_run = 0  # how many times PostgreSQL and RabbitMQ were asked (the cache's effect)
         self._lock = Semaphore()
         self._last: tuple[float, int, dict] | None = None
@@ -59,7 +60,7 @@ class ReadinessCheck:
             conn.connect()  # TCP, the AMQP handshake and the login: what every consumer needs
 
     def _run(self) -> tuple[int, dict]:
-        checks = {"database": self.database, "broker": self.broker}
+        checks = {"database": self.database, "broker": self.broker} if self.engine else {"broker": self.broker}
         results = {}
 
         def one(name):
@@ -90,11 +91,12 @@ class ReadinessCheck:
             return self._last[1], self._last[2]
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.engine:
+            self.engine.dispose()
 
 
 class Readiness(DependencyProvider):
-    """The service's ReadinessCheck, on its DB_URL and AMQP_URI.
+    """The service's ReadinessCheck, on its DB_URL (if it has one: the gateway has not) and AMQP_URI.
 
     Config: READY_TIMEOUT (seconds per check, 2), READY_CACHE (seconds an answer is kept, 2),
     DB_PGBOUNCER (as the Database's).
@@ -103,7 +105,7 @@ class Readiness(DependencyProvider):
     def setup(self):
         config = self.container.config
         self.check = ReadinessCheck(
-            self.container.service_name, config["DB_URL"], config["AMQP_URI"],
+            self.container.service_name, config.get("DB_URL"), config["AMQP_URI"],
             timeout=float(config.get("READY_TIMEOUT", 2)), cache=float(config.get("READY_CACHE", 2)),
             pgbouncer=str(config.get("DB_PGBOUNCER", "0")).strip().lower() in TRUE)
 

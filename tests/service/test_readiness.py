@@ -100,3 +100,17 @@ def test_answers_are_cached_so_probes_do_not_hammer(svc_env):
         assert check.checks_run == 2
     finally:
         check.close()
+
+
+def test_without_a_database_only_the_broker_is_checked(svc_env):
+    # the gateway's own readiness: it has no database
+    vhost = ENV["AMQP_URI"].split("://", 1)[1].split("/", 1)[1]
+    check = ReadinessCheck("gateway", None, ENV["AMQP_URI"], cache=0)
+    refused = ReadinessCheck("gateway", None, f"pyamqp://guest:guest@127.0.0.1:{closed_port()}/{vhost}", cache=0)
+    try:
+        assert check.answer() == (200, {"status": "ready", "service": "gateway", "checks": {"broker": "ok"}})
+        status, body = refused.answer()
+        assert status == 503 and body["down"] == ["broker"] and "database" not in body["checks"], body
+    finally:
+        check.close()
+        refused.close()

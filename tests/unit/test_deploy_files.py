@@ -18,6 +18,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 
 SERVICES = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation": 9104, "notify": 9105, "identity": 9106}
 GATEWAY_PORT = 8000
+GATEWAY_METRICS_PORT = 9100
 APPS = [*SERVICES, "gateway"]
 REQUIRED_ENV = {"AMQP_URI", "PG_URL", "DB_PREFIX", "IDENTITY_DATA_KEY", "MAX_WORKERS", "PSYCOPG_WAIT_FUNC"}
 # secrets every deployment must supply; none may have a value or a default in the repository
@@ -263,13 +264,16 @@ def test_k8s_probes(k8s):
         deployment = by_kind(k8s[f"{app}.yaml"], "Deployment")[app]
         [container] = pod_spec(deployment)["containers"]
         port = SERVICES.get(app, GATEWAY_PORT)
-        # readiness asks what the process needs (services/common/readiness.py, the gateway's /readyz)
-        expected = {"livenessProbe": "/healthz", "readinessProbe": "/readyz"}
-        for probe, path in expected.items():
+        # readiness asks what the process itself needs (services/common/readiness.py): the gateway's on
+        # its metrics port (its broker), not the API port's /readyz of the whole system — one service
+        # down must not take every gateway pod out of the Ingress
+        expected = {"livenessProbe": ("/healthz", port),
+                    "readinessProbe": ("/readyz", GATEWAY_METRICS_PORT if app == "gateway" else port)}
+        for probe, (path, probe_port) in expected.items():
             get = container.get(probe, {}).get("httpGet")
             assert get, f"{app}: {probe} (httpGet) missing"
             assert get["path"] == path, f"{app}: {probe} must GET {path}, got {get['path']}"
-            assert _resolve_port(container, get["port"]) == port, f"{app}: {probe} must hit port {port}"
+            assert _resolve_port(container, get["port"]) == probe_port, f"{app}: {probe} must hit port {probe_port}"
 
 
 def _workloads() -> list[dict]:
