@@ -27,6 +27,7 @@ CRD_FILES = {  # (group, kind) -> the vendored CRD
     ("keda.sh", "ScaledObject"): "keda.sh_scaledobjects.yaml",
     ("keda.sh", "TriggerAuthentication"): "keda.sh_triggerauthentications.yaml",
     ("monitoring.coreos.com", "ServiceMonitor"): "monitoring.coreos.com_servicemonitors.yaml",
+    ("monitoring.coreos.com", "PrometheusRule"): "monitoring.coreos.com_prometheusrules.yaml",
 }
 
 
@@ -47,6 +48,9 @@ def strict(schema):
     if not isinstance(schema, dict):
         return schema
     out = {k: strict(v) for k, v in schema.items()}
+    if isinstance(out.get("pattern"), str) and out["pattern"].startswith("^(?i)"):
+        # Go's RE2 takes a flag after ^ (PrometheusRule's partial_response_strategy); Python only first
+        out["pattern"] = "(?i)^" + out["pattern"][len("^(?i)"):]
     if ("properties" in out and "additionalProperties" not in out
             and not out.get("x-kubernetes-preserve-unknown-fields")):
         out["additionalProperties"] = False

@@ -116,6 +116,27 @@ def test_the_dashboards_are_build_py_output():
         assert (GRAFANA / name).read_text() == text, f"{name} is stale: run deploy/monitoring/grafana/build.py"
 
 
+def test_the_kubernetes_prometheusrule_is_alerts_yml():
+    # a cluster's Prometheus (the operator's PrometheusRule) loads the rules promtool tested here
+    sys.path.insert(0, str(MONITORING))
+    import k8s_rules
+    committed = (ROOT / "deploy" / "k8s" / "prometheusrule.yaml").read_text()
+    assert committed == k8s_rules.render(), "deploy/k8s/prometheusrule.yaml is stale: run deploy/monitoring/k8s_rules.py"
+    rule = yaml.safe_load(committed)
+    assert [r["alert"] for g in rule["spec"]["groups"] for r in g["rules"]] == [r["alert"] for r in alert_rules()]
+    assert "prometheusrule.yaml" in (ROOT / "deploy" / "k8s" / "kustomization.yaml").read_text()
+
+
+def test_the_servicemonitors_name_jobs_as_the_alerts_expect():
+    # the alerts select up{job=~"gateway|suggestion|…"}: the operator's job is the Service's name
+    # (suggestion-metrics) unless jobLabel picks a label carrying the process name
+    monitors = [d for d in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "servicemonitor.yaml").read_text()) if d]
+    assert {m["metadata"]["name"] for m in monitors} == set(PROCESSES)
+    for m in monitors:
+        assert m["spec"]["jobLabel"] == "app.kubernetes.io/name", m["metadata"]["name"]
+        assert m["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == m["metadata"]["name"]
+
+
 def dashboard_files() -> dict[str, dict]:
     return {p.name: json.loads(p.read_text()) for p in sorted(GRAFANA.glob("*.json"))}
 
