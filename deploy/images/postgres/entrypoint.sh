@@ -1,7 +1,7 @@
 #!/bin/sh
 # First start: initdb into $PGDATA with POSTGRES_USER as superuser (password POSTGRES_PASSWORD, SCRAM).
-# Every start: the server in the foreground, listening on every address, its socket in /var/run/postgresql
-# (a tmpfs where the root filesystem is read-only).
+# Every start: the server in the foreground, listening on every address, its socket in /tmp (PGHOST: a
+# tmpfs where the root filesystem is read-only; a tmpfs on /var/run/postgresql would be root's).
 set -eu
 : "${POSTGRES_USER:?POSTGRES_USER is not set}"
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
@@ -13,4 +13,4 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   echo "postgres: made the cluster in $PGDATA (superuser $POSTGRES_USER)"
 fi
-exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/var/run/postgresql "$@"
+exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/tmp "$@"

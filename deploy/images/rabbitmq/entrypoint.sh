@@ -17,4 +17,6 @@ log.console.level = info
 log.file = false
 CONF
 export RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" RABBITMQ_LOG_BASE="$dir/log"
-exec rabbitmq-server "$@"
+# the server itself, not Debian's /usr/sbin wrapper (which writes /var/log/rabbitmq/startup_log)
+cd /var/lib/rabbitmq
+exec /usr/lib/rabbitmq/bin/rabbitmq-server "$@"
