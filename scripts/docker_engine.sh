@@ -17,7 +17,7 @@ if ! docker info >/dev/null 2>&1; then
   exec 9>/run/lianxin-dockerd.lock; flock 9   # two runs at once start one daemon
   if ! docker info >/dev/null 2>&1; then
     if [ -d /run/systemd/system ]; then systemctl start docker >&2
-    else say "starting dockerd"; nohup dockerd >>/var/log/lianxin-dockerd.log 2>&1 & fi
+    else say "starting dockerd"; setsid nohup dockerd >>/var/log/lianxin-dockerd.log 2>&1 </dev/null & fi  # outlives this run
     for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
     docker info >/dev/null 2>&1 || { say "dockerd did not answer; /var/log/lianxin-dockerd.log:"; tail -20 /var/log/lianxin-dockerd.log >&2; exit 1; }
   fi
