@@ -26,7 +26,8 @@ if [ "${CONSOLE_BUILD:-1}" != 0 ] && command -v npm >/dev/null; then bash script
 build() {  # tag, context, extra build args; the classic builder (docker.io 20.10 has no buildx)
   echo "[compose-test] building $1 from $BASE_IMAGE" >&2
   local log; log="$(mktemp)"
-  DOCKER_BUILDKIT=0 docker build --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$1" "${@:3}" "$2" >"$log" 2>&1 \
+  DOCKER_BUILDKIT=0 docker build --label lianxin.built-by=compose-test --build-arg BASE_IMAGE="$BASE_IMAGE" \
+    -t "$1" "${@:3}" "$2" >"$log" 2>&1 \
     || { tail -40 "$log" >&2; rm -f "$log"; echo "[compose-test] building $1 failed" >&2; exit 1; }
   rm -f "$log"
 }
@@ -34,5 +35,7 @@ build "lianxin:$IMAGE_TAG" . --build-arg PIP_INDEX_URL="$PIP_INDEX_URL"
 build "lianxin-pgbouncer:$IMAGE_TAG" deploy/pgbouncer
 build "lianxin-postgres:$IMAGE_TAG" deploy/images/postgres
 build "lianxin-rabbitmq:$IMAGE_TAG" deploy/images/rabbitmq
+# the images these builds replaced (untagged now): they would pile up run after run
+docker image prune -f --filter label=lianxin.built-by=compose-test >/dev/null
 echo "[compose-test] images ready in $((SECONDS - started))s" >&2
 exec .venv/bin/python -m pytest tests/compose "$@"
