@@ -224,6 +224,15 @@ def test_compose_env_and_single_image(compose):
     assert images.pop().split(":")[0] == IMAGE
 
 
+def test_compose_containers_are_read_only_non_root_and_built_from_the_base(compose):
+    for name, svc in compose["services"].items():
+        assert svc.get("read_only") is True and "no-new-privileges:true" in svc.get("security_opt", []), name
+        assert svc["build"]["args"]["BASE_IMAGE"] == "${BASE_IMAGE:-lianxin-base:bookworm}", name
+        assert svc["image"].endswith(":${IMAGE_TAG:-latest}"), name
+        if svc["image"].startswith(f"{IMAGE}:"):
+            assert svc["user"] == "10001:10001", name
+
+
 # ---------------------------------------------------------------- k8s
 
 
