@@ -164,6 +164,18 @@ def format_table(report: dict) -> str:
     lines += ["-" * (width + 24),
               f"real/bare: throughput {_num(ratios['throughput'], 3)}, "
               f"CPU per request {_num(ratios['cpu_ms_per_request'], 2)}"]
+    if real.get("offered") and bare.get("offered"):
+        lines += ["", f"offered {_num(real['offered']['offered_rps'], 0)} POSTs/s (open loop), bare | real:"]
+        for key, label in (("p50", "latency p50 ms"), ("p99", "latency p99 ms")):
+            lines.append(f"  {label}: {_num(bare['offered']['latency_ms'][key])} | "
+                         f"{_num(real['offered']['latency_ms'][key])}")
+        lines.append(f"  answered req/s: {_num(bare['offered']['throughput_rps'])} | "
+                     f"{_num(real['offered']['throughput_rps'])}; errors {bare['offered']['errors']} | "
+                     f"{real['offered']['errors']}")
+        lines.append(f"  fan-out lag p99 ms: {_num((bare['offered'].get('lag') or {}).get('p99'))} | "
+                     f"{_num((real['offered'].get('lag') or {}).get('p99'))}")
+        lines.append(f"  CPU ms per request: {_num(bare['offered']['cpu_total_ms'], 2)} | "
+                     f"{_num(real['offered']['cpu_total_ms'], 2)}")
     lc = real.get("lifecycle")
     if lc:
         cpu = lc["cpu_ms_per_request"]
@@ -240,13 +252,14 @@ def snapshot(pids: dict[str, int], postmaster: int, rabbit: int, databases: str)
 
 # --------------------------------------------------------------------------- load
 
-def drive(post, count: int, concurrency: int):
+def drive(post, count: int, concurrency: int, rate: float | None = None):
     """count calls of ``post(session, i)`` → (status, the request ids it made) from concurrency threads,
-    each with its own requests.Session. Returns (latencies, statuses, wall, posted) with posted
-    request id → epoch seconds of its answer, for the calls that answered 201."""
+    each with its own requests.Session (at ``rate`` calls a second, open loop, when given). Returns
+    (latencies, statuses, wall, posted) with posted request id → epoch seconds of its answer, for the
+    calls that answered 201."""
     import requests
 
-    calls, t0, t_end = run_indexed(post, count, concurrency, requests.Session)
+    calls, t0, t_end = run_indexed(post, count, concurrency, requests.Session, rate=rate)
     latencies, statuses, posted = [], [], {}
     for seconds, _, result in calls:
         status, rids = result if isinstance(result, tuple) else (result, [])   # a name: it raised
@@ -258,12 +271,13 @@ def drive(post, count: int, concurrency: int):
 
 
 def measure(post, count: int, warmup: int, concurrency: int, pids: dict, postmaster: int, rabbit: int,
-            databases: str, settle) -> dict:
-    """Warm-up, then the measured load; the second CPU snapshot is taken once ``settle(posted)`` has
-    waited for the fan-out (its answer is the lag), so the consumers' work is in the figures."""
+            databases: str, settle, rate: float | None = None) -> dict:
+    """Warm-up, then the measured load (offered at ``rate`` a second when given, else as fast as
+    ``concurrency`` threads go); the second CPU snapshot is taken once ``settle(posted)`` has waited
+    for the fan-out (its answer is the lag), so the consumers' work is in the figures."""
     drive(post, warmup, concurrency)
     before = snapshot(pids, postmaster, rabbit, databases)
-    latencies, statuses, wall, posted = drive(post, count, concurrency)
+    latencies, statuses, wall, posted = drive(post, count, concurrency, rate)
     lag = settle(posted)
     after = snapshot(pids, postmaster, rabbit, databases)
     figures = summarise(latencies, statuses, wall)
@@ -275,7 +289,18 @@ def measure(post, count: int, warmup: int, concurrency: int, pids: dict, postmas
     figures["cpu_total_ms"] = total_cpu(cpu)
     figures["lag"] = lag
     figures["pids"] = pids
+    if rate:
+        figures["offered_rps"] = rate
     return figures
+
+
+def measure_offered(args, post, pids: dict, postmaster: int, rabbit: int, databases: str, settle) -> dict | None:
+    """With --rate: --rate-seconds of load offered at --rate a second (after the closed-loop load), up to
+    --rate-concurrency in flight; latency from when each request was due."""
+    if not args.rate:
+        return None
+    return measure(post, max(1, round(args.rate * args.rate_seconds)), 0, args.rate_concurrency, pids,
+                   postmaster, rabbit, databases, settle, rate=args.rate)
 
 
 # --------------------------------------------------------------------------- bare
@@ -348,9 +373,10 @@ def run_bare(args, postmaster: int, rabbit: int) -> dict:
             resp = session.post(url + "/submit", json={"title": text["title"], "body": text["body"]}, timeout=30)
             return resp.status_code, [(resp.json()["id"], time.time())] if resp.status_code == 201 else []
 
-        figures = measure(post, args.requests, args.warmup, args.concurrency,
-                          {n: p.pid for n, p in zip(BARE_PROCESSES, procs)}, postmaster, rabbit, db,
-                          lambda posted: bare_lag(dsn, list(posted), args.lag_timeout))
+        pids = {n: p.pid for n, p in zip(BARE_PROCESSES, procs)}
+        settle = lambda posted: bare_lag(dsn, list(posted), args.lag_timeout)  # noqa: E731
+        figures = measure(post, args.requests, args.warmup, args.concurrency, pids, postmaster, rabbit, db, settle)
+        figures["offered"] = measure_offered(args, post, pids, postmaster, rabbit, db, settle)
         figures["url"] = url
         return figures
     finally:
@@ -500,6 +526,7 @@ def run_real(args, postmaster: int, rabbit: int) -> dict:
         databases = env["DB_PREFIX"].replace("_", "\\_") + "\\_%"
         figures = measure(post, args.requests, args.warmup, args.concurrency, pids, postmaster, rabbit, databases,
                           settle)
+        figures["offered"] = measure_offered(args, post, pids, postmaster, rabbit, databases, settle)
         figures["url"] = url
         if args.lifecycles:
             lifecycle = lifecycle_steps(api, office, deputy)
@@ -530,6 +557,12 @@ def main(argv=None) -> int:
                              "work; 20 overload this shared machine into 503s, which measures the overload)")
     parser.add_argument("--lag-timeout", type=float, default=120.0,
                         help="seconds to wait for the fan-out to finish (default 120)")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="then offer this many POSTs a second to each path (open loop) and report the "
+                             "latency at that load (issue 19: p99 at 100/s); 0: not measured")
+    parser.add_argument("--rate-seconds", type=float, default=20.0, help="how long the offered load lasts")
+    parser.add_argument("--rate-concurrency", type=int, default=100,
+                        help="requests in flight at most during the offered load")
     parser.add_argument("--keep", action="store_true", help="leave our copy running, and both sides' databases")
     parser.add_argument("--port-base", type=int, default=17200)
     parser.add_argument("--bare-port-base", type=int, default=17250)
@@ -537,6 +570,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.requests < 1 or args.concurrency < 1 or args.lifecycle_concurrency < 1 or args.warmup < 0:
         parser.error("--requests and the concurrencies must be positive, --warmup not negative")
+    if args.rate < 0 or args.rate_seconds <= 0 or args.rate_concurrency < 1:
+        parser.error("--rate must not be negative, --rate-seconds and --rate-concurrency must be positive")
     warnings.filterwarnings("ignore", message="The HMAC key")
 
     started_at = dt.datetime.now().astimezone()
@@ -567,7 +602,8 @@ def main(argv=None) -> int:
     (args.out_dir / "baseline.json").write_text(text, encoding="utf-8")
     print(format_table(report))
     print(f"written to {path} (and {args.out_dir / 'baseline.json'})")
-    failed = bare["errors"] + real["errors"] + (real.get("lifecycle") or {}).get("errors", 0)
+    failed = bare["errors"] + real["errors"] + (real.get("lifecycle") or {}).get("errors", 0) + \
+        sum((side.get("offered") or {}).get("errors", 0) for side in (bare, real))
     return 0 if failed == 0 else 1
 
 

@@ -250,14 +250,20 @@ def run_load(api: Api, token: str, count: int, concurrency: int):
     return latencies, statuses, t0, t_end, last_done or t_end
 
 
-def run_indexed(call, count: int, concurrency: int, thread_state=lambda: None):
+def run_indexed(call, count: int, concurrency: int, thread_state=lambda: None, rate: float | None = None):
     """``call(state, i)`` once for each i in range(count), from ``concurrency`` threads, each with its
     own ``thread_state()`` (e.g. a keep-alive requests.Session). Returns ([(seconds, end, result)] by
     i, t0, t_end); a call that raised has the exception's name as its result (a transport failure
-    counts as an error)."""
+    counts as an error).
+
+    With ``rate`` the load is offered at that many calls a second (open loop): call i is due at
+    t0 + i / rate, and its seconds count from when it was due, not from when a thread got to it, so a
+    system that falls behind shows it in the latency instead of slowing the load down (no coordinated
+    omission). ``concurrency`` then only caps the calls in flight."""
     calls: list = [None] * count
     next_index = iter(range(count))
     lock = threading.Lock()
+    base = time.perf_counter() + 0.05   # the open loop's t0: after every thread has started
 
     def worker():
         state = thread_state()
@@ -266,7 +272,14 @@ def run_indexed(call, count: int, concurrency: int, thread_state=lambda: None):
                 i = next(next_index, None)
             if i is None:
                 return
-            start = time.perf_counter()
+            if rate:
+                due = base + i / rate
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                start = due
+            else:
+                start = time.perf_counter()
             try:
                 result = call(state, i)
             except Exception as exc:  # noqa: BLE001 - counted, not raised
@@ -275,7 +288,7 @@ def run_indexed(call, count: int, concurrency: int, thread_state=lambda: None):
             calls[i] = (end - start, end, result)
 
     t0, t_end = run_threads(worker, concurrency)
-    return calls, t0, t_end
+    return calls, (base if rate else t0), t_end
 
 
 def run_threads(worker, concurrency: int) -> tuple[float, float]:

@@ -21,6 +21,7 @@ from gateway.routes.sso import SsoRoutes
 from gateway.routes.stations import StationRoutes
 from gateway.routes.suggestions import SuggestionRoutes
 from services.common.metrics import Metrics
+from services.common.readiness import Readiness
 from services.common.secret_check import SecretCheck
 from services.common.settings import SERVICES
 
@@ -36,6 +37,7 @@ class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, Evalua
     # refuses weak secrets outside development mode; GATEWAY_JWT_SECRET (development tokens) is
     # read in development mode only, so not needed outside it
     secret_check = SecretCheck()
+    readiness = Readiness()   # this process's own: RabbitMQ accepts it (the metrics port's /readyz)
 
     @metrics_http("GET", "/metrics")  # on GATEWAY_METRICS_ADDRESS only; 404 on the API port
     def http_metrics(self, request):
@@ -45,6 +47,14 @@ class GatewayService(ReferenceRoutes, SuggestionRoutes, AssignmentRoutes, Evalua
     @metrics_http("GET", "/healthz")
     def metrics_healthz(self, request):
         return 200, '{"status": "ok", "service": "gateway"}'
+
+    @metrics_http("GET", "/readyz")
+    def metrics_readyz(self, request):
+        """Kubernetes' readiness of this gateway pod: its broker connection, not the services behind
+        it — one service down must not take every gateway out of the Ingress (its routes answer 503
+        naming it); the API port's /readyz is the whole system's, for operators."""
+        status, body = self.readiness.answer()
+        return json_response(status, body)
 
     @api("GET", "/api/v1/openapi.json", roles=EVERYONE, hidden=True)
     def openapi_document(self, request):

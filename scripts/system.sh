@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and RabbitMQ are installed (apt-get, as root) and running, and the venv exists.
-# `system.sh browser` also installs what only the test suite needs: headless Chromium and the test
-# OpenID provider (tests/oidc, npm ci) (make test).
+# `system.sh browser` also installs what only the test suite needs: headless Chromium, the test
+# OpenID provider (tests/oidc, npm ci) and Debian's prometheus (promtool) (make test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -35,6 +35,15 @@ ensure_postgres() {
   fi
 }
 
+ensure_rabbitmq_prometheus() {
+  # RabbitMQ's own Prometheus endpoint on :15692 (queue depth, consumers per queue) for
+  # deploy/monitoring/prometheus.yml; enabling it on the running node needs no restart
+  # (the port answering is the cheap check: rabbitmq-plugins takes seconds)
+  (exec 3<>/dev/tcp/127.0.0.1/15692) 2>/dev/null && return
+  say "enabling rabbitmq_prometheus (:15692)"
+  rabbitmq-plugins -q enable rabbitmq_prometheus >/dev/null
+}
+
 ensure_rabbitmq() {
   if ! command -v rabbitmqctl >/dev/null; then say "installing rabbitmq-server"; apt_install rabbitmq-server; fi
   if ! rabbitmqctl -q status >/dev/null 2>&1; then
@@ -43,6 +52,7 @@ ensure_rabbitmq() {
     rabbitmqctl -q await_startup --timeout 60 >/dev/null 2>&1 || sleep 5
   fi
   rabbitmqctl -q status >/dev/null 2>&1 || { echo "rabbitmq did not come up" >&2; exit 1; }
+  ensure_rabbitmq_prometheus
   if [ "$AMQP_VHOST" != "/" ]; then
     rabbitmqctl -q add_vhost "$AMQP_VHOST" >/dev/null 2>&1 || true
     rabbitmqctl -q set_permissions -p "$AMQP_VHOST" guest ".*" ".*" ".*" >/dev/null
@@ -92,6 +102,20 @@ ensure_console() {
   bash scripts/console.sh
 }
 
+ensure_prometheus() {
+  # promtool (tests/unit/test_monitoring.py checks and unit-tests deploy/monitoring) and the
+  # prometheus binary the e2e test scrapes the system with; the tests start their own, never
+  # the package's service
+  command -v promtool >/dev/null && command -v prometheus >/dev/null && return
+  say "installing prometheus (promtool)"
+  as_root "install prometheus"
+  [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  # where services start on install (no policy-rc.d), the package's own one would scrape on :9090 for
+  # nothing: stop it (only here, right after installing it; an operator's own Prometheus is left alone)
+  invoke-rc.d prometheus stop >/dev/null 2>&1 || true
+}
+
 ensure_browser() {
   # tests/e2e/test_docs.py renders /docs in Debian's Chromium (no browser download of its own)
   command -v chromium >/dev/null || { say "installing chromium"; apt_install chromium; }
@@ -107,7 +131,7 @@ ensure_venv
 ensure_console
 for extra in "$@"; do
   case "$extra" in
-    browser) ensure_browser; ensure_oidc_provider ;;
+    browser) ensure_browser; ensure_oidc_provider; ensure_prometheus ;;
     *) echo "system.sh: unknown extra '$extra' (known: browser)" >&2; exit 2 ;;
   esac
 done

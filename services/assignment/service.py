@@ -6,6 +6,7 @@ from datetime import datetime
 from nameko.exceptions import RemoteError
 
 from services.assignment import attachments, commands, deadlines, domain, handling, oversight, recommend, store, units, views
+from services.assignment import gauges as assignment_gauges
 from services.assignment.consumers import make_handlers
 from services.assignment.models import Assignment, AssignmentUnit
 from services.assignment.rules import AssignmentRules
@@ -162,6 +163,9 @@ class AssignmentService(ServiceBase):
     def set_supervision(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             return oversight.set_supervision(tx, actor, suggestion_id, data)
+
+    def business_gauges(self, session, at):
+        assignment_gauges.refresh(session, at, self.rules.due_soon_days)
 
     @config_timer("DEADLINE_INTERVAL", 60)
     def deadline_tick(self):

@@ -1,4 +1,4 @@
-"""What every service has: metrics and health on its metrics port, a ping RPC, Idempotency-Key,
+"""What every service has: metrics, liveness (/healthz) and readiness (/readyz) on its metrics port, a ping RPC, Idempotency-Key,
 and a refusal to start with weak secrets outside development mode.
 
 A service subclasses ``ServiceBase`` and adds its own entrypoints; nameko finds
@@ -9,6 +9,7 @@ import json
 from nameko.web.handlers import http
 from sqlalchemy import text
 
+from services.common import gauges
 from services.common.amqp import EventConsumer, ResilientRpc, Undecodable
 from services.common.context import RequestContext
 from services.common.db import Database
@@ -18,6 +19,7 @@ from services.common.inbox import handle_event, park_undecodable
 from services.common.metrics import Metrics
 from services.common.secret_check import SecretCheck
 from services.common.outages import unavailable_when_down
+from services.common.readiness import Readiness
 from services.common.timers import config_timer
 from services.common.topology import event_queue
 
@@ -65,6 +67,7 @@ class ServiceBase:
     request_id = RequestContext()
     idempotency = IdempotencyKeys()
     secret_check = SecretCheck()  # a service with keys of its own names them: SecretCheck("INTAKE_SECRET")
+    readiness = Readiness()
 
     @http("GET", "/metrics")
     def http_metrics(self, request):
@@ -72,7 +75,22 @@ class ServiceBase:
 
     @http("GET", "/healthz")
     def http_healthz(self, request):
+        """Liveness: the process serves HTTP (nothing outside it is asked)."""
         return 200, json.dumps({"status": "ok", "service": self.name})
+
+    @http("GET", "/readyz")
+    def http_readyz(self, request):
+        """Readiness: 200 when its database and RabbitMQ answer, else 503 naming which did not
+        (services/common/readiness.py)."""
+        status, body = self.readiness.answer()
+        return status, {"Content-Type": "application/json"}, json.dumps(body)
+
+    business_gauges = None  # a method (session, at) setting the service's own gauges, if it has any
+
+    @config_timer("GAUGE_INTERVAL", 15, eager=True)
+    def refresh_gauges_tick(self):
+        """Dead letters, outbox and the service's own business gauges (services/common/gauges.py)."""
+        gauges.refresh(self)
 
     @config_timer("IDEMPOTENCY_PURGE_INTERVAL", 3600)
     def purge_idempotency_keys(self):

@@ -12,6 +12,7 @@ from services.common.rpc import FALLBACK_TIMEOUT, call, timed_proxy
 from services.common.service_base import ServiceBase, event_consumer, rpc
 from services.common.timers import config_timer
 from services.suggestion import attachments, batch, catalog, commands, history, publication, roster, scheme_admin, screening, views
+from services.suggestion import gauges as suggestion_gauges
 from services.suggestion.consumers import make_handlers
 from services.suggestion.models import Suggestion, UnitName
 from services.suggestion.rules import SuggestionRules
@@ -58,6 +59,9 @@ class SuggestionService(ServiceBase):
     def update_category_scheme(self, actor, scheme_id, data):
         with self.db.transaction() as tx:
             return scheme_admin.update(tx, actor, scheme_id, data, self.rules.categories)
+
+    def business_gauges(self, session, at):
+        suggestion_gauges.refresh(session)
 
     def _catalog(self, session):
         """The category schemes (from memory while unchanged; a change shows at once: catalog.load)."""

@@ -13,6 +13,10 @@ def test_health_and_readiness(system):
     assert requests.get(system.url + "/healthz", timeout=5).status_code == 200
     ready = requests.get(system.url + "/readyz", timeout=10)
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    # the pod's own readiness (Kubernetes' probe) on the metrics port: its broker, no database
+    own = requests.get(system.metrics_url("gateway").replace("/metrics", "/readyz"), timeout=10)
+    assert own.status_code == 200, own.text
+    assert own.json()["service"] == "gateway" and own.json()["checks"] == {"broker": "ok"}
 
 
 def test_auth_errors_and_roles(api):

@@ -129,3 +129,37 @@ def test_run_indexed_calls_each_index_once_with_a_state_per_thread_and_names_fai
     assert calls[3][2] == "ConnectionError"
     assert {id(own) for _, own in answered} <= {id(s) for s in states}  # a thread's own state
     assert all(seconds >= 0 and end <= t_end for seconds, end, _ in calls)
+
+
+def test_run_indexed_offers_a_fixed_rate_and_counts_latency_from_when_each_call_was_due():
+    import time
+
+    from bench.submit import run_indexed
+
+    starts = []
+
+    def call(_, i):
+        starts.append((i, time.perf_counter()))
+        time.sleep(0.05 if i == 0 else 0)   # one slow call: with two threads the rest keep their pace
+        return i
+
+    calls, t0, t_end = run_indexed(call, 10, 2, rate=100.0)    # one every 10 ms
+    begun = dict(starts)
+    for i in range(1, 10):
+        assert begun[i] >= t0 + i / 100 - 0.002, f"call {i} started before it was due"
+    assert t_end - t0 >= 0.09
+    assert calls[0][0] >= 0.05
+
+    # one thread and a slow first call: the calls queued behind it count their wait as latency
+    calls, t0, _ = run_indexed(call, 3, 1, rate=100.0)
+    assert calls[1][0] >= 0.05 - 0.01 - 0.002
+
+
+def test_table_shows_the_offered_load_side_by_side():
+    bare, real = side(300.0, {"bare_front": 1.0}), side(60.0, {"suggestion": 10.0})
+    bare["offered"] = {**side(100.0, {"bare_front": 1.0}, lag={"p99": 40.0}), "offered_rps": 100.0}
+    real["offered"] = {**side(58.0, {"suggestion": 10.0}, lag={"p99": 900.0}), "offered_rps": 100.0}
+    table = format_table({"bare": bare, "real": real, "ratio_real_to_bare": compare(real, bare)})
+    assert "offered 100 POSTs/s (open loop)" in table
+    assert "answered req/s: 100.0 | 58.0" in table
+    assert "fan-out lag p99 ms: 40.0 | 900.0" in table

@@ -18,6 +18,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 
 SERVICES = {"suggestion": 9101, "assignment": 9102, "station": 9103, "evaluation": 9104, "notify": 9105, "identity": 9106}
 GATEWAY_PORT = 8000
+GATEWAY_METRICS_PORT = 9100
 APPS = [*SERVICES, "gateway"]
 REQUIRED_ENV = {"AMQP_URI", "PG_URL", "DB_PREFIX", "IDENTITY_DATA_KEY", "MAX_WORKERS", "PSYCOPG_WAIT_FUNC"}
 # secrets every deployment must supply; none may have a value or a default in the repository
@@ -299,12 +300,16 @@ def test_k8s_probes(k8s):
         deployment = by_kind(k8s[f"{app}.yaml"], "Deployment")[app]
         [container] = pod_spec(deployment)["containers"]
         port = SERVICES.get(app, GATEWAY_PORT)
-        expected = {"livenessProbe": "/healthz", "readinessProbe": "/readyz" if app == "gateway" else "/healthz"}
-        for probe, path in expected.items():
+        # readiness asks what the process itself needs (services/common/readiness.py): the gateway's on
+        # its metrics port (its broker), not the API port's /readyz of the whole system — one service
+        # down must not take every gateway pod out of the Ingress
+        expected = {"livenessProbe": ("/healthz", port),
+                    "readinessProbe": ("/readyz", GATEWAY_METRICS_PORT if app == "gateway" else port)}
+        for probe, (path, probe_port) in expected.items():
             get = container.get(probe, {}).get("httpGet")
             assert get, f"{app}: {probe} (httpGet) missing"
             assert get["path"] == path, f"{app}: {probe} must GET {path}, got {get['path']}"
-            assert _resolve_port(container, get["port"]) == port, f"{app}: {probe} must hit port {port}"
+            assert _resolve_port(container, get["port"]) == probe_port, f"{app}: {probe} must hit port {probe_port}"
 
 
 def _workloads() -> list[dict]:
@@ -406,6 +411,192 @@ def test_kubectl_kustomize_renders():
     images = {c["image"] for w in [*deployments.values(), *jobs.values()] for c in pod_spec(w)["containers"]
               if not c["image"].startswith(POOLER_IMAGE)}
     assert images == {f"{IMAGE}:latest"}, f"rendered images must all be {IMAGE}:latest, got {images}"
+
+
+# ---------------------------------------------------------------- k8s: scaling, disruption, network, TLS, scraping (issue 20)
+
+INGRESS_NAMESPACE = "ingress-nginx"
+MONITORING_NAMESPACE = "monitoring"
+NOT_AUTOSCALED = {"pgbouncer": "each replica has its own pool: more replicas, more server connections"}
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    """A label selector (matchLabels, matchExpressions In/NotIn/Exists) against a pod's labels."""
+    if not selector:
+        return True
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expr in selector.get("matchExpressions", []):
+        key, op, values = expr["key"], expr["operator"], expr.get("values", [])
+        if not {"In": labels.get(key) in values, "NotIn": labels.get(key) not in values,
+                "Exists": key in labels, "DoesNotExist": key not in labels}[op]:
+            return False
+    return True
+
+
+def pod_labels(workload: dict) -> dict:
+    return workload["spec"]["template"]["metadata"]["labels"]
+
+
+def test_every_deployment_has_a_disruption_budget_that_lets_a_drain_through():
+    docs = all_k8s_docs()
+    budgets = by_kind(docs, "PodDisruptionBudget")
+    for name, deployment in by_kind(docs, "Deployment").items():
+        mine = [b for b in budgets.values() if selects(b["spec"]["selector"], pod_labels(deployment))]
+        assert len(mine) == 1, f"Deployment {name}: {len(mine)} PodDisruptionBudgets select its pods"
+        spec = mine[0]["spec"]
+        assert spec.get("maxUnavailable", 0) >= 1 or spec.get("minAvailable", 0) < min_replicas(name), (
+            f"{name}: its budget would block every drain: {spec}")
+
+
+def min_replicas(deployment: str) -> int:
+    docs = all_k8s_docs()
+    for hpa in by_kind(docs, "HorizontalPodAutoscaler").values():
+        if hpa["spec"]["scaleTargetRef"]["name"] == deployment:
+            return hpa["spec"]["minReplicas"]
+    for so in by_kind(docs, "ScaledObject").values():
+        if so["spec"]["scaleTargetRef"]["name"] == deployment:
+            return so["spec"]["minReplicaCount"]
+    return by_kind(docs, "Deployment")[deployment]["spec"].get("replicas", 1)
+
+
+def test_every_service_scales_on_its_queues_and_the_gateway_on_cpu():
+    from services.common.topology import SUBSCRIPTIONS, queue_name
+
+    docs = all_k8s_docs()
+    scaled = {so["spec"]["scaleTargetRef"]["name"]: so for so in by_kind(docs, "ScaledObject").values()}
+    hpas = {h["spec"]["scaleTargetRef"]["name"]: h for h in by_kind(docs, "HorizontalPodAutoscaler").values()}
+    auths = by_kind(docs, "TriggerAuthentication")
+    for name, deployment in by_kind(docs, "Deployment").items():
+        if name in NOT_AUTOSCALED:
+            assert name not in scaled and name not in hpas
+            continue
+        assert (name in scaled) != (name in hpas), f"{name}: one ScaledObject or one HPA, not both or none"
+        # a fixed count would reset the autoscaler's at every `kubectl apply`
+        assert "replicas" not in deployment["spec"], f"{name}: autoscaled, so no spec.replicas"
+    assert set(scaled) == set(SERVICES) and set(hpas) == {"gateway"}
+    for svc, so in scaled.items():
+        spec = so["spec"]
+        assert 1 <= spec["minReplicaCount"] < spec["maxReplicaCount"] <= 10, f"{svc}: {spec}"
+        queues = set()
+        for trigger in spec["triggers"]:
+            assert trigger["type"] == "rabbitmq", f"{svc}: {trigger}"
+            meta = trigger["metadata"]
+            assert meta["mode"] == "QueueLength" and int(meta["value"]) > 0 and meta["protocol"] == "amqp"
+            assert "host" not in meta and "hostFromEnv" not in meta, f"{svc}: the broker's address is a secret"
+            assert trigger["authenticationRef"]["name"] in auths, f"{svc}: no such TriggerAuthentication"
+            queues.add(meta["queueName"])
+        assert svc in SUBSCRIPTIONS
+        assert queues == {queue_name(svc), f"rpc-{svc}"}, f"{svc} scales on {queues}"
+    [metric] = hpas["gateway"]["spec"]["metrics"]
+    assert metric["resource"]["name"] == "cpu" and hpas["gateway"]["spec"]["minReplicas"] >= 2
+    for auth in auths.values():
+        refs = auth["spec"]["secretTargetRef"]
+        assert refs and set(auth["spec"]) == {"secretTargetRef"}, "KEDA's credentials only from a Secret"
+        assert all(ref["name"] not in by_kind(docs, "Secret") for ref in refs)
+
+
+def test_the_ingress_is_tls_and_routes_only_the_gateways_http_port(k8s):
+    docs = all_k8s_docs()
+    [ingress] = by_kind(docs, "Ingress").values()
+    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
+    tls = ingress["spec"].get("tls", [])
+    assert tls and all(t.get("secretName") for t in tls), "the Ingress needs tls with a secretName"
+    assert hosts <= {h for t in tls for h in t["hosts"]}, f"hosts without a certificate: {hosts}"
+    services = by_kind(docs, "Service")
+    backends = [path["backend"]["service"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]]
+    assert backends == [{"name": "gateway", "port": {"name": "http"}}], backends
+    [port] = services["gateway"]["spec"]["ports"]
+    assert port["targetPort"] == "http", "the routed Service must not expose the metrics port"
+    [container] = pod_spec(by_kind(docs, "Deployment")["gateway"])["containers"]
+    assert _resolve_port(container, "http") == GATEWAY_PORT and _resolve_port(container, "metrics") == 9100
+
+
+def test_servicemonitors_scrape_every_process_on_its_metrics_port():
+    docs = all_k8s_docs()
+    services = by_kind(docs, "Service")
+    deployments = by_kind(docs, "Deployment")
+    monitors = by_kind(docs, "ServiceMonitor")
+    for app in APPS:
+        labels = pod_labels(deployments[app])
+        scraped = set()
+        for monitor in monitors.values():
+            for svc in services.values():
+                if not (selects(monitor["spec"]["selector"], svc["metadata"].get("labels", {}))
+                        and svc["spec"]["selector"].items() <= labels.items()):
+                    continue
+                for endpoint in monitor["spec"]["endpoints"]:
+                    for port in svc["spec"]["ports"]:
+                        if port["name"] == endpoint["port"]:
+                            assert endpoint.get("path", "/metrics") == "/metrics"
+                            scraped.add(port["targetPort"])
+        assert scraped == {"metrics"}, f"{app}: ServiceMonitors scrape {scraped or 'nothing'}"
+
+
+def allowed_ingress(labels: dict) -> set[tuple]:
+    """(source, port) pairs the NetworkPolicies let in to a pod with these labels."""
+    allowed = set()
+    for policy in by_kind(all_k8s_docs(), "NetworkPolicy").values():
+        spec = policy["spec"]
+        if "Ingress" not in spec["policyTypes"] or not selects(spec["podSelector"], labels):
+            continue
+        for rule in spec.get("ingress", []):
+            assert rule.get("from") and rule.get("ports"), f"{policy['metadata']['name']}: an ingress rule open to all"
+            for peer in rule["from"]:
+                source = (f"namespace {peer['namespaceSelector']['matchLabels']['kubernetes.io/metadata.name']}"
+                          if "namespaceSelector" in peer else f"pods {peer['podSelector']}")
+                allowed |= {(source, port["port"]) for port in rule["ports"]}
+    return allowed
+
+
+def allowed_egress_ports(labels: dict) -> set:
+    ports = set()
+    for policy in by_kind(all_k8s_docs(), "NetworkPolicy").values():
+        spec = policy["spec"]
+        if "Egress" not in spec["policyTypes"] or not selects(spec["podSelector"], labels):
+            continue
+        for rule in spec.get("egress", []):
+            assert rule.get("ports"), f"{policy['metadata']['name']}: an egress rule to every port"
+            ports |= {p["port"] for p in rule["ports"]}
+    return ports
+
+
+def test_network_policies_deny_by_default_and_let_in_only_the_ingress_and_prometheus():
+    docs = all_k8s_docs()
+    deny = [p for p in by_kind(docs, "NetworkPolicy").values() if p["spec"]["podSelector"] == {}]
+    assert any(set(p["spec"]["policyTypes"]) == {"Ingress", "Egress"} and not p["spec"].get("ingress")
+               and not p["spec"].get("egress") for p in deny), "no default-deny NetworkPolicy"
+    deployments = by_kind(docs, "Deployment")
+    monitoring = (f"namespace {MONITORING_NAMESPACE}", "metrics")
+    assert allowed_ingress(pod_labels(deployments["gateway"])) == {(f"namespace {INGRESS_NAMESPACE}", "http"),
+                                                                   monitoring}
+    for svc in SERVICES:
+        assert allowed_ingress(pod_labels(deployments[svc])) == {monitoring}, svc
+    pooler = allowed_ingress(pod_labels(deployments["pgbouncer"]))
+    assert pooler == {("pods {'matchLabels': {'app.kubernetes.io/component': 'service'}}", "postgres")}, pooler
+    for job in by_kind(docs, "Job").values():
+        assert allowed_ingress(pod_labels(job)) == set()
+
+
+def test_network_policies_let_each_pod_out_only_to_what_it_needs():
+    deployments = by_kind(all_k8s_docs(), "Deployment")
+    dns_and_broker = {53, 5672, 5671}
+    extra = {"notify": {25, 465, 587, 443}, "identity": {443}}  # mail and webhooks; the OIDC platform
+    assert allowed_egress_ports(pod_labels(deployments["gateway"])) == dns_and_broker
+    for svc in SERVICES:
+        ports = allowed_egress_ports(pod_labels(deployments[svc]))
+        assert ports == dns_and_broker | {6432} | extra.get(svc, set()), f"{svc}: {sorted(ports)}"
+    assert allowed_egress_ports(pod_labels(deployments["pgbouncer"])) >= {53, 5432}
+    for job in by_kind(all_k8s_docs(), "Job").values():
+        assert {53, 5432} <= allowed_egress_ports(pod_labels(job)), job["metadata"]["name"]
+
+
+def test_no_credential_is_written_into_a_manifest():
+    for w in _workloads():
+        for c in pod_spec(w)["containers"]:
+            for env in c.get("env", []):
+                if env["name"] in SECRET_ENV or re.search(r"PASS|SECRET|KEY|TOKEN", env["name"]):
+                    assert "value" not in env, f"{w['metadata']['name']}: {env['name']} has a value in the repo"
 
 
 # ---------------------------------------------------------------- secrets
