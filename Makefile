@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := . scripts/env.sh &&
 ARGS ?=
 
-.PHONY: up down logs first-admin test test-unit test-service test-e2e test-faults migrate topology token demo bench deadletters venv test-tools
+.PHONY: up down logs first-admin test compose-test test-unit test-service test-e2e test-faults migrate topology token demo bench deadletters venv test-tools
 
 up:            ## install what is missing, migrate, start everything, wait until ready
 	@bash scripts/up.sh
@@ -41,6 +41,9 @@ test-service: venv
 
 test-e2e: test-tools
 	@$(ENV) $(PY) -m pytest tests/e2e $(ARGS)
+
+compose-test: venv ## the images built from a Debian mirror's base, the compose stack up on its own ports: lifecycle, e2e checks, backup/restore, non-root read-only containers; then down (installs Docker if missing)
+	@$(ENV) bash scripts/compose_test.sh $(ARGS)
 
 test-faults: venv ## the fault suite: broker/database restarts, SIGKILLs, bad messages under a live stream (as root)
 	@$(ENV) $(PY) -m pytest tests/faults $(ARGS)

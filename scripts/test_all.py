@@ -4,10 +4,12 @@ Each layer is isolated already (its own databases, vhost, ports, run dir: script
 so they can run at once. Lanes run in parallel; the layers inside a lane run one after another.
 The default pairs the light layers with the heavy ones, which fits two cores:
 
-    LANES="unit,console,e2e service,faults" python -m scripts.test_all [pytest options]
+    LANES="unit,console,e2e,compose service,faults" python -m scripts.test_all [pytest options]
 
 The `console` layer is the web console's own: its type check (vue-tsc) and its Vitest component tests
-(junit report like the others'); the pytest options do not apply to it.
+(junit report like the others'); the pytest options do not apply to it. The `compose` layer is
+`make compose-test` (scripts/compose_test.sh: Docker, the images from the Debian base, the compose stack
+on its own ports); it follows the e2e layer in the first lane.
 
 Every layer's output goes to .run/test-reports/<layer>.log (shown when it fails, its summary
 otherwise); the last line sums the layers up as `total: N passed, N failed`.
@@ -22,7 +24,7 @@ import time
 import xml.etree.ElementTree as ET
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-DEFAULT_LANES = "unit,console,e2e service,faults"
+DEFAULT_LANES = "unit,console,e2e,compose service,faults"
 
 
 def command(layer: str, junit: pathlib.Path, args: list[str]) -> list[str] | None:
@@ -30,6 +32,8 @@ def command(layer: str, junit: pathlib.Path, args: list[str]) -> list[str] | Non
     if layer == "console":
         return ["bash", "-c", "cd console && npm run --silent typecheck && npx vitest run --reporter=default "
                 f"--reporter=junit --outputFile.junit={junit}"]
+    if layer == "compose":
+        return ["bash", "scripts/compose_test.sh", f"--junitxml={junit}", *args]
     path = ROOT / "tests" / layer
     return [sys.executable, "-m", "pytest", str(path), f"--junitxml={junit}", *args] if path.is_dir() else None
 

@@ -28,7 +28,7 @@ REQUIRED_VAR = re.compile(r"\$\{(\w+):\?[^}]+\}")  # ${VAR:?message}: compose st
 METRICS_ENV = {f"{svc.upper()}_METRICS_ADDRESS": port for svc, port in SERVICES.items()}
 IMAGE = "lianxin"  # repository name used by every project container
 POOLER_IMAGE = "lianxin-pgbouncer"  # deploy/pgbouncer: Debian's PgBouncer, configured from its environment
-INFRA_IMAGES = ("rabbitmq:", "postgres:", POOLER_IMAGE)
+INFRA_IMAGES = ("lianxin-rabbitmq:", "lianxin-postgres:", POOLER_IMAGE)  # deploy/images, deploy/pgbouncer
 
 
 # ---------------------------------------------------------------- helpers
@@ -122,15 +122,42 @@ def k8s() -> dict[str, list[dict]]:
 def test_dockerfile_base_user_env_and_no_migrations():
     text = DOCKERFILE.read_text()
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
-    assert lines[0] == "FROM python:3.11-slim", f"first instruction must be FROM python:3.11-slim, got {lines[0]}"
+    # every stage from the base made from a Debian mirror (scripts/base_image.sh) or a registry's: no Docker Hub
+    assert lines[0] == "ARG BASE_IMAGE=lianxin-base:bookworm", lines[0]
+    froms = [ln for ln in lines if ln.upper().startswith("FROM ")]
+    assert froms and all(ln.split()[1] == "${BASE_IMAGE}" for ln in froms), froms
     user_lines = [ln for ln in lines if ln.upper().startswith("USER ")]
     assert user_lines and user_lines[-1].split()[1].split(":")[0] == "10001", f"must end as USER 10001, got {user_lines}"
-    assert re.search(r"pip install[^\n]*-r\s+\S*requirements\.lock", text), "must pip install -r requirements.lock"
+    assert re.search(r"pip install[^\n]*--index-url \"\$PIP_INDEX_URL\"[^\n]*-r\s+\S*requirements-runtime\.lock", text)
+    assert "requirements.lock" not in text, "the image installs the runtime set only, no test tools"
     assert re.search(r"PYTHONPATH=/app\b", text), "ENV PYTHONPATH=/app missing"
     assert re.search(r"PSYCOPG_WAIT_FUNC=wait_select\b", text), "ENV PSYCOPG_WAIT_FUNC=wait_select missing"
     for ln in lines:
         if ln.upper().startswith(("CMD", "ENTRYPOINT")):
             assert "migrat" not in ln and "alembic" not in ln, f"migrations in the image start command: {ln}"
+
+
+def test_infra_dockerfiles_build_from_the_base_and_run_as_non_root():
+    for path in [ROOT / "deploy/pgbouncer/Dockerfile", *sorted((ROOT / "deploy/images").glob("*/Dockerfile"))]:
+        lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+        assert lines[:2] == ["ARG BASE_IMAGE=lianxin-base:bookworm", "FROM ${BASE_IMAGE}"], (path, lines[:2])
+        users = [ln.split()[1] for ln in lines if ln.startswith("USER ")]
+        assert users and users[-1] not in ("root", "0", "0:0"), (path, users)
+        assert any(ln.startswith("HEALTHCHECK ") for ln in lines), f"{path}: no HEALTHCHECK"
+
+
+def _pins(path: Path) -> dict[str, str]:
+    lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith(("#", "-"))]
+    return {ln.split("==")[0].lower().replace("_", "-"): ln.split("==")[1] for ln in lines}
+
+
+def test_runtime_requirements_are_the_locks_pins_without_test_tools():
+    full, runtime = _pins(ROOT / "requirements.lock"), _pins(ROOT / "requirements-runtime.lock")
+    assert {name: full.get(name) for name in runtime} == runtime, "requirements-runtime.lock must pin as requirements.lock"
+    direct = {re.split(r"[\[=<>]", ln.strip())[0].lower().replace("_", "-")
+              for ln in (ROOT / "requirements.in").read_text().splitlines() if ln.strip() and not ln.startswith("#")}
+    assert direct <= set(runtime), f"in requirements.in but not requirements-runtime.lock: {direct - set(runtime)}"
+    assert not {"pytest", "aiosmtpd", "schemathesis", "hypothesis", "pyflakes"} & set(runtime)
 
 
 # ---------------------------------------------------------------- compose
@@ -149,7 +176,7 @@ def test_compose_has_every_app_with_command_and_port(compose):
 
 def test_compose_infra_has_healthchecks(compose):
     services = compose["services"]
-    for name, prefix in (("rabbitmq", "rabbitmq:3-management"), ("postgres", "postgres:15")):
+    for name, prefix in (("rabbitmq", "lianxin-rabbitmq:"), ("postgres", "lianxin-postgres:")):
         assert name in services, f"compose lacks {name}"
         assert str(services[name]["image"]).startswith(prefix), f"{name} image must be {prefix}*"
         assert services[name].get("healthcheck", {}).get("test"), f"{name} needs a healthcheck"
@@ -196,6 +223,15 @@ def test_compose_env_and_single_image(compose):
             assert env[var].endswith(f":{port}"), f"{var}={env[var]} must use port {port}"
     assert len(images) == 1, f"all project containers must share one image, got {images}"
     assert images.pop().split(":")[0] == IMAGE
+
+
+def test_compose_containers_are_read_only_non_root_and_built_from_the_base(compose):
+    for name, svc in compose["services"].items():
+        assert svc.get("read_only") is True and "no-new-privileges:true" in svc.get("security_opt", []), name
+        assert svc["build"]["args"]["BASE_IMAGE"] == "${BASE_IMAGE:-lianxin-base:bookworm}", name
+        assert svc["image"].endswith(":${IMAGE_TAG:-latest}"), name
+        if svc["image"].startswith(f"{IMAGE}:"):
+            assert svc["user"] == "10001:10001", name
 
 
 # ---------------------------------------------------------------- k8s
@@ -246,7 +282,7 @@ def test_gateway_metrics_have_their_own_port_outside_the_ingress(k8s, compose):
     assert ingress_backends and not ingress_backends & {s["metadata"]["name"] for s in scraped}
     config = by_kind(k8s["configmap.yaml"], "ConfigMap")["lianxin-config"]["data"]
     assert config["GATEWAY_METRICS_ADDRESS"] == "0.0.0.0:9100"
-    assert "127.0.0.1:9100:9100" in compose["services"]["gateway"]["ports"]
+    assert "127.0.0.1:${GATEWAY_METRICS_HOST_PORT:-9100}:9100" in compose["services"]["gateway"]["ports"]
     assert compose["x-app-env"]["GATEWAY_METRICS_ADDRESS"] == "0.0.0.0:9100"
 
 
@@ -628,7 +664,7 @@ def test_make_secrets_keeps_an_existing_file_and_its_outputs_are_ignored_by_git(
 def test_compose_services_go_through_pgbouncer_and_migrations_straight_to_postgres(compose):
     services = compose["services"]
     bouncer = services["pgbouncer"]
-    assert bouncer["build"] == "deploy/pgbouncer" and bouncer.get("healthcheck", {}).get("test")
+    assert bouncer["build"]["context"] == "deploy/pgbouncer" and bouncer.get("healthcheck", {}).get("test")
     assert bouncer["environment"]["PGBOUNCER_UPSTREAM"].split("@")[-1] == "postgres:5432"
     for app in APPS:
         env = services[app]["environment"]
