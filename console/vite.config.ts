@@ -54,5 +54,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.spec.ts'],
+    // a limit for a hung test, not a speed check: on two cores shared with the other suites' layers a
+    // page test that mounts Element Plus whole has taken over 5 s (vitest's default)
+    testTimeout: 30_000,
   },
 })

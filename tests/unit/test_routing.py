@@ -129,20 +129,18 @@ def test_units_with_no_keywords_or_categories_still_rank_from_their_duties():
     assert top(model, "关于清理河道淤积的建议") == 2
 
 
-def test_two_hundred_units_and_ten_thousand_precedents_build_and_rank_quickly():
-    """CPU time (not wall time: the machine may be shared); the bench reports the figures."""
-    import time
-
+def test_two_hundred_units_and_ten_thousand_precedents_build_and_rank():
+    """At the bench's scale the model builds and ranks from history; how fast is the bench's to say
+    (`make bench-routing`: build and per-recommendation time), not a timed test's."""
     units = [UnitProfile(c * 1000 + u.unit_id, f"{u.name}{c}", u.duties, u.keywords, u.categories)
              for c in range(5) for u in UNITS]
     places = ["南湖区", "北山区", "滨江区", "高新区"]
     subjects = ["公交线路", "幼儿园学位", "老旧小区改造", "餐饮油烟", "农田水利", "养老服务", "治安巡逻", "医保报销"]
     precedents = [Precedent(f"关于{places[i % 4]}{subjects[i % 8]}第{i}项的建议", None, units[i % len(units)].unit_id)
                   for i in range(10_000)]
-    started = time.process_time()
     model = RoutingModel.build(units, precedents)
-    assert time.process_time() - started < 2.0
-    started = time.process_time()
-    for _ in range(20):
-        model.rank("关于优化南湖区公交线路的建议", category="transport")
-    assert (time.process_time() - started) / 20 < 0.02
+    ranked = model.rank("关于优化南湖区公交线路的建议", category="transport")
+    assert len({c.unit_id for c in ranked}) == len(ranked) >= 3
+    # the precedents of 公交线路 went to units i % len(units) for i ≡ 0 (mod 8): one of them leads
+    history_units = {units[i % len(units)].unit_id for i in range(0, 10_000, 8)}
+    assert ranked[0].unit_id in history_units
