@@ -46,6 +46,14 @@ def scope_of(rules) -> Scope | None:
     return Scope(level=level, region=region)
 
 
+def warm_up() -> None:
+    """Load once per process what every model needs: the segmenter and the kinds of units."""
+    from services.assignment.routing_text import segmenter
+    from services.assignment.unit_kinds import kinds
+    segmenter()
+    kinds()
+
+
 def load_model(session) -> RoutingModel:
     units = [UnitProfile(unit_id=u.id, name=u.name, duties=u.duties or "", keywords=tuple(u.keywords or ()),
                          categories=tuple(u.categories or ()), kind=u.kind, level=u.level, region=u.region)
@@ -85,6 +93,12 @@ class ModelCache:
 class RoutingModels(DependencyProvider):
     def setup(self):
         self.cache = ModelCache(self.container.service_name)
+
+    def start(self):
+        # jieba's dictionary and the unit kinds' data take seconds to load (4 s on a busy 2-core
+        # machine): loaded here, before the entrypoints start, the first recommendation after a
+        # (re)start is not the one that pays and overruns the gateway's RPC timeout
+        warm_up()
 
     def get_dependency(self, worker_ctx):
         return self.cache

@@ -144,3 +144,15 @@ def test_two_hundred_units_and_ten_thousand_precedents_build_and_rank():
     # the precedents of 公交线路 went to units i % len(units) for i ≡ 0 (mod 8): one of them leads
     history_units = {units[i % len(units)].unit_id for i in range(0, 10_000, 8)}
     assert ranked[0].unit_id in history_units
+
+
+def test_the_assignment_service_loads_the_segmenter_and_kinds_before_its_entrypoints_start():
+    # else the first recommendation after a restart pays seconds and can overrun the gateway's RPC timeout
+    from services.assignment.recommend import RoutingModels
+    from services.assignment.routing_text import segmenter
+    from services.assignment.unit_kinds import kinds
+
+    segmenter.cache_clear()
+    kinds.cache_clear()
+    RoutingModels().start()        # nameko starts dependencies before entrypoints
+    assert segmenter.cache_info().currsize == 1 and kinds.cache_info().currsize == 1
