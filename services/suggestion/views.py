@@ -231,8 +231,11 @@ def filtered(actor: dict, filters: dict, recheck: bool = True):
     return query
 
 
-# A keyword search counts its matches only up to here ("total_exact": false beyond):
-# counting every row that has a common word costs more than the page itself.
+# A list counts its rows exactly up to LIST_COUNT_CAP, a keyword search (on index terms only, no
+# substring recheck) up to SEARCH_COUNT_CAP; beyond, `total` is the planner's estimate and
+# `total_exact` false: over a million suggestions an exact count costs more than the page itself
+# (bench/README.md "Read benchmark").
+LIST_COUNT_CAP = 5000
 SEARCH_COUNT_CAP = 1000
 
 
@@ -251,36 +254,49 @@ def order(sort: str | None) -> tuple:
 
 def page(session, query, limit: int, offset: int, count_query=None, count_cap: int | None = None,
          sort: str | None = None):
-    """(rows, total). A keyword search counts with ``count_query`` (index terms only, no
-    substring recheck of long bodies) up to ``count_cap``: an estimate, said as such."""
-    if count_cap and _uses_terms(count_query):
+    """(rows, total, exact). The rows are counted up to ``count_cap`` (LIST_COUNT_CAP by
+    default; a keyword search counts with ``count_query``, index terms only, an upper bound);
+    more than that: the planner's estimate of ``count_query``, not exact."""
+    cap = count_cap or LIST_COUNT_CAP
+    counted = count_query if count_query is not None else query
+    if _uses_terms(counted):
         # For a capped count the planner expects to meet enough matches early in a
         # sequential scan, but each row's check then detoasts ~3 KB of terms (240 ms
         # over 100,000 rows); the GIN bitmap finds them in ~30 ms (bench/read.py).
         session.execute(text("SET LOCAL enable_seqscan = off"))
-    counted = count_query if count_query is not None else query
-    total = count(session, counted.limit(count_cap + 1) if count_cap else counted)
+    total = count(session, counted.limit(cap + 1))
     rows = list(session.scalars(query.order_by(*order(sort)).limit(limit).offset(offset)))
-    return rows, total
+    exact = total <= cap
+    if not exact:
+        total = max(estimate(session, counted), cap + 1, offset + len(rows))
+    return rows, total, exact
+
+
+def estimate(session, query) -> int:
+    """The planner's estimate of how many rows ``query`` gives (EXPLAIN, nothing is run)."""
+    connection = session.connection()
+    compiled = query.order_by(None).compile(connection, compile_kwargs={"render_postcompile": True})
+    plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories: Catalog,
           cap: int = MAX_LIMIT) -> dict:
     search = bool(filters.get("q"))
-    rows, total = page(session, filtered(actor, filters), min(limit, cap), offset,
-                       filtered(actor, filters, recheck=False) if search else None,
-                       SEARCH_COUNT_CAP if search else None, filters.get("sort"))
+    rows, total, exact = page(session, filtered(actor, filters), min(limit, cap), offset,
+                              filtered(actor, filters, recheck=False) if search else None,
+                              SEARCH_COUNT_CAP if search else None, filters.get("sort"))
     co = co_signers_of(session, [s.id for s in rows])
-    return {"items": [to_dict(s, co[s.id], categories) for s in rows], **totals(total, search, filters),
+    return {"items": [to_dict(s, co[s.id], categories) for s in rows], **totals(total, exact, filters),
             "limit": limit, "offset": offset, "filters": {k: v for k, v in filters.items() if v is not None}}
 
 
-def totals(total: int, search: bool, filters: dict) -> dict:
-    """A search's total is capped, and without the substring recheck an upper bound."""
-    if not search:
-        return {"total": total, "total_exact": True}
-    exact = total <= SEARCH_COUNT_CAP and not any(_needs_recheck(w) for w in filters["q"].split())
-    return {"total": min(total, SEARCH_COUNT_CAP), "total_exact": exact}
+def totals(total: int, exact: bool, filters: dict) -> dict:
+    """A count beyond its cap is an estimate; a search's count, without the substring recheck,
+    an upper bound for words that need one."""
+    if filters.get("q") and any(_needs_recheck(w) for w in filters["q"].split()):
+        exact = False
+    return {"total": total, "total_exact": exact}
 
 
 def _uses_terms(query) -> bool:
@@ -302,11 +318,11 @@ def public_list(session, filters: dict, limit: int, offset: int, categories: Cat
     query = filtered({"role": "public"}, wanted).where(Suggestion.status.in_(domain.PUBLISHABLE))
     search = bool(wanted.get("q"))
     counted = filtered({"role": "public"}, wanted, recheck=False).where(Suggestion.status.in_(domain.PUBLISHABLE))
-    rows, total = page(session, query, min(limit, MAX_LIMIT), offset, counted if search else None,
-                       SEARCH_COUNT_CAP if search else None)
+    rows, total, exact = page(session, query, min(limit, MAX_LIMIT), offset, counted if search else None,
+                              SEARCH_COUNT_CAP if search else None)
     names = names_of(session, list({s.lead_deputy_id for s in rows}))
     answers = replies(session, [s.id for s in rows], public=True)
-    return {"items": [public_dict(s, names, answers[s.id], categories) for s in rows], **totals(total, search, wanted),
+    return {"items": [public_dict(s, names, answers[s.id], categories) for s in rows], **totals(total, exact, wanted),
             "limit": limit, "offset": offset}
 
 

@@ -1,0 +1,55 @@
+"""Issue 19, reads at national scale: what a list's `total` means past its count cap, and pages
+that stay in one order. The caps are lowered here so a few suggestions cross them (over a million
+rows the same code answers; bench/read.py)."""
+import uuid
+
+from services.suggestion import views
+from tests.service.test_suggestion_intake import OFFICE, submit
+
+
+def ids(page: dict) -> list[int]:
+    return [s["id"] for s in page["items"]]
+
+
+def test_a_list_is_counted_exactly_up_to_the_cap_and_estimated_beyond(service, rpc, monkeypatch):
+    session = f"十六届{uuid.uuid4().hex[:6]}次"
+    made = [submit(rpc, 1 + n % 3, f"关于第{n}件计数的建议内容", session=session) for n in range(6)]
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 10)
+    exact = rpc.suggestion.list(OFFICE, {"session": session}, limit=2)
+    assert exact["total"] == 6 and exact["total_exact"] is True
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 4)
+    capped = rpc.suggestion.list(OFFICE, {"session": session}, limit=2)
+    # more than the cap: an estimate, never below what is known to be there, said so
+    assert capped["total_exact"] is False and capped["total"] >= 5
+    assert ids(capped) == [made[5]["id"], made[4]["id"]]  # the page itself is exact
+    deep = rpc.suggestion.list(OFFICE, {"session": session}, limit=2, offset=4)
+    assert ids(deep) == [made[1]["id"], made[0]["id"]] and deep["total"] >= 6
+    # a filter that leaves fewer than the cap is exact again
+    assert rpc.suggestion.list(OFFICE, {"session": session, "deputy_id": 1}) | {"items": []} == {
+        "items": [], "total": 2, "total_exact": True, "limit": 50, "offset": 0,
+        "filters": {"session": session, "deputy_id": 1}}
+
+
+def test_a_keyword_count_past_its_cap_is_an_estimate(service, rpc, monkeypatch):
+    word = "榕树"  # two characters: one index term, exact below the cap
+    made = [submit(rpc, 1, f"关于保护古{word}第{n}批的建议") for n in range(4)]
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 10)
+    assert rpc.suggestion.list(OFFICE, {"q": word}) | {"items": []} == {
+        "items": [], "total": 4, "total_exact": True, "limit": 50, "offset": 0, "filters": {"q": word}}
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    capped = rpc.suggestion.list(OFFICE, {"q": word}, limit=3)
+    assert capped["total_exact"] is False and capped["total"] >= 3
+    assert ids(capped) == [s["id"] for s in made[::-1][:3]]
+    public = rpc.suggestion.public_list({"q": word})
+    assert public["items"] == [] and public["total"] == 0 and public["total_exact"] is True
+
+
+def test_pages_follow_one_order_however_deep(service, rpc):
+    session = f"十六届{uuid.uuid4().hex[:6]}次"
+    made = [submit(rpc, 1, f"关于第{n}件分页的建议内容", session=session) for n in range(7)]
+    newest_first = [s["id"] for s in made[::-1]]
+    for sort, expected in ((None, newest_first), ("id", newest_first[::-1]),
+                           ("-number", newest_first), ("number", newest_first[::-1])):
+        wanted = {"session": session, **({"sort": sort} if sort else {})}
+        pages = [ids(rpc.suggestion.list(OFFICE, wanted, limit=3, offset=o)) for o in (0, 3, 6)]
+        assert sum(pages, []) == expected, sort
