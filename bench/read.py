@@ -11,7 +11,7 @@ in scenarios (office lists, filters, keyword searches, a deputy's scoped list, t
 public list), each from --concurrency threads. --keep leaves the system running and
 its data loaded; a later --keep run with the same --rows reuses the data (and starts
 the system again if it was stopped since: `bash scripts/down.sh` with the same env). --explain also runs EXPLAIN
-ANALYZE on the SQL views.py builds for each scenario.
+ANALYZE on every statement views.py runs for each scenario.
 
 Writes bench/results/<YYYY-MM-DD>-read.json (and bench/results/read.json, the latest)
 and prints a table.
@@ -353,17 +353,25 @@ def measure(client: Client, scenario: dict, count: int, concurrency: int,
 # --------------------------------------------------------------------------- explain
 
 def explain(env: dict, scenario_list: list[dict], limit: int) -> dict[str, list[dict]]:
-    """EXPLAIN (ANALYZE, BUFFERS) of the count and page queries views.py builds, per scenario."""
+    """EXPLAIN (ANALYZE, BUFFERS) of every statement views.list_ / public_list run for each
+    scenario: they are run once on a SQLAlchemy session (as the service does) and each SELECT they
+    sent is explained again in the same order in one transaction, after the same SET LOCALs."""
     import psycopg
-    from sqlalchemy import func, select
-    from sqlalchemy.dialects import postgresql
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.orm import Session
 
-    from services.suggestion import domain, views
-    from services.suggestion.models import Suggestion
+    from services.suggestion import views
+    from services.suggestion.schemes import Catalog
 
-    dialect = postgresql.psycopg.dialect()
+    engine = create_engine(pg_dsn(env).replace("postgresql://", "postgresql+psycopg://"))
+    sent: list[tuple[str, object]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
     plans: dict[str, list[dict]] = {}
-    with psycopg.connect(pg_dsn(env), autocommit=True) as conn:
+    with psycopg.connect(pg_dsn(env)) as conn:
         for scenario in scenario_list:
             seen = []
             for params in scenario["params"][:3]:
@@ -371,30 +379,37 @@ def explain(env: dict, scenario_list: list[dict], limit: int) -> dict[str, list[
                 offset = int(p.pop("offset", 0))
                 p.pop("limit", None)
                 deputy = p.pop("_deputy", None)
-                if scenario["role"] is None:
-                    wanted = {k: p[k] for k in ("session", "q", "category") if p.get(k)}
-                    query = views.filtered({"role": "public"}, wanted).where(
-                        Suggestion.status.in_(domain.PUBLISHABLE))
-                else:
-                    actor = {"role": scenario["role"], "sub": "bench"}
-                    if deputy:
-                        actor["deputy_id"] = deputy
-                    query = views.filtered(actor, p)
-                for kind, stmt in (
-                        ("count", select(func.count()).select_from(query.order_by(None).subquery())),
-                        ("page", query.order_by(Suggestion.id.desc()).limit(limit).offset(offset))):
-                    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-                    try:
-                        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled),
-                                            compiled.params).fetchall()
-                        plan = "\n".join(r[0] for r in rows)
-                    except psycopg.Error as exc:
-                        plan = f"EXPLAIN failed: {exc}"
-                    ms = next((float(line.split(":")[1].split()[0]) for line in reversed(plan.splitlines())
-                               if line.strip().startswith("Execution Time")), None)
-                    seen.append({"params": params, "query": kind, "execution_ms": ms, "sql": str(compiled),
-                                 "bind": {k: str(v) for k, v in compiled.params.items()}, "plan": plan})
+                sent.clear()
+                with Session(engine) as session:
+                    if scenario["role"] is None:
+                        views.public_list(session, p, limit, offset, Catalog())
+                    else:
+                        actor = {"role": scenario["role"], "sub": "bench"}
+                        if deputy:
+                            actor["deputy_id"] = deputy
+                        views.list_(session, actor, p, limit, offset, Catalog())
+                    session.rollback()
+                with conn.transaction(force_rollback=True):
+                    for statement, bind in sent:
+                        if not statement.lstrip().upper().startswith("SELECT"):
+                            conn.execute(statement, bind)  # SET LOCAL …, the estimate's EXPLAIN
+                            seen.append({"params": params, "query": statement.split("(")[0].strip()[:40],
+                                         "execution_ms": None, "sql": statement, "bind": {}, "plan": ""})
+                            continue
+                        try:
+                            rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, bind).fetchall()
+                            plan = "\n".join(r[0] for r in rows)
+                        except psycopg.Error as exc:
+                            plan = f"EXPLAIN failed: {exc}"
+                            break
+                        ms = next((float(line.split(":")[1].split()[0]) for line in reversed(plan.splitlines())
+                                   if line.strip().startswith("Execution Time")), None)
+                        kind = ("count" if "count(" in statement[:40] else "max_id" if "max(" in statement[:40]
+                                else "select")
+                        seen.append({"params": params, "query": kind, "execution_ms": ms, "sql": statement,
+                                     "bind": {k: str(v) for k, v in (bind or {}).items()}, "plan": plan})
             plans[scenario["name"]] = seen
+    engine.dispose()
     return plans
 
 

@@ -44,6 +44,24 @@ def test_a_keyword_count_past_its_cap_is_an_estimate(service, rpc, monkeypatch):
     assert public["items"] == [] and public["total"] == 0 and public["total_exact"] is True
 
 
+def test_a_common_word_is_paged_from_the_newest_ids_first_with_nothing_missed(service, rpc, monkeypatch):
+    word = "古桥"
+    made, matching = [], []
+    for n in range(9):  # every third one without the word: a window holds fewer matches than ids
+        made.append(submit(rpc, 1, f"关于第{n}件事项的建议", body=f"修缮{word}。" if n % 3 else "修缮道路。")["id"])
+        if n % 3:
+            matching.append(made[-1])
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr(views, "SEARCH_WINDOWS", (3, 6))  # ids back from the newest
+    newest_first = matching[::-1]
+    pages = [rpc.suggestion.list(OFFICE, {"q": word}, limit=2, offset=o) for o in (0, 2, 4, 6)]
+    assert [ids(p) for p in pages] == [newest_first[0:2], newest_first[2:4], newest_first[4:6], []]
+    assert all(p["total_exact"] is False for p in pages)
+    # four characters (a substring recheck) and one (titles only) as well
+    assert ids(rpc.suggestion.list(OFFICE, {"q": f"修缮{word}"}, limit=3, offset=3)) == newest_first[3:6]
+    assert ids(rpc.suggestion.list(OFFICE, {"q": "项"}, limit=50)) == made[::-1]
+
+
 def test_pages_follow_one_order_however_deep(service, rpc):
     session = f"十六届{uuid.uuid4().hex[:6]}次"
     made = [submit(rpc, 1, f"关于第{n}件分页的建议内容", session=session) for n in range(7)]
