@@ -62,7 +62,28 @@ def test_a_common_word_is_paged_from_the_newest_ids_first_with_nothing_missed(se
     assert ids(rpc.suggestion.list(OFFICE, {"q": "项"}, limit=50)) == made[::-1]
 
 
-def test_pages_follow_one_order_however_deep(service, rpc):
+def test_a_chinese_word_common_among_the_newest_is_found_by_reading_them(service, rpc, monkeypatch):
+    made = [submit(rpc, 1, f"关于第{n}件事项的建议", body="修缮古桥。" if n % 2 else "整治河道。")["id"]
+            for n in range(10)]
+    rare = submit(rpc, 2, "关于保护银杏的建议", body="古银杏需要保护。")["id"]
+    made += [submit(rpc, 1, f"关于第{n}件事项的建议", body="修缮古桥。")["id"] for n in range(4)]
+    monkeypatch.setattr(views, "SCAN_WINDOW", 5)  # the newest 5 ids: 4 with 古桥, then the 银杏 one
+    bridge = [i for n, i in enumerate(made) if n >= 10 or n % 2][::-1]
+    page = rpc.suggestion.list(OFFICE, {"q": "古桥"}, limit=3)
+    assert ids(page) == bridge[:3]  # read from the window: an estimate, said so
+    assert page["total_exact"] is False and page["total"] >= 3
+    deeper = rpc.suggestion.list(OFFICE, {"q": "修缮古桥"}, limit=3, offset=3)  # past the window: the index
+    assert ids(deeper) == bridge[3:6] and deeper["total"] == 9
+    assert ids(rpc.suggestion.list(OFFICE, {"q": "银杏"})) == [rare]  # one in the window, too few: the index
+    assert rpc.suggestion.list(OFFICE, {"q": "银杏"})["total_exact"] is True
+    # a Latin word is an index term, never a substring test
+    assert rpc.suggestion.list(OFFICE, {"q": "5G"})["items"] == []
+    public = rpc.suggestion.public_list({"q": "古桥"})  # none published: no window holds a page
+    assert public["items"] == [] and public["total"] == 0
+
+
+def test_pages_follow_one_order_however_deep(service, rpc, monkeypatch):
+    monkeypatch.setattr(views, "DEEP_OFFSET", 3)  # offsets 3 and 6 skip rows by their ids
     session = f"十六届{uuid.uuid4().hex[:6]}次"
     made = [submit(rpc, 1, f"关于第{n}件分页的建议内容", session=session) for n in range(7)]
     newest_first = [s["id"] for s in made[::-1]]
