@@ -190,10 +190,11 @@ def substring_condition(q: str):
     keyword has Latin letters or digits (an index term, a whole word, is not a substring)."""
     conditions = []
     for word in q.split():
-        if token_runs(word) != cjk_runs(word):
+        exact, latin = query_terms(word)
+        if latin:
             return None
         pattern = contains_pattern(word)
-        if len(word) == 1:  # as keyword_condition: one character, titles only
+        if not exact:  # as keyword_condition: no bigram (one character, 水。), titles only
             conditions.append(Suggestion.title.like(pattern, escape=ESCAPE))
         else:
             conditions.append(or_(Suggestion.title.like(pattern, escape=ESCAPE),
