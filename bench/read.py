@@ -11,7 +11,7 @@ in scenarios (office lists, filters, keyword searches, a deputy's scoped list, t
 public list), each from --concurrency threads. --keep leaves the system running and
 its data loaded; a later --keep run with the same --rows reuses the data (and starts
 the system again if it was stopped since: `bash scripts/down.sh` with the same env). --explain also runs EXPLAIN
-ANALYZE on the SQL views.py builds for each scenario.
+ANALYZE on every statement views.py runs for each scenario.
 
 Writes bench/results/<YYYY-MM-DD>-read.json (and bench/results/read.json, the latest)
 and prints a table.
@@ -175,22 +175,34 @@ COLUMNS = ["id", "number", "session", "title", "body", "category", "kind", "sour
            "created_by", "created_at", "submitted_at"]
 TYPES = ["int8", "int4", "varchar", "varchar", "text", "varchar", "varchar", "varchar", "int8",
          "varchar", "timestamptz", "bool", "text", "int8", "text", "timestamptz", "jsonb", "int8",
-         "int8[]", "timestamptz", "text[]", "varchar", "timestamptz", "timestamptz"]
+         "int8[]", "timestamptz", "text", "varchar", "timestamptz", "timestamptz"]  # search_terms: a literal
 REPLY_COLUMNS = ["suggestion_id", "assignment_id", "round", "unit_name", "result_class", "content", "at", "event_id"]
 
 
-def texts(rows: int, seed: int, processes: int):
-    """(category, title, body, search_terms) per row, made by a process pool in chunks."""
+def texts(rows: int, seed: int, processes: int, distinct: int | None = None):
+    """(category, title, body, search_terms literal) per row, made by a process pool in chunks.
+    Only the first ``distinct`` rows' texts are made (about 1 ms of CPU a row); later rows
+    take them again in turn (kept in memory: ~5 KB a row)."""
     import multiprocessing
 
     from bench.read_data import text_chunk
-    jobs = [(seed, start, min(CHUNK, rows - start)) for start in range(0, rows, CHUNK)]
+    distinct = min(rows, distinct or rows)
+    jobs = [(seed, start, min(CHUNK, distinct - start)) for start in range(0, distinct, CHUNK)]
+    kept = [] if distinct < rows else None
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         for chunk in pool.imap(text_chunk, jobs):
+            if kept is not None:
+                kept.append(chunk)
             yield from chunk
+    left = rows - distinct
+    for chunk in itertools.cycle(kept or [[]]):
+        if left <= 0:
+            return
+        yield from chunk[:left]
+        left -= len(chunk)
 
 
-def load(env: dict, rows: int, seed: int, processes: int) -> dict:
+def load(env: dict, rows: int, seed: int, processes: int, distinct: int | None = None) -> dict:
     """Bulk-load rows suggestions (+ deputies, co-signers, replies) with COPY; rebuild the indexes."""
     import random
 
@@ -202,8 +214,10 @@ def load(env: dict, rows: int, seed: int, processes: int) -> dict:
     timing = {}
     t0 = time.perf_counter()
     with psycopg.connect(pg_dsn(env), autocommit=True) as conn:
-        conn.execute("SET maintenance_work_mem = '512MB'")
-        conn.execute("TRUNCATE replies, timeline, co_signers, suggestions, deputies, number_sequences")
+        conn.execute("SET maintenance_work_mem = '1GB'")  # the GIN build sorts in memory
+        conn.execute("SET max_parallel_maintenance_workers = 2")  # B-tree builds
+        # CASCADE: every table that refers to suggestions (attachments, …) is emptied too
+        conn.execute("TRUNCATE replies, timeline, co_signers, suggestions, deputies, number_sequences CASCADE")
         indexes = conn.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'suggestions' "
             "AND indexname NOT IN (SELECT conname FROM pg_constraint)").fetchall()
@@ -218,7 +232,7 @@ def load(env: dict, rows: int, seed: int, processes: int) -> dict:
         with conn.transaction(), conn.cursor() as cur:
             with cur.copy(f"COPY suggestions ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 copy.set_types(TYPES)
-                for s, co, reply in suggestion_rows(rows, N_DEPUTIES, texts(rows, seed, processes), seed):
+                for s, co, reply in suggestion_rows(rows, N_DEPUTIES, texts(rows, seed, processes, distinct), seed):
                     if s["assignment"] is not None:
                         s["assignment"] = Jsonb(s["assignment"])
                     copy.write_row([s[c] for c in COLUMNS])
@@ -339,17 +353,25 @@ def measure(client: Client, scenario: dict, count: int, concurrency: int,
 # --------------------------------------------------------------------------- explain
 
 def explain(env: dict, scenario_list: list[dict], limit: int) -> dict[str, list[dict]]:
-    """EXPLAIN (ANALYZE, BUFFERS) of the count and page queries views.py builds, per scenario."""
+    """EXPLAIN (ANALYZE, BUFFERS) of every statement views.list_ / public_list run for each
+    scenario: they are run once on a SQLAlchemy session (as the service does) and each SELECT they
+    sent is explained again in the same order in one transaction, after the same SET LOCALs."""
     import psycopg
-    from sqlalchemy import func, select
-    from sqlalchemy.dialects import postgresql
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.orm import Session
 
-    from services.suggestion import domain, views
-    from services.suggestion.models import Suggestion
+    from services.suggestion import views
+    from services.suggestion.schemes import Catalog
 
-    dialect = postgresql.psycopg.dialect()
+    engine = create_engine(pg_dsn(env).replace("postgresql://", "postgresql+psycopg://"))
+    sent: list[tuple[str, object]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
     plans: dict[str, list[dict]] = {}
-    with psycopg.connect(pg_dsn(env), autocommit=True) as conn:
+    with psycopg.connect(pg_dsn(env)) as conn:
         for scenario in scenario_list:
             seen = []
             for params in scenario["params"][:3]:
@@ -357,30 +379,37 @@ def explain(env: dict, scenario_list: list[dict], limit: int) -> dict[str, list[
                 offset = int(p.pop("offset", 0))
                 p.pop("limit", None)
                 deputy = p.pop("_deputy", None)
-                if scenario["role"] is None:
-                    wanted = {k: p[k] for k in ("session", "q", "category") if p.get(k)}
-                    query = views.filtered({"role": "public"}, wanted).where(
-                        Suggestion.status.in_(domain.PUBLISHABLE))
-                else:
-                    actor = {"role": scenario["role"], "sub": "bench"}
-                    if deputy:
-                        actor["deputy_id"] = deputy
-                    query = views.filtered(actor, p)
-                for kind, stmt in (
-                        ("count", select(func.count()).select_from(query.order_by(None).subquery())),
-                        ("page", query.order_by(Suggestion.id.desc()).limit(limit).offset(offset))):
-                    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-                    try:
-                        rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + str(compiled),
-                                            compiled.params).fetchall()
-                        plan = "\n".join(r[0] for r in rows)
-                    except psycopg.Error as exc:
-                        plan = f"EXPLAIN failed: {exc}"
-                    ms = next((float(line.split(":")[1].split()[0]) for line in reversed(plan.splitlines())
-                               if line.strip().startswith("Execution Time")), None)
-                    seen.append({"params": params, "query": kind, "execution_ms": ms, "sql": str(compiled),
-                                 "bind": {k: str(v) for k, v in compiled.params.items()}, "plan": plan})
+                sent.clear()
+                with Session(engine) as session:
+                    if scenario["role"] is None:
+                        views.public_list(session, p, limit, offset, Catalog())
+                    else:
+                        actor = {"role": scenario["role"], "sub": "bench"}
+                        if deputy:
+                            actor["deputy_id"] = deputy
+                        views.list_(session, actor, p, limit, offset, Catalog())
+                    session.rollback()
+                with conn.transaction(force_rollback=True):
+                    for statement, bind in sent:
+                        if not statement.lstrip().upper().startswith("SELECT"):
+                            conn.execute(statement, bind)  # SET LOCAL …, the estimate's EXPLAIN
+                            seen.append({"params": params, "query": statement.split("(")[0].strip()[:40],
+                                         "execution_ms": None, "sql": statement, "bind": {}, "plan": ""})
+                            continue
+                        try:
+                            rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, bind).fetchall()
+                            plan = "\n".join(r[0] for r in rows)
+                        except psycopg.Error as exc:
+                            plan = f"EXPLAIN failed: {exc}"
+                            break
+                        ms = next((float(line.split(":")[1].split()[0]) for line in reversed(plan.splitlines())
+                                   if line.strip().startswith("Execution Time")), None)
+                        kind = ("count" if "count(" in statement[:40] else "max_id" if "max(" in statement[:40]
+                                else "select")
+                        seen.append({"params": params, "query": kind, "execution_ms": ms, "sql": statement,
+                                     "bind": {k: str(v) for k, v in (bind or {}).items()}, "plan": plan})
             plans[scenario["name"]] = seen
+    engine.dispose()
     return plans
 
 
@@ -404,6 +433,8 @@ def main(argv=None) -> int:
     parser.add_argument("--port-base", type=int, default=17000)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--distinct-texts", type=int, default=250_000,
+                        help="make this many different titles/bodies; more rows reuse them in turn")
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     if args.rows < 1000 or args.requests < 1 or args.concurrency < 1:
@@ -428,7 +459,7 @@ def main(argv=None) -> int:
         print(f"  up in {time.perf_counter() - t:.1f} s; loading {args.rows} suggestions")
     try:
         if not reuse or args.reload:
-            load_timing = load(env, args.rows, args.seed, args.processes)
+            load_timing = load(env, args.rows, args.seed, args.processes, args.distinct_texts)
             print(f"  loaded in {load_timing['total_s']} s: {json.dumps(load_timing, ensure_ascii=False)}")
 
         from bench.read_data import SESSIONS, UNITS_BY_CATEGORY
@@ -477,6 +508,7 @@ def main(argv=None) -> int:
             "rows": args.rows, "concurrency": args.concurrency, "requests_per_scenario": per,
             "max_seconds_per_scenario": args.max_seconds,
             "page_limit": args.limit, "reused_data": reuse and not args.reload, "load": load_timing,
+            "distinct_texts": min(args.rows, args.distinct_texts),
             "scenarios": results, "overall": overall,
             "keywords": KEYWORDS, "machine": {**machine_info(), "loadavg": os.getloadavg()},
         }

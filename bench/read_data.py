@@ -333,9 +333,18 @@ def _weighted(rng: random.Random, pairs):
     return rng.choices(items, weights=weights, k=1)[0]
 
 
-def text_chunk(job: tuple[int, int, int]) -> list[tuple[str, str, str, list[str]]]:
-    """(category, title, body, search_terms) of rows start..start+count-1 (seeded per chunk,
-    so chunks can be made in parallel processes and still be the same every run)."""
+def array_literal(terms: list[str]) -> str:
+    """PostgreSQL's text form of a text[] (every element quoted: a Latin word "null" stays a word).
+    The terms are bigrams of Chinese characters and runs of letters and digits: no quote,
+    backslash, comma or space to escape."""
+    return "{" + ",".join(f'"{t}"' for t in terms) + "}"
+
+
+def text_chunk(job: tuple[int, int, int]) -> list[tuple[str, str, str, str]]:
+    """(category, title, body, search_terms as a text[] literal) of rows start..start+count-1
+    (seeded per chunk, so chunks can be made in parallel processes and still be the same every
+    run). The literal is made here, in the pool, because dumping ~500-element lists row by row
+    in the one process that runs COPY was most of a load's time."""
     from services.suggestion.text import search_terms
     seed, start, count = job
     rng = random.Random(seed * 1_000_003 + start)
@@ -344,14 +353,14 @@ def text_chunk(job: tuple[int, int, int]) -> list[tuple[str, str, str, list[str]
     for _ in range(count):
         category = rng.choices(cats, weights=weights, k=1)[0]
         title, body = make_text(category, rng)
-        result.append((category, title, body, search_terms(title, body)))
+        result.append((category, title, body, array_literal(search_terms(title, body))))
     return result
 
 
 def suggestion_rows(n: int, n_deputies: int, texts, seed: int = 16, start_id: int = 1):
     """Yield (suggestion, co_signer_ids, reply_or_None) per row, ids start_id.., sessions in order.
 
-    texts yields (category, title, body, search_terms) per row (see text_chunk);
+    texts yields (category, title, body, search_terms) per row (see text_chunk: the terms as a literal);
     suggestion is a dict of column -> value. Numbers are gapless per session (drafts have none).
     """
     rng = random.Random(seed)

@@ -82,11 +82,14 @@ class Suggestion(Base):
         Index("ix_suggestions_lead", "lead_deputy_id"),
         Index("ix_suggestions_status", "status"),
         Index("ix_suggestions_session_status", "session", "status", "id"),
-        Index("ix_suggestions_category", "category", "id"),
+        # status included: the staff's lists filter it out of drafts from the index alone
+        Index("ix_suggestions_category", "category", "id", postgresql_include=["status"]),
+        Index("ix_suggestions_listed", "id", postgresql_where="status <> 'draft'"),
         Index("ix_suggestions_lead_unit", "lead_unit_id"),
         Index("ix_suggestions_co_units", "co_unit_ids", postgresql_using="gin"),
         Index("ix_suggestions_merged_into", "merged_into_id"),
-        Index("ix_suggestions_public", "id", postgresql_where="public"),
+        Index("ix_suggestions_public", "id", postgresql_include=["status", "public_ends_at"],
+              postgresql_where="public"),
         Index("ix_suggestions_search", "search_terms", postgresql_using="gin"),
         # one suggestion per escalated opinion, however often the event is delivered
         Index("uq_suggestions_station_opinion", "station_opinion_id", unique=True,

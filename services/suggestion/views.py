@@ -184,6 +184,24 @@ def keyword_condition(q: str, recheck: bool = True):
     return and_(*conditions) if conditions else None
 
 
+def substring_condition(q: str):
+    """The same search as keyword_condition as substring tests only, when every keyword is
+    Chinese (a Chinese word is in a text exactly when it is a substring of it); None when a
+    keyword has Latin letters or digits (an index term, a whole word, is not a substring)."""
+    conditions = []
+    for word in q.split():
+        exact, latin = query_terms(word)
+        if latin:
+            return None
+        pattern = contains_pattern(word)
+        if not exact:  # as keyword_condition: no bigram (one character, 水。), titles only
+            conditions.append(Suggestion.title.like(pattern, escape=ESCAPE))
+        else:
+            conditions.append(or_(Suggestion.title.like(pattern, escape=ESCAPE),
+                                  Suggestion.body.like(pattern, escape=ESCAPE)))
+    return and_(*conditions) if conditions else None
+
+
 def _needs_recheck(word: str) -> bool:
     """Only one indexed term that is the whole word (公交, 5G) answers exactly without a recheck."""
     runs = token_runs(word)
@@ -208,7 +226,9 @@ def scope(query, actor: dict, filters: dict):
     return query.where(public)
 
 
-def filtered(actor: dict, filters: dict, recheck: bool = True):
+def filtered(actor: dict, filters: dict, recheck: bool = True, substrings: bool = False):
+    """The query of what ``actor`` may see with ``filters``; ``substrings``: the keywords as
+    substring tests (substring_condition; None when they cannot be)."""
     query = scope(select(Suggestion), actor, filters)
     for field in ("status", "category", "session", "kind"):
         if filters.get(field):
@@ -226,13 +246,20 @@ def filtered(actor: dict, filters: dict, recheck: bool = True):
     if filters.get("public") is not None:
         query = query.where(disclosed_now() if filters["public"] else ~disclosed_now())
     if filters.get("q"):
+        if substrings:
+            condition = substring_condition(filters["q"])
+            return None if condition is None else query.where(condition)
         condition = keyword_condition(filters["q"], recheck)
         query = query.where(condition if condition is not None else false())
     return query
 
 
-# A keyword search counts its matches only up to here ("total_exact": false beyond):
-# counting every row that has a common word costs more than the page itself.
+# A list counts its rows exactly up to LIST_COUNT_CAP, a keyword search (on index terms only, no
+# substring recheck) up to SEARCH_COUNT_CAP; beyond, `total` is the planner's estimate and
+# `total_exact` false: over a million suggestions an exact count costs more than the page itself
+# (bench/README.md "Read benchmark").
+LIST_COUNT_CAP = 1000
+DEEP_OFFSET = 1000  # from here a page skips rows by their ids, not by reading them
 SEARCH_COUNT_CAP = 1000
 
 
@@ -244,43 +271,125 @@ SORTS = {"id": Suggestion.id, "number": Suggestion.number, "due_at": Suggestion.
 def order(sort: str | None) -> tuple:
     """The list's order: newest first unless sorted; a suggestion without a number or deadline last."""
     column = SORTS.get((sort or "-id").lstrip("-"), Suggestion.id)
+    if column is Suggestion.id:  # never null: a plain order, which the primary key gives backwards
+        return (Suggestion.id.desc(),) if (sort or "-id").startswith("-") else (Suggestion.id.asc(),)
     if (sort or "-id").startswith("-"):
         return column.desc().nulls_last(), Suggestion.id.desc()
     return column.asc().nulls_last(), Suggestion.id.asc()
 
 
 def page(session, query, limit: int, offset: int, count_query=None, count_cap: int | None = None,
-         sort: str | None = None):
-    """(rows, total). A keyword search counts with ``count_query`` (index terms only, no
-    substring recheck of long bodies) up to ``count_cap``: an estimate, said as such."""
-    if count_cap and _uses_terms(count_query):
+         sort: str | None = None, scan_query=None):
+    """(rows, total, exact). The rows are counted up to ``count_cap`` (LIST_COUNT_CAP by
+    default; a keyword search counts with ``count_query``, index terms only, an upper bound);
+    more than that: the planner's estimate of ``count_query``, not exact. A Chinese keyword
+    search (``scan_query``, its substring form) first reads the newest rows (_scan_newest)."""
+    # The rows are in memory, not on a spinning disk: at the stock 4 the planner walks the whole
+    # id order backwards for a session + status filter (660,000 rows, 580 ms) rather than read
+    # the (session, status, id) index, whose rows are scattered in the table (0.4 ms).
+    session.execute(text("SET LOCAL random_page_cost = 1.1"))
+    if scan_query is not None and (sort or "-id") == "-id":
+        rows = _scan_newest(session, scan_query, limit, offset)
+        if rows is not None:  # a common word: counting its matches would cost more than the page
+            return rows, max(estimate(session, scan_query), offset + len(rows)), False
+    cap = count_cap or LIST_COUNT_CAP
+    counted = count_query if count_query is not None else query
+    total = None
+    if _uses_terms(counted):
         # For a capped count the planner expects to meet enough matches early in a
         # sequential scan, but each row's check then detoasts ~3 KB of terms (240 ms
         # over 100,000 rows); the GIN bitmap finds them in ~30 ms (bench/read.py).
         session.execute(text("SET LOCAL enable_seqscan = off"))
-    counted = count_query if count_query is not None else query
-    total = count(session, counted.limit(count_cap + 1) if count_cap else counted)
-    rows = list(session.scalars(query.order_by(*order(sort)).limit(limit).offset(offset)))
-    return rows, total
+        # far more matches than the cap (one index term's estimate is close: 5G 70,058 for
+        # 70,816; several terms' is low, so this errs towards counting): no count at all
+        guess = estimate(session, counted)
+        if guess > 10 * cap:
+            total = guess
+    if total is None:
+        total = count(session, counted.limit(cap + 1))
+    if _uses_terms(query) and (sort or "-id") == "-id" and total > cap:
+        rows = _newest_matches(session, query, limit, offset)
+    elif offset >= DEEP_OFFSET:
+        # the skipped rows' ids from an index alone (ix_suggestions_listed …), then only the page's rows
+        ids = query.with_only_columns(Suggestion.id).order_by(*order(sort)).limit(limit).offset(offset)
+        rows = list(session.scalars(select(Suggestion).where(Suggestion.id.in_(ids.scalar_subquery()))
+                                    .order_by(*order(sort))))
+    else:
+        rows = list(session.scalars(query.order_by(*order(sort)).limit(limit).offset(offset)))
+    exact = total <= cap
+    if not exact:
+        total = max(total if total > cap + 1 else estimate(session, counted), cap + 1, offset + len(rows))
+    return rows, total, exact
+
+
+# A Chinese keyword search first tests the newest SCAN_WINDOW ids' titles and bodies, newest
+# first, until it has its page: a common word (公交 is in one suggestion of eight) answers
+# after ~150 rows, ~10 µs each, where its index terms would list 125,000 matches over a
+# million rows (30–60 ms before any row is read). A rarer word goes on to the index.
+SCAN_WINDOW = 2000
+
+
+def _scan_newest(session, query, limit: int, offset: int) -> list[Suggestion] | None:
+    """The page of ``query`` newest first if the newest SCAN_WINDOW ids hold it, else None."""
+    top = session.scalar(select(func.max(Suggestion.id))) or 0
+    if top <= SCAN_WINDOW:  # a small table: the index path counts exactly at no cost
+        return None
+    session.execute(text("SET LOCAL enable_bitmapscan = off"))  # the primary key, backwards
+    rows = list(session.scalars(query.where(Suggestion.id > top - SCAN_WINDOW)
+                                .order_by(*order(None)).limit(limit).offset(offset)))
+    session.execute(text("SET LOCAL enable_bitmapscan = on"))
+    return rows if len(rows) == limit else None
+
+
+# A keyword search with many matches looks for its newest page among the newest ids first: a
+# common word's page is in the first window, and only the window's matches are read and
+# rechecked (the body's substring test reads its TOAST), not all of the table's (bench/README.md).
+SEARCH_WINDOWS = (25_000, 250_000)
+
+
+def _newest_matches(session, query, limit: int, offset: int) -> list[Suggestion]:
+    """The page of ``query`` newest first, from the smallest window of newest ids that holds it."""
+    top = session.scalar(select(func.max(Suggestion.id))) or 0
+    newest = query.order_by(*order(None)).limit(limit).offset(offset)
+    for window in SEARCH_WINDOWS:
+        if window >= top:
+            break
+        # the planner would walk the primary key backwards through the window, testing every
+        # row's terms; ANDing the window's and the word's bitmaps reads only the matches
+        session.execute(text("SET LOCAL enable_indexscan = off"))
+        rows = list(session.scalars(newest.where(Suggestion.id > top - window)))
+        session.execute(text("SET LOCAL enable_indexscan = on"))
+        if len(rows) == limit:
+            return rows
+    return list(session.scalars(newest))
+
+
+def estimate(session, query) -> int:
+    """The planner's estimate of how many rows ``query`` gives (EXPLAIN, nothing is run)."""
+    connection = session.connection()
+    compiled = query.order_by(None).compile(connection, compile_kwargs={"render_postcompile": True})
+    plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories: Catalog,
           cap: int = MAX_LIMIT) -> dict:
     search = bool(filters.get("q"))
-    rows, total = page(session, filtered(actor, filters), min(limit, cap), offset,
-                       filtered(actor, filters, recheck=False) if search else None,
-                       SEARCH_COUNT_CAP if search else None, filters.get("sort"))
+    rows, total, exact = page(session, filtered(actor, filters), min(limit, cap), offset,
+                              filtered(actor, filters, recheck=False) if search else None,
+                              SEARCH_COUNT_CAP if search else None, filters.get("sort"),
+                              filtered(actor, filters, substrings=True) if search else None)
     co = co_signers_of(session, [s.id for s in rows])
-    return {"items": [to_dict(s, co[s.id], categories) for s in rows], **totals(total, search, filters),
+    return {"items": [to_dict(s, co[s.id], categories) for s in rows], **totals(total, exact, filters),
             "limit": limit, "offset": offset, "filters": {k: v for k, v in filters.items() if v is not None}}
 
 
-def totals(total: int, search: bool, filters: dict) -> dict:
-    """A search's total is capped, and without the substring recheck an upper bound."""
-    if not search:
-        return {"total": total, "total_exact": True}
-    exact = total <= SEARCH_COUNT_CAP and not any(_needs_recheck(w) for w in filters["q"].split())
-    return {"total": min(total, SEARCH_COUNT_CAP), "total_exact": exact}
+def totals(total: int, exact: bool, filters: dict) -> dict:
+    """A count beyond its cap is an estimate; a search's count, without the substring recheck,
+    an upper bound for words that need one."""
+    if filters.get("q") and any(_needs_recheck(w) for w in filters["q"].split()):
+        exact = False
+    return {"total": total, "total_exact": exact}
 
 
 def _uses_terms(query) -> bool:
@@ -302,11 +411,14 @@ def public_list(session, filters: dict, limit: int, offset: int, categories: Cat
     query = filtered({"role": "public"}, wanted).where(Suggestion.status.in_(domain.PUBLISHABLE))
     search = bool(wanted.get("q"))
     counted = filtered({"role": "public"}, wanted, recheck=False).where(Suggestion.status.in_(domain.PUBLISHABLE))
-    rows, total = page(session, query, min(limit, MAX_LIMIT), offset, counted if search else None,
-                       SEARCH_COUNT_CAP if search else None)
+    scanned = filtered({"role": "public"}, wanted, substrings=True) if search else None
+    if scanned is not None:
+        scanned = scanned.where(Suggestion.status.in_(domain.PUBLISHABLE))
+    rows, total, exact = page(session, query, min(limit, MAX_LIMIT), offset, counted if search else None,
+                              SEARCH_COUNT_CAP if search else None, scan_query=scanned)
     names = names_of(session, list({s.lead_deputy_id for s in rows}))
     answers = replies(session, [s.id for s in rows], public=True)
-    return {"items": [public_dict(s, names, answers[s.id], categories) for s in rows], **totals(total, search, wanted),
+    return {"items": [public_dict(s, names, answers[s.id], categories) for s in rows], **totals(total, exact, wanted),
             "limit": limit, "offset": offset}
 
 

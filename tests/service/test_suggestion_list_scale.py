@@ -1,0 +1,94 @@
+"""Issue 19, reads at national scale: what a list's `total` means past its count cap, and pages
+that stay in one order. The caps are lowered here so a few suggestions cross them (over a million
+rows the same code answers; bench/read.py)."""
+import uuid
+
+from services.suggestion import views
+from tests.service.test_suggestion_intake import OFFICE, submit
+
+
+def ids(page: dict) -> list[int]:
+    return [s["id"] for s in page["items"]]
+
+
+def test_a_list_is_counted_exactly_up_to_the_cap_and_estimated_beyond(service, rpc, monkeypatch):
+    session = f"十六届{uuid.uuid4().hex[:6]}次"
+    made = [submit(rpc, 1 + n % 3, f"关于第{n}件计数的建议内容", session=session) for n in range(6)]
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 10)
+    exact = rpc.suggestion.list(OFFICE, {"session": session}, limit=2)
+    assert exact["total"] == 6 and exact["total_exact"] is True
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 4)
+    capped = rpc.suggestion.list(OFFICE, {"session": session}, limit=2)
+    # more than the cap: an estimate, never below what is known to be there, said so
+    assert capped["total_exact"] is False and capped["total"] >= 5
+    assert ids(capped) == [made[5]["id"], made[4]["id"]]  # the page itself is exact
+    deep = rpc.suggestion.list(OFFICE, {"session": session}, limit=2, offset=4)
+    assert ids(deep) == [made[1]["id"], made[0]["id"]] and deep["total"] >= 6
+    # a filter that leaves fewer than the cap is exact again
+    assert rpc.suggestion.list(OFFICE, {"session": session, "deputy_id": 1}) | {"items": []} == {
+        "items": [], "total": 2, "total_exact": True, "limit": 50, "offset": 0,
+        "filters": {"session": session, "deputy_id": 1}}
+
+
+def test_a_keyword_count_past_its_cap_is_an_estimate(service, rpc, monkeypatch):
+    word = "榕树"  # two characters: one index term, exact below the cap
+    made = [submit(rpc, 1, f"关于保护古{word}第{n}批的建议") for n in range(4)]
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 10)
+    assert rpc.suggestion.list(OFFICE, {"q": word}) | {"items": []} == {
+        "items": [], "total": 4, "total_exact": True, "limit": 50, "offset": 0, "filters": {"q": word}}
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    capped = rpc.suggestion.list(OFFICE, {"q": word}, limit=3)
+    assert capped["total_exact"] is False and capped["total"] >= 3
+    assert ids(capped) == [s["id"] for s in made[::-1][:3]]
+    public = rpc.suggestion.public_list({"q": word})
+    assert public["items"] == [] and public["total"] == 0 and public["total_exact"] is True
+
+
+def test_a_common_word_is_paged_from_the_newest_ids_first_with_nothing_missed(service, rpc, monkeypatch):
+    word = "古桥"
+    made, matching = [], []
+    for n in range(9):  # every third one without the word: a window holds fewer matches than ids
+        made.append(submit(rpc, 1, f"关于第{n}件事项的建议", body=f"修缮{word}。" if n % 3 else "修缮道路。")["id"])
+        if n % 3:
+            matching.append(made[-1])
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr(views, "SEARCH_WINDOWS", (3, 6))  # ids back from the newest
+    newest_first = matching[::-1]
+    pages = [rpc.suggestion.list(OFFICE, {"q": word}, limit=2, offset=o) for o in (0, 2, 4, 6)]
+    assert [ids(p) for p in pages] == [newest_first[0:2], newest_first[2:4], newest_first[4:6], []]
+    assert all(p["total_exact"] is False for p in pages)
+    # four characters (a substring recheck) and one (titles only) as well
+    assert ids(rpc.suggestion.list(OFFICE, {"q": f"修缮{word}"}, limit=3, offset=3)) == newest_first[3:6]
+    assert ids(rpc.suggestion.list(OFFICE, {"q": "项"}, limit=50)) == made[::-1]
+
+
+def test_a_chinese_word_common_among_the_newest_is_found_by_reading_them(service, rpc, monkeypatch):
+    made = [submit(rpc, 1, f"关于第{n}件事项的建议", body="修缮古桥。" if n % 2 else "整治河道。")["id"]
+            for n in range(10)]
+    rare = submit(rpc, 2, "关于保护银杏的建议", body="古银杏需要保护。")["id"]
+    made += [submit(rpc, 1, f"关于第{n}件事项的建议", body="修缮古桥。")["id"] for n in range(4)]
+    monkeypatch.setattr(views, "SCAN_WINDOW", 5)  # the newest 5 ids: 4 with 古桥, then the 银杏 one
+    bridge = [i for n, i in enumerate(made) if n >= 10 or n % 2][::-1]
+    page = rpc.suggestion.list(OFFICE, {"q": "古桥"}, limit=3)
+    assert ids(page) == bridge[:3]  # read from the window: an estimate, said so
+    assert page["total_exact"] is False and page["total"] >= 3
+    deeper = rpc.suggestion.list(OFFICE, {"q": "修缮古桥"}, limit=3, offset=3)  # past the window: the index
+    assert ids(deeper) == bridge[3:6] and deeper["total"] == 9
+    assert ids(rpc.suggestion.list(OFFICE, {"q": "银杏"})) == [rare]  # one in the window, too few: the index
+    assert rpc.suggestion.list(OFFICE, {"q": "银杏"})["total_exact"] is True
+    # a Latin word is an index term, never a substring test
+    assert rpc.suggestion.list(OFFICE, {"q": "5G"})["items"] == []
+    public = rpc.suggestion.public_list({"q": "古桥"})  # none published: no window holds a page
+    assert public["items"] == [] and public["total"] == 0
+
+
+def test_pages_follow_one_order_however_deep(service, rpc, monkeypatch):
+    monkeypatch.setattr(views, "DEEP_OFFSET", 3)  # offsets 3 and 6 skip rows by their ids
+    session = f"十六届{uuid.uuid4().hex[:6]}次"
+    made = [submit(rpc, 1, f"关于第{n}件分页的建议内容", session=session) for n in range(7)]
+    newest_first = [s["id"] for s in made[::-1]]
+    for sort, expected in ((None, newest_first), ("id", newest_first[::-1]),
+                           ("-number", newest_first), ("number", newest_first[::-1])):
+        wanted = {"session": session, **({"sort": sort} if sort else {})}
+        pages = [ids(rpc.suggestion.list(OFFICE, wanted, limit=3, offset=o)) for o in (0, 3, 6)]
+        assert sum(pages, []) == expected, sort
