@@ -80,7 +80,7 @@ class SuggestionFilters(Answer):
 class SuggestionPage(page_of(SuggestionAnswer, "SuggestionAnswerPage")):
     """Suggestions, newest first unless sorted otherwise."""
     filters: SuggestionFilters
-    total_exact: bool = Field(description="false when a keyword search's count was capped or is an upper bound")
+    total_exact: bool = Field(description="false when total is an estimate: above 1,000 matches the planner's estimate is given instead of a count (docs/api.md)")
 
 
 class SuggestionTimelineStep(Answer):
@@ -141,7 +141,7 @@ class PublicSuggestionAnswer(Answer):
 
 class PublicSuggestionPage(page_of(PublicSuggestionAnswer, "PublicSuggestionAnswerPage")):
     """Published suggestions, newest first."""
-    total_exact: bool = Field(description="false when a keyword search's count was capped or is an upper bound")
+    total_exact: bool = Field(description="false when total is an estimate: above 1,000 matches the planner's estimate is given instead of a count (docs/api.md)")
 
 
 class ScreeningStatsAnswer(Answer):

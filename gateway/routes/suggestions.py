@@ -57,7 +57,7 @@ class SuggestionRoutes(Proxies):
         """List suggestions the caller may see, newest first.
 
         A deputy sees those they lead or co-signed and public ones; a unit those assigned to it;
-        office, leader and admin see all. `total_exact` is false when a keyword count was capped."""
+        office, leader and admin see all. `total_exact` is false when `total` is an estimate (more than 1,000 matches)."""
         wanted, limit, offset = page(request)
         return self.call(self.suggestion.list, request.actor, wanted, limit, offset)
 

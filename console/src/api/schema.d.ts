@@ -1882,7 +1882,7 @@ export interface paths {
         /**
          * List suggestions the caller may see, newest first.
          * @description A deputy sees those they lead or co-signed and public ones; a unit those assigned to it;
-         *             office, leader and admin see all. `total_exact` is false when a keyword count was capped.
+         *             office, leader and admin see all. `total_exact` is false when `total` is an estimate (more than 1,000 matches).
          *
          *     Roles: office, leader, admin, deputy, unit, station.
          */
@@ -4791,7 +4791,7 @@ export interface components {
             total: number;
             /**
              * Total Exact
-             * @description false when a keyword search's count was capped or is an upper bound
+             * @description false when total is an estimate: above 1,000 matches the planner's estimate is given instead of a count (docs/api.md)
              */
             total_exact: boolean;
         } & {
@@ -6655,7 +6655,7 @@ export interface components {
             total: number;
             /**
              * Total Exact
-             * @description false when a keyword search's count was capped or is an upper bound
+             * @description false when total is an estimate: above 1,000 matches the planner's estimate is given instead of a count (docs/api.md)
              */
             total_exact: boolean;
         } & {

@@ -1,9 +1,15 @@
 // Server-side paging for a list route: limit/offset in the query, {items, total} back.
 import { reactive, ref } from 'vue'
 
-export function usePage<T>(load: (query: { limit: number; offset: number }) => Promise<{ data?: { items: T[]; total: number }; error?: unknown }>, size = 20) {
+/** "共 N 件", or "约 N 件" when the list's total is the database's estimate (total_exact false:
+ * more than 1,000 matches are not counted one by one). */
+export function totalLabel(total: number, exact: boolean, unit = '件'): string {
+  return exact ? `共 ${total} ${unit}` : `约 ${total.toLocaleString('zh-CN')} ${unit}`
+}
+
+export function usePage<T>(load: (query: { limit: number; offset: number }) => Promise<{ data?: { items: T[]; total: number; total_exact?: boolean }; error?: unknown }>, size = 20) {
   const items = ref<T[]>([]) as { value: T[] }
-  const state = reactive({ page: 1, size, total: 0, loading: false, error: '' })
+  const state = reactive({ page: 1, size, total: 0, exact: true, loading: false, error: '' })
   async function refresh() {
     state.loading = true
     try {
@@ -15,6 +21,7 @@ export function usePage<T>(load: (query: { limit: number; offset: number }) => P
       state.error = ''
       items.value = data.items
       state.total = data.total
+      state.exact = data.total_exact ?? true
     } finally {
       state.loading = false
     }
