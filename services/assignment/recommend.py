@@ -54,16 +54,25 @@ def warm_up() -> None:
     kinds()
 
 
+def load_precedents(session) -> list[PrecedentFact]:
+    return [PrecedentFact(title=p.title, category=p.category, unit_id=p.unit_id,
+                          co_unit_ids=tuple(p.co_unit_ids or ()))
+            for p in session.execute(select(Precedent.title, Precedent.category, Precedent.unit_id,
+                                            Precedent.co_unit_ids)
+                                     .where(Precedent.superseded.is_(False)).order_by(Precedent.id))]
+
+
 def load_model(session) -> RoutingModel:
     units = [UnitProfile(unit_id=u.id, name=u.name, duties=u.duties or "", keywords=tuple(u.keywords or ()),
                          categories=tuple(u.categories or ()), kind=u.kind, level=u.level, region=u.region)
              for u in session.scalars(select(Unit).order_by(Unit.id))]
-    precedents = [PrecedentFact(title=p.title, category=p.category, unit_id=p.unit_id,
-                                co_unit_ids=tuple(p.co_unit_ids or ()))
-                  for p in session.execute(select(Precedent.title, Precedent.category, Precedent.unit_id,
-                                                  Precedent.co_unit_ids)
-                                           .where(Precedent.superseded.is_(False)).order_by(Precedent.id))]
-    return RoutingModel.build(units, precedents)
+    return RoutingModel.build(units, load_precedents(session))
+
+
+def units_part(version: tuple) -> tuple:
+    """What of current_version() the units decide (count, highest id, latest correction)."""
+    count, max_unit, _, updated = version
+    return count, max_unit, updated
 
 
 class ModelCache:
@@ -82,11 +91,18 @@ class ModelCache:
             with self._lock:
                 if version != self.version:
                     # read after the version: the data is at least as new as it says
-                    self.model = load_model(session)
-                    self.names = dict(session.execute(select(Unit.id, Unit.name)).all())
+                    if self.model is not None and units_part(version) == units_part(self.version):
+                        # only precedents changed (every assignment records one): the units' index,
+                        # the costly part, stays
+                        self.model = self.model.with_history(load_precedents(session))
+                        kind = "history"
+                    else:
+                        self.model = load_model(session)
+                        self.names = dict(session.execute(select(Unit.id, Unit.name)).all())
+                        kind = "full"
                     self.version = version
                     builds_total.labels(self.service).inc()
-                    log.info("routing model built", extra={"version": list(version)})
+                    log.info("routing model built (%s)", kind, extra={"version": list(version)})
         return self.model, self.names
 
 

@@ -111,6 +111,12 @@ class RoutingModel:
         index = UnitIndex(by_id, kinds_of_unit, all_kinds)
         return cls(by_id, kinds_of_unit, index, History(precedents, set(by_id), index.idf))
 
+    def with_history(self, precedents) -> "RoutingModel":
+        """The same units (and their index, the costly part) with another history: what a new
+        confirmed assignment or reroute changes."""
+        return type(self)(self.units, self.kinds_of_unit, self.index,
+                          History(precedents, set(self.units), self.index.idf))
+
     # --- jurisdiction ------------------------------------------------------------------------
     def in_scope(self, uid: int, scope: Scope | None) -> bool:
         """A unit of the scope's region, above it, or (for a county-level scope) of one of its

@@ -156,3 +156,14 @@ def test_the_assignment_service_loads_the_segmenter_and_kinds_before_its_entrypo
     kinds.cache_clear()
     RoutingModels().start()        # nameko starts dependencies before entrypoints
     assert segmenter.cache_info().currsize == 1 and kinds.cache_info().currsize == 1
+
+
+def test_a_new_history_keeps_the_units_index_and_ranks_as_a_fresh_build():
+    precedents = [Precedent(f"关于南湖区公交线路第{i}项的建议", None, UNITS[i % 3].unit_id) for i in range(30)]
+    model = RoutingModel.build(UNITS, precedents[:10])
+    learned = model.with_history(precedents)
+    fresh = RoutingModel.build(UNITS, precedents)
+    assert learned.index is model.index          # the costly part is not built again
+    for title in ("关于优化南湖区公交线路的建议", "关于加强校园周边交通安全的建议"):
+        assert [(c.unit_id, round(c.score, 9)) for c in learned.rank(title)] == \
+               [(c.unit_id, round(c.score, 9)) for c in fresh.rank(title)]
