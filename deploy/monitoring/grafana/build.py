@@ -68,12 +68,12 @@ def dashboard(uid: str, title: str, description: str, panels: list, variables: l
 
 def intake() -> dict:
     return dashboard("lianxin-intake", "Lianxin / Intake", "Suggestions coming in and screened (提)", [
-        panel("Submitted, waiting for screening", [q('sum(lianxin_suggestions{status="submitted"})')], "stat", w=6, h=4),
-        panel("Accepted, not yet assigned", [q('sum(lianxin_suggestions{status="accepted"})')], "stat", w=6, h=4),
-        panel("Drafts", [q('sum(lianxin_suggestions{status="draft"})')], "stat", w=6, h=4),
-        panel("Suggestions (not drafts)", [q('sum(lianxin_suggestions{status!="draft"})')], "stat", w=6, h=4),
-        panel("Suggestions by status", [q("sum by (status) (lianxin_suggestions)", "{{status}}")], stacked=True,
-              description="lianxin_suggestions, refreshed by the suggestion service every GAUGE_INTERVAL s"),
+        panel("Submitted, waiting for screening", [q('max(lianxin_suggestions{status="submitted"})')], "stat", w=6, h=4),
+        panel("Accepted, not yet assigned", [q('max(lianxin_suggestions{status="accepted"})')], "stat", w=6, h=4),
+        panel("Drafts", [q('max(lianxin_suggestions{status="draft"})')], "stat", w=6, h=4),
+        panel("Suggestions (not drafts)", [q('max(lianxin_suggestions{status!="draft"})')], "stat", w=6, h=4),
+        panel("Suggestions by status", [q("max by (status) (lianxin_suggestions)", "{{status}}")], stacked=True,
+              description="lianxin_suggestions, refreshed by the suggestion service every GAUGE_INTERVAL s; every replica reports the database's same count, hence max, not sum"),
         panel("Submissions and screening per minute", [
             q('sum by (method_name) (rate(suggestion_rpc_requests_total{method_name=~"submit|submit_draft|screen"}[5m])) * 60',
               "{{method_name}}")]),
@@ -92,15 +92,15 @@ def intake() -> dict:
 def handling() -> dict:
     return dashboard("lianxin-handling", "Lianxin / Handling and deadlines",
                      "Assignments being handled, their deadlines and the units' rates (交, 办, 督)", [
-        panel("Overdue replies", [q("sum(lianxin_assignments_overdue)")], "stat", w=8, h=4),
-        panel("Due within 3 days", [q('sum(lianxin_assignments_due_soon{within_days="3"})')], "stat", w=8, h=4),
-        panel("Due within 14 days", [q('sum(lianxin_assignments_due_soon{within_days="14"})')], "stat", w=8, h=4),
+        panel("Overdue replies", [q("max(lianxin_assignments_overdue)")], "stat", w=8, h=4),
+        panel("Due within 3 days", [q('max(lianxin_assignments_due_soon{within_days="3"})')], "stat", w=8, h=4),
+        panel("Due within 14 days", [q('max(lianxin_assignments_due_soon{within_days="14"})')], "stat", w=8, h=4),
         panel("Replies overdue and due soon", [
-            q("sum(lianxin_assignments_overdue)", "overdue"),
-            q("sum by (within_days) (lianxin_assignments_due_soon)", "due within {{within_days}} days")],
+            q("max(lianxin_assignments_overdue)", "overdue"),
+            q("max by (within_days) (lianxin_assignments_due_soon)", "due within {{within_days}} days")],
               description="Handling units (the lead, or each unit of a separate assignment) owing a reply"),
         panel("Suggestions in handling by status", [
-            q('sum by (status) (lianxin_suggestions{status=~"assigned|signed|replied|rehandling|evaluated"})',
+            q('max by (status) (lianxin_suggestions{status=~"assigned|signed|replied|rehandling|evaluated"})',
               "{{status}}")], stacked=True),
         panel("Units with the most overdue", [q("topk(10, lianxin_unit_overdue)", "{{unit}}", instant=True)],
               "bargauge"),
@@ -122,10 +122,10 @@ def handling() -> dict:
 def events() -> dict:
     return dashboard("lianxin-events", "Lianxin / Events and outbox",
                      "The outbox relays, the event queues, handling outcomes and dead letters", [
-        panel("Outbox: unsent events", [q("lianxin_outbox_unsent_events", "{{service}}")],
+        panel("Outbox: unsent events", [q("max by (service) (lianxin_outbox_unsent_events)", "{{service}}")],
               description="Rows committed and not yet confirmed by RabbitMQ; the relay empties it within a second"),
         panel("Outbox: age of the oldest unsent event", [
-            q("lianxin_outbox_oldest_unsent_age_seconds", "{{service}}")], unit="s"),
+            q("max by (service) (lianxin_outbox_oldest_unsent_age_seconds)", "{{service}}")], unit="s"),
         panel("Events published per second", [
             q("sum by (service) (rate(lianxin_outbox_published_total[5m]))", "{{service}}")], unit="ops"),
         panel("Unroutable events per hour (no queue bound)", [
@@ -133,7 +133,7 @@ def events() -> dict:
         panel("Events handled per second, by outcome", [
             q("sum by (consumer, outcome) (rate(lianxin_events_handled_total[5m]))", "{{consumer}} {{outcome}}")],
               unit="ops"),
-        panel("Dead letters waiting", [q("lianxin_dead_letters_waiting", "{{service}}")],
+        panel("Dead letters waiting", [q("max by (service) (lianxin_dead_letters_waiting)", "{{service}}")],
               description="make deadletters SERVICE=<service> lists them; ARGS=replay replays them"),
         panel("Event queues: messages ready", [
             q(f'rabbitmq_detailed_queue_messages_ready{{queue=~"{EVENT_QUEUES}"}}', "{{queue}}")]),
