@@ -47,3 +47,23 @@ def audit_records(engine, action: str | None = None) -> list[dict]:
         rows = conn.execute(text("SELECT envelope FROM outbox WHERE type = 'audit.recorded' ORDER BY id")).scalars()
         payloads = [r["payload"] for r in rows]
     return [p for p in payloads if action is None or p["action"] == action]
+
+
+def first_sign_in(api, login: str, password: str, new_password: str) -> dict:
+    """The sign-in steps a person goes through the first time, over the API (``api`` as
+    tests/e2e/client.Api): a new password, TOTP enrolment when asked; the signed_in step."""
+    step = api.post("/auth/sign-in", json={"login": login, "password": password}, expect=200).json()
+    used: set = set()
+    for _ in range(4):
+        if step["status"] == "signed_in":
+            return step
+        if step["status"] == "password_change_required":
+            step = api.post("/auth/password", json={"challenge": step["challenge"], "new_password": new_password},
+                            expect=200).json()
+        elif step["status"] == "mfa_enrolment_required":
+            secret = api.post("/auth/totp/enrol", json={"challenge": step["challenge"]}, expect=200).json()["secret"]
+            step = api.post("/auth/totp/confirm", json={"challenge": step["challenge"],
+                                                        "code": fresh_code(secret, used)}, expect=200).json()
+        else:
+            raise AssertionError(f"{login}: unexpected sign-in step {step['status']}")
+    raise AssertionError(f"{login}: the sign-in did not finish")

@@ -9,7 +9,7 @@ import yaml
 
 from scripts.isolation import ROOT
 from tests.e2e.client import Api
-from tests.identity_people import fresh_code
+from tests.identity_people import first_sign_in
 from tests.polling import wait_for
 
 NEW_PASSWORD = "Compose-Test-2026-ok"
@@ -18,21 +18,7 @@ made: dict = {}  # what the lifecycle test made, for the backup test
 
 def signed_in(api: Api, login: str, password: str) -> str:
     """The first sign-in's steps as the API asks them (new password, TOTP enrolment), then the token."""
-    step = api.post("/auth/sign-in", json={"login": login, "password": password}, expect=200).json()
-    used: set = set()
-    for _ in range(4):
-        if step["status"] == "signed_in":
-            return step["access_token"]
-        if step["status"] == "password_change_required":
-            step = api.post("/auth/password", json={"challenge": step["challenge"], "new_password": NEW_PASSWORD},
-                            expect=200).json()
-        elif step["status"] == "mfa_enrolment_required":
-            secret = api.post("/auth/totp/enrol", json={"challenge": step["challenge"]}, expect=200).json()["secret"]
-            step = api.post("/auth/totp/confirm", json={"challenge": step["challenge"],
-                                                        "code": fresh_code(secret, used)}, expect=200).json()
-        else:
-            raise AssertionError(f"unexpected sign-in step {step}")
-    raise AssertionError(f"{login}: the sign-in did not finish")
+    return first_sign_in(api, login, password, NEW_PASSWORD)["access_token"]
 
 
 def person(api: Api, admin: str, role: dict) -> str:

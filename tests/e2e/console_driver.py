@@ -15,7 +15,7 @@ import uuid
 from tests.conftest import ROOT
 from tests.e2e import browser
 from tests.e2e.client import token
-from tests.identity_people import fresh_code
+from tests.identity_people import first_sign_in
 
 ADMIN = token("admin", sub="admin-console-e2e")
 SECURITY_ADMIN = token("security_admin", sub="secadmin-console-e2e")
@@ -40,21 +40,7 @@ def built_console() -> pathlib.Path:
 
 def signed_in(api, login: str, password: str) -> dict:
     """The sign-in steps a person goes through the first time: new password, TOTP when asked."""
-    step = api.post("/auth/sign-in", json={"login": login, "password": password}, expect=200).json()
-    used: set = set()
-    for _ in range(4):
-        if step["status"] == "signed_in":
-            return step
-        if step["status"] == "password_change_required":
-            step = api.post("/auth/password", json={"challenge": step["challenge"], "new_password": NEW_PASSWORD},
-                            expect=200).json()
-        elif step["status"] == "mfa_enrolment_required":
-            secret = api.post("/auth/totp/enrol", json={"challenge": step["challenge"]}, expect=200).json()["secret"]
-            step = api.post("/auth/totp/confirm", json={"challenge": step["challenge"],
-                                                        "code": fresh_code(secret, used)}, expect=200).json()
-        else:
-            raise AssertionError(f"unexpected sign-in step {step['status']}")
-    raise AssertionError("sign-in did not finish")
+    return first_sign_in(api, login, password, NEW_PASSWORD)
 
 
 def person(api, role: dict, name: str) -> dict:
