@@ -81,7 +81,8 @@ class ResilientQueueConsumer(QueueConsumer):
             consumer = consumer_cls(queues=[provider.queue], accept=self.accept,
                                     callbacks=[partial(self.handle_message, provider)],
                                     on_decode_error=partial(self.on_undecodable, provider))
-            consumer.qos(prefetch_count=self.prefetch_count)
+            # an entrypoint that batches may hold more messages unacked than it runs workers
+            consumer.qos(prefetch_count=getattr(provider, "prefetch", None) or self.prefetch_count)
             self._consumers[provider] = consumer
         return self._consumers.values()
 
@@ -137,6 +138,72 @@ class EventConsumer(Consumer):
 
 
 consume = EventConsumer.decorator
+
+
+class BatchEventConsumer(EventConsumer):
+    """An event consumer whose workers are each given a list of bodies (an undecodable one as an
+    ``Undecodable``), in arrival order: at most ``EVENT_BATCH_WORKERS`` workers at a time, each
+    taking every message that arrived while the others were busy (at most ``EVENT_BATCH_SIZE``).
+    A worker's messages are acked together once it ends, so a crash before its commit leaves them
+    all to be delivered again.
+
+    At a trickle each event is a batch of one and waits for nothing; under load the per-event
+    costs of a worker, a transaction and a commit are shared (group commit; services/common/inbox.py
+    ``handle_events``).
+    """
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.batch_size = max(1, int(config.get("EVENT_BATCH_SIZE", 50)))
+        self.batch_workers = max(1, int(config.get("EVENT_BATCH_WORKERS", 2)))
+        # unacked at most: the batches being handled and the next one gathering
+        self.prefetch = (self.batch_workers + 1) * self.batch_size
+        self._pending: list = []
+        self._busy = 0
+
+    def handle_message(self, body, message):
+        self._add(body, message)
+
+    def handle_undecodable(self, message, exc):
+        log.error("event body cannot be decoded: %r (content type %r)", exc, message.content_type)
+        self._add(Undecodable.of(message, exc), message)
+
+    def _add(self, body, message) -> None:
+        self._pending.append((body, message))
+        if self._busy < self.batch_workers:
+            self._next_batch()
+
+    def _next_batch(self) -> None:
+        batch, self._pending = self._pending[:self.batch_size], self._pending[self.batch_size:]
+        if not batch:
+            return
+        messages = [message for _, message in batch]
+        self._busy += 1
+        try:
+            self.container.spawn_worker(self, ([body for body, _ in batch],), {}, context_data={},
+                                        handle_result=partial(self.handle_batch_result, messages))
+        except ContainerBeingKilled:
+            self._busy -= 1
+            for message in messages:
+                self.queue_consumer.requeue_message(message)
+
+    def handle_batch_result(self, messages, worker_ctx, result=None, exc_info=None):
+        for message in messages:
+            self.queue_consumer.ack_message(message)
+        self._busy -= 1
+        self._next_batch()  # what arrived meanwhile
+        return result, exc_info
+
+    def stop(self):
+        # what was gathered but not handed to a worker goes back to the queue
+        batch, self._pending = self._pending, []
+        for _, message in batch:
+            self.queue_consumer.requeue_message(message)
+        super().stop()
+
+
+consume_batches = BatchEventConsumer.decorator
 
 
 class ReplyPublisher(Publisher):

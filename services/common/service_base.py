@@ -10,12 +10,12 @@ from nameko.web.handlers import http
 from sqlalchemy import text
 
 from services.common import gauges
-from services.common.amqp import EventConsumer, ResilientRpc, Undecodable
+from services.common.amqp import BatchEventConsumer, ResilientRpc, Undecodable
 from services.common.context import RequestContext
 from services.common.db import Database
 from services.common.errors import LianxinError
 from services.common.idempotency import IdempotencyKeys, once, purge
-from services.common.inbox import handle_event, park_undecodable
+from services.common.inbox import handle_events, park_undecodable
 from services.common.metrics import Metrics
 from services.common.secret_check import SecretCheck
 from services.common.outages import unavailable_when_down
@@ -45,17 +45,19 @@ def rpc(fn=None, *, idempotent: bool = False, redact=None, **kwargs):
 
 def event_consumer(service: str, handlers):
     """The entrypoint taking a service's events off its queue, each handled at most once; a body
-    that cannot be decoded is parked in dead_letters.
+    that cannot be decoded is parked in dead_letters. Events that arrive together are handled in
+    one transaction (services/common/amqp.py ``BatchEventConsumer``, inbox.py ``handle_events``).
 
     Use as ``on_event = event_consumer("suggestion", HANDLERS)`` in the service class;
     ``handlers`` may instead be a function of the service instance returning the dict.
     """
-    @EventConsumer.decorator(event_queue(service))
-    def on_event(self, body):
-        if isinstance(body, Undecodable):
-            park_undecodable(self.db, service, body)
-            return
-        handle_event(self.db, service, body, handlers(self) if callable(handlers) else handlers)
+    @BatchEventConsumer.decorator(event_queue(service))
+    def on_event(self, bodies):
+        for body in bodies:
+            if isinstance(body, Undecodable):
+                park_undecodable(self.db, service, body)
+        handle_events(self.db, service, [body for body in bodies if not isinstance(body, Undecodable)],
+                      handlers(self) if callable(handlers) else handlers)
     return on_event
 
 

@@ -112,3 +112,56 @@ def test_a_handler_is_given_the_parsed_model(monkeypatch, fakes):
     [event] = seen
     assert isinstance(event.payload, Replied) and event.payload.co_signer_ids == [22, 23]
     assert event.type == "assignment.replied" and str(event.event_id) == EVENT["event_id"]
+
+
+def batch_of(n: int) -> list[dict]:
+    return [{**EVENT, "event_id": str(uuid.uuid4())} for _ in range(n)]
+
+
+def test_a_batch_is_handled_in_one_run_and_keeps_its_order(monkeypatch, fakes):
+    bodies = batch_of(3)
+    runs = []
+
+    def run_batch(db, consumer, events, handlers):
+        runs.append([str(e.event_id) for e in events])
+        return ["handled", "duplicate", "handled"]
+    monkeypatch.setattr(inbox, "_run_batch", run_batch)
+    assert inbox.handle_events(None, "test", bodies, {}) == ["handled", "duplicate", "handled"]
+    assert runs == [[b["event_id"] for b in bodies]]
+
+
+def test_a_batch_whose_handler_fails_is_handled_one_at_a_time(monkeypatch, fakes):
+    bodies = batch_of(3)
+    one_by_one = []
+    monkeypatch.setattr(inbox, "_run_batch", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(inbox, "handle_event",
+                        lambda db, consumer, body, handlers, retry_delays=None:
+                        one_by_one.append(body["event_id"]) or "handled")
+    assert inbox.handle_events(None, "test", bodies, {}) == ["handled"] * 3
+    assert one_by_one == [b["event_id"] for b in bodies]
+
+
+def test_a_batch_waits_for_the_database_without_splitting(monkeypatch, fakes):
+    bodies = batch_of(2)
+    tries = {"n": 0}
+
+    def run_batch(db, consumer, events, handlers):
+        tries["n"] += 1
+        if tries["n"] < 4:
+            raise unreachable()
+        return ["handled", "handled"]
+    monkeypatch.setattr(inbox, "_run_batch", run_batch)
+    monkeypatch.setattr(inbox, "handle_event", lambda *a, **k: pytest.fail("split while the database was down"))
+    assert inbox.handle_events(None, "test", bodies, {}) == ["handled", "handled"]
+    assert tries["n"] == 4
+
+
+def test_a_malformed_body_in_a_batch_is_parked_and_the_rest_handled(monkeypatch, fakes):
+    bodies = batch_of(2)
+    seen = []
+    monkeypatch.setattr(inbox, "_run_batch", lambda db, consumer, events, handlers:
+                        seen.extend(str(e.event_id) for e in events) or ["handled"] * len(events))
+    outcomes = inbox.handle_events(None, "test", [bodies[0], {"not": "an envelope"}, bodies[1]], {})
+    assert outcomes == ["handled", "malformed", "handled"]
+    assert seen == [bodies[0]["event_id"], bodies[1]["event_id"]]
+    assert [d[0] for d in fakes["dead"]] == ["malformed"]
