@@ -156,7 +156,9 @@ class BatchEventConsumer(EventConsumer):
         super().setup()
         config = self.container.config
         self.batch_size = max(1, int(config.get("EVENT_BATCH_SIZE", 50)))
-        self.batch_workers = max(1, int(config.get("EVENT_BATCH_WORKERS", 2)))
+        # one at a time keeps a process's events in arrival order (a later batch never commits before
+        # an earlier one); more trade that for overlap while a handler waits on a lock
+        self.batch_workers = max(1, int(config.get("EVENT_BATCH_WORKERS", 1)))
         # unacked at most: the batches being handled and the next one gathering
         self.prefetch = (self.batch_workers + 1) * self.batch_size
         self._pending: list = []

@@ -10,6 +10,8 @@ os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
 import json  # noqa: E402
 import re  # noqa: E402
+import select  # noqa: E402
+import time  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
 import eventlet  # noqa: E402
@@ -17,7 +19,7 @@ import psycopg.waiting  # noqa: E402
 from greenlet import getcurrent  # noqa: E402 - per greenlet: eventlet workers are greenlets
 from nameko.extensions import DependencyProvider  # noqa: E402
 from sqlalchemy import create_engine, event, text  # noqa: E402
-from sqlalchemy.exc import DataError, IntegrityError  # noqa: E402
+from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError  # noqa: E402
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from sqlalchemy.sql.elements import TextClause  # noqa: E402
@@ -77,9 +79,49 @@ def make_engine(url: str, pool_size: int = 5, pool_timeout: float = 3.0, applica
         pgbouncer = behind_pgbouncer()
     if pgbouncer:
         connect_args["prepare_threshold"] = None
-    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout,
-                         pool_pre_ping=True, pool_recycle=1800, connect_args=connect_args,
-                         json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout,
+                           pool_recycle=1800, connect_args=connect_args,
+                           json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    watch_liveness(engine)
+    return engine
+
+
+PING_AFTER_IDLE = 30.0  # seconds: a connection idle longer is pinged before use
+_poll = eventlet.patcher.original("select").poll  # a zero-timeout poll of the socket, not the hub's
+
+
+def watch_liveness(engine, ping_after_idle: float = PING_AFTER_IDLE) -> None:
+    """SQLAlchemy's ``pool_pre_ping`` costs a round trip on every checkout (a sixth of a small
+    transaction's). Instead, a connection is pinged only when its socket has something to read
+    while idle (the server said goodbye: a restart, a terminated backend, PgBouncer gone) or it
+    has been idle for ``ping_after_idle`` seconds (a silent drop); a failed ping makes the pool
+    connect afresh, as pre-ping would."""
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def idle_from_now(dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def check(dbapi_connection, record, proxy):
+        since = record.info.get("idle_since")
+        if since is not None and time.monotonic() - since < ping_after_idle and not _hung_up(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # noqa: BLE001 - any failure: this connection is done
+            raise DisconnectionError(f"ping failed: {exc!r}") from exc
+
+
+def _hung_up(dbapi_connection) -> bool:
+    """Whether an idle connection's socket is closed or readable (nothing is due while idle)."""
+    try:
+        if dbapi_connection.closed or dbapi_connection.broken:
+            return True
+        poller = _poll()
+        poller.register(dbapi_connection.pgconn.socket, select.POLLIN | select.POLLERR | select.POLLHUP)
+        return bool(poller.poll(0))
+    except Exception:  # noqa: BLE001 - a socket that cannot be asked about is not trusted
+        return True
 
 
 class Transaction:
