@@ -147,9 +147,10 @@ class BatchEventConsumer(EventConsumer):
     A worker's messages are acked together once it ends, so a crash before its commit leaves them
     all to be delivered again.
 
-    At a trickle each event is a batch of one and waits for nothing; under load the per-event
-    costs of a worker, a transaction and a commit are shared (group commit; services/common/inbox.py
-    ``handle_events``).
+    An event that finds the worker idle waits ``EVENT_BATCH_WINDOW`` seconds for others to join
+    it (0: none); under load the events that arrived while the worker was busy are the next batch
+    at once. The per-event costs of a worker, a transaction and a commit are so shared (group
+    commit; services/common/inbox.py ``handle_events``).
     """
 
     def setup(self):
@@ -161,8 +162,10 @@ class BatchEventConsumer(EventConsumer):
         self.batch_workers = max(1, int(config.get("EVENT_BATCH_WORKERS", 1)))
         # unacked at most: the batches being handled and the next one gathering
         self.prefetch = (self.batch_workers + 1) * self.batch_size
+        self.window = max(0.0, float(config.get("EVENT_BATCH_WINDOW", 0)))
         self._pending: list = []
         self._busy = 0
+        self._timer = None
 
     def handle_message(self, body, message):
         self._add(body, message)
@@ -173,10 +176,23 @@ class BatchEventConsumer(EventConsumer):
 
     def _add(self, body, message) -> None:
         self._pending.append((body, message))
+        if self._busy >= self.batch_workers:
+            return  # the next batch, when a worker is free
+        if self.window and len(self._pending) < self.batch_size:
+            if self._timer is None:
+                self._timer = eventlet.spawn_after(self.window, self._window_ended)
+            return
+        self._next_batch()
+
+    def _window_ended(self) -> None:
+        self._timer = None
         if self._busy < self.batch_workers:
             self._next_batch()
 
     def _next_batch(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         batch, self._pending = self._pending[:self.batch_size], self._pending[self.batch_size:]
         if not batch:
             return
@@ -199,13 +215,14 @@ class BatchEventConsumer(EventConsumer):
 
     def stop(self):
         # what was gathered but not handed to a worker goes back to the queue
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         batch, self._pending = self._pending, []
         for _, message in batch:
             self.queue_consumer.requeue_message(message)
         super().stop()
 
-
-consume_batches = BatchEventConsumer.decorator
 
 
 class ReplyPublisher(Publisher):

@@ -86,3 +86,16 @@ def test_a_failing_handler_parks_its_event_and_the_batch_is_handled(start_servic
     # the failed event's processed row was rolled back with it: a replay can still handle it
     assert scalar(engine, "select count(*) from processed_events where event_id = :e", {"e": letter}) == 0
     assert scalar(engine, "select count(*) from processed_events") == 14
+
+
+def test_events_within_the_window_of_an_idle_worker_are_one_batch(start_service, amqp, db):
+    engine = db("station")
+    clean(engine)
+    start_service(StationService, EVENT_BATCH_SIZE=50, EVENT_BATCH_WORKERS=1, EVENT_BATCH_WINDOW=1.0)
+    before = batches_of("station")
+    for body in [submitted(920_000 + i) for i in range(8)]:
+        publish(amqp, body)
+    wait_for(lambda: scalar(engine, "select count(*) from processed_events") == 8, timeout=30,
+             what="8 events processed")
+    assert batches_of("station")[0] - before[0] == 1  # the first waited for the other seven
+    assert scalar(engine, "select count(*) from points where deputy_id = :d", {"d": DEPUTY}) == 8
