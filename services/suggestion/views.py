@@ -88,7 +88,10 @@ def timeline(session, suggestion_id: int) -> list[dict]:
 def replies(session, suggestion_ids: list[int], public: bool = False) -> dict[int, list[dict]]:
     """Replies as staff read them, or (public) as published: reviewed or masked, never as written."""
     result: dict[int, list[dict]] = {i: [] for i in suggestion_ids}
-    for r in session.scalars(select(ReplyEntry).where(ReplyEntry.suggestion_id.in_(suggestion_ids))
+    for r in session.execute(select(ReplyEntry.suggestion_id, ReplyEntry.unit_name, ReplyEntry.result_class,
+                                    ReplyEntry.round, ReplyEntry.content, ReplyEntry.public_content,
+                                    ReplyEntry.at)
+                             .where(ReplyEntry.suggestion_id.in_(suggestion_ids))
                              .order_by(ReplyEntry.at, ReplyEntry.id)):
         content = shown(r.public_content, r.content) if public else r.content
         result[r.suggestion_id].append({"unit_name": r.unit_name, "result_class": r.result_class,
