@@ -2,6 +2,10 @@
 import base64
 
 from sqlalchemy import and_, false, func, or_, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from services.common.clock import now
 from services.common.store import not_found
@@ -84,7 +88,10 @@ def timeline(session, suggestion_id: int) -> list[dict]:
 def replies(session, suggestion_ids: list[int], public: bool = False) -> dict[int, list[dict]]:
     """Replies as staff read them, or (public) as published: reviewed or masked, never as written."""
     result: dict[int, list[dict]] = {i: [] for i in suggestion_ids}
-    for r in session.scalars(select(ReplyEntry).where(ReplyEntry.suggestion_id.in_(suggestion_ids))
+    for r in session.execute(select(ReplyEntry.suggestion_id, ReplyEntry.unit_name, ReplyEntry.result_class,
+                                    ReplyEntry.round, ReplyEntry.content, ReplyEntry.public_content,
+                                    ReplyEntry.at)
+                             .where(ReplyEntry.suggestion_id.in_(suggestion_ids))
                              .order_by(ReplyEntry.at, ReplyEntry.id)):
         content = shown(r.public_content, r.content) if public else r.content
         result[r.suggestion_id].append({"unit_name": r.unit_name, "result_class": r.result_class,
@@ -254,6 +261,23 @@ def filtered(actor: dict, filters: dict, recheck: bool = True, substrings: bool 
     return query
 
 
+# What a page's rows are read as: only the columns to_dict (ITEM) or public_dict (PUBLIC_ITEM)
+# shows, as plain rows rather than ORM entities (no instance state or identity map per row,
+# about a third of the service's CPU for a page of 20; bench/README.md "Fixed cost per read").
+ITEM = tuple(getattr(Suggestion, name) for name in (
+    "id", "number", "number_prefix", "session", "title", "body", "category", "kind", "source",
+    "lead_deputy_id", "status", "public", "public_ends_at", "return_reason", "withdraw_reason",
+    "conversion_reason", "merged_into_id", "station_opinion_id", "assignment", "due_at", "created_at",
+    "submitted_at", "accepted_at", "published_at", "public_until", "unpublished_at", "unpublished_by",
+    "unpublish_reason")) + (
+    # the co-signers in the same statement (ARRAY of a correlated subquery), not one more round trip
+    func.array(select(CoSigner.deputy_id).where(CoSigner.suggestion_id == Suggestion.id)
+               .order_by(CoSigner.deputy_id).scalar_subquery()).label("co_signer_ids"),)
+PUBLIC_ITEM = tuple(getattr(Suggestion, name) for name in (
+    "id", "number", "number_prefix", "session", "title", "public_title", "body", "public_body", "category",
+    "kind", "status", "lead_deputy_id", "published_at", "public_until"))
+
+
 # A list counts its rows exactly up to LIST_COUNT_CAP, a keyword search (on index terms only, no
 # substring recheck) up to SEARCH_COUNT_CAP; beyond, `total` is the planner's estimate and
 # `total_exact` false: over a million suggestions an exact count costs more than the page itself
@@ -279,23 +303,24 @@ def order(sort: str | None) -> tuple:
 
 
 def page(session, query, limit: int, offset: int, count_query=None, count_cap: int | None = None,
-         sort: str | None = None, scan_query=None):
+         sort: str | None = None, scan_query=None, columns: tuple = ITEM, terms: bool = False):
     """(rows, total, exact). The rows are counted up to ``count_cap`` (LIST_COUNT_CAP by
     default; a keyword search counts with ``count_query``, index terms only, an upper bound);
     more than that: the planner's estimate of ``count_query``, not exact. A Chinese keyword
-    search (``scan_query``, its substring form) first reads the newest rows (_scan_newest)."""
+    search (``scan_query``, its substring form) first reads the newest rows (_scan_newest).
+    The rows are ``columns`` of the page's suggestions; ``terms``: the query tests index terms."""
     # The rows are in memory, not on a spinning disk: at the stock 4 the planner walks the whole
     # id order backwards for a session + status filter (660,000 rows, 580 ms) rather than read
     # the (session, status, id) index, whose rows are scattered in the table (0.4 ms).
-    session.execute(text("SET LOCAL random_page_cost = 1.1"))
+    session.execute(RANDOM_PAGE_COST)
     if scan_query is not None and (sort or "-id") == "-id":
-        rows = _scan_newest(session, scan_query, limit, offset)
+        rows = _scan_newest(session, scan_query, limit, offset, columns)
         if rows is not None:  # a common word: counting its matches would cost more than the page
             return rows, max(estimate(session, scan_query), offset + len(rows)), False
     cap = count_cap or LIST_COUNT_CAP
     counted = count_query if count_query is not None else query
     total = None
-    if _uses_terms(counted):
+    if terms:
         # For a capped count the planner expects to meet enough matches early in a
         # sequential scan, but each row's check then detoasts ~3 KB of terms (240 ms
         # over 100,000 rows); the GIN bitmap finds them in ~30 ms (bench/read.py).
@@ -306,21 +331,24 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
         if guess > 10 * cap:
             total = guess
     if total is None:
-        total = count(session, counted.limit(cap + 1))
-    if _uses_terms(query) and (sort or "-id") == "-id" and total > cap:
-        rows = _newest_matches(session, query, limit, offset)
+        total = count(session, counted.with_only_columns(Suggestion.id).limit(cap + 1))
+    if terms and (sort or "-id") == "-id" and total > cap:
+        rows = _newest_matches(session, query, limit, offset, columns)
     elif offset >= DEEP_OFFSET:
         # the skipped rows' ids from an index alone (ix_suggestions_listed …), then only the page's rows
         ids = query.with_only_columns(Suggestion.id).order_by(*order(sort)).limit(limit).offset(offset)
-        rows = list(session.scalars(select(Suggestion).where(Suggestion.id.in_(ids.scalar_subquery()))
-                                    .order_by(*order(sort))))
+        rows = session.execute(select(*columns).where(Suggestion.id.in_(ids.scalar_subquery()))
+                               .order_by(*order(sort))).all()
     else:
-        rows = list(session.scalars(query.order_by(*order(sort)).limit(limit).offset(offset)))
+        rows = session.execute(query.with_only_columns(*columns).order_by(*order(sort))
+                               .limit(limit).offset(offset)).all()
     exact = total <= cap
     if not exact:
         total = max(total if total > cap + 1 else estimate(session, counted), cap + 1, offset + len(rows))
     return rows, total, exact
 
+
+RANDOM_PAGE_COST = text("SET LOCAL random_page_cost = 1.1")
 
 # A Chinese keyword search first tests the newest SCAN_WINDOW ids' titles and bodies, newest
 # first, until it has its page: a common word (公交 is in one suggestion of eight) answers
@@ -329,14 +357,14 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
 SCAN_WINDOW = 2000
 
 
-def _scan_newest(session, query, limit: int, offset: int) -> list[Suggestion] | None:
+def _scan_newest(session, query, limit: int, offset: int, columns: tuple) -> list | None:
     """The page of ``query`` newest first if the newest SCAN_WINDOW ids hold it, else None."""
     top = session.scalar(select(func.max(Suggestion.id))) or 0
     if top <= SCAN_WINDOW:  # a small table: the index path counts exactly at no cost
         return None
     session.execute(text("SET LOCAL enable_bitmapscan = off"))  # the primary key, backwards
-    rows = list(session.scalars(query.where(Suggestion.id > top - SCAN_WINDOW)
-                                .order_by(*order(None)).limit(limit).offset(offset)))
+    rows = session.execute(query.with_only_columns(*columns).where(Suggestion.id > top - SCAN_WINDOW)
+                           .order_by(*order(None)).limit(limit).offset(offset)).all()
     session.execute(text("SET LOCAL enable_bitmapscan = on"))
     return rows if len(rows) == limit else None
 
@@ -347,28 +375,46 @@ def _scan_newest(session, query, limit: int, offset: int) -> list[Suggestion] | 
 SEARCH_WINDOWS = (25_000, 250_000)
 
 
-def _newest_matches(session, query, limit: int, offset: int) -> list[Suggestion]:
+def _newest_matches(session, query, limit: int, offset: int, columns: tuple) -> list:
     """The page of ``query`` newest first, from the smallest window of newest ids that holds it."""
     top = session.scalar(select(func.max(Suggestion.id))) or 0
-    newest = query.order_by(*order(None)).limit(limit).offset(offset)
+    newest = query.with_only_columns(*columns).order_by(*order(None)).limit(limit).offset(offset)
     for window in SEARCH_WINDOWS:
         if window >= top:
             break
         # the planner would walk the primary key backwards through the window, testing every
         # row's terms; ANDing the window's and the word's bitmaps reads only the matches
         session.execute(text("SET LOCAL enable_indexscan = off"))
-        rows = list(session.scalars(newest.where(Suggestion.id > top - window)))
+        rows = session.execute(newest.where(Suggestion.id > top - window)).all()
         session.execute(text("SET LOCAL enable_indexscan = on"))
         if len(rows) == limit:
             return rows
-    return list(session.scalars(newest))
+    return session.execute(newest).all()
+
+
+class Explain(Executable, ClauseElement):
+    """``EXPLAIN (FORMAT JSON) <select>`` as a statement SQLAlchemy compiles once per shape of the
+    select and then takes from its cache, as it does the select itself (compiling it anew on
+    every page was an eighth of the service's CPU for a list past its count cap)."""
+    inherit_cache = True
+    _traverse_internals = [("statement", InternalTraversal.dp_clauseelement)]
+
+    _all_selected_columns = ()  # one row of plan, none of the select's columns
+
+    def __init__(self, statement):
+        self.statement = statement
+
+
+@compiles(Explain)
+def _compile_explain(element, compiler, **kw):
+    sql = compiler.process(element.statement, **kw)
+    compiler._result_columns = []  # the plan's column, not the select's: no result processing
+    return "EXPLAIN (FORMAT JSON) " + sql
 
 
 def estimate(session, query) -> int:
     """The planner's estimate of how many rows ``query`` gives (EXPLAIN, nothing is run)."""
-    connection = session.connection()
-    compiled = query.order_by(None).compile(connection, compile_kwargs={"render_postcompile": True})
-    plan = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    plan = session.execute(Explain(query.with_only_columns(Suggestion.id).order_by(None))).scalar()
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
@@ -378,9 +424,9 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int, categori
     rows, total, exact = page(session, filtered(actor, filters), min(limit, cap), offset,
                               filtered(actor, filters, recheck=False) if search else None,
                               SEARCH_COUNT_CAP if search else None, filters.get("sort"),
-                              filtered(actor, filters, substrings=True) if search else None)
-    co = co_signers_of(session, [s.id for s in rows])
-    return {"items": [to_dict(s, co[s.id], categories) for s in rows], **totals(total, exact, filters),
+                              filtered(actor, filters, substrings=True) if search else None,
+                              terms=search and uses_terms(filters["q"]))
+    return {"items": [to_dict(s, s.co_signer_ids, categories) for s in rows], **totals(total, exact, filters),
             "limit": limit, "offset": offset, "filters": {k: v for k, v in filters.items() if v is not None}}
 
 
@@ -392,8 +438,9 @@ def totals(total: int, exact: bool, filters: dict) -> dict:
     return {"total": total, "total_exact": exact}
 
 
-def _uses_terms(query) -> bool:
-    return query is not None and "search_terms" in str(query.whereclause)
+def uses_terms(q: str | None) -> bool:
+    """Whether keyword_condition(q) tests index terms (a lone Chinese character is a title test)."""
+    return any(any(query_terms(word)) for word in (q or "").split())
 
 
 def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: Catalog) -> dict:
@@ -402,7 +449,8 @@ def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: Ca
             "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body),
             "category": s.category, "category_name": categories.name(s.session, s.category), "kind": s.kind,
             "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
-            "published_at": _iso(s.published_at), "public_until": disclosure(s)["public_until"],
+            "published_at": _iso(s.published_at),
+            "public_until": s.public_until.isoformat() if s.public_until else None,
             "replies": replies_}
 
 
@@ -415,7 +463,8 @@ def public_list(session, filters: dict, limit: int, offset: int, categories: Cat
     if scanned is not None:
         scanned = scanned.where(Suggestion.status.in_(domain.PUBLISHABLE))
     rows, total, exact = page(session, query, min(limit, MAX_LIMIT), offset, counted if search else None,
-                              SEARCH_COUNT_CAP if search else None, scan_query=scanned)
+                              SEARCH_COUNT_CAP if search else None, scan_query=scanned, columns=PUBLIC_ITEM,
+                              terms=search and uses_terms(wanted["q"]))
     names = names_of(session, list({s.lead_deputy_id for s in rows}))
     answers = replies(session, [s.id for s in rows], public=True)
     return {"items": [public_dict(s, names, answers[s.id], categories) for s in rows], **totals(total, exact, wanted),

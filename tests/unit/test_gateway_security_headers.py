@@ -71,3 +71,25 @@ def test_hsts_only_over_https_or_from_a_trusted_proxy():
     answer = secure(Response(), {"wsgi.url_scheme": "http"}, https, trusted_proxies=1, hsts_max_age=600)
     assert answer.headers["Strict-Transport-Security"] == "max-age=600; includeSubDomains"
     assert "Strict-Transport-Security" not in secure(Response(), {}, https, trusted_proxies=1, hsts_max_age=0).headers
+
+
+def test_the_api_server_sends_without_waiting_for_acks():
+    """TCP_NODELAY on the listening socket, which accepted connections inherit: an answer larger
+    than eventlet's write buffer leaves in two writes, and the body must not wait for the
+    client's delayed ACK of the headers (bench/README.md "Fixed cost per read")."""
+    import socket
+
+    import eventlet
+
+    from gateway.http import ApiServer
+
+    sock = eventlet.listen(("127.0.0.1", 0))
+    try:
+        ApiServer.get_wsgi_server(object.__new__(ApiServer), sock, client().application)
+        client_sock = socket.create_connection(sock.getsockname())
+        accepted, _ = sock.accept()
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        accepted.close()
+        client_sock.close()
+    finally:
+        sock.close()
