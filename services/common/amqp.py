@@ -140,89 +140,111 @@ class EventConsumer(Consumer):
 consume = EventConsumer.decorator
 
 
+# the payload fields that name what an event is about, most specific first: events about the same
+# suggestion (its assignments' too), deputy, person or unit keep their order
+ORDERING_FIELDS = ("suggestion_id", "assignment_id", "deputy_id", "sub", "id")
+
+
+def ordering_key(body) -> object:
+    """What ``body`` (an event envelope, as decoded) is about; events with the same key are handled
+    in arrival order. A body with none of ``ORDERING_FIELDS`` is about itself (its event id)."""
+    if not isinstance(body, dict):
+        return None
+    payload = body.get("payload")
+    if isinstance(payload, dict):
+        for name in ORDERING_FIELDS:
+            value = payload.get(name)
+            if value is not None and not isinstance(value, (dict, list)):
+                return name, value
+    return body.get("event_id")
+
+
 class BatchEventConsumer(EventConsumer):
     """An event consumer whose workers are each given a list of bodies (an undecodable one as an
-    ``Undecodable``), in arrival order: at most ``EVENT_BATCH_WORKERS`` workers at a time, each
-    taking every message that arrived while the others were busy (at most ``EVENT_BATCH_SIZE``).
-    A worker's messages are acked together once it ends, so a crash before its commit leaves them
-    all to be delivered again.
+    ``Undecodable``), in arrival order. Events go to one of ``EVENT_BATCH_WORKERS`` lanes by what
+    they are about (``ordering_key``: a suggestion and its assignments, a deputy, a person); a lane
+    runs one worker at a time, which takes every event that arrived in the lane meanwhile (at most
+    ``EVENT_BATCH_SIZE``). So a suggestion's events are handled in order, and other suggestions'
+    beside them. A worker's messages are acked together once it ends, so a crash before its commit
+    leaves them all to be delivered again.
 
-    An event that finds the worker idle waits ``EVENT_BATCH_WINDOW`` seconds for others to join
-    it (0: none); under load the events that arrived while the worker was busy are the next batch
-    at once. The per-event costs of a worker, a transaction and a commit are so shared (group
-    commit; services/common/inbox.py ``handle_events``).
+    An event that finds its lane idle waits ``EVENT_BATCH_WINDOW`` seconds for others to join it
+    (0: none). The per-event costs of a worker, a transaction and a commit are so shared under load
+    (group commit; services/common/inbox.py ``handle_events``).
     """
 
     def setup(self):
         super().setup()
         config = self.container.config
         self.batch_size = max(1, int(config.get("EVENT_BATCH_SIZE", 50)))
-        # one at a time keeps a process's events in arrival order (a later batch never commits before
-        # an earlier one); more trade that for overlap while a handler waits on a lock
-        self.batch_workers = max(1, int(config.get("EVENT_BATCH_WORKERS", 1)))
-        # unacked at most: the batches being handled and the next one gathering
-        self.prefetch = (self.batch_workers + 1) * self.batch_size
+        self.lanes = max(1, int(config.get("EVENT_BATCH_WORKERS", 3)))
+        # unacked at most: a batch per lane being handled and the next ones gathering
+        self.prefetch = (self.lanes + 1) * self.batch_size
         self.window = max(0.0, float(config.get("EVENT_BATCH_WINDOW", 0)))
-        self._pending: list = []
-        self._busy = 0
-        self._timer = None
+        self._pending: list[list] = [[] for _ in range(self.lanes)]
+        self._busy = [False] * self.lanes
+        self._timers: list = [None] * self.lanes
 
     def handle_message(self, body, message):
-        self._add(body, message)
+        self._add(self._lane(body), body, message)
 
     def handle_undecodable(self, message, exc):
         log.error("event body cannot be decoded: %r (content type %r)", exc, message.content_type)
-        self._add(Undecodable.of(message, exc), message)
+        self._add(0, Undecodable.of(message, exc), message)
 
-    def _add(self, body, message) -> None:
-        self._pending.append((body, message))
-        if self._busy >= self.batch_workers:
-            return  # the next batch, when a worker is free
-        if self.window and len(self._pending) < self.batch_size:
-            if self._timer is None:
-                self._timer = eventlet.spawn_after(self.window, self._window_ended)
+    def _lane(self, body) -> int:
+        return hash(ordering_key(body)) % self.lanes
+
+    def _add(self, lane: int, body, message) -> None:
+        self._pending[lane].append((body, message))
+        if self._busy[lane]:
+            return  # the next batch, when the lane's worker ends
+        if self.window and len(self._pending[lane]) < self.batch_size:
+            if self._timers[lane] is None:
+                self._timers[lane] = eventlet.spawn_after(self.window, self._window_ended, lane)
             return
-        self._next_batch()
+        self._next_batch(lane)
 
-    def _window_ended(self) -> None:
-        self._timer = None
-        if self._busy < self.batch_workers:
-            self._next_batch()
+    def _window_ended(self, lane: int) -> None:
+        self._timers[lane] = None
+        if not self._busy[lane]:
+            self._next_batch(lane)
 
-    def _next_batch(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        batch, self._pending = self._pending[:self.batch_size], self._pending[self.batch_size:]
+    def _next_batch(self, lane: int) -> None:
+        if self._timers[lane] is not None:
+            self._timers[lane].cancel()
+            self._timers[lane] = None
+        pending = self._pending[lane]
+        batch, self._pending[lane] = pending[:self.batch_size], pending[self.batch_size:]
         if not batch:
             return
         messages = [message for _, message in batch]
-        self._busy += 1
+        self._busy[lane] = True
         try:
             self.container.spawn_worker(self, ([body for body, _ in batch],), {}, context_data={},
-                                        handle_result=partial(self.handle_batch_result, messages))
+                                        handle_result=partial(self.handle_batch_result, lane, messages))
         except ContainerBeingKilled:
-            self._busy -= 1
+            self._busy[lane] = False
             for message in messages:
                 self.queue_consumer.requeue_message(message)
 
-    def handle_batch_result(self, messages, worker_ctx, result=None, exc_info=None):
+    def handle_batch_result(self, lane, messages, worker_ctx, result=None, exc_info=None):
         for message in messages:
             self.queue_consumer.ack_message(message)
-        self._busy -= 1
-        self._next_batch()  # what arrived meanwhile
+        self._busy[lane] = False
+        self._next_batch(lane)  # what arrived in the lane meanwhile
         return result, exc_info
 
     def stop(self):
         # what was gathered but not handed to a worker goes back to the queue
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        batch, self._pending = self._pending, []
-        for _, message in batch:
-            self.queue_consumer.requeue_message(message)
+        for lane in range(self.lanes):
+            if self._timers[lane] is not None:
+                self._timers[lane].cancel()
+                self._timers[lane] = None
+            batch, self._pending[lane] = self._pending[lane], []
+            for _, message in batch:
+                self.queue_consumer.requeue_message(message)
         super().stop()
-
 
 
 class ReplyPublisher(Publisher):
