@@ -177,7 +177,9 @@ class BatchEventConsumer(EventConsumer):
         super().setup()
         config = self.container.config
         self.batch_size = max(1, int(config.get("EVENT_BATCH_SIZE", 50)))
-        self.lanes = max(1, int(config.get("EVENT_BATCH_WORKERS", 3)))
+        # one lane by default: measured, more lanes made smaller batches (more CPU per event) and,
+        # in evaluation, concurrent batches deadlocked on the shared rate cells (bench/README.md)
+        self.lanes = max(1, int(config.get("EVENT_BATCH_WORKERS", 1)))
         # unacked at most: a batch per lane being handled and the next ones gathering
         self.prefetch = (self.lanes + 1) * self.batch_size
         self.window = max(0.0, float(config.get("EVENT_BATCH_WINDOW", 0)))
