@@ -48,7 +48,8 @@ def test_make_engine_budget_name_and_no_prepared_statements_behind_pgbouncer(mon
                                    application_name="lianxin-x", pgbouncer=False)
     assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._timeout) == (4, 0, 2)
     seen = []
-    monkeypatch.setattr(common_db, "create_engine", lambda url, **kw: seen.append(kw["connect_args"]))
+    real = common_db.create_engine
+    monkeypatch.setattr(common_db, "create_engine", lambda url, **kw: seen.append(kw["connect_args"]) or real(url, **kw))
     common_db.make_engine("postgresql+psycopg://u@h/d", application_name="lianxin-x", pgbouncer=False)
     monkeypatch.setenv("DB_PGBOUNCER", "1")  # the CLIs: from the environment
     common_db.make_engine("postgresql+psycopg://u@h/d", application_name="lianxin-x")
