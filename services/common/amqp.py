@@ -252,6 +252,11 @@ class BatchEventConsumer(EventConsumer):
 class ReplyPublisher(Publisher):
     retry_policy = FAST_RETRY_POLICY
     transport_options = FAST_TRANSPORT_OPTIONS
+    # no publisher confirm (a broker round trip per reply): a reply is worth something only to a
+    # caller still waiting, whose deadline already answers one that is lost (a 503; a retried
+    # write meets its Idempotency-Key); a connection that is gone still fails the publish, and
+    # send_response retries that
+    use_confirms = False
 
 
 class ResilientResponder(Responder):

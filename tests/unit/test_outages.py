@@ -126,3 +126,9 @@ def test_an_undecodable_body_is_kept_exactly_and_readably():
     assert "this is { not json" in record["body_text"] and "\x00" not in record["body_text"]
     assert record["routing_key"] == "assignment.replied" and record["content_type"] == "application/json"
     json.dumps(record)  # storable as jsonb
+
+
+def test_replies_are_published_without_a_confirm_round_trip():
+    publisher = amqp.ReplyPublisher("pyamqp://x")
+    assert publisher.use_confirms is False  # the caller's deadline answers a lost reply
+    assert amqp.ResilientResponder.publisher_cls is amqp.ReplyPublisher
