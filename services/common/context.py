@@ -51,6 +51,15 @@ def mark_audit_recorded() -> None:
     _local.audit_recorded = True
 
 
+def audit_recorded() -> bool:
+    return bool(getattr(_local, "audit_recorded", False))
+
+
+def restore_audit_recorded(value: bool) -> None:
+    """After a rolled-back transaction that had marked its record: the record is gone with it."""
+    _local.audit_recorded = value
+
+
 def audit_from(raw) -> dict | None:
     """The audit context from context data (a JSON object as text); anything else is none."""
     if not raw or not isinstance(raw, str):

@@ -132,3 +132,49 @@ def test_replies_are_published_without_a_confirm_round_trip():
     publisher = amqp.ReplyPublisher("pyamqp://x")
     assert publisher.use_confirms is False  # the caller's deadline answers a lost reply
     assert amqp.ResilientResponder.publisher_cls is amqp.ReplyPublisher
+
+
+class Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def deadlock():
+    from sqlalchemy.exc import OperationalError
+    return OperationalError("UPDATE rate_cells ...", {}, Deadlock("deadlock detected"))
+
+
+def test_a_deadlock_victim_is_run_again_with_its_audit_record(monkeypatch):
+    from services.common import context, outages
+    monkeypatch.setattr(outages.eventlet, "sleep", lambda s: None)
+    context.set_audit({"sub": "d1", "action": "POST /x"})
+    runs = []
+
+    def rate():
+        runs.append(context.current_audit() is not None)  # the record is still to be written
+        if len(runs) < 3:
+            context.mark_audit_recorded()  # written, then rolled back with the deadlocked transaction
+            raise deadlock()
+        return {"ok": True}
+    assert outages.unavailable_when_down(rate)() == {"ok": True}
+    assert runs == [True, True, True]
+
+
+def test_a_deadlock_that_keeps_coming_is_a_503_and_other_errors_are_not_retried(monkeypatch):
+    from services.common import outages
+    from services.common.errors import Unavailable
+    monkeypatch.setattr(outages.eventlet, "sleep", lambda s: None)
+    runs = []
+
+    def always():
+        runs.append(1)
+        raise deadlock()
+    with pytest.raises(Unavailable):
+        outages.unavailable_when_down(always)()
+    assert len(runs) == 1 + outages.TRANSIENT_RETRIES
+
+    def wrong():
+        runs.append(2)
+        raise ValueError("not transient")
+    with pytest.raises(ValueError):
+        outages.unavailable_when_down(wrong)()
+    assert runs.count(2) == 1
