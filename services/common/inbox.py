@@ -20,6 +20,7 @@ second pass, never an event.
 """
 import json
 import logging
+import random
 import uuid
 from typing import Callable
 
@@ -35,6 +36,7 @@ from services.common.envelope import Envelope
 from services.common.errors import DatabaseBusy
 from services.common.events import Received, describe, model_for
 from services.common.metrics import get_or_create
+from services.common.outages import transient
 
 log = logging.getLogger(__name__)
 
@@ -156,11 +158,17 @@ def _run_batch(db: Db, consumer: str, events: list[Received], handlers: dict[str
 
 def _until_reachable(work: Callable, context: dict):
     """Run ``work``; while the database cannot be reached, wait (backing off) and run it again."""
-    delay = 0.5
+    delay, quick = 0.5, 5
     while True:
         try:
             return work()
         except UNREACHABLE as exc:
+            if transient(exc) and quick:  # a deadlock's victim, rolled back whole: again at once
+                quick -= 1
+                log.warning("transaction rolled back (%s), running it again", getattr(exc, "orig", exc),
+                            extra=context)
+                eventlet.sleep(random.uniform(0.01, 0.05))
+                continue
             log.warning("database unreachable, retrying in %.1fs: %s", delay, getattr(exc, "orig", exc),
                         extra=context)
             eventlet.sleep(delay)

@@ -165,3 +165,19 @@ def test_a_malformed_body_in_a_batch_is_parked_and_the_rest_handled(monkeypatch,
     assert outcomes == ["handled", "malformed", "handled"]
     assert seen == [bodies[0]["event_id"], bodies[1]["event_id"]]
     assert [d[0] for d in fakes["dead"]] == ["malformed"]
+
+
+def test_a_deadlocked_batch_runs_again_at_once_not_after_the_outage_backoff(monkeypatch, fakes):
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+    slept, tries = [], {"n": 0}
+    monkeypatch.setattr(inbox.eventlet, "sleep", slept.append)
+
+    def run_batch(db, consumer, events, handlers):
+        tries["n"] += 1
+        if tries["n"] < 3:
+            raise OperationalError("INSERT INTO rate_cells ...", {}, Deadlock("deadlock detected"))
+        return ["handled"] * len(events)
+    monkeypatch.setattr(inbox, "_run_batch", run_batch)
+    assert inbox.handle_events(None, "test", batch_of(2), {}) == ["handled", "handled"]
+    assert tries["n"] == 3 and len(slept) == 2 and all(s < 0.1 for s in slept)
