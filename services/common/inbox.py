@@ -59,15 +59,11 @@ def handle_event(db: Db, consumer: str, body, handlers: dict[str, Handler],
     Returns the outcome: handled, duplicate, ignored, dead_lettered, malformed or invalid.
     """
     retry_delays = RETRY_DELAYS if retry_delays is None else retry_delays
-    try:
-        envelope = Envelope.model_validate(body)
-    except ValidationError as exc:
-        return _park_malformed(db, consumer, body, exc)
-    set_request_id(envelope.request_id)
-    context = {"event_type": envelope.type, "event_id": str(envelope.event_id), "consumer": consumer}
-    event = _received(envelope)
+    event = _parsed(db, consumer, body)
     if isinstance(event, str):
-        return _park_invalid(db, consumer, envelope, event, context)
+        return event
+    envelope = event.envelope
+    context = _context(envelope, consumer)
     handler = handlers.get(envelope.type) or handlers.get("*")
     failures = 0
     while True:
@@ -99,17 +95,11 @@ def handle_events(db: Db, consumer: str, bodies: list, handlers: dict[str, Handl
     outcomes: list[str | None] = [None] * len(bodies)
     ready: list[tuple[int, Received]] = []
     for i, body in enumerate(bodies):
-        try:
-            envelope = Envelope.model_validate(body)
-        except ValidationError as exc:
-            outcomes[i] = _park_malformed(db, consumer, body, exc)
-            continue
-        event = _received(envelope)
+        event = _parsed(db, consumer, body)
         if isinstance(event, str):
-            context = {"event_type": envelope.type, "event_id": str(envelope.event_id), "consumer": consumer}
-            outcomes[i] = _park_invalid(db, consumer, envelope, event, context)
-            continue
-        ready.append((i, event))
+            outcomes[i] = event
+        else:
+            ready.append((i, event))
     if not ready:
         return outcomes
     batch_sizes.labels(consumer).observe(len(ready))
@@ -126,8 +116,7 @@ def handle_events(db: Db, consumer: str, bodies: list, handlers: dict[str, Handl
         outcomes[i] = outcome
         handled_total.labels(consumer, event.type, outcome).inc()
         set_request_id(event.envelope.request_id)
-        log.info("event %s", outcome, extra={"event_type": event.type, "event_id": str(event.event_id),
-                                             "consumer": consumer, "batch": len(ready)})
+        log.info("event %s", outcome, extra={**_context(event.envelope, consumer), "batch": len(ready)})
     return outcomes
 
 
@@ -173,6 +162,25 @@ def _until_reachable(work: Callable, context: dict):
                         extra=context)
             eventlet.sleep(delay)
             delay = min(delay * 2, UNREACHABLE_MAX_DELAY)
+
+
+def _parsed(db: Db, consumer: str, body) -> Received | str:
+    """The event ``body`` carries, or the outcome of parking a body that is none (malformed: not
+    an envelope; invalid: a payload its type's model refuses)."""
+    try:
+        envelope = Envelope.model_validate(body)
+    except ValidationError as exc:
+        return _park_malformed(db, consumer, body, exc)
+    set_request_id(envelope.request_id)
+    event = _received(envelope)
+    if isinstance(event, str):
+        return _park_invalid(db, consumer, envelope, event, _context(envelope, consumer))
+    return event
+
+
+def _context(envelope: Envelope, consumer: str) -> dict:
+    """What every log line about an event names."""
+    return {"event_type": envelope.type, "event_id": str(envelope.event_id), "consumer": consumer}
 
 
 def _received(envelope: Envelope) -> Received | str:
