@@ -122,24 +122,6 @@ class Undecodable:
                 "body_text": self.body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")}
 
 
-class EventConsumer(Consumer):
-    """nameko's @consume on the resilient QueueConsumer; an undecodable body reaches the worker
-    as an ``Undecodable`` (acked only once the worker ends, i.e. once it is parked)."""
-
-    queue_consumer = ResilientQueueConsumer()
-
-    def handle_undecodable(self, message, exc):
-        log.error("event body cannot be decoded: %r (content type %r)", exc, message.content_type)
-        try:
-            self.container.spawn_worker(self, (Undecodable.of(message, exc),), {}, context_data={},
-                                        handle_result=partial(self.handle_result, message))
-        except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
-
-
-consume = EventConsumer.decorator
-
-
 # the payload fields that name what an event is about, most specific first: events about the same
 # suggestion (its assignments' too), deputy, person or unit keep their order
 ORDERING_FIELDS = ("suggestion_id", "assignment_id", "deputy_id", "sub", "id")
@@ -159,7 +141,7 @@ def ordering_key(body) -> object:
     return body.get("event_id")
 
 
-class BatchEventConsumer(EventConsumer):
+class BatchEventConsumer(Consumer):
     """An event consumer whose workers are each given a list of bodies (an undecodable one as an
     ``Undecodable``), in arrival order. Events go to one of ``EVENT_BATCH_WORKERS`` lanes by what
     they are about (``ordering_key``: a suggestion and its assignments, a deputy, a person); a lane
@@ -172,6 +154,8 @@ class BatchEventConsumer(EventConsumer):
     (0: none). The per-event costs of a worker, a transaction and a commit are so shared under load
     (group commit; services/common/inbox.py ``handle_events``).
     """
+
+    queue_consumer = ResilientQueueConsumer()
 
     def setup(self):
         super().setup()
