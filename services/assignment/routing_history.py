@@ -1,9 +1,12 @@
-"""The office's past confirmed assignments as a nearest-neighbour index.
+"""The office's past confirmed assignments as a nearest-neighbour index and as learned words.
 
 Each precedent title becomes a binary TF-IDF vector of its grams (IDF of the units' texts); a
 query finds its most similar precedents through an inverted index (cosine), and each
-neighbour votes for the unit it was given to. Also counts, per category, which units the
-office chose (a prior when the suggestion's category is known). Pure standard library.
+neighbour votes for the unit it was given to. A title rarely has a near twin among another
+year's suggestions, so each unit also learns the words of the titles it was given
+(``learned``): a title's words seen on a unit's precedents are evidence for it even when no
+one precedent is close. Also counts, per category, which units the office chose (a prior when
+the suggestion's category is known). Pure standard library.
 """
 from __future__ import annotations
 
@@ -42,6 +45,15 @@ class History:
         self.by_category: dict[str | None, Counter] = defaultdict(Counter)
         for p, _ in rows:
             self.by_category[p.category][p.unit_id] += 1
+        self.top_idf = top
+        self.base_idf = base_idf
+        self.unit_words: dict[int, Counter] = defaultdict(Counter)   # unit -> word -> its precedents using it
+        for p, gs in rows:
+            self.unit_words[p.unit_id].update(gs)
+        self.units_of_word: dict[str, list[int]] = defaultdict(list)
+        for uid, ws in self.unit_words.items():
+            for g in ws:
+                self.units_of_word[g].append(uid)
 
     def neighbours(self, query_grams: list[str]) -> list[tuple[float, int]]:
         """(cosine similarity, precedent index) of the closest precedents, best first
@@ -73,6 +85,29 @@ class History:
             entry[1] += 1
         return {uid: (min(1.0, total) * count / (count + DAMPING), count, example)
                 for uid, (total, count, example) in sums.items()}
+
+    def learned(self, query_grams: list[str]) -> dict[int, float]:
+        """unit id -> the IDF-weighted share of the query's words seen on the unit's precedents,
+        each damped n/(n+1) by how many of them used it (once is a hint, a habit counts fully)."""
+        q = set(query_grams)
+        if not q or not self.size:
+            return {}
+        weight = {g: self.base_idf.get(g, self.top_idf) for g in q}
+        total = sum(weight.values()) or 1.0
+        out: dict[int, float] = defaultdict(float)
+        for g in q:
+            for uid in self.units_of_word.get(g, ()):
+                n = self.unit_words[uid][g]
+                out[uid] += weight[g] * n / (n + 1) / total
+        return dict(out)
+
+    def seen_words(self, uid: int, query_grams, limit: int = 3) -> list[str]:
+        """The query's words the unit's precedents used, most often first (a reason to show)."""
+        ws = self.unit_words.get(uid)
+        if not ws:
+            return []
+        hits = sorted((g for g in set(query_grams) if ws[g]), key=lambda g: (-ws[g], g))
+        return hits[:limit]
 
     def co_votes(self, query_grams: list[str], lead: int) -> dict[int, tuple[float, int, str]]:
         """unit id -> (vote, how many, an example title) for the co-units named on the close

@@ -98,6 +98,31 @@ def test_confirmed_assignments_teach_the_model():
     assert any(r.startswith("曾办理相似建议 3 件，如《") for r in after[0].reasons)
 
 
+def test_words_of_the_titles_a_unit_was_given_teach_it_without_a_near_twin():
+    """A new title shares a word with each of several past ones, none close enough to vote as
+    a look-alike: the words the office kept giving a unit still count for it, and say why."""
+    from services.assignment.routing_text import words
+    units = city_units()
+    target = units["township_government"].unit_id
+    title = "关于修缮石丘村水坝的建议"
+    query = list(words(title))
+    history = [Precedent(t, None, target) for t in (
+        "关于石丘村村民小组饮水管道维修和自来水入户改造的建议", "关于梅子集镇水坝护栏及防汛通道硬化的建议")]
+    cold = RoutingModel.build(units.values())
+    warm = RoutingModel.build(units.values(), history)
+    assert target not in warm.history.votes(query)            # no precedent is a near twin
+    learned = warm.history.learned(query)
+    assert set(learned) == {target} and 0 < learned[target] < 1
+    assert cold.history.learned(query) == {}
+    before = {c.unit_id: c.score for c in cold.rank(title, limit=60)}
+    after = {c.unit_id: c for c in warm.rank(title, limit=60)}
+    assert after[target].score > before.get(target, 0)
+    assert "以往交由本单位的建议也涉及“石丘、水坝”" in after[target].reasons or \
+        "以往交由本单位的建议也涉及“水坝、石丘”" in after[target].reasons
+    # the other units' scores are what they were cold
+    assert all(after[u].score == before[u] for u in before if u != target and u in after)
+
+
 def test_a_merged_bureau_gets_the_matters_of_each_of_its_fields():
     # a county with an 教育体育局 and no 体育局: a sports title goes to the merged bureau
     units = [UnitProfile(1, "某县教育体育局", ""), UnitProfile(2, "某县文化和旅游局", ""),
