@@ -196,10 +196,13 @@ class BatchEventConsumer(Consumer):
         if not self._busy[lane]:
             self._next_batch(lane)
 
-    def _next_batch(self, lane: int) -> None:
+    def _cancel_timer(self, lane: int) -> None:
         if self._timers[lane] is not None:
             self._timers[lane].cancel()
             self._timers[lane] = None
+
+    def _next_batch(self, lane: int) -> None:
+        self._cancel_timer(lane)
         pending = self._pending[lane]
         batch, self._pending[lane] = pending[:self.batch_size], pending[self.batch_size:]
         if not batch:
@@ -224,9 +227,7 @@ class BatchEventConsumer(Consumer):
     def stop(self):
         # what was gathered but not handed to a worker goes back to the queue
         for lane in range(self.lanes):
-            if self._timers[lane] is not None:
-                self._timers[lane].cancel()
-                self._timers[lane] = None
+            self._cancel_timer(lane)
             batch, self._pending[lane] = self._pending[lane], []
             for _, message in batch:
                 self.queue_consumer.requeue_message(message)
