@@ -13,7 +13,7 @@ from gateway.answers.audit import AuditPage
 from gateway.contract import XLSX
 from gateway.http import api
 from gateway.queries import Date, Page, Query, Text, page
-from gateway.routes.base import Proxies
+from gateway.routes.base import Proxies, WORKBOOK_TIMEOUT
 
 TAGS = ("audit",)
 AUDITOR = ("auditor",)
@@ -48,7 +48,8 @@ class AuditRoutes(Proxies):
     @api("GET", "/api/v1/audit/export", roles=AUDITOR, query=AuditFilters, media=XLSX, tags=TAGS)
     def export_audit(self, request):
         """The filtered records as an Excel workbook (Chinese headers, local times). Recorded too."""
-        content = base64.b64decode(self.call(self.identity.export_audit, request.actor, request.query, timeout=60))
+        content = base64.b64decode(self.call(self.identity.export_audit, request.actor, request.query,
+                                             timeout=WORKBOOK_TIMEOUT))
         return Response(content, status=200, mimetype=XLSX,
                         headers={"Content-Disposition": "attachment; filename=audit.xlsx",
                                  "Cache-Control": "private, no-store"})

@@ -12,6 +12,9 @@ from gateway.json_body import parse
 from services.common.amqp import ResilientRpcProxy
 from services.common.rpc import call
 
+# seconds a workbook (export, import, report) may take: it reads or writes every row, not one page
+WORKBOOK_TIMEOUT = 60
+
 
 # nameko warns on every request published mandatory without confirms (see TimedProxy)
 warnings.filterwarnings("ignore", message="Mandatory delivery was requested")

@@ -8,7 +8,7 @@ from gateway.auth import ASSESSOR, STAFF
 from gateway.contract import XLSX
 from gateway.http import api
 from gateway.queries import Page, RateGroupsQuery, StatsFilters, page
-from gateway.routes.base import Proxies
+from gateway.routes.base import Proxies, WORKBOOK_TIMEOUT
 from services.evaluation.schemas import (
     AssessmentIn,
     AssessorsIn,
@@ -115,6 +115,7 @@ class EvaluationRoutes(Proxies):
     @api("GET", "/api/v1/reports/rates.xlsx", roles=STAFF, query=StatsFilters, media=XLSX, tags=TAGS)
     def rates_report(self, request):
         """The rates and the unit ranking as an Excel workbook."""
-        data = base64.b64decode(self.call(self.evaluation.rates_report, request.actor, request.query))
+        data = base64.b64decode(self.call(self.evaluation.rates_report, request.actor, request.query,
+                                          timeout=WORKBOOK_TIMEOUT))
         return Response(data, status=200, mimetype=XLSX,
                         headers={"Content-Disposition": 'attachment; filename="rates.xlsx"'})

@@ -26,7 +26,7 @@ from gateway.queries import (
     SuggestionList,
     page,
 )
-from gateway.routes.base import Proxies
+from gateway.routes.base import Proxies, WORKBOOK_TIMEOUT
 from services.suggestion.schemas import (
     DraftUpdate,
     PublishIn,
@@ -150,7 +150,7 @@ class SuggestionRoutes(Proxies):
         if request.content_length and request.content_length > MAX_IMPORT_BYTES:
             raise ApiError(413, "too_large", f"the file may be at most {MAX_IMPORT_BYTES // 1024 // 1024} MB")
         filename, encoded = read_upload(request, MAX_IMPORT_BYTES)
-        return self.call(self.suggestion.import_batch, request.actor, filename, encoded, timeout=60)
+        return self.call(self.suggestion.import_batch, request.actor, filename, encoded, timeout=WORKBOOK_TIMEOUT)
 
     @api("POST", "/api/v1/suggestions/<int:suggestion_id>/attachments", roles=("deputy", "office"), upload=True,
          status=201, creates=True, answer=SuggestionAttachmentAnswer, tags=TAGS)
@@ -176,6 +176,7 @@ class SuggestionRoutes(Proxies):
     @api("GET", "/api/v1/suggestions/export.xlsx", roles=STAFF, query=SuggestionFilters, media=XLSX, tags=TAGS)
     def export_suggestions(self, request):
         """The filtered suggestions as an Excel workbook."""
-        content = base64.b64decode(self.call(self.suggestion.export, request.actor, request.query, timeout=60))
+        content = base64.b64decode(self.call(self.suggestion.export, request.actor, request.query,
+                                             timeout=WORKBOOK_TIMEOUT))
         return Response(content, status=200, mimetype=XLSX,
                         headers={"Content-Disposition": "attachment; filename=suggestions.xlsx"})
