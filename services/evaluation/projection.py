@@ -49,9 +49,10 @@ def record(tx, type_: str, payload: dict, occurred_at: datetime, event_id: str |
     """Log the event and apply it to the projection, in the caller's transaction.
 
     The statements are Core statements run on the session's connection, not through the ORM
-    session (whose bulk-persistence path cost about as much CPU per statement as the rest of the
-    consumer together, profiled under load): pending ORM changes are flushed first, and the
-    session is marked as having written (services/common/db.py WROTE), as an ORM write would.
+    session (whose bulk-persistence path took almost a quarter of the evaluation process's samples
+    under the baseline bench, bench/README.md "Evaluation's lane"): pending ORM changes are flushed
+    first, and the session is marked as having written (services/common/db.py WROTE), as an ORM
+    write would.
     ``tx`` may also be a plain Connection (tests, scripts)."""
     session = getattr(tx, "session", None)
     if session is None:
