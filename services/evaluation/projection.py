@@ -23,10 +23,11 @@ Events applied (others are logged and ignored):
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, case, delete, func, insert, literal, select, tuple_, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import aliased
 
+from services.common.db import WROTE
 from services.evaluation import domain
 from services.evaluation.projection_models import (
     AssignmentCommon,
@@ -45,10 +46,24 @@ COMMON_FIELDS = ("suggestion_id", "lead_deputy_id", "lead_unit_id", "session", "
 PLACEHOLDER_AT = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 def record(tx, type_: str, payload: dict, occurred_at: datetime, event_id: str | None = None) -> None:
-    """Log the event and apply it to the projection, in the caller's transaction."""
-    tx.execute(insert(EventLog).values(event_id=event_id or str(uuid.uuid4()), type=type_,
-                                       occurred_at=occurred_at, payload=payload))
-    apply(tx, type_, payload, occurred_at)
+    """Log the event and apply it to the projection, in the caller's transaction.
+
+    The statements are Core statements run on the session's connection, not through the ORM
+    session (whose bulk-persistence path took almost a quarter of the evaluation process's samples
+    under the baseline bench, bench/README.md "Evaluation's lane"): pending ORM changes are flushed
+    first, and the session is marked as having written (services/common/db.py WROTE), as an ORM
+    write would.
+    ``tx`` may also be a plain Connection (tests, scripts)."""
+    session = getattr(tx, "session", None)
+    if session is None:
+        conn = tx
+    else:
+        session.flush()
+        session.info[WROTE] = True
+        conn = session.connection()
+    conn.execute(LOG, {"event_id": event_id or str(uuid.uuid4()), "type": type_, "occurred_at": occurred_at,
+                       "payload": payload})
+    apply(conn, type_, payload, occurred_at)
 
 
 def apply(conn, type_: str, payload: dict, at: datetime) -> None:
@@ -114,37 +129,47 @@ def _facts(conn, payload: dict, at: datetime, step: str):
     if mode == "separate":
         values["lead_unit_id"] = None
     c = AssignmentCommon
+    common = None
     if handling and payload.get("suggestion_id") is not None and payload.get("state") is not None:
         shape = {**values, "mode": mode, "handling_unit_ids": handling,
                  "co_unit_ids": [int(u) for u in payload.get("co_unit_ids") or []], "updated_at": at}
         stmt = pg_insert(c).values(assignment_id=aid, **shape)
-        # (the conflicting row is locked even when the guard fails: one assignment's events apply one by one)
-        conn.execute(stmt.on_conflict_do_update(index_elements=[c.assignment_id],
-                                                set_={k: stmt.excluded[k] for k in shape},
-                                                where=c.updated_at <= stmt.excluded.updated_at))
+        # (the conflicting row is locked even when the guard fails: one assignment's events apply one
+        # by one); its shape comes back unless the guard kept a later one
+        common = conn.execute(stmt.on_conflict_do_update(index_elements=[c.assignment_id],
+                                                         set_={k: stmt.excluded[k] for k in shape},
+                                                         where=c.updated_at <= stmt.excluded.updated_at)
+                              .returning(*SHAPE)).first()
     elif values:  # an event without the full facts: update what it says of a known assignment
         conn.execute(update(c).where(c.assignment_id == aid, c.updated_at <= at).values(**values))
-    common = conn.execute(select(c.mode, c.handling_unit_ids, c.lead_unit_id).where(c.assignment_id == aid)).first()
+    if common is None:
+        # locked as the upsert locks it: an assignment's reply rows are added, moved and deleted
+        # only under this lock, so the units read below stay true until the commit
+        common = conn.execute(LOCKED_SHAPE, {"aid": aid}).first()
     if common is None:
         return None
     f = AssignmentFacts
     current = list(common.handling_unit_ids)
-    if common.mode != "separate" and current:  # a rerouted lead assignment: its row moves to the new lead
-        there = aliased(AssignmentFacts)
-        moved = select(there.unit_id).where(there.assignment_id == aid, there.unit_id == current[0]).exists()
-        conn.execute(update(f).where(f.assignment_id == aid, f.counts_assignment, f.unit_id != current[0], ~moved)
-                     .values(unit_id=current[0]))
-    conn.execute(delete(f).where(f.assignment_id == aid, f.unit_id.not_in(current)))
     target = _reply_unit(common, payload)
     state = domain.unit_state(step, common.mode, payload.get("state"))
     due_at, round_ = _when(payload.get("due_at")), payload.get("round") or 1
-    for unit in current:  # rows the shape has and the table not yet
-        own = unit == target and state is not None
-        conn.execute(pg_insert(f).values(
-            assignment_id=aid, unit_id=unit, suggestion_id=payload.get("suggestion_id") or 0,
-            state=state if own else "assigned", round=round_ if unit == target else 1,
-            due_at=due_at if unit == target or target is None else None,  # (not another unit's due date)
-            updated_at=at if own else PLACEHOLDER_AT).on_conflict_do_nothing())
+    # rows are moved, deleted or added only when the units that have one are not the shape's (the
+    # assignment's first event, a reroute, a change of a separate assignment's units): one SELECT
+    # instead of three statements or more for every other event
+    if set(conn.execute(UNITS_WITH_ROWS, {"aid": aid}).scalars()) != set(current):
+        if common.mode != "separate" and current:  # a rerouted lead assignment: its row moves to the new lead
+            there = aliased(AssignmentFacts)
+            moved = select(there.unit_id).where(there.assignment_id == aid, there.unit_id == current[0]).exists()
+            conn.execute(update(f).where(f.assignment_id == aid, f.counts_assignment, f.unit_id != current[0],
+                                         ~moved).values(unit_id=current[0]))
+        conn.execute(delete(f).where(f.assignment_id == aid, f.unit_id.not_in(current)))
+        for unit in current:  # rows the shape has and the table not yet
+            own = unit == target and state is not None
+            conn.execute(pg_insert(f).values(
+                assignment_id=aid, unit_id=unit, suggestion_id=payload.get("suggestion_id") or 0,
+                state=state if own else "assigned", round=round_ if unit == target else 1,
+                due_at=due_at if unit == target or target is None else None,  # (not another unit's due date)
+                updated_at=at if own else PLACEHOLDER_AT).on_conflict_do_nothing())
     if target is None and due_at and common.mode == "separate":  # the assignment's due date, until the unit's own
         conn.execute(update(f).where(f.assignment_id == aid, f.updated_at == PLACEHOLDER_AT).values(due_at=due_at))
     if target is not None:
@@ -167,18 +192,26 @@ def _reply_unit(common, payload: dict) -> int | None:
     return unit if unit in current else None
 
 
-def _copy_common(conn, aid: int) -> None:
-    """The assignment's common facts onto each of its reply rows (only rows that differ are written)."""
+def _copy_common_statement():
     f, c = AssignmentFacts, AssignmentCommon
+    aid = bindparam("aid")
     level = select(DeputyLevel.level).where(DeputyLevel.deputy_id == c.lead_deputy_id).scalar_subquery()
     first = c.handling_unit_ids[1]  # (PostgreSQL arrays count from 1)
     copied = {"suggestion_id": c.suggestion_id, "lead_deputy_id": c.lead_deputy_id, "lead_unit_id": c.lead_unit_id,
               "mode": c.mode, "session": c.session, "category": c.category, "number": c.number, "title": c.title,
               "counts_assignment": f.unit_id == first}
-    conn.execute(update(f).where(f.assignment_id == aid, c.assignment_id == aid,
-                                 tuple_(*[getattr(f, k) for k in copied], f.level)
-                                 .is_distinct_from(tuple_(*copied.values(), level)))
-                 .values(**copied, level=level))
+    return (update(f).where(f.assignment_id == aid, c.assignment_id == aid,
+                            tuple_(*[getattr(f, k) for k in copied], f.level)
+                            .is_distinct_from(tuple_(*copied.values(), level)))
+            .values(**copied, level=level))
+
+
+COPY_COMMON = _copy_common_statement()
+
+
+def _copy_common(conn, aid: int) -> None:
+    """The assignment's common facts onto each of its reply rows (only rows that differ are written)."""
+    conn.execute(COPY_COMMON, {"aid": aid})
 
 
 def _reply(conn, payload: dict, at: datetime, unit: int) -> None:
@@ -260,14 +293,9 @@ def _rating(conn, payload: dict, at: datetime) -> None:
 def _unit(conn, unit_id, name, code, authoritative: bool) -> None:
     if unit_id is None or (name is None and not authoritative):
         return
-    stmt = pg_insert(UnitName).values(unit_id=unit_id, name=name[:200] if isinstance(name, str) else None,
-                                      code=code[:50] if isinstance(code, str) else None)
-    if authoritative:
-        stmt = stmt.on_conflict_do_update(index_elements=[UnitName.unit_id],
-                                          set_={"name": stmt.excluded.name, "code": stmt.excluded.code})
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=[UnitName.unit_id])
-    conn.execute(stmt)
+    conn.execute(UNIT_UPSERT if authoritative else UNIT_INSERT,
+                 {"unit_id": unit_id, "name": name[:200] if isinstance(name, str) else None,
+                  "code": code[:50] if isinstance(code, str) else None})
 
 
 def _deputy(conn, payload: dict, at: datetime) -> None:
@@ -289,7 +317,21 @@ def _suggestion(conn, payload: dict, at: datetime) -> None:
               "kind": payload.get("kind"), "lead_deputy_id": payload.get("lead_deputy_id"), "status": payload.get("status"),
               "updated_at": at}
     _fit(values)
-    stmt = pg_insert(SuggestionFacts).values(suggestion_id=payload["suggestion_id"], **values)
-    conn.execute(stmt.on_conflict_do_update(
-        index_elements=[SuggestionFacts.suggestion_id], set_={k: stmt.excluded[k] for k in values},
-        where=SuggestionFacts.updated_at <= stmt.excluded.updated_at))
+    conn.execute(SUGGESTION_UPSERT, {"suggestion_id": payload["suggestion_id"], **values})
+
+
+# Statements of a fixed shape, built once (their parameters given at execution): building one per
+# event cost more CPU than running it; rebuild.py's schema_translate_map applies to them as to any
+LOG = insert(EventLog)
+UNITS_WITH_ROWS = select(AssignmentFacts.unit_id).where(AssignmentFacts.assignment_id == bindparam("aid"))
+SHAPE = (AssignmentCommon.mode, AssignmentCommon.handling_unit_ids, AssignmentCommon.lead_unit_id)
+LOCKED_SHAPE = select(*SHAPE).where(AssignmentCommon.assignment_id == bindparam("aid")).with_for_update()
+UNIT_INSERT = pg_insert(UnitName).on_conflict_do_nothing(index_elements=[UnitName.unit_id])
+UNIT_UPSERT = (lambda stmt: stmt.on_conflict_do_update(
+    index_elements=[UnitName.unit_id], set_={"name": stmt.excluded.name, "code": stmt.excluded.code}))(
+    pg_insert(UnitName))
+SUGGESTION_UPSERT = (lambda stmt: stmt.on_conflict_do_update(
+    index_elements=[SuggestionFacts.suggestion_id],
+    set_={k: stmt.excluded[k] for k in ("number", "title", "session", "category", "kind", "lead_deputy_id",
+                                        "status", "updated_at")},
+    where=SuggestionFacts.updated_at <= stmt.excluded.updated_at))(pg_insert(SuggestionFacts))

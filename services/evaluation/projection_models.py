@@ -6,7 +6,7 @@ Written only by projection.py (and rebuilt from ``event_log`` by rebuild.py): as
 """
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, func, text
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, String, Table, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -108,9 +108,11 @@ class RateCell(Base):
     result class).
 
     Kept by the trigger ``rate_cells_sync`` on assignment_facts (migration c4d2e8f1a9b3, per reply
-    row), in the same transaction as every change of a facts row; the rates are sums over these
-    cells. ``assigned`` counts assignments (one row each), ``replies_due`` reply rows. NULL keys
-    are stored as ''.
+    row) in the same transaction as every change of a facts row: since migration 5d1f0c7b9e42 the
+    row trigger stages each change's deltas in ``rate_cell_deltas`` and the transaction's commit
+    applies them, one upsert per cell in key order (``rate_cells_flush``, a deferred constraint
+    trigger). The rates are sums over these cells. ``assigned`` counts assignments (one row each),
+    ``replies_due`` reply rows. NULL keys are stored as ''.
     """
     __tablename__ = "rate_cells"
     # every change of a facts row updates a cell: room for HOT updates, and vacuumed often
@@ -130,6 +132,21 @@ class RateCell(Base):
     satisfied: Mapped[int] = mapped_column(Integer)
     basic: Mapped[int] = mapped_column(Integer)
     dissatisfied: Mapped[int] = mapped_column(Integer)
+
+
+# A transaction's staged rate-cell deltas and its queued flush (migration 5d1f0c7b9e42): rows never
+# outlive their transaction (unlogged, empty at rest); written and read only by the triggers.
+RATE_CELL_DELTAS = Table(
+    "rate_cell_deltas", Base.metadata,
+    Column("session", String(50), nullable=False), Column("unit_id", BigInteger, nullable=False),
+    Column("category", String(30), nullable=False), Column("level", String(20), nullable=False),
+    Column("result_class", String(5), nullable=False),
+    *[Column(name, Integer, nullable=False) for name in ("assigned", "replies_due", "replied", "completed", "on_time",
+                                                          "evaluated", "satisfied", "basic", "dissatisfied")],
+    prefixes=["UNLOGGED"])
+RATE_CELL_FLUSHES = Table("rate_cell_flushes", Base.metadata,
+                          Column("txid", BigInteger, nullable=False, server_default=text("txid_current()")),
+                          prefixes=["UNLOGGED"])
 
 
 class UnitName(Base):

@@ -25,8 +25,9 @@ from services.evaluation.store import unit_names
 UNREPLIED = "state IN ('assigned', 'signed', 'rehandling')"
 OVERDUE = f"{UNREPLIED} AND (due_at < :now OR overdue_round = round)"
 REOPENED = "coalesce(satisfaction = 'dissatisfied' AND NOT rating_final AND rating_round = round, false)"
-# What a facts row counts for; the trigger rate_cells_sync (migration 6b9869a7d538) keeps the same
-# definitions in rate_cells, and rebuild.py recomputes the cells with these (the test compares them).
+# What a facts row counts for; the trigger rate_cells_sync (migrations 6b9869a7d538, c4d2e8f1a9b3; its
+# deltas applied at commit since 5d1f0c7b9e42) keeps the same definitions in rate_cells, and rebuild.py
+# recomputes the cells with these (the tests compare them).
 CELL_COUNTS = {
     "assigned": "count(*) FILTER (WHERE counts_assignment)",
     "replies_due": "count(*)",
