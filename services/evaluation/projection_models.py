@@ -73,6 +73,10 @@ class AssignmentFacts(Base):
         # (covering, so the count is an index-only scan)
         Index("ix_facts_unreplied", "due_at", postgresql_where=text("state IN ('assigned', 'signed', 'rehandling')"),
               postgresql_include=["unit_id", "session", "category", "level", "round", "overdue_round"]),
+        # the few reported late (overdue_round = round) that the clock alone would not count: stats.OVERDUE_PARTS
+        Index("ix_facts_reported_overdue", "due_at",
+              postgresql_where=text("state IN ('assigned', 'signed', 'rehandling') AND overdue_round = round"),
+              postgresql_include=["unit_id", "session", "category", "level"]),
     )
 
 

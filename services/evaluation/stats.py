@@ -24,6 +24,11 @@ from services.evaluation.store import unit_names
 
 UNREPLIED = "state IN ('assigned', 'signed', 'rehandling')"
 OVERDUE = f"{UNREPLIED} AND (due_at < :now OR overdue_round = round)"
+# the same rows as two parts that each read their own partial index's range (ix_facts_unreplied from
+# its oldest due date up to now; ix_facts_reported_overdue, the few reported late but not yet due by
+# the clock): with the OR in one statement PostgreSQL reads every unreplied row (30 ms at 200,000)
+OVERDUE_PARTS = (f"{UNREPLIED} AND due_at < :now",
+                 f"{UNREPLIED} AND overdue_round = round AND NOT coalesce(due_at < :now, false)")
 REOPENED = "coalesce(satisfaction = 'dissatisfied' AND NOT rating_final AND rating_round = round, false)"
 # What a facts row counts for; the trigger rate_cells_sync (migrations 6b9869a7d538, c4d2e8f1a9b3; its
 # deltas applied at commit since 5d1f0c7b9e42) keeps the same definitions in rate_cells, and rebuild.py
@@ -113,9 +118,9 @@ def counts(session, filters: dict, now: datetime, group: str | None = None, zone
     for grp, *values, classes in rows:
         result[None if grp == "" else grp] = {**dict(zip(CELL_COUNTS, values)), "overdue": 0,
                                               "classes": {c: int(n) for c, n in (classes or {}).items()}}
-    late = session.execute(text(
-        f"SELECT {key} AS grp, count(*) AS overdue FROM assignment_facts WHERE {OVERDUE} AND {_where(filters)} "
-        f"GROUP BY 1"), params)
+    late = session.execute(text("SELECT grp, sum(n)::int FROM (" + " UNION ALL ".join(
+        f"SELECT {key} AS grp, count(*) AS n FROM assignment_facts WHERE {part} AND {_where(filters)} GROUP BY 1"
+        for part in OVERDUE_PARTS) + ") late GROUP BY grp"), params)
     for grp, overdue in late:
         result.setdefault(grp, {**{k: 0 for k in SUMMED}, "classes": {}})["overdue"] = overdue
     if group == "unit" or "unit_id" in filters:  # a unit's assignments are its reply rows

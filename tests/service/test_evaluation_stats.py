@@ -183,6 +183,20 @@ def test_rates_grouped_by_category_kind_unit_and_month_of_the_reply(scenario, rp
     assert err.value.details[0]["field"] == "by"
 
 
+def test_overdue_counts_a_reply_late_by_the_clock_or_by_report_once(scenario, rpc, amqp):
+    """stats.OVERDUE_PARTS: 3 is late by the clock and reported; 7 is reported late while its due
+    date, by the clock, is still ahead (the assignment service's calendar said so): each counts once."""
+    feed(amqp, scenario,
+         envelope("assignment.assigned", payload(7, "assigned", U2, "edu", D_CITY)),
+         envelope("assignment.overdue", payload(7, "assigned", U2, "edu", D_CITY, days_late=3)))
+    assert rpc.evaluation.rates(OFFICE, {"session": SESSION})["overdue"] == 2
+    assert rpc.evaluation.rates(OFFICE, {"unit_id": U2})["overdue"] == 1
+    by_unit = rpc.evaluation.rate_groups(OFFICE, "unit", {})
+    assert [(g["key"], g["overdue"]) for g in by_unit["items"]] == [(str(U1), 1), (str(U2), 1)]
+    listed = {item["assignment_id"]: item["days_late"] for item in rpc.evaluation.overdue(OFFICE, {})}
+    assert listed == {BASE + 3: 10, BASE + 7: 3}
+
+
 def test_overdue_list_has_days_late(scenario, rpc):
     [item] = rpc.evaluation.overdue(OFFICE, {})
     assert item["assignment_id"] == BASE + 3 and item["days_late"] == 10 and item["unit_name"] == "市甲局"
