@@ -2,6 +2,8 @@
 
 Each runs inside the caller's transaction; events go to the outbox with it.
 """
+from typing import NamedTuple
+
 from sqlalchemy import select, text
 
 from services.common.clock import now
@@ -82,11 +84,23 @@ def give_number(tx, s: Suggestion, actor: str, rules: Rules, at=None, number: in
     tx.publish(event_payload(tx, s, Submitted, co_signers=co_signers))
 
 
+class Created(NamedTuple):
+    suggestion: Suggestion
+    co_signers: list[int]   # as co_signer_ids would read them back
+
+
 def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: Catalog | None = None,
            number: int | None = None) -> Suggestion:
-    """Create a suggestion (or a draft). ``known_deputies(ids)`` says which ids are active deputies;
-    ``catalog``: the category schemes, if the caller has read them already. ``number``: kept from a
-    past year's workbook (the history import), else the series' next."""
+    """Create a suggestion (or a draft): ``create``'s suggestion."""
+    return create(tx, actor, data, known_deputies, rules, catalog, number).suggestion
+
+
+def create(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: Catalog | None = None,
+           number: int | None = None) -> Created:
+    """Create a suggestion (or a draft) and say its co-signers, so that the answer needs no read-back.
+    ``known_deputies(ids)`` says which ids are active deputies; ``catalog``: the category schemes, if
+    the caller has read them already. ``number``: kept from a past year's workbook (the history
+    import), else the series' next."""
     form = parse(SuggestionIn, data)
     submitted_at = domain.real_date("submitted_at", form.submitted_at, actor.get("role"), now())
     if submitted_at and form.draft:
@@ -110,7 +124,7 @@ def submit(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: C
         add_timeline(tx, s.id, "draft", actor_name(actor), at=s.status_at)
     else:
         give_number(tx, s, actor_name(actor), rules, at, number, co_signers)
-    return s
+    return Created(s, co_signers)
 
 
 def submit_draft(tx, actor: dict, suggestion_id: int, data: dict, known_deputies, rules: Rules) -> Suggestion:

@@ -80,7 +80,10 @@ class SuggestionService(ServiceBase):
     @rpc(idempotent=True)
     def submit(self, actor, data):
         with self.db.transaction() as tx:
-            return self._answer(tx, commands.submit(tx, actor, data, self._known(tx), self.rules))
+            # the schemes read once for the check and the answer, and the co-signers not read back
+            catalog = self._catalog(tx)
+            s, co_signers = commands.create(tx, actor, data, self._known(tx), self.rules, catalog)
+            return views.to_dict(s, co_signers, catalog)
 
     @rpc
     def submit_draft(self, actor, suggestion_id, data):

@@ -30,6 +30,36 @@ def test_submit_writes_state_and_event_together(start_service, rpc, amqp, sugges
     wait_for(lambda: unsent() == 0, what="outbox row marked sent")
 
 
+def test_a_submission_reads_the_schemes_once_and_answers_its_co_signers_without_reading_them_back(
+        start_service, rpc, amqp, suggestion_db):
+    """Issue 19: no read-back of what the transaction just wrote. The answer's co-signers are the
+    ones it wrote (as get reads them later), and the schemes' token is read once for the check and
+    the answer."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    start_service(SuggestionService)
+    for deputy_id in (21, 22, 23):
+        register_deputy(amqp, suggestion_db, deputy_id)
+    actor = {"role": "deputy", "deputy_id": 21, "sub": "d21"}
+    rpc.suggestion.submit(actor, {**SUGGESTION, "title": "关于预热的建议，先让服务读一遍分类方案"})
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        if conn.engine.url.database == suggestion_db.url.database:
+            statements.append(" ".join(statement.split()).lower())
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        created = rpc.suggestion.submit(actor, {**SUGGESTION, "co_signer_ids": [23, 22]})
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert created["co_signer_ids"] == [22, 23]
+    assert rpc.suggestion.get({"role": "office"}, created["id"])["co_signer_ids"] == [22, 23]
+    assert sum("from catalog_version" in st for st in statements) == 1
+    assert not [st for st in statements if st.startswith("select") and "from co_signers" in st]
+
+
 def test_numbers_have_no_gaps_under_concurrency(start_service, rpc, amqp, suggestion_db):
     start_service(SuggestionService)
     register_deputy(amqp, suggestion_db, 8)
