@@ -102,9 +102,7 @@ def load(env: dict, rows: int, via_trigger: bool = False) -> int:
                 conn.execute(text(statement), {"rows": rows})
             if not via_trigger:
                 conn.execute(text("SET LOCAL session_replication_role = origin"))
-                conn.execute(text(f"INSERT INTO rate_cells SELECT {stats.CELL_KEYS}, "
-                                  f"{', '.join(stats.CELL_COUNTS.values())} FROM assignment_facts "
-                                  f"GROUP BY {stats.CELL_KEYS}"))
+                conn.execute(text(stats.cells_from_facts()))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE assignment_facts"))  # as autovacuum would, soon after a load
         # the load updated each counter row ~50 times in one transaction; live, each event's

@@ -311,6 +311,9 @@ def _deputy(conn, payload: dict, at: datetime) -> None:
                                  f.level.is_distinct_from(d.level)).values(level=d.level))
 
 
+SUGGESTION_FIELDS = ("number", "title", "session", "category", "kind", "lead_deputy_id", "status", "updated_at")
+
+
 def _suggestion(conn, payload: dict, at: datetime) -> None:
     values = {"number": payload.get("number_label"), "title": payload.get("title"),
               "session": payload.get("session"), "category": payload.get("category"),
@@ -332,6 +335,5 @@ UNIT_UPSERT = (lambda stmt: stmt.on_conflict_do_update(
     pg_insert(UnitName))
 SUGGESTION_UPSERT = (lambda stmt: stmt.on_conflict_do_update(
     index_elements=[SuggestionFacts.suggestion_id],
-    set_={k: stmt.excluded[k] for k in ("number", "title", "session", "category", "kind", "lead_deputy_id",
-                                        "status", "updated_at")},
+    set_={k: stmt.excluded[k] for k in SUGGESTION_FIELDS},
     where=SuggestionFacts.updated_at <= stmt.excluded.updated_at))(pg_insert(SuggestionFacts))

@@ -41,9 +41,7 @@ def rebuild(engine, schema: str = "rebuild") -> int:
             last = rows[-1].seq
             replayed += len(rows)
         # the counters the live trigger keeps, computed here from the rebuilt facts
-        counts = ", ".join(stats.CELL_COUNTS.values())
-        conn.execute(text(f'INSERT INTO "{schema}".rate_cells SELECT {stats.CELL_KEYS}, {counts} '
-                          f'FROM "{schema}".assignment_facts GROUP BY {stats.CELL_KEYS}'))
+        conn.execute(text(stats.cells_from_facts(schema)))
     return replayed
 
 

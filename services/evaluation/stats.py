@@ -47,6 +47,13 @@ CELL_COUNTS = {
 CELL_KEYS = "coalesce(session, ''), unit_id, coalesce(category, ''), coalesce(level, ''), " \
             "coalesce(result_class, '')"
 SUMMED = (*CELL_COUNTS, "overdue")
+
+
+def cells_from_facts(schema: str = "public") -> str:
+    """The INSERT that fills an empty ``schema``.rate_cells from its assignment_facts in one GROUP BY:
+    what the trigger keeps, computed at once (rebuild.py; a bulk load with the trigger off)."""
+    return (f'INSERT INTO "{schema}".rate_cells SELECT {CELL_KEYS}, {", ".join(CELL_COUNTS.values())} '
+            f'FROM "{schema}".assignment_facts GROUP BY {CELL_KEYS}')
 GROUPS = {"unit": "unit_id", "category": "category", "session": "session"}
 # groups only assignment_facts can answer: the suggestion's kind, and the local month of the unit's reply
 FACT_GROUPS = {
