@@ -29,6 +29,8 @@ from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
 from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
 from nameko.utils import sanitize_url
 
+from services.common.idempotency import CALL, REDELIVERED
+
 log = logging.getLogger(__name__)
 
 # what a broker that went away raises somewhere in kombu/py-amqp (sockets are OSErrors)
@@ -275,6 +277,17 @@ class ResilientRpcConsumer(RpcConsumer):
 
 class ResilientRpc(Rpc):
     rpc_consumer = ResilientRpcConsumer()
+
+    def unpack_message_headers(self, message):
+        """The caller's context data, and which request this is and whether the broker delivered
+        it before (services/common/idempotency.py replays a redelivered request's answer). Taken
+        from the message, over anything a caller's headers say."""
+        data = super().unpack_message_headers(message)
+        data.pop(REDELIVERED, None)
+        data[CALL] = message.properties.get("correlation_id")
+        if message.delivery_info.get("redelivered"):
+            data[REDELIVERED] = True
+        return data
 
 
 class ResilientReplyListener(ReplyListener):

@@ -131,6 +131,12 @@ class Transaction:
         self.session = session
         self.producer = producer
         self.published: list = []
+        # set by a wrapper that opened this transaction only to hold one method's work
+        # (services/common/idempotency.py): that method's first transaction joins it without a
+        # savepoint (two round trips fewer); ``failed`` then keeps what it did from committing
+        # if the method catches its failure
+        self.join_flat = False
+        self.failed = False
 
     @property
     def wrote(self) -> bool:
@@ -176,7 +182,7 @@ class Db:
     the API, the audit record joins the outbox (services/common/audit.py record_write).
 
     A transaction (or read) opened while the same greenlet already has one open joins it,
-    the inner part in a savepoint, so a wrapper can hold one transaction around a whole
+    the inner part in a savepoint (or none: ``Transaction.join_flat``), so a wrapper can hold one transaction around a whole
     method (services/common/idempotency.py); everything commits, and the relay is woken,
     at the outer commit. Other greenlets (a pool inside the worker) get their own sessions.
     """
@@ -193,6 +199,15 @@ class Db:
     @contextmanager
     def transaction(self):
         outer = self._joinable()
+        if outer is not None and outer.join_flat:
+            outer.join_flat = False
+            try:
+                with refusals_as_answers():
+                    yield outer
+            except BaseException:
+                outer.failed = True
+                raise
+            return
         if outer is not None:
             # a savepoint: an inner failure the method catches leaves the outer work usable
             with refusals_as_answers(), outer.session.begin_nested():
@@ -205,6 +220,9 @@ class Db:
         try:
             with refusals_as_answers():
                 yield tx
+                if tx.failed:
+                    raise RuntimeError("a transaction joined without a savepoint failed, and the "
+                                       "method caught it: its part cannot be undone alone")
                 record_write(tx)  # a write under the API's audit context commits with its record
                 session.commit()
         except BaseException:

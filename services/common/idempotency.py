@@ -7,6 +7,14 @@ then runs inside one transaction that first claims (scope, key) in ``idempotency
 at the end stores the method's answer there, so the row and what it created commit together
 or not at all. A second request with the same key waits on the row's primary key until the
 first commits, then gets the stored answer (same fingerprint) or a 409 (another request).
+
+Without a key, such a method still answers a redelivered request once: nameko acknowledges an
+RPC request only after its worker has replied, so a process killed between its commit and its
+reply gets the request again after a restart (or another replica does), and a state change run
+a second time would answer the still-waiting caller a 409 ("status is accepted") for a write
+that succeeded. So every call stores its answer under the request's correlation id (scope
+``rpc``) in the transaction that does the work, and a request the broker marks redelivered
+first looks for that answer and replays it.
 """
 import functools
 import inspect
@@ -16,13 +24,17 @@ from kombu.utils.json import dumps, loads
 from nameko.extensions import DependencyProvider
 from sqlalchemy import text
 
-from services.common.errors import Conflict, deserialize_to_instance
+from services.common.errors import Conflict, LianxinError, deserialize_to_instance
 
 log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 # context data entries (strings: nameko sends them as AMQP headers)
 KEY, SCOPE, FINGERPRINT = "idempotency_key", "idempotency_scope", "idempotency_fingerprint"
+# set by the RPC entrypoint from the request message itself (services/common/amqp.py), never
+# from a caller's headers: the request's correlation id, and whether the broker redelivered it
+CALL, REDELIVERED = "rpc_call", "rpc_redelivered"
+CALL_SCOPE = "rpc"
 DEFAULT_TTL_HOURS = 24
 
 # A row older than the TTL is someone's forgotten key: taken over as if new (the purge timer
@@ -35,6 +47,11 @@ CLAIM = text(
     "RETURNING 1")
 EARLIER = text("SELECT fingerprint, response::text FROM idempotency_keys WHERE scope = :scope AND key = :key")
 STORE = text("UPDATE idempotency_keys SET response = CAST(:response AS jsonb) WHERE scope = :scope AND key = :key")
+# ON CONFLICT: a first delivery still running when its redelivery finished (the broker lost the
+# first consumer's connection, not its process) waits here for that commit and then yields
+RECORD = text(
+    "INSERT INTO idempotency_keys (scope, key, fingerprint, response) "
+    "VALUES (:scope, :key, :fingerprint, CAST(:response AS jsonb)) ON CONFLICT (scope, key) DO NOTHING RETURNING 1")
 PURGE = text("DELETE FROM idempotency_keys WHERE created_at < now() - CAST(:ttl AS float8) * interval '1 hour'")
 
 
@@ -44,12 +61,19 @@ class KeyReused(Conflict):
     code = "idempotency_key_reused"
 
 
-class Request:
-    """The worker's key, scope and fingerprint (None without an Idempotency-Key)."""
+class AnsweredBefore(Exception):
+    """Rolls back a redelivered call's work: its first delivery committed (and stored) first."""
 
-    def __init__(self, key: str | None, scope: str | None, fingerprint: str | None, ttl_hours: float):
+
+class Request:
+    """The worker's key, scope and fingerprint (None without an Idempotency-Key), and the RPC
+    request's correlation id (``call``, None outside an RPC) and whether it was redelivered."""
+
+    def __init__(self, key: str | None, scope: str | None, fingerprint: str | None, ttl_hours: float,
+                 call: str | None = None, redelivered: bool = False):
         self.key, self.scope, self.fingerprint = key, scope, fingerprint
         self.ttl_hours = ttl_hours
+        self.call, self.redelivered = call, redelivered
 
     def __bool__(self) -> bool:
         return bool(self.key and self.scope and self.fingerprint)
@@ -68,7 +92,8 @@ class IdempotencyKeys(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         data = worker_ctx.data  # (``context_data`` is a copy: popping from it would change nothing)
-        return Request(data.pop(KEY, None), data.pop(SCOPE, None), data.pop(FINGERPRINT, None), self.ttl_hours)
+        return Request(data.pop(KEY, None), data.pop(SCOPE, None), data.pop(FINGERPRINT, None), self.ttl_hours,
+                       data.pop(CALL, None), bool(data.pop(REDELIVERED, False)))
 
 
 def once(method, redact=None):
@@ -81,9 +106,13 @@ def once(method, redact=None):
     def wrapper(self, *args, **kwargs):
         request = self.idempotency
         if not request:
-            return method(self, *args, **kwargs)
+            if request.call is None:  # called in process, not over RPC
+                return method(self, *args, **kwargs)
+            return answered_once(self, request, f"{self.name}.{method.__name__}",
+                                 lambda: method(self, *args, **kwargs), redact)
         where = {"scope": request.scope, "key": request.key}
         with self.db.transaction() as tx:
+            tx.join_flat = True
             claimed = tx.execute(CLAIM, {**where, "fingerprint": request.fingerprint,
                                          "ttl": request.ttl_hours}).first()
             if claimed is None:
@@ -95,6 +124,39 @@ def once(method, redact=None):
     # nameko checks a call's arguments against the method's signature, not the wrapper's
     wrapper.__signature__ = inspect.signature(method)
     return wrapper
+
+
+def answered_once(service, request: Request, name: str, run, redact):
+    """Runs an RPC request (no Idempotency-Key) and stores its answer with its work; a redelivery
+    of a request that was already answered replays that answer."""
+    where = {"scope": CALL_SCOPE, "key": request.call}
+    if request.redelivered and (stored := stored_answer(service.db, where)) is not None:
+        log.info("redelivered %s replays the answer its first delivery committed", name)
+        return stored[0]
+    try:
+        with service.db.transaction() as tx:
+            tx.join_flat = True
+            result = run()  # its transactions join this one
+            recorded = tx.execute(RECORD, {**where, "fingerprint": name,
+                                           "response": dumps(redact(result) if redact else result)}).first()
+            if recorded is None:
+                raise AnsweredBefore()
+    except AnsweredBefore:
+        return stored_answer(service.db, where)[0]
+    except LianxinError:
+        # a redelivery racing its first delivery meets the state that one left (a 409): that
+        # one's answer, once committed, is the answer
+        if request.redelivered and (stored := stored_answer(service.db, where)) is not None:
+            return stored[0]
+        raise
+    return result
+
+
+def stored_answer(db, where: dict) -> tuple | None:
+    """(answer,) stored for a call, or None."""
+    with db.read() as session:
+        row = session.execute(EARLIER, where).first()
+    return None if row is None else (loads(row.response),)
 
 
 def earlier_answer(tx, where: dict, fingerprint: str):

@@ -29,9 +29,10 @@ def rpc(fn=None, *, idempotent: bool = False, redact=None, **kwargs):
     a database or broker that is down is a 503 (``Unavailable``), and the broker may restart
     under it (services/common/amqp.py).
 
-    ``@rpc(idempotent=True)`` on a method that creates: it honours the caller's Idempotency-Key
-    (services/common/idempotency.py); ``redact(answer)`` is what a replay gets, when the answer
-    carries what must not be stored (a one-time password).
+    ``@rpc(idempotent=True)`` on a method that creates or changes state: it honours the caller's
+    Idempotency-Key, and a request the broker redelivers (its process died before replying)
+    replays the answer it committed (services/common/idempotency.py); ``redact(answer)`` is what
+    a replay gets, when the answer carries what must not be stored (a one-time password).
 
     (``partial(nameko_rpc, expected_exceptions=...)`` used bare as ``@rpc`` loses the keyword:
     nameko's decorator only keeps keywords when called without the function.)

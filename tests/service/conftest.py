@@ -52,6 +52,7 @@ def start_service(svc_env):
         containers.append(container)
         return container
 
+    start.containers = containers  # (a test may kill one it started)
     yield start
     for container in containers:
         container.stop()

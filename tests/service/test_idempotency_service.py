@@ -13,10 +13,12 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from services.common.errors import ValidationFailed
+from services.common.amqp import ResilientRpcConsumer
+from services.common.errors import Conflict, ValidationFailed
 from services.common.idempotency import FINGERPRINT, KEY, SCOPE, KeyReused, purge
 from services.common.service_base import ServiceBase, rpc
 from tests.service.conftest import ENV, database_url, truncate
+from tests.polling import wait_for
 from tests.service.helpers import scalar
 
 OFFICE = "office:office-1"
@@ -36,15 +38,23 @@ class ProbeCreated(BaseModel):
     label: str
 
 
+PAUSED = set()  # labels whose call paused once (``pause_once``: a redelivered run does not)
+
+
 class IdemProbe(ServiceBase):
     name = "idemprobe"
     passed_on = PassedOn()
 
     @rpc(idempotent=True)
-    def create(self, label, fail=False, pause=0.0):
+    def create(self, label, fail=False, pause=0.0, once_only=False, pause_once=False):
         with self.db.transaction() as tx:
+            if once_only and tx.session.scalar(text(
+                    "SELECT count(*) FROM outbox WHERE envelope->'payload'->>'label' = :l"), {"l": label}):
+                raise Conflict(f"{label} was created before")
             envelope = tx.publish(ProbeCreated(label=label))
-        eventlet.sleep(pause)  # the claim is held meanwhile
+        if not (pause_once and label in PAUSED):
+            PAUSED.add(label)
+            eventlet.sleep(pause)  # the claim is held meanwhile
         if fail:
             raise ValidationFailed("refused after creating")
         with self.db.read() as session:  # joins the outer transaction: sees the row
@@ -105,7 +115,50 @@ def test_keys_are_per_caller(probe):
 
 def test_without_a_key_every_call_creates(probe):
     assert call("a")["event_id"] != call("a")["event_id"]
-    assert created(probe, "a") == 2 and keys(probe) == 0
+    assert created(probe, "a") == 2
+    # each call's answer is kept under its own correlation id, for a redelivery (below)
+    assert scalar(probe, "SELECT count(*) FROM idempotency_keys WHERE scope = 'rpc' "
+                         "AND fingerprint = 'idemprobe.create'") == 2 == keys(probe)
+
+
+def replying_hangs(container):
+    """The container's RPC replies never leave (as if its process died between its commit and
+    its reply); returns an event set when a reply was held back."""
+    held = eventlet.event.Event()
+    consumer = next(ext for ext in container.extensions if isinstance(ext, ResilientRpcConsumer))
+
+    def hang(message, result, exc_info):
+        held.send(result)
+        eventlet.sleep(60)
+    consumer.handle_result = hang
+    return held
+
+
+def test_a_request_redelivered_after_its_commit_replays_the_answer_and_changes_nothing(probe, start_service):
+    """A process killed between its commit and its reply: the broker gives the request to the
+    next consumer, which must answer the waiting caller as the first did, not run it again
+    (``once_only``: a second run is refused, as screening a suggestion twice is)."""
+    first = next(c for c in start_service.containers if c.service_cls is IdemProbe)
+    held = replying_hangs(first)
+    waiting = eventlet.spawn(call, "r", once_only=True)
+    committed = held.wait()
+    assert created(probe, "r") == 1
+    first.kill()  # the request was never acknowledged: back to the queue, marked redelivered
+    start_service(IdemProbe, DB_URL=database_url("notify"), OUTBOX_RELAY=False)
+    answer = waiting.wait()
+    # the stored answer, not a 409
+    assert (answer["event_id"], answer["at"]) == (committed["event_id"], committed["at"])
+    assert created(probe, "r") == 1
+
+
+def test_a_request_redelivered_before_its_commit_runs_once(probe, start_service):
+    first = next(c for c in start_service.containers if c.service_cls is IdemProbe)
+    waiting = eventlet.spawn(call, "s", once_only=True, pause=30, pause_once=True)
+    wait_for(lambda: "s" in PAUSED, what="the first run to pause in its transaction")
+    first.kill()  # mid-transaction: nothing committed
+    start_service(IdemProbe, DB_URL=database_url("notify"), OUTBOX_RELAY=False)
+    answer = waiting.wait()
+    assert answer["label"] == "s" and created(probe, "s") == 1
 
 
 def test_concurrent_requests_with_one_key_create_once(probe):
