@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import eventlet
 import pytest
+from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 from pydantic import BaseModel
@@ -63,6 +64,15 @@ class IdemProbe(ServiceBase):
         return {"event_id": str(envelope.event_id), "label": label, "seen": seen,
                 "at": datetime.now(timezone.utc), "passed_on": self.passed_on()}
 
+    @rpc(idempotent=True)
+    def swallow(self, label):
+        try:
+            with self.db.transaction() as tx:
+                tx.publish(ProbeCreated(label=label))
+                raise ValidationFailed("refused after creating")
+        except ValidationFailed:
+            return {"label": label}
+
 
 @pytest.fixture
 def probe(start_service, db):
@@ -70,6 +80,11 @@ def probe(start_service, db):
     truncate(engine, "outbox", "idempotency_keys")
     start_service(IdemProbe, DB_URL=database_url("notify"), OUTBOX_RELAY=False)
     return engine
+
+
+def call_method(name, *args):
+    with ClusterRpcProxy({"AMQP_URI": ENV["AMQP_URI"], "serializer": "json"}, timeout=10) as proxy:
+        return getattr(proxy.idemprobe, name)(*args)
 
 
 def call(label, key=None, fingerprint="f1", scope=OFFICE, **kwargs):
@@ -119,6 +134,15 @@ def test_without_a_key_every_call_creates(probe):
     # each call's answer is kept under its own correlation id, for a redelivery (below)
     assert scalar(probe, "SELECT count(*) FROM idempotency_keys WHERE scope = 'rpc' "
                          "AND fingerprint = 'idemprobe.create'") == 2 == keys(probe)
+
+
+def test_a_method_that_swallows_its_own_failure_commits_none_of_it(probe):
+    """The wrapper's transaction is joined without a savepoint: what a failed part wrote cannot be
+    undone alone, so nothing commits (and the caller is told) rather than half of it."""
+    with pytest.raises(RemoteError) as caught:
+        call_method("swallow", "w")
+    assert "cannot be undone alone" in str(caught.value)
+    assert created(probe, "w") == 0 and keys(probe) == 0
 
 
 def replying_hangs(container):
