@@ -29,6 +29,8 @@ from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
 from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
 from nameko.utils import sanitize_url
 
+from services.common import wire  # noqa: F401 - RPC and event bodies in UTF-8, not ASCII-escaped
+
 log = logging.getLogger(__name__)
 
 # what a broker that went away raises somewhere in kombu/py-amqp (sockets are OSErrors)
