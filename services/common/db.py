@@ -27,6 +27,7 @@ from sqlalchemy.sql.elements import TextClause  # noqa: E402
 from services.common.audit import record_write  # noqa: E402
 from services.common.envelope import make_envelope  # noqa: E402
 from services.common.errors import Conflict, DatabaseBusy, ValidationFailed  # noqa: E402
+from services.common.pgsettings import ENGINE_ATTRIBUTE, checked, startup_options  # noqa: E402
 
 UNIQUE_VIOLATION = "23505"
 TRUE = ("1", "true", "yes")
@@ -66,22 +67,31 @@ def behind_pgbouncer() -> bool:
 
 
 def make_engine(url: str, pool_size: int = 5, pool_timeout: float = 3.0, application_name: str = "lianxin",
-                pgbouncer: bool | None = None):
+                pgbouncer: bool | None = None, settings: dict[str, str] | None = None):
     """An engine holding at most ``pool_size`` connections (no overflow: the budget is exact).
 
     A caller that waits ``pool_timeout`` seconds for a connection gets DatabaseBusy (a 503).
     ``application_name`` shows who holds what in pg_stat_activity. Behind PgBouncer 1.18 in
     transaction pooling psycopg must not prepare statements: the next transaction may run on
     another server connection, where the prepared statement does not exist.
+
+    ``settings`` (PostgreSQL run-time parameters) are given to every connection when it starts
+    (``options=-c name=value``), so a transaction that needs them sets nothing (pgsettings.set_local).
+    Behind PgBouncer they cannot be (it refuses that startup parameter, and a session's settings
+    would leak to other clients' transactions): pgsettings.set_local then sets them per transaction.
     """
     connect_args = {"application_name": application_name[:63]}
     if pgbouncer is None:
         pgbouncer = behind_pgbouncer()
     if pgbouncer:
         connect_args["prepare_threshold"] = None
+    given = {} if pgbouncer else checked(settings)
+    if given:
+        connect_args["options"] = startup_options(given)
     engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout,
                            pool_recycle=1800, connect_args=connect_args,
                            json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    setattr(engine, ENGINE_ATTRIBUTE, given)  # pgsettings.set_local sets only what is missing
     watch_liveness(engine)
     return engine
 
@@ -258,7 +268,12 @@ class Database(DependencyProvider):
     Config: DB_URL, DB_POOL_SIZE (connections this process may hold; the relay takes one while
     it publishes, workers wait their turn), DB_POOL_TIMEOUT (seconds a worker waits for one
     before a 503), DB_PGBOUNCER, AMQP_URI (for the relay), OUTBOX_RELAY (bool).
+
+    ``settings``: PostgreSQL parameters every connection starts with (make_engine).
     """
+
+    def __init__(self, settings: dict[str, str] | None = None):
+        self.settings = dict(settings or {})
 
     def setup(self):
         from services.common.relay import OutboxRelay
@@ -269,7 +284,7 @@ class Database(DependencyProvider):
         self.engine = make_engine(config["DB_URL"], pool_size=int(config.get("DB_POOL_SIZE") or 5),
                                   pool_timeout=float(config.get("DB_POOL_TIMEOUT") or 3),
                                   application_name=f"lianxin-{self.container.service_name}",
-                                  pgbouncer=pgbouncer)
+                                  pgbouncer=pgbouncer, settings=self.settings)
         self.relay = None
         if config.get("OUTBOX_RELAY", True):
             self.relay = OutboxRelay(self.engine, config["AMQP_URI"], self.container.service_name,

@@ -8,6 +8,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from services.common.clock import now
+from services.common.pgsettings import set_local
 from services.common.store import not_found
 from services.common.like import ESCAPE, contains_pattern
 from services.suggestion import domain
@@ -311,8 +312,9 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     The rows are ``columns`` of the page's suggestions; ``terms``: the query tests index terms."""
     # The rows are in memory, not on a spinning disk: at the stock 4 the planner walks the whole
     # id order backwards for a session + status filter (660,000 rows, 580 ms) rather than read
-    # the (session, status, id) index, whose rows are scattered in the table (0.4 ms).
-    session.execute(RANDOM_PAGE_COST)
+    # the (session, status, id) index, whose rows are scattered in the table (0.4 ms). The
+    # service's connections start with it (service.py); elsewhere (behind PgBouncer) it is set here.
+    set_local(session, **PLANNER)
     if scan_query is not None and (sort or "-id") == "-id":
         rows = _scan_newest(session, scan_query, limit, offset, columns)
         if rows is not None:  # a common word: counting its matches would cost more than the page
@@ -348,7 +350,7 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     return rows, total, exact
 
 
-RANDOM_PAGE_COST = text("SET LOCAL random_page_cost = 1.1")
+PLANNER = {"random_page_cost": "1.1"}  # what a list's plans are made with
 
 # A Chinese keyword search first tests the newest SCAN_WINDOW ids' titles and bodies, newest
 # first, until it has its page: a common word (公交 is in one suggestion of eight) answers

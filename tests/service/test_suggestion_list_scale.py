@@ -3,7 +3,14 @@ that stay in one order. The caps are lowered here so a few suggestions cross the
 rows the same code answers; bench/read.py)."""
 import uuid
 
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from services.common.db import make_engine
 from services.suggestion import views
+from services.suggestion.schemes import Catalog
+from services.suggestion.service import SuggestionService
+from tests.service.conftest import database_url
 from tests.service.test_suggestion_intake import OFFICE, submit
 
 
@@ -92,3 +99,22 @@ def test_pages_follow_one_order_however_deep(service, rpc, monkeypatch):
         wanted = {"session": session, **({"sort": sort} if sort else {})}
         pages = [ids(rpc.suggestion.list(OFFICE, wanted, limit=3, offset=o)) for o in (0, 3, 6)]
         assert sum(pages, []) == expected, sort
+
+
+def test_a_list_sets_no_planner_setting_its_connections_started_with(service, rpc):
+    """The service's connections start with views.PLANNER: a read sends no SET LOCAL (a round trip
+    per page); behind PgBouncer (no startup options there) it still sets them per transaction."""
+    submit(rpc, 1, "关于规划参数的建议内容")
+    assert SuggestionService.db.settings == views.PLANNER
+    answers = []
+    for pgbouncer, sets in ((False, []), (True, ["SET LOCAL random_page_cost = 1.1"])):
+        engine = make_engine(database_url("suggestion"), pool_size=1, pgbouncer=pgbouncer,
+                             settings=views.PLANNER)
+        sent = []
+        event.listen(engine, "before_cursor_execute", lambda c, cur, statement, *a: sent.append(statement))
+        with Session(engine) as session:
+            answers.append(views.list_(session, OFFICE, {}, 20, 0, Catalog()))
+            assert session.execute(text("SHOW random_page_cost")).scalar() == "1.1"
+        engine.dispose()
+        assert [s for s in sent if s.startswith("SET")] == sets
+    assert answers[0] == answers[1] and answers[0]["total"] >= 1
