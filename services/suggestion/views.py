@@ -27,9 +27,9 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def shown_publicly(s: Suggestion) -> bool:
-    """Published, not withdrawn and not past its end date: what the public site shows now."""
-    return domain.disclosed(s.public, s.public_ends_at, now())
+def shown_publicly(s: Suggestion, at=None) -> bool:
+    """Published, not withdrawn and not past its end date: what the public site shows now (``at``)."""
+    return domain.disclosed(s.public, s.public_ends_at, at or now())
 
 
 def disclosed_now():
@@ -45,17 +45,20 @@ def disclosure(s: Suggestion) -> dict:
             "unpublish_reason": s.unpublish_reason}
 
 
-def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog) -> dict:
+def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog, at=None) -> dict:
+    """A suggestion (or a row of ITEM) as the API shows it, its deadline and disclosure as of
+    ``at`` (now; a list page passes one instant for all its rows)."""
+    at = at or now()
     return {
         "id": s.id, "number": domain.number_label(s.number, s.number_prefix), "seq": s.number,
         "session": s.session,
         "title": s.title, "body": s.body, "category": s.category,
         "category_name": categories.name(s.session, s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
-        "public": shown_publicly(s), "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
+        "public": shown_publicly(s, at), "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
         "conversion_reason": s.conversion_reason, "merged_into_id": s.merged_into_id,
         "station_opinion_id": s.station_opinion_id,
-        "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s),
+        "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s, at),
         "created_at": _iso(s.created_at), "submitted_at": _iso(s.submitted_at),
         "accepted_at": _iso(s.accepted_at),
         "published_at": _iso(s.published_at), **disclosure(s),
@@ -66,8 +69,8 @@ def handling_units(s: Suggestion) -> list[int]:
     return ([s.lead_unit_id] if s.lead_unit_id else []) + list(s.co_unit_ids or [])
 
 
-def is_overdue(s: Suggestion) -> bool:
-    return bool(s.due_at and s.status in domain.AWAITING_REPLY and s.due_at < now())
+def is_overdue(s: Suggestion, at=None) -> bool:
+    return bool(s.due_at and s.status in domain.AWAITING_REPLY and s.due_at < (at or now()))
 
 
 def co_signers_of(session, ids: list[int]) -> dict[int, list[int]]:
@@ -446,7 +449,8 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int, categori
                               SEARCH_COUNT_CAP if search else None, filters.get("sort"),
                               filtered(actor, filters, substrings=True) if search else None,
                               terms=search and uses_terms(filters["q"]))
-    return {"items": [to_dict(s, s.co_signer_ids, categories) for s in rows], **totals(total, exact, filters),
+    at = now()
+    return {"items": [to_dict(s, s.co_signer_ids, categories, at) for s in rows], **totals(total, exact, filters),
             "limit": limit, "offset": offset, "filters": {k: v for k, v in filters.items() if v is not None}}
 
 
