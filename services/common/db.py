@@ -92,6 +92,9 @@ def make_engine(url: str, pool_size: int = 5, pool_timeout: float = 3.0, applica
                            pool_recycle=1800, connect_args=connect_args,
                            json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
     setattr(engine, ENGINE_ATTRIBUTE, given)  # pgsettings.set_local sets only what is missing
+    # the same pool, each statement on its own (Db.read(autocommit=True))
+    engine.lianxin_autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    setattr(engine.lianxin_autocommit, ENGINE_ATTRIBUTE, given)
     watch_liveness(engine)
     return engine
 
@@ -227,13 +230,17 @@ class Db:
             self.on_commit()
 
     @contextmanager
-    def read(self):
+    def read(self, autocommit: bool = False):
+        """A session that writes nothing. ``autocommit``: each statement on its own, without the
+        BEGIN and ROLLBACK of a transaction (two round trips), for a read that sets nothing for the
+        transaction (SET LOCAL: pgsettings.set_local refuses then). Under READ COMMITTED every
+        statement takes its own snapshot either way. Inside an open transaction: that one."""
         outer = self._joinable()
         if outer is not None:  # sees what the outer transaction wrote so far
             with refusals_as_answers():
                 yield outer.session
             return
-        session = Session(self.engine)
+        session = Session(getattr(self.engine, "lianxin_autocommit", self.engine) if autocommit else self.engine)
         try:
             with refusals_as_answers():
                 yield session

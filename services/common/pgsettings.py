@@ -33,7 +33,21 @@ def set_local(session, **settings) -> None:
     """``SET LOCAL name = value`` in ``session``'s transaction for each setting its engine's
     connections did not start with: none on the service's own engine; each behind PgBouncer or
     on an engine made without them."""
-    given = getattr(session.get_bind(), ENGINE_ATTRIBUTE, {})
+    bind = session.get_bind()
+    given = getattr(bind, ENGINE_ATTRIBUTE, {})
     for name, value in checked(settings).items():
         if given.get(name) != value:
+            if autocommit(bind):  # PostgreSQL would only warn, and plan without it
+                raise RuntimeError(f"SET LOCAL {name} needs a transaction: this session reads in autocommit")
             session.execute(text(f"SET LOCAL {name} = {value}"))
+
+
+def autocommit(bind) -> bool:
+    """Whether ``bind`` (an engine) runs each statement on its own (Db.read(autocommit=True))."""
+    return bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
+def starts_with(bind, settings: dict) -> bool:
+    """Whether every connection of ``bind`` starts with ``settings`` (make_engine)."""
+    given = getattr(bind, ENGINE_ATTRIBUTE, {})
+    return all(given.get(name) == value for name, value in checked(settings).items())

@@ -195,13 +195,15 @@ class SuggestionService(ServiceBase):
 
     @rpc
     def list(self, actor, filters, limit=50, offset=0):
-        with self.db.read() as session:
-            return views.list_(session, actor, filters or {}, limit, offset, self._catalog(session))
+        filters = filters or {}
+        with self.db.read(autocommit=not views.needs_transaction(self.db.engine, filters)) as session:
+            return views.list_(session, actor, filters, limit, offset, self._catalog(session))
 
     @rpc
     def public_list(self, filters, limit=50, offset=0):
-        with self.db.read() as session:
-            return views.public_list(session, filters or {}, limit, offset, self._catalog(session))
+        filters = filters or {}
+        with self.db.read(autocommit=not views.needs_transaction(self.db.engine, filters)) as session:
+            return views.public_list(session, filters, limit, offset, self._catalog(session))
 
     @rpc
     def public_get(self, suggestion_id):

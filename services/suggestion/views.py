@@ -1,14 +1,14 @@
 """Read side of the suggestion service: what the API shows."""
 import base64
 
-from sqlalchemy import and_, false, func, or_, select, text
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from services.common.clock import now
-from services.common.pgsettings import set_local
+from services.common.pgsettings import set_local, starts_with
 from services.common.store import not_found
 from services.common.like import ESCAPE, contains_pattern
 from services.suggestion import domain
@@ -347,7 +347,7 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
         # For a capped count the planner expects to meet enough matches early in a
         # sequential scan, but each row's check then detoasts ~3 KB of terms (240 ms
         # over 100,000 rows); the GIN bitmap finds them in ~30 ms (bench/read.py).
-        session.execute(text("SET LOCAL enable_seqscan = off"))
+        set_local(session, enable_seqscan="off")
         # far more matches than the cap (one index term's estimate is close: 5G 70,058 for
         # 70,816; several terms' is low, so this errs towards counting): no count at all
         guess = estimate(session, counted)
@@ -373,6 +373,14 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
 
 PLANNER = {"random_page_cost": "1.1"}  # what a list's plans are made with
 
+
+def needs_transaction(bind, filters: dict) -> bool:
+    """Whether a list with ``filters`` on connections of ``bind`` sets anything for its transaction:
+    a keyword search steers its plans per statement (SET LOCAL enable_…), and PLANNER is set per
+    transaction where connections do not start with it (behind PgBouncer). Otherwise the list
+    reads in autocommit (Db.read): no BEGIN and ROLLBACK round trips."""
+    return bool(filters.get("q")) or not starts_with(bind, PLANNER)
+
 # A Chinese keyword search first tests the newest SCAN_WINDOW ids' titles and bodies, newest
 # first, until it has its page: a common word (公交 is in one suggestion of eight) answers
 # after ~150 rows, ~10 µs each, where its index terms would list 125,000 matches over a
@@ -385,10 +393,10 @@ def _scan_newest(session, query, limit: int, offset: int, columns: tuple) -> lis
     top = session.scalar(select(func.max(Suggestion.id))) or 0
     if top <= SCAN_WINDOW:  # a small table: the index path counts exactly at no cost
         return None
-    session.execute(text("SET LOCAL enable_bitmapscan = off"))  # the primary key, backwards
+    set_local(session, enable_bitmapscan="off")  # the primary key, backwards
     rows = session.execute(with_columns(query, columns).where(Suggestion.id > top - SCAN_WINDOW)
                            .order_by(*order(None)).limit(limit).offset(offset)).all()
-    session.execute(text("SET LOCAL enable_bitmapscan = on"))
+    set_local(session, enable_bitmapscan="on")
     return rows if len(rows) == limit else None
 
 
@@ -407,9 +415,9 @@ def _newest_matches(session, query, limit: int, offset: int, columns: tuple) -> 
             break
         # the planner would walk the primary key backwards through the window, testing every
         # row's terms; ANDing the window's and the word's bitmaps reads only the matches
-        session.execute(text("SET LOCAL enable_indexscan = off"))
+        set_local(session, enable_indexscan="off")
         rows = session.execute(newest.where(Suggestion.id > top - window)).all()
-        session.execute(text("SET LOCAL enable_indexscan = on"))
+        set_local(session, enable_indexscan="on")
         if len(rows) == limit:
             return rows
     return session.execute(newest).all()
