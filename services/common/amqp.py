@@ -29,6 +29,7 @@ from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
 from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
 from nameko.utils import sanitize_url
 
+from services.common import wire  # noqa: F401 - RPC and event bodies in UTF-8, not ASCII-escaped
 from services.common.idempotency import CALL, REDELIVERED
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,9 @@ class ResilientQueueConsumer(QueueConsumer):
 
     def get_consumers(self, consumer_cls, channel):  # as nameko's, plus on_decode_error
         for provider in self._providers:
+            # a provider whose messages need no ack (RPC replies) says so: one frame fewer each
             consumer = consumer_cls(queues=[provider.queue], accept=self.accept,
+                                    no_ack=getattr(provider, "no_ack", False),
                                     callbacks=[partial(self.handle_message, provider)],
                                     on_decode_error=partial(self.on_undecodable, provider))
             # an entrypoint that batches may hold more messages unacked than it runs workers
@@ -291,7 +294,12 @@ class ResilientRpc(Rpc):
 
 
 class ResilientReplyListener(ReplyListener):
+    """nameko's reply listener, consuming without acks: an ack per reply was one more frame to the
+    broker on every call (issue 19), and a reply is only worth something to the caller waiting in
+    this process; one this process cannot take is lost with it, acked or not (ack_message is then
+    a no-op: kombu skips acks of a no-ack consumer)."""
     queue_consumer = ResilientQueueConsumer()
+    no_ack = True
 
 
 class ResilientRpcProxy(RpcProxy):

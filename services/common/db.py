@@ -27,6 +27,7 @@ from sqlalchemy.sql.elements import TextClause  # noqa: E402
 from services.common.audit import record_write  # noqa: E402
 from services.common.envelope import make_envelope  # noqa: E402
 from services.common.errors import Conflict, DatabaseBusy, ValidationFailed  # noqa: E402
+from services.common.pgsettings import ENGINE_ATTRIBUTE, checked, startup_options  # noqa: E402
 
 UNIQUE_VIOLATION = "23505"
 TRUE = ("1", "true", "yes")
@@ -66,22 +67,34 @@ def behind_pgbouncer() -> bool:
 
 
 def make_engine(url: str, pool_size: int = 5, pool_timeout: float = 3.0, application_name: str = "lianxin",
-                pgbouncer: bool | None = None):
+                pgbouncer: bool | None = None, settings: dict[str, str] | None = None):
     """An engine holding at most ``pool_size`` connections (no overflow: the budget is exact).
 
     A caller that waits ``pool_timeout`` seconds for a connection gets DatabaseBusy (a 503).
     ``application_name`` shows who holds what in pg_stat_activity. Behind PgBouncer 1.18 in
     transaction pooling psycopg must not prepare statements: the next transaction may run on
     another server connection, where the prepared statement does not exist.
+
+    ``settings`` (PostgreSQL run-time parameters) are given to every connection when it starts
+    (``options=-c name=value``), so a transaction that needs them sets nothing (pgsettings.set_local).
+    Behind PgBouncer they cannot be (it refuses that startup parameter, and a session's settings
+    would leak to other clients' transactions): pgsettings.set_local then sets them per transaction.
     """
     connect_args = {"application_name": application_name[:63]}
     if pgbouncer is None:
         pgbouncer = behind_pgbouncer()
     if pgbouncer:
         connect_args["prepare_threshold"] = None
+    given = {} if pgbouncer else checked(settings)
+    if given:
+        connect_args["options"] = startup_options(given)
     engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout,
                            pool_recycle=1800, connect_args=connect_args,
                            json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    setattr(engine, ENGINE_ATTRIBUTE, given)  # pgsettings.set_local sets only what is missing
+    # the same pool, each statement on its own (Db.read(autocommit=True))
+    engine.lianxin_autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    setattr(engine.lianxin_autocommit, ENGINE_ATTRIBUTE, given)
     watch_liveness(engine)
     return engine
 
@@ -235,13 +248,17 @@ class Db:
             self.on_commit()
 
     @contextmanager
-    def read(self):
+    def read(self, autocommit: bool = False):
+        """A session that writes nothing. ``autocommit``: each statement on its own, without the
+        BEGIN and ROLLBACK of a transaction (two round trips), for a read that sets nothing for the
+        transaction (SET LOCAL: pgsettings.set_local refuses then). Under READ COMMITTED every
+        statement takes its own snapshot either way. Inside an open transaction: that one."""
         outer = self._joinable()
         if outer is not None:  # sees what the outer transaction wrote so far
             with refusals_as_answers():
                 yield outer.session
             return
-        session = Session(self.engine)
+        session = Session(getattr(self.engine, "lianxin_autocommit", self.engine) if autocommit else self.engine)
         try:
             with refusals_as_answers():
                 yield session
@@ -276,7 +293,12 @@ class Database(DependencyProvider):
     Config: DB_URL, DB_POOL_SIZE (connections this process may hold; the relay takes one while
     it publishes, workers wait their turn), DB_POOL_TIMEOUT (seconds a worker waits for one
     before a 503), DB_PGBOUNCER, AMQP_URI (for the relay), OUTBOX_RELAY (bool).
+
+    ``settings``: PostgreSQL parameters every connection starts with (make_engine).
     """
+
+    def __init__(self, settings: dict[str, str] | None = None):
+        self.settings = dict(settings or {})
 
     def setup(self):
         from services.common.relay import OutboxRelay
@@ -287,7 +309,7 @@ class Database(DependencyProvider):
         self.engine = make_engine(config["DB_URL"], pool_size=int(config.get("DB_POOL_SIZE") or 5),
                                   pool_timeout=float(config.get("DB_POOL_TIMEOUT") or 3),
                                   application_name=f"lianxin-{self.container.service_name}",
-                                  pgbouncer=pgbouncer)
+                                  pgbouncer=pgbouncer, settings=self.settings)
         self.relay = None
         if config.get("OUTBOX_RELAY", True):
             self.relay = OutboxRelay(self.engine, config["AMQP_URI"], self.container.service_name,

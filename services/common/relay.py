@@ -20,6 +20,7 @@ from kombu import Connection
 from prometheus_client import Counter, Gauge
 from sqlalchemy import text
 
+from services.common import wire  # noqa: F401 - events in UTF-8, not ASCII-escaped
 from services.common.metrics import get_or_create
 from services.common.topology import EVENTS_EXCHANGE
 

@@ -10,6 +10,7 @@ scheme by being retired (``active`` false): old suggestions keep its code and na
 may not use it.
 """
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Scheme:
         """code -> 名称 of the categories a new suggestion may take, in the scheme's order."""
         return {c.code: c.name for c in self.categories if c.active}
 
-    @property
+    @cached_property  # read for every row of a list page (views.to_dict): made once per scheme
     def names(self) -> dict[str, str]:
         """code -> 名称 of every category, retired ones too (old suggestions keep their names)."""
         return {c.code: c.name for c in self.categories}
@@ -66,6 +67,9 @@ class Catalog:
     """Every scheme of the office; ``fallback`` serves when no default scheme is stored."""
     schemes: tuple[Scheme, ...] = ()
     fallback: Scheme = field(default_factory=lambda: Scheme(None, "默认分类"))
+    # session label -> the scheme in force: a list page asks once per row, the catalog (cached by
+    # catalog.load while unchanged) serves many pages; bounded, as labels come from the data
+    _in_force: dict = field(default_factory=dict, compare=False, repr=False)
 
     def in_force(self, session: str | None) -> Scheme:
         """The scheme of the longest congress prefix of ``session``; else the default one."""
@@ -77,7 +81,12 @@ class Catalog:
 
     def name(self, session: str | None, code: str) -> str | None:
         """A category's name as the scheme of the suggestion's session has it (retired ones too)."""
-        return self.in_force(session).names.get(code)
+        scheme = self._in_force.get(session)
+        if scheme is None:
+            if len(self._in_force) >= 1024:
+                self._in_force.clear()
+            scheme = self._in_force[session] = self.in_force(session)
+        return scheme.names.get(code)
 
 
 def scheme_errors(categories: list[dict]) -> list[tuple[str, str]]:

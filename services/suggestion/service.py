@@ -5,6 +5,7 @@ import logging
 
 from sqlalchemy import select
 
+from services.common.db import Database
 from services.common.errors import Unavailable
 from services.common.idempotency import FINGERPRINT, KEY, SCOPE
 from services.common.outages import backing_service_down
@@ -26,6 +27,9 @@ HISTORY_STEP_TIMEOUT = 30.0  # one step of a past-year import asked of another s
 
 class SuggestionService(ServiceBase):
     name = "suggestion"
+    # every connection starts with the planner settings a list's plans need (views.PLANNER):
+    # no SET LOCAL round trip per read (behind PgBouncer views sets them per transaction)
+    db = Database(settings=views.PLANNER)
     station = timed_proxy("station", timeout=FALLBACK_TIMEOUT)
     # a past-year import enters the assignment side through those services' own use cases
     assignment = timed_proxy("assignment", timeout=HISTORY_STEP_TIMEOUT)
@@ -191,13 +195,15 @@ class SuggestionService(ServiceBase):
 
     @rpc
     def list(self, actor, filters, limit=50, offset=0):
-        with self.db.read() as session:
-            return views.list_(session, actor, filters or {}, limit, offset, self._catalog(session))
+        filters = filters or {}
+        with self.db.read(autocommit=not views.needs_transaction(self.db.engine, filters)) as session:
+            return views.list_(session, actor, filters, limit, offset, self._catalog(session))
 
     @rpc
     def public_list(self, filters, limit=50, offset=0):
-        with self.db.read() as session:
-            return views.public_list(session, filters or {}, limit, offset, self._catalog(session))
+        filters = filters or {}
+        with self.db.read(autocommit=not views.needs_transaction(self.db.engine, filters)) as session:
+            return views.public_list(session, filters, limit, offset, self._catalog(session))
 
     @rpc
     def public_get(self, suggestion_id):

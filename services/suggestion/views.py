@@ -1,13 +1,14 @@
 """Read side of the suggestion service: what the API shows."""
 import base64
 
-from sqlalchemy import and_, false, func, or_, select, text
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from services.common.clock import now
+from services.common.pgsettings import set_local, starts_with
 from services.common.store import not_found
 from services.common.like import ESCAPE, contains_pattern
 from services.suggestion import domain
@@ -26,9 +27,9 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def shown_publicly(s: Suggestion) -> bool:
-    """Published, not withdrawn and not past its end date: what the public site shows now."""
-    return domain.disclosed(s.public, s.public_ends_at, now())
+def shown_publicly(s: Suggestion, at=None) -> bool:
+    """Published, not withdrawn and not past its end date: what the public site shows now (``at``)."""
+    return domain.disclosed(s.public, s.public_ends_at, at or now())
 
 
 def disclosed_now():
@@ -44,17 +45,20 @@ def disclosure(s: Suggestion) -> dict:
             "unpublish_reason": s.unpublish_reason}
 
 
-def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog) -> dict:
+def to_dict(s: Suggestion, co_signers: list[int], categories: Catalog, at=None) -> dict:
+    """A suggestion (or a row of ITEM) as the API shows it, its deadline and disclosure as of
+    ``at`` (now; a list page passes one instant for all its rows)."""
+    at = at or now()
     return {
         "id": s.id, "number": domain.number_label(s.number, s.number_prefix), "seq": s.number,
         "session": s.session,
         "title": s.title, "body": s.body, "category": s.category,
         "category_name": categories.name(s.session, s.category), "kind": s.kind, "source": s.source,
         "lead_deputy_id": s.lead_deputy_id, "co_signer_ids": co_signers, "status": s.status,
-        "public": shown_publicly(s), "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
+        "public": shown_publicly(s, at), "return_reason": s.return_reason, "withdraw_reason": s.withdraw_reason,
         "conversion_reason": s.conversion_reason, "merged_into_id": s.merged_into_id,
         "station_opinion_id": s.station_opinion_id,
-        "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s),
+        "assignment": s.assignment, "due_at": _iso(s.due_at), "overdue": is_overdue(s, at),
         "created_at": _iso(s.created_at), "submitted_at": _iso(s.submitted_at),
         "accepted_at": _iso(s.accepted_at),
         "published_at": _iso(s.published_at), **disclosure(s),
@@ -65,8 +69,8 @@ def handling_units(s: Suggestion) -> list[int]:
     return ([s.lead_unit_id] if s.lead_unit_id else []) + list(s.co_unit_ids or [])
 
 
-def is_overdue(s: Suggestion) -> bool:
-    return bool(s.due_at and s.status in domain.AWAITING_REPLY and s.due_at < now())
+def is_overdue(s: Suggestion, at=None) -> bool:
+    return bool(s.due_at and s.status in domain.AWAITING_REPLY and s.due_at < (at or now()))
 
 
 def co_signers_of(session, ids: list[int]) -> dict[int, list[int]]:
@@ -278,6 +282,24 @@ PUBLIC_ITEM = tuple(getattr(Suggestion, name) for name in (
     "kind", "status", "lead_deputy_id", "published_at", "public_until"))
 
 
+_SELECTS: dict[tuple, object] = {}
+
+
+def over(columns: tuple):
+    """``select(*columns)``, built once per tuple: building it coerces each of ITEM's 29 columns
+    anew (with_only_columns too), about a tenth of the service's CPU for a page."""
+    built = _SELECTS.get(columns)
+    if built is None:
+        built = _SELECTS[columns] = select(*columns)
+    return built
+
+
+def with_columns(query, columns: tuple):
+    """``query.with_only_columns(*columns)`` for a query of conditions only (``filtered``): the
+    same SQL, from the prebuilt select of ``columns``."""
+    return over(columns) if query.whereclause is None else over(columns).where(query.whereclause)
+
+
 # A list counts its rows exactly up to LIST_COUNT_CAP, a keyword search (on index terms only, no
 # substring recheck) up to SEARCH_COUNT_CAP; beyond, `total` is the planner's estimate and
 # `total_exact` false: over a million suggestions an exact count costs more than the page itself
@@ -311,8 +333,9 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     The rows are ``columns`` of the page's suggestions; ``terms``: the query tests index terms."""
     # The rows are in memory, not on a spinning disk: at the stock 4 the planner walks the whole
     # id order backwards for a session + status filter (660,000 rows, 580 ms) rather than read
-    # the (session, status, id) index, whose rows are scattered in the table (0.4 ms).
-    session.execute(RANDOM_PAGE_COST)
+    # the (session, status, id) index, whose rows are scattered in the table (0.4 ms). The
+    # service's connections start with it (service.py); elsewhere (behind PgBouncer) it is set here.
+    set_local(session, **PLANNER)
     if scan_query is not None and (sort or "-id") == "-id":
         rows = _scan_newest(session, scan_query, limit, offset, columns)
         if rows is not None:  # a common word: counting its matches would cost more than the page
@@ -324,7 +347,7 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
         # For a capped count the planner expects to meet enough matches early in a
         # sequential scan, but each row's check then detoasts ~3 KB of terms (240 ms
         # over 100,000 rows); the GIN bitmap finds them in ~30 ms (bench/read.py).
-        session.execute(text("SET LOCAL enable_seqscan = off"))
+        set_local(session, enable_seqscan="off")
         # far more matches than the cap (one index term's estimate is close: 5G 70,058 for
         # 70,816; several terms' is low, so this errs towards counting): no count at all
         guess = estimate(session, counted)
@@ -337,10 +360,10 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     elif offset >= DEEP_OFFSET:
         # the skipped rows' ids from an index alone (ix_suggestions_listed …), then only the page's rows
         ids = query.with_only_columns(Suggestion.id).order_by(*order(sort)).limit(limit).offset(offset)
-        rows = session.execute(select(*columns).where(Suggestion.id.in_(ids.scalar_subquery()))
+        rows = session.execute(over(columns).where(Suggestion.id.in_(ids.scalar_subquery()))
                                .order_by(*order(sort))).all()
     else:
-        rows = session.execute(query.with_only_columns(*columns).order_by(*order(sort))
+        rows = session.execute(with_columns(query, columns).order_by(*order(sort))
                                .limit(limit).offset(offset)).all()
     exact = total <= cap
     if not exact:
@@ -348,7 +371,15 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     return rows, total, exact
 
 
-RANDOM_PAGE_COST = text("SET LOCAL random_page_cost = 1.1")
+PLANNER = {"random_page_cost": "1.1"}  # what a list's plans are made with
+
+
+def needs_transaction(bind, filters: dict) -> bool:
+    """Whether a list with ``filters`` on connections of ``bind`` sets anything for its transaction:
+    a keyword search steers its plans per statement (SET LOCAL enable_…), and PLANNER is set per
+    transaction where connections do not start with it (behind PgBouncer). Otherwise the list
+    reads in autocommit (Db.read): no BEGIN and ROLLBACK round trips."""
+    return bool(filters.get("q")) or not starts_with(bind, PLANNER)
 
 # A Chinese keyword search first tests the newest SCAN_WINDOW ids' titles and bodies, newest
 # first, until it has its page: a common word (公交 is in one suggestion of eight) answers
@@ -362,10 +393,10 @@ def _scan_newest(session, query, limit: int, offset: int, columns: tuple) -> lis
     top = session.scalar(select(func.max(Suggestion.id))) or 0
     if top <= SCAN_WINDOW:  # a small table: the index path counts exactly at no cost
         return None
-    session.execute(text("SET LOCAL enable_bitmapscan = off"))  # the primary key, backwards
-    rows = session.execute(query.with_only_columns(*columns).where(Suggestion.id > top - SCAN_WINDOW)
+    set_local(session, enable_bitmapscan="off")  # the primary key, backwards
+    rows = session.execute(with_columns(query, columns).where(Suggestion.id > top - SCAN_WINDOW)
                            .order_by(*order(None)).limit(limit).offset(offset)).all()
-    session.execute(text("SET LOCAL enable_bitmapscan = on"))
+    set_local(session, enable_bitmapscan="on")
     return rows if len(rows) == limit else None
 
 
@@ -378,15 +409,15 @@ SEARCH_WINDOWS = (25_000, 250_000)
 def _newest_matches(session, query, limit: int, offset: int, columns: tuple) -> list:
     """The page of ``query`` newest first, from the smallest window of newest ids that holds it."""
     top = session.scalar(select(func.max(Suggestion.id))) or 0
-    newest = query.with_only_columns(*columns).order_by(*order(None)).limit(limit).offset(offset)
+    newest = with_columns(query, columns).order_by(*order(None)).limit(limit).offset(offset)
     for window in SEARCH_WINDOWS:
         if window >= top:
             break
         # the planner would walk the primary key backwards through the window, testing every
         # row's terms; ANDing the window's and the word's bitmaps reads only the matches
-        session.execute(text("SET LOCAL enable_indexscan = off"))
+        set_local(session, enable_indexscan="off")
         rows = session.execute(newest.where(Suggestion.id > top - window)).all()
-        session.execute(text("SET LOCAL enable_indexscan = on"))
+        set_local(session, enable_indexscan="on")
         if len(rows) == limit:
             return rows
     return session.execute(newest).all()
@@ -426,7 +457,8 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int, categori
                               SEARCH_COUNT_CAP if search else None, filters.get("sort"),
                               filtered(actor, filters, substrings=True) if search else None,
                               terms=search and uses_terms(filters["q"]))
-    return {"items": [to_dict(s, s.co_signer_ids, categories) for s in rows], **totals(total, exact, filters),
+    at = now()
+    return {"items": [to_dict(s, s.co_signer_ids, categories, at) for s in rows], **totals(total, exact, filters),
             "limit": limit, "offset": offset, "filters": {k: v for k, v in filters.items() if v is not None}}
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from scripts.isolation import ROOT
 from scripts.isolation import test_env as isolated_env  # (imported as test_*, pytest would collect it)
 from services.common.db import make_engine
-from tests.e2e.client import Api, World
+from tests.e2e.client import OFFICE, Api, World
 from tests.system import running_copy
 from tests.polling import wait_for
 
@@ -44,6 +44,13 @@ def test_a_whole_lifecycle_through_pgbouncer(bounced):
     for one in ids:
         s = bounced.get(f"/suggestions/{one['suggestion_id']}", world.deputy_token, expect=200).json()
         assert s["status"] == "closed", s
+    # lists set their planner settings per transaction here (no startup options through PgBouncer),
+    # a keyword search its own as well: services/common/pgsettings.py
+    made = [one["suggestion_id"] for one in ids][::-1]
+    listed = bounced.get("/suggestions?limit=200", OFFICE, expect=200).json()["items"]
+    assert [s["id"] for s in listed if s["id"] in made] == made
+    searched = bounced.get("/suggestions?q=公交&limit=200", OFFICE, expect=200).json()["items"]
+    assert [s["id"] for s in searched if s["id"] in made] == made
     # the asynchronous half (outbox relay → RabbitMQ → consumers) ran through PgBouncer too
     wait_for(lambda: sum(n["type"] == "assignment.replied" for n in world.inbox(world.deputy_token)) == 3,
              timeout=30, what="the three reply notifications")

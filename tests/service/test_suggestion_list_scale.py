@@ -3,7 +3,16 @@ that stay in one order. The caps are lowered here so a few suggestions cross the
 rows the same code answers; bench/read.py)."""
 import uuid
 
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from services.common.db import Db, make_engine
+from services.common.pgsettings import set_local
 from services.suggestion import views
+from services.suggestion.schemes import Catalog
+from services.suggestion.service import SuggestionService
+from tests.service.conftest import database_url
 from tests.service.test_suggestion_intake import OFFICE, submit
 
 
@@ -92,3 +101,48 @@ def test_pages_follow_one_order_however_deep(service, rpc, monkeypatch):
         wanted = {"session": session, **({"sort": sort} if sort else {})}
         pages = [ids(rpc.suggestion.list(OFFICE, wanted, limit=3, offset=o)) for o in (0, 3, 6)]
         assert sum(pages, []) == expected, sort
+
+
+
+def test_a_list_sets_nothing_its_connections_started_with_and_reads_without_a_transaction(service, rpc):
+    """The service's connections start with views.PLANNER: a list sends no SET LOCAL, and one
+    without keywords no BEGIN or ROLLBACK either (autocommit; two round trips fewer). Behind
+    PgBouncer (no startup options there) it sets PLANNER in a transaction, as a keyword search
+    does its per-statement settings; the answers are the same either way."""
+    submit(rpc, 1, "关于规划参数的建议内容")
+    assert SuggestionService.db.settings == views.PLANNER
+    answers = {}
+    for pgbouncer in (False, True):
+        engine = make_engine(database_url("suggestion"), pool_size=1, pgbouncer=pgbouncer, settings=views.PLANNER)
+        sent = []
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def record(conn, cursor, statement, *args):
+            sent.append((statement.split()[0], conn.connection.dbapi_connection.autocommit))
+
+        for filters in ({}, {"q": "规划参数"}):
+            sent.clear()
+            with Db(engine, "suggestion").read(autocommit=not views.needs_transaction(engine, filters)) as session:
+                answers[pgbouncer, bool(filters)] = views.list_(session, OFFICE, filters, 20, 0, Catalog())
+                assert session.execute(text("SHOW random_page_cost")).scalar() == "1.1"
+            sets = [s for s, _ in sent if s == "SET"]
+            in_autocommit = {autocommit for _, autocommit in sent}
+            if not pgbouncer and not filters:
+                assert sets == [] and in_autocommit == {True}
+            else:
+                assert in_autocommit == {False} and (sets or filters)
+            assert engine.pool.checkedout() == 0
+        with engine.connect() as conn:  # back in the pool as it was: in transactions
+            assert conn.connection.dbapi_connection.autocommit is False
+        engine.dispose()
+    assert answers[False, False] == answers[True, False] and answers[False, True] == answers[True, True]
+    assert answers[False, False]["total"] >= 1 and answers[False, True]["total"] >= 1
+
+
+def test_a_read_in_autocommit_refuses_to_set_anything_for_a_transaction(svc_env):
+    engine = make_engine(database_url("suggestion"), pool_size=1, settings=views.PLANNER)
+    with Db(engine, "suggestion").read(autocommit=True) as session:
+        set_local(session, **views.PLANNER)  # the connection has it: nothing to set
+        with pytest.raises(RuntimeError, match="needs a transaction"):
+            set_local(session, enable_seqscan="off")  # PostgreSQL would only warn
+    engine.dispose()

@@ -75,3 +75,18 @@ def test_routing_ranks_a_suggestion_whose_category_it_has_never_seen():
                                [Precedent("关于公交线路的建议", "transport", 1)])
     ranked = model.rank("关于增开公交线路的建议", "增开公交", "economy")
     assert ranked and ranked[0].unit_id == 1
+
+
+def test_a_category_name_is_looked_up_once_per_session_and_catalog(monkeypatch):
+    """views.to_dict asks for every row of a page: the scheme in force is found once per session
+    label, each scheme's names made once (issue 19), and the names are as before."""
+    catalog = Catalog((DEFAULT, SHIYAN, SESSION_ONLY), schemes.builtin(Rules().categories))
+    looked_up = []
+    real = Catalog.in_force
+    monkeypatch.setattr(Catalog, "in_force", lambda self, session: looked_up.append(session) or real(self, session))
+    names = [catalog.name(session, code) for session, code in
+             [("十堰五届一次", "economy"), ("十堰五届三次", "economy"), ("十堰五届一次", "old"), ("十六届三次", "transport"),
+              ("十堰五届一次", "economy"), ("十六届三次", "nope"), (None, "other")] * 3]
+    assert names == ["经济建设", "经济发展", "旧类别", "交通邮电", "经济建设", None, "其他"] * 3
+    assert looked_up == ["十堰五届一次", "十堰五届三次", "十六届三次", None]
+    assert SHIYAN.names is SHIYAN.names
