@@ -195,9 +195,9 @@ class Db:
     the API, the audit record joins the outbox (services/common/audit.py record_write).
 
     A transaction (or read) opened while the same greenlet already has one open joins it,
-    the inner part in a savepoint (or none: ``Transaction.join_flat``), so a wrapper can hold one transaction around a whole
-    method (services/common/idempotency.py); everything commits, and the relay is woken,
-    at the outer commit. Other greenlets (a pool inside the worker) get their own sessions.
+    the inner part in a savepoint (or none: ``Transaction.join_flat``), so a wrapper can hold
+    one transaction around a whole method (services/common/idempotency.py); everything commits,
+    and the relay is woken, at the outer commit. Other greenlets (a pool inside the worker) get their own sessions.
     """
 
     def __init__(self, engine, producer: str, on_commit=None):
