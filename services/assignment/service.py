@@ -49,7 +49,7 @@ class AssignmentService(ServiceBase):
         with self.db.transaction() as tx:
             return units.register_unit(tx, data)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def update_unit(self, actor, unit_id, data):
         with self.db.transaction() as tx:
             return units.update_unit(tx, unit_id, data)
@@ -81,18 +81,18 @@ class AssignmentService(ServiceBase):
             a = commands.assign(tx, actor, suggestion_id, data, self._suggestion_facts, self.rules)
             return views.answer(tx, a)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def reroute(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return views.answer(tx, handling.reroute(tx, actor, assignment_id, data, self.rules))
 
     # -- 办 -----------------------------------------------------------------------------
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def sign(self, actor, assignment_id, data=None):
         with self.db.transaction() as tx:
             return views.answer(tx, commands.sign(tx, actor, assignment_id, data))
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def dispute(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return handling.dispute(tx, actor, assignment_id, data, self.rules)
@@ -142,7 +142,7 @@ class AssignmentService(ServiceBase):
             return oversight.request_extension(tx, actor, assignment_id, data, self.rules)
 
     # -- 督 -----------------------------------------------------------------------------
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def decide_extension(self, actor, assignment_id, data):
         with self.db.transaction() as tx:
             return oversight.decide_extension(tx, actor, assignment_id, data)

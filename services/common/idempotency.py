@@ -96,8 +96,11 @@ class IdempotencyKeys(DependencyProvider):
                        data.pop(CALL, None), bool(data.pop(REDELIVERED, False)))
 
 
-def once(method, redact=None):
+def once(method, redact=None, client_key: bool = True):
     """Wraps an RPC method (of a ServiceBase, which has ``db`` and ``idempotency``).
+
+    ``client_key``: whether the caller's Idempotency-Key is this method's to honour (a creating
+    method's); without, only a redelivery is answered from what was stored.
 
     ``redact(answer)``: what is stored for a replay, when the answer carries what must never be
     stored (a one-time password: a replay answers without it)."""
@@ -105,7 +108,7 @@ def once(method, redact=None):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         request = self.idempotency
-        if not request:
+        if not (client_key and request):
             if request.call is None:  # called in process, not over RPC
                 return method(self, *args, **kwargs)
             return answered_once(self, request, f"{self.name}.{method.__name__}",

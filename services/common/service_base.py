@@ -24,15 +24,18 @@ from services.common.timers import config_timer
 from services.common.topology import event_queue
 
 
-def rpc(fn=None, *, idempotent: bool = False, redact=None, **kwargs):
+def rpc(fn=None, *, idempotent: bool = False, writes: bool = False, redact=None, **kwargs):
     """nameko's @rpc where domain errors are answers, not faults (logged without a traceback),
     a database or broker that is down is a 503 (``Unavailable``), and the broker may restart
     under it (services/common/amqp.py).
 
-    ``@rpc(idempotent=True)`` on a method that creates or changes state: it honours the caller's
-    Idempotency-Key, and a request the broker redelivers (its process died before replying)
-    replays the answer it committed (services/common/idempotency.py); ``redact(answer)`` is what
-    a replay gets, when the answer carries what must not be stored (a one-time password).
+    ``@rpc(writes=True)`` on a method that changes state: a request the broker redelivers (its
+    process died before replying) replays the answer it committed instead of running again.
+    ``@rpc(idempotent=True)`` on a method that creates: that, and it honours the caller's
+    Idempotency-Key (services/common/idempotency.py). Only the creating method takes the key: the
+    gateway passes it with every RPC of the request (a refusal's audit record too), and a second
+    method taking it would spend it. ``redact(answer)`` is what a replay gets, when the answer
+    carries what must not be stored (a one-time password).
 
     (``partial(nameko_rpc, expected_exceptions=...)`` used bare as ``@rpc`` loses the keyword:
     nameko's decorator only keeps keywords when called without the function.)
@@ -40,7 +43,9 @@ def rpc(fn=None, *, idempotent: bool = False, redact=None, **kwargs):
     kwargs.setdefault("expected_exceptions", LianxinError)
 
     def decorate(method):
-        return ResilientRpc.decorator(**kwargs)(unavailable_when_down(once(method, redact) if idempotent else method))
+        if idempotent or writes:
+            method = once(method, redact, client_key=idempotent)
+        return ResilientRpc.decorator(**kwargs)(unavailable_when_down(method))
     return decorate if fn is None else decorate(fn)
 
 

@@ -42,7 +42,7 @@ class EvaluationService(ServiceBase):
         with self.db.transaction() as tx:
             return satisfaction.record_ballot(tx, actor, test_id, data)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def close_test(self, actor, test_id):
         with self.db.transaction() as tx:
             return satisfaction.close(tx, actor, test_id)
@@ -72,7 +72,7 @@ class EvaluationService(ServiceBase):
         with self.db.read() as session:
             return views.assessments(session, actor, limit, offset)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def name_assessors(self, actor, assessment_id, data):
         with self.db.transaction() as tx:
             return assessment.name_assessors(tx, actor, assessment_id, data)

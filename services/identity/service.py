@@ -81,22 +81,22 @@ class IdentityService(ServiceBase):
         with self.db.read() as session:
             return views.get_account(session, account_id)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def update_account(self, actor, account_id, data, client=None):
         with self.db.transaction() as tx:
             return accounts.update(tx, actor, account_id, data, client)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def disable_account(self, actor, account_id, data, client=None):
         with self.db.transaction() as tx:
             return accounts.set_disabled(tx, actor, account_id, True, data, client)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def enable_account(self, actor, account_id, client=None):
         with self.db.transaction() as tx:
             return accounts.set_disabled(tx, actor, account_id, False, None, client)
 
-    @rpc(idempotent=True, redact=without_passwords)
+    @rpc(writes=True, redact=without_passwords)
     def reset_password(self, actor, account_id, client=None):
         with self.db.transaction() as tx:
             return accounts.reset_password(tx, actor, account_id, client)
@@ -122,7 +122,7 @@ class IdentityService(ServiceBase):
         with self.db.transaction() as tx:
             return roles.bind(tx, actor, account_id, data, client)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def unbind_role(self, actor, account_id, binding_id, client=None):
         with self.db.transaction() as tx:
             return roles.unbind(tx, actor, account_id, binding_id, client)
@@ -133,13 +133,13 @@ class IdentityService(ServiceBase):
         with self.db.read() as session:
             return policy.current(session).as_dict()
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def put_policy(self, actor, data, client=None):
         with self.db.transaction() as tx:
             return policy.put(tx, actor, data, client)
 
     # ---- the audit trail (docs/identity.md "Audit trail") ------------------------------------
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def record_audit(self, record):
         """The gateway's record of a write route it refused or that failed (best-effort)."""
         with self.db.transaction() as tx:

@@ -32,7 +32,7 @@ class StationService(ServiceBase):
         with self.db.transaction() as tx:
             return roster.register_deputy(tx, data)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def update_deputy(self, actor, deputy_id, data):
         with self.db.transaction() as tx:
             return roster.update_deputy(tx, deputy_id, data)
@@ -59,7 +59,7 @@ class StationService(ServiceBase):
         with self.db.transaction() as tx:
             return roster.add_member(tx, actor, station_id, data)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def remove_member(self, actor, station_id, deputy_id):
         with self.db.transaction() as tx:
             return roster.remove_member(tx, actor, station_id, deputy_id)
@@ -92,12 +92,12 @@ class StationService(ServiceBase):
         with self.db.read() as session:
             return views.by_token(session, token)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def rotate_qr_token(self, actor, station_id):
         with self.db.transaction() as tx:
             return registry.rotate_token(tx, actor, station_id)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def set_standards(self, actor, station_id, data):
         with self.db.transaction() as tx:
             return registry.set_standards(tx, actor, station_id, data)
@@ -165,7 +165,7 @@ class StationService(ServiceBase):
         with self.db.read() as session:
             return views.get_opinion(session, actor, opinion_id)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def dispose_opinion(self, actor, opinion_id, data):
         with self.db.transaction() as tx:
             return opinions.dispose(tx, actor, opinion_id, data)

@@ -59,7 +59,7 @@ class SuggestionService(ServiceBase):
         with self.db.transaction() as tx:
             return scheme_admin.create(tx, actor, data, self.rules.categories)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def update_category_scheme(self, actor, scheme_id, data):
         with self.db.transaction() as tx:
             return scheme_admin.update(tx, actor, scheme_id, data, self.rules.categories)
@@ -89,29 +89,29 @@ class SuggestionService(ServiceBase):
             s, co_signers = commands.create(tx, actor, data, self._known(tx), self.rules, catalog)
             return views.to_dict(s, co_signers, catalog)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def submit_draft(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             s = commands.submit_draft(tx, actor, suggestion_id, data, self._known(tx), self.rules)
             return self._answer(tx, s)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def update_draft(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             s = commands.update_draft(tx, actor, suggestion_id, data, self._known(tx), self.rules)
             return self._answer(tx, s)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def withdraw(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             return self._answer(tx, commands.withdraw(tx, actor, suggestion_id, data))
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def publish(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             return self._answer(tx, publication.publish(tx, actor, suggestion_id, data, self.rules.zone))
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def unpublish(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             return self._answer(tx, publication.unpublish(tx, actor, suggestion_id, data))
@@ -135,7 +135,7 @@ class SuggestionService(ServiceBase):
         with self.db.read() as session:
             return views.preview(session, suggestion_id)
 
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def screen(self, actor, suggestion_id, data):
         with self.db.transaction() as tx:
             return self._answer(tx, screening.screen(tx, actor, suggestion_id, data))
@@ -153,7 +153,7 @@ class SuggestionService(ServiceBase):
                                     self.rules)
 
     # -- past-year import (history.py) ---------------------------------------------------
-    @rpc(idempotent=True)
+    @rpc(writes=True)
     def start_history_import(self, actor, filename, content_b64, dry_run=False):
         """Check a past year's workbook; a dry run answers every bad row, a real run queues the job."""
         with self.db.transaction() as tx:

@@ -64,6 +64,13 @@ class IdemProbe(ServiceBase):
         return {"event_id": str(envelope.event_id), "label": label, "seen": seen,
                 "at": datetime.now(timezone.utc), "passed_on": self.passed_on()}
 
+    @rpc(writes=True)
+    def note(self, label):
+        """A state change (not a creating method): the client's key is not its to spend."""
+        with self.db.transaction() as tx:
+            tx.publish(ProbeCreated(label=label))
+        return {"label": label}
+
     @rpc(idempotent=True)
     def swallow(self, label):
         try:
@@ -134,6 +141,19 @@ def test_without_a_key_every_call_creates(probe):
     # each call's answer is kept under its own correlation id, for a redelivery (below)
     assert scalar(probe, "SELECT count(*) FROM idempotency_keys WHERE scope = 'rpc' "
                          "AND fingerprint = 'idemprobe.create'") == 2 == keys(probe)
+
+
+def test_a_state_change_in_the_same_request_does_not_spend_the_clients_key(probe):
+    """The gateway passes the key with every RPC of a request: a refused create's audit record
+    (identity.record_audit) once claimed it, and the client's corrected retry got a 409."""
+    with pytest.raises(ValidationFailed):
+        call("bad", key="k-8", fingerprint="f-bad", fail=True)
+    with ClusterRpcProxy({"AMQP_URI": ENV["AMQP_URI"], "serializer": "json"},
+                         context_data={KEY: "k-8", SCOPE: OFFICE, FINGERPRINT: "f-bad"}, timeout=10) as proxy:
+        proxy.idemprobe.note("audit")
+    assert call("good", key="k-8", fingerprint="f-good")["label"] == "good"
+    assert created(probe, "good") == 1 and created(probe, "audit") == 1
+    assert scalar(probe, "SELECT count(*) FROM idempotency_keys WHERE key = 'k-8'") == 1
 
 
 def test_a_method_that_swallows_its_own_failure_commits_none_of_it(probe):
