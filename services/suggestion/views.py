@@ -1,7 +1,8 @@
 """Read side of the suggestion service: what the API shows."""
 import base64
+import time
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
@@ -348,10 +349,13 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
         # sequential scan, but each row's check then detoasts ~3 KB of terms (240 ms
         # over 100,000 rows); the GIN bitmap finds them in ~30 ms (bench/read.py).
         set_local(session, enable_seqscan="off")
+    if terms or table_rows(session) > ESTIMATE_FIRST * cap:
         # far more matches than the cap (one index term's estimate is close: 5G 70,058 for
-        # 70,816; several terms' is low, so this errs towards counting): no count at all
+        # 70,816; an equality filter's comes from the column's statistics; several terms' is
+        # low, so this errs towards counting): no count at all. A count past the cap would
+        # have answered this estimate anyway; only a table too small for that counts first.
         guess = estimate(session, counted)
-        if guess > 10 * cap:
+        if guess > ESTIMATE_FIRST * cap:
             total = guess
     if total is None:
         total = count(session, counted.with_only_columns(Suggestion.id).limit(cap + 1))
@@ -441,6 +445,27 @@ def _compile_explain(element, compiler, **kw):
     sql = compiler.process(element.statement, **kw)
     compiler._result_columns = []  # the plan's column, not the select's: no result processing
     return "EXPLAIN (FORMAT JSON) " + sql
+
+
+# How far above the cap the planner's estimate must be to answer it without counting: a
+# tenfold misestimate of an equality filter or one index term is rare (bench/README.md
+# "Counted only when the estimate is near the cap").
+ESTIMATE_FIRST = 10
+TABLE_ROWS_TTL = 300.0  # seconds a process trusts its reading of the table's size
+_table_rows: dict[str, float] = {}
+
+
+def table_rows(session) -> float:
+    """The planner's row count of the suggestions table (pg_class.reltuples, -1 before its first
+    ANALYZE), read at most every TABLE_ROWS_TTL seconds: a table that cannot hold ESTIMATE_FIRST
+    times the cap is counted without asking the planner first (one round trip fewer)."""
+    at = time.monotonic()
+    if at - _table_rows.get("at", -TABLE_ROWS_TTL) >= TABLE_ROWS_TTL:
+        _table_rows.update(rows=session.execute(TABLE_ROWS).scalar() or -1.0, at=at)
+    return _table_rows["rows"]
+
+
+TABLE_ROWS = text("SELECT reltuples FROM pg_class WHERE oid = 'suggestions'::regclass")
 
 
 def estimate(session, query) -> int:

@@ -146,3 +146,46 @@ def test_a_read_in_autocommit_refuses_to_set_anything_for_a_transaction(svc_env)
         with pytest.raises(RuntimeError, match="needs a transaction"):
             set_local(session, enable_seqscan="off")  # PostgreSQL would only warn
     engine.dispose()
+
+
+def test_a_list_far_past_its_cap_answers_the_estimate_without_counting(service, rpc, monkeypatch):
+    """Over a table that can hold ten times the cap the planner is asked first: an estimate ten
+    times the cap is the answer (a count past the cap would have answered it too) and no row is
+    counted; an estimate near the cap is counted, exactly when there are no more than the cap.
+    A table too small for that is counted without asking (one round trip fewer)."""
+    session = f"十七届{uuid.uuid4().hex[:6]}次"
+    for n in range(25):
+        submit(rpc, 1 + n % 3, f"关于第{n}件估算的建议内容", session=session)
+    engine = make_engine(database_url("suggestion"), pool_size=1, settings=views.PLANNER)
+    with engine.connect() as conn:  # the column statistics the planner estimates from
+        conn.execute(text("ANALYZE suggestions"))
+        conn.commit()
+    sent = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    def listed(filters):
+        sent.clear()
+        with Db(engine, "suggestion").read(autocommit=True) as s:
+            return views.list_(s, OFFICE, filters, 5, 0, Catalog())
+
+    counts = lambda: [s for s in sent if "count(" in s.lower()]  # noqa: E731
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 2)
+    monkeypatch.setattr(views, "_table_rows", {"rows": 1e6, "at": __import__("time").monotonic()})
+    far = listed({"session": session})
+    assert far["total_exact"] is False and far["total"] > 10 * 2 and len(far["items"]) == 5
+    assert counts() == [] and any(s.startswith("EXPLAIN") for s in sent)
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 30)  # the estimate (~25) is near this cap: counted
+    near = listed({"session": session})
+    assert near == {**near, "total": 25, "total_exact": True} and len(counts()) == 1
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 2)
+    monkeypatch.setattr(views, "_table_rows", {"rows": 15.0, "at": __import__("time").monotonic()})
+    small = listed({"session": session})  # the table cannot hold ten times the cap: counted first
+    assert len(counts()) == 1 and small["total_exact"] is False and small["total"] >= 3
+    assert not any(s.startswith("EXPLAIN") for s in sent[:sent.index(counts()[0])])
+    monkeypatch.setattr(views, "_table_rows", {})  # read again from pg_class once its time is up
+    listed({"session": session})
+    assert any("reltuples" in s for s in sent) and views._table_rows["rows"] > 0
+    engine.dispose()
