@@ -189,3 +189,37 @@ def test_a_list_far_past_its_cap_answers_the_estimate_without_counting(service, 
     listed({"session": session})
     assert any("reltuples" in s for s in sent) and views._table_rows["rows"] > 0
     engine.dispose()
+
+
+def test_a_common_latin_word_is_paged_from_the_newest_ids_when_the_planner_says_it_is_common(
+        service, rpc, monkeypatch):
+    """An index term in many rows (5G in one of fourteen over a million) is read newest first,
+    each row's terms tested, when the planner's estimate says the newest SCAN_WINDOW ids hold
+    its page twice over; the page is the one the index path gives."""
+    word = f"lx{uuid.uuid4().hex[:6]}"
+    made = [submit(rpc, 1, f"关于第{n}件网络的建议", body=f"推进{word}网络建设。" if n % 2 else "整治河道。")["id"]
+            for n in range(6)]
+    made += [submit(rpc, 1, f"关于第{n}件基站的建议", body=f"增设{word}基站。")["id"] for n in range(3)]
+    matching = [i for n, i in enumerate(made) if n >= 6 or n % 2][::-1]
+    engine = make_engine(database_url("suggestion"), pool_size=1, settings=views.PLANNER)
+    sent = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    def listed(offset):
+        sent.clear()
+        with Db(engine, "suggestion").read() as s:
+            return ids(views.list_(s, OFFICE, {"q": word}, 2, offset, Catalog()))
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 1)
+    monkeypatch.setattr(views, "SCAN_WINDOW", 5)  # the newest 5 ids: 4 with the word
+    monkeypatch.setattr(views, "_table_rows", {"rows": 1.0, "at": __import__("time").monotonic()})
+    assert listed(0) == matching[:2]
+    assert any("enable_bitmapscan = off" in s for s in sent)  # read from the window
+    assert listed(4) == matching[4:6]  # past the window's matches: the index, as before
+    monkeypatch.setattr(views, "_table_rows", {"rows": 1e9, "at": __import__("time").monotonic()})
+    assert listed(0) == matching[:2]  # a rare word (for the planner): the index
+    assert not any("enable_bitmapscan = off" in s for s in sent)
+    engine.dispose()
