@@ -59,23 +59,10 @@ def verified_access_token(token: str, settings, keys, kid=None) -> dict:
     key = keys.key(kid)
     if key is None:
         raise ApiError(401, "unauthorized", "invalid token: signed by an unknown key")
-    hit = _verified.get(token)
-    # a token verified before is good while it has not expired and its key is still the one
-    # published under its kid (a retired or replaced key makes it fail as on first sight); the kid
-    # is the token's own header, so the token string fixes it
-    if hit and hit[2] is key and hit[3] == settings.token_issuer and hit[1] > time.time():
-        _verified.move_to_end(token)
-        return hit[0]
-    try:
-        claims = jwt.decode(token, key, algorithms=["RS256"], audience=AUDIENCE, issuer=settings.token_issuer,
-                            options={"require": ["exp", "iat", "sub", "iss", "aud"]})
-    except jwt.PyJWTError as exc:
-        _verified.pop(token, None)
-        raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
-    _verified[token] = (claims, int(claims["exp"]), key, settings.token_issuer)
-    if len(_verified) > VERIFIED_CACHE_SIZE:
-        _verified.popitem(last=False)
-    return claims
+    # the kid is the token's own header, so the token string fixes it
+    return verified_once(token, key, settings.token_issuer, lambda: jwt.decode(
+        token, key, algorithms=["RS256"], audience=AUDIENCE, issuer=settings.token_issuer,
+        options={"require": ["exp", "iat", "sub", "iss", "aud"]}))
 
 
 def verified_development_token(token: str, settings) -> dict:
@@ -83,11 +70,28 @@ def verified_development_token(token: str, settings) -> dict:
         raise ApiError(401, "unauthorized", DEV_REFUSED)
     if not settings.jwt_secret:  # never verify with an empty key
         raise RuntimeError("GATEWAY_JWT_SECRET is not set")
+    return verified_once(token, settings.jwt_secret, "development", lambda: jwt.decode(
+        token, settings.jwt_secret, algorithms=["HS256"], options={"require": ["exp", "iat", "sub"]}))
+
+
+def verified_once(token: str, key, issuer: str, decode) -> dict:
+    """``decode()``'s claims, from memory when this token was verified before with this very key
+    (a retired or replaced key, or another development secret, makes it fail as on first sight)
+    for this issuer and has not expired since."""
+    hit = _verified.get(token)
+    same_key = hit and (hit[2] is key or (isinstance(key, str) and hit[2] == key))
+    if same_key and hit[3] == issuer and hit[1] > time.time():
+        _verified.move_to_end(token)
+        return hit[0]
     try:
-        return jwt.decode(token, settings.jwt_secret, algorithms=["HS256"],
-                          options={"require": ["exp", "iat", "sub"]})
+        claims = decode()
     except jwt.PyJWTError as exc:
+        _verified.pop(token, None)
         raise ApiError(401, "unauthorized", f"invalid token: {exc}") from None
+    _verified[token] = (claims, int(claims["exp"]), key, issuer)
+    if len(_verified) > VERIFIED_CACHE_SIZE:
+        _verified.popitem(last=False)
+    return claims
 
 
 def actor_of(claims: dict, max_ttl: int) -> dict:

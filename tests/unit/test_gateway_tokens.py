@@ -79,3 +79,22 @@ def test_make_token_gives_each_deputy_unit_and_station_a_sub_of_its_own():
     assert sub("office") == "office-dev"
     claims = jwt.decode(tokens.make_token("office"), tokens.secret(), algorithms=["HS256"])
     assert claims["exp"] - claims["iat"] == tokens.DEFAULT_TTL <= GatewaySettings.token_max_ttl
+
+
+def test_a_development_token_is_verified_once_until_it_expires_or_the_secret_changes(monkeypatch):
+    from gateway import auth
+    decoded = []
+    real = jwt.decode
+    monkeypatch.setattr(auth.jwt, "decode", lambda *a, **k: decoded.append(1) or real(*a, **k))
+    token = signed(sub="deputy-cached")
+    assert actor(token)["sub"] == actor(token)["sub"] == "deputy-cached"
+    assert len(decoded) == 1  # the second request took the verified claims from memory
+    other = GatewaySettings(jwt_secret="another-development-secret-of-32-chars!")
+    request = Request(EnvironBuilder(headers={"Authorization": f"Bearer {token}"}).get_environ())
+    with pytest.raises(ApiError) as caught:  # signed with the old secret: refused as on first sight
+        actor_from(request, other)
+    assert caught.value.status == 401 and len(decoded) == 2
+    assert actor(token)["sub"] == "deputy-cached" and len(decoded) == 3  # and the refusal forgot it
+    monkeypatch.setattr(auth.time, "time", lambda: time.time_ns() / 1e9 + 7200)  # past its exp here
+    actor(token)
+    assert len(decoded) == 4  # not taken from memory: verified again (PyJWT has its own clock)
