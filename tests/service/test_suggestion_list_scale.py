@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from sqlalchemy import event, text
-from sqlalchemy.orm import Session
 
 from services.common.db import Db, make_engine
 from services.common.pgsettings import set_local
@@ -148,6 +147,16 @@ def test_a_read_in_autocommit_refuses_to_set_anything_for_a_transaction(svc_env)
     engine.dispose()
 
 
+def recorded_engine():
+    """An engine of the service's database whose statements are kept, as sent, in the list returned."""
+    engine = make_engine(database_url("suggestion"), pool_size=1, settings=views.PLANNER)
+    sent = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, *args):
+        sent.append(statement)
+    return engine, sent
+
 def test_a_list_far_past_its_cap_answers_the_estimate_without_counting(service, rpc, monkeypatch):
     """Over a table that can hold ten times the cap the planner is asked first: an estimate ten
     times the cap is the answer (a count past the cap would have answered it too) and no row is
@@ -156,15 +165,10 @@ def test_a_list_far_past_its_cap_answers_the_estimate_without_counting(service, 
     session = f"十七届{uuid.uuid4().hex[:6]}次"
     for n in range(25):
         submit(rpc, 1 + n % 3, f"关于第{n}件估算的建议内容", session=session)
-    engine = make_engine(database_url("suggestion"), pool_size=1, settings=views.PLANNER)
+    engine, sent = recorded_engine()
     with engine.connect() as conn:  # the column statistics the planner estimates from
         conn.execute(text("ANALYZE suggestions"))
         conn.commit()
-    sent = []
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def record(conn, cursor, statement, *args):
-        sent.append(statement)
 
     def listed(filters):
         sent.clear()
@@ -201,12 +205,7 @@ def test_a_common_latin_word_is_paged_from_the_newest_ids_when_the_planner_says_
             for n in range(6)]
     made += [submit(rpc, 1, f"关于第{n}件基站的建议", body=f"增设{word}基站。")["id"] for n in range(3)]
     matching = [i for n, i in enumerate(made) if n >= 6 or n % 2][::-1]
-    engine = make_engine(database_url("suggestion"), pool_size=1, settings=views.PLANNER)
-    sent = []
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def record(conn, cursor, statement, *args):
-        sent.append(statement)
+    engine, sent = recorded_engine()
 
     def listed(offset):
         sent.clear()
