@@ -63,6 +63,20 @@ class ResilientQueueConsumer(QueueConsumer):
                 eventlet.sleep(delay)
                 delay = min(delay * 2, RECONNECT_MAX_DELAY)
 
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self._consuming = connection
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+
+    def on_iteration(self):
+        """nameko's, and the heartbeat. kombu sends heartbeats only when no message came for a
+        second; a connection that only receives (RPC replies, consumed without acks) then sends
+        the broker nothing under steady traffic, and RabbitMQ closed it after three intervals (the
+        gateway's, every ~45 s, with the calls waiting on it). Cheap: a clock check per message."""
+        super().on_iteration()
+        connection = getattr(self, "_consuming", None)
+        if connection is not None:
+            connection.heartbeat_check()
+
     def ack_message(self, message):
         self._settle(message, "ack")
 
