@@ -455,8 +455,8 @@ def _compile_explain(element, compiler, **kw):
 
 
 # How far above the cap the planner's estimate must be to answer it without counting: a
-# tenfold misestimate of an equality filter or one index term is rare (bench/README.md
-# "Counted only when the estimate is near the cap").
+# tenfold misestimate of an equality filter or one index term is rare (bench/README.md "JSON by
+# orjson, counted only near the cap").
 ESTIMATE_FIRST = 10
 TABLE_ROWS_TTL = 300.0  # seconds a process trusts its reading of the table's size
 _table_rows: dict[str, float] = {}
