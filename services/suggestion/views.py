@@ -337,8 +337,10 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
     # the (session, status, id) index, whose rows are scattered in the table (0.4 ms). The
     # service's connections start with it (service.py); elsewhere (behind PgBouncer) it is set here.
     set_local(session, **PLANNER)
+    top = None  # the newest id, read once for whichever newest-first paths run
     if scan_query is not None and (sort or "-id") == "-id":
-        rows = _scan_newest(session, scan_query, limit, offset, columns)
+        top = newest_id(session)
+        rows = _scan_newest(session, scan_query, limit, offset, columns, top)
         if rows is not None:  # a common word: counting its matches would cost more than the page
             return rows, max(estimate(session, scan_query), offset + len(rows)), False
     cap = count_cap or LIST_COUNT_CAP
@@ -361,13 +363,14 @@ def page(session, query, limit: int, offset: int, count_query=None, count_cap: i
         total = count(session, counted.with_only_columns(Suggestion.id).limit(cap + 1))
     if terms and (sort or "-id") == "-id" and total > cap:
         rows = None
+        top = newest_id(session) if top is None else top
         if guess is not None and guess * SCAN_WINDOW >= 2 * (offset + limit) * table_rows(session):
             # a word in one row of ~30 or more (5G: one in fourteen): its page is among the newest
             # SCAN_WINDOW ids, read newest first, each row's terms tested (~10 µs) until the page
             # is full, not its index entries gathered into a bitmap (70,000 for 5G: ~10 ms)
-            rows = _scan_newest(session, query, limit, offset, columns)
+            rows = _scan_newest(session, query, limit, offset, columns, top)
         if rows is None:
-            rows = _newest_matches(session, query, limit, offset, columns)
+            rows = _newest_matches(session, query, limit, offset, columns, top)
     elif offset >= DEEP_OFFSET:
         # the skipped rows' ids from an index alone (ix_suggestions_listed …), then only the page's rows
         ids = query.with_only_columns(Suggestion.id).order_by(*order(sort)).limit(limit).offset(offset)
@@ -399,9 +402,14 @@ def needs_transaction(bind, filters: dict) -> bool:
 SCAN_WINDOW = 2000
 
 
-def _scan_newest(session, query, limit: int, offset: int, columns: tuple) -> list | None:
-    """The page of ``query`` newest first if the newest SCAN_WINDOW ids hold it, else None."""
-    top = session.scalar(select(func.max(Suggestion.id))) or 0
+def newest_id(session) -> int:
+    """The highest suggestion id (0 when there is none): where the newest-first windows start."""
+    return session.scalar(select(func.max(Suggestion.id))) or 0
+
+
+def _scan_newest(session, query, limit: int, offset: int, columns: tuple, top: int) -> list | None:
+    """The page of ``query`` newest first if the newest SCAN_WINDOW ids (up to ``top``) hold it,
+    else None."""
     if top <= SCAN_WINDOW:  # a small table: the index path counts exactly at no cost
         return None
     set_local(session, enable_bitmapscan="off")  # the primary key, backwards
@@ -417,9 +425,9 @@ def _scan_newest(session, query, limit: int, offset: int, columns: tuple) -> lis
 SEARCH_WINDOWS = (25_000, 250_000)
 
 
-def _newest_matches(session, query, limit: int, offset: int, columns: tuple) -> list:
-    """The page of ``query`` newest first, from the smallest window of newest ids that holds it."""
-    top = session.scalar(select(func.max(Suggestion.id))) or 0
+def _newest_matches(session, query, limit: int, offset: int, columns: tuple, top: int) -> list:
+    """The page of ``query`` newest first, from the smallest window of newest ids (up to ``top``)
+    that holds it."""
     newest = with_columns(query, columns).order_by(*order(None)).limit(limit).offset(offset)
     for window in SEARCH_WINDOWS:
         if window >= top:
