@@ -95,14 +95,15 @@ def load(env: dict, rows: int, via_trigger: bool = False) -> int:
     with engine.begin() as conn:
         have = conn.execute(text("SELECT count(*) FROM assignment_facts")).scalar()
         if have != rows:
-            conn.execute(text("TRUNCATE assignment_facts, rate_cells"))
+            conn.execute(text("TRUNCATE assignment_facts, rate_cells, unreplied_cells"))
             if not via_trigger:  # superuser: what a restore or a bulk import would do
                 conn.execute(text("SET LOCAL session_replication_role = replica"))
             for statement in filter(str.strip, LOAD.split(";")):
                 conn.execute(text(statement), {"rows": rows})
             if not via_trigger:
                 conn.execute(text("SET LOCAL session_replication_role = origin"))
-                conn.execute(text(stats.cells_from_facts()))
+                for statement in stats.cells_from_facts():
+                    conn.execute(text(statement))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE assignment_facts"))  # as autovacuum would, soon after a load
         # the load updated each counter row ~50 times in one transaction; live, each event's

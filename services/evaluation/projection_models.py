@@ -1,12 +1,12 @@
 """The evaluation service's projections: what it keeps of other services' data, fed by events.
 
 Written only by projection.py (and rebuilt from ``event_log`` by rebuild.py): assignment_facts
-(one row per reply due), assignment_common, co_opinions, units, deputies, suggestion_facts, and the counters rate_cells. The service's own records
+(one row per reply due), assignment_common, co_opinions, units, deputies, suggestion_facts, and the counters rate_cells and unreplied_cells. The service's own records
 (ratings, satisfaction tests and ballots, assessments and their scores) are in models.py.
 """
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Integer, String, Table, func, text
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, Table, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -151,6 +151,30 @@ RATE_CELL_DELTAS = Table(
 RATE_CELL_FLUSHES = Table("rate_cell_flushes", Base.metadata,
                           Column("txid", BigInteger, nullable=False, server_default=text("txid_current()")),
                           prefixes=["UNLOGGED"])
+
+class UnrepliedCell(Base):
+    """The unreplied reply rows (state assigned/signed/rehandling, with a due date) per (session,
+    replying unit, category, deputy level, due day: the UTC date of due_at), kept like rate_cells
+    by the same triggers, at commit (migration 9b2e7c4d1f60). Overdue by the clock is the cells of
+    the days before today plus the rows due earlier today (stats.counts)."""
+    __tablename__ = "unreplied_cells"
+    __table_args__ = {"postgresql_with": {"fillfactor": "50", "autovacuum_vacuum_scale_factor": "0",
+                                          "autovacuum_vacuum_threshold": "2000"}}
+    session: Mapped[str] = mapped_column(String(50), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)
+    due_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    unreplied: Mapped[int] = mapped_column(Integer)
+
+
+UNREPLIED_CELL_DELTAS = Table(
+    "unreplied_cell_deltas", Base.metadata,
+    Column("session", String(50), nullable=False), Column("unit_id", BigInteger, nullable=False),
+    Column("category", String(30), nullable=False), Column("level", String(20), nullable=False),
+    Column("due_day", Date, nullable=False), Column("unreplied", Integer, nullable=False),
+    prefixes=["UNLOGGED"])
+
 
 
 class UnitName(Base):

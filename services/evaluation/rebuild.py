@@ -12,10 +12,10 @@ from sqlalchemy import text
 
 from services.common.db import make_engine
 from services.evaluation import projection, stats
-from services.evaluation.projection_models import PROJECTIONS, RateCell
+from services.evaluation.projection_models import PROJECTIONS, RateCell, UnrepliedCell
 
 BATCH = 5000
-TABLES = [m.__tablename__ for m in (*PROJECTIONS, RateCell)]
+TABLES = [m.__tablename__ for m in (*PROJECTIONS, RateCell, UnrepliedCell)]
 # plain SQL: not subject to the schema_translate_map that sends the replay to the rebuilt tables
 LOG_BATCH = text("SELECT seq, type, payload, occurred_at FROM public.event_log WHERE seq > :last "
                  "ORDER BY seq LIMIT :batch")
@@ -41,7 +41,8 @@ def rebuild(engine, schema: str = "rebuild") -> int:
             last = rows[-1].seq
             replayed += len(rows)
         # the counters the live trigger keeps, computed here from the rebuilt facts
-        conn.execute(text(stats.cells_from_facts(schema)))
+        for statement in stats.cells_from_facts(schema):
+            conn.execute(text(statement))
     return replayed
 
 

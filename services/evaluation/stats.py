@@ -12,7 +12,7 @@ separate one), its suggestion's session and category, and its lead deputy's leve
 - overdue: no reply in the current round (assigned/signed/rehandling) and its due date has
   passed by ``now`` or an assignment.overdue event of this round said so.
 """
-from datetime import datetime
+from datetime import datetime, time, timezone
 
 from sqlalchemy import text
 
@@ -47,13 +47,21 @@ CELL_COUNTS = {
 CELL_KEYS = "coalesce(session, ''), unit_id, coalesce(category, ''), coalesce(level, ''), " \
             "coalesce(result_class, '')"
 SUMMED = (*CELL_COUNTS, "overdue")
+# unreplied_cells (migration 9b2e7c4d1f60): the unreplied rows per cell and due day (UTC), kept by the
+# same trigger; overdue by the clock = the days before today's + the rows due earlier today
+UNREPLIED_KEYS = "coalesce(session, ''), unit_id, coalesce(category, ''), coalesce(level, ''), " \
+                 "(due_at AT TIME ZONE 'UTC')::date"
 
 
-def cells_from_facts(schema: str = "public") -> str:
-    """The INSERT that fills an empty ``schema``.rate_cells from its assignment_facts in one GROUP BY:
-    what the trigger keeps, computed at once (rebuild.py; a bulk load with the trigger off)."""
+def cells_from_facts(schema: str = "public") -> tuple[str, str]:
+    """The INSERTs that fill an empty ``schema``.rate_cells and unreplied_cells from its assignment_facts,
+    one GROUP BY each: what the trigger keeps, computed at once (rebuild.py; a bulk load with the trigger off)."""
     return (f'INSERT INTO "{schema}".rate_cells SELECT {CELL_KEYS}, {", ".join(CELL_COUNTS.values())} '
-            f'FROM "{schema}".assignment_facts GROUP BY {CELL_KEYS}')
+            f'FROM "{schema}".assignment_facts GROUP BY {CELL_KEYS}',
+            f'INSERT INTO "{schema}".unreplied_cells SELECT {UNREPLIED_KEYS}, count(*) '
+            f'FROM "{schema}".assignment_facts WHERE {UNREPLIED} AND due_at IS NOT NULL GROUP BY {UNREPLIED_KEYS}')
+
+
 GROUPS = {"unit": "unit_id", "category": "category", "session": "session"}
 # groups only assignment_facts can answer: the suggestion's kind, and the local month of the unit's reply
 FACT_GROUPS = {
@@ -108,15 +116,34 @@ def _source(filters: dict, key: str, facts: bool = False) -> str:
            f"WHERE {_where(filters)} GROUP BY 1, 2"
 
 
+def _overdue(filters: dict, key: str, facts: bool = False) -> str:
+    """Overdue rows per group: from unreplied_cells (the days before today) and the facts due earlier
+    today, or, for a filter or group the cells do not keep (``facts``), all counted on the facts;
+    plus, either way, the rows reported late but not yet due by the clock."""
+    rows = f"SELECT {key} AS grp, count(*) AS n FROM assignment_facts WHERE {{}} " \
+           f"AND {_where(filters)} GROUP BY 1"
+    if facts or any(name in filters for name in FACT_FILTERS):
+        parts = [rows.format(part) for part in OVERDUE_PARTS]
+    else:
+        parts = [f"SELECT {key} AS grp, sum(unreplied) AS n FROM unreplied_cells "
+                 f"WHERE due_day < :today AND {_where(filters, cells=True)} GROUP BY 1",
+                 rows.format(f"{UNREPLIED} AND due_at >= :today_start AND due_at < :now"),
+                 rows.format(OVERDUE_PARTS[1])]
+    return "SELECT grp, sum(n)::int FROM (" + " UNION ALL ".join(parts) + ") late GROUP BY grp"
+
+
 def counts(session, filters: dict, now: datetime, group: str | None = None, zone: str = "Asia/Shanghai") -> dict:
     """{group value (None when not grouped): counts, with counts per result class folded in}.
 
     Sums of the trigger-kept cells (a few per unit and category, not one per assignment);
-    overdue depends on the clock, so it is counted on the unreplied facts (a partial index).
+    overdue depends on the clock: the unreplied cells of the days before today plus the rows due
+    earlier today (a partial index's range) and those reported late (_overdue).
     ``zone`` (the office's) makes a reply's month.
     """
     key = (GROUPS.get(group) or FACT_GROUPS[group]) if group else "NULL"
-    params = {**filters, "now": now, "zone": zone}
+    today = now.astimezone(timezone.utc).date()
+    params = {**filters, "now": now, "zone": zone, "today": today,
+              "today_start": datetime.combine(today, time(), timezone.utc)}
     outer = ", ".join(f"sum({k})::int" for k in CELL_COUNTS)
     rows = session.execute(text(
         f"SELECT grp, {outer}, jsonb_object_agg(result_class, replied) FILTER (WHERE result_class <> '') "
@@ -125,11 +152,9 @@ def counts(session, filters: dict, now: datetime, group: str | None = None, zone
     for grp, *values, classes in rows:
         result[None if grp == "" else grp] = {**dict(zip(CELL_COUNTS, values)), "overdue": 0,
                                               "classes": {c: int(n) for c, n in (classes or {}).items()}}
-    late = session.execute(text("SELECT grp, sum(n)::int FROM (" + " UNION ALL ".join(
-        f"SELECT {key} AS grp, count(*) AS n FROM assignment_facts WHERE {part} AND {_where(filters)} GROUP BY 1"
-        for part in OVERDUE_PARTS) + ") late GROUP BY grp"), params)
-    for grp, overdue in late:
-        result.setdefault(grp, {**{k: 0 for k in SUMMED}, "classes": {}})["overdue"] = overdue
+    for grp, overdue in session.execute(text(_overdue(filters, key, group in FACT_GROUPS)), params):
+        # (a cell's '' and a facts row's NULL are the same group)
+        result.setdefault(None if grp == "" else grp, {**{k: 0 for k in SUMMED}, "classes": {}})["overdue"] += overdue
     if group == "unit" or "unit_id" in filters:  # a unit's assignments are its reply rows
         for c in result.values():
             c["assigned"] = c["replies_due"]

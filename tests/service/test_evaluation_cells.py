@@ -204,3 +204,76 @@ def test_a_burst_of_mixed_events_in_batches_beside_ratings_keeps_the_cells_equal
     finally:
         with evaluation_db.begin() as conn:
             conn.execute(text("drop schema rebuild_cells cascade"))
+
+
+def unreplied_cells(engine) -> list:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT * FROM unreplied_cells ORDER BY 1, 2, 3, 4, 5")).all()
+
+
+def unreplied_recomputed(engine) -> list:
+    with engine.connect() as conn:
+        return conn.execute(text(f"SELECT {stats.UNREPLIED_KEYS}, count(*) FROM assignment_facts "
+                                 f"WHERE {stats.UNREPLIED} AND due_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5 "
+                                 f"ORDER BY 1, 2, 3, 4, 5")).all()
+
+
+def overdue_rows(engine, now, group=None, **filters) -> dict:
+    """Overdue counted row by row (stats.OVERDUE), what the cells must give."""
+    key = stats.GROUPS[group] if group else "NULL"
+    with engine.connect() as conn:
+        return {g: n for g, n in conn.execute(text(
+            f"SELECT {key}, count(*) FROM assignment_facts WHERE {stats.OVERDUE} AND {stats._where(filters)} "
+            f"GROUP BY 1"), {**filters, "now": now})}
+
+
+def overdue_counted(engine, now, group=None, **filters) -> dict:
+    with engine.connect() as conn:
+        return {g: c["overdue"] for g, c in stats.counts(conn, filters, now, group).items() if c["overdue"]}
+
+
+def test_overdue_from_the_unreplied_cells_is_the_row_count_at_any_moment(evaluation_db):
+    """Replies due days ago, earlier today, soon and later, across two units and categories; then a
+    due date extended, a reply, a rehandling with a new date, a reroute and a report of lateness.
+    After each, the cells equal their recount from the facts, and overdue from the cells (days before
+    today + rows due earlier today) equals the row-by-row count, now and two days on, grouped and filtered."""
+    now = datetime.now(timezone.utc)
+    dues = [now - timedelta(days=3), now - timedelta(days=1), now - timedelta(minutes=1), now + timedelta(minutes=1),
+            now + timedelta(days=2), now - timedelta(days=40)]
+    with evaluation_db.begin() as conn:
+        for n, due in enumerate(dues, start=20):
+            unit, category = (U1, "edu") if n % 2 else (U2, "transport")
+            projection.apply(conn, "assignment.assigned",
+                             payload(n, "assigned", unit, category, D_CITY, due_at=due.isoformat()), at(n))
+
+    def check():
+        assert unreplied_cells(evaluation_db) == unreplied_recomputed(evaluation_db)
+        for moment in (now, now + timedelta(days=2, hours=1)):
+            assert overdue_counted(evaluation_db, moment) == overdue_rows(evaluation_db, moment)
+            for group in ("unit", "category", "session"):
+                assert overdue_counted(evaluation_db, moment, group) == overdue_rows(evaluation_db, moment, group)
+            assert overdue_counted(evaluation_db, moment, unit_id=U1) == overdue_rows(evaluation_db, moment, unit_id=U1)
+            assert overdue_counted(evaluation_db, moment, category="transport") == \
+                overdue_rows(evaluation_db, moment, category="transport")
+
+    check()
+    assert overdue_counted(evaluation_db, now) == {None: 4}
+    assert sum(c.unreplied for c in unreplied_cells(evaluation_db)) == 6
+    with evaluation_db.begin() as conn:
+        # the due date alone changes (an extension): the row moves to another day
+        conn.execute(text("UPDATE assignment_facts SET due_at = :d WHERE assignment_id = :a"),
+                     {"d": now + timedelta(days=5), "a": BASE + 20})
+        conn.execute(text("UPDATE assignment_facts SET state = 'replied', result_class = 'A' WHERE assignment_id = :a"),
+                     {"a": BASE + 21})
+    check()
+    assert overdue_counted(evaluation_db, now) == {None: 2}
+    with evaluation_db.begin() as conn:
+        conn.execute(text("UPDATE assignment_facts SET state = 'rehandling', round = 2, due_at = :d "
+                          "WHERE assignment_id = :a"), {"d": now - timedelta(hours=30), "a": BASE + 21})
+        conn.execute(text("UPDATE assignment_facts SET unit_id = :u WHERE assignment_id = :a"),
+                     {"u": U1, "a": BASE + 22})
+        conn.execute(text("UPDATE assignment_facts SET overdue_round = round WHERE assignment_id = :a"),
+                     {"a": BASE + 24})  # reported late, not yet due by the clock
+        conn.execute(text("DELETE FROM assignment_facts WHERE assignment_id = :a"), {"a": BASE + 25})
+    check()
+    assert overdue_counted(evaluation_db, now) == {None: 3}

@@ -208,8 +208,10 @@ def test_rebuild_from_the_event_log_matches_the_live_projection(scenario):
     # the trigger-kept counters equal those recomputed from the rebuilt facts
     assert rebuild.compare(scenario, schema="rebuild_test") == {
         "assignment_facts": 0, "assignment_common": 0, "co_opinions": 0, "units": 0, "deputies": 0,
-        "suggestion_facts": 0, "rate_cells": 0}
+        "suggestion_facts": 0, "rate_cells": 0, "unreplied_cells": 0}
     assert _scalar(scenario, "select sum(assigned) from rate_cells") == 6
+    assert _scalar(scenario, "select sum(unreplied) from unreplied_cells") == _scalar(
+        scenario, "select count(*) from assignment_facts where state in ('assigned', 'signed', 'rehandling')") > 0
     assert _scalar(scenario, "select count(*) from rebuild_test.assignment_facts") == 6
 
     with scenario.begin() as conn:  # a drifted live row is found
