@@ -77,34 +77,36 @@ class EvaluationService(ServiceBase):
         with self.db.transaction() as tx:
             return assessment.name_assessors(tx, actor, assessment_id, data)
 
+    # the statistics read in autocommit: no BEGIN and ROLLBACK round trips (a fifth of the service's
+    # time per rates request); under READ COMMITTED each statement had its own snapshot anyway
     @rpc
     def rates(self, actor, filters=None):
-        with self.db.read() as session:
+        with self.db.read(autocommit=True) as session:
             return stats.rates(session, actor, filters, now())
 
     @rpc
     def unit_ranking(self, actor, filters=None):
-        with self.db.read() as session:
+        with self.db.read(autocommit=True) as session:
             return stats.units(session, actor, filters, now())
 
     @rpc
     def rate_groups(self, actor, by, filters=None):
-        with self.db.read() as session:
+        with self.db.read(autocommit=True) as session:
             return stats.groups(session, actor, filters, by, now(), self.zone.key)
 
     @rpc
     def overdue(self, actor, filters=None, limit=200):
-        with self.db.read() as session:
+        with self.db.read(autocommit=True) as session:
             return stats.overdue(session, stats.scoped_filters(actor, filters), now(), limit)
 
     @rpc
     def rates_report(self, actor, filters=None):
         """The rates workbook, base64 (RPC bodies are JSON)."""
-        with self.db.read() as session:
+        with self.db.read(autocommit=True) as session:
             return base64.b64encode(report.workbook(session, actor, filters or {}, now(), self.zone)).decode()
 
     @config_timer("GAUGE_INTERVAL", 15, eager=True)
     def refresh_gauges(self):
-        with self.db.read() as session:
+        with self.db.read(autocommit=True) as session:
             units = gauges.refresh(session, now())
         log.debug("unit gauges refreshed for %d units", units)

@@ -144,17 +144,22 @@ def counts(session, filters: dict, now: datetime, group: str | None = None, zone
     today = now.astimezone(timezone.utc).date()
     params = {**filters, "now": now, "zone": zone, "today": today,
               "today_start": datetime.combine(today, time(), timezone.utc)}
+    facts = group in FACT_GROUPS
     outer = ", ".join(f"sum({k})::int" for k in CELL_COUNTS)
+    padding = ", ".join(["NULL::int"] * (len(CELL_COUNTS) - 1) + ["NULL::jsonb"])
+    # one statement, one round trip: the counts per group, then the overdue rows per group
     rows = session.execute(text(
-        f"SELECT grp, {outer}, jsonb_object_agg(result_class, replied) FILTER (WHERE result_class <> '') "
-        f"FROM ({_source(filters, key, group in FACT_GROUPS)}) cells GROUP BY grp"), params).all()
+        f"SELECT false AS late, grp, {outer}, jsonb_object_agg(result_class, replied) FILTER (WHERE result_class <> '') "
+        f"FROM ({_source(filters, key, facts)}) cells GROUP BY grp "
+        f"UNION ALL SELECT true, grp, n, {padding} FROM ({_overdue(filters, key, facts)}) late (grp, n)"), params).all()
     result: dict = {}
-    for grp, *values, classes in rows:
-        result[None if grp == "" else grp] = {**dict(zip(CELL_COUNTS, values)), "overdue": 0,
-                                              "classes": {c: int(n) for c, n in (classes or {}).items()}}
-    for grp, overdue in session.execute(text(_overdue(filters, key, group in FACT_GROUPS)), params):
-        # (a cell's '' and a facts row's NULL are the same group)
-        result.setdefault(None if grp == "" else grp, {**{k: 0 for k in SUMMED}, "classes": {}})["overdue"] += overdue
+    for late, grp, *values, classes in sorted(rows, key=lambda row: row[0]):
+        grp = None if grp == "" else grp  # (a cell's '' and a facts row's NULL are the same group)
+        if late:
+            result.setdefault(grp, {**{k: 0 for k in SUMMED}, "classes": {}})["overdue"] += values[0]
+        else:
+            result[grp] = {**dict(zip(CELL_COUNTS, values)), "overdue": 0,
+                           "classes": {c: int(n) for c, n in (classes or {}).items()}}
     if group == "unit" or "unit_id" in filters:  # a unit's assignments are its reply rows
         for c in result.values():
             c["assigned"] = c["replies_due"]
