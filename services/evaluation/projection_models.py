@@ -107,7 +107,16 @@ class CoOpinion(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class RateCell(Base):
+class CellKeys:
+    """What a counter cell is kept per: the session, the replying unit, the category and the lead
+    deputy's level (NULL stored as ''); the first columns of each cell table."""
+    session: Mapped[str] = mapped_column(String(50), primary_key=True, sort_order=-1)
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, sort_order=-1)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True, sort_order=-1)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True, sort_order=-1)
+
+
+class RateCell(CellKeys, Base):
     """Counters of assignment_facts (reply rows) per (session, replying unit, category, deputy level,
     result class).
 
@@ -122,10 +131,6 @@ class RateCell(Base):
     # every change of a facts row updates a cell: room for HOT updates, and vacuumed often
     __table_args__ = {"postgresql_with": {"fillfactor": "50", "autovacuum_vacuum_scale_factor": "0",
                                           "autovacuum_vacuum_threshold": "2000"}}
-    session: Mapped[str] = mapped_column(String(50), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    category: Mapped[str] = mapped_column(String(30), primary_key=True)
-    level: Mapped[str] = mapped_column(String(20), primary_key=True)
     result_class: Mapped[str] = mapped_column(String(5), primary_key=True)
     assigned: Mapped[int] = mapped_column(Integer)
     replies_due: Mapped[int] = mapped_column(Integer)
@@ -152,7 +157,7 @@ RATE_CELL_FLUSHES = Table("rate_cell_flushes", Base.metadata,
                           Column("txid", BigInteger, nullable=False, server_default=text("txid_current()")),
                           prefixes=["UNLOGGED"])
 
-class UnrepliedCell(Base):
+class UnrepliedCell(CellKeys, Base):
     """The unreplied reply rows (state assigned/signed/rehandling, with a due date) per (session,
     replying unit, category, deputy level, due day: the UTC date of due_at), kept like rate_cells
     by the same triggers, at commit (migration 9b2e7c4d1f60). Overdue by the clock is the cells of
@@ -160,10 +165,6 @@ class UnrepliedCell(Base):
     __tablename__ = "unreplied_cells"
     __table_args__ = {"postgresql_with": {"fillfactor": "50", "autovacuum_vacuum_scale_factor": "0",
                                           "autovacuum_vacuum_threshold": "2000"}}
-    session: Mapped[str] = mapped_column(String(50), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    category: Mapped[str] = mapped_column(String(30), primary_key=True)
-    level: Mapped[str] = mapped_column(String(20), primary_key=True)
     due_day: Mapped[date] = mapped_column(Date, primary_key=True)
     unreplied: Mapped[int] = mapped_column(Integer)
 
