@@ -29,7 +29,8 @@ class ReplyCaller(ServiceBase):
 def reply_consumers() -> list[tuple[str, str]]:
     out = subprocess.run(["rabbitmqctl", "-q", "list_consumers", "-p", ENV["AMQP_VHOST"], "--no-table-headers",
                           "queue_name", "ack_required"], capture_output=True, text=True, check=True).stdout
-    rows = [line.split("\t") for line in out.splitlines() if line.strip()]
+    # (only the consumers' rows: rabbitmqctl may add a line of its own, e.g. a warning, seen once in CI)
+    rows = [line.split("\t") for line in out.splitlines() if line.count("\t") == 1]
     return [(q, ack) for q, ack in rows if q.startswith("rpc.reply-replycaller")]
 
 
