@@ -101,8 +101,17 @@ class Console:
         self.wait(element, what)
         self.wait("![...document.querySelectorAll('.el-loading-mask')].some(m => m.offsetParent !== null)",
                   f"the page to load before clicking {what}")
-        box = self.js(f"(() => {{ const e = {element}; e.scrollIntoView({{block: 'center'}}); "
-                      "const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] })()")
+        where = (f"(() => {{ const e = {element}; e.scrollIntoView({{block: 'center'}}); "
+                 "const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] })()")
+        # a dropdown or dialog still opening (Element Plus zooms them in) moves its items: click only
+        # where the element has come to rest, or a busy machine's click lands on a neighbour (seen in CI)
+        box, deadline = self.js(where), time.monotonic() + 2
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            again = self.js(where)
+            if again == box:
+                break
+            box = again
         for kind in ("mousePressed", "mouseReleased"):
             self.page.send("Input.dispatchMouseEvent", self.page.session, type=kind, x=box[0], y=box[1],
                            button="left", clickCount=1)
