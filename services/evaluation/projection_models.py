@@ -157,6 +157,7 @@ RATE_CELL_FLUSHES = Table("rate_cell_flushes", Base.metadata,
                           Column("txid", BigInteger, nullable=False, server_default=text("txid_current()")),
                           prefixes=["UNLOGGED"])
 
+
 class UnrepliedCell(CellKeys, Base):
     """The unreplied reply rows (state assigned/signed/rehandling, with a due date) per (session,
     replying unit, category, deputy level, due day: the UTC date of due_at), kept like rate_cells
@@ -175,7 +176,6 @@ UNREPLIED_CELL_DELTAS = Table(
     Column("category", String(30), nullable=False), Column("level", String(20), nullable=False),
     Column("due_day", Date, nullable=False), Column("unreplied", Integer, nullable=False),
     prefixes=["UNLOGGED"])
-
 
 
 class UnitName(Base):

@@ -44,13 +44,12 @@ CELL_COUNTS = {
     "basic": "count(*) FILTER (WHERE satisfaction = 'basic')",
     "dissatisfied": "count(*) FILTER (WHERE satisfaction = 'dissatisfied')",
 }
-CELL_KEYS = "coalesce(session, ''), unit_id, coalesce(category, ''), coalesce(level, ''), " \
-            "coalesce(result_class, '')"
+_KEYS = "coalesce(session, ''), unit_id, coalesce(category, ''), coalesce(level, '')"
+CELL_KEYS = f"{_KEYS}, coalesce(result_class, '')"
 SUMMED = (*CELL_COUNTS, "overdue")
 # unreplied_cells (migration 9b2e7c4d1f60): the unreplied rows per cell and due day (UTC), kept by the
 # same trigger; overdue by the clock = the days before today's + the rows due earlier today
-UNREPLIED_KEYS = "coalesce(session, ''), unit_id, coalesce(category, ''), coalesce(level, ''), " \
-                 "(due_at AT TIME ZONE 'UTC')::date"
+UNREPLIED_KEYS = f"{_KEYS}, (due_at AT TIME ZONE 'UTC')::date"
 
 
 def cells_from_facts(schema: str = "public") -> tuple[str, str]:
