@@ -235,6 +235,8 @@ def test_workbook_sheets_carry_the_numbers(scenario, rpc):
     header = [c.value for c in wb["各单位"][1]]
     assert [(row[0], row[2]) for row in units] == [(1, "市乙局"), (2, "市甲局")]
     assert units[0][header.index("办结率")] == 0.6667
+    assert wb["各单位"].cell(2, header.index("办结率") + 1).number_format == "0.00%"
+    assert wb["各单位"].cell(1, 1).font.bold
     categories = {row[1]: row for row in ([c.value for c in r] for r in wb["各类别"].iter_rows(min_row=2))}
     assert set(categories) == {"交通邮电", "教科文卫体"} and categories["教科文卫体"][2] == 3
     [late] = [[c.value for c in row] for row in wb["逾期清单"].iter_rows(min_row=2)]

@@ -46,9 +46,12 @@ def test_rates_are_fractions_or_null():
     assert parsed.classes.model_extra == {"D": 0}  # a configured class beyond A-C
 
 
-def test_workbook_rows_drop_control_characters():
-    wb = Workbook()
-    report._append(wb.active, ["a\x01b", 1, "标题\x0b"])
+def test_workbook_rows_drop_control_characters_and_carry_their_formats():
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("s")
+    report._row(ws, ["a\x01b", 1, "标题\x0b", 0.25, None], {3: report.PERCENT, 4: report.PERCENT}, font=report.BOLD)
     buffer = io.BytesIO()
     wb.save(buffer)
-    assert [c.value for c in load_workbook(buffer).active[1]] == ["ab", 1, "标题"]
+    row = load_workbook(buffer).active[1]
+    assert [c.value for c in row] == ["ab", 1, "标题", 0.25, None]
+    assert row[3].number_format == "0.00%" and row[0].font.bold
