@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from bench.routing_dev import DEV, ROOT, load
+from bench.routing_dev import DEV, ROOT, _acc, load
 from services.assignment.routing_text import normalise, words
 from services.assignment.unit_kinds import kind_of, kinds, kinds_in
 
@@ -62,11 +62,6 @@ def _top3(vec, model, title):
     return [model.classes_[i] for i in sorted(range(len(scores)), key=lambda i: -scores[i])[:3]]
 
 
-def _acc(hits):
-    n = len(hits)
-    return {"n": n, "top1": round(sum(a for a, _ in hits) / n, 4), "top3": round(sum(b for _, b in hits) / n, 4)}
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dev", default=str(DEV))
@@ -94,8 +89,9 @@ def main(argv=None):
             hits.append((top[0] in want, bool(want & set(top))))
         report[name] = _acc(hits)
 
+    # longest first, ties by the word itself: the same subject for a title in every run
     vocab = sorted({normalise(w) for k in kinds().values() for w in (*k.subjects, *k.keywords) if len(w) >= 2},
-                   key=len, reverse=True)
+                   key=lambda w: (-len(w), w))
     subject = {}
     for i, (title, _, _) in enumerate(data):
         t = normalise(title)
