@@ -29,8 +29,6 @@ CO_COLUMNS = [("co_assigned", "会办件数"), ("co_opinions", "会办意见件�
 SHEETS = ("总体情况", "各单位", "各类别", "逾期清单")
 OVERDUE_HEADERS = ["交办编号", "建议编号", "标题", "届次", "承办单位", "状态", "办理轮次", "答复期限", "逾期天数"]
 PERCENT = "0.00%"
-
-
 BOLD = Font(bold=True)
 
 

@@ -42,7 +42,6 @@ def test_replies_arrive_on_a_consumer_that_acks_nothing(start_service):
     assert consumers and all(ack == "false" for _, ack in consumers), consumers
 
 
-
 class ReplyOnly(ServiceBase):
     """A caller whose connection carries nothing but replies, as the gateway's does (its requests
     go out on the publisher's connection; nobody calls its own RPC)."""
