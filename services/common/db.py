@@ -137,6 +137,9 @@ def _hung_up(dbapi_connection) -> bool:
         return True
 
 
+OUTBOX_INSERT = text("INSERT INTO outbox (event_id, type, envelope) VALUES (:id, :type, CAST(:env AS jsonb))")
+
+
 class Transaction:
     """A session plus the outbox: state and events commit together or not at all."""
 
@@ -160,13 +163,30 @@ class Transaction:
         """Write ``event`` (a published model, services/common/events.py) to the outbox in this
         transaction; returns its envelope."""
         envelope = make_envelope(self.producer, event)
-        self.session.execute(
-            text("INSERT INTO outbox (event_id, type, envelope) VALUES (:id, :type, CAST(:env AS jsonb))"),
-            {"id": str(envelope.event_id), "type": envelope.type,
-             "env": envelope.model_dump_json()},
-        )
+        self.run(OUTBOX_INSERT, {"id": str(envelope.event_id), "type": envelope.type,
+                                 "env": envelope.model_dump_json()}, flush=False)
         self.published.append(envelope)
         return envelope
+
+    def run(self, statement, params=None, flush: bool = True, writes: bool | None = None):
+        """A prebuilt Core statement (``text()`` or a table's insert/update/select, built once at
+        import) with ``params``, on this transaction's connection rather than through the ORM
+        session. For the statements a consumer or a submission runs on every event: building a
+        statement per call with its values inline, and the session's ORM execution around it,
+        cost more client CPU than the statement's round trip (py-spy on the consumers,
+        bench/README.md "Prebuilt statements"). Pending ORM changes are flushed first, and a write
+        marks the transaction as having written (``wrote``), as the session would. ``flush=False``:
+        the statement touches nothing the session holds (the outbox), so pending changes may wait.
+        ``writes``: whether it writes, where its text does not say (a ``WITH`` that inserts)."""
+        session = self.session
+        if flush:
+            session.flush()  # nothing pending: a cheap check
+        if writes is None:
+            writes = getattr(statement, "is_dml", False) or (
+                isinstance(statement, TextClause) and bool(DML.match(statement.text)))
+        if writes:
+            session.info[WROTE] = True
+        return session.connection().execute(statement, params)
 
     # convenience pass-throughs
     def execute(self, *args, **kwargs):

@@ -140,8 +140,8 @@ def answered_once(service, request: Request, name: str, run, redact):
         with service.db.transaction() as tx:
             tx.join_flat = True
             result = run()  # its transactions join this one
-            recorded = tx.execute(RECORD, {**where, "fingerprint": name,
-                                           "response": dumps(redact(result) if redact else result)}).first()
+            recorded = tx.run(RECORD, {**where, "fingerprint": name,
+                                       "response": dumps(redact(result) if redact else result)}).first()
             if recorded is None:
                 raise AnsweredBefore()
     except AnsweredBefore:

@@ -46,6 +46,11 @@ UNREACHABLE = (OperationalError, InterfaceError, DatabaseBusy)  # a full pool is
 
 Handler = Callable[[Transaction, Received], None]
 
+# an event's first delivery to this consumer, or a batch's first deliveries (RETURNING says which)
+FIRST = text("INSERT INTO processed_events (consumer, event_id) VALUES (:c, :e) ON CONFLICT DO NOTHING RETURNING 1")
+FIRST_OF_BATCH = text("INSERT INTO processed_events (consumer, event_id) "
+                      "SELECT :c, unnest(CAST(:ids AS uuid[])) ON CONFLICT DO NOTHING RETURNING event_id")
+
 handled_total = get_or_create(Counter, "lianxin_events_handled_total",
                               "Events handled by outcome", ["consumer", "type", "outcome"])
 batch_sizes = get_or_create(Histogram, "lianxin_event_batch_size", "Events handled in one transaction",
@@ -123,11 +128,8 @@ def handle_events(db: Db, consumer: str, bodies: list, handlers: dict[str, Handl
 def _run_batch(db: Db, consumer: str, events: list[Received], handlers: dict[str, Handler]) -> list[str]:
     with db.transaction() as tx:
         # the ids not handled before; an id twice in one batch (a redelivery) is handled once
-        first = {str(event_id) for event_id in tx.execute(
-            text("INSERT INTO processed_events (consumer, event_id) "
-                 "SELECT :c, unnest(CAST(:ids AS uuid[])) ON CONFLICT DO NOTHING RETURNING event_id"),
-            {"c": consumer, "ids": [str(e.event_id) for e in events]},
-        ).scalars()}
+        first = {str(event_id) for event_id in tx.run(
+            FIRST_OF_BATCH, {"c": consumer, "ids": [str(e.event_id) for e in events]}).scalars()}
         outcomes = []
         for event in events:
             event_id = str(event.event_id)
@@ -196,11 +198,7 @@ def _received(envelope: Envelope) -> Received | str:
 
 def _run_once(db: Db, consumer: str, event: Received, handler: Handler | None) -> str:
     with db.transaction() as tx:
-        first = tx.execute(
-            text("INSERT INTO processed_events (consumer, event_id) VALUES (:c, :e) "
-                 "ON CONFLICT DO NOTHING RETURNING 1"),
-            {"c": consumer, "e": str(event.event_id)},
-        ).first()
+        first = tx.run(FIRST, {"c": consumer, "e": str(event.event_id)}).first()
         if first is None:
             return "duplicate"
         if handler is None:

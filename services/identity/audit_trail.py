@@ -29,10 +29,13 @@ def _row(record: AuditRecorded, event_id: str) -> dict:
     return {**values, "event_id": event_id}
 
 
+# built once: every write through the API sends one record here (Transaction.run)
+KEEP = insert(AuditRecord.__table__).on_conflict_do_nothing(index_elements=["event_id"])
+
+
 def keep(tx: Transaction, event: Received) -> None:
     """The consumer of audit.recorded: one row per event (the inbox and the unique event_id)."""
-    stmt = insert(AuditRecord).values(**_row(event.payload, str(event.event_id)))
-    tx.execute(stmt.on_conflict_do_nothing(index_elements=[AuditRecord.event_id]))
+    tx.run(KEEP, _row(event.payload, str(event.event_id)))
 
 
 def record_refusal(tx: Transaction, record: dict) -> None:

@@ -27,13 +27,18 @@ def own_inbox(actor: dict) -> str:
     return keys[0]
 
 
+# built once, run with each event's values (Transaction.run): a notification and its deliveries
+NEW_NOTIFICATION = (pg_insert(Notification.__table__).on_conflict_do_nothing()
+                    .returning(Notification.__table__.c.id))
+NEW_DELIVERY = pg_insert(Delivery.__table__).on_conflict_do_nothing()
+
+
 def create(tx, settings: Settings, recipient: str, event_id: str, type_: str, title: str, body: str,
            suggestion_id: int | None) -> int | None:
     """Insert the notification unless (recipient, event) exists; add its deliveries. Returns its id."""
-    stmt = pg_insert(Notification).values(
-        recipient=recipient, event_id=event_id, type=type_[:60], title=title[:300], body=body,
-        suggestion_id=suggestion_id, created_at=now())
-    notification_id = tx.execute(stmt.on_conflict_do_nothing().returning(Notification.id)).scalar()
+    notification_id = tx.run(NEW_NOTIFICATION, {
+        "recipient": recipient, "event_id": event_id, "type": type_[:60], "title": title[:300], "body": body,
+        "suggestion_id": suggestion_id, "created_at": now()}).scalar()
     if notification_id is not None:
         add_deliveries(tx, settings, notification_id, recipient)
     return notification_id
@@ -49,7 +54,7 @@ REACH = text("""
 
 def addresses(tx, settings: Settings, recipient: str) -> dict[str, str]:
     """channel -> address for this recipient, as far as the projections and preferences allow."""
-    reach = tx.execute(REACH, {"r": recipient}).one()
+    reach = tx.run(REACH, {"r": recipient}).one()
     if recipient == domain.OFFICE:
         emails = settings.office_emails
     elif recipient == domain.LEADER:
@@ -66,6 +71,8 @@ def addresses(tx, settings: Settings, recipient: str) -> dict[str, str]:
 
 def add_deliveries(tx, settings: Settings, notification_id: int, recipient: str) -> None:
     at = now()
-    for channel, address in addresses(tx, settings, recipient).items():
-        tx.execute(pg_insert(Delivery).values(notification_id=notification_id, channel=channel, address=address,
-                                              next_attempt_at=at, created_at=at).on_conflict_do_nothing())
+    rows = [{"notification_id": notification_id, "channel": channel, "address": address,
+             "next_attempt_at": at, "created_at": at}
+            for channel, address in addresses(tx, settings, recipient).items()]
+    if rows:
+        tx.run(NEW_DELIVERY, rows)

@@ -94,16 +94,20 @@ def station_query(actor: dict, filters: dict):
     return query
 
 
+# built once: every submission awards its deputies (Transaction.run)
+NEW_POINTS = (insert(PointEntry.__table__).on_conflict_do_nothing(constraint="uq_points_source")
+              .returning(PointEntry.__table__.c.id))
+
+
 def award(tx, deputy_id: int, points: int, reason: str, source_type: str, source_id, label: str | None,
           event_id: str | None = None) -> bool:
     """Performance points (履职积分), one row per deputy and source: awarding twice is a no-op, and a rule
     worth 0 records nothing. True if a row was added."""
     if not points:
         return False
-    added = tx.execute(
-        insert(PointEntry).values(deputy_id=deputy_id, points=points, reason=reason, source_type=source_type,
-                                  source_id=str(source_id), label=label, event_id=event_id, at=now())
-        .on_conflict_do_nothing(constraint="uq_points_source").returning(PointEntry.id)).first()
+    added = tx.run(NEW_POINTS, {"deputy_id": deputy_id, "points": points, "reason": reason,
+                                "source_type": source_type, "source_id": str(source_id), "label": label,
+                                "event_id": event_id, "at": now()}).first()
     return added is not None
 
 

@@ -17,7 +17,8 @@ from services.suggestion.models import Suggestion
 from services.suggestion.rules import Rules
 from services.suggestion.schemas import DraftUpdate, SuggestionIn, WithdrawIn
 from services.suggestion.schemes import Catalog
-from services.suggestion.store import actor_name, add_timeline, co_signer_ids, event_payload, load_own, set_co_signers
+from services.suggestion.store import (actor_name, add_submitted, add_timeline, co_signer_ids, event_payload,
+                                       load_own, set_co_signers)
 from services.suggestion.text import search_terms
 
 
@@ -107,16 +108,22 @@ def create(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: C
         raise field_error("submitted_at", "a draft is not submitted yet; give it when submitting")
     lead = lead_of(actor, form.lead_deputy_id)
     check_form(form, lead, known_deputies, catalog or catalogs.load(tx, rules.categories))
-    # a submission is written as submitted at once (give_number then changes nothing of it but the
-    # number): one UPDATE fewer than a draft turned submitted
     at = now() if form.draft else (submitted_at or now())
-    s = Suggestion(
+    values = dict(
         session=form.session, title=form.title, body=form.body, category=form.category,
         kind=form.kind, source=form.source, lead_deputy_id=lead, status="draft" if form.draft else "submitted",
         status_at=at, submitted_at=None if form.draft else at,
         station_opinion_id=form.station_opinion_id, created_by=actor_name(actor),
         search_terms=search_terms(form.title, form.body),
     )
+    if not form.draft and number is None:
+        # a new submission: numbered, with its co-signers and timeline step, in one statement
+        values["number_series"], values["number_prefix"] = rules.number_series(form.kind)
+        co_signers = sorted(set(form.co_signer_ids))
+        s = add_submitted(tx, values, co_signers, actor_name(actor))
+        tx.publish(event_payload(tx, s, Submitted, co_signers=co_signers))
+        return Created(s, co_signers)
+    s = Suggestion(**values)
     tx.add(s)
     tx.flush()
     co_signers = set_co_signers(tx, s.id, form.co_signer_ids, new=True)

@@ -1,5 +1,5 @@
 """The suggestion service's projection of the station service's deputy roster."""
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.suggestion.models import Deputy
@@ -12,8 +12,11 @@ def upsert_deputy(tx, deputy: dict) -> None:
     tx.execute(stmt.on_conflict_do_update(index_elements=[Deputy.id], set_=values))
 
 
+ACTIVE_AMONG = text("SELECT id FROM deputies WHERE id = ANY(CAST(:ids AS bigint[])) AND active")  # every submission
+
+
 def known_from_projection(tx, ids: list[int]) -> set[int]:
-    return set(tx.scalars(select(Deputy.id).where(Deputy.id.in_(ids), Deputy.active.is_(True))))
+    return set(tx.run(ACTIVE_AMONG, {"ids": list(ids)}).scalars())
 
 
 def known_deputies(tx, ids: list[int], fetch_missing) -> set[int]:

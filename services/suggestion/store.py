@@ -2,7 +2,8 @@
 consumer shares."""
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import make_transient_to_detached
 
 from services.common.clock import now
 from services.common.errors import Forbidden
@@ -46,6 +47,33 @@ def set_co_signers(tx, suggestion_id: int, deputy_ids: list[int], new: bool = Fa
     for deputy_id in ids:
         tx.add(CoSigner(suggestion_id=suggestion_id, deputy_id=deputy_id))
     return ids
+
+
+# A new submission in one round trip (issue 19): its series' next number, the row, its co-signers and
+# its timeline step. The series' counter row stays locked from here to the commit, as next_number's:
+# numbers stay gapless and unique; what the answer and the event need is returned, not read back.
+_GIVEN = ("session", "title", "body", "category", "kind", "source", "lead_deputy_id", "status", "status_at",
+          "submitted_at", "station_opinion_id", "created_by", "search_terms", "number_series", "number_prefix")
+_RETURNED = [c.name for c in Suggestion.__table__.columns if c.name != "search_terms"]  # never read back
+SUBMITTED = text(f"""
+    WITH n AS (INSERT INTO number_sequences (session, series, last) VALUES (:session, :number_series, 1)
+               ON CONFLICT (session, series) DO UPDATE SET last = number_sequences.last + 1 RETURNING last),
+    s AS (INSERT INTO suggestions ({", ".join(_GIVEN)}, public, number)
+          SELECT {", ".join(":" + name for name in _GIVEN)}, false, n.last FROM n RETURNING {", ".join(_RETURNED)}),
+    c AS (INSERT INTO co_signers (suggestion_id, deputy_id)
+          SELECT s.id, unnest(CAST(:co_signer_ids AS bigint[])) FROM s),
+    t AS (INSERT INTO timeline (suggestion_id, type, at, actor) SELECT s.id, 'submitted', :status_at, :actor FROM s)
+    SELECT * FROM s""")
+
+
+def add_submitted(tx, values: dict, co_signers: list[int], actor: str) -> Suggestion:
+    """A new suggestion written as submitted and numbered (``values``: the columns of ``_GIVEN``), in
+    the session as if loaded: later changes in the transaction are flushed as usual."""
+    row = tx.run(SUBMITTED, {**values, "co_signer_ids": co_signers, "actor": actor}, writes=True).mappings().one()
+    s = Suggestion(**row)
+    make_transient_to_detached(s)  # what the row holds, not pending changes; search_terms loads if asked
+    tx.add(s)
+    return s
 
 
 def replies_of(tx, suggestion_id: int) -> list[ReplyEntry]:
