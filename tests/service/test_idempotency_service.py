@@ -53,13 +53,16 @@ class IdemProbe(ServiceBase):
                     "SELECT count(*) FROM outbox WHERE envelope->'payload'->>'label' = :l"), {"l": label}):
                 raise Conflict(f"{label} was created before")
             envelope = tx.publish(ProbeCreated(label=label))
+            # a row written at once, for the read below (the outbox rows are written at commit)
+            tx.execute(text("INSERT INTO processed_events (consumer, event_id) VALUES ('idemprobe', :e)"),
+                       {"e": str(envelope.event_id)})
         if not (pause_once and label in PAUSED):
             PAUSED.add(label)
             eventlet.sleep(pause)  # the claim is held meanwhile
         if fail:
             raise ValidationFailed("refused after creating")
         with self.db.read() as session:  # joins the outer transaction: sees the row
-            seen = session.scalar(text("SELECT count(*) FROM outbox WHERE event_id = :e"),
+            seen = session.scalar(text("SELECT count(*) FROM processed_events WHERE event_id = :e"),
                                   {"e": str(envelope.event_id)})
         return {"event_id": str(envelope.event_id), "label": label, "seen": seen,
                 "at": datetime.now(timezone.utc), "passed_on": self.passed_on()}

@@ -157,3 +157,44 @@ def test_a_commit_wakes_the_relay(start_service, rpc, amqp, suggestion_db, monke
     [event] = listener.wait("suggestion.submitted", timeout=5)
     assert time.monotonic() - committed < 1.0
     assert event["payload"]["suggestion_id"] == created["id"]
+
+
+def _record(action: str):
+    from services.common.audit import AuditRecorded
+    from services.common.clock import now
+    return AuditRecorded(at=now(), service="suggestion", action=action, outcome="ok")
+
+
+def test_a_transactions_events_are_written_at_its_commit_in_order_savepoints_included(outbox):
+    """One INSERT at commit for all a transaction published (services/common/db.py OUTBOX_ROWS): in
+    publishing order, without what a rolled-back savepoint published, and on any commit of the
+    session (a script's ``session.begin()`` too); a rolled-back transaction writes nothing."""
+    from sqlalchemy.orm import Session
+
+    from services.common.db import Db, Transaction
+    from services.common.errors import ValidationFailed
+
+    def actions():
+        return [r[0] for r in outbox.connect().execute(text(
+            "SELECT envelope->'payload'->>'action' FROM outbox ORDER BY id")).all()]
+
+    db = Db(outbox, "suggestion")
+    with db.transaction() as tx:
+        tx.publish(_record("first"))
+        assert tx.session.scalar(text("SELECT count(*) FROM outbox")) == 0  # not yet: at commit
+        with pytest.raises(ValidationFailed):
+            with db.transaction() as inner:  # a savepoint the method's failure rolls back
+                inner.publish(_record("rolled back"))
+                raise ValidationFailed("refused")
+        with db.transaction() as inner:
+            inner.publish(_record("second"))
+        tx.publish(_record("third"))
+    assert actions() == ["first", "second", "third"]
+
+    with pytest.raises(RuntimeError):
+        with db.transaction() as tx:
+            tx.publish(_record("never"))
+            raise RuntimeError("the whole transaction fails")
+    with Session(outbox) as session, session.begin():
+        Transaction(session, "suggestion").publish(_record("bootstrap"))
+    assert actions() == ["first", "second", "third", "bootstrap"]
