@@ -15,18 +15,22 @@ import logging
 import time
 
 import eventlet
+from amqp import Message
 from eventlet.event import Event
 from kombu import Connection
 from prometheus_client import Counter, Gauge
 from sqlalchemy import text
 
-from services.common import wire  # noqa: F401 - events in UTF-8, not ASCII-escaped
 from services.common.metrics import get_or_create
 from services.common.topology import EVENTS_EXCHANGE
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
+# the envelope as stored (valid JSON in UTF-8, what consumers decode), and what the message carries beside it
+UNSENT = text("SELECT id, type, envelope::text AS body, envelope->>'event_id' AS event_id, "
+              "envelope->>'request_id' AS request_id FROM outbox WHERE sent_at IS NULL "
+              "ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED")
 IDLE_POLL_SECONDS = 1.0
 PUBLISH_TIMEOUT_SECONDS = 30
 
@@ -162,9 +166,7 @@ class OutboxRelay:
     def publish_batch(self) -> int:
         with self.engine.connect() as conn:
             with conn.begin():
-                rows = conn.execute(
-                    text("SELECT id, type, envelope FROM outbox WHERE sent_at IS NULL "
-                         "ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED"), {"n": BATCH}).all()
+                rows = conn.execute(UNSENT, {"n": BATCH}).all()
                 if not rows:
                     backlog_gauge.labels(self.service).set(0)
                     return 0
@@ -189,13 +191,16 @@ class OutboxRelay:
         # a broker that stops confirming (e.g. a memory alarm) must not hold these rows locked
         # forever: give up, roll back, reconnect and try again later
         deadline = time.monotonic() + PUBLISH_TIMEOUT_SECONDS
+        channel = producer.channel
         with eventlet.Timeout(PUBLISH_TIMEOUT_SECONDS):
             for row in rows:
-                envelope = row.envelope
-                producer.publish(
-                    envelope, routing_key=row.type, mandatory=True, delivery_mode=2,
-                    message_id=envelope["event_id"], content_encoding="utf-8",
-                    headers={"nameko.request_id": envelope.get("request_id") or ""},
-                )
+                # the stored JSON as it is, on the channel kombu's producer declared the exchange
+                # on: kombu's publish (serializing the decoded envelope again, its declare check
+                # and property handling) was two thirds of the relay's CPU per event (py-spy)
+                channel.basic_publish(
+                    Message(row.body.encode("utf-8"), priority=0, content_type="application/json",
+                            content_encoding="utf-8", application_headers={"nameko.request_id": row.request_id or ""},
+                            delivery_mode=2, message_id=row.event_id),
+                    exchange=EVENTS_EXCHANGE.name, routing_key=row.type, mandatory=True)
                 self._confirms.published_one()
             self._confirms.wait_all(self._connection, deadline)

@@ -45,11 +45,13 @@ class EventListener:
         self.queue = Queue(f"test-listener-{uuid.uuid4().hex[:8]}", exclusive=True, auto_delete=True,
                            bindings=[binding(EVENTS_EXCHANGE, routing_key=p) for p in patterns])
         self.received: list[dict] = []
+        self.messages: list = []  # as kombu gave them (properties, headers)
         self.consumer = conn.Consumer([self.queue], callbacks=[self._on], accept=["json"])
         self.consumer.consume()
 
     def _on(self, body, message):
         self.received.append(body)
+        self.messages.append(message)
         message.ack()
 
     def settle(self, seconds: float = 0.5) -> list[dict]:

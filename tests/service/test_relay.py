@@ -68,6 +68,21 @@ def test_a_batch_is_published_then_its_confirms_awaited_once(relay, outbox, amqp
     assert relay.publish_batch() == 0  # nothing is published twice
 
 
+def test_a_message_carries_the_stored_envelope_as_it_is_with_its_id_and_request_id(relay, outbox, amqp):
+    listener = EventListener(amqp, "relaytest.#")
+    event = {**envelope("relaytest.ping", {"text": '代表建议 "引号" \\ \u2028 end', "n": 1.5}), "request_id": "req-7"}
+    with outbox.begin() as conn:
+        conn.execute(text("INSERT INTO outbox (event_id, type, envelope) VALUES (:e, :t, CAST(:env AS jsonb))"),
+                     {"e": event["event_id"], "t": "relaytest.ping", "env": json.dumps(event, ensure_ascii=False)})
+    assert relay.publish_batch() == 1
+    assert listener.wait("relaytest.ping") == [event]
+    [message] = listener.messages
+    assert message.properties["message_id"] == event["event_id"]
+    assert message.headers["nameko.request_id"] == "req-7"
+    assert (message.content_type, message.content_encoding, message.properties["delivery_mode"]) == (
+        "application/json", "utf-8", 2)
+
+
 def test_a_nacked_batch_stays_unsent_and_goes_on_the_next_attempt(relay, outbox, amqp):
     # a queue that holds one message and refuses more: RabbitMQ nacks the rest of the batch
     full = Queue(f"relaytest-full-{uuid.uuid4().hex[:6]}", exchange=EVENTS_EXCHANGE, routing_key="relaytest.full",
@@ -88,16 +103,16 @@ def test_a_nacked_batch_stays_unsent_and_goes_on_the_next_attempt(relay, outbox,
 def test_a_channel_closed_by_the_broker_mid_batch_leaves_the_batch_unsent(relay, outbox, amqp):
     listener = EventListener(amqp, "relaytest.#")
     ids = insert_outbox(outbox, "relaytest.ping", 10)
-    producer = relay._ensure_producer()
-    publish = producer.publish
+    channel = relay._ensure_producer().channel
+    publish = channel.basic_publish
     calls = []
 
-    def third_to_a_missing_exchange(body, **kwargs):
+    def third_to_a_missing_exchange(message, **kwargs):
         calls.append(1)
         if len(calls) == 3:  # RabbitMQ closes the channel: 404 NOT_FOUND
             kwargs["exchange"] = f"lianxin.nowhere-{uuid.uuid4().hex[:6]}"
-        return publish(body, **kwargs)
-    producer.publish = third_to_a_missing_exchange
+        return publish(message, **kwargs)
+    channel.basic_publish = third_to_a_missing_exchange
 
     with pytest.raises(Exception, match="NOT_FOUND|nowhere"):
         relay.publish_batch()
@@ -111,16 +126,16 @@ def test_a_channel_closed_by_the_broker_mid_batch_leaves_the_batch_unsent(relay,
 
 def test_a_connection_lost_mid_batch_leaves_the_batch_unsent(relay, outbox):
     insert_outbox(outbox, "relaytest.ping", 10)
-    producer = relay._ensure_producer()
-    publish = producer.publish
+    channel = relay._ensure_producer().channel
+    publish = channel.basic_publish
     calls = []
 
-    def cut_after_two(body, **kwargs):
+    def cut_after_two(message, **kwargs):
         calls.append(1)
         if len(calls) == 3:
             relay._connection.connection.transport.sock.shutdown(socket.SHUT_RDWR)
-        return publish(body, **kwargs)
-    producer.publish = cut_after_two
+        return publish(message, **kwargs)
+    channel.basic_publish = cut_after_two
 
     with pytest.raises(Exception):
         relay.publish_batch()
