@@ -1,6 +1,8 @@
 """Events that arrive together are handled in one transaction, each still at most once, and a
 handler that fails on one of them costs the others nothing (services/common/inbox.py
 ``handle_events``, services/common/amqp.py ``BatchEventConsumer``)."""
+import time
+
 import eventlet
 from prometheus_client import REGISTRY
 
@@ -88,14 +90,22 @@ def test_a_failing_handler_parks_its_event_and_the_batch_is_handled(start_servic
     assert scalar(engine, "select count(*) from processed_events") == 14
 
 
-def test_events_within_the_window_of_an_idle_worker_are_one_batch(start_service, amqp, db):
+def test_a_lone_event_goes_at_once_and_events_under_load_wait_for_company(start_service, amqp, db):
+    """EVENT_BATCH_WINDOW applies only while the lane is under load (its last batch ended less than
+    a window ago): a lone event is not kept waiting; a burst right after a batch is one batch."""
     engine = db("station")
     clean(engine)
-    start_service(StationService, EVENT_BATCH_SIZE=50, EVENT_BATCH_WORKERS=1, EVENT_BATCH_WINDOW=1.0)
+    start_service(StationService, EVENT_BATCH_SIZE=50, EVENT_BATCH_WORKERS=1, EVENT_BATCH_WINDOW=5.0)
     before = batches_of("station")
-    for body in [submitted(920_000 + i) for i in range(8)]:
+    started = time.monotonic()
+    publish(amqp, submitted(919_999))
+    wait_for(lambda: scalar(engine, "select count(*) from processed_events") == 1, timeout=30,
+             what="the lone event processed")
+    assert time.monotonic() - started < 2.5  # not held for the 5 s window: the lane was idle
+    eventlet.sleep(0.3)  # its worker has ended (acked), so the lane is idle again, and under load
+    for body in [submitted(920_000 + i) for i in range(8)]:  # within 5 s of that batch's end
         publish(amqp, body)
-    wait_for(lambda: scalar(engine, "select count(*) from processed_events") == 8, timeout=30,
-             what="8 events processed")
-    assert batches_of("station")[0] - before[0] == 1  # the first waited for the other seven
-    assert scalar(engine, "select count(*) from points where deputy_id = :d", {"d": DEPUTY}) == 8
+    wait_for(lambda: scalar(engine, "select count(*) from processed_events") == 9, timeout=30,
+             what="8 more events processed")
+    assert batches_of("station")[0] - before[0] == 2  # the lone one, then the first of 8 waited for the rest
+    assert scalar(engine, "select count(*) from points where deputy_id = :d", {"d": DEPUTY}) == 9
