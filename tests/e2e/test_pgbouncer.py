@@ -41,9 +41,10 @@ def bounced():
 def test_a_whole_lifecycle_through_pgbouncer(bounced):
     world = World(bounced)
     ids = [world.lifecycle() for _ in range(3)]  # the same statements many times over few connections
-    for one in ids:
-        s = bounced.get(f"/suggestions/{one['suggestion_id']}", world.deputy_token, expect=200).json()
-        assert s["status"] == "closed", s
+    for one in ids:  # closed by the events that follow the rating (evaluated → closed): asynchronous
+        wait_for(lambda: bounced.get(f"/suggestions/{one['suggestion_id']}", world.deputy_token,
+                                     expect=200).json()["status"] == "closed",
+                 timeout=30, what=f"suggestion {one['suggestion_id']} closed")
     # lists set their planner settings per transaction here (no startup options through PgBouncer),
     # a keyword search its own as well: services/common/pgsettings.py
     made = [one["suggestion_id"] for one in ids][::-1]
