@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import eventlet
+import kombu
 from amqp.exceptions import AMQPError
 from kombu.exceptions import ContentDisallowed, DecodeError, EncodeError, KombuError
 from nameko.amqp.publish import Publisher
@@ -42,6 +43,24 @@ REPLY_RETRY_SECONDS = 3.0  # callers wait 3-5 s for an answer: a later reply rea
 # one publish attempt: give up on a refused connection within about a second, not kombu's ~10 s
 FAST_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
 FAST_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
+
+
+class PrefetchConsumer(kombu.Consumer):
+    """A kombu consumer that sets its own prefetch as it starts consuming. RabbitMQ applies a
+    per-consumer basic.qos to the consumers started after it on the channel, and kombu creates all
+    of a channel's consumers (nameko: every entrypoint type of a container shares one) before it
+    starts any: a qos set at creation left every consumer with the last one's. Seen in the ninth
+    session: the RPC queues prefetching 100 requests for 10 workers (a replica hoarding requests
+    its workers could not take), evaluation's events 10 (batches capped at 10)."""
+
+    def __init__(self, *args, prefetch: int | None = None, **kwargs):
+        self.prefetch = prefetch
+        super().__init__(*args, **kwargs)
+
+    def consume(self, no_ack=None):
+        if self.prefetch:
+            self.qos(prefetch_count=self.prefetch)
+        return super().consume(no_ack)
 
 
 class ResilientQueueConsumer(QueueConsumer):
@@ -93,15 +112,15 @@ class ResilientQueueConsumer(QueueConsumer):
             log.warning("AMQP %s dropped, the connection is gone (%r): the broker delivers the "
                         "message again", action, exc)
 
-    def get_consumers(self, consumer_cls, channel):  # as nameko's, plus on_decode_error
+    def get_consumers(self, consumer_cls, channel):  # as nameko's, plus on_decode_error and prefetch
         for provider in self._providers:
-            # a provider whose messages need no ack (RPC replies) says so: one frame fewer each
-            consumer = consumer_cls(queues=[provider.queue], accept=self.accept,
-                                    no_ack=getattr(provider, "no_ack", False),
-                                    callbacks=[partial(self.handle_message, provider)],
-                                    on_decode_error=partial(self.on_undecodable, provider))
-            # an entrypoint that batches may hold more messages unacked than it runs workers
-            consumer.qos(prefetch_count=getattr(provider, "prefetch", None) or self.prefetch_count)
+            # a provider whose messages need no ack (RPC replies) says so: one frame fewer each;
+            # one that batches may hold more messages unacked than it runs workers (its prefetch)
+            consumer = PrefetchConsumer(channel, queues=[provider.queue], accept=self.accept,
+                                        no_ack=getattr(provider, "no_ack", False),
+                                        callbacks=[partial(self.handle_message, provider)],
+                                        on_decode_error=partial(self.on_undecodable, provider),
+                                        prefetch=getattr(provider, "prefetch", None) or self.prefetch_count)
             self._consumers[provider] = consumer
         return self._consumers.values()
 

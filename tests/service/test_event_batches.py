@@ -1,6 +1,7 @@
 """Events that arrive together are handled in one transaction, each still at most once, and a
 handler that fails on one of them costs the others nothing (services/common/inbox.py
 ``handle_events``, services/common/amqp.py ``BatchEventConsumer``)."""
+import subprocess
 import time
 
 import eventlet
@@ -8,7 +9,7 @@ from prometheus_client import REGISTRY
 
 from services.station import consumers as station_consumers
 from services.station.service import StationService
-from tests.service.conftest import truncate
+from tests.service.conftest import ENV, truncate
 from tests.service.helpers import envelope, publish, scalar, wait_for
 
 DEPUTY = 7700
@@ -109,3 +110,20 @@ def test_a_lone_event_goes_at_once_and_events_under_load_wait_for_company(start_
              what="8 more events processed")
     assert batches_of("station")[0] - before[0] == 2  # the lone one, then the first of 8 waited for the rest
     assert scalar(engine, "select count(*) from points where deputy_id = :d", {"d": DEPUTY}) == 9
+
+
+def prefetch_by_queue() -> dict[str, int]:
+    out = subprocess.run(["rabbitmqctl", "-q", "list_consumers", "-p", ENV["AMQP_VHOST"], "--no-table-headers",
+                          "queue_name", "prefetch_count"], capture_output=True, text=True, check=True).stdout
+    rows = [line.split("\t") for line in out.splitlines() if line.count("\t") == 1]  # consumers' rows only
+    return {queue: int(count) for queue, count in rows}
+
+
+def test_each_consumer_of_a_service_has_its_own_prefetch(start_service):
+    """RPC requests: as many as the workers (a replica takes no more than it can run); events: a
+    batch being handled and the next gathering (services/common/amqp.py PrefetchConsumer)."""
+    start_service(StationService, max_workers=7, EVENT_BATCH_SIZE=20, EVENT_BATCH_WORKERS=1)
+    found = wait_for(lambda: (p := prefetch_by_queue()).keys() >= {"rpc-station", "lianxin.station.events"} and p,
+                     what="the station's consumers")
+    assert found["rpc-station"] == 7
+    assert found["lianxin.station.events"] == 40
