@@ -6,6 +6,7 @@ from kombu import Connection
 from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from tests.conftest import ROOT, reset, test_env
 
@@ -97,9 +98,18 @@ def purge_queue(service: str) -> None:
 
 
 def truncate(engine, *tables: str) -> None:
-    with engine.begin() as conn:
-        # a connection a test left open in a transaction would make TRUNCATE wait forever: fail instead
-        conn.execute(text("SET LOCAL lock_timeout = '30s'"))
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    # TRUNCATE locks its tables one by one: a reader still running from the test before (a stopping
+    # container's gauge or relay reading two of them) can deadlock with it, and PostgreSQL then
+    # picks the TRUNCATE as the victim (seen once in CI): the reader ends, so try again
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                # a connection a test left open in a transaction would make TRUNCATE wait forever: fail instead
+                conn.execute(text("SET LOCAL lock_timeout = '30s'"))
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as exc:
+            if attempt == 2 or getattr(exc.orig, "sqlstate", None) != "40P01":  # deadlock_detected
+                raise
 
 
