@@ -92,3 +92,7 @@ deliveries:    ## make deliveries [ARGS="replay"] — list or replay notify's de
 .PHONY: bench-baseline
 bench-baseline: ## our submission path against a bare nameko stack in one run: req/s, latency, CPU ms per request per process, fan-out lag (starts both itself)
 	@$(ENV) $(PY) -m bench.baseline $(ARGS)
+
+.PHONY: bench-publish
+bench-publish: ## one RPC-sized publish: nameko's Publisher against PooledPublisher, µs each (needs RabbitMQ)
+	@$(ENV) $(PY) -m bench.publish $(ARGS)

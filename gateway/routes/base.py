@@ -5,11 +5,9 @@ A route names the service method it calls in code: ``self.call(self.suggestion.s
 """
 import warnings
 
-from nameko.rpc import ServiceProxy
-
 from gateway.http import ApiServer, ApiSettings
 from gateway.json_body import parse
-from services.common.amqp import ResilientRpcProxy
+from services.common.amqp import PooledServiceProxy, ResilientRpcProxy
 from services.common.rpc import call
 
 # seconds a workbook (export, import, report) may take: it reads or writes every row, not one page
@@ -35,7 +33,7 @@ class TimedProxy(ResilientRpcProxy):
 
     def get_dependency(self, worker_ctx):
         options = {**self.options, "expiration": self.server.settings.rpc_timeout, "use_confirms": False}
-        return ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **options)
+        return PooledServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **options)
 
 
 class Proxies:

@@ -23,11 +23,14 @@ import eventlet
 import kombu
 from amqp.exceptions import AMQPError
 from kombu.exceptions import ContentDisallowed, DecodeError, EncodeError, KombuError
-from nameko.amqp.publish import Publisher
+from kombu.exceptions import ChannelError
+from kombu.pools import producers
+from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
 from nameko.exceptions import ContainerBeingKilled
 from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
-from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
+from nameko.rpc import (MethodProxy, ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, ServiceProxy,
+                        get_rpc_exchange)
 from nameko.utils import sanitize_url
 
 from services.common import wire  # noqa: F401 - RPC and event bodies in UTF-8, not ASCII-escaped
@@ -179,7 +182,7 @@ def ordering_key(body) -> object:
     return body.get("event_id")
 
 
-DEFAULT_BATCH_WINDOW = 0.02  # seconds (EVENT_BATCH_WINDOW): see BatchEventConsumer
+DEFAULT_BATCH_WINDOW = 0.05  # seconds (EVENT_BATCH_WINDOW): see BatchEventConsumer
 
 
 class BatchEventConsumer(Consumer):
@@ -196,7 +199,8 @@ class BatchEventConsumer(Consumer):
     shared (group commit; services/common/inbox.py ``handle_events``). "Under load": the lane's
     last batch ended less than a window ago. A lone event (a quiet hour, a test) is handled at
     once; at a steady 100 submissions a second a 20 ms window cut each consumer's CPU per event
-    by a quarter (bench/README.md "Prebuilt statements").
+    by a quarter, 50 ms by another sixth, the fan-out lag p99 still ~0.1 s (bench/README.md
+    "Prebuilt statements").
     """
 
     queue_consumer = ResilientQueueConsumer()
@@ -283,7 +287,62 @@ class BatchEventConsumer(Consumer):
         super().stop()
 
 
-class ReplyPublisher(Publisher):
+class PooledPublisher(Publisher):
+    """nameko's Publisher, without building a kombu Connection on every publish: nameko's
+    ``get_producer`` makes one per call only to look up kombu's producer pool by its settings (URL
+    parsing, hashing the transport options), which was 60 % of a publish (nameko 184 µs a message,
+    through the kept pool ~75: `python -m bench.publish`, bench/README.md "Tenth session"). Here
+    the pool is looked up once per settings and kept; the same pool, producers, retries and errors
+    as nameko's publish, which this follows step by step."""
+
+    _pools: dict = {}  # (uri, confirms, ssl, login method, transport options) -> kombu producer pool
+
+    def _pool(self, use_confirms: bool, transport_options: dict):
+        key = (self.amqp_uri, use_confirms, repr(self.ssl), self.login_method, repr(sorted(transport_options.items())))
+        pool = self._pools.get(key)
+        if pool is None:
+            options = {**transport_options, "confirm_publish": use_confirms}
+            pool = self._pools[key] = producers[kombu.Connection(
+                self.amqp_uri, transport_options=options, ssl=self.ssl, login_method=self.login_method)]
+        return pool
+
+    def publish(self, payload, **kwargs):
+        publish_kwargs = self.publish_kwargs.copy()
+        headers = publish_kwargs.pop("headers", {}).copy()
+        headers.update(kwargs.pop("headers", {}))
+        headers.update(kwargs.pop("extra_headers", {}))
+        use_confirms = kwargs.pop("use_confirms", self.use_confirms)
+        transport_options = kwargs.pop("transport_options", self.transport_options)
+        declare = self.declare[:]
+        declare.extend(kwargs.pop("declare", ()))
+        options = {"delivery_mode": self.delivery_mode, "mandatory": self.mandatory, "priority": self.priority,
+                   "expiration": self.expiration, "compression": self.compression, "retry": self.retry,
+                   "retry_policy": self.retry_policy, "serializer": self.serializer}
+        for name in options:
+            if name in kwargs:
+                options[name] = kwargs.pop(name)
+        publish_kwargs.update(kwargs)  # remaining publish-time kwargs win
+        with self._pool(use_confirms, transport_options).acquire(block=True) as producer:
+            try:
+                producer.publish(payload, headers=headers, declare=declare, **options, **publish_kwargs)
+            except ChannelError as exc:
+                if "NO_ROUTE" in str(exc):
+                    raise UndeliverableMessage() from exc
+                raise
+
+
+class PooledMethodProxy(MethodProxy):
+    publisher_cls = PooledPublisher
+
+
+class PooledServiceProxy(ServiceProxy):
+    """nameko's ServiceProxy, its method proxies publishing through PooledPublisher."""
+
+    def __getattr__(self, name):
+        return PooledMethodProxy(self.worker_ctx, self.service_name, name, self.reply_listener, **self.options)
+
+
+class ReplyPublisher(PooledPublisher):
     retry_policy = FAST_RETRY_POLICY
     transport_options = FAST_TRANSPORT_OPTIONS
     # no publisher confirm (a broker round trip per reply): a reply is worth something only to a
@@ -355,6 +414,9 @@ class ResilientRpcProxy(RpcProxy):
     def __init__(self, target_service, **options):
         options.setdefault("retry_policy", FAST_RETRY_POLICY)
         super().__init__(target_service, **options)
+
+    def get_dependency(self, worker_ctx):
+        return PooledServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **self.options)
 
 
 def broker_error(exc: BaseException) -> bool:

@@ -32,6 +32,7 @@ from services.common.pgsettings import ENGINE_ATTRIBUTE, checked, startup_option
 UNIQUE_VIOLATION = "23505"
 TRUE = ("1", "true", "yes")
 WROTE = "lianxin_wrote"  # Session.info key: this session changed a row
+MEMO = "lianxin_memo"  # Session.info: Transaction.memo's values
 DML = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
@@ -146,11 +147,20 @@ OUTBOX_ROWS = text(
     "INSERT INTO outbox (event_id, type, envelope) SELECT e, t, v FROM unnest("
     "CAST(:ids AS uuid[]), CAST(:types AS text[]), CAST(:envs AS jsonb[])) WITH ORDINALITY AS r(e, t, v, n) ORDER BY n")
 UNWRITTEN = "lianxin_outbox"          # Session.info: [(event_id, type, envelope json)] not yet written
-SAVEPOINT_MARKS = "lianxin_outbox_marks"  # Session.info: {savepoint: how many were unwritten when it began}
+# Session.info: [(statement, params)] queued by Transaction.run_at_commit, run at commit
+AT_COMMIT = "lianxin_at_commit"
+QUEUES = (UNWRITTEN, AT_COMMIT)
+SAVEPOINT_MARKS = "lianxin_outbox_marks"  # Session.info: {savepoint: {queue: its length when it began}}
 
 
 @event.listens_for(Session, "before_commit")
 def _write_outbox(session):
+    queued = session.info.get(AT_COMMIT)
+    if queued:
+        session.info[AT_COMMIT] = []
+        connection = session.connection()
+        for statement, rows in _grouped(queued):
+            connection.execute(statement, rows)
     rows = session.info.get(UNWRITTEN)
     if rows:
         session.info[UNWRITTEN] = []
@@ -158,23 +168,34 @@ def _write_outbox(session):
                                                    "envs": [r[2] for r in rows]})
 
 
+def _grouped(queued: list) -> list[tuple]:
+    """[(statement, [params, ...])] in the order each statement was first queued, each statement's
+    rows in the order they were queued: one executemany (one round trip) per statement."""
+    groups: dict = {}
+    for statement, params in queued:
+        groups.setdefault(statement, []).append(params)
+    return list(groups.items())
+
+
 @event.listens_for(Session, "after_transaction_create")
 def _savepoint_began(session, transaction):
     if transaction.nested:
-        session.info.setdefault(SAVEPOINT_MARKS, {})[transaction] = len(session.info.get(UNWRITTEN, ()))
+        session.info.setdefault(SAVEPOINT_MARKS, {})[transaction] = {
+            queue: len(session.info.get(queue, ())) for queue in QUEUES}
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session, previous_transaction):
-    rows = session.info.get(UNWRITTEN)
-    mark = session.info.get(SAVEPOINT_MARKS, {}).pop(previous_transaction, None)
-    if rows is None:
-        return
-    if previous_transaction.nested:
-        if mark is not None:
-            del rows[mark:]
-    elif previous_transaction.parent is None:  # the whole transaction: nothing of it is written
-        rows.clear()
+    marks = session.info.get(SAVEPOINT_MARKS, {}).pop(previous_transaction, None)
+    for queue in QUEUES:
+        rows = session.info.get(queue)
+        if rows is None:
+            continue
+        if previous_transaction.nested:
+            if marks is not None:
+                del rows[marks[queue]:]
+        elif previous_transaction.parent is None:  # the whole transaction: nothing of it is written
+            rows.clear()
 
 
 class Transaction:
@@ -225,6 +246,29 @@ class Transaction:
         if writes:
             session.info[WROTE] = True
         return session.connection().execute(statement, params)
+
+    def run_at_commit(self, statement, params: dict) -> None:
+        """A prebuilt INSERT (or other write) that nothing in this transaction reads back — an audit
+        record, a points row, an event's log line, a notification — queued and run at the commit,
+        with every other row queued for the same statement in one executemany (psycopg pipelines
+        it: one round trip). A batch of events then writes its rows in one statement each instead
+        of one per event (bench/README.md "Tenth session"). Statements run in the order each was
+        first queued, so a statement whose rows depend on another's (a foreign key) is queued
+        after it. A failure (a constraint) surfaces at the commit and rolls the whole transaction
+        back, as it would have at once; a rolled-back savepoint takes back what it queued."""
+        self.session.info.setdefault(AT_COMMIT, []).append((statement, params))
+        self.session.info[WROTE] = True
+
+    def memo(self, key, compute):
+        """``compute()`` once per transaction for ``key``: a lookup every event of a batch would
+        repeat (a recipient's addresses). ``forget(key)`` where the transaction changes it."""
+        cache = self.session.info.setdefault(MEMO, {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
+    def forget(self, key) -> None:
+        self.session.info.get(MEMO, {}).pop(key, None)
 
     # convenience pass-throughs
     def execute(self, *args, **kwargs):

@@ -61,8 +61,11 @@ def record(tx, type_: str, payload: dict, occurred_at: datetime, event_id: str |
         session.flush()
         session.info[WROTE] = True
         conn = session.connection()
-    conn.execute(LOG, {"event_id": event_id or str(uuid.uuid4()), "type": type_, "occurred_at": occurred_at,
-                       "payload": payload})
+    line = {"event_id": event_id or str(uuid.uuid4()), "type": type_, "occurred_at": occurred_at, "payload": payload}
+    if session is None:
+        conn.execute(LOG, line)
+    else:  # nothing in the transaction reads the log: a batch's lines in one statement at its commit
+        tx.run_at_commit(LOG, line)
     apply(conn, type_, payload, occurred_at)
 
 

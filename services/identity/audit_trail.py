@@ -34,8 +34,9 @@ KEEP = insert(AuditRecord.__table__).on_conflict_do_nothing(index_elements=["eve
 
 
 def keep(tx: Transaction, event: Received) -> None:
-    """The consumer of audit.recorded: one row per event (the inbox and the unique event_id)."""
-    tx.run(KEEP, _row(event.payload, str(event.event_id)))
+    """The consumer of audit.recorded: one row per event (the inbox and the unique event_id), a
+    batch's rows in one statement at its commit."""
+    tx.run_at_commit(KEEP, _row(event.payload, str(event.event_id)))
 
 
 def record_refusal(tx: Transaction, record: dict) -> None:

@@ -12,24 +12,24 @@ from services.notify import domain, projections
 from services.notify.models import Preference
 from services.notify.schemas import PreferencesIn
 from services.notify.settings import Settings
-from services.notify.store import create, own_inbox, visible_notification
+from services.notify.store import create_at_commit, own_inbox, visible_notification
 from services.notify.views import preferences_dict, to_dict
 
 
 def notify(tx, settings: Settings, event: Received) -> int:
-    """One notification per recipient, each with its deliveries; a repeated event adds nothing."""
+    """One notification per recipient, each with its deliveries, written at the commit; a repeated
+    event adds nothing. Returns how many recipients it concerns."""
     supervised, leaders = projections.apply(tx, event)
     payload = domain.facts(event.payload)
     if domain.is_history(payload, event.occurred_at, settings.history_days):
         return 0  # the projections above still learn from it
     title, body = domain.render(settings.templates, event.type, payload, settings.timezone)
     suggestion_id = payload.get("suggestion_id")
-    created = 0
-    for recipient in domain.recipients(event.type, payload, supervised, leaders):
-        if create(tx, settings, recipient, str(event.event_id), event.type, title, body,
-                  suggestion_id if isinstance(suggestion_id, int) else None) is not None:
-            created += 1
-    return created
+    recipients = domain.recipients(event.type, payload, supervised, leaders)
+    for recipient in recipients:
+        create_at_commit(tx, settings, recipient, str(event.event_id), event.type, title, body,
+                         suggestion_id if isinstance(suggestion_id, int) else None)
+    return len(recipients)
 
 
 def mark_read(tx, actor: dict, notification_id: int) -> dict:

@@ -22,6 +22,9 @@ def _upsert_contact(tx, recipient: str, name, email, webhook_url, active: bool, 
     stmt = pg_insert(Contact).values(**values)
     tx.execute(stmt.on_conflict_do_update(index_elements=[Contact.recipient], set_=values,
                                           where=Contact.updated_at <= stmt.excluded.updated_at))
+    forget = getattr(tx, "forget", None)
+    if forget is not None:  # a later event of the batch reads the new address (store.addresses)
+        forget(("reach", recipient))
 
 
 def _upsert_assignment(tx, p: AssignmentEvent, at: datetime) -> tuple[bool, list[str]]:

@@ -44,6 +44,31 @@ def create(tx, settings: Settings, recipient: str, event_id: str, type_: str, ti
     return notification_id
 
 
+# from an event's consumer, at the commit (Transaction.run_at_commit): the notification and its
+# deliveries in one statement, a batch's in one executemany; none if (recipient, event) exists
+NOTIFICATION_WITH_DELIVERIES = text("""
+    WITH n AS (
+        INSERT INTO notifications (recipient, event_id, type, title, body, suggestion_id, created_at)
+        VALUES (:recipient, CAST(:event_id AS uuid), :type, :title, :body, :suggestion_id, :created_at)
+        ON CONFLICT DO NOTHING RETURNING id)
+    INSERT INTO deliveries (notification_id, channel, address, next_attempt_at, created_at)
+    SELECT n.id, d.channel, d.address, :created_at, :created_at
+    FROM n, unnest(CAST(:channels AS varchar[]), CAST(:addresses AS text[])) AS d(channel, address)
+    ON CONFLICT DO NOTHING""")
+
+
+def create_at_commit(tx, settings: Settings, recipient: str, event_id: str, type_: str, title: str, body: str,
+                     suggestion_id: int | None) -> None:
+    """``create`` from an event's consumer: written at the commit with the batch's others; the
+    recipient's addresses read once per transaction."""
+    reach = tx.memo(("reach", recipient), lambda: addresses(tx, settings, recipient))
+    at = now()
+    tx.run_at_commit(NOTIFICATION_WITH_DELIVERIES, {
+        "recipient": recipient, "event_id": event_id, "type": type_[:60], "title": title[:300], "body": body,
+        "suggestion_id": suggestion_id, "created_at": at,
+        "channels": list(reach), "addresses": list(reach.values())})
+
+
 # a recipient's preferences and contact in one round trip (either may be missing)
 REACH = text("""
     SELECT coalesce(p.email, true) AS wants_email, coalesce(p.webhook, true) AS wants_webhook,

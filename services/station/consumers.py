@@ -3,7 +3,7 @@ from services.common.db import Transaction
 from services.common.events import Received
 from services.station.opinions import link_suggestion
 from services.station.rules import Rules
-from services.station.store import award
+from services.station.store import award_at_commit
 from services.suggestion.events import SuggestionEvent
 
 
@@ -11,17 +11,17 @@ def make_handlers(rules: Rules) -> dict:
     def on_submitted(tx: Transaction, event: Received) -> None:
         p = event.payload
         label = _label(p)
-        award(tx, p.lead_deputy_id, rules.points.get("suggestion_submitted", 0), "suggestion_submitted",
+        award_at_commit(tx, p.lead_deputy_id, rules.points.get("suggestion_submitted", 0), "suggestion_submitted",
               "suggestion", p.suggestion_id, label, str(event.event_id))
         for co_signer in p.co_signer_ids:
-            award(tx, co_signer, rules.points.get("suggestion_co_signed", 0), "suggestion_co_signed",
+            award_at_commit(tx, co_signer, rules.points.get("suggestion_co_signed", 0), "suggestion_co_signed",
                   "suggestion", p.suggestion_id, label, str(event.event_id))
         if p.station_opinion_id:
             link_suggestion(tx, p.station_opinion_id, p.suggestion_id, p.number_label)
 
     def on_accepted(tx: Transaction, event: Received) -> None:
         p = event.payload
-        award(tx, p.lead_deputy_id, rules.points.get("suggestion_accepted", 0), "suggestion_accepted",
+        award_at_commit(tx, p.lead_deputy_id, rules.points.get("suggestion_accepted", 0), "suggestion_accepted",
               "suggestion", p.suggestion_id, _label(p), str(event.event_id))
 
     return {"suggestion.submitted": on_submitted, "suggestion.accepted": on_accepted}

@@ -94,9 +94,9 @@ def station_query(actor: dict, filters: dict):
     return query
 
 
-# built once: every submission awards its deputies (Transaction.run)
-NEW_POINTS = (insert(PointEntry.__table__).on_conflict_do_nothing(constraint="uq_points_source")
-              .returning(PointEntry.__table__.c.id))
+# built once: every submission awards its deputies (Transaction.run, or at commit: award_at_commit)
+POINTS = insert(PointEntry.__table__).on_conflict_do_nothing(constraint="uq_points_source")
+NEW_POINTS = POINTS.returning(PointEntry.__table__.c.id)
 
 
 def award(tx, deputy_id: int, points: int, reason: str, source_type: str, source_id, label: str | None,
@@ -109,6 +109,16 @@ def award(tx, deputy_id: int, points: int, reason: str, source_type: str, source
                                 "source_type": source_type, "source_id": str(source_id), "label": label,
                                 "event_id": event_id, "at": now()}).first()
     return added is not None
+
+
+def award_at_commit(tx, deputy_id: int, points: int, reason: str, source_type: str, source_id,
+                    label: str | None, event_id: str) -> None:
+    """``award`` from an event's consumer: the row written at the commit with the batch's other
+    points in one statement (Transaction.run_at_commit); whether it was new is not needed."""
+    if points:
+        tx.run_at_commit(POINTS, {"deputy_id": deputy_id, "points": points, "reason": reason,
+                                  "source_type": source_type, "source_id": str(source_id), "label": label,
+                                  "event_id": event_id, "at": now()})
 
 
 CHANNEL_NOTES = {"qr": "群众扫码提交意见", "staff": "联络站登记群众意见", "deputy": "代表登记群众意见"}

@@ -37,7 +37,7 @@ def clean(engine) -> None:
 def test_a_burst_is_handled_in_batches_each_event_once(start_service, amqp, db, monkeypatch):
     engine = db("station")
     clean(engine)
-    award = station_consumers.award
+    award = station_consumers.award_at_commit
     first = 900_000
 
     def slow_first(tx, deputy_id, points, reason, source_type, source_id, *args, **kwargs):
@@ -45,7 +45,7 @@ def test_a_burst_is_handled_in_batches_each_event_once(start_service, amqp, db, 
             eventlet.sleep(1.0)  # the rest of the burst arrives meanwhile and waits as the next batches
         return award(tx, deputy_id, points, reason, source_type, source_id, *args, **kwargs)
 
-    monkeypatch.setattr(station_consumers, "award", slow_first)
+    monkeypatch.setattr(station_consumers, "award_at_commit", slow_first)
     start_service(StationService, EVENT_BATCH_SIZE=10, EVENT_BATCH_WORKERS=1)
     before = batches_of("station")
     bodies = [submitted(first + i) for i in range(40)]
@@ -66,14 +66,14 @@ def test_a_failing_handler_parks_its_event_and_the_batch_is_handled(start_servic
     engine = db("station")
     clean(engine)
     poison = 910_007
-    award = station_consumers.award
+    award = station_consumers.award_at_commit
 
     def failing_award(tx, deputy_id, points, reason, source_type, source_id, *args, **kwargs):
         if source_id == poison:
             raise RuntimeError("this one fails")
         return award(tx, deputy_id, points, reason, source_type, source_id, *args, **kwargs)
 
-    monkeypatch.setattr(station_consumers, "award", failing_award)
+    monkeypatch.setattr(station_consumers, "award_at_commit", failing_award)
     monkeypatch.setattr("services.common.inbox.RETRY_DELAYS", (0.05, 0.05, 0.05))
     start_service(StationService, EVENT_BATCH_SIZE=20, EVENT_BATCH_WORKERS=1)
     bodies = [submitted(910_000 + i) for i in range(15)]
