@@ -290,8 +290,8 @@ class BatchEventConsumer(Consumer):
 class PooledPublisher(Publisher):
     """nameko's Publisher, without building a kombu Connection on every publish: nameko's
     ``get_producer`` makes one per call only to look up kombu's producer pool by its settings (URL
-    parsing, hashing the transport options), which was 60 % of a publish (nameko 184 µs a message,
-    through the kept pool ~75: `python -m bench.publish`, bench/README.md "Tenth session"). Here
+    parsing, hashing the transport options), about half of a publish (nameko 134–145 µs a message,
+    through the kept pool 67–69: `make bench-publish`, bench/README.md "Writes at commit"). Here
     the pool is looked up once per settings and kept; the same pool, producers, retries and errors
     as nameko's publish, which this follows step by step."""
 

@@ -252,7 +252,7 @@ class Transaction:
         record, a points row, an event's log line, a notification — queued and run at the commit,
         with every other row queued for the same statement in one executemany (psycopg pipelines
         it: one round trip). A batch of events then writes its rows in one statement each instead
-        of one per event (bench/README.md "Tenth session"). Statements run in the order each was
+        of one per event (bench/README.md "Writes at commit"). Statements run in the order each was
         first queued, so a statement whose rows depend on another's (a foreign key) is queued
         after it. A failure (a constraint) surfaces at the commit and rolls the whole transaction
         back, as it would have at once; a rolled-back savepoint takes back what it queued."""

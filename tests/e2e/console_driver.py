@@ -117,6 +117,32 @@ class Console:
                            button="left", clickCount=1)
         time.sleep(0.15)
 
+    def choose(self, name: str, text: str, what: str, tries: int = 3):
+        """Opens the select ``data-test=name`` and clicks its shown option with ``text``. A click on
+        a select that lands while its dialog is still opening may leave it focused with its menu
+        shut (seen in CI on a slow machine): it is clicked again until a menu shows, up to ``tries``
+        times, and then the option is waited for as usual."""
+        wrapper = select(name) + ".querySelector('.el-select__wrapper')"
+        menu = "[...document.querySelectorAll('.el-select-dropdown')].some(e => e.offsetParent !== null)"
+        for _ in range(tries):
+            self.click(wrapper, f"the {name} select")
+            if self.shown(menu, timeout=3):
+                break
+        self.click(option(text), what)
+
+    def shown(self, condition: str, timeout: float) -> bool:
+        """Whether ``condition`` holds within ``timeout`` seconds (``wait`` without failing)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.js(f"(() => {{ try {{ return !!({condition}) }} catch (e) {{ return false }} }})()"):
+                    return True
+            except AssertionError:
+                pass  # the page is navigating
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
+
     def type(self, element: str, text: str, what: str):
         self.click(element, what)
         self.page.send("Input.insertText", self.page.session, text=text)

@@ -8,7 +8,7 @@ import uuid
 
 from tests.e2e import browser
 from tests.e2e.client import OFFICE
-from tests.e2e.console_driver import Console, field, option, person, q, row_with, select
+from tests.e2e.console_driver import Console, field, person, q, row_with, select
 from tests.polling import wait_for
 
 
@@ -43,8 +43,7 @@ def test_a_suggestion_from_draft_to_rating_in_the_console(system, console_url, t
         title = f"关于开通夜间通勤定制巴士的建议{tag}"
         c.type(field("title"), title, "the title field")
         c.type(field("body"), "夜班职工下班后回家不便，建议开通夜间通勤定制巴士。", "the body field")
-        c.click(select("category") + ".querySelector('.el-select__wrapper')", "the category select")
-        c.click(option(transport), "the transport category")
+        c.choose("category", transport, "the transport category")
         c.type(field("session"), "十六届三次", "the session field")
         c.type(field("cosigner"), str(cosigner["id"]), "the co-signer number")
         c.click(row_with(".cosigners button", "添加"), "the add co-signer button")

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from tests.e2e import browser
 from tests.e2e.client import OFFICE, token
-from tests.e2e.console_driver import Console, field, option, person, q, row_with, select
+from tests.e2e.console_driver import Console, field, person, q, row_with
 from tests.polling import wait_for
 
 
@@ -95,8 +95,7 @@ def test_a_constituents_opinion_becomes_a_deputys_suggestion_in_the_console(syst
         c.click(field("activity-visitors"), "the visitors field")
         c.js(field("activity-visitors") + ".select(); true")
         page.send("Input.insertText", page.session, text="12")
-        c.click(select("activity-deputies") + ".querySelector('.el-select__wrapper')", "the deputies select")
-        c.click(option(deputy["name"]), "our deputy")
+        c.choose("activity-deputies", deputy["name"], "our deputy")
         c.click(q('[data-test="activity-dialog"] .el-dialog__title'), "the dialog's title (closes the list)")
         summary = f"接待选民12人次，收集停车、道路等方面意见。{tag}"
         c.type(field("activity-summary"), summary, "the summary")
@@ -135,8 +134,7 @@ def test_a_constituents_opinion_becomes_a_deputys_suggestion_in_the_console(syst
                 "处理 on our opinion")
         c.wait(q('[data-test="disposition-content"]') + f"?.innerText.includes({json.dumps(tag)})", "the dialog")
         c.click(q('[data-test="action-escalated"]'), "转为代表建议")
-        c.click(select("deputy") + ".querySelector('.el-select__wrapper')", "the deputy select")
-        c.click(option(deputy["name"]), "our deputy")
+        c.choose("deputy", deputy["name"], "our deputy")
         title = f"关于修复观音桥小区南门人行道的建议{tag}"
         c.type(field("suggestion-title"), title, "the suggestion's title")
         c.type(field("disposition-note"), "群众反映集中，转请陈代表形成建议。", "the note")

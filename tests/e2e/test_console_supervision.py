@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from tests.e2e import browser
 from tests.polling import wait_for
 from tests.e2e.client import OFFICE, token
-from tests.e2e.console_driver import Console, field, option, person, q, row_with, select
+from tests.e2e.console_driver import Console, field, person, q, row_with
 
 NO_DIALOG = "![...document.querySelectorAll('.el-overlay')].some(o => getComputedStyle(o).display !== 'none')"
 
@@ -81,8 +81,7 @@ def test_screening_key_supervision_the_board_and_the_leader_in_the_console(syste
         aid = api.post(f"/suggestions/{first['id']}/assignment", OFFICE, {"lead_unit_id": unit["id"], "due_at": due},
                        expect=201).json()["id"]
         c.as_person(office, f"/office/suggestions/{first['id']}")
-        c.click(select("leaders") + ".querySelector('.el-select__wrapper')", "the leaders select")
-        c.click(option(leader["account"]["display_name"]), "the leader")
+        c.choose("leaders", leader["account"]["display_name"], "the leader")
         c.type(field("supervision-reason"), "群众反映强烈，列为重点督办。", "the supervision reason")
         c.shot("2-office-key-supervision")
         c.click(q('[data-test="supervise"]'), "列为重点督办")
@@ -112,8 +111,7 @@ def test_screening_key_supervision_the_board_and_the_leader_in_the_console(syste
         c.click(q("#tab-disputed"), "the 申请调整 tab")
         c.click(row_with('[data-test="board"] .el-table__row', disputed["title"], '[data-test="reroute"]'), "改办")
         c.wait(q('[data-test="reroute-dialog"]') + ".innerText.includes('属生态环境部门职责')", "the dispute's reason")
-        c.click(select("reroute-lead") + ".querySelector('.el-select__wrapper')", "the new lead unit select")
-        c.click(option(env["name"]), "the environment bureau")
+        c.choose("reroute-lead", env["name"], "the environment bureau")
         c.type(field("reroute-reason"), "按职责改由生态环境局主办。", "the reroute reason")
         c.shot("5-office-reroute")
         c.click(q('[data-test="reroute-submit"]'), "确定改办")

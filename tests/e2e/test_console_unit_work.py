@@ -13,7 +13,7 @@ import uuid
 
 from tests.e2e import browser
 from tests.e2e.client import OFFICE, token
-from tests.e2e.console_driver import Console, field, option, person, q, row_with, select
+from tests.e2e.console_driver import Console, field, person, q, row_with
 from tests.polling import wait_for
 
 
@@ -57,8 +57,7 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
         c.as_person(lead_clerk, "/unit/assignments")
         c.wait(row_with('[data-test="assignments"] .el-table__row', wrong["title"]), "the disputed item listed")
         c.wait(row_with('[data-test="assignments"] .el-table__row', work["title"]), "the item to handle listed")
-        c.click(select("role-filter") + ".querySelector('.el-select__wrapper')", "the role filter")
-        c.click(option("主办"), "主办")
+        c.choose("role-filter", "主办", "主办")
         c.click(q('[data-test="search"]'), "the search button")
         c.wait(row_with('[data-test="assignments"] .el-table__row', work["title"]), "the lead items after filtering")
         c.shot("1-unit-list")
@@ -80,8 +79,7 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
         c.as_person(lead_clerk, f"/unit/assignments/{work['id']}")
         c.click(q('[data-test="sign"]'), "the sign button")
         c.wait(q('[data-test="signed"]'), "signed")
-        c.click(select("contact-method") + ".querySelector('.el-select__wrapper')", "the contact method")
-        c.click(option("电话"), "电话")
+        c.choose("contact-method", "电话", "电话")
         c.type(field("contact-note"), "电话联系赵代表，了解加装电梯的难点", "the contact note")
         c.click(q('[data-test="add-contact"]'), "the record contact button")
         c.wait(row_with('[data-test="contacts"] .el-table__row', "加装电梯的难点"), "the contact listed")
@@ -136,8 +134,7 @@ def test_a_unit_clerks_and_a_deputys_daily_work_in_the_console(system, console_u
         title = f"关于在社区增设老年食堂的建议{tag}"
         c.type(field("title"), title, "the title")
         c.type(field("body"), "社区老人就餐不便，建议增设老年食堂。", "the body")
-        c.click(select("category") + ".querySelector('.el-select__wrapper')", "the category select")
-        c.click(option(categories["urban"]), "the category")
+        c.choose("category", categories["urban"], "the category")
         c.type(field("session"), "十六届三次", "the session")
         c.shot("8-deputy-draft")
         c.click(q('[data-test="save-draft"]'), "the save draft button")
