@@ -36,9 +36,8 @@ NEW_DELIVERY = pg_insert(Delivery.__table__).on_conflict_do_nothing()
 def create(tx, settings: Settings, recipient: str, event_id: str, type_: str, title: str, body: str,
            suggestion_id: int | None) -> int | None:
     """Insert the notification unless (recipient, event) exists; add its deliveries. Returns its id."""
-    notification_id = tx.run(NEW_NOTIFICATION, {
-        "recipient": recipient, "event_id": event_id, "type": type_[:60], "title": title[:300], "body": body,
-        "suggestion_id": suggestion_id, "created_at": now()}).scalar()
+    notification_id = tx.run(NEW_NOTIFICATION, _notification_row(recipient, event_id, type_, title, body,
+                                                                 suggestion_id)).scalar()
     if notification_id is not None:
         add_deliveries(tx, settings, notification_id, recipient)
     return notification_id
@@ -62,11 +61,15 @@ def create_at_commit(tx, settings: Settings, recipient: str, event_id: str, type
     """``create`` from an event's consumer: written at the commit with the batch's others; the
     recipient's addresses read once per transaction."""
     reach = tx.memo(("reach", recipient), lambda: addresses(tx, settings, recipient))
-    at = now()
     tx.run_at_commit(NOTIFICATION_WITH_DELIVERIES, {
-        "recipient": recipient, "event_id": event_id, "type": type_[:60], "title": title[:300], "body": body,
-        "suggestion_id": suggestion_id, "created_at": at,
+        **_notification_row(recipient, event_id, type_, title, body, suggestion_id),
         "channels": list(reach), "addresses": list(reach.values())})
+
+
+def _notification_row(recipient: str, event_id: str, type_: str, title: str, body: str,
+                      suggestion_id: int | None) -> dict:
+    return {"recipient": recipient, "event_id": event_id, "type": type_[:60], "title": title[:300], "body": body,
+            "suggestion_id": suggestion_id, "created_at": now()}
 
 
 # a recipient's preferences and contact in one round trip (either may be missing)

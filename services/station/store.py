@@ -105,10 +105,14 @@ def award(tx, deputy_id: int, points: int, reason: str, source_type: str, source
     worth 0 records nothing. True if a row was added."""
     if not points:
         return False
-    added = tx.run(NEW_POINTS, {"deputy_id": deputy_id, "points": points, "reason": reason,
-                                "source_type": source_type, "source_id": str(source_id), "label": label,
-                                "event_id": event_id, "at": now()}).first()
+    added = tx.run(NEW_POINTS, _points_row(deputy_id, points, reason, source_type, source_id, label, event_id)).first()
     return added is not None
+
+
+def _points_row(deputy_id: int, points: int, reason: str, source_type: str, source_id, label: str | None,
+                event_id: str | None) -> dict:
+    return {"deputy_id": deputy_id, "points": points, "reason": reason, "source_type": source_type,
+            "source_id": str(source_id), "label": label, "event_id": event_id, "at": now()}
 
 
 def award_at_commit(tx, deputy_id: int, points: int, reason: str, source_type: str, source_id,
@@ -116,9 +120,7 @@ def award_at_commit(tx, deputy_id: int, points: int, reason: str, source_type: s
     """``award`` from an event's consumer: the row written at the commit with the batch's other
     points in one statement (Transaction.run_at_commit); whether it was new is not needed."""
     if points:
-        tx.run_at_commit(POINTS, {"deputy_id": deputy_id, "points": points, "reason": reason,
-                                  "source_type": source_type, "source_id": str(source_id), "label": label,
-                                  "event_id": event_id, "at": now()})
+        tx.run_at_commit(POINTS, _points_row(deputy_id, points, reason, source_type, source_id, label, event_id))
 
 
 CHANNEL_NOTES = {"qr": "群众扫码提交意见", "staff": "联络站登记群众意见", "deputy": "代表登记群众意见"}

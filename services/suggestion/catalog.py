@@ -35,9 +35,10 @@ def load(session, builtin: dict[str, str]) -> Catalog:
 
 def _token(session):
     """The token as of ``session``: on a Transaction's connection (``run``), without the ORM
-    session's execution around a one-row read on every submission (7 % of the suggestion service's
-    CPU under load, py-spy; bench/README.md "Writes at commit"). No flush is needed: the token
-    changes only by ``changed``'s statement, never by pending ORM rows."""
+    session's execution around a one-row read on every submission. No flush is needed: the token
+    changes only by ``changed``'s statement, never by pending ORM rows. The read is still ~9 % of
+    the suggestion service's CPU under load, nearly all its round trip's client work (py-spy,
+    bench/README.md "Writes at commit"): read with the roster check, it would cost none of its own."""
     run = getattr(session, "run", None)
     if run is not None:
         return run(CURRENT_TOKEN, flush=False).scalar()
