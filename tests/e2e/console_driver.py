@@ -76,14 +76,8 @@ class Console:
         time.sleep(0.3)
 
     def wait(self, condition: str, what: str, timeout: float = 20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if self.js(f"(() => {{ try {{ return !!({condition}) }} catch (e) {{ return false }} }})()"):
-                    return
-            except AssertionError:
-                pass  # the page is navigating
-            time.sleep(0.2)
+        if self.shown(condition, timeout):
+            return
         self.shot(f"failed-{what.replace(' ', '-')}")
         messages = self.js("[...new Set(window.__messages || [])].join(' | ')")
         raise AssertionError(f"waited {timeout}s for {what}; messages: {messages}; page: {self.text()[:1500]}")
