@@ -20,6 +20,7 @@ from services.suggestion.schemes import Catalog, Category, Scheme
 CURRENT_TOKEN = text("SELECT token FROM catalog_version WHERE id = 1")
 NEW_TOKEN = text("UPDATE catalog_version SET token = gen_random_uuid() WHERE id = 1")
 _cached: dict = {}      # {"key": (token, id of builtin), "catalog": Catalog}
+TOKEN_MEMO = "catalog_token"  # Transaction.memo's key
 
 
 def load(session, builtin: dict[str, str]) -> Catalog:
@@ -34,20 +35,30 @@ def load(session, builtin: dict[str, str]) -> Catalog:
 
 
 def _token(session):
-    """The token as of ``session``: on a Transaction's connection (``run``), without the ORM
-    session's execution around a one-row read on every submission. No flush is needed: the token
-    changes only by ``changed``'s statement, never by pending ORM rows. The read is still ~9 % of
-    the suggestion service's CPU under load, nearly all its round trip's client work (py-spy,
-    bench/README.md "Writes at commit"): read with the roster check, it would cost none of its own."""
-    run = getattr(session, "run", None)
-    if run is not None:
-        return run(CURRENT_TOKEN, flush=False).scalar()
+    """The token as of ``session``. In a Transaction it is read once (``Transaction.memo``), with
+    the roster check when a submission has made one (``remember_token``), and on the transaction's
+    connection without the ORM session's execution. No flush is needed: the token changes only by
+    ``changed``'s statement, never by pending ORM rows."""
+    memo = getattr(session, "memo", None)
+    if memo is not None:
+        return memo(TOKEN_MEMO, lambda: session.run(CURRENT_TOKEN, flush=False).scalar())
     return session.connection().execute(CURRENT_TOKEN).scalar()
+
+
+def remember_token(tx, token) -> None:
+    """The token as another statement of ``tx`` read it (roster.ACTIVE_AMONG): ``load`` needs no
+    read of its own. The first one read in a transaction stays, so its check and answer agree."""
+    memo = getattr(tx, "memo", None)
+    if memo is not None:
+        memo(TOKEN_MEMO, lambda: token)
 
 
 def changed(session) -> None:
     """In the transaction that changes a scheme: a new token, so every cache reads it again."""
     session.execute(NEW_TOKEN)
+    forget = getattr(session, "forget", None)
+    if forget is not None:
+        forget(TOKEN_MEMO)
 
 
 def read(session, builtin: dict[str, str]) -> Catalog:

@@ -32,18 +32,21 @@ def next_number(tx, session: str, series: str = "") -> int:
         {"s": session, "series": series}).scalar_one()
 
 
-def check_form(form, lead: int | None, known_deputies, catalog: Catalog) -> None:
-    """The rules a pydantic model cannot check alone: the category scheme of its session, the roster."""
+def check_form(form, lead: int | None, known_deputies, load_catalog) -> None:
+    """The rules a pydantic model cannot check alone: the category scheme of its session, the roster.
+    The roster is asked first, then ``load_catalog()``: the roster's statement brings the schemes'
+    token along (roster.ACTIVE_AMONG), so the schemes cost no read of their own."""
     details = []
     if lead is None:
         details.append({"field": "lead_deputy_id", "message": "required when the office submits on a deputy's behalf"})
-    scheme = catalog.in_force(form.session)
+        people = []
+    else:
+        people = domain.people_errors(lead, form.co_signer_ids, known_deputies([lead, *form.co_signer_ids]))
+    scheme = load_catalog().in_force(form.session)
     problem = scheme.category_error(form.category, form.session)
     if problem:
         details.append({"field": "category", "message": problem, "allowed": list(scheme.active)})
-    if lead is not None:
-        people = domain.people_errors(lead, form.co_signer_ids, known_deputies([lead, *form.co_signer_ids]))
-        details.extend({"field": f, "message": m} for f, m in people)
+    details.extend({"field": f, "message": m} for f, m in people)
     if details:
         raise ValidationFailed("validation failed", details)
 
@@ -107,7 +110,7 @@ def create(tx, actor: dict, data: dict, known_deputies, rules: Rules, catalog: C
     if submitted_at and form.draft:
         raise field_error("submitted_at", "a draft is not submitted yet; give it when submitting")
     lead = lead_of(actor, form.lead_deputy_id)
-    check_form(form, lead, known_deputies, catalog or catalogs.load(tx, rules.categories))
+    check_form(form, lead, known_deputies, lambda: catalog or catalogs.load(tx, rules.categories))
     at = now() if form.draft else (submitted_at or now())
     values = dict(
         session=form.session, title=form.title, body=form.body, category=form.category,
@@ -158,7 +161,7 @@ def _draft_changed(tx, actor: dict, suggestion_id: int, data: dict, known_deputi
     current = {"title": s.title, "body": s.body, "category": s.category, "kind": s.kind,
                "session": s.session, "source": s.source, "co_signer_ids": co_signer_ids(tx, s.id)}
     form = parse(SuggestionIn, {**current, **parse(DraftUpdate, data).model_dump(exclude_unset=True)})
-    check_form(form, s.lead_deputy_id, known_deputies, catalogs.load(tx, rules.categories))
+    check_form(form, s.lead_deputy_id, known_deputies, lambda: catalogs.load(tx, rules.categories))
     for field in ("title", "body", "category", "kind", "session", "source"):
         setattr(s, field, getattr(form, field))
     s.search_terms = search_terms(form.title, form.body)

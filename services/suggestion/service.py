@@ -84,10 +84,10 @@ class SuggestionService(ServiceBase):
     @rpc(idempotent=True)
     def submit(self, actor, data):
         with self.db.transaction() as tx:
-            # the schemes read once for the check and the answer, and the co-signers not read back
-            catalog = self._catalog(tx)
-            s, co_signers = commands.create(tx, actor, data, self._known(tx), self.rules, catalog)
-            return views.to_dict(s, co_signers, catalog)
+            # the co-signers not read back; the schemes' token read once, with the roster check,
+            # for the check and the answer (catalog.remember_token)
+            s, co_signers = commands.create(tx, actor, data, self._known(tx), self.rules)
+            return views.to_dict(s, co_signers, self._catalog(tx))
 
     @rpc(writes=True)
     def submit_draft(self, actor, suggestion_id, data):

@@ -34,7 +34,7 @@ def test_a_submission_reads_the_schemes_once_and_answers_its_co_signers_without_
         start_service, rpc, amqp, suggestion_db):
     """Issue 19: no read-back of what the transaction just wrote. The answer's co-signers are the
     ones it wrote (as get reads them later), and the schemes' token is read once for the check and
-    the answer."""
+    the answer, in the roster check's statement."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -57,6 +57,8 @@ def test_a_submission_reads_the_schemes_once_and_answers_its_co_signers_without_
     assert created["co_signer_ids"] == [22, 23]
     assert rpc.suggestion.get({"role": "office"}, created["id"])["co_signer_ids"] == [22, 23]
     assert sum("from catalog_version" in st for st in statements) == 1
+    # read with the roster check, not in a round trip of its own
+    assert [st for st in statements if "from catalog_version" in st][0].count("from deputies") == 1
     assert not [st for st in statements if st.startswith("select") and "from co_signers" in st]
 
 
