@@ -382,12 +382,12 @@ def explain(env: dict, scenario_list: list[dict], limit: int) -> dict[str, list[
                 sent.clear()
                 with Session(engine) as session:
                     if scenario["role"] is None:
-                        views.public_list(session, p, limit, offset, Catalog())
+                        views.public_list(session, p, limit, offset, lambda _token: Catalog())
                     else:
                         actor = {"role": scenario["role"], "sub": "bench"}
                         if deputy:
                             actor["deputy_id"] = deputy
-                        views.list_(session, actor, p, limit, offset, Catalog())
+                        views.list_(session, actor, p, limit, offset, lambda _token: Catalog())
                     session.rollback()
                 with conn.transaction(force_rollback=True):
                     for statement, bind in sent:

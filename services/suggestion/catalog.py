@@ -9,7 +9,7 @@ counter: a transaction that read its own uncommitted change and then rolled back
 entry under a token no committed state will ever carry. scheme_admin itself reads with ``read``
 (never cached), since it reads its own uncommitted changes.
 """
-from sqlalchemy import select, text
+from sqlalchemy import literal_column, select, table, text
 
 from services.common.store import load_or_404
 from services.suggestion import schemes
@@ -18,14 +18,19 @@ from services.suggestion.schemes import Catalog, Category, Scheme
 
 
 CURRENT_TOKEN = text("SELECT token FROM catalog_version WHERE id = 1")
+# the token as a column of another select (an InitPlan, read once per statement): a list's page
+# brings it along instead of a round trip of its own (views.ITEM)
+TOKEN_COLUMN = (select(literal_column("token")).select_from(table("catalog_version"))
+                .where(literal_column("id") == 1).scalar_subquery().label("catalog_token"))
 NEW_TOKEN = text("UPDATE catalog_version SET token = gen_random_uuid() WHERE id = 1")
 _cached: dict = {}      # {"key": (token, id of builtin), "catalog": Catalog}
 TOKEN_MEMO = "catalog_token"  # Transaction.memo's key
 
 
-def load(session, builtin: dict[str, str]) -> Catalog:
-    """Every stored scheme, as of ``session``'s snapshot (from memory while the token is the same)."""
-    key = (_token(session), id(builtin))
+def load(session, builtin: dict[str, str], token=None) -> Catalog:
+    """Every stored scheme, as of ``session``'s snapshot (from memory while the token is the same).
+    ``token``: as another statement read it (a list's page reads TOKEN_COLUMN), no read of its own."""
+    key = (token if token is not None else _token(session), id(builtin))
     if key[0] is not None and _cached.get("key") == key:
         return _cached["catalog"]
     catalog = read(session, builtin)

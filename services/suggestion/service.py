@@ -71,6 +71,10 @@ class SuggestionService(ServiceBase):
         """The category schemes (from memory while unchanged; a change shows at once: catalog.load)."""
         return catalog.load(session, self.rules.categories)
 
+    def _catalog_as_of(self, session):
+        """``token -> the category schemes``, for a page whose statement read the token (views.ITEM)."""
+        return lambda token: catalog.load(session, self.rules.categories, token)
+
     def _fetch_deputies(self, ids):
         return call(self.station.get_deputies, ids, timeout=FALLBACK_TIMEOUT)
 
@@ -197,13 +201,13 @@ class SuggestionService(ServiceBase):
     def list(self, actor, filters, limit=50, offset=0):
         filters = filters or {}
         with self.db.read(autocommit=not views.needs_transaction(self.db.engine, filters)) as session:
-            return views.list_(session, actor, filters, limit, offset, self._catalog(session))
+            return views.list_(session, actor, filters, limit, offset, self._catalog_as_of(session))
 
     @rpc
     def public_list(self, filters, limit=50, offset=0):
         filters = filters or {}
         with self.db.read(autocommit=not views.needs_transaction(self.db.engine, filters)) as session:
-            return views.public_list(session, filters, limit, offset, self._catalog(session))
+            return views.public_list(session, filters, limit, offset, self._catalog_as_of(session))
 
     @rpc
     def public_get(self, suggestion_id):
@@ -215,7 +219,7 @@ class SuggestionService(ServiceBase):
         """The list with its filters as an .xlsx workbook (base64)."""
         with self.db.read() as session:
             categories = self._catalog(session)
-            rows = views.list_(session, actor, filters or {}, EXPORT_LIMIT, 0, categories,
+            rows = views.list_(session, actor, filters or {}, EXPORT_LIMIT, 0, lambda _token: categories,
                                cap=EXPORT_LIMIT)["items"]
             people = {d for s in rows for d in (s["lead_deputy_id"], *s["co_signer_ids"])}
             units = dict(session.execute(select(UnitName.id, UnitName.name)).all())

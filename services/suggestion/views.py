@@ -12,8 +12,8 @@ from services.common.clock import now
 from services.common.pgsettings import set_local, starts_with
 from services.common.store import not_found
 from services.common.like import ESCAPE, contains_pattern
-from services.suggestion import domain
-from services.suggestion.models import Attachment, CoSigner, ReplyEntry, Suggestion, TimelineEntry
+from services.suggestion import catalog, domain
+from services.suggestion.models import Attachment, CoSigner, Deputy, ReplyEntry, Suggestion, TimelineEntry
 from services.suggestion.redaction import redact, shown
 from services.suggestion.roster import names_of
 from services.suggestion.schemes import Catalog
@@ -277,10 +277,14 @@ ITEM = tuple(getattr(Suggestion, name) for name in (
     "unpublish_reason")) + (
     # the co-signers in the same statement (ARRAY of a correlated subquery), not one more round trip
     func.array(select(CoSigner.deputy_id).where(CoSigner.suggestion_id == Suggestion.id)
-               .order_by(CoSigner.deputy_id).scalar_subquery()).label("co_signer_ids"),)
+               .order_by(CoSigner.deputy_id).scalar_subquery()).label("co_signer_ids"),
+    catalog.TOKEN_COLUMN)  # the schemes' token with the page: their labels cost no read (catalog.load)
 PUBLIC_ITEM = tuple(getattr(Suggestion, name) for name in (
     "id", "number", "number_prefix", "session", "title", "public_title", "body", "public_body", "category",
-    "kind", "status", "lead_deputy_id", "published_at", "public_until"))
+    "kind", "status", "lead_deputy_id", "published_at", "public_until")) + (
+    # the lead deputy's name from the roster projection in the same statement (not roster.names_of)
+    select(Deputy.name).where(Deputy.id == Suggestion.lead_deputy_id).scalar_subquery().label("lead_deputy_name"),
+    catalog.TOKEN_COLUMN)
 
 
 _SELECTS: dict[tuple, object] = {}
@@ -489,8 +493,11 @@ def estimate(session, query) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories: Catalog,
+def list_(session, actor: dict, filters: dict, limit: int, offset: int, categories,
           cap: int = MAX_LIMIT) -> dict:
+    """A page of the suggestions ``actor`` may see. ``categories(token)`` gives the category
+    schemes as of the token the page's statement read (catalog.load); it is not called for an
+    empty page."""
     search = bool(filters.get("q"))
     rows, total, exact = page(session, filtered(actor, filters), min(limit, cap), offset,
                               filtered(actor, filters, recheck=False) if search else None,
@@ -498,7 +505,8 @@ def list_(session, actor: dict, filters: dict, limit: int, offset: int, categori
                               filtered(actor, filters, substrings=True) if search else None,
                               terms=search and uses_terms(filters["q"]))
     at = now()
-    return {"items": [to_dict(s, s.co_signer_ids, categories, at) for s in rows], **totals(total, exact, filters),
+    schemes = categories(rows[0].catalog_token) if rows else None
+    return {"items": [to_dict(s, s.co_signer_ids, schemes, at) for s in rows], **totals(total, exact, filters),
             "limit": limit, "offset": offset, "filters": {k: v for k, v in filters.items() if v is not None}}
 
 
@@ -515,18 +523,19 @@ def uses_terms(q: str | None) -> bool:
     return any(any(query_terms(word)) for word in (q or "").split())
 
 
-def public_dict(s: Suggestion, names: dict, replies_: list[dict], categories: Catalog) -> dict:
+def public_dict(s: Suggestion, lead_deputy_name: str | None, replies_: list[dict], categories: Catalog) -> dict:
     """What the public site shows: the published (masked or reviewed) texts, no contact data, no internal notes."""
     return {"id": s.id, "number": domain.number_label(s.number, s.number_prefix), "session": s.session,
             "title": shown(s.public_title, s.title), "body": shown(s.public_body, s.body),
             "category": s.category, "category_name": categories.name(s.session, s.category), "kind": s.kind,
-            "status": s.status, "lead_deputy_name": names.get(s.lead_deputy_id),
+            "status": s.status, "lead_deputy_name": lead_deputy_name,
             "published_at": _iso(s.published_at),
             "public_until": s.public_until.isoformat() if s.public_until else None,
             "replies": replies_}
 
 
-def public_list(session, filters: dict, limit: int, offset: int, categories: Catalog) -> dict:
+def public_list(session, filters: dict, limit: int, offset: int, categories) -> dict:
+    """The public site's page; ``categories(token)`` as in ``list_``."""
     wanted = {k: filters[k] for k in ("session", "q", "category") if filters.get(k)}
     query = filtered({"role": "public"}, wanted).where(Suggestion.status.in_(domain.PUBLISHABLE))
     search = bool(wanted.get("q"))
@@ -537,9 +546,10 @@ def public_list(session, filters: dict, limit: int, offset: int, categories: Cat
     rows, total, exact = page(session, query, min(limit, MAX_LIMIT), offset, counted if search else None,
                               SEARCH_COUNT_CAP if search else None, scan_query=scanned, columns=PUBLIC_ITEM,
                               terms=search and uses_terms(wanted["q"]))
-    names = names_of(session, list({s.lead_deputy_id for s in rows}))
-    answers = replies(session, [s.id for s in rows], public=True)
-    return {"items": [public_dict(s, names, answers[s.id], categories) for s in rows], **totals(total, exact, wanted),
+    answers = replies(session, [s.id for s in rows], public=True) if rows else {}
+    schemes = categories(rows[0].catalog_token) if rows else None
+    return {"items": [public_dict(s, s.lead_deputy_name, answers[s.id], schemes) for s in rows],
+            **totals(total, exact, wanted),
             "limit": limit, "offset": offset}
 
 
@@ -547,8 +557,8 @@ def public_get(session, suggestion_id: int, categories: Catalog) -> dict:
     s = session.get(Suggestion, suggestion_id)
     if s is None or not shown_publicly(s) or s.status not in domain.PUBLISHABLE:
         raise not_found("suggestion", suggestion_id)
-    return public_dict(s, names_of(session, [s.lead_deputy_id]), replies(session, [s.id], public=True)[s.id],
-                       categories)
+    return public_dict(s, names_of(session, [s.lead_deputy_id]).get(s.lead_deputy_id),
+                       replies(session, [s.id], public=True)[s.id], categories)
 
 
 def part(original: str | None, published: str | None, public: bool) -> dict:

@@ -1,9 +1,12 @@
 """Small helpers for service tests: publish envelopes, wait for conditions, listen to events."""
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from kombu import Queue, binding
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from services.common.events import model_for
 from services.common.topology import EVENTS_EXCHANGE
@@ -79,3 +82,20 @@ class EventListener:
         raise AssertionError(f"did not receive {count} x {type_}; got {[e['type'] for e in self.received]}")
 
 
+
+
+@contextmanager
+def statements_sent(engine):
+    """Every statement sent to ``engine``'s database by any engine of this process (the services
+    the tests start run in it) while inside, whitespace folded and lowercased, in a list."""
+    sent: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        if conn.engine.url.database == engine.url.database:
+            sent.append(" ".join(statement.split()).lower())
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        yield sent
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.localtime import zone
-from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
+from tests.service.helpers import EventListener, envelope, publish, scalar, statements_sent, wait_for
 from tests.service.test_suggestion_intake import OFFICE, submit
 from tests.service.test_suggestion_reads import assign
 
@@ -34,6 +34,26 @@ def answered(service, rpc, amqp):
 
 def public_item(rpc, suggestion_id):
     return next(i for i in rpc.suggestion.public_list({})["items"] if i["id"] == suggestion_id)
+
+
+def test_a_page_brings_names_and_the_schemes_token_in_its_own_statement(
+        rpc, amqp, suggestion_db, answered):
+    """Issue 19: the lead deputy's name (the roster projection) and the category schemes' token
+    come with the page's rows, not in round trips of their own; what the page shows is the same."""
+    rpc.suggestion.publish(OFFICE, answered["id"], {})
+    public_item(rpc, answered["id"])  # the schemes are in memory
+    with statements_sent(suggestion_db) as sent:
+        item = public_item(rpc, answered["id"])
+    assert (item["lead_deputy_name"], item["category"], item["category_name"]) == ("王建国", "transport", "交通邮电")
+    assert item["replies"][0]["content"] == MASKED
+    assert [st for st in sent if "from deputies" in st or "catalog_version" in st] == \
+        [st for st in sent if st.startswith("select suggestions.id, suggestions.number")]  # the page's rows
+    assert len([st for st in sent if "catalog_version" in st]) == 1
+    with statements_sent(suggestion_db) as sent:  # the office's list too
+        [mine] = [i for i in rpc.suggestion.list(OFFICE, {})["items"] if i["id"] == answered["id"]]
+    assert mine["category_name"] == "交通邮电"
+    [page] = [st for st in sent if "catalog_version" in st]
+    assert page.startswith("select suggestions.id, suggestions.number")
 
 
 def test_preview_lists_what_would_be_masked_and_publish_masks_it(rpc, amqp, answered):

@@ -88,6 +88,8 @@ def test_a_category_left_out_is_retired_and_kept_for_old_suggestions(service, rp
     assert rpc.suggestion.categories("十堰五届二次", True)["categories"][-1]["code"] == "culture"
     # the old suggestion keeps its category and name; a new one may not take it
     assert rpc.suggestion.get(OFFICE, old["id"])["category_name"] == "文化建设"
+    listed = lambda: {i["id"]: i for i in rpc.suggestion.list(OFFICE, {"session": "十堰五届一次"})["items"]}  # noqa: E731
+    assert listed()[old["id"]]["category_name"] == "文化建设"
     with pytest.raises(ValidationFailed) as err:
         rpc.suggestion.submit(LEAD, suggestion("十堰五届二次", "culture"))
     assert "retired" in err.value.details[0]["message"]
@@ -95,6 +97,10 @@ def test_a_category_left_out_is_retired_and_kept_for_old_suggestions(service, rp
     # and it comes back when listed active again
     back = rpc.suggestion.update_category_scheme(OFFICE, scheme["id"], {"categories": SHIYAN["categories"]})
     assert {c["code"] for c in back["categories"] if c["active"]} == set(FIVE)
+    # a renamed category shows in the next page at once (the token its statement reads is new)
+    rpc.suggestion.update_category_scheme(OFFICE, scheme["id"], {"categories": [
+        {**c, "name": "文化旅游"} if c["code"] == "culture" else c for c in SHIYAN["categories"]]})
+    assert listed()[old["id"]]["category_name"] == "文化旅游"
 
 
 def test_the_default_scheme_is_managed_too_but_serves_every_other_session(service, rpc):

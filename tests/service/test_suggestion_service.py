@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from services.common.errors import ValidationFailed
 from services.suggestion.service import SuggestionService
-from tests.service.helpers import EventListener, envelope, publish, scalar, wait_for
+from tests.service.helpers import EventListener, envelope, publish, scalar, statements_sent, wait_for
 
 SUGGESTION = {"title": "关于解决某小区居民公交出行问题的建议", "body": "建议增开公交线路。",
               "category": "transport", "kind": "session", "session": "十六届三次", "source": "research"}
@@ -35,25 +35,13 @@ def test_a_submission_reads_the_schemes_once_and_answers_its_co_signers_without_
     """Issue 19: no read-back of what the transaction just wrote. The answer's co-signers are the
     ones it wrote (as get reads them later), and the schemes' token is read once for the check and
     the answer, in the roster check's statement."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     start_service(SuggestionService)
     for deputy_id in (21, 22, 23):
         register_deputy(amqp, suggestion_db, deputy_id)
     actor = {"role": "deputy", "deputy_id": 21, "sub": "d21"}
     rpc.suggestion.submit(actor, {**SUGGESTION, "title": "关于预热的建议，先让服务读一遍分类方案"})
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        if conn.engine.url.database == suggestion_db.url.database:
-            statements.append(" ".join(statement.split()).lower())
-
-    event.listen(Engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(suggestion_db) as statements:
         created = rpc.suggestion.submit(actor, {**SUGGESTION, "co_signer_ids": [23, 22]})
-    finally:
-        event.remove(Engine, "before_cursor_execute", seen)
     assert created["co_signer_ids"] == [22, 23]
     assert rpc.suggestion.get({"role": "office"}, created["id"])["co_signer_ids"] == [22, 23]
     assert sum("from catalog_version" in st for st in statements) == 1
