@@ -198,6 +198,33 @@ def test_a_list_far_past_its_cap_answers_the_estimate_without_counting(service, 
     engine.dispose()
 
 
+def test_an_estimate_is_asked_of_the_planner_once_a_minute_per_query(service, rpc, monkeypatch):
+    """The planner's estimate changes only with its statistics: the same list within
+    ESTIMATE_TTL reuses it (no EXPLAIN), another filter value or an older entry asks again."""
+    session = f"十七届{uuid.uuid4().hex[:6]}次"
+    for n in range(12):
+        submit(rpc, 1 + n % 3, f"关于第{n}件重复估算的建议内容", session=session)
+    engine, sent = recorded_engine()
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 1)
+    monkeypatch.setattr(views, "_table_rows", {"rows": 1e6, "at": __import__("time").monotonic()})
+
+    def explained(filters):
+        sent.clear()
+        with Db(engine, "suggestion").read(autocommit=True) as s:
+            page = views.list_(s, OFFICE, filters, 5, 0, SCHEMES)
+        return page["total"], len([st for st in sent if st.startswith("EXPLAIN")])
+
+    first, asked = explained({"session": session})
+    assert asked == 1 and first >= 5  # once, though the page asks twice (before and after its count)
+    assert explained({"session": session}) == (first, 0)
+    assert explained({"session": session, "status": "submitted"})[1] == 1  # another query
+    assert explained({"session": session + "外"})[1] == 1  # another value
+    monkeypatch.setattr(views, "ESTIMATE_TTL", 0.0)  # its time is up (and so is each one's at once)
+    again, asked = explained({"session": session})
+    assert again == first and asked >= 1
+    engine.dispose()
+
+
 def test_a_common_latin_word_is_paged_from_the_newest_ids_when_the_planner_says_it_is_common(
         service, rpc, monkeypatch):
     """An index term in many rows (5G in one of fourteen over a million) is read newest first,
