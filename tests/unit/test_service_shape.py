@@ -29,8 +29,9 @@ SHAPED = sorted(USE_CASES)
 READ_SIDE = {"base", "domain", "events", "models", "projection_models", "rules", "schemas", "settings", "store"}
 # pure helpers a service's views.py may also use
 VIEW_HELPERS = {
-    # search terms, masking, the deputy projection's names, the category schemes' rules
-    "suggestion": {"text", "redaction", "roster", "schemes"},
+    # search terms, masking, the deputy projection's names, the category schemes' rules and the
+    # column a page reads their token with (catalog.py is a read module itself: READS)
+    "suggestion": {"text", "redaction", "roster", "schemes", "catalog"},
 }
 # read modules beside views.py, held to the same imports
 READS = {"station": {"stats"},  # figures and reports over many stations
