@@ -17,7 +17,7 @@ def upsert_deputy(tx, deputy: dict) -> None:
 # both, and the token's own round trip was ~9 % of the service's CPU under load (bench/README.md).
 ACTIVE_AMONG = text(
     "SELECT ARRAY(SELECT id FROM deputies WHERE id = ANY(CAST(:ids AS bigint[])) AND active), "
-    "(SELECT token FROM catalog_version WHERE id = 1)")
+    f"({catalog.CURRENT_TOKEN.text})")
 
 
 def known_from_projection(tx, ids: list[int]) -> set[int]:

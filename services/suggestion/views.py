@@ -507,9 +507,9 @@ def estimate(session, query) -> int:
         return known[1]
     plan = session.execute(Explain(counted)).scalar()
     rows = int(plan[0]["Plan"]["Plan Rows"])
+    _estimates.pop(key, None)  # an expired entry, entered anew below
     if len(_estimates) >= ESTIMATES_KEPT:
         _estimates.pop(next(iter(_estimates)))  # the oldest entered
-    _estimates.pop(key, None)
     _estimates[key] = (at, rows)
     return rows
 
