@@ -82,8 +82,6 @@ class EventListener:
         raise AssertionError(f"did not receive {count} x {type_}; got {[e['type'] for e in self.received]}")
 
 
-
-
 @contextmanager
 def statements_sent(engine):
     """Every statement sent to ``engine``'s database by any engine of this process (the services
