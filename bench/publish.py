@@ -1,6 +1,7 @@
 """One RPC-sized publish: nameko's Publisher against ours (services/common/amqp.py PooledPublisher),
 side by side on the same broker, without confirms, as the gateway's requests and the services'
-replies are published (issue 19).
+replies are published (issue 19); ours both ways: its quick send, and through kombu's
+``Producer.publish`` as before the twelfth session (a subclass that never takes the quick way).
 
     python -m bench.publish [--messages 3000] [--rounds 3]
 
@@ -22,6 +23,10 @@ from services.common.amqp import PooledPublisher
 BODY = {"args": [{"role": "deputy", "sub": "bench"}, {"title": "关于加强社区养老服务的建议"}], "kwargs": {}}
 
 
+class ThroughKombu(PooledPublisher):
+    QUICK_KWARGS = frozenset()  # every publish through kombu's Producer.publish
+
+
 def per_publish_us(publisher, messages: int) -> float:
     started = time.perf_counter()
     for _ in range(messages):
@@ -37,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     exchange = Exchange("amq.direct")
     sides = {"nameko Publisher": Publisher(uri, use_confirms=False, exchange=exchange),
+             "PooledPublisher through kombu's publish": ThroughKombu(uri, use_confirms=False, exchange=exchange),
              "PooledPublisher": PooledPublisher(uri, use_confirms=False, exchange=exchange)}
     for publisher in sides.values():
         per_publish_us(publisher, 200)  # connect, warm up

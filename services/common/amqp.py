@@ -16,8 +16,10 @@ An RPC reply that cannot be sent is retried for ``REPLY_RETRY_SECONDS``, then lo
 """
 import base64
 import logging
+import sys
 from dataclasses import dataclass, field
 from functools import partial
+from typing import NamedTuple
 
 import eventlet
 import kombu
@@ -27,7 +29,7 @@ from kombu.exceptions import ChannelError
 from kombu.pools import producers
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
-from nameko.exceptions import ContainerBeingKilled
+from nameko.exceptions import ContainerBeingKilled, UnserializableValueError, serialize
 from nameko.messaging import Consumer, QueueConsumer, QueueConsumerStopped
 from nameko.rpc import (MethodProxy, ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, ServiceProxy,
                         get_rpc_exchange)
@@ -287,15 +289,32 @@ class BatchEventConsumer(Consumer):
         super().stop()
 
 
+class Prepared(NamedTuple):
+    """A payload already serialized (``kombu.serialization.dumps``'s answer), published as it is."""
+    content_type: str
+    content_encoding: str
+    body: bytes
+
+
 class PooledPublisher(Publisher):
     """nameko's Publisher, without building a kombu Connection on every publish: nameko's
     ``get_producer`` makes one per call only to look up kombu's producer pool by its settings (URL
     parsing, hashing the transport options), about half of a publish (nameko 134–145 µs a message,
     through the kept pool 67–69: `make bench-publish`, bench/README.md "Writes at commit"). Here
     the pool is looked up once per settings and kept; the same pool, producers, retries and errors
-    as nameko's publish, which this follows step by step."""
+    as nameko's publish, which this follows step by step.
+
+    An RPC request or reply (no compression, only exchange, routing key, reply-to and correlation
+    id besides the message's options) is sent the quick way: the message built and sent on the
+    producer's channel (``_send``), as kombu's ``Producer._publish`` does, without kombu's
+    ``publish`` around it — its retry wrapper (``Connection.ensure``) built anew on every call, its
+    argument shuffling and serializer look-up were more than half of a request's publish in the
+    gateway (bench/README.md "Twelfth session"). A quick send that fails on the connection goes
+    through kombu's ``publish`` with the retry policy, which reconnects and sends again, as kombu's
+    own retry would have."""
 
     _pools: dict = {}  # (uri, confirms, ssl, login method, transport options) -> kombu producer pool
+    QUICK_KWARGS = frozenset({"exchange", "routing_key", "reply_to", "correlation_id"})
 
     def _pool(self, use_confirms: bool, transport_options: dict):
         key = (self.amqp_uri, use_confirms, repr(self.ssl), self.login_method, repr(sorted(transport_options.items())))
@@ -322,13 +341,49 @@ class PooledPublisher(Publisher):
             if name in kwargs:
                 options[name] = kwargs.pop(name)
         publish_kwargs.update(kwargs)  # remaining publish-time kwargs win
+        quick = options["compression"] is None and self.QUICK_KWARGS.issuperset(publish_kwargs)
+        if quick or isinstance(payload, Prepared):
+            payload = payload if isinstance(payload, Prepared) else Prepared(
+                *kombu.serialization.dumps(payload, options["serializer"]))
+            options.pop("serializer")  # kombu publishes a body with its content type as it is
+            publish_kwargs.update(content_type=payload.content_type, content_encoding=payload.content_encoding)
         with self._pool(use_confirms, transport_options).acquire(block=True) as producer:
             try:
-                producer.publish(payload, headers=headers, declare=declare, **options, **publish_kwargs)
+                if quick:
+                    connection = producer.connection
+                    try:
+                        return self._send(producer, payload, headers, declare, options, publish_kwargs)
+                    except connection.recoverable_connection_errors + connection.recoverable_channel_errors:
+                        if not options["retry"]:
+                            raise
+                    # kombu's publish from here: it reconnects and sends again under the policy
+                body = payload.body if isinstance(payload, Prepared) else payload
+                producer.publish(body, headers=headers, declare=declare, **options, **publish_kwargs)
             except ChannelError as exc:
                 if "NO_ROUTE" in str(exc):
                     raise UndeliverableMessage() from exc
                 raise
+
+    @staticmethod
+    def _send(producer, payload: Prepared, headers: dict, declare: list, options: dict, publish_kwargs: dict):
+        """kombu's ``Producer.publish`` and ``_publish`` for a prepared body, step by step."""
+        exchange = publish_kwargs.get("exchange") or producer.exchange
+        exchange_name, delivery_mode = producer._delivery_details(exchange, options["delivery_mode"])
+        properties = {"delivery_mode": delivery_mode}
+        for name in ("reply_to", "correlation_id"):
+            if name in publish_kwargs:
+                properties[name] = publish_kwargs[name]
+        if options["expiration"] is not None:
+            properties["expiration"] = str(int(options["expiration"] * 1000))
+        routing_key = publish_kwargs.get("routing_key")
+        channel = producer.channel
+        message = channel.prepare_message(payload.body, options["priority"], payload.content_type,
+                                          payload.content_encoding, headers, properties)
+        for entity in declare:
+            producer.maybe_declare(entity, retry=options["retry"], **options["retry_policy"])
+        channel.basic_publish(message, exchange=exchange_name,
+                              routing_key=producer.routing_key if routing_key is None else routing_key,
+                              mandatory=options["mandatory"])
 
 
 class PooledMethodProxy(MethodProxy):
@@ -359,13 +414,32 @@ class ResilientResponder(Responder):
         deadline = eventlet.hubs.get_hub().clock() + REPLY_RETRY_SECONDS
         while True:
             try:
-                return super().send_response(result, exc_info)
+                return self._send_once(result, exc_info)
             except BROKER_ERRORS as exc:
                 if eventlet.hubs.get_hub().clock() >= deadline:
                     log.error("RPC reply dropped: the broker is unreachable (%r); the caller's "
                               "deadline answers it", exc)
                     return result, exc_info
                 eventlet.sleep(0.5)
+
+
+    def _send_once(self, result, exc_info):
+        """nameko's ``send_response``, the reply serialized once: nameko serializes the result to
+        see that it can, then the publish serializes the whole reply again (a list page twice)."""
+        error = None if exc_info is None else serialize(exc_info[1])
+        # the reply is encoded as the request was
+        serializer = kombu.serialization.registry.type_to_name[self.message.properties["content_type"]]
+        try:
+            prepared = Prepared(*kombu.serialization.dumps({"result": result, "error": error}, serializer))
+        except Exception:  # noqa: BLE001 - as nameko: the caller gets an error, the service lives on
+            exc_info = sys.exc_info()
+            error = serialize(UnserializableValueError(result))
+            result = None
+            prepared = Prepared(*kombu.serialization.dumps({"result": None, "error": error}, serializer))
+        self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method).publish(
+            prepared, exchange=self.exchange, routing_key=self.message.properties["reply_to"],
+            correlation_id=self.message.properties.get("correlation_id"))
+        return result, exc_info
 
 
 class ResilientRpcConsumer(RpcConsumer):

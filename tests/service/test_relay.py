@@ -213,3 +213,7 @@ def test_a_transactions_events_are_written_at_its_commit_in_order_savepoints_inc
     with Session(outbox) as session, session.begin():
         Transaction(session, "suggestion").publish(_record("bootstrap"))
     assert actions() == ["first", "second", "third", "bootstrap"]
+    # each row's id and type are its envelope's (read from it in the INSERT)
+    assert outbox.connect().execute(text(
+        "SELECT bool_and(event_id::text = envelope->>'event_id' AND type = envelope->>'type' "
+        "AND type = 'audit.recorded') FROM outbox")).scalar() is True
