@@ -15,6 +15,7 @@ import time  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
 import eventlet  # noqa: E402
+import orjson  # noqa: E402
 import psycopg.waiting  # noqa: E402
 from greenlet import getcurrent  # noqa: E402 - per greenlet: eventlet workers are greenlets
 from nameko.extensions import DependencyProvider  # noqa: E402
@@ -22,6 +23,7 @@ from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.exc import DataError, DisconnectionError, IntegrityError  # noqa: E402
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.sql.dml import Insert  # noqa: E402
 from sqlalchemy.sql.elements import TextClause  # noqa: E402
 
 from services.common.audit import record_write  # noqa: E402
@@ -163,11 +165,48 @@ def _write_outbox(session):
         session.info[AT_COMMIT] = []
         connection = session.connection()
         for statement, rows in _grouped(queued):
-            connection.execute(statement, rows)
+            if isinstance(statement, JsonRows):
+                connection.execute(statement.statement, {"rows": statement.encode(rows)})
+            elif len(rows) == 1:
+                connection.execute(statement, rows[0])
+            else:
+                connection.execute(_many_rows(statement), rows)
     rows = session.info.get(UNWRITTEN)
     if rows:
         session.info[UNWRITTEN] = []
         session.connection().execute(OUTBOX_ROWS, {"envs": "[" + ",".join(rows) + "]"})
+
+
+class JsonRows:
+    """A statement for ``Transaction.run_at_commit`` that takes all its queued rows at once, as one
+    JSON array in ``:rows`` (read with ``jsonb_to_recordset``): one execution for a batch where a
+    ``text()`` statement would run once per row (psycopg's pipelined executemany). Each row is a
+    dict of JSON values (orjson: a datetime as ISO 8601 with its offset)."""
+
+    def __init__(self, sql: str):
+        self.statement = text(sql)
+
+    @staticmethod
+    def encode(rows: list[dict]) -> str:
+        return orjson.dumps(rows).decode()
+
+
+_MANY_ROWS: dict = {}  # a Core INSERT queued at commit -> the same with RETURNING (see _many_rows)
+
+
+def _many_rows(statement):
+    """The form of ``statement`` to run for several rows at once. A Core INSERT (identity's audit
+    records, station's points, evaluation's event log) gets a RETURNING of its key, which has
+    SQLAlchemy send one multi-row INSERT for them all (its "insertmanyvalues"; without RETURNING,
+    and with an ON CONFLICT clause, it leaves them to psycopg's executemany: a pipelined execution
+    per row, whose waits on the socket cost the consumers more CPU than the rows, bench/README.md
+    "Twelfth session"). The answer is not read. Another statement (a ``text()``) runs as it is."""
+    if not isinstance(statement, Insert) or len(statement.exported_columns):
+        return statement
+    many = _MANY_ROWS.get(statement)
+    if many is None:
+        many = _MANY_ROWS[statement] = statement.returning(*statement.table.primary_key.columns)
+    return many
 
 
 def _grouped(queued: list) -> list[tuple]:

@@ -4,6 +4,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.common.clock import now
+from services.common.db import JsonRows
 from services.common.errors import NotFound
 from services.common.store import load_or_404, not_found
 from services.notify import domain
@@ -43,16 +44,21 @@ def create(tx, settings: Settings, recipient: str, event_id: str, type_: str, ti
     return notification_id
 
 
-# from an event's consumer, at the commit (Transaction.run_at_commit): the notification and its
-# deliveries in one statement, a batch's in one executemany; none if (recipient, event) exists
-NOTIFICATION_WITH_DELIVERIES = text("""
-    WITH n AS (
+# from an event's consumer, at the commit (Transaction.run_at_commit): a batch's notifications and
+# their deliveries in one statement (its rows as JSON: JsonRows); none if (recipient, event) exists
+NOTIFICATIONS_WITH_DELIVERIES = JsonRows("""
+    WITH r AS (
+        SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+            recipient varchar, event_id uuid, type varchar, title varchar, body text, suggestion_id bigint,
+            created_at timestamptz, channels varchar[], addresses text[])),
+    n AS (
         INSERT INTO notifications (recipient, event_id, type, title, body, suggestion_id, created_at)
-        VALUES (:recipient, CAST(:event_id AS uuid), :type, :title, :body, :suggestion_id, :created_at)
-        ON CONFLICT DO NOTHING RETURNING id)
+        SELECT recipient, event_id, type, title, body, suggestion_id, created_at FROM r
+        ON CONFLICT DO NOTHING RETURNING id, recipient, event_id)
     INSERT INTO deliveries (notification_id, channel, address, next_attempt_at, created_at)
-    SELECT n.id, d.channel, d.address, :created_at, :created_at
-    FROM n, unnest(CAST(:channels AS varchar[]), CAST(:addresses AS text[])) AS d(channel, address)
+    SELECT n.id, d.channel, d.address, r.created_at, r.created_at
+    FROM n JOIN r ON r.recipient = n.recipient AND r.event_id = n.event_id,
+         unnest(r.channels, r.addresses) AS d(channel, address)
     ON CONFLICT DO NOTHING""")
 
 
@@ -61,7 +67,7 @@ def create_at_commit(tx, settings: Settings, recipient: str, event_id: str, type
     """``create`` from an event's consumer: written at the commit with the batch's others; the
     recipient's addresses read once per transaction."""
     reach = tx.memo(("reach", recipient), lambda: addresses(tx, settings, recipient))
-    tx.run_at_commit(NOTIFICATION_WITH_DELIVERIES, {
+    tx.run_at_commit(NOTIFICATIONS_WITH_DELIVERIES, {
         **_notification_row(recipient, event_id, type_, title, body, suggestion_id),
         "channels": list(reach), "addresses": list(reach.values())})
 
