@@ -148,9 +148,18 @@ def _hung_up(dbapi_connection) -> bool:
 # The envelopes go as one JSON array, their ids and types read from them: a jsonb[] parameter
 # had psycopg quote each envelope and backslash-escape every quote in it, in Python (6 % of the
 # suggestion service's CPU under submissions, bench/README.md "Twelfth session").
-OUTBOX_ROWS = text(
-    "INSERT INTO outbox (event_id, type, envelope) SELECT CAST(v->>'event_id' AS uuid), v->>'type', v "
-    "FROM jsonb_array_elements(CAST(:envs AS jsonb)) WITH ORDINALITY AS r(v, n) ORDER BY n")
+_OUTBOX_INSERT = ("INSERT INTO outbox (event_id, type, envelope) SELECT CAST(v->>'event_id' AS uuid), v->>'type', v "
+                  "FROM jsonb_array_elements(CAST(:envs AS jsonb)) WITH ORDINALITY AS r(v, n) ORDER BY n")
+OUTBOX_ROWS = text(_OUTBOX_INSERT)
+# An RPC call's answer (services/common/idempotency.py answered_once) with the transaction's events,
+# in one statement at the commit: one round trip fewer for every write over RPC. No row: another
+# delivery of the same call recorded its answer first (ON CONFLICT waits for its commit), and this
+# one's work must not commit (AnsweredBefore).
+ANSWER_WITH_OUTBOX = text(
+    "WITH answer AS (INSERT INTO idempotency_keys (scope, key, fingerprint, response) "
+    "VALUES (:scope, :key, :fingerprint, CAST(:response AS jsonb)) ON CONFLICT (scope, key) DO NOTHING RETURNING 1), "
+    f"events AS ({_OUTBOX_INSERT}) SELECT count(*) FROM answer")
+ANSWER = "lianxin_answer"  # Session.info: the call's answer to record at the commit (Transaction.record_answer)
 UNWRITTEN = "lianxin_outbox"          # Session.info: [envelope json] not yet written
 # Session.info: [(statement, params)] queued by Transaction.run_at_commit, run at commit
 AT_COMMIT = "lianxin_at_commit"
@@ -171,10 +180,20 @@ def _write_outbox(session):
                 connection.execute(statement, rows[0])
             else:
                 connection.execute(_many_rows(statement), rows)
-    rows = session.info.get(UNWRITTEN)
-    if rows:
-        session.info[UNWRITTEN] = []
-        session.connection().execute(OUTBOX_ROWS, {"envs": "[" + ",".join(rows) + "]"})
+    rows = session.info.get(UNWRITTEN) or []
+    session.info[UNWRITTEN] = []
+    envelopes = "[" + ",".join(rows) + "]"
+    answer = session.info.pop(ANSWER, None)
+    if answer is not None:
+        if not session.connection().execute(ANSWER_WITH_OUTBOX, {**answer, "envs": envelopes}).scalar():
+            raise AnsweredBefore()
+    elif rows:
+        session.connection().execute(OUTBOX_ROWS, {"envs": envelopes})
+
+
+class AnsweredBefore(Exception):
+    """Raised at the commit of a call whose answer another delivery of it recorded first: this
+    delivery's work rolls back (services/common/idempotency.py answers with the one recorded)."""
 
 
 class JsonRows:
@@ -237,6 +256,8 @@ def _rolled_back(session, previous_transaction):
                 del rows[marks[queue]:]
         elif previous_transaction.parent is None:  # the whole transaction: nothing of it is written
             rows.clear()
+    if not previous_transaction.nested and previous_transaction.parent is None:
+        session.info.pop(ANSWER, None)
 
 
 class Transaction:
@@ -286,6 +307,12 @@ class Transaction:
         if writes:
             session.info[WROTE] = True
         return session.connection().execute(statement, params)
+
+    def record_answer(self, scope: str, key: str, fingerprint: str, response: str) -> None:
+        """Store an RPC call's answer (JSON) under (scope, key) at the commit, in the outbox's
+        statement (ANSWER_WITH_OUTBOX); the commit raises AnsweredBefore if the key was there."""
+        self.session.info[ANSWER] = {"scope": scope, "key": key, "fingerprint": fingerprint, "response": response}
+        self.session.info[WROTE] = True  # as the INSERT it stands for
 
     def run_at_commit(self, statement, params: dict) -> None:
         """A prebuilt INSERT (or other write) that nothing in this transaction reads back — an audit

@@ -24,6 +24,7 @@ from kombu.utils.json import dumps, loads
 from nameko.extensions import DependencyProvider
 from sqlalchemy import text
 
+from services.common.db import AnsweredBefore
 from services.common.errors import Conflict, LianxinError, deserialize_to_instance
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,6 @@ CLAIM = text(
     "RETURNING 1")
 EARLIER = text("SELECT fingerprint, response::text FROM idempotency_keys WHERE scope = :scope AND key = :key")
 STORE = text("UPDATE idempotency_keys SET response = CAST(:response AS jsonb) WHERE scope = :scope AND key = :key")
-# ON CONFLICT: a first delivery still running when its redelivery finished (the broker lost the
-# first consumer's connection, not its process) waits here for that commit and then yields
-RECORD = text(
-    "INSERT INTO idempotency_keys (scope, key, fingerprint, response) "
-    "VALUES (:scope, :key, :fingerprint, CAST(:response AS jsonb)) ON CONFLICT (scope, key) DO NOTHING RETURNING 1")
 PURGE = text("DELETE FROM idempotency_keys WHERE created_at < now() - CAST(:ttl AS float8) * interval '1 hour'")
 
 
@@ -59,10 +55,6 @@ PURGE = text("DELETE FROM idempotency_keys WHERE created_at < now() - CAST(:ttl 
 class KeyReused(Conflict):
     """409: the key was used before by this caller for a different request."""
     code = "idempotency_key_reused"
-
-
-class AnsweredBefore(Exception):
-    """Rolls back a redelivered call's work: its first delivery committed (and stored) first."""
 
 
 class Request:
@@ -140,10 +132,11 @@ def answered_once(service, request: Request, name: str, run, redact):
         with service.db.transaction() as tx:
             tx.join_flat = True
             result = run()  # its transactions join this one
-            recorded = tx.run(RECORD, {**where, "fingerprint": name,
-                                       "response": dumps(redact(result) if redact else result)}).first()
-            if recorded is None:
-                raise AnsweredBefore()
+            # written at the commit with the events (one statement): a first delivery still
+            # running when its redelivery finished (the broker lost the first consumer's
+            # connection, not its process) makes the redelivery's commit wait for its own, then
+            # raise AnsweredBefore, rolling back the redelivery's work
+            tx.record_answer(where["scope"], where["key"], name, dumps(redact(result) if redact else result))
     except AnsweredBefore:
         return stored_answer(service.db, where)[0]
     except LianxinError:

@@ -238,3 +238,36 @@ def test_an_expired_key_is_a_new_request_and_the_purge_deletes_old_keys(probe):
     assert purge(Db(probe, "test"), 24) == 1
     with probe.connect() as conn:
         assert conn.execute(text("SELECT key FROM idempotency_keys")).scalars().all() == ["k-6"]
+
+
+def test_a_second_run_of_a_call_answered_first_elsewhere_rolls_back_and_answers_the_first(db):
+    """A redelivery that ran while its first delivery was still running (the broker lost the
+    first consumer's connection, not its process): the answer is written at the commit with the
+    events (services/common/db.py ANSWER_WITH_OUTBOX), and the one that commits second finds the
+    answer there — its work and its events roll back, and it answers what the first stored."""
+    from services.common.db import Db
+    from services.common.idempotency import Request, answered_once
+
+    engine = db("notify")
+    truncate(engine, "outbox", "idempotency_keys")
+
+    class Service:
+        name = "idemprobe"
+
+    service = Service()
+    service.db = Db(engine, "idemprobe")
+
+    def run(label):
+        def create():
+            with service.db.transaction() as tx:
+                tx.publish(ProbeCreated(label=label))
+            return {"label": label}
+        return create
+
+    call = Request(None, None, None, 24, call="c-41", redelivered=False)
+    assert answered_once(service, call, "idemprobe.create", run("first"), None) == {"label": "first"}
+    # not marked redelivered, so it does not look first: it runs, and its commit meets the answer
+    assert answered_once(service, call, "idemprobe.create", run("second"), None) == {"label": "first"}
+    with engine.connect() as conn:
+        assert [r[0] for r in conn.execute(text("SELECT envelope->'payload'->>'label' FROM outbox"))] == ["first"]
+        assert conn.execute(text("SELECT count(*) FROM idempotency_keys WHERE key = 'c-41'")).scalar() == 1
