@@ -94,5 +94,5 @@ bench-baseline: ## our submission path against a bare nameko stack in one run: r
 	@$(ENV) $(PY) -m bench.baseline $(ARGS)
 
 .PHONY: bench-publish
-bench-publish: ## one RPC-sized publish: nameko's Publisher against PooledPublisher, µs each (needs RabbitMQ)
+bench-publish: ## one RPC-sized publish: nameko's Publisher, PooledPublisher through kombu's publish and sent on the channel, µs each (needs RabbitMQ)
 	@$(ENV) $(PY) -m bench.publish $(ARGS)

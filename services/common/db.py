@@ -230,7 +230,7 @@ def _many_rows(statement):
 
 def _grouped(queued: list) -> list[tuple]:
     """[(statement, [params, ...])] in the order each statement was first queued, each statement's
-    rows in the order they were queued: one executemany (one round trip) per statement."""
+    rows in the order they were queued: one execution (one round trip) per statement."""
     groups: dict = {}
     for statement, params in queued:
         groups.setdefault(statement, []).append(params)
@@ -317,9 +317,11 @@ class Transaction:
     def run_at_commit(self, statement, params: dict) -> None:
         """A prebuilt INSERT (or other write) that nothing in this transaction reads back — an audit
         record, a points row, an event's log line, a notification — queued and run at the commit,
-        with every other row queued for the same statement in one executemany (psycopg pipelines
-        it: one round trip). A batch of events then writes its rows in one statement each instead
-        of one per event (bench/README.md "Writes at commit"). Statements run in the order each was
+        with every other row queued for the same statement in one execution: a Core INSERT as one
+        multi-row INSERT (``_many_rows``), a ``JsonRows`` with the rows as one JSON array, another
+        statement as an executemany (psycopg pipelines it: one round trip). A batch of events then
+        writes its rows in one statement each instead of one per event (bench/README.md "Writes at
+        commit", "Fewer statements and frames at the commit"). Statements run in the order each was
         first queued, so a statement whose rows depend on another's (a foreign key) is queued
         after it. A failure (a constraint) surfaces at the commit and rolls the whole transaction
         back, as it would have at once; a rolled-back savepoint takes back what it queued."""
