@@ -147,7 +147,8 @@ def _hung_up(dbapi_connection) -> bool:
 # savepoint takes back what was published inside it, as it would have taken back the rows.
 # The envelopes go as one JSON array, their ids and types read from them: a jsonb[] parameter
 # had psycopg quote each envelope and backslash-escape every quote in it, in Python (6 % of the
-# suggestion service's CPU under submissions, bench/README.md "Twelfth session").
+# suggestion service's CPU under submissions; bench/README.md "Fewer statements and frames at the
+# commit").
 _OUTBOX_INSERT = ("INSERT INTO outbox (event_id, type, envelope) SELECT CAST(v->>'event_id' AS uuid), v->>'type', v "
                   "FROM jsonb_array_elements(CAST(:envs AS jsonb)) WITH ORDINALITY AS r(v, n) ORDER BY n")
 OUTBOX_ROWS = text(_OUTBOX_INSERT)
@@ -218,8 +219,9 @@ def _many_rows(statement):
     records, station's points, evaluation's event log) gets a RETURNING of its key, which has
     SQLAlchemy send one multi-row INSERT for them all (its "insertmanyvalues"; without RETURNING,
     and with an ON CONFLICT clause, it leaves them to psycopg's executemany: a pipelined execution
-    per row, whose waits on the socket cost the consumers more CPU than the rows, bench/README.md
-    "Twelfth session"). The answer is not read. Another statement (a ``text()``) runs as it is."""
+    per row, whose waits on the socket cost the consumers more CPU than the rows; bench/README.md
+    "Fewer statements and frames at the commit"). The answer is not read. Another statement (a
+    ``text()``) runs as it is."""
     if not isinstance(statement, Insert) or len(statement.exported_columns):
         return statement
     many = _MANY_ROWS.get(statement)
