@@ -474,7 +474,7 @@ class Database(DependencyProvider):
         self.settings = dict(settings or {})
 
     def setup(self):
-        from services.common.relay import OutboxRelay
+        from services.common.relay import DEFAULT_WINDOW, OutboxRelay
 
         assert_cooperative_psycopg()
         config = self.container.config
@@ -486,7 +486,8 @@ class Database(DependencyProvider):
         self.relay = None
         if config.get("OUTBOX_RELAY", True):
             self.relay = OutboxRelay(self.engine, config["AMQP_URI"], self.container.service_name,
-                                     heartbeat=int(config.get("HEARTBEAT", 15)))
+                                     heartbeat=int(config.get("HEARTBEAT", 15)),
+                                     window=float(config.get("OUTBOX_WINDOW", DEFAULT_WINDOW)))
 
     def start(self):
         self._relay_thread = None

@@ -14,6 +14,7 @@ from services.common import relay as relay_module
 from services.common.relay import Confirms, OutboxRelay, PublishRefused
 from services.common.topology import EVENTS_EXCHANGE, declare_all
 from services.suggestion.service import SuggestionService
+from tests.polling import wait_for
 from tests.service.conftest import ENV, truncate
 from tests.service.helpers import EventListener, envelope, scalar
 from tests.service.suggestion_support import register_deputy
@@ -154,6 +155,40 @@ def test_rows_another_replica_committed_go_at_the_next_poll(outbox, amqp, monkey
         [event_id] = insert_outbox(outbox, "relaytest.ping")
         [event] = listener.wait("relaytest.ping", timeout=3)
         assert event["event_id"] == event_id
+    finally:
+        relay.stop()
+        thread.wait()
+
+
+def test_under_load_the_next_batch_waits_a_window_for_company_and_a_lone_event_goes_at_once(outbox, monkeypatch):
+    """After a batch that published something, the relay starts the next no sooner than OUTBOX_WINDOW
+    after it ended, so the events committed meanwhile go together; after one that found nothing,
+    a commit's wake publishes at once (services/common/relay.py ``_gather``)."""
+    monkeypatch.setattr(relay_module, "IDLE_POLL_SECONDS", 5)
+    relay = OutboxRelay(outbox, ENV["AMQP_URI"], "relay-test", window=0.5)
+    batches = []  # (when its publish began, how many events)
+    publish = OutboxRelay._publish
+
+    def recorded(self, rows):
+        batches.append((time.monotonic(), len(rows)))
+        publish(self, rows)
+    monkeypatch.setattr(OutboxRelay, "_publish", recorded)
+    thread = eventlet.spawn(relay.run)
+    try:
+        eventlet.sleep(0.1)  # the first poll found nothing: the relay waits for a wake
+        insert_outbox(outbox, "relaytest.ping")
+        woke = time.monotonic()
+        relay.wake()
+        wait_for(lambda: len(batches) == 1, timeout=3, what="the lone event's batch")
+        assert batches[0][0] - woke < 0.3  # at once
+        for _ in range(3):  # under load: commits one after another, each waking the relay
+            insert_outbox(outbox, "relaytest.ping")
+            relay.wake()
+            eventlet.sleep(0.05)
+        wait_for(lambda: len(batches) == 2, timeout=3, what="the next batch")
+        assert batches[1][1] == 3, batches
+        assert batches[1][0] - batches[0][0] >= 0.5, batches
+        assert unsent(outbox) == 0
     finally:
         relay.stop()
         thread.wait()
