@@ -181,15 +181,16 @@ def _write_outbox(session):
                 connection.execute(statement, rows[0])
             else:
                 connection.execute(_many_rows(statement), rows)
-    rows = session.info.get(UNWRITTEN) or []
-    session.info[UNWRITTEN] = []
-    envelopes = "[" + ",".join(rows) + "]"
+    rows = session.info.get(UNWRITTEN)
     answer = session.info.pop(ANSWER, None)
-    if answer is not None:
-        if not session.connection().execute(ANSWER_WITH_OUTBOX, {**answer, "envs": envelopes}).scalar():
-            raise AnsweredBefore()
-    elif rows:
+    if not (rows or answer):
+        return
+    session.info[UNWRITTEN] = []
+    envelopes = "[" + ",".join(rows or ()) + "]"
+    if answer is None:
         session.connection().execute(OUTBOX_ROWS, {"envs": envelopes})
+    elif not session.connection().execute(ANSWER_WITH_OUTBOX, {**answer, "envs": envelopes}).scalar():
+        raise AnsweredBefore()
 
 
 class AnsweredBefore(Exception):
