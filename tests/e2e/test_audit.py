@@ -55,6 +55,9 @@ def test_the_auditor_finds_the_submission_with_who_what_and_where(story):
 def test_the_answer_keeps_its_documented_shape(story, system):
     api = story["api"]
     one(api, f"request_id={story['ids']['denied']}")
+    # the submission's and the acceptance's records come through events: wait for them too
+    wait_for(lambda: len(found(api, f"target_type=suggestion_id&target_id={story['suggestion']['id']}")) >= 3,
+             timeout=20, what="the suggestion's three audit records")
     answer = api.get(f"/audit?target_type=suggestion_id&target_id={story['suggestion']['id']}", AUDITOR)
     body = Contract(api.url).check(answer, "GET", "/api/v1/audit", 200)
     assert body["total"] >= 3 and body["limit"] == 50 and body["offset"] == 0
